@@ -1,0 +1,3 @@
+from mlm_tui.cli import main
+
+raise SystemExit(main())

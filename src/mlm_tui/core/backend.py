@@ -1,0 +1,234 @@
+"""The Backend: the one seam every screen and command talks to.
+
+Synchronous on purpose: screens call it from thread workers, the CLI calls it
+directly. Two implementations keep this contract: ``LocalBackend`` (the whole
+system embedded on SQLite) and ``RemoteBackend`` (the same over HTTP).
+
+Every method that reads or writes a member's data acts as the signed-in member
+and sees only that member and their downline; anything else is ``NotFound``.
+Failures are the exceptions of :mod:`mlm_tui.core.errors`, never a raw
+database or HTTP error.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+from mlm_tui.core.models import (
+    AccountSummary,
+    CancellationQuote,
+    Cart,
+    CatalogPeriod,
+    Category,
+    Checkout,
+    Claim,
+    ClaimLine,
+    CompanyProfile,
+    Invoice,
+    LedgerEntry,
+    Member,
+    MemberMatch,
+    MemberOverview,
+    MonthVolume,
+    Notification,
+    Order,
+    OrderFilter,
+    OrderSummary,
+    Page,
+    PointsEntry,
+    Product,
+    Promotion,
+    Registration,
+    ResetRequest,
+    Session,
+    Shipment,
+    TeamNode,
+    TopUpMethod,
+)
+from mlm_tui.core.money import Money
+
+
+@runtime_checkable
+class Backend(Protocol):
+    # --- store and company -----------------------------------------------------------------
+    def company(self) -> CompanyProfile:
+        """The company profile: currency, locale, points label, fees, carriers, pickup points."""
+
+    def is_empty(self) -> bool:
+        """True when the store has no members yet (a fresh install)."""
+
+    def describe(self) -> str:
+        """Where the data lives, for the header: ``local: /path/store.db`` or a server URL."""
+
+    def close(self) -> None: ...
+
+    # --- sessions --------------------------------------------------------------------------
+    def login(self, login: str, password: str) -> Session:
+        """Log in by registration number or e-mail.
+
+        Raises ``InvalidCredentials`` (field ``password``), ``Throttled`` with the retry time,
+        ``AccountClosed``, ``AccountNotActivated``.
+        """
+
+    def resume(self, token: str) -> Session:
+        """Continue a kept session; ``NotAuthenticated`` when expired or unknown."""
+
+    def logout(self) -> None: ...
+
+    def session(self) -> Session | None:
+        """The current session, if any."""
+
+    def me(self) -> Member: ...
+
+    def account_summary(self) -> AccountSummary: ...
+
+    # --- password reset --------------------------------------------------------------------
+    def request_password_reset(self, contact: str) -> ResetRequest:
+        """Send an 8-digit code by e-mail and SMS to the account with this e-mail or phone.
+
+        The same answer whether or not the account exists. ``ValidationError`` (field
+        ``contact``) when it is neither an e-mail nor a phone; ``Throttled`` during the resend
+        cooldown.
+        """
+
+    def confirm_password_reset(
+        self, contact: str, code: str, new_password: str, confirmation: str
+    ) -> None:
+        """Set a new password. Errors name ``code`` (wrong, expired, used, too many tries),
+        ``new_password`` (weak) or ``confirmation`` (mismatch)."""
+
+    # --- registration ----------------------------------------------------------------------
+    def register_member(self, registration: Registration) -> Member:
+        """Register a new member under the signed-in sponsor; sends an activation code.
+
+        ``ValidationError`` names the field; ``Conflict`` when an active account with that
+        e-mail, phone, or name and birth date exists.
+        """
+
+    def activate_member(self, login: str, code: str, password: str, confirmation: str) -> Session:
+        """The new member sets a password with the activation code."""
+
+    # --- catalog ---------------------------------------------------------------------------
+    def periods(self) -> list[CatalogPeriod]: ...
+
+    def current_period(self) -> CatalogPeriod: ...
+
+    def categories(self) -> list[Category]: ...
+
+    def search_products(
+        self, query: str, *, category_id: int | None = None, limit: int = 50
+    ) -> list[Product]:
+        """Products of the current period by code, name or category (FTS); empty query lists
+        the category (or everything) in code order."""
+
+    def product(self, code: str) -> Product:
+        """``NotFound`` (field ``code``) for an unknown code."""
+
+    def products_by_code(self, codes: list[str]) -> dict[str, Product]:
+        """Those of ``codes`` that exist in the current period (quick order, paste)."""
+
+    def promotions(self) -> list[Promotion]:
+        """Promotions of the current period, closed sales included."""
+
+    # --- cart and checkout -----------------------------------------------------------------
+    def cart(self) -> Cart: ...
+
+    def add_to_cart(self, code: str, quantity: int) -> Cart:
+        """Add ``quantity`` to the line (creating it). ``ValidationError`` for quantity <= 0 or
+        above the per-line limit; ``NotFound`` for an unknown code; ``Unavailable``."""
+
+    def set_cart_quantity(self, code: str, quantity: int) -> Cart:
+        """Set a line's quantity; 0 removes the line."""
+
+    def remove_from_cart(self, code: str) -> Cart: ...
+
+    def clear_cart(self) -> Cart: ...
+
+    def choose_delivery_product(self, code: str | None) -> Cart:
+        """Take this product instead of paying the delivery fee (None: pay the fee)."""
+
+    def repeat_order(self, order_number: str) -> Cart:
+        """Put an earlier order's lines into the cart (skipping what is no longer sold)."""
+
+    def place_order(self, checkout: Checkout) -> Order:
+        """Turn the cart into an order, invoice and ledger entries in one transaction.
+
+        The same ``idempotency_key`` returns the order already placed instead of a second one.
+        ``InsufficientBalance`` when paying from the balance without enough on it.
+        """
+
+    # --- orders ----------------------------------------------------------------------------
+    def orders_page(
+        self, filters: OrderFilter, *, after: str | None = None, limit: int = 100
+    ) -> Page[OrderSummary]:
+        """A page of the history grid, by keyset: pass the last page's ``next_after``."""
+
+    def count_orders(self, filters: OrderFilter) -> int: ...
+
+    def order_months(self, filters: OrderFilter) -> list[str]:
+        """The months ("YYYY-MM") that hold orders matching ``filters``, newest first."""
+
+    def order(self, number: str) -> Order: ...
+
+    def cancellation_quote(self, number: str) -> CancellationQuote:
+        """What cancelling would cost and refund; a shipped order gets the stop-delivery steps."""
+
+    def cancel_order(self, number: str) -> Order:
+        """Unshipped: cancel and refund to the balance less the fee. Shipped: ``Conflict``
+        (use ``request_delivery_stop``)."""
+
+    def request_delivery_stop(self, number: str) -> Order:
+        """Shipped, not delivered: stop the parcel with the carrier and request a credit."""
+
+    def invoice(self, number: str) -> Invoice:
+        """By invoice number."""
+
+    def shipment(self, order_number: str) -> Shipment | None: ...
+
+    def shipments_in_transit(self) -> list[Shipment]:
+        """Every parcel on its way, across carriers, of self and the downline."""
+
+    # --- customers and team ----------------------------------------------------------------
+    def search_members(self, name: str, *, limit: int = 50) -> list[MemberMatch]:
+        """Self and downline whose name contains ``name`` (case-insensitive, any script)."""
+
+    def member(self, member_id: int) -> Member: ...
+
+    def member_overview(self, member_id: int) -> MemberOverview: ...
+
+    def monthly_volume(self, member_id: int, *, months: int = 3) -> list[MonthVolume]:
+        """The last ``months`` calendar months up to today, oldest first, zero months kept."""
+
+    def team_volume(self, member_id: int, *, months: int = 3) -> dict[int, list[MonthVolume]]:
+        """``monthly_volume`` for each direct downline member of ``member_id`` at once."""
+
+    def team_children(self, member_id: int) -> list[TeamNode]:
+        """The direct downline of a member, for a tree that loads nodes as they open."""
+
+    # --- balance and points ----------------------------------------------------------------
+    def balance(self) -> Money: ...
+
+    def balance_ledger(self, *, after: str | None = None, limit: int = 50) -> Page[LedgerEntry]:
+        ...
+
+    def top_up(self, amount: Money, method: TopUpMethod) -> LedgerEntry: ...
+
+    def points_wallet(self) -> Decimal: ...
+
+    def points_ledger(self, *, after: str | None = None, limit: int = 50) -> Page[PointsEntry]:
+        ...
+
+    # --- claims and notifications ----------------------------------------------------------
+    def submit_claim(self, invoice_number: str, lines: list[ClaimLine], reason: str) -> Claim: ...
+
+    def claims(self) -> list[Claim]: ...
+
+    def notifications(self, *, unread_only: bool = False) -> list[Notification]: ...
+
+    def mark_notification_read(self, notification_id: int) -> None: ...
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"

@@ -1,0 +1,126 @@
+"""The company profile: stored as JSON in the store, read into :class:`CompanyProfile`."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from mlm_tui.core.models import (
+    Carrier,
+    CompanyProfile,
+    DeliveryMethod,
+    PaymentMethod,
+    PickupPoint,
+)
+from mlm_tui.core.money import Money
+
+
+def profile_to_json(profile: CompanyProfile) -> str:
+    def money(m: Money | None) -> str | None:
+        return None if m is None else str(m.amount)
+
+    return json.dumps(
+        {
+            "name": profile.name,
+            "currency": profile.currency,
+            "locale": profile.locale,
+            "points_label": profile.points_label,
+            "consultant_discount": str(profile.consultant_discount),
+            "cancellation_fee": money(profile.cancellation_fee),
+            "delivery_fee": money(profile.delivery_fee),
+            "free_delivery_from": money(profile.free_delivery_from),
+            "monthly_points_target": str(profile.monthly_points_target),
+            "carriers": [[c.code, c.name, c.tracking_url] for c in profile.carriers],
+            "payment_methods": [p.value for p in profile.payment_methods],
+            "pickup_points": [
+                [p.code, p.name, p.address, p.kind.value] for p in profile.pickup_points
+            ],
+            "claim_decision_days": profile.claim_decision_days,
+            "retention_no_order_months": profile.retention_no_order_months,
+            "retention_after_last_order_months": profile.retention_after_last_order_months,
+        },
+        ensure_ascii=False,
+    )
+
+
+def profile_from_json(text: str) -> CompanyProfile:
+    data = json.loads(text)
+    currency = data["currency"]
+
+    def money(value: str | None) -> Money | None:
+        return None if value is None else Money(Decimal(value), currency)
+
+    return CompanyProfile(
+        name=data["name"],
+        currency=currency,
+        locale=data["locale"],
+        points_label=data["points_label"],
+        consultant_discount=Decimal(data["consultant_discount"]),
+        cancellation_fee=money(data["cancellation_fee"]) or Money.zero(currency),
+        delivery_fee=money(data["delivery_fee"]) or Money.zero(currency),
+        free_delivery_from=money(data.get("free_delivery_from")),
+        monthly_points_target=Decimal(data["monthly_points_target"]),
+        carriers=tuple(Carrier(*c) for c in data["carriers"]),
+        payment_methods=tuple(PaymentMethod(p) for p in data["payment_methods"]),
+        pickup_points=tuple(
+            PickupPoint(code, name, address, DeliveryMethod(kind))
+            for code, name, address, kind in data["pickup_points"]
+        ),
+        claim_decision_days=data.get("claim_decision_days", 7),
+        retention_no_order_months=data.get("retention_no_order_months", 3),
+        retention_after_last_order_months=data.get("retention_after_last_order_months", 12),
+    )
+
+
+def demo_company(market: str = "ru") -> CompanyProfile:
+    """The demo company of a market: Russian (RUB, BB) or German (EUR, PV)."""
+    if market == "de":
+        return CompanyProfile(
+            name="Aromaviva GmbH",
+            currency="EUR",
+            locale="de",
+            points_label="PV",
+            consultant_discount=Decimal("0.25"),
+            cancellation_fee=Money(Decimal("4.90"), "EUR"),
+            delivery_fee=Money(Decimal("5.90"), "EUR"),
+            free_delivery_from=Money(Decimal("100"), "EUR"),
+            monthly_points_target=Decimal(100),
+            carriers=(
+                Carrier("hermes", "Hermes", "https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation/#{number}"),
+                Carrier("dhl", "DHL", "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={number}"),
+            ),
+            payment_methods=(PaymentMethod.BALANCE, PaymentMethod.CASH_TO_COURIER,
+                             PaymentMethod.INSTALMENTS),
+            pickup_points=(
+                PickupPoint("B-01", "Servicecenter Berlin", "10115 Berlin, Invalidenstraße 12",
+                            DeliveryMethod.SERVICE_CENTRE),
+                PickupPoint("M-01", "Paketshop München", "80331 München, Sendlinger Str. 5",
+                            DeliveryMethod.PICKUP_POINT),
+            ),
+        )
+    return CompanyProfile(
+        name="Северное сияние",
+        currency="RUB",
+        locale="ru",
+        points_label="BB",
+        consultant_discount=Decimal("0.20"),
+        cancellation_fee=Money(Decimal("150"), "RUB"),
+        delivery_fee=Money(Decimal("299"), "RUB"),
+        free_delivery_from=Money(Decimal("5000"), "RUB"),
+        monthly_points_target=Decimal(150),
+        carriers=(
+            Carrier("cdek", "СДЭК", "https://www.cdek.ru/ru/tracking?order_id={number}"),
+            Carrier("pochta", "Почта России", "https://www.pochta.ru/tracking#{number}"),
+            Carrier("hermes", "Hermes", "https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation/#{number}"),
+        ),
+        payment_methods=(PaymentMethod.BALANCE, PaymentMethod.SERVICE_CENTRE,
+                         PaymentMethod.CASH_TO_COURIER, PaymentMethod.INSTALMENTS),
+        pickup_points=(
+            PickupPoint("SC-MSK-1", "СЦ Москва, Тверская", "125009, Москва, ул. Тверская, 7",
+                        DeliveryMethod.SERVICE_CENTRE),
+            PickupPoint("PP-MSK-2", "Пункт выдачи «Сокол»", "125080, Москва, Волоколамское ш., 1",
+                        DeliveryMethod.PICKUP_POINT),
+            PickupPoint("PP-SPB-1", "Пункт выдачи «Невский»", "191025, Санкт-Петербург, Невский пр., 48",
+                        DeliveryMethod.PICKUP_POINT),
+        ),
+    )

@@ -1,0 +1,113 @@
+"""What every part of LocalBackend shares: the store, the clock, the session, visibility.
+
+LocalBackend is assembled from one mixin per domain (auth, catalog, cart, orders,
+team, wallet, claims, inbox); each mixin lives in its own module and relies only
+on this base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from mlm_tui.core.company import profile_from_json
+from mlm_tui.core.errors import NotAuthenticated, NotFound
+from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.store import Store
+from mlm_tui.core.models import CompanyProfile, Session
+from mlm_tui.core.money import Money
+from mlm_tui.core.notifier import Notifier
+from mlm_tui.core.settings import Settings
+
+
+def utc_now() -> datetime:
+    """Naive UTC, as the store keeps it."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+class LocalBase:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        notifier: Notifier | None = None,
+        store: Store | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store or Store(settings.store_path)
+        self.clock = clock
+        self.notifier = notifier or Notifier.from_settings(settings)
+        self._session: Session | None = None
+        self._company: CompanyProfile | None = None
+
+    # --- store and company -----------------------------------------------------------------
+    def describe(self) -> str:
+        return f"local: {self.store.path}"
+
+    def close(self) -> None:
+        self.store.close()
+
+    def is_empty(self) -> bool:
+        with self.store.read() as conn:
+            return conn.execute(select(t.members.c.id).limit(1)).first() is None
+
+    def company(self) -> CompanyProfile:
+        if self._company is None:
+            with self.store.read() as conn:
+                text = conn.execute(select(t.company.c.profile)).scalar_one_or_none()
+            if text is None:
+                raise NotFound("this store has no company profile yet; build the demo data")
+            self._company = profile_from_json(text)
+        return self._company
+
+    def money(self, amount: object) -> Money:
+        """A stored Decimal as Money in the company's currency."""
+        return Money(amount, self.company().currency)  # type: ignore[arg-type]
+
+    # --- who is asking ---------------------------------------------------------------------
+    def session(self) -> Session | None:
+        if self._session and self._session.expires_at <= self.clock():
+            self._session = None
+        return self._session
+
+    def _me_id(self) -> int:
+        session = self.session()
+        if session is None:
+            raise NotAuthenticated("please log in")
+        return session.member_id
+
+    def _my_path(self, conn: Connection) -> str:
+        path = conn.execute(
+            select(t.members.c.path).where(t.members.c.id == self._me_id())
+        ).scalar_one_or_none()
+        if path is None:
+            raise NotAuthenticated("this account no longer exists")
+        return path
+
+    def _visible_member(self, conn: Connection, member_id: int) -> str:
+        """The member's path if the signed-in member may see them (self or downline).
+
+        Anyone else is ``NotFound``: the answer for "not yours" and "does not exist" is the
+        same, so nobody can probe for members outside their team.
+        """
+        my_path = self._my_path(conn)
+        path = conn.execute(
+            select(t.members.c.path).where(t.members.c.id == member_id)
+        ).scalar_one_or_none()
+        if path is None or not path.startswith(my_path):
+            raise NotFound("no such member in your team", field="member")
+        return path
+
+
+def downline_clause(path_column, my_path: str):  # noqa: ANN001, ANN201 - SQLAlchemy expressions
+    """Self and everyone below: an indexed range on the materialised path."""
+    # '/1/7/' .. '/1/70' : every path that starts with my_path ('0' is the char after '/').
+    return (path_column >= my_path) & (path_column < my_path[:-1] + "0")
+
+
+def data_dir_of(store_path: Path) -> Path:
+    return store_path.parent

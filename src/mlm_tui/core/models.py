@@ -1,0 +1,588 @@
+"""The business's nouns as frozen dataclasses.
+
+Money is :class:`Money` (a ``Decimal`` with a currency); points are ``Decimal``.
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from mlm_tui.core.money import Money
+
+T = TypeVar("T")
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+class MemberKind(StrEnum):
+    CONSULTANT = "consultant"
+    CUSTOMER = "customer"
+
+
+class MemberStatus(StrEnum):
+    PENDING = "pending"  # registered, not yet activated
+    ACTIVE = "active"
+    CLOSED = "closed"  # removed by retention or on request
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    postcode: str
+    city: str
+    street: str
+    country: str = "RU"
+
+    def one_line(self) -> str:
+        return f"{self.postcode} {self.city}, {self.street}"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    registration_number: str
+    kind: MemberKind
+    status: MemberStatus
+    full_name: str
+    email: str | None
+    phone: str | None
+    birth_date: date | None
+    address: Address | None
+    passport: str | None
+    sponsor_id: int | None
+    enroller_id: int | None
+    registered_at: datetime
+    loyalty_enrolled: bool = False
+    loyalty_since: date | None = None
+    last_order_at: datetime | None = None
+
+    @property
+    def city(self) -> str:
+        return self.address.city if self.address else ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRef:
+    """Just enough of a member to name them (enroller, sponsor, a tree node)."""
+
+    id: int
+    registration_number: str
+    full_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberMatch:
+    """A row of a name search: what tells members with the same name apart."""
+
+    id: int
+    registration_number: str
+    full_name: str
+    city: str
+    phone_masked: str
+    last_order_at: datetime | None
+    status: MemberStatus
+
+
+@dataclass(frozen=True, slots=True)
+class MonthVolume:
+    month: str  # "YYYY-MM"
+    points: Decimal
+    orders: int
+    loyalty_orders: int  # AS orders that month
+
+    @property
+    def ordered(self) -> bool:
+        return self.orders > 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberOverview:
+    member: Member
+    enroller: MemberRef | None
+    sponsor: MemberRef | None
+    volume: tuple[MonthVolume, ...]  # the last three months, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class TeamNode:
+    member: MemberRef
+    kind: MemberKind
+    status: MemberStatus
+    points_this_month: Decimal
+    children: int  # direct downline size, so the tree knows whether a node expands
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What a sponsor types to register a new consultant into their team."""
+
+    full_name: str
+    birth_date: date
+    email: str
+    phone: str
+    address: Address
+    passport: str | None = None
+    kind: MemberKind = MemberKind.CONSULTANT
+
+
+# --- sessions and accounts -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    token: str  # only ever shown to the client; the store keeps its hash
+    member_id: int
+    registration_number: str
+    full_name: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ResetRequest:
+    """The answer to "forgot password": the same shape whether or not the account exists."""
+
+    destination_masked: str  # e.g. "i***a@mail.ru, +7 *** ***-**-17"
+    expires_at: datetime
+    resend_after: datetime
+
+
+# --- company -------------------------------------------------------------------------------
+
+
+class PaymentMethod(StrEnum):
+    BALANCE = "balance"  # from the advance on the member's account
+    SERVICE_CENTRE = "service_centre"
+    CASH_TO_COURIER = "cash_to_courier"
+    INSTALMENTS = "instalments"
+
+
+class DeliveryMethod(StrEnum):
+    PICKUP_POINT = "pickup_point"
+    SERVICE_CENTRE = "service_centre"
+    COURIER = "courier"
+
+
+class TopUpMethod(StrEnum):
+    CARD = "card"
+    TERMINAL = "terminal"
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    code: str
+    name: str
+    tracking_url: str  # template with "{number}"
+
+    def tracking_link(self, number: str) -> str:
+        return self.tracking_url.format(number=number)
+
+
+@dataclass(frozen=True, slots=True)
+class PickupPoint:
+    code: str
+    name: str
+    address: str
+    kind: DeliveryMethod  # PICKUP_POINT or SERVICE_CENTRE
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyProfile:
+    name: str
+    currency: str
+    locale: str  # "ru", "de", "en"
+    points_label: str  # "BB", "PV"
+    consultant_discount: Decimal  # 0.20 for 20 %
+    cancellation_fee: Money
+    delivery_fee: Money
+    free_delivery_from: Money | None
+    monthly_points_target: Decimal
+    carriers: tuple[Carrier, ...]
+    payment_methods: tuple[PaymentMethod, ...]
+    pickup_points: tuple[PickupPoint, ...]
+    claim_decision_days: int = 7
+    retention_no_order_months: int = 3
+    retention_after_last_order_months: int = 12
+
+    def carrier(self, code: str) -> Carrier | None:
+        return next((c for c in self.carriers if c.code == code), None)
+
+
+# --- catalog -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogPeriod:
+    code: str  # "2026-13"
+    name: str
+    starts_on: date
+    ends_on: date
+    ordering_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: int
+    name: str
+    products: int
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    code: str
+    name: str
+    category: str
+    period: str
+    retail_price: Money
+    consultant_price: Money
+    points: Decimal
+    stock: int
+    promotion_marks: tuple[str, ...] = ()  # short labels of promotions on this product
+    description: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.stock > 0
+
+
+class PromotionKind(StrEnum):
+    PERCENT_OFF = "percent_off"  # a product (or the whole cart when no product) at a discount
+    GIFT_OVER_THRESHOLD = "gift_over_threshold"  # a free product when the cart reaches a sum
+    DELIVERY_PRODUCT = "delivery_product"  # choose a product instead of paying delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    id: int
+    period: str
+    kind: PromotionKind
+    title: str
+    product_code: str | None = None  # PERCENT_OFF on one product; the gift; a delivery product
+    percent: Decimal = Decimal(0)
+    threshold: Money | None = None
+    closed_sale: bool = False  # for consultants only, announced in the cabinet
+
+
+# --- cart and orders -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    product: Product
+    quantity: int
+    retail: Money  # retail price x quantity
+    discount: Money  # consultant discount and promotions on this line
+    to_pay: Money
+    points: Decimal
+    is_gift: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionProgress:
+    promotion: Promotion
+    applied: bool
+    missing: Money | None  # what the cart still lacks to reach the threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    lines: tuple[CartLine, ...]
+    retail: Money
+    discount: Money
+    delivery_fee: Money
+    to_pay: Money  # lines + delivery
+    points: Decimal
+    promotions: tuple[PromotionProgress, ...] = ()
+    delivery_product_code: str | None = None  # chosen instead of paying the delivery fee
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+class OrderSource(StrEnum):
+    """The "Quelle" column."""
+
+    SO = "SO"  # standard order
+    IO = "IO"  # internet order as a wholesale/preferred customer
+    AS = "AS"  # loyalty (autoship) order
+    IN = "IN"  # enrollment order
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    PAID = "paid"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    STOP_REQUESTED = "stop_requested"  # shipped, then stopped with the carrier
+    CREDITED = "credited"  # the stopped parcel came back and the amount was credited
+
+
+# The lifecycle: the only moves a status may make.
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.STOP_REQUESTED}),
+    OrderStatus.STOP_REQUESTED: frozenset({OrderStatus.CREDITED}),
+    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.CREDITED: frozenset(),
+}
+
+
+def can_move(current: OrderStatus, target: OrderStatus) -> bool:
+    return target in ORDER_TRANSITIONS[current]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    line_no: int
+    product_code: str
+    product_name: str
+    quantity: int
+    unit_retail: Money
+    unit_price: Money  # what was paid per unit
+    points_each: Decimal
+    is_gift: bool = False
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.quantity
+
+    @property
+    def points(self) -> Decimal:
+        return self.points_each * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: OrderStatus
+    at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    """One row of the history grid."""
+
+    id: int
+    number: str
+    placed_at: datetime
+    buyer_id: int
+    buyer_name: str
+    buyer_registration_number: str
+    source: OrderSource
+    status: OrderStatus
+    points: Decimal
+    total: Money
+    invoice_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: int
+    number: str
+    placed_at: datetime
+    buyer: MemberRef
+    placed_by: MemberRef
+    source: OrderSource
+    status: OrderStatus
+    period: str
+    lines: tuple[OrderLine, ...]
+    retail: Money
+    discount: Money
+    delivery_fee: Money
+    total: Money
+    points: Decimal
+    payment_method: PaymentMethod
+    delivery_method: DeliveryMethod
+    pickup_point: str | None
+    invoice_number: str | None
+    history: tuple[StatusChange, ...]
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    """What the consultant chose at checkout. ``idempotency_key`` makes a retry safe."""
+
+    delivery_method: DeliveryMethod
+    payment_method: PaymentMethod
+    idempotency_key: str
+    pickup_point: str | None = None
+    buyer_id: int | None = None  # order for a customer of the team; None = for oneself
+    source: OrderSource | None = None  # None = chosen by the rules (SO, IN for a first order...)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    member_id: int | None = None  # None = self and the whole downline
+    month: str | None = None  # "YYYY-MM"
+    source: OrderSource | None = None
+    status: OrderStatus | None = None
+    newest_first: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a keyset-paginated list. ``next_after`` feeds the next call."""
+
+    items: tuple[T, ...]
+    next_after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CancellationQuote:
+    order_number: str
+    shipped: bool  # True -> a delivery stop and credit request, not a plain cancel
+    fee: Money
+    refund: Money
+    steps: tuple[str, ...] = ()
+
+
+# --- invoices and shipments ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    number: str
+    order_number: str
+    issued_at: datetime
+    buyer: MemberRef
+    buyer_email: str | None
+    lines: tuple[OrderLine, ...]
+    retail: Money
+    discount: Money
+    delivery_fee: Money
+    total: Money
+    points: Decimal
+
+
+class ShipmentStatus(StrEnum):
+    LABEL_CREATED = "label_created"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    STOPPED = "stopped"
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentEvent:
+    at: datetime
+    station: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    order_number: str
+    carrier: Carrier
+    tracking_number: str
+    shipped_at: datetime
+    status: ShipmentStatus
+    estimated_from: date | None
+    estimated_to: date | None
+    events: tuple[ShipmentEvent, ...] = ()
+    buyer_name: str = ""
+
+    @property
+    def tracking_link(self) -> str:
+        return self.carrier.tracking_link(self.tracking_number)
+
+
+# --- money and points ledgers --------------------------------------------------------------
+
+
+class LedgerKind(StrEnum):
+    TOP_UP = "top_up"
+    PAYMENT = "payment"
+    REFUND = "refund"
+    FEE = "fee"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    id: int
+    at: datetime
+    kind: LedgerKind
+    amount: Money  # signed: payments and fees are negative
+    note: str = ""
+    order_number: str | None = None
+
+
+class PointsKind(StrEnum):
+    EARNED = "earned"
+    SPENT = "spent"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class PointsEntry:
+    id: int
+    at: datetime
+    kind: PointsKind
+    points: Decimal  # signed
+    expires_on: date | None = None
+    note: str = ""
+
+
+# --- claims and notifications --------------------------------------------------------------
+
+
+class ClaimStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLine:
+    product_code: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    number: str
+    invoice_number: str
+    reason: str
+    lines: tuple[ClaimLine, ...]
+    status: ClaimStatus
+    submitted_at: datetime
+    decision_due: date
+    decision: str | None = None
+
+
+class NotificationKind(StrEnum):
+    CLAIM = "claim"
+    SHIPPING = "shipping"
+    PROMOTION = "promotion"
+    ACCOUNT = "account"
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    id: int
+    at: datetime
+    kind: NotificationKind
+    title: str
+    body: str
+    read: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """What the header shows: who is signed in and what they have."""
+
+    member: MemberRef
+    balance: Money
+    points: Decimal  # points wallet (sponsor / loyalty points)
+    points_this_month: Decimal
+    unread_notifications: int = 0
+    extra: dict[str, str] = field(default_factory=dict)

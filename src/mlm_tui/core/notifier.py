@@ -1,0 +1,101 @@
+"""Delivery of codes, links and documents: by SMTP when configured, else into a Maildir.
+
+With no SMTP server (a laptop, a train) every message lands in ``<data dir>/outbox-mail``
+as a standard Maildir, so reset codes and activation codes can still be read and every
+flow completed. Text messages (SMS) are written there too, with an ``X-SMS-To`` header.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import smtplib
+import socket
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from mlm_tui.core.errors import DeliveryFailed
+from mlm_tui.core.settings import Settings, SmtpSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime: str = "application/pdf"
+
+
+class Notifier:
+    def __init__(self, maildir: Path, smtp: SmtpSettings | None = None) -> None:
+        self.maildir = maildir
+        self.smtp = smtp
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Notifier:
+        return cls(settings.maildir, settings.smtp)
+
+    def email(
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        attachments: tuple[Attachment, ...] = (),
+    ) -> None:
+        """Send one e-mail whole, or raise ``DeliveryFailed`` having sent nothing."""
+        message = EmailMessage()
+        message["From"] = self.smtp.sender if self.smtp else "mlm-tui@localhost"
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(body)
+        for item in attachments:
+            maintype, subtype = item.mime.split("/", 1)
+            message.add_attachment(
+                item.content, maintype=maintype, subtype=subtype, filename=item.filename
+            )
+        if self.smtp:
+            self._send_smtp(message)
+        else:
+            self._drop(message)
+
+    def sms(self, to: str, body: str) -> None:
+        """No SMS gateway is wired in: the text is kept in the Maildir for the member to read."""
+        message = EmailMessage()
+        message["From"] = "sms@localhost"
+        message["To"] = f"{to}@sms.invalid"
+        message["X-SMS-To"] = to
+        message["Subject"] = "SMS"
+        message.set_content(body)
+        self._drop(message)
+
+    def _drop(self, message: EmailMessage) -> None:
+        try:
+            box = mailbox.Maildir(self.maildir, create=True)
+            box.add(message)
+        except OSError as exc:
+            raise DeliveryFailed(f"could not write the message to {self.maildir}: {exc}") from exc
+
+    def _send_smtp(self, message: EmailMessage) -> None:
+        smtp = self.smtp
+        assert smtp is not None
+        try:
+            with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
+                if smtp.starttls:
+                    client.starttls()
+                if smtp.user:
+                    client.login(smtp.user, smtp.password or "")
+                refused = client.send_message(message)
+        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            raise DeliveryFailed(
+                f"the mail server {smtp.host}:{smtp.port} did not accept the message: {exc}"
+            ) from exc
+        if refused:
+            raise DeliveryFailed(f"the mail server refused: {', '.join(refused)}")
+
+
+def read_maildir(maildir: Path) -> list[EmailMessage]:
+    """Every message kept in the Maildir, oldest first (for tests and the CLI)."""
+    if not maildir.exists():
+        return []
+    box = mailbox.Maildir(maildir, create=False)
+    messages = sorted(box, key=lambda m: m.get_date())
+    return messages  # type: ignore[return-value]

@@ -1,0 +1,101 @@
+"""Fixtures every test shares.
+
+- Tests never read the developer's own config or data: every platformdirs location and
+  every ``MLM_TUI_*`` variable points into ``tmp_path``.
+- ``world_file`` is the small fixed store of :mod:`tests.world`, built once per run and
+  copied for each test, so a test may change it freely.
+- ``backend`` is the contract fixture: the same tests run over every Backend
+  implementation listed in ``BACKENDS``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests import world
+
+BACKENDS = ["local"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    for name in ("DATA_DIR", "CONFIG_DIR", "STATE_DIR", "SERVER", "SMTP_HOST"):
+        monkeypatch.delenv(f"MLM_TUI_{name}", raising=False)
+    # No keyring daemon in tests: the session keeper must use its file fallback.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    return home
+
+
+@dataclass
+class Clock:
+    """A clock tests can move: reset codes expire, throttling ends."""
+
+    now: datetime = world.NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return world.build_world(tmp_path_factory.mktemp("world") / "store.db")
+
+
+@pytest.fixture
+def world_file(world_template: Path, tmp_path: Path) -> Path:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    target = data_dir / "store.db"
+    shutil.copyfile(world_template, target)
+    return target
+
+
+@pytest.fixture
+def settings(world_file: Path):  # noqa: ANN201
+    from mlm_tui.core.settings import load_settings
+
+    return load_settings(data_dir=world_file.parent)
+
+
+def _make_backend(kind: str, settings, clock: Clock):  # noqa: ANN001, ANN202
+    if kind == "local":
+        from mlm_tui.core.local import LocalBackend
+
+        return LocalBackend(settings, clock=clock)
+    raise ValueError(kind)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, settings, clock: Clock) -> Iterator[object]:
+    """A Backend over the world, signed in as nobody."""
+    b = _make_backend(request.param, settings, clock)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def anna(backend):  # noqa: ANN001, ANN201
+    """The backend signed in as Anna, root of her team."""
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    return backend
