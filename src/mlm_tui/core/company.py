@@ -120,7 +120,7 @@ def demo_company(market: str = "ru") -> CompanyProfile:
                         DeliveryMethod.SERVICE_CENTRE),
             PickupPoint("PP-MSK-2", "Пункт выдачи «Сокол»", "125080, Москва, Волоколамское ш., 1",
                         DeliveryMethod.PICKUP_POINT),
-            PickupPoint("PP-SPB-1", "Пункт выдачи «Невский»", "191025, Санкт-Петербург, Невский пр., 48",
-                        DeliveryMethod.PICKUP_POINT),
+            PickupPoint("PP-SPB-1", "Пункт выдачи «Невский»",
+                        "191025, Санкт-Петербург, Невский пр., 48", DeliveryMethod.PICKUP_POINT),
         ),
     )

@@ -81,7 +81,7 @@ class Money:
 
 
 @lru_cache(maxsize=8)
-def _babel_locale(locale: str):  # noqa: ANN202 - babel type stays lazy
+def _babel_locale(locale: str):
     from babel import Locale
 
     return Locale.parse(locale.replace("-", "_"))
@@ -98,7 +98,8 @@ def format_points(points: Decimal, locale: str = "en") -> str:
     """Points with the locale's separators, without trailing zeros (``12,5`` in ``ru``)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(points.normalize() if points else Decimal(0), locale=_babel_locale(locale))
+    value = points.normalize() if points else Decimal(0)
+    return format_decimal(value, locale=_babel_locale(locale))
 
 
 def parse_amount(text: str) -> Decimal:

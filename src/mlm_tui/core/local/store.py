@@ -75,9 +75,9 @@ class Store:
     def write(self) -> Iterator[Connection]:
         """One write transaction; rolled back whole on any exception."""
         try:
-            with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-                with conn.begin():
-                    yield conn
+            connection = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+            with connection as conn, conn.begin():
+                yield conn
         except DBAPIError as exc:
             raise StoreError(f"the store could not be written: {exc.orig}") from exc
 

@@ -1,0 +1,62 @@
+"""A store file made by an older version opens in this one, upgraded, nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+from mlm_tui.core.local import schema
+from mlm_tui.core.local.store import Store
+
+V1_FILE = Path(__file__).parent.parent / "data" / "store-v1.db"
+
+
+def _copy_v1(tmp_path: Path) -> Path:
+    target = tmp_path / "store.db"
+    shutil.copyfile(V1_FILE, target)
+    return target
+
+
+def test_the_kept_file_really_is_version_1() -> None:
+    with sqlite3.connect(V1_FILE) as conn:
+        version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert version == ("1",)
+    assert "training_progress" not in tables
+
+
+def test_version_1_file_is_upgraded_in_place_with_its_data(tmp_path: Path) -> None:
+    path = _copy_v1(tmp_path)
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        member = conn.execute("SELECT full_name, email, city FROM members").fetchone()
+        amount = conn.execute("SELECT amount FROM balance_ledger").fetchone()
+    assert version == (str(schema.SCHEMA_VERSION),)
+    assert "training_progress" in tables
+    assert member == ("Jürgen Groß", "juergen@example.de", "Berlin")
+    assert Decimal(amount[0]).scaleb(-2) == Decimal("123.45")
+
+
+def test_upgraded_file_is_searchable_and_opens_again(tmp_path: Path) -> None:
+    path = _copy_v1(tmp_path)
+    Store(path).close()
+    Store(path).close()  # a second open finds nothing to do
+    with sqlite3.connect(path) as conn:
+        hits = conn.execute(
+            "SELECT rowid FROM members_fts WHERE members_fts MATCH 'groß*'"
+        ).fetchall()
+    assert hits == [(1,)]
+
+
+def test_a_fresh_store_starts_at_the_current_version(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        journal = conn.execute("PRAGMA journal_mode").fetchone()
+    assert version == (str(schema.SCHEMA_VERSION),)
+    assert journal == ("wal",)
