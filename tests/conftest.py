@@ -72,13 +72,13 @@ def world_file(world_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(world_file: Path):  # noqa: ANN201
+def settings(world_file: Path):
     from mlm_tui.core.settings import load_settings
 
     return load_settings(data_dir=world_file.parent)
 
 
-def _make_backend(kind: str, settings, clock: Clock):  # noqa: ANN001, ANN202
+def _make_backend(kind: str, settings, clock: Clock):
     if kind == "local":
         from mlm_tui.core.local import LocalBackend
 
@@ -95,7 +95,7 @@ def backend(request: pytest.FixtureRequest, settings, clock: Clock) -> Iterator[
 
 
 @pytest.fixture
-def anna(backend):  # noqa: ANN001, ANN201
+def anna(backend):
     """The backend signed in as Anna, root of her team."""
     backend.login(world.ANNA.registration_number, world.PASSWORD)
     return backend

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import mailbox
 import smtplib
-import socket
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -84,7 +83,7 @@ class Notifier:
                 if smtp.user:
                     client.login(smtp.user, smtp.password or "")
                 refused = client.send_message(message)
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise DeliveryFailed(
                 f"the mail server {smtp.host}:{smtp.port} did not accept the message: {exc}"
             ) from exc

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def _hasher():  # noqa: ANN202 - argon2 stays a lazy import
+def _hasher():
     from argon2 import PasswordHasher
     from argon2.low_level import Type
 
