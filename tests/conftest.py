@@ -72,6 +72,13 @@ def world_file(world_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def world_orders(world_file: Path) -> Path:
+    """The world with its order history (``world.add_orders``): orders, invoices, parcels."""
+    world.add_orders(world_file)
+    return world_file
+
+
+@pytest.fixture
 def settings(world_file: Path):
     from mlm_tui.core.settings import load_settings
 

@@ -8,6 +8,21 @@ Who is who:
 - Her downline: three "Иванова" in different cities (one of them, OLGA_MSK, has a downline
   of her own: KLAUS), a pending newcomer and a closed account.
 - PETR (2000001) heads another team: nobody in Anna's team may see him or his orders.
+
+The order history (``build_world(path, with_orders=True)`` or ``add_orders(path)``; the
+plain world has no orders, and tests of "never ordered" rely on that). Twelve orders from
+August to November 2026, every one with an invoice (``INVOICES[number]``):
+- ANNA: ORDER_ANNA_DELIVERED (SO, paid from the balance, a delivered CDEK parcel),
+  ORDER_ANNA_LOYALTY (AS, delivered), ORDER_ANNA_PAID (SO, paid from the balance, not
+  shipped: cancelling refunds it less the fee), ORDER_ANNA_PLACED (SO, to pay at the
+  service centre). A top-up of ANNA_ORDERS_TOP_UP precedes them.
+- OLGA_MSK: ORDER_OLGA_LOYALTY (AS, delivered), ORDER_OLGA_SHIPPED (SO, CDEK parcel in
+  transit).
+- KLAUS: ORDER_KLAUS_ENROLMENT (IN, delivered), ORDER_KLAUS_HERMES (IO, a Hermes parcel
+  in transit, tracking HERMES_TRACKING, events and an estimated window).
+- IRINA: ORDER_IRINA_DELIVERED (IO), ORDER_IRINA_CANCELLED (SO, cancelled).
+- PETR: ORDER_PETR_DELIVERED, ORDER_PETR_SHIPPED (a parcel in transit): never visible to
+  Anna's team.
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ from sqlalchemy import insert
 
 from mlm_tui.core.company import demo_company, profile_to_json
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.orders import invoice_number, order_number
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.passwords import hash_secret
 
@@ -65,7 +81,7 @@ PRODUCTS = [
 ]
 
 
-def build_world(path: Path) -> Path:
+def build_world(path: Path, *, with_orders: bool = False) -> Path:
     store = Store(path)
     company = demo_company("ru")
     discount = company.consultant_discount
@@ -174,4 +190,172 @@ def build_world(path: Path) -> Path:
             ],
         )
     store.close()
+    if with_orders:
+        add_orders(path)
     return path
+
+
+# --- the order history (opt-in: add_orders) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorldOrder:
+    id: int
+    buyer: Person
+    placed_at: datetime
+    source: str
+    status: str  # the last of placed -> paid -> shipped -> delivered, or cancelled
+    payment: str
+    lines: tuple[tuple[str, int], ...]  # code, quantity
+    carrier: str | None = None  # a shipment when shipped or delivered by a carrier
+    tracking: str = ""
+
+    @property
+    def number(self) -> str:
+        return order_number(demo_company("ru"), self.placed_at, self.id)
+
+    @property
+    def invoice(self) -> str:
+        return invoice_number(self.placed_at, self.id)
+
+    @property
+    def period_id(self) -> int:
+        return 2 if self.placed_at >= datetime(2026, 11, 10) else 1
+
+
+HERMES_TRACKING = "H1003456789012345"
+ANNA_ORDERS_TOP_UP = Decimal(5000)
+
+WORLD_ORDERS = (
+    WorldOrder(1, ANNA, datetime(2026, 8, 12, 10), "SO", "delivered", "balance",
+               (("32548", 2), ("34001", 1)), "cdek", "1098765432"),
+    WorldOrder(2, KLAUS, datetime(2026, 8, 20, 11), "IN", "delivered", "cash_to_courier",
+               (("36000", 1), ("36001", 2))),
+    WorldOrder(3, IRINA, datetime(2026, 9, 2, 9, 30), "IO", "delivered", "service_centre",
+               (("33012", 3),)),
+    WorldOrder(4, OLGA_MSK, datetime(2026, 9, 10, 14), "AS", "delivered", "service_centre",
+               (("35555", 1),)),
+    WorldOrder(5, PETR, datetime(2026, 10, 1, 10), "SO", "delivered", "balance",
+               (("39000", 1),)),
+    WorldOrder(6, ANNA, datetime(2026, 10, 5, 12), "AS", "delivered", "balance",
+               (("36000", 1), ("38100", 2))),
+    WorldOrder(7, IRINA, datetime(2026, 10, 20, 16), "SO", "cancelled", "cash_to_courier",
+               (("32548", 1),)),
+    WorldOrder(8, KLAUS, datetime(2026, 11, 5, 10), "IO", "shipped", "instalments",
+               (("36000", 2),), "hermes", HERMES_TRACKING),
+    WorldOrder(9, PETR, datetime(2026, 11, 10, 9), "SO", "shipped", "balance",
+               (("35555", 1),), "pochta", "80085412345678"),
+    WorldOrder(10, OLGA_MSK, datetime(2026, 11, 12, 15), "SO", "shipped", "cash_to_courier",
+               (("39000", 1), ("33012", 2)), "cdek", "1099887766"),
+    WorldOrder(11, ANNA, datetime(2026, 11, 15, 10), "SO", "paid", "balance",
+               (("35555", 1), ("32548", 1))),
+    WorldOrder(12, ANNA, datetime(2026, 11, 18, 18), "SO", "placed", "service_centre",
+               (("34001", 2),)),
+)
+_BY_ID = {o.id: o for o in WORLD_ORDERS}
+ORDER_ANNA_DELIVERED = _BY_ID[1].number
+ORDER_KLAUS_ENROLMENT = _BY_ID[2].number
+ORDER_IRINA_DELIVERED = _BY_ID[3].number
+ORDER_OLGA_LOYALTY = _BY_ID[4].number
+ORDER_PETR_DELIVERED = _BY_ID[5].number
+ORDER_ANNA_LOYALTY = _BY_ID[6].number
+ORDER_IRINA_CANCELLED = _BY_ID[7].number
+ORDER_KLAUS_HERMES = _BY_ID[8].number
+ORDER_PETR_SHIPPED = _BY_ID[9].number
+ORDER_OLGA_SHIPPED = _BY_ID[10].number
+ORDER_ANNA_PAID = _BY_ID[11].number
+ORDER_ANNA_PLACED = _BY_ID[12].number
+INVOICES = {o.number: o.invoice for o in WORLD_ORDERS}
+
+_STEPS = ("placed", "paid", "shipped", "delivered")
+_SHIPPED_AFTER = timedelta(days=2)
+# Stations a parcel passes, per carrier: (days after shipping, station, what happened).
+_ROUTES = {
+    "cdek": ((0, "Москва, склад", "принят на склад"), (1, "Москва, сортировка",
+                                                       "отправлен в город получателя")),
+    "pochta": ((0, "Самара 443001", "принято в отделении"), (2, "Самара МСЦ", "сортировка")),
+    "hermes": ((0, "Hermes Logistik-Center Ludwigsfelde", "Die Sendung wurde sortiert."),
+               (1, "Hermes Depot München", "Die Sendung ist im Zustelldepot angekommen.")),
+}
+
+
+def add_orders(path: Path) -> None:
+    """Write the order history above into the world at ``path`` (once)."""
+    company = demo_company("ru")
+    fee, free_from = company.delivery_fee.amount, company.free_delivery_from.amount
+    store = Store(path)
+    with store.write() as conn:
+        prices = {(row.period_id, row.code): row for row in conn.execute(
+            t.products.select())}
+        conn.execute(insert(t.balance_ledger).values(
+            member_id=ANNA.id, at=datetime(2026, 8, 1, 9), kind="top_up",
+            amount=ANNA_ORDERS_TOP_UP, note="card"))
+        for order in WORLD_ORDERS:
+            lines = [(prices[(order.period_id, code)], quantity)
+                     for code, quantity in order.lines]
+            retail = sum((p.retail_price * q for p, q in lines), Decimal(0))
+            goods = sum((p.consultant_price * q for p, q in lines), Decimal(0))
+            delivery = Decimal(0) if goods >= free_from else fee
+            total = goods + delivery
+            conn.execute(insert(t.orders).values(
+                id=order.id, number=order.number, buyer_id=order.buyer.id,
+                placed_by_id=order.buyer.id, source=order.source, status=order.status,
+                period_id=order.period_id, placed_at=order.placed_at, retail=retail,
+                discount=retail - goods, delivery_fee=delivery, total=total,
+                points=sum((p.points * q for p, q in lines), Decimal(0)),
+                payment_method=order.payment,
+                delivery_method="courier" if order.carrier else "service_centre",
+                pickup_point=None if order.carrier else "SC-MSK-1",
+                idempotency_key=f"world-order-{order.id}",
+            ))
+            conn.execute(insert(t.order_lines), [
+                dict(order_id=order.id, line_no=n, product_code=p.code, product_name=p.name,
+                     quantity=q, unit_retail=p.retail_price, unit_price=p.consultant_price,
+                     points_each=p.points, is_gift=False)
+                for n, (p, q) in enumerate(lines, 1)
+            ])
+            conn.execute(insert(t.invoices).values(
+                number=order.invoice, order_id=order.id, issued_at=order.placed_at))
+            conn.execute(insert(t.order_status_history), _history(order))
+            if order.payment == "balance":
+                conn.execute(insert(t.balance_ledger).values(
+                    member_id=order.buyer.id, at=order.placed_at, kind="payment",
+                    amount=-total, order_id=order.id, note="order payment"))
+            if order.carrier:
+                _ship(conn, order)
+        for person in (ANNA, OLGA_MSK, KLAUS, IRINA, PETR):
+            last = max(o.placed_at for o in WORLD_ORDERS
+                       if o.buyer is person and o.status != "cancelled")
+            conn.execute(t.members.update().where(t.members.c.id == person.id)
+                         .values(last_order_at=last))
+    store.close()
+
+
+def _history(order: WorldOrder) -> list[dict]:
+    if order.status == "cancelled":
+        steps = [("placed", order.placed_at), ("cancelled", order.placed_at + timedelta(hours=2))]
+    else:
+        paid_after = timedelta(0) if order.payment == "balance" else timedelta(days=1)
+        after = {"placed": timedelta(0), "paid": paid_after, "shipped": _SHIPPED_AFTER,
+                 "delivered": _SHIPPED_AFTER + timedelta(days=4)}
+        reached = _STEPS[:_STEPS.index(order.status) + 1]
+        steps = [(status, order.placed_at + after[status]) for status in reached]
+    return [dict(order_id=order.id, status=status, at=at, note="") for status, at in steps]
+
+
+def _ship(conn, order: WorldOrder) -> None:
+    shipped_at = order.placed_at + _SHIPPED_AFTER
+    delivered = order.status == "delivered"
+    shipment_id = conn.execute(insert(t.shipments).values(
+        order_id=order.id, carrier=order.carrier, tracking_number=order.tracking,
+        shipped_at=shipped_at, status="delivered" if delivered else "in_transit",
+        estimated_from=(shipped_at + timedelta(days=14)).date(),
+        estimated_to=(shipped_at + timedelta(days=17)).date(),
+    )).inserted_primary_key[0]
+    events = [dict(shipment_id=shipment_id, at=shipped_at + timedelta(days=day, hours=3),
+                   station=station, description=description)
+              for day, station, description in _ROUTES[order.carrier]]
+    if delivered:
+        events.append(dict(shipment_id=shipment_id, at=shipped_at + timedelta(days=4),
+                           station=order.buyer.city, description="вручено"))
+    conn.execute(insert(t.shipment_events), events)

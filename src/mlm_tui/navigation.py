@@ -20,7 +20,38 @@ class Destination:
 
 
 DESTINATIONS: list[Destination] = [
-    Destination("catalog", "f2", "Catalog", "Browse and search the catalog", "catalog:CatalogScreen"),
-    Destination("quick_order", "f3", "Quick order", "Order by product codes", "quick_order:QuickOrderScreen"),
+    # The first destination is where logging in lands.
+    Destination("catalog", "f2", "Catalog", "Browse and search the catalog",
+                "catalog:CatalogScreen"),
+    Destination("quick_order", "f3", "Quick order", "Order by product codes",
+                "quick_order:QuickOrderScreen"),
     Destination("cart", "f4", "Cart", "The cart with points and totals", "cart:CartScreen"),
+]
+
+# The back office: order history and parcels.
+DESTINATIONS += [
+    Destination("orders", "f5", "Orders", "Order history: filter, jump to a month, export",
+                "orders:OrdersScreen"),
+    Destination("in_transit", "f6", "Parcels", "Every parcel on its way, across carriers",
+                "in_transit:InTransitScreen"),
+]
+
+# The team: home alerts, customers, the downline, recruiting, money, news and training.
+DESTINATIONS += [
+    Destination("home", "ctrl+o", "Home", "What needs doing today: points, expiries, members",
+                "home:HomeScreen"),
+    Destination("customers", "f7", "Customers", "Find a member of your team by name",
+                "customers:CustomersScreen"),
+    Destination("team", "f8", "Team", "Your downline as a tree, with points this month",
+                "team:TeamScreen"),
+    Destination("wallet", "f9", "Balance", "Balance and points: history and top-up",
+                "wallet:WalletScreen"),
+    Destination("inbox", "f10", "Inbox", "Claim decisions, parcels, promotions",
+                "inbox:InboxScreen"),
+    Destination("register", "ctrl+n", "Register", "Register a new consultant into your team",
+                "register:RegisterScreen"),
+    Destination("promotions", "f12", "Promotions", "This period's promotions and closed sales",
+                "promotions:PromotionsScreen"),
+    Destination("training", "ctrl+t", "Training", "Successful start: lessons for newcomers",
+                "training:TrainingScreen"),
 ]

@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from mlm_tui.core.models import (
     AccountSummary,
+    Alert,
     CancellationQuote,
     Cart,
     CatalogPeriod,
@@ -228,6 +229,17 @@ class Backend(Protocol):
     def notifications(self, *, unread_only: bool = False) -> list[Notification]: ...
 
     def mark_notification_read(self, notification_id: int) -> None: ...
+
+    # --- home and newcomer training --------------------------------------------------------
+    def alerts(self) -> list[Alert]:
+        """What needs doing: own points short of the monthly target, points about to expire,
+        first-level members near the retention cut-off or without an order for three months."""
+
+    def training_progress(self) -> set[str]:
+        """Ids of the "Successful start" lessons the signed-in member has finished."""
+
+    def complete_lesson(self, lesson_id: str) -> None:
+        """Mark a lesson done (again is harmless); ``NotFound`` (field ``lesson``) if unknown."""
 
 
 def month_key(day: date) -> str:

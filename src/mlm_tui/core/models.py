@@ -586,3 +586,25 @@ class AccountSummary:
     points_this_month: Decimal
     unread_notifications: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+
+
+# --- home screen alerts --------------------------------------------------------------------
+
+
+class AlertKind(StrEnum):
+    NO_RECENT_ORDER = "no_recent_order"  # first-level members silent for three months
+    POINTS_SHORTFALL = "points_shortfall"  # own points below the monthly target
+    POINTS_EXPIRING = "points_expiring"  # wallet points that expire soon
+    INACTIVITY_CUTOFF = "inactivity_cutoff"  # members the retention rules remove soon
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something on the home screen that needs doing; the screen words it per ``kind``."""
+
+    kind: AlertKind
+    points: Decimal = Decimal(0)  # the shortfall, or the points that expire
+    due_on: date | None = None  # period end, expiry date, or the earliest removal date
+    days_left: int | None = None  # counting today
+    members: tuple[MemberRef, ...] = ()  # the first few concerned, most urgent first
+    count: int = 0  # how many members in all

@@ -1,9 +1,480 @@
-"""LocalBackend: sessions (login by registration number or e-mail, throttling, resume, logout, me, account_summary), password reset, registration and activation."""
+"""LocalBackend: accounts.
+
+Sessions (login by registration number or e-mail, throttling, resume, logout, me,
+account_summary), password reset, registration and activation.
+
+Secrets are never stored in clear: passwords and codes as argon2 hashes, session tokens
+as SHA-256. A login that names no account costs the same argon2 work and gets the same
+answer as a wrong password. Password hashing runs outside write transactions where it
+can, so a slow hash never holds the store's write lock during a login.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from decimal import Decimal
+from math import ceil
+
+from sqlalchemy import Connection, Integer, Row, case, cast, delete, func, insert, select, update
+
+from mlm_tui.core import login_throttle as throttle
+from mlm_tui.core.account_mail import send_activation_code, send_reset_code
+from mlm_tui.core.errors import (
+    AccountClosed,
+    AccountNotActivated,
+    Conflict,
+    DomainError,
+    InvalidCredentials,
+    NotAuthenticated,
+    Throttled,
+    ValidationError,
+)
+from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.one_time_codes import ACTIVATION, RESET, invalid_code, issue_code, use_code
+from mlm_tui.core.local.team import member_from_row
+from mlm_tui.core.models import (
+    AccountSummary,
+    Member,
+    MemberKind,
+    MemberRef,
+    MemberStatus,
+    OrderStatus,
+    Registration,
+    ResetRequest,
+    Session,
+)
+from mlm_tui.core.passwords import (
+    hash_secret,
+    needs_rehash,
+    new_numeric_code,
+    new_token,
+    token_hash,
+    verify_nothing,
+    verify_secret,
+)
+from mlm_tui.core.validation import (
+    CODE_DIGITS,
+    fold_name,
+    mask_email,
+    mask_phone,
+    normalise_address,
+    normalise_code,
+    normalise_contact,
+    normalise_email,
+    normalise_full_name,
+    normalise_passport,
+    normalise_phone,
+    normalise_registration_number,
+    validate_birth_date,
+    validate_password,
+)
+from mlm_tui.i18n import _
+
+RESET_VALID = timedelta(minutes=15)
+RESET_COOLDOWN = timedelta(seconds=60)
+ACTIVATION_VALID = timedelta(hours=72)
+FIRST_REGISTRATION_NUMBER = 1_000_001
+LAST_REGISTRATION_NUMBER = 9_999_999
+# Reset cooldowns share the throttling table, keyed apart from any login ("reset:email:...").
+_COOLDOWN_PREFIX = "reset:"
+# Orders that earned no points: they never became (or stopped being) a purchase.
+_NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
 
 
 class AuthMixin(LocalBase):
-    pass
+    # --- sessions --------------------------------------------------------------------------
+    def login(self, login: str, password: str) -> Session:
+        key = throttle.login_key(login or "")
+        if not key:
+            raise ValidationError(_("Enter your registration number or e-mail."), field="login")
+        if not password:
+            raise ValidationError(_("Enter your password."), field="password")
+        by, value = _parse_login(login)
+        now = self.clock()
+        with self.store.read() as conn:
+            _raise_if_locked(conn, key, now)
+            row = _member_by_login(conn, by, value)
+        if row is not None and row.status == MemberStatus.PENDING.value:
+            verify_nothing(password)
+            raise AccountNotActivated(
+                _("This account is not activated yet: enter the activation code from the "
+                  "e-mail or SMS."),
+                field="login",
+            )
+        if row is None or not row.password_hash:
+            verify_nothing(password)
+            correct = False
+        else:
+            correct = verify_secret(row.password_hash, password)
+        if not correct:
+            raise self._count_failure(key, now)
+        if row.status == MemberStatus.CLOSED.value:
+            raise AccountClosed(_("This account has been closed."), field="login")
+        new_hash = hash_secret(password) if needs_rehash(row.password_hash) else None
+        with self.store.write() as conn:
+            _raise_if_locked(conn, key, now)  # a parallel attempt may have locked it since
+            conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key == key))
+            if new_hash is not None:
+                conn.execute(
+                    update(t.members).where(t.members.c.id == row.id)
+                    .values(password_hash=new_hash)
+                )
+            session = self._open_session(conn, row, now)
+        return session
+
+    def resume(self, token: str) -> Session:
+        s, m = t.sessions, t.members
+        now = self.clock()
+        with self.store.read() as conn:
+            row = conn.execute(
+                select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status,
+                       s.c.expires_at)
+                .select_from(s.join(m, m.c.id == s.c.member_id))
+                .where(s.c.token_hash == token_hash(token or ""))
+            ).first()
+        if row is None or row.expires_at <= now or row.status != MemberStatus.ACTIVE.value:
+            raise NotAuthenticated(_("Your session has ended; please log in again."))
+        self._session = Session(token, row.id, row.registration_number, row.full_name,
+                                row.expires_at)
+        return self._session
+
+    def logout(self) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        with self.store.write() as conn:
+            conn.execute(delete(t.sessions).where(
+                t.sessions.c.token_hash == token_hash(session.token)))
+
+    def me(self) -> Member:
+        me = self._me_id()
+        with self.store.read() as conn:
+            row = conn.execute(select(t.members).where(t.members.c.id == me)).first()
+        if row is None:
+            raise NotAuthenticated(_("This account no longer exists."))
+        return member_from_row(row)
+
+    def account_summary(self) -> AccountSummary:
+        me = self._me_id()
+        now = self.clock()
+        month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        next_month = (month_start + timedelta(days=32)).replace(day=1)
+        b, p, o, n, m = (t.balance_ledger, t.points_ledger, t.orders, t.notifications,
+                         t.members)
+        with self.store.read() as conn:
+            who = conn.execute(
+                select(m.c.id, m.c.registration_number, m.c.full_name).where(m.c.id == me)
+            ).first()
+            if who is None:
+                raise NotAuthenticated(_("This account no longer exists."))
+            balance = conn.execute(
+                select(func.sum(b.c.amount)).where(b.c.member_id == me)).scalar_one()
+            wallet = conn.execute(
+                select(func.sum(p.c.points)).where(p.c.member_id == me)).scalar_one()
+            this_month = conn.execute(
+                select(func.sum(o.c.points)).where(
+                    o.c.buyer_id == me, o.c.placed_at >= month_start,
+                    o.c.placed_at < next_month, o.c.status.not_in(_NO_POINTS))
+            ).scalar_one()
+            unread = conn.execute(
+                select(func.count()).select_from(n)
+                .where(n.c.member_id == me, n.c.read_at.is_(None))
+            ).scalar_one()
+        return AccountSummary(
+            member=MemberRef(who.id, who.registration_number, who.full_name),
+            balance=self.money(balance or Decimal(0)),
+            points=wallet or Decimal(0),
+            points_this_month=this_month or Decimal(0),
+            unread_notifications=unread,
+        )
+
+    def _open_session(self, conn: Connection, member: Row, now: datetime) -> Session:
+        s = t.sessions
+        token = new_token()
+        expires_at = now + timedelta(days=self.settings.session_days)
+        # Each login tidies away the member's sessions that ran out.
+        conn.execute(delete(s).where(s.c.member_id == member.id, s.c.expires_at <= now))
+        conn.execute(insert(s).values(token_hash=token_hash(token), member_id=member.id,
+                                      created_at=now, expires_at=expires_at))
+        self._session = Session(token, member.id, member.registration_number,
+                                member.full_name, expires_at)
+        return self._session
+
+    def _count_failure(self, key: str, now: datetime) -> DomainError:
+        """Record a failed attempt (committed) and return what to tell the member."""
+        with self.store.write() as conn:
+            record = throttle.after_failure(_failure_record(conn, key), now)
+            lf = t.login_failures
+            conn.execute(delete(lf).where(lf.c.login_key == key))
+            conn.execute(insert(lf).values(
+                login_key=key, failures=record.failures, last_failed_at=record.last_failed_at,
+                locked_until=record.locked_until))
+        if record.locked_until is not None:
+            return _throttled(record.locked_until, now)
+        # The same words whether the account exists or not.
+        return InvalidCredentials(
+            _("The registration number, e-mail or password is wrong."), field="password"
+        )
+
+    # --- password reset --------------------------------------------------------------------
+    def request_password_reset(self, contact: str) -> ResetRequest:
+        kind, value = normalise_contact(contact)
+        now = self.clock()
+        code = new_numeric_code(CODE_DIGITS)
+        code_hash = hash_secret(code)  # hashed for an unknown contact too: the same time
+        with self.store.write() as conn:
+            _start_cooldown(conn, f"{_COOLDOWN_PREFIX}{kind}:{value}", now)
+            member = _active_member_by_contact(conn, kind, value)
+            if member is not None:
+                issue_code(conn, member.id, RESET, code_hash, now, RESET_VALID)
+                # Inside the transaction: if the mail cannot go, no code is left behind.
+                send_reset_code(
+                    self.notifier, company=self.company().name, full_name=member.full_name,
+                    email=member.email, phone=member.phone, code=code,
+                    minutes=int(RESET_VALID.total_seconds() // 60),
+                )
+        # Only what was typed is echoed, masked: the answer must not tell whether an
+        # account exists, nor reveal the other contact on it.
+        masked = mask_email(value) if kind == "email" else mask_phone(value)
+        return ResetRequest(masked, now + RESET_VALID, now + RESET_COOLDOWN)
+
+    def confirm_password_reset(
+        self, contact: str, code: str, new_password: str, confirmation: str
+    ) -> None:
+        kind, value = normalise_contact(contact)
+        code = normalise_code(code)
+        with self.store.read() as conn:
+            member = _active_member_by_contact(conn, kind, value)
+        own = ((member.registration_number, member.email, member.phone) if member is not None
+               else (value,))
+        validate_password(new_password, avoid=own, field="new_password")
+        _check_confirmation(new_password, confirmation)
+        if member is None:
+            verify_nothing(code)
+            raise invalid_code()
+        now = self.clock()
+        with self.store.write() as conn:
+            error = use_code(conn, member.id, RESET, code, now)
+            if error is None:
+                conn.execute(update(t.members).where(t.members.c.id == member.id)
+                             .values(password_hash=hash_secret(new_password)))
+                conn.execute(delete(t.sessions).where(t.sessions.c.member_id == member.id))
+                # A member who proved who they are need not wait out a login lock.
+                keys = {throttle.login_key(member.registration_number)}
+                if member.email:
+                    keys.add(throttle.login_key(member.email))
+                conn.execute(delete(t.login_failures)
+                             .where(t.login_failures.c.login_key.in_(keys)))
+        if error is not None:
+            raise error
+        if self._session is not None and self._session.member_id == member.id:
+            self._session = None
+
+    # --- registration ----------------------------------------------------------------------
+    def register_member(self, registration: Registration) -> Member:
+        sponsor_id = self._me_id()
+        now = self.clock()
+        full_name = normalise_full_name(registration.full_name)
+        birth_date = validate_birth_date(registration.birth_date, now.date())
+        email = normalise_email(registration.email)
+        phone = normalise_phone(registration.phone)
+        address = normalise_address(registration.address)
+        passport = normalise_passport(registration.passport)
+        try:
+            kind = MemberKind(registration.kind)
+        except ValueError:
+            raise ValidationError(_("Choose consultant or customer."), field="kind") from None
+        name_folded = fold_name(full_name)
+        code = new_numeric_code(CODE_DIGITS)
+        code_hash = hash_secret(code)
+        m = t.members
+        with self.store.write() as conn:
+            sponsor = conn.execute(
+                select(m.c.path, m.c.full_name).where(m.c.id == sponsor_id)).first()
+            if sponsor is None:
+                raise NotAuthenticated(_("This account no longer exists."))
+            _refuse_duplicates(conn, email, phone, name_folded, birth_date)
+            number = _next_registration_number(conn)
+            member_id = conn.execute(insert(m).values(
+                registration_number=number, kind=kind.value,
+                status=MemberStatus.PENDING.value, full_name=full_name,
+                name_folded=name_folded, email=email, phone=phone, birth_date=birth_date,
+                postcode=address.postcode, city=address.city, street=address.street,
+                country=address.country, passport=passport, sponsor_id=sponsor_id,
+                enroller_id=sponsor_id, path=sponsor.path, registered_at=now,
+                loyalty_enrolled=False,
+            )).inserted_primary_key[0]
+            # The path needs the new id, known only once the row exists.
+            conn.execute(update(m).where(m.c.id == member_id)
+                         .values(path=f"{sponsor.path}{member_id}/"))
+            issue_code(conn, member_id, ACTIVATION, code_hash, now, ACTIVATION_VALID)
+            send_activation_code(
+                self.notifier, company=self.company().name, full_name=full_name,
+                registration_number=number, sponsor_name=sponsor.full_name, email=email,
+                phone=phone, code=code, hours=int(ACTIVATION_VALID.total_seconds() // 3600),
+            )
+            row = conn.execute(select(m).where(m.c.id == member_id)).one()
+        return member_from_row(row)
+
+    def activate_member(self, login: str, code: str, password: str, confirmation: str) -> Session:
+        by, value = _parse_login(login)
+        code = normalise_code(code)
+        with self.store.read() as conn:
+            member = _member_by_login(conn, by, value)
+        if member is None or member.status == MemberStatus.CLOSED.value:
+            raise ValidationError(
+                _("No account waiting for activation has this registration number or e-mail."),
+                field="login",
+            )
+        if member.status == MemberStatus.ACTIVE.value:
+            raise Conflict(_("This account is already active: log in with your password."),
+                           field="login")
+        validate_password(password, avoid=(member.registration_number, member.email,
+                                           member.phone), field="password")
+        _check_confirmation(password, confirmation)
+        now = self.clock()
+        m = t.members
+        with self.store.write() as conn:
+            error = use_code(conn, member.id, ACTIVATION, code, now)
+            if error is None:
+                activated = conn.execute(
+                    update(m).where(m.c.id == member.id,
+                                    m.c.status == MemberStatus.PENDING.value)
+                    .values(password_hash=hash_secret(password),
+                            status=MemberStatus.ACTIVE.value, activated_at=now)
+                ).rowcount
+                if not activated:  # activated or closed in the meantime
+                    raise Conflict(_("This account is no longer waiting for activation."),
+                                   field="login")
+                session = self._open_session(conn, member, now)
+        if error is not None:
+            raise error
+        return session
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _parse_login(login: str) -> tuple[str, str]:
+    """``("email", "anna@example.ru")`` or ``("number", "1000001")``."""
+    text = (login or "").strip()
+    if "@" in text:
+        # Not validated as a new address would be: an odd stored one must still log in.
+        return "email", text.lower()
+    try:
+        return "number", normalise_registration_number(text, field="login")
+    except ValidationError:
+        raise ValidationError(
+            _("Enter your registration number (7 digits) or e-mail."), field="login"
+        ) from None
+
+
+def _member_by_login(conn: Connection, by: str, value: str) -> Row | None:
+    m = t.members
+    column = m.c.email if by == "email" else m.c.registration_number
+    # An address may be on a closed account and on its successor: the live one wins.
+    rank = case((m.c.status == MemberStatus.ACTIVE.value, 0),
+                (m.c.status == MemberStatus.PENDING.value, 1), else_=2)
+    return conn.execute(
+        select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status, m.c.email,
+               m.c.phone, m.c.password_hash)
+        .where(column == value)
+        .order_by(rank, m.c.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _active_member_by_contact(conn: Connection, kind: str, value: str) -> Row | None:
+    """The one active account with this e-mail or phone; several (old data) count as none,
+    since a code must reset one account the member can name."""
+    m = t.members
+    column = m.c.email if kind == "email" else m.c.phone
+    rows = conn.execute(
+        select(m.c.id, m.c.registration_number, m.c.full_name, m.c.email, m.c.phone)
+        .where(column == value, m.c.status == MemberStatus.ACTIVE.value)
+        .limit(2)
+    ).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def _failure_record(conn: Connection, key: str) -> throttle.FailureRecord | None:
+    lf = t.login_failures
+    row = conn.execute(
+        select(lf.c.failures, lf.c.last_failed_at, lf.c.locked_until)
+        .where(lf.c.login_key == key)
+    ).first()
+    if row is None:
+        return None
+    return throttle.FailureRecord(row.failures, row.last_failed_at, row.locked_until)
+
+
+def _raise_if_locked(conn: Connection, key: str, now: datetime) -> None:
+    until = throttle.locked_until(_failure_record(conn, key), now)
+    if until is not None:
+        raise _throttled(until, now)
+
+
+def _throttled(until: datetime, now: datetime) -> Throttled:
+    minutes = max(1, ceil((until - now).total_seconds() / 60))
+    return Throttled(
+        _("Too many failed attempts. Try again in {minutes} min.").format(minutes=minutes),
+        retry_at=until,
+        field="login",
+    )
+
+
+def _start_cooldown(conn: Connection, key: str, now: datetime) -> None:
+    """One reset code a minute per contact, whether or not an account has it."""
+    lf = t.login_failures
+    until = throttle.locked_until(_failure_record(conn, key), now)
+    if until is not None:
+        seconds = max(1, ceil((until - now).total_seconds()))
+        raise Throttled(
+            _("A code was sent a moment ago. You can ask for a new one in {seconds} s.")
+            .format(seconds=seconds),
+            retry_at=until,
+            field="contact",
+        )
+    conn.execute(delete(lf).where(lf.c.login_key.startswith(_COOLDOWN_PREFIX, autoescape=True),
+                                  lf.c.locked_until <= now))
+    conn.execute(insert(lf).values(login_key=key, failures=0, last_failed_at=now,
+                                   locked_until=now + RESET_COOLDOWN))
+
+
+def _check_confirmation(password: str, confirmation: str) -> None:
+    if password != confirmation:
+        raise ValidationError(_("The two passwords are not the same."), field="confirmation")
+
+
+def _refuse_duplicates(
+    conn: Connection, email: str, phone: str, name_folded: str, birth_date: object
+) -> None:
+    """A person with a live (active or waiting) account may not be registered again."""
+    m = t.members
+    live = m.c.status.in_((MemberStatus.ACTIVE.value, MemberStatus.PENDING.value))
+
+    def exists(*conditions: object) -> bool:
+        return conn.execute(select(m.c.id).where(live, *conditions).limit(1)).first() is not None
+
+    if exists(m.c.email == email):
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+    if exists(m.c.phone == phone):
+        raise Conflict(_("An account with this phone number already exists."), field="phone")
+    if exists(m.c.name_folded == name_folded, m.c.birth_date == birth_date):
+        raise Conflict(
+            _("A member with this name and date of birth already has an account."),
+            field="full_name",
+        )
+
+
+def _next_registration_number(conn: Connection) -> str:
+    m = t.members
+    highest = conn.execute(
+        select(func.max(cast(m.c.registration_number, Integer)))
+        .where(func.length(m.c.registration_number) == len(str(FIRST_REGISTRATION_NUMBER)))
+    ).scalar_one()
+    number = FIRST_REGISTRATION_NUMBER if highest is None else highest + 1
+    if number > LAST_REGISTRATION_NUMBER:
+        raise Conflict(_("No registration numbers are left."), field="registration_number")
+    return str(number)

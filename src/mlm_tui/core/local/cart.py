@@ -1,9 +1,396 @@
-"""LocalBackend: cart, add/set/remove/clear, delivery product, repeat_order, place_order."""
+"""LocalBackend: cart, add/set/remove/clear, delivery product, repeat_order, place_order.
+
+The cart is kept per member (``cart_lines``, ``cart_choices``) and priced on every read
+by :func:`mlm_tui.core.pricing.price_cart` against the current period, so a price or
+promotion change shows at once. Placing an order re-prices the cart and writes the
+order, its lines, status history, invoice, balance payment and stock in one transaction.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, Row, delete, func, select, update
+
+from mlm_tui.core.errors import (
+    Conflict,
+    InsufficientBalance,
+    NotFound,
+    Unavailable,
+    ValidationError,
+)
+from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.catalog import Catalog, current_period_row
+from mlm_tui.core.local.orders import (
+    invoice_number,
+    notify,
+    order_number,
+    read_order,
+    visible_order,
+)
+from mlm_tui.core.models import (
+    Cart,
+    Checkout,
+    CompanyProfile,
+    DeliveryMethod,
+    MemberKind,
+    MemberStatus,
+    NotificationKind,
+    Order,
+    OrderSource,
+    OrderStatus,
+    PaymentMethod,
+    Product,
+    PromotionKind,
+)
+from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.core.pricing import price_cart
+from mlm_tui.i18n import _
+
+MAX_LINE_QUANTITY = 99
+_KEY_LENGTH = 64
 
 
 class CartMixin(LocalBase):
-    pass
+    def cart(self) -> Cart:
+        with self.store.read() as conn:
+            return self._priced_cart(conn)
+
+    def add_to_cart(self, code: str, quantity: int) -> Cart:
+        check_quantity(quantity)
+        with self.store.write() as conn:
+            product = self._orderable(conn, code)
+            total = _quantity_in_cart(conn, self._me_id(), product.code) + quantity
+            if total > MAX_LINE_QUANTITY:
+                raise ValidationError(
+                    _("At most {limit} of one product per order; the cart already holds "
+                      "{held}.").format(limit=MAX_LINE_QUANTITY, held=total - quantity),
+                    field="quantity")
+            self._put_line(conn, product, total)
+            return self._priced_cart(conn)
+
+    def set_cart_quantity(self, code: str, quantity: int) -> Cart:
+        check_quantity(quantity, zero_removes=True)
+        if quantity == 0:
+            return self.remove_from_cart(code)
+        with self.store.write() as conn:
+            self._put_line(conn, self._orderable(conn, code), quantity)
+            return self._priced_cart(conn)
+
+    def remove_from_cart(self, code: str) -> Cart:
+        lines = t.cart_lines
+        with self.store.write() as conn:
+            conn.execute(delete(lines).where(lines.c.member_id == self._me_id(),
+                                             lines.c.product_code == code.strip()))
+            return self._priced_cart(conn)
+
+    def clear_cart(self) -> Cart:
+        with self.store.write() as conn:
+            _clear(conn, self._me_id())
+            return self._priced_cart(conn)
+
+    def choose_delivery_product(self, code: str | None) -> Cart:
+        choices = t.cart_choices
+        me = self._me_id()
+        with self.store.write() as conn:
+            if code is None:
+                conn.execute(delete(choices).where(choices.c.member_id == me))
+                return self._priced_cart(conn)
+            catalog = self._open_catalog(conn)
+            offered = {p.product_code for p in catalog.promotions
+                       if p.kind is PromotionKind.DELIVERY_PRODUCT}
+            if code.strip() not in offered:
+                raise ValidationError(
+                    _("{code} is not offered instead of the delivery fee.").format(code=code),
+                    field="code")
+            product = catalog.by_code([code.strip()]).get(code.strip())
+            if product is None or not product.available:
+                raise Unavailable(_("{code} is sold out.").format(code=code), field="code")
+            chosen = conn.execute(update(choices).where(choices.c.member_id == me)
+                                  .values(delivery_product_code=product.code)).rowcount
+            if not chosen:
+                conn.execute(choices.insert().values(member_id=me,
+                                                     delivery_product_code=product.code))
+            return self._priced_cart(conn)
+
+    def repeat_order(self, order_number: str) -> Cart:
+        """Add the earlier order's lines that are still sold; gifts are not repeated.
+
+        The earlier order stays as it was; a product no longer in the catalog or sold out
+        is skipped, and a line is capped at the per-line limit and the stock.
+        """
+        lines = t.order_lines
+        with self.store.write() as conn:
+            row = visible_order(conn, order_number, self._my_path(conn))
+            catalog = self._open_catalog(conn)
+            wanted = conn.execute(
+                select(lines.c.product_code, func.sum(lines.c.quantity).label("quantity"))
+                .where(lines.c.order_id == row.id, lines.c.is_gift.is_(False))
+                .group_by(lines.c.product_code)
+                .order_by(func.min(lines.c.line_no))
+            ).all()
+            products = catalog.by_code(line.product_code for line in wanted)
+            me = self._me_id()
+            for line in wanted:
+                product = products.get(line.product_code)
+                if product is None or not product.available:
+                    continue
+                total = _quantity_in_cart(conn, me, product.code) + line.quantity
+                self._put_line(conn, product, min(total, MAX_LINE_QUANTITY, product.stock))
+            return self._priced_cart(conn)
+
+    def place_order(self, checkout: Checkout) -> Order:
+        company = self.company()
+        check_checkout(checkout, company)
+        me = self._me_id()
+        now = self.clock()
+        with self.store.write() as conn:
+            existing = _order_by_key(conn, checkout.idempotency_key)
+            if existing is not None:
+                if existing.placed_by_id != me:
+                    raise Conflict(_("This order key belongs to another order."),
+                                   field="idempotency_key")
+                return read_order(conn, existing.id, self.money)  # a retry: the same order
+            buyer = self._buyer(conn, checkout.buyer_id or me)
+            period = self._open_catalog(conn).period
+            cart = self._priced_cart(conn)
+            if cart.is_empty:
+                raise ValidationError(_("The cart is empty."), field="cart")
+            _take_stock(conn, period.id, cart)
+            if checkout.payment_method is PaymentMethod.BALANCE:
+                _check_balance(conn, me, cart.to_pay, company)
+            order_id = _write_order(conn, checkout, cart, company, now,
+                                    buyer=buyer, placed_by=me, period_id=period.id)
+            _clear(conn, me)
+            conn.execute(update(t.members).where(t.members.c.id == buyer.id)
+                         .values(last_order_at=now))
+            order = read_order(conn, order_id, self.money)
+            notify(conn, me, now, NotificationKind.ACCOUNT,
+                   _("Order {number} placed").format(number=order.number),
+                   f"{format_money(order.total, company.locale)}, "
+                   f"{format_points(order.points, company.locale)} {company.points_label}")
+            return order
+
+    # --- shared steps ----------------------------------------------------------------------
+    def _priced_cart(self, conn: Connection) -> Cart:
+        me = self._me_id()
+        lines, choices, m = t.cart_lines, t.cart_choices, t.members
+        rows = conn.execute(
+            select(lines.c.product_code, lines.c.quantity)
+            .where(lines.c.member_id == me)
+            .order_by(lines.c.added_at, lines.c.product_code)
+        ).all()
+        choice = conn.execute(
+            select(choices.c.delivery_product_code).where(choices.c.member_id == me)
+        ).scalar_one_or_none()
+        kind = conn.execute(select(m.c.kind).where(m.c.id == me)).scalar_one()
+        catalog = Catalog(conn, current_period_row(conn, self.clock().date()),
+                          self.company().currency)
+        given = [p.product_code for p in catalog.promotions if p.product_code]
+        products = catalog.by_code([row.product_code for row in rows] + given)
+        return price_cart(
+            # A product that left the catalog stays in the table but is no longer priced.
+            [(products[row.product_code], row.quantity) for row in rows
+             if row.product_code in products],
+            company=self.company(),
+            promotions=catalog.promotions,
+            gifts=products,
+            delivery_product_code=choice,
+            consultant=kind == MemberKind.CONSULTANT.value,
+        )
+
+    def _open_catalog(self, conn: Connection) -> Catalog:
+        period = current_period_row(conn, self.clock().date())
+        if not period.ordering_open:
+            raise Unavailable(_("Ordering from {catalog} is closed.").format(catalog=period.name))
+        return Catalog(conn, period, self.company().currency)
+
+    def _orderable(self, conn: Connection, code: str) -> Product:
+        product = self._open_catalog(conn).by_code([code.strip()]).get(code.strip())
+        if product is None:
+            raise NotFound(_("There is no product {code} in this catalog.").format(code=code),
+                           field="code")
+        if not product.available:
+            raise Unavailable(_("{code} {name} is sold out.").format(code=product.code,
+                                                                     name=product.name),
+                              field="code")
+        return product
+
+    def _put_line(self, conn: Connection, product: Product, quantity: int) -> None:
+        if quantity > product.stock:
+            raise Unavailable(_("Only {stock} of {code} left.").format(stock=product.stock,
+                                                                      code=product.code),
+                              field="quantity")
+        lines, me = t.cart_lines, self._me_id()
+        changed = conn.execute(
+            update(lines).where(lines.c.member_id == me, lines.c.product_code == product.code)
+            .values(quantity=quantity)
+        ).rowcount
+        if not changed:
+            conn.execute(lines.insert().values(member_id=me, product_code=product.code,
+                                               quantity=quantity, added_at=self.clock()))
+
+    def _buyer(self, conn: Connection, buyer_id: int) -> Row:
+        try:
+            self._visible_member(conn, buyer_id)
+        except NotFound as exc:
+            raise NotFound(exc.message, field="buyer_id") from exc
+        m = t.members
+        buyer = conn.execute(select(m.c.id, m.c.status).where(m.c.id == buyer_id)).one()
+        if buyer.status == MemberStatus.CLOSED.value:
+            raise ValidationError(_("This account is closed."), field="buyer_id")
+        return buyer
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def check_quantity(quantity: int, *, zero_removes: bool = False) -> None:
+    """A whole number from 1 (0 when it removes the line) to the per-line limit."""
+    lowest = 0 if zero_removes else 1
+    if (
+        isinstance(quantity, bool)
+        or not isinstance(quantity, int)
+        or not lowest <= quantity <= MAX_LINE_QUANTITY
+    ):
+        raise ValidationError(
+            _("The quantity must be a whole number from {lowest} to {highest}.").format(
+                lowest=lowest, highest=MAX_LINE_QUANTITY),
+            field="quantity")
+
+
+def check_checkout(checkout: Checkout, company: CompanyProfile) -> None:
+    key = checkout.idempotency_key
+    if not key or not key.strip() or len(key) > _KEY_LENGTH:
+        raise ValidationError(_("The order has no valid key."), field="idempotency_key")
+    if checkout.payment_method not in company.payment_methods:
+        raise ValidationError(_("{company} does not accept this payment method.").format(
+            company=company.name),
+                              field="payment_method")
+    if checkout.delivery_method is DeliveryMethod.COURIER:
+        return
+    points = {p.code for p in company.pickup_points if p.kind is checkout.delivery_method}
+    if checkout.pickup_point not in points:
+        raise ValidationError(_("Choose a pickup point."), field="pickup_point")
+
+
+# --- placing -------------------------------------------------------------------------------
+
+
+def _order_by_key(conn: Connection, key: str) -> Row | None:
+    o = t.orders
+    return conn.execute(
+        select(o.c.id, o.c.placed_by_id).where(o.c.idempotency_key == key)
+    ).first()
+
+
+def _take_stock(conn: Connection, period_id: int, cart: Cart) -> None:
+    p = t.products
+    wanted: dict[str, int] = {}
+    for line in cart.lines:
+        wanted[line.product.code] = wanted.get(line.product.code, 0) + line.quantity
+    for code, quantity in wanted.items():
+        taken = conn.execute(
+            update(p).where(p.c.period_id == period_id, p.c.code == code, p.c.stock >= quantity)
+            .values(stock=p.c.stock - quantity)
+        ).rowcount
+        if taken != 1:
+            raise Unavailable(_("Not enough of {code} left for this order.").format(code=code),
+                              field="code")
+
+
+def _check_balance(conn: Connection, member_id: int, to_pay: Money,
+                   company: CompanyProfile) -> None:
+    b = t.balance_ledger
+    held = conn.execute(
+        select(func.coalesce(func.sum(b.c.amount), 0)).where(b.c.member_id == member_id)
+    ).scalar_one()
+    balance = Money(Decimal(held), company.currency)
+    if balance < to_pay:
+        shortfall = format_money((to_pay - balance).rounded(), company.locale)
+        raise InsufficientBalance(
+            _("The balance holds {balance}: top it up by {shortfall} or choose another "
+              "payment method.").format(balance=format_money(balance, company.locale),
+                                        shortfall=shortfall),
+            field="payment_method")
+
+
+def _write_order(
+    conn: Connection,
+    checkout: Checkout,
+    cart: Cart,
+    company: CompanyProfile,
+    now: datetime,
+    *,
+    buyer: Row,
+    placed_by: int,
+    period_id: int,
+) -> int:
+    o = t.orders
+    order_id = (conn.execute(select(func.max(o.c.id))).scalar_one() or 0) + 1
+    paid = checkout.payment_method is PaymentMethod.BALANCE
+    conn.execute(o.insert().values(
+        id=order_id,
+        number=order_number(company, now, order_id),
+        buyer_id=buyer.id,
+        placed_by_id=placed_by,
+        source=(checkout.source or _source(conn, buyer.id)).value,
+        status=(OrderStatus.PAID if paid else OrderStatus.PLACED).value,
+        period_id=period_id,
+        placed_at=now,
+        retail=cart.retail.amount,
+        discount=cart.discount.amount,
+        delivery_fee=cart.delivery_fee.amount,
+        total=cart.to_pay.amount,
+        points=cart.points,
+        payment_method=checkout.payment_method.value,
+        delivery_method=checkout.delivery_method.value,
+        pickup_point=(None if checkout.delivery_method is DeliveryMethod.COURIER
+                      else checkout.pickup_point),
+        idempotency_key=checkout.idempotency_key,
+    ))
+    conn.execute(t.order_lines.insert(), [
+        dict(order_id=order_id, line_no=number, product_code=line.product.code,
+             product_name=line.product.name, quantity=line.quantity,
+             unit_retail=line.product.retail_price.amount,
+             unit_price=(line.to_pay.amount / line.quantity),
+             points_each=line.points / line.quantity, is_gift=line.is_gift)
+        for number, line in enumerate(cart.lines, 1)
+    ])
+    history = [dict(order_id=order_id, status=OrderStatus.PLACED.value, at=now, note="")]
+    if paid:
+        history.append(dict(order_id=order_id, status=OrderStatus.PAID.value, at=now,
+                            note="paid from the balance"))
+        conn.execute(t.balance_ledger.insert().values(
+            member_id=placed_by, at=now, kind="payment", amount=-cart.to_pay.amount,
+            order_id=order_id, note="order payment"))
+    conn.execute(t.order_status_history.insert(), history)
+    conn.execute(t.invoices.insert().values(
+        number=invoice_number(now, order_id), order_id=order_id, issued_at=now))
+    return order_id
+
+
+def _source(conn: Connection, buyer_id: int) -> OrderSource:
+    """IN for the buyer's first order (the enrollment order), SO otherwise."""
+    o = t.orders
+    earlier = conn.execute(
+        select(o.c.id).where(o.c.buyer_id == buyer_id,
+                             o.c.status != OrderStatus.CANCELLED.value).limit(1)
+    ).first()
+    return OrderSource.SO if earlier else OrderSource.IN
+
+
+def _quantity_in_cart(conn: Connection, member_id: int, code: str) -> int:
+    lines = t.cart_lines
+    found = conn.execute(
+        select(lines.c.quantity).where(lines.c.member_id == member_id,
+                                       lines.c.product_code == code)
+    ).scalar_one_or_none()
+    return found or 0
+
+
+def _clear(conn: Connection, member_id: int) -> None:
+    conn.execute(delete(t.cart_lines).where(t.cart_lines.c.member_id == member_id))
+    conn.execute(delete(t.cart_choices).where(t.cart_choices.c.member_id == member_id))

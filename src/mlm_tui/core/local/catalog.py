@@ -1,9 +1,337 @@
-"""LocalBackend: periods, categories, product search (FTS5), product, products_by_code, promotions."""
+"""LocalBackend: periods, categories, product search (FTS5), product, products_by_code,
+promotions.
+
+Only the current period is shown: the one holding today's date (else the latest that has
+started). Search goes through ``products_fts``: each word the user typed becomes a quoted
+prefix term, so FTS syntax in the input is plain text. A broad query ("к") matches tens
+of thousands of products; ranking them all would cost more than the page is worth, so
+matches are ranked only when there are few (names starting with the query first, then
+bm25), and otherwise read newest first up to the limit. An exact code comes first.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    String,
+    TextClause,
+    and_,
+    bindparam,
+    func,
+    select,
+    text,
+)
+
+from mlm_tui.core.errors import NotFound
+from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.models import (
+    CatalogPeriod,
+    Category,
+    Product,
+    Promotion,
+    PromotionKind,
+)
+from mlm_tui.core.money import Money
+from mlm_tui.i18n import _
+
+
+def N_(message: str) -> str:  # the gettext convention: the screen translates it
+    return message
+
+
+GIFT_MARK = N_("gift")
+DELIVERY_MARK = N_("instead of delivery")
+CLOSED_SALE_MARK = N_("closed sale")
+
+# Up to this many full-text matches are ranked (bm25); beyond it they come in index order.
+RANK_AT_MOST = 1000
+_WORD = re.compile(r"[^\W_]+")
+_YO_SPOTS = 3  # a word with more е than this tries ё in the first three only
+_CHUNK = 500  # bound parameters per IN list
 
 
 class CatalogMixin(LocalBase):
-    pass
+    def periods(self) -> list[CatalogPeriod]:
+        with self.store.read() as conn:
+            rows = conn.execute(select(t.periods).order_by(t.periods.c.starts_on)).all()
+        return [_period(row) for row in rows]
+
+    def current_period(self) -> CatalogPeriod:
+        with self.store.read() as conn:
+            return _period(current_period_row(conn, self.clock().date()))
+
+    def categories(self) -> list[Category]:
+        p, c = t.products, t.categories
+        with self.store.read() as conn:
+            period = current_period_row(conn, self.clock().date())
+            rows = conn.execute(
+                select(c.c.id, c.c.name, func.count(p.c.id).label("products"))
+                .select_from(c.join(p, and_(p.c.category_id == c.c.id,
+                                            p.c.period_id == period.id)))
+                .group_by(c.c.id, c.c.name)
+                .order_by(c.c.name)
+            ).all()
+        return [Category(row.id, row.name, row.products) for row in rows]
+
+    def search_products(
+        self, query: str, *, category_id: int | None = None, limit: int = 50
+    ) -> list[Product]:
+        if limit <= 0:
+            return []
+        with self.store.read() as conn:
+            period = current_period_row(conn, self.clock().date())
+            catalog = Catalog(conn, period, self.company().currency)
+            if not query.strip():
+                return catalog.listing(category_id, limit)
+            return catalog.search(query, category_id, limit)
+
+    def product(self, code: str) -> Product:
+        with self.store.read() as conn:
+            period = current_period_row(conn, self.clock().date())
+            found = Catalog(conn, period, self.company().currency).by_code([code.strip()])
+        if not found:
+            raise NotFound(_("There is no product {code} in this catalog.").format(code=code),
+                           field="code")
+        return next(iter(found.values()))
+
+    def products_by_code(self, codes: list[str]) -> dict[str, Product]:
+        with self.store.read() as conn:
+            period = current_period_row(conn, self.clock().date())
+            return Catalog(conn, period, self.company().currency).by_code(codes)
+
+    def promotions(self) -> list[Promotion]:
+        with self.store.read() as conn:
+            period = current_period_row(conn, self.clock().date())
+            return Catalog(conn, period, self.company().currency).promotions
+
+
+class Catalog:
+    """The current period's products and promotions, read through one connection."""
+
+    def __init__(self, conn: Connection, period: Row, currency: str) -> None:
+        self.conn = conn
+        self.period = period
+        self.currency = currency
+        self.promotions = _promotions(conn, period, currency)
+        self.marks = promotion_marks(self.promotions)
+
+    def by_code(self, codes: Iterable[str]) -> dict[str, Product]:
+        wanted = list(dict.fromkeys(code for code in codes if code))
+        rows: list[Row] = []
+        for start in range(0, len(wanted), _CHUNK):
+            rows += self.conn.execute(
+                _PRODUCTS.where(t.products.c.period_id == self.period.id,
+                                t.products.c.code.in_(wanted[start:start + _CHUNK]))
+            ).all()
+        return {row.code: self._product(row) for row in rows}
+
+    def listing(self, category_id: int | None, limit: int) -> list[Product]:
+        p = t.products
+        query = _PRODUCTS.where(p.c.period_id == self.period.id)
+        if category_id is not None:
+            query = query.where(p.c.category_id == category_id)
+        rows = self.conn.execute(query.order_by(p.c.code).limit(limit)).all()
+        return [self._product(row) for row in rows]
+
+    def search(self, query: str, category_id: int | None, limit: int) -> list[Product]:
+        words = _WORD.findall(query)
+        if not words:
+            return []  # only punctuation: nothing a person could have meant
+        ids = self._matching_ids(fts_query(words), fts_initial(words), category_id, limit)
+        rows = self._rows(ids, query.strip())
+        exact = [row for row in rows if row.code == query.strip()
+                 and row.period_id == self.period.id
+                 and category_id in (None, row.category_id)]
+        by_id = {row.id: row for row in rows}
+        found = exact + [by_id[i] for i in ids if not exact or i != exact[0].id]
+        return [self._product(row) for row in found[:limit]]
+
+    def _matching_ids(self, match: str, initial: str, category_id: int | None,
+                      limit: int) -> list[int]:
+        # One pass over the full-text index: the newest matches, one more than are ranked.
+        newest = list(self.conn.execute(_NEWEST_MATCHES, {"match": match,
+                                                          "cap": RANK_AT_MOST + 1}).scalars())
+        params = {"match": match, "initial": initial, "period": self.period.id,
+                  "category": category_id, "limit": limit}
+        if len(newest) <= RANK_AT_MOST:
+            return list(self.conn.execute(_ranked(category_id), params).scalars())
+        # Too many to rank: the newest, where the current period's products usually are.
+        ids = list(self.conn.execute(
+            _among(category_id), {**params, "ids": json.dumps(newest)}).scalars())
+        if len(ids) < limit:  # the newest matches were mostly of other periods: read on
+            ids = list(self.conn.execute(_newest(category_id), params).scalars())
+        return ids
+
+    def _rows(self, ids: Sequence[int], code: str) -> list[Row]:
+        """The products of ``ids``, and the one whose code is exactly ``code`` if any."""
+        p = t.products
+        exact = (p.c.period_id == self.period.id) & (p.c.code == code)
+        return list(self.conn.execute(_PRODUCTS.where(p.c.id.in_(ids) | exact)))
+
+    def _product(self, row: Row) -> Product:
+        return Product(
+            code=row.code,
+            name=row.name,
+            category=row.category,
+            period=self.period.code,
+            retail_price=Money(row.retail_price, self.currency),
+            consultant_price=Money(row.consultant_price, self.currency),
+            points=row.points,
+            stock=row.stock,
+            promotion_marks=self.marks.get(row.code, ()),
+            description=row.description,
+        )
+
+
+_NEWEST_MATCHES = text(
+    "SELECT rowid FROM products_fts WHERE products_fts MATCH :match "
+    "ORDER BY rowid DESC LIMIT :cap"
+)
+# CROSS JOIN keeps the full-text index as the outer loop: read in rowid order, LIMIT stops
+# early instead of every product of the period being sorted.
+_MATCHES = ("SELECT p.id FROM products_fts CROSS JOIN products AS p "
+            "ON p.id = products_fts.rowid "
+            "WHERE products_fts MATCH :match AND p.period_id = :period {category} ")
+
+
+def _in_category(category_id: int | None) -> str:
+    return "" if category_id is None else "AND p.category_id = :category"
+
+
+def _ranked(category_id: int | None) -> TextClause:
+    """Names that begin with what was typed first ("Крем ..." before "Пробник крема"), then
+    bm25 with a hit in the code or the name worth more than one in the category."""
+    return text(
+        _MATCHES.format(category=_in_category(category_id))
+        + "ORDER BY p.id IN (SELECT rowid FROM products_fts "
+        "WHERE products_fts MATCH :initial) DESC, "
+        "bm25(products_fts, 10.0, 5.0, 1.0), p.code LIMIT :limit"
+    )
+
+
+def _newest(category_id: int | None) -> TextClause:
+    return text(_MATCHES.format(category=_in_category(category_id))
+                + "ORDER BY products_fts.rowid DESC LIMIT :limit")
+
+
+def _among(category_id: int | None) -> TextClause:
+    """Those of the ids (a JSON list) in the period and category, newest first."""
+    return text(
+        "SELECT p.id FROM products AS p WHERE p.id IN (SELECT value FROM json_each(:ids)) "
+        f"AND p.period_id = :period {_in_category(category_id)} "
+        "ORDER BY p.id DESC LIMIT :limit"
+    )
+
+
+def fts_query(words: list[str]) -> str:
+    """Every word as a prefix term: ``крем дл`` -> ``("крем"* OR "крём"*) AND "дл"*``.
+
+    Quoted, a word is plain text to FTS5 whatever it holds ("OR", "NEAR", "-"). The index
+    keeps ё apart from е while people mostly type е, so a word with е also matches with
+    ё in any one of those places.
+    """
+    return " AND ".join(_any_of([f'"{v}"*' for v in _spellings(w)]) for w in words)
+
+
+def fts_initial(words: list[str]) -> str:
+    """The same, with the first word at the very start of the name."""
+    first = "name : " + _any_of([f'^"{v}"*' for v in _spellings(words[0])], always=True)
+    return " AND ".join([first] + [_any_of([f'"{v}"*' for v in _spellings(w)])
+                                   for w in words[1:]])
+
+
+def _spellings(word: str) -> list[str]:
+    plain = word.lower().replace("ё", "е")
+    spots = [i for i, ch in enumerate(plain) if ch == "е"][:_YO_SPOTS]
+    return [plain] + [plain[:i] + "ё" + plain[i + 1:] for i in spots]
+
+
+def _any_of(terms: list[str], *, always: bool = False) -> str:
+    return terms[0] if len(terms) == 1 and not always else "(" + " OR ".join(terms) + ")"
+
+
+def current_period_row(conn: Connection, today: date) -> Row:
+    """The period holding ``today`` (an open one if two overlap); else the latest started."""
+    row = conn.execute(_CURRENT_PERIOD, {"day": today.isoformat()}).first()
+    if row is None:
+        raise NotFound(_("There is no catalog yet."), field="period")
+    return row
+
+
+def _current_period_select() -> Select:
+    periods, day = t.periods, bindparam("day", type_=String)
+    holds = (periods.c.starts_on <= day) & (periods.c.ends_on >= day)
+    return (
+        select(periods)
+        .order_by(holds.desc(), periods.c.ordering_open.desc(),
+                  (periods.c.starts_on <= day).desc(), periods.c.starts_on.desc())
+        .limit(1)
+    )
+
+
+def promotion_marks(promotions: Sequence[Promotion]) -> dict[str, tuple[str, ...]]:
+    """Short labels per product code: "-10%", "gift", "instead of delivery", "closed sale"."""
+    marks: dict[str, list[str]] = {}
+    for promotion in promotions:
+        if promotion.product_code is None:
+            continue
+        labels = marks.setdefault(promotion.product_code, [])
+        if promotion.kind is PromotionKind.PERCENT_OFF:
+            labels.append(f"-{_plain(promotion.percent)}%")
+        elif promotion.kind is PromotionKind.GIFT_OVER_THRESHOLD:
+            labels.append(GIFT_MARK)
+        elif promotion.kind is PromotionKind.DELIVERY_PRODUCT:
+            labels.append(DELIVERY_MARK)
+        if promotion.closed_sale and CLOSED_SALE_MARK not in labels:
+            labels.append(CLOSED_SALE_MARK)
+    return {code: tuple(labels) for code, labels in marks.items()}
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _promotions(conn: Connection, period: Row, currency: str) -> list[Promotion]:
+    pr = t.promotions
+    rows = conn.execute(select(pr).where(pr.c.period_id == period.id).order_by(pr.c.id)).all()
+    return [
+        Promotion(
+            id=row.id,
+            period=period.code,
+            kind=PromotionKind(row.kind),
+            title=row.title,
+            product_code=row.product_code,
+            percent=row.percent,
+            threshold=None if row.threshold is None else Money(row.threshold, currency),
+            closed_sale=row.closed_sale,
+        )
+        for row in rows
+    ]
+
+
+def _product_select() -> Select:
+    p, c = t.products, t.categories
+    return select(
+        p.c.id, p.c.period_id, p.c.category_id, p.c.code, p.c.name, p.c.description,
+        p.c.retail_price, p.c.consultant_price, p.c.points, p.c.stock,
+        c.c.name.label("category"),
+    ).select_from(p.join(c, c.c.id == p.c.category_id))
+
+
+# Built once: a search runs several of these, and building a statement costs more than
+# SQLite takes to answer it.
+_PRODUCTS = _product_select()
+_CURRENT_PERIOD = _current_period_select()
+
+
+def _period(row: Row) -> CatalogPeriod:
+    return CatalogPeriod(row.code, row.name, row.starts_on, row.ends_on, row.ordering_open)

@@ -1,9 +1,169 @@
-"""LocalBackend: submit_claim, claims, notifications, mark_notification_read."""
+"""LocalBackend: submit_claim, claims, notifications, mark_notification_read.
+
+A claim returns products of one delivered invoice: every product must be on that invoice,
+and all claims together never ask back more than was invoiced. The decision is due
+``company.claim_decision_days`` after submission and arrives in the inbox.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import Connection, func, select, update
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import Conflict, NotFound, ValidationError
+from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.orders import notify
+from mlm_tui.core.models import (
+    Claim,
+    ClaimLine,
+    ClaimStatus,
+    Notification,
+    NotificationKind,
+    OrderStatus,
+)
+from mlm_tui.i18n import _
+
+MAX_REASON = 2000
 
 
 class ClaimsMixin(LocalBase):
-    pass
+    def submit_claim(self, invoice_number: str, lines: list[ClaimLine], reason: str) -> Claim:
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Say what is wrong with the products."), field="reason")
+        if len(reason) > MAX_REASON:
+            raise ValidationError(_("At most {most} characters.").format(most=MAX_REASON),
+                                  field="reason")
+        wanted = _merged(lines)
+        company = self.company()
+        now = self.clock()
+        me = self._me_id()
+        with self.store.write() as conn:
+            order_id, status = self._claimable_invoice(conn, invoice_number)
+            if status != OrderStatus.DELIVERED.value:
+                raise Conflict(_("Only a delivered order can be claimed."),
+                               field="invoice_number")
+            _check_lines(conn, order_id, invoice_number, wanted)
+            claim_id = (conn.execute(select(func.max(t.claims.c.id))).scalar_one() or 0) + 1
+            number = f"CL-{now:%y%m}-{claim_id:06d}"
+            due = now.date() + timedelta(days=company.claim_decision_days)
+            conn.execute(t.claims.insert().values(
+                id=claim_id, number=number, member_id=me, invoice_number=invoice_number,
+                reason=reason, status=ClaimStatus.SUBMITTED.value, submitted_at=now,
+                decision_due=due))
+            conn.execute(t.claim_lines.insert(), [
+                dict(claim_id=claim_id, product_code=code, quantity=quantity)
+                for code, quantity in wanted.items()
+            ])
+            notify(conn, me, now, NotificationKind.CLAIM,
+                   _("Claim {number} received").format(number=number),
+                   _("Invoice {invoice}: the decision comes by {day}.").format(
+                       invoice=invoice_number, day=format_day(due, company.locale)))
+        return Claim(
+            number=number,
+            invoice_number=invoice_number,
+            reason=reason,
+            lines=tuple(ClaimLine(code, quantity) for code, quantity in wanted.items()),
+            status=ClaimStatus.SUBMITTED,
+            submitted_at=now,
+            decision_due=due,
+        )
+
+    def claims(self) -> list[Claim]:
+        c, cl = t.claims, t.claim_lines
+        with self.store.read() as conn:
+            rows = conn.execute(
+                select(c).where(c.c.member_id == self._me_id()).order_by(c.c.id.desc())
+            ).all()
+            lines: dict[int, list[ClaimLine]] = {row.id: [] for row in rows}
+            for line in conn.execute(
+                select(cl).where(cl.c.claim_id.in_(list(lines))).order_by(cl.c.product_code)
+            ):
+                lines[line.claim_id].append(ClaimLine(line.product_code, line.quantity))
+        return [
+            Claim(row.number, row.invoice_number, row.reason, tuple(lines[row.id]),
+                  ClaimStatus(row.status), row.submitted_at, row.decision_due, row.decision)
+            for row in rows
+        ]
+
+    def notifications(self, *, unread_only: bool = False) -> list[Notification]:
+        n = t.notifications
+        query = select(n).where(n.c.member_id == self._me_id())
+        if unread_only:
+            query = query.where(n.c.read_at.is_(None))
+        with self.store.read() as conn:
+            rows = conn.execute(query.order_by(n.c.id.desc())).all()
+        return [
+            Notification(row.id, row.at, NotificationKind(row.kind), row.title, row.body,
+                         read=row.read_at is not None)
+            for row in rows
+        ]
+
+    def mark_notification_read(self, notification_id: int) -> None:
+        n = t.notifications
+        with self.store.write() as conn:
+            mine = conn.execute(
+                select(n.c.read_at).where(n.c.id == notification_id,
+                                          n.c.member_id == self._me_id())
+            ).first()
+            if mine is None:
+                raise NotFound(_("There is no such notification."), field="notification")
+            if mine.read_at is None:
+                conn.execute(update(n).where(n.c.id == notification_id)
+                             .values(read_at=self.clock()))
+
+    def _claimable_invoice(self, conn: Connection, number: str) -> tuple[int, str]:
+        i, o, m = t.invoices, t.orders, t.members
+        row = conn.execute(
+            select(o.c.id, o.c.status, m.c.path)
+            .select_from(i.join(o, o.c.id == i.c.order_id).join(m, m.c.id == o.c.buyer_id))
+            .where(i.c.number == number)
+        ).first()
+        if row is None or not row.path.startswith(self._my_path(conn)):
+            raise NotFound(_("There is no invoice {number}.").format(number=number),
+                           field="invoice_number")
+        return row.id, row.status
+
+
+def _merged(lines: list[ClaimLine]) -> dict[str, int]:
+    """Quantities per product code; the same product twice adds up."""
+    if not lines:
+        raise ValidationError(_("Choose at least one product to return."), field="lines")
+    wanted: dict[str, int] = {}
+    for line in lines:
+        quantity = line.quantity
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            raise ValidationError(_("The quantity of {code} must be 1 or more.").format(
+                code=line.product_code),
+                                  field="lines")
+        wanted[line.product_code] = wanted.get(line.product_code, 0) + quantity
+    return wanted
+
+
+def _check_lines(conn: Connection, order_id: int, invoice_number: str,
+                 wanted: dict[str, int]) -> None:
+    ol, c, cl = t.order_lines, t.claims, t.claim_lines
+    invoiced = dict(conn.execute(
+        select(ol.c.product_code, func.sum(ol.c.quantity))
+        .where(ol.c.order_id == order_id).group_by(ol.c.product_code)
+    ).all())
+    claimed = dict(conn.execute(
+        select(cl.c.product_code, func.sum(cl.c.quantity))
+        .select_from(cl.join(c, c.c.id == cl.c.claim_id))
+        .where(c.c.invoice_number == invoice_number,
+               c.c.status != ClaimStatus.REJECTED.value)
+        .group_by(cl.c.product_code)
+    ).all())
+    for code, quantity in wanted.items():
+        if code not in invoiced:
+            raise ValidationError(_("{code} is not on invoice {invoice}.").format(
+                code=code, invoice=invoice_number), field="lines")
+        left = invoiced[code] - claimed.get(code, 0)
+        if quantity > left:
+            raise ValidationError(
+                _("{code}: {left} of {invoiced} invoiced can still be claimed.").format(
+                    code=code, left=left, invoiced=invoiced[code]),
+                field="lines")

@@ -1,9 +1,468 @@
-"""LocalBackend: orders_page, count_orders, order_months, order, cancellation_quote, cancel_order, request_delivery_stop, invoice, shipment, shipments_in_transit."""
+"""LocalBackend: orders_page, count_orders, order_months, order, cancellation_quote,
+cancel_order, request_delivery_stop, invoice, shipment, shipments_in_transit.
+
+An order, its invoice and its shipment are visible to the buyer and everyone above the
+buyer; to anyone else they do not exist (``NotFound``). A status only ever moves along
+:data:`mlm_tui.core.models.ORDER_TRANSITIONS`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, Row, func, select, update
+
+from mlm_tui.core.errors import Conflict, NotFound, ValidationError
+from mlm_tui.core.local import history
+from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.models import (
+    CancellationQuote,
+    Carrier,
+    CompanyProfile,
+    DeliveryMethod,
+    Invoice,
+    LedgerKind,
+    MemberRef,
+    NotificationKind,
+    Order,
+    OrderFilter,
+    OrderLine,
+    OrderSource,
+    OrderStatus,
+    OrderSummary,
+    Page,
+    PaymentMethod,
+    Shipment,
+    ShipmentEvent,
+    ShipmentStatus,
+    StatusChange,
+    can_move,
+)
+from mlm_tui.core.money import Money, format_money
+from mlm_tui.i18n import _
+
+
+def N_(message: str) -> str:  # the gettext convention: the screen translates it
+    return message
+
+
+STOP_STEPS = (
+    N_("stop with the carrier"),
+    N_("parcel returns to the service centre"),
+    N_("credit to the balance"),
+)
+MoneyOf = Callable[[Decimal], Money]  # a stored amount as Money in the company's currency
+_ON_THE_WAY = (ShipmentStatus.LABEL_CREATED.value, ShipmentStatus.IN_TRANSIT.value,
+               ShipmentStatus.OUT_FOR_DELIVERY.value)
+
+
+# --- numbers people read -------------------------------------------------------------------
+
+
+def order_number(company: CompanyProfile, placed_at: datetime, sequence: int) -> str:
+    """``RU-2611-000123``: market, year and month placed, then a running number."""
+    return f"{company.locale[:2].upper()}-{placed_at:%y%m}-{sequence:06d}"
+
+
+def invoice_number(placed_at: datetime, sequence: int) -> str:
+    return f"INV-{placed_at:%y%m}-{sequence:06d}"
 
 
 class OrdersMixin(LocalBase):
-    pass
+    # --- the history grid ------------------------------------------------------------------
+    def orders_page(
+        self, filters: OrderFilter, *, after: str | None = None, limit: int = 100
+    ) -> Page[OrderSummary]:
+        if not 1 <= limit <= history.MAX_PAGE:
+            raise ValidationError(_("A page holds 1 to {most} rows.").format(most=history.MAX_PAGE),
+                                  field="limit")
+        with self.store.read() as conn:
+            scope = self._history_scope(conn, filters)
+            keys = history.page_keys(conn, scope, filters, after, limit + 1)
+            shown = keys[:limit]
+            summaries = _summaries(conn, [order_id for order_id, _placed_at in shown], self.money)
+        more = len(keys) > limit
+        next_after = history.encode_cursor(shown[-1][1], shown[-1][0]) if more else None
+        return Page(tuple(summaries), next_after)
+
+    def count_orders(self, filters: OrderFilter) -> int:
+        with self.store.read() as conn:
+            return history.count(conn, self._history_scope(conn, filters), filters)
+
+    def order_months(self, filters: OrderFilter) -> list[str]:
+        with self.store.read() as conn:
+            return history.months(conn, self._history_scope(conn, filters), filters)
+
+    def _history_scope(self, conn: Connection, filters: OrderFilter) -> history.Scope:
+        my_path = self._my_path(conn)
+        if filters.member_id is not None:
+            self._visible_member(conn, filters.member_id)
+        return history.scope_of(conn, my_path, filters.member_id)
+
+    # --- one order, its invoice and parcel -------------------------------------------------
+    def order(self, number: str) -> Order:
+        with self.store.read() as conn:
+            row = self._visible_order(conn, number)
+            return read_order(conn, row.id, self.money)
+
+    def invoice(self, number: str) -> Invoice:
+        i = t.invoices
+        with self.store.read() as conn:
+            found = conn.execute(
+                select(i.c.order_id).where(i.c.number == number)
+            ).scalar_one_or_none()
+            if found is None or not self._sees_order(conn, found):
+                raise NotFound(_("There is no invoice {number}.").format(number=number),
+                               field="invoice_number")
+            return read_invoice(conn, number, self.money)
+
+    def shipment(self, order_number: str) -> Shipment | None:
+        s = t.shipments
+        with self.store.read() as conn:
+            row = self._visible_order(conn, order_number)
+            shipment_id = conn.execute(
+                select(s.c.id).where(s.c.order_id == row.id)
+            ).scalar_one_or_none()
+            if shipment_id is None:
+                return None
+            return _shipments(conn, [shipment_id], self.company())[0]
+
+    def shipments_in_transit(self) -> list[Shipment]:
+        s, o, m = t.shipments, t.orders, t.members
+        with self.store.read() as conn:
+            my_path = self._my_path(conn)
+            ids = conn.execute(
+                select(s.c.id)
+                .select_from(s.join(o, o.c.id == s.c.order_id).join(m, m.c.id == o.c.buyer_id))
+                .where(s.c.status.in_(_ON_THE_WAY), m.c.path.startswith(my_path, autoescape=True))
+                .order_by(s.c.shipped_at.desc(), s.c.id.desc())
+            ).scalars().all()
+            return _shipments(conn, list(ids), self.company())
+
+    # --- cancelling ------------------------------------------------------------------------
+    def cancellation_quote(self, number: str) -> CancellationQuote:
+        with self.store.read() as conn:
+            row = self._visible_order(conn, number)
+            return _quote(conn, row, self.company())
+
+    def cancel_order(self, number: str) -> Order:
+        now = self.clock()
+        company = self.company()
+        with self.store.write() as conn:
+            row = self._visible_order(conn, number)
+            quote = _quote(conn, row, company)
+            if quote.shipped:
+                raise Conflict(
+                    _("Order {number} is already shipped: request a delivery stop "
+                      "instead.").format(number=number),
+                    field="number",
+                )
+            move_status(conn, row, OrderStatus.CANCELLED, now, N_("cancelled"))
+            paid = _paid_from_balance(conn, row)
+            if paid:
+                _ledger(conn, row, now, LedgerKind.REFUND, paid, N_("refund: order cancelled"))
+            if quote.fee:
+                _ledger(conn, row, now, LedgerKind.FEE, -quote.fee.amount,
+                        N_("cancellation fee"))
+            _restock(conn, row)
+            refund = format_money(quote.refund, company.locale)
+            notify(conn, row.placed_by_id, now, NotificationKind.ACCOUNT,
+                   _("Order {number} cancelled").format(number=number),
+                   _("{refund} returned to the balance.").format(refund=refund) if paid
+                   else _("Nothing was charged."))
+            return read_order(conn, row.id, self.money)
+
+    def request_delivery_stop(self, number: str) -> Order:
+        now = self.clock()
+        s = t.shipments
+        with self.store.write() as conn:
+            row = self._visible_order(conn, number)
+            status = OrderStatus(row.status)
+            if status in (OrderStatus.PLACED, OrderStatus.PAID):
+                raise Conflict(_("Order {number} is not shipped yet: cancel it instead.").format(
+                    number=number),
+                               field="number")
+            move_status(conn, row, OrderStatus.STOP_REQUESTED, now,
+                        N_("delivery stop requested with the carrier"))
+            shipment_id = conn.execute(
+                select(s.c.id).where(s.c.order_id == row.id)
+            ).scalar_one_or_none()
+            if shipment_id is not None:
+                conn.execute(update(s).where(s.c.id == shipment_id)
+                             .values(status=ShipmentStatus.STOPPED.value))
+                conn.execute(t.shipment_events.insert().values(
+                    shipment_id=shipment_id, at=now, station="",
+                    description=N_("delivery stop requested")))
+            notify(conn, row.placed_by_id, now, NotificationKind.SHIPPING,
+                   _("Delivery stop requested for order {number}").format(number=number),
+                   _("The parcel goes back to the service centre; the amount is credited to "
+                     "the balance when it arrives."))
+            return read_order(conn, row.id, self.money)
+
+    # --- visibility ------------------------------------------------------------------------
+    def _visible_order(self, conn: Connection, number: str) -> Row:
+        return visible_order(conn, number, self._my_path(conn))
+
+    def _sees_order(self, conn: Connection, order_id: int) -> bool:
+        o, m = t.orders, t.members
+        path = conn.execute(
+            select(m.c.path).select_from(o.join(m, m.c.id == o.c.buyer_id))
+            .where(o.c.id == order_id)
+        ).scalar_one_or_none()
+        return path is not None and path.startswith(self._my_path(conn))
+
+
+def visible_order(conn: Connection, number: str, my_path: str) -> Row:
+    """The order's row if its buyer is under ``my_path``; anything else is ``NotFound``."""
+    o, m = t.orders, t.members
+    row = conn.execute(
+        select(o, m.c.path.label("buyer_path"))
+        .select_from(o.join(m, m.c.id == o.c.buyer_id))
+        .where(o.c.number == number)
+    ).first()
+    if row is None or not row.buyer_path.startswith(my_path):
+        raise NotFound(_("There is no order {number}.").format(number=number), field="number")
+    return row
+
+
+# --- status moves, money and stock ---------------------------------------------------------
+
+
+def move_status(
+    conn: Connection, row: Row, target: OrderStatus, at: datetime, note: str = ""
+) -> None:
+    """Move an order along its lifecycle; any other move is a ``Conflict``."""
+    current = OrderStatus(row.status)
+    if not can_move(current, target):
+        raise Conflict(_why_not(row.number, current, target), field="number")
+    o = t.orders
+    moved = conn.execute(
+        update(o).where(o.c.id == row.id, o.c.status == current.value)
+        .values(status=target.value)
+    ).rowcount
+    if moved != 1:  # changed under us since it was read
+        raise Conflict(_("Order {number} changed meanwhile; look again.").format(
+            number=row.number), field="number")
+    conn.execute(t.order_status_history.insert().values(
+        order_id=row.id, status=target.value, at=at, note=note))
+
+
+def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> str:
+    if current is OrderStatus.DELIVERED:
+        return _("Order {number} is delivered: send a claim to return products.").format(
+            number=number)
+    if current in (OrderStatus.CANCELLED, OrderStatus.CREDITED):
+        return _("Order {number} is already cancelled.").format(number=number)
+    if current is OrderStatus.STOP_REQUESTED:
+        return _("A delivery stop for order {number} is already requested.").format(
+            number=number)
+    return _("Order {number} cannot go from {current} to {target}.").format(
+        number=number, current=current.value, target=target.value)
+
+
+def _quote(conn: Connection, row: Row, company: CompanyProfile) -> CancellationQuote:
+    status = OrderStatus(row.status)
+    shipped = status is OrderStatus.SHIPPED
+    target = OrderStatus.STOP_REQUESTED if shipped else OrderStatus.CANCELLED
+    if not can_move(status, target):
+        raise Conflict(_why_not(row.number, status, target), field="number")
+    paid = Money(_paid_from_balance(conn, row), company.currency)
+    # The fee is withheld from what was paid; an order paid elsewhere costs nothing here.
+    fee = min(company.cancellation_fee, paid).rounded()
+    return CancellationQuote(
+        order_number=row.number,
+        shipped=shipped,
+        fee=fee,
+        refund=(paid - fee).rounded(),
+        steps=STOP_STEPS if shipped else (),
+    )
+
+
+def _paid_from_balance(conn: Connection, row: Row) -> Decimal:
+    """What the order took from the payer's balance, net of refunds and fees already made."""
+    b = t.balance_ledger
+    net = conn.execute(
+        select(func.coalesce(func.sum(b.c.amount), 0))
+        .where(b.c.order_id == row.id, b.c.member_id == row.placed_by_id)
+    ).scalar_one()
+    return max(-Decimal(net), Decimal(0))
+
+
+def _ledger(conn: Connection, row: Row, at: datetime, kind: LedgerKind, amount: Decimal,
+            note: str) -> None:
+    conn.execute(t.balance_ledger.insert().values(
+        member_id=row.placed_by_id, at=at, kind=kind.value, amount=amount,
+        order_id=row.id, note=note))
+
+
+def _restock(conn: Connection, row: Row) -> None:
+    p, lines = t.products, t.order_lines
+    for line in conn.execute(select(lines.c.product_code, lines.c.quantity)
+                             .where(lines.c.order_id == row.id)):
+        conn.execute(
+            update(p).where(p.c.period_id == row.period_id, p.c.code == line.product_code)
+            .values(stock=p.c.stock + line.quantity)
+        )
+
+
+def notify(conn: Connection, member_id: int, at: datetime, kind: NotificationKind,
+           title: str, body: str) -> None:
+    conn.execute(t.notifications.insert().values(
+        member_id=member_id, at=at, kind=kind.value, title=title, body=body))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
+    """The whole order: lines, status history, invoice number. ``money`` makes Money."""
+    o, m, pe, i = t.orders, t.members, t.periods, t.invoices
+    buyer, placer = m.alias("buyer"), m.alias("placer")
+    row = conn.execute(
+        select(o, buyer.c.registration_number.label("buyer_number"),
+               buyer.c.full_name.label("buyer_name"),
+               placer.c.registration_number.label("placer_number"),
+               placer.c.full_name.label("placer_name"),
+               pe.c.code.label("period_code"), i.c.number.label("invoice_number"))
+        .select_from(
+            o.join(buyer, buyer.c.id == o.c.buyer_id)
+            .join(placer, placer.c.id == o.c.placed_by_id)
+            .join(pe, pe.c.id == o.c.period_id)
+            .outerjoin(i, i.c.order_id == o.c.id)
+        )
+        .where(o.c.id == order_id)
+    ).one()
+    h = t.order_status_history
+    changes = conn.execute(
+        select(h.c.status, h.c.at, h.c.note).where(h.c.order_id == order_id)
+        .order_by(h.c.at, h.c.id)
+    ).all()
+    return Order(
+        id=row.id,
+        number=row.number,
+        placed_at=row.placed_at,
+        buyer=MemberRef(row.buyer_id, row.buyer_number, row.buyer_name),
+        placed_by=MemberRef(row.placed_by_id, row.placer_number, row.placer_name),
+        source=OrderSource(row.source),
+        status=OrderStatus(row.status),
+        period=row.period_code,
+        lines=read_lines(conn, order_id, money),
+        retail=money(row.retail),
+        discount=money(row.discount),
+        delivery_fee=money(row.delivery_fee),
+        total=money(row.total),
+        points=row.points,
+        payment_method=PaymentMethod(row.payment_method),
+        delivery_method=DeliveryMethod(row.delivery_method),
+        pickup_point=row.pickup_point,
+        invoice_number=row.invoice_number,
+        history=tuple(StatusChange(OrderStatus(c.status), c.at, c.note) for c in changes),
+        idempotency_key=row.idempotency_key,
+    )
+
+
+def read_lines(conn: Connection, order_id: int, money: MoneyOf) -> tuple[OrderLine, ...]:
+    ol = t.order_lines
+    rows = conn.execute(select(ol).where(ol.c.order_id == order_id).order_by(ol.c.line_no))
+    return tuple(
+        OrderLine(
+            line_no=row.line_no,
+            product_code=row.product_code,
+            product_name=row.product_name,
+            quantity=row.quantity,
+            unit_retail=money(row.unit_retail),
+            unit_price=money(row.unit_price),
+            points_each=row.points_each,
+            is_gift=row.is_gift,
+        )
+        for row in rows
+    )
+
+
+def read_invoice(conn: Connection, number: str, money: MoneyOf) -> Invoice:
+    i, o, m = t.invoices, t.orders, t.members
+    row = conn.execute(
+        select(i.c.issued_at, o.c.id, o.c.number.label("order_number"), o.c.buyer_id,
+               o.c.retail, o.c.discount, o.c.delivery_fee, o.c.total, o.c.points,
+               m.c.registration_number, m.c.full_name, m.c.email)
+        .select_from(i.join(o, o.c.id == i.c.order_id).join(m, m.c.id == o.c.buyer_id))
+        .where(i.c.number == number)
+    ).one()
+    return Invoice(
+        number=number,
+        order_number=row.order_number,
+        issued_at=row.issued_at,
+        buyer=MemberRef(row.buyer_id, row.registration_number, row.full_name),
+        buyer_email=row.email,
+        lines=read_lines(conn, row.id, money),
+        retail=money(row.retail),
+        discount=money(row.discount),
+        delivery_fee=money(row.delivery_fee),
+        total=money(row.total),
+        points=row.points,
+    )
+
+
+def _summaries(conn: Connection, ids: list[int], money: MoneyOf) -> list[OrderSummary]:
+    if not ids:
+        return []
+    o, m, i = t.orders, t.members, t.invoices
+    rows = conn.execute(
+        select(o.c.id, o.c.number, o.c.placed_at, o.c.buyer_id, o.c.source, o.c.status,
+               o.c.points, o.c.total, m.c.full_name, m.c.registration_number,
+               i.c.number.label("invoice_number"))
+        .select_from(o.join(m, m.c.id == o.c.buyer_id).outerjoin(i, i.c.order_id == o.c.id))
+        .where(o.c.id.in_(ids))
+    ).all()
+    by_id = {row.id: row for row in rows}
+    return [
+        OrderSummary(
+            id=row.id,
+            number=row.number,
+            placed_at=row.placed_at,
+            buyer_id=row.buyer_id,
+            buyer_name=row.full_name,
+            buyer_registration_number=row.registration_number,
+            source=OrderSource(row.source),
+            status=OrderStatus(row.status),
+            points=row.points,
+            total=money(row.total),
+            invoice_number=row.invoice_number,
+        )
+        for row in (by_id[order_id] for order_id in ids)
+    ]
+
+
+def _shipments(conn: Connection, ids: list[int], company: CompanyProfile) -> list[Shipment]:
+    if not ids:
+        return []
+    s, e, o, m = t.shipments, t.shipment_events, t.orders, t.members
+    rows = conn.execute(
+        select(s, o.c.number.label("order_number"), m.c.full_name)
+        .select_from(s.join(o, o.c.id == s.c.order_id).join(m, m.c.id == o.c.buyer_id))
+        .where(s.c.id.in_(ids))
+    ).all()
+    events: dict[int, list[ShipmentEvent]] = {i: [] for i in ids}
+    for event in conn.execute(
+        select(e).where(e.c.shipment_id.in_(ids)).order_by(e.c.at, e.c.id)
+    ):
+        events[event.shipment_id].append(ShipmentEvent(event.at, event.station,
+                                                       event.description))
+    by_id = {row.id: row for row in rows}
+    return [
+        Shipment(
+            order_number=row.order_number,
+            carrier=company.carrier(row.carrier) or Carrier(row.carrier, row.carrier, ""),
+            tracking_number=row.tracking_number,
+            shipped_at=row.shipped_at,
+            status=ShipmentStatus(row.status),
+            estimated_from=row.estimated_from,
+            estimated_to=row.estimated_to,
+            events=tuple(events[row.id]),
+            buyer_name=row.full_name,
+        )
+        for row in (by_id[i] for i in ids)
+    ]

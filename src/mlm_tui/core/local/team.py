@@ -1,9 +1,360 @@
-"""LocalBackend: search_members, member, member_overview, monthly_volume, team_volume, team_children."""
+"""LocalBackend: search_members, member, member_overview, monthly_volume, team_volume,
+team_children.
+
+Every read starts from what the signed-in member may see: a member id is checked with
+``_visible_member``, a name search is limited to the downline's path range. Volumes are
+read through the index on (buyer_id, placed_at), so a member's months cost as much as
+the orders in them, whatever the size of the table.
+"""
 
 from __future__ import annotations
 
-from mlm_tui.core.local.base import LocalBase
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, Row, and_, case, func, select, text
+
+from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.base import LocalBase, downline_clause
+from mlm_tui.core.models import (
+    Address,
+    Member,
+    MemberKind,
+    MemberMatch,
+    MemberOverview,
+    MemberRef,
+    MemberStatus,
+    MonthVolume,
+    OrderSource,
+    OrderStatus,
+    TeamNode,
+)
+from mlm_tui.core.privacy import mask_phone
+
+# Orders that earned no points: they never became (or stopped being) a purchase.
+_NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
+OVERVIEW_MONTHS = 3
+MAX_MONTHS = 120
+# Up to this many members, a name search reads the whole downline instead of the index.
+SMALL_TEAM = 500
+_WORD = re.compile(r"[^\W_]+")
+_LATIN_END = "\u0250"
 
 
 class TeamMixin(LocalBase):
-    pass
+    def search_members(self, name: str, *, limit: int = 50) -> list[MemberMatch]:
+        """By name, or by registration number when only digits are typed."""
+        words = name_words(name)
+        if not words or limit <= 0:
+            return []
+        number = name.strip()
+        with self.store.read() as conn:
+            my_path = self._my_path(conn)
+            if number.isascii() and number.isdigit():
+                rows = _by_registration_number(conn, number, my_path)
+            elif _downline_size(conn, my_path, SMALL_TEAM + 1) <= SMALL_TEAM:
+                rows = _scan_downline(conn, words, my_path, limit)
+            else:
+                rows = _search_index(conn, words, my_path, limit)
+        matches = [
+            MemberMatch(
+                id=row.id,
+                registration_number=row.registration_number,
+                full_name=row.full_name,
+                city=row.city or "",
+                phone_masked=mask_phone(row.phone),
+                last_order_at=row.last_order_at,
+                status=MemberStatus(row.status),
+            )
+            for row in rows
+        ]
+        matches.sort(key=lambda m: _display_order(m.full_name, m.city, m.id))
+        return matches
+
+    def member(self, member_id: int) -> Member:
+        with self.store.read() as conn:
+            self._visible_member(conn, member_id)
+            return _member(conn, member_id)
+
+    def member_overview(self, member_id: int) -> MemberOverview:
+        months = _months_back(self.clock().date(), OVERVIEW_MONTHS)
+        with self.store.read() as conn:
+            self._visible_member(conn, member_id)
+            member = _member(conn, member_id)
+            refs = _refs(conn, [i for i in (member.enroller_id, member.sponsor_id) if i],
+                         self._my_path(conn))
+            volume = _volumes(conn, [member_id], months)[member_id]
+        return MemberOverview(
+            member=member,
+            enroller=refs.get(member.enroller_id) if member.enroller_id else None,
+            sponsor=refs.get(member.sponsor_id) if member.sponsor_id else None,
+            volume=tuple(volume),
+        )
+
+    def monthly_volume(self, member_id: int, *, months: int = 3) -> list[MonthVolume]:
+        wanted = _months_back(self.clock().date(), months)
+        with self.store.read() as conn:
+            self._visible_member(conn, member_id)
+            return _volumes(conn, [member_id], wanted)[member_id]
+
+    def team_volume(self, member_id: int, *, months: int = 3) -> dict[int, list[MonthVolume]]:
+        wanted = _months_back(self.clock().date(), months)
+        m = t.members
+        with self.store.read() as conn:
+            self._visible_member(conn, member_id)
+            children = conn.execute(select(m.c.id).where(m.c.sponsor_id == member_id)).scalars()
+            return _volumes(conn, list(children), wanted, sponsor_id=member_id)
+
+    def team_children(self, member_id: int) -> list[TeamNode]:
+        month_start = _month_start(self.clock().date()).isoformat()
+        m, o = t.members, t.orders
+        grandchild = m.alias("grandchild")
+        children_count = (
+            select(func.count())
+            .where(grandchild.c.sponsor_id == m.c.id)
+            .scalar_subquery()
+        )
+        points = (
+            select(func.coalesce(func.sum(o.c.points), 0))
+            .where(
+                o.c.buyer_id == m.c.id,
+                o.c.placed_at >= month_start,
+                o.c.status.not_in(_NO_POINTS),
+            )
+            .scalar_subquery()
+        )
+        with self.store.read() as conn:
+            self._visible_member(conn, member_id)
+            rows = conn.execute(
+                select(m.c.id, m.c.registration_number, m.c.full_name, m.c.kind, m.c.status,
+                       children_count.label("children"), points.label("points"))
+                .where(m.c.sponsor_id == member_id)
+                .order_by(m.c.name_folded, m.c.id)
+            ).all()
+        return [
+            TeamNode(
+                member=MemberRef(row.id, row.registration_number, row.full_name),
+                kind=MemberKind(row.kind),
+                status=MemberStatus(row.status),
+                points_this_month=row.points,
+                children=row.children,
+            )
+            for row in rows
+        ]
+
+
+# --- name search ---------------------------------------------------------------------------
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a name as the full-text index sees them: lower case, Latin letters
+    without accents (``Müller`` -> ``muller``), split at anything not a letter or digit."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    kept = []
+    for ch in decomposed:
+        # unicode61 "remove_diacritics 2" strips accents from Latin letters only: keep
+        # the marks of Cyrillic letters (й, ё) as the index does.
+        if unicodedata.combining(ch) and kept and kept[-1] < _LATIN_END:
+            continue
+        kept.append(ch)
+    return _WORD.findall(unicodedata.normalize("NFC", "".join(kept)))
+
+
+def fts_prefix_query(words: list[str]) -> str:
+    """``["ольга", "ива"]`` -> ``"ольга"* "ива"*``: every word must start a word of the name.
+
+    Words hold only letters and digits, so nothing a user types is read as FTS syntax.
+    """
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _name_matches(words: list[str], full_name: str) -> bool:
+    name = name_words(full_name)
+    return all(any(part.startswith(word) for part in name) for word in words)
+
+
+_MATCH_COLUMNS = (
+    t.members.c.id, t.members.c.registration_number, t.members.c.full_name, t.members.c.city,
+    t.members.c.phone, t.members.c.status, t.members.c.last_order_at,
+)
+
+
+def _by_registration_number(conn: Connection, number: str, my_path: str) -> list[Row]:
+    m = t.members
+    return conn.execute(
+        select(*_MATCH_COLUMNS).where(
+            m.c.registration_number == number, downline_clause(m.c.path, my_path)
+        )
+    ).all()
+
+
+def _downline_size(conn: Connection, my_path: str, at_most: int) -> int:
+    m = t.members
+    first = select(m.c.id).where(downline_clause(m.c.path, my_path)).limit(at_most).subquery()
+    return conn.execute(select(func.count()).select_from(first)).scalar_one()
+
+
+def _scan_downline(conn: Connection, words: list[str], my_path: str, limit: int) -> list[Row]:
+    # A small team is read whole and matched here: cheaper than walking the index's
+    # matches for the whole store (a one-letter prefix matches most of it). Only names
+    # and cities are read for all; the rest for the page shown.
+    m = t.members
+    rows = conn.execute(
+        select(m.c.id, m.c.full_name, m.c.city).where(downline_clause(m.c.path, my_path))
+    ).all()
+    hits = [row for row in rows if _name_matches(words, row.full_name)]
+    hits.sort(key=lambda row: _display_order(row.full_name, row.city, row.id))
+    shown = [row.id for row in hits[:limit]]
+    return conn.execute(select(*_MATCH_COLUMNS).where(m.c.id.in_(shown))).all()
+
+
+def _display_order(full_name: str, city: str | None, member_id: int) -> tuple[str, str, int]:
+    # Namesakes side by side, told apart by city.
+    return full_name.casefold(), (city or "").casefold(), member_id
+
+
+def _search_index(conn: Connection, words: list[str], my_path: str, limit: int) -> list[Row]:
+    # FTS yields matches in rowid order; the path range keeps the downline, and LIMIT stops
+    # the scan as soon as enough are found, so a one-letter query costs no more than a long
+    # one. The page is sorted by name afterwards.
+    m = t.members
+    fts = (
+        text("SELECT rowid FROM members_fts WHERE members_fts MATCH :query")
+        .bindparams(query=fts_prefix_query(words))
+        .columns(rowid=m.c.id.type)
+        .subquery("fts")
+    )
+    return conn.execute(
+        select(*_MATCH_COLUMNS)
+        .select_from(fts.join(m, m.c.id == fts.c.rowid))
+        .where(downline_clause(m.c.path, my_path))
+        .limit(limit)
+    ).all()
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+def _member(conn: Connection, member_id: int) -> Member:
+    row = conn.execute(select(t.members).where(t.members.c.id == member_id)).one()
+    return member_from_row(row)
+
+
+def member_from_row(row: Row) -> Member:
+    address = None
+    if row.city or row.street or row.postcode:
+        address = Address(
+            postcode=row.postcode or "",
+            city=row.city or "",
+            street=row.street or "",
+            country=row.country or "RU",
+        )
+    return Member(
+        id=row.id,
+        registration_number=row.registration_number,
+        kind=MemberKind(row.kind),
+        status=MemberStatus(row.status),
+        full_name=row.full_name,
+        email=row.email,
+        phone=row.phone,
+        birth_date=row.birth_date,
+        address=address,
+        passport=row.passport,
+        sponsor_id=row.sponsor_id,
+        enroller_id=row.enroller_id,
+        registered_at=row.registered_at,
+        loyalty_enrolled=bool(row.loyalty_enrolled),
+        loyalty_since=row.loyalty_since,
+        last_order_at=row.last_order_at,
+    )
+
+
+def _refs(conn: Connection, ids: Iterable[int], my_path: str) -> dict[int, MemberRef]:
+    """Names of sponsors and enrollers the signed-in member may know: her team and her
+    own upline (her sponsor's chain). Anyone else, say an enroller in another team, stays
+    unnamed."""
+    m = t.members
+    upline = [int(part) for part in my_path.strip("/").split("/")]
+    rows = conn.execute(
+        select(m.c.id, m.c.registration_number, m.c.full_name).where(
+            m.c.id.in_(list(ids)), downline_clause(m.c.path, my_path) | m.c.id.in_(upline)
+        )
+    )
+    return {row.id: MemberRef(row.id, row.registration_number, row.full_name) for row in rows}
+
+
+# --- volume --------------------------------------------------------------------------------
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _add_months(first_day: date, months: int) -> date:
+    index = first_day.year * 12 + first_day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months_back(today: date, months: int) -> list[date]:
+    """The first days of the last ``months`` calendar months up to today, oldest first."""
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValidationError(f"months must be between 1 and {MAX_MONTHS}", field="months")
+    this_month = _month_start(today)
+    return [_add_months(this_month, -back) for back in range(months - 1, -1, -1)]
+
+
+def _volumes(
+    conn: Connection,
+    member_ids: list[int],
+    months: list[date],
+    *,
+    sponsor_id: int | None = None,
+) -> dict[int, list[MonthVolume]]:
+    """Each member's volume per month, zero months kept: one grouped query for them all.
+
+    With ``sponsor_id`` the buyers are chosen by a join on the sponsor (the index on
+    sponsor_id, then each child's (buyer_id, placed_at) range) instead of a long IN list.
+    """
+    o, m = t.orders, t.members
+    start = months[0].isoformat()
+    end = _add_months(months[-1], 1).isoformat()
+    month = func.substr(o.c.placed_at, 1, 7).label("month")
+    is_loyalty = case((o.c.source == OrderSource.AS.value, 1), else_=0)
+    query = select(
+        o.c.buyer_id,
+        month,
+        func.sum(o.c.points).label("points"),
+        func.count().label("orders"),
+        func.sum(is_loyalty).label("loyalty_orders"),
+    ).where(
+        o.c.placed_at >= start,
+        o.c.placed_at < end,
+        o.c.status.not_in(_NO_POINTS),
+    )
+    if sponsor_id is not None:
+        query = query.select_from(
+            m.join(o, and_(o.c.buyer_id == m.c.id, m.c.sponsor_id == sponsor_id))
+        )
+    else:
+        query = query.where(o.c.buyer_id.in_(member_ids))
+    found: dict[int, dict[str, Row]] = defaultdict(dict)
+    for row in conn.execute(query.group_by(o.c.buyer_id, month)):
+        found[row.buyer_id][row.month] = row
+
+    result: dict[int, list[MonthVolume]] = {}
+    keys = [f"{first.year:04d}-{first.month:02d}" for first in months]
+    for member_id in member_ids:
+        by_month = found.get(member_id, {})
+        result[member_id] = [
+            MonthVolume(key, by_month[key].points, by_month[key].orders,
+                        by_month[key].loyalty_orders)
+            if key in by_month
+            else MonthVolume(key, Decimal(0), 0, 0)
+            for key in keys
+        ]
+    return result

@@ -1,9 +1,131 @@
-"""LocalBackend: balance, balance_ledger, top_up, points_wallet, points_ledger."""
+"""LocalBackend: balance, balance_ledger, top_up, points_wallet, points_ledger.
+
+Both wallets are ledgers: the balance is the sum of its signed entries, never a stored
+figure that could drift from them. Ledgers are read newest first, by keyset on the id.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
+from sqlalchemy import Column, Connection, Row, Select, Table, func, select
+
+from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.models import (
+    LedgerEntry,
+    LedgerKind,
+    Page,
+    PointsEntry,
+    PointsKind,
+    TopUpMethod,
+)
+from mlm_tui.core.money import Money, currency_exponent, format_money
+from mlm_tui.i18n import _
+
+MAX_TOP_UP = Decimal(1_000_000)
+MAX_PAGE = 1000
 
 
 class WalletMixin(LocalBase):
-    pass
+    def balance(self) -> Money:
+        with self.store.read() as conn:
+            return self.money(_total(conn, t.balance_ledger.c.amount, self._me_id()))
+
+    def balance_ledger(self, *, after: str | None = None, limit: int = 50) -> Page[LedgerEntry]:
+        b, o = t.balance_ledger, t.orders
+        with self.store.read() as conn:
+            rows = _page(
+                conn,
+                select(b.c.id, b.c.at, b.c.kind, b.c.amount, b.c.note,
+                       o.c.number.label("order_number"))
+                .select_from(b.outerjoin(o, o.c.id == b.c.order_id)),
+                b, self._me_id(), after, limit,
+            )
+        entries = tuple(_ledger_entry(row, self.money) for row in rows[:limit])
+        return Page(entries, _next(entries, rows, limit))
+
+    def top_up(self, amount: Money, method: TopUpMethod) -> LedgerEntry:
+        company = self.company()
+        _check_top_up(amount, company.currency, company.locale)
+        try:
+            method = TopUpMethod(method)
+        except ValueError as exc:
+            raise ValidationError(_("Choose card or payment terminal."), field="method") from exc
+        now = self.clock()
+        with self.store.write() as conn:
+            entry_id = conn.execute(t.balance_ledger.insert().values(
+                member_id=self._me_id(), at=now, kind=LedgerKind.TOP_UP.value,
+                amount=amount.amount, note=method.value,
+            )).inserted_primary_key[0]
+        return LedgerEntry(entry_id, now, LedgerKind.TOP_UP, amount.rounded(), method.value)
+
+    def points_wallet(self) -> Decimal:
+        with self.store.read() as conn:
+            return _total(conn, t.points_ledger.c.points, self._me_id())
+
+    def points_ledger(self, *, after: str | None = None, limit: int = 50) -> Page[PointsEntry]:
+        p = t.points_ledger
+        with self.store.read() as conn:
+            rows = _page(conn, select(p.c.id, p.c.at, p.c.kind, p.c.points, p.c.expires_on,
+                                      p.c.note), p, self._me_id(), after, limit)
+        entries = tuple(
+            PointsEntry(row.id, row.at, PointsKind(row.kind), row.points, row.expires_on,
+                        row.note)
+            for row in rows[:limit]
+        )
+        return Page(entries, _next(entries, rows, limit))
+
+
+def _check_top_up(amount: Money, currency: str, locale: str) -> None:
+    if not isinstance(amount, Money) or amount.currency != currency:
+        raise ValidationError(_("Top up in {currency}.").format(currency=currency), field="amount")
+    if amount.amount != amount.rounded().amount:
+        raise ValidationError(
+            _("An amount has at most {places} decimal places.").format(
+                places=currency_exponent(currency)),
+            field="amount")
+    if amount.amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), field="amount")
+    if amount.amount > MAX_TOP_UP:
+        limit = format_money(Money(MAX_TOP_UP, currency), locale)
+        raise ValidationError(_("One top-up is at most {limit}.").format(limit=limit),
+                              field="amount")
+
+
+def _total(conn: Connection, column: Column, member_id: int) -> Decimal:
+    """The sum of a member's ledger (coalesce keeps the column's type: a Decimal)."""
+    return conn.execute(
+        select(func.coalesce(func.sum(column), 0)).where(column.table.c.member_id == member_id)
+    ).scalar_one()
+
+
+def _page(conn: Connection, query: Select, table: Table, member_id: int, after: str | None,
+          limit: int) -> list[Row]:
+    """One page newest first, plus one row to tell whether another page follows."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(_("A page holds 1 to {most} rows.").format(most=MAX_PAGE),
+                              field="limit")
+    query = query.where(table.c.member_id == member_id)
+    if after is not None:
+        if not after.isdigit():
+            raise ValidationError(_("This page position is not valid."), field="after")
+        query = query.where(table.c.id < int(after))
+    return list(conn.execute(query.order_by(table.c.id.desc()).limit(limit + 1)))
+
+
+def _next(entries: tuple, rows: list[Row], limit: int) -> str | None:
+    return str(entries[-1].id) if len(rows) > limit else None
+
+
+def _ledger_entry(row: Row, money: Callable[[Decimal], Money]) -> LedgerEntry:
+    return LedgerEntry(
+        id=row.id,
+        at=row.at,
+        kind=LedgerKind(row.kind),
+        amount=money(row.amount),
+        note=row.note,
+        order_number=row.order_number,
+    )

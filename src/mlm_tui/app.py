@@ -1,0 +1,440 @@
+"""The Textual app: owns one Backend, the session, and the screen stack.
+
+Start-up draws the login screen first and opens the backend afterwards, in a thread
+worker: importing SQLAlchemy and opening the store must not delay the first frame.
+Everything the backend does runs in workers; the UI thread only renders. Heavy
+modules (SQLAlchemy, Babel, argon2, ``core.local``) are imported inside the functions
+that need them, never at the top of this module or of the login screen.
+
+The app keeps the state the header shows (``company``, ``account``, ``location``,
+``online``) and reacts to the shared messages of :mod:`mlm_tui.messages`; screens
+never change each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+
+from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
+from mlm_tui.i18n import _
+from mlm_tui.messages import (
+    AccountChanged,
+    CameOnline,
+    SignedIn,
+    SignOutRequested,
+    StoreRebuilt,
+    WentOffline,
+)
+from mlm_tui.navigation import DESTINATIONS, Destination
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from mlm_tui.core.backend import Backend
+    from mlm_tui.core.models import AccountSummary, CompanyProfile, Session
+    from mlm_tui.core.settings import Settings
+
+# How many destinations the footer shows; the rest are in the help screen and the palette.
+FOOTER_DESTINATIONS = 3
+# How long a worker waits for the backend to open before giving up.
+BACKEND_WAIT_SECONDS = 60.0
+
+
+def utc_now() -> datetime:
+    """Naive UTC, as the backend reports times (``Throttled.retry_at``, code expiry)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def load_screen_class(destination: Destination) -> type[Screen[Any]]:
+    """Import a destination's screen when first opened, so start-up stays fast."""
+    module_name, _sep, class_name = destination.screen.partition(":")
+    module = importlib.import_module(f"mlm_tui.screens.{module_name}")
+    return getattr(module, class_name)
+
+
+def _is_showing(screen: Screen[Any], destination_id: str) -> bool:
+    module_name, _sep, class_name = destination(destination_id).screen.partition(":")
+    kind = type(screen)
+    return kind.__name__ == class_name and kind.__module__ == f"mlm_tui.screens.{module_name}"
+
+
+def destination(destination_id: str) -> Destination:
+    return next(d for d in DESTINATIONS if d.id == destination_id)
+
+
+def _palette_provider() -> type[Provider]:
+    from mlm_tui.palette import NavigationProvider
+
+    return NavigationProvider
+
+
+def _bindings() -> list[Binding]:
+    bindings = [
+        Binding("f1", "help", _("Help"), id="app.help"),
+        Binding("question_mark", "help", _("Help"), show=False, id="app.help_question"),
+        Binding("escape", "back", _("Back"), show=False, id="app.back"),
+        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True, id="app.quit"),
+        Binding("ctrl+p", "command_palette", _("Commands"), show=False, priority=True,
+                id="app.palette"),
+    ]
+    for index, place in enumerate(DESTINATIONS):
+        bindings.append(Binding(
+            place.key, f"go('{place.id}')", _(place.title),
+            show=index < FOOTER_DESTINATIONS, id=f"go.{place.id}",
+        ))
+    return bindings
+
+
+class MlmApp(App[None]):
+    """The consultant's back office. See :func:`run_app` for how the CLI starts it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mlm-tui"
+    BINDINGS = _bindings()
+    COMMANDS = {_palette_provider}  # quit and the theme are in it too, after this app's own
+
+    company: reactive[CompanyProfile | None] = reactive(None)
+    account: reactive[AccountSummary | None] = reactive(None)
+    location: reactive[str] = reactive("")
+    online: reactive[bool] = reactive(True)
+    session: reactive[Session | None] = reactive(None, bindings=True)
+
+    class BackendOpened(Message):
+        def __init__(self, location: str, company: CompanyProfile | None, empty: bool,
+                     session: Session | None) -> None:
+            super().__init__()
+            self.location, self.company, self.empty, self.session = (
+                location, company, empty, session)
+
+    class BackendFailed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    class AccountLoaded(Message):
+        def __init__(self, summary: AccountSummary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class SignedOut(Message):
+        pass
+
+    def __init__(
+        self,
+        backend_factory: Callable[[], Backend],
+        *,
+        keeper: Any = None,
+        demo_login: Any = None,
+        demo_builder: Callable[[Callable[..., None]], Any] | None = None,
+        build_demo_at_once: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        """
+        ``backend_factory`` opens the backend (called once, in a worker thread).
+        ``keeper`` keeps the session token between runs (``core.session_keeper``).
+        ``demo_login`` is shown on the login screen (``core.demo.DemoLogin``).
+        ``demo_builder(progress)`` fills an empty store with the demo data and returns the
+        demo login; with ``build_demo_at_once`` an empty store is filled without asking.
+        ``clock`` gives naive UTC: the time left of a throttle or a resend cooldown.
+        """
+        super().__init__()
+        self._backend_factory = backend_factory
+        self._backend: Backend | None = None
+        self._backend_error: Exception | None = None
+        self._backend_ready = threading.Event()
+        self.keeper = keeper
+        self.demo_login = demo_login
+        self.demo_builder = demo_builder
+        self.build_demo_at_once = build_demo_at_once
+        self.clock = clock
+        if keymap:
+            self.set_keymap(keymap)
+
+    # --- the backend -----------------------------------------------------------------------
+    @property
+    def backend_ready(self) -> bool:
+        """True once the backend has opened, or failed to (then calls raise its error)."""
+        return self._backend_ready.is_set()
+
+    @property
+    def backend(self) -> Backend:
+        """The backend, waiting for it to open. Call it from workers, never the UI thread."""
+        on_ui_thread = threading.current_thread() is threading.main_thread()
+        if on_ui_thread and not self._backend_ready.is_set():
+            raise DomainError(_("The store is still opening."))
+        if not self._backend_ready.wait(BACKEND_WAIT_SECONDS):
+            raise DomainError(_("The store did not open in time."))
+        if self._backend is None:
+            error = self._backend_error
+            raise error if isinstance(error, DomainError) else DomainError(str(error))
+        return self._backend
+
+    def on_mount(self) -> None:
+        from mlm_tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+
+    def on_ready(self) -> None:
+        # After the first frame: importing SQLAlchemy in a thread would hold the
+        # interpreter lock while the login screen is being drawn.
+        self.call_after_refresh(self.open_backend)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="backend")
+    def open_backend(self) -> None:
+        try:
+            backend = self._backend_factory()
+            empty = backend.is_empty()
+            company = None if empty else backend.company()
+            location = backend.describe()
+        except Exception as error:  # any failure to open is shown; the UI must not hang
+            self._backend_error = error
+            self._backend_ready.set()
+            self.post_message(self.BackendFailed(error))
+            return
+        self._backend, self._backend_error = backend, None
+        self._backend_ready.set()
+        session = None if empty else (backend.session() or self._resume_kept(backend, location))
+        if company is not None:
+            self._warm_up_formatting(company)
+        self.post_message(self.BackendOpened(location, company, empty, session))
+
+    def _resume_kept(self, backend: Backend, location: str) -> Session | None:
+        if self.keeper is None:
+            return None
+        try:
+            token = self.keeper.load(location)
+        except Exception:  # an unreadable keyring or file just means logging in again
+            return None
+        if not token:
+            return None
+        try:
+            return backend.resume(token)
+        except NotAuthenticated:
+            self.keeper.clear(location)
+            return None
+        except DomainError:
+            return None
+
+    @staticmethod
+    def _warm_up_formatting(company: CompanyProfile) -> None:
+        # Babel loads its locale data on first use; pay that here, not on the first table.
+        from mlm_tui.core.money import Money, format_money
+
+        format_money(Money.zero(company.currency), company.locale)
+
+    @on(BackendOpened)
+    async def _backend_opened(self, message: BackendOpened) -> None:
+        self.location = message.location
+        self.company = message.company
+        if message.empty:
+            from mlm_tui.screens.first_run import FirstRunScreen
+
+            await self._reset_stack(FirstRunScreen(build_at_once=self.build_demo_at_once))
+        elif message.session is not None:
+            await self._enter(message.session)
+
+    @on(BackendFailed)
+    def _backend_failed(self, message: BackendFailed) -> None:
+        error = message.error
+        text = error.message if isinstance(error, DomainError) else str(error)
+        self.notify(_("The store could not be opened: {error}").format(error=text),
+                    severity="error", timeout=30)
+
+    @on(StoreRebuilt)
+    async def _store_rebuilt(self, message: StoreRebuilt) -> None:
+        """Demo data was built into the store: open it again and show the login."""
+        if message.demo_login is not None:
+            self.demo_login = message.demo_login
+        from mlm_tui.screens.login import LoginScreen
+
+        await self._reset_stack(LoginScreen())
+        self._reopen_backend()
+
+    def _reopen_backend(self) -> None:
+        old, self._backend = self._backend, None
+        self._backend_ready.clear()
+        if old is not None:
+            old.close()
+        self.open_backend()
+
+    # --- session ---------------------------------------------------------------------------
+    @on(SignedIn)
+    async def _signed_in(self, message: SignedIn) -> None:
+        self.keep_session(message.session.token)
+        await self._enter(message.session)
+
+    async def _enter(self, session: Session) -> None:
+        self.session = session
+        self.refresh_account()
+        landing = load_screen_class(DESTINATIONS[0])
+        await self._reset_stack(landing())
+
+    @work(thread=True, exit_on_error=False, group="keeper")
+    def keep_session(self, token: str) -> None:
+        if self.keeper is not None:
+            self.keeper.save(self.location, token)
+
+    @on(SignOutRequested)
+    def _sign_out_requested(self) -> None:
+        self.log_out()
+
+    def action_logout(self) -> None:
+        self.log_out()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logout")
+    def log_out(self) -> None:
+        with contextlib.suppress(DomainError):  # the session ends here whatever it says
+            self.backend.logout()
+        if self.keeper is not None:
+            self.keeper.clear(self.location)
+        self.post_message(self.SignedOut())
+
+    @on(SignedOut)
+    async def _signed_out(self) -> None:
+        self.session = None
+        self.account = None
+        from mlm_tui.screens.login import LoginScreen
+
+        await self._reset_stack(LoginScreen())
+
+    @on(AccountChanged)
+    def _account_changed(self) -> None:
+        self.refresh_account()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="account")
+    def refresh_account(self) -> None:
+        try:
+            summary = self.backend.account_summary()
+        except Offline:
+            self.post_message(WentOffline())
+            return
+        except DomainError:
+            return
+        self.post_message(self.AccountLoaded(summary))
+
+    @on(AccountLoaded)
+    def _account_loaded(self, message: AccountLoaded) -> None:
+        self.account = message.summary
+        self.online = True
+
+    @on(WentOffline)
+    def _went_offline(self) -> None:
+        self.online = False
+
+    @on(CameOnline)
+    def _came_online(self) -> None:
+        self.online = True
+
+    # --- navigation ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"go", "logout"}:
+            if self.session is None:
+                return False
+            if isinstance(self.screen, ModalScreen):
+                return None  # shown, but not while a dialog is open
+        # The footer has no room for the screen one is already on.
+        return not (action == "go" and parameters
+                    and _is_showing(self.screen, str(parameters[0])))
+
+    async def action_go(self, destination_id: str) -> None:
+        screen_class = load_screen_class(destination(destination_id))
+        stack = self.screen_stack
+        for depth, screen in enumerate(reversed(stack)):
+            if type(screen) is screen_class:
+                for _step in range(depth):  # go back to it rather than open it twice
+                    await self.pop_screen()
+                return
+        await self.push_screen(screen_class())
+
+    async def action_back(self) -> None:
+        # The bottom is the app's own empty screen; above it the landing (or login) stays.
+        if len(self.screen_stack) > 2 and not isinstance(self.screen, ModalScreen):
+            await self.pop_screen()
+
+    def action_help(self) -> None:
+        from mlm_tui.screens.help import HelpScreen, bindings_of
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(bindings_of(self.screen)))
+
+    async def _reset_stack(self, screen: Screen[Any]) -> None:
+        """Make ``screen`` the only one above the app's base screen."""
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) > 1:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    def on_unmount(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+
+
+def run_app(settings: Settings, *, demo: bool = False) -> int:
+    """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
+    when it is missing and shows the demo login."""
+    from mlm_tui.i18n import install
+
+    install()
+
+    def open_backend() -> Backend:
+        if settings.server_url:
+            from mlm_tui.core.remote import RemoteBackend  # type: ignore[import-not-found]
+
+            return RemoteBackend(settings)
+        from mlm_tui.core.local import LocalBackend
+
+        return LocalBackend(settings)
+
+    def build_demo(progress: Callable[..., None]) -> Any:
+        from mlm_tui.core.demo import build_demo as build
+
+        return build(settings.store_path, progress=progress)
+
+    app = MlmApp(
+        open_backend,
+        keeper=_session_keeper(settings),
+        demo_login=_known_demo_login() if demo else None,
+        demo_builder=None if settings.server_url else build_demo,
+        build_demo_at_once=demo,
+        keymap=_keymap(settings),
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def _session_keeper(settings: Settings) -> Any:
+    from mlm_tui.core.session_keeper import SessionKeeper
+
+    return SessionKeeper(settings.state_dir)
+
+
+def _known_demo_login() -> Any:
+    """The demo login of an existing demo store (the demo data is deterministic)."""
+    try:
+        from mlm_tui.core.demo import DEMO_LOGIN  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return DEMO_LOGIN
+
+
+def _keymap(settings: Settings) -> dict[str, str]:
+    """``[keys]`` in config.toml remaps bindings by id: ``"go.catalog" = "f9"``."""
+    keys = settings.extra.get("keys", {}) if settings.extra else {}
+    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}

@@ -1,0 +1,593 @@
+"""``mlm-tui``: the terminal app, and commands for the shell.
+
+    mlm-tui [--data-dir PATH] [--server URL] [--demo]     start the app
+    mlm-tui demo [--products N] [--orders N] [--members N] [--seed N] [--market ru|de] [--force]
+    mlm-tui login [LOGIN] [--password-stdin]
+    mlm-tui logout
+    mlm-tui catalog search QUERY [--limit N] [--json | --csv]
+    mlm-tui catalog show CODE [--json]
+    mlm-tui orders list [--member ID|REGNO] [--month YYYY-MM] [--source SO|IO|AS|IN]
+                        [--status S] [--limit N] [--json | --csv]
+    mlm-tui volume MEMBER [--months N] [--json | --csv]
+    mlm-tui maintenance ...                               operator tasks on the store
+
+Commands act as the member logged in with ``mlm-tui login``; the session token is kept
+like the app keeps it. Start-up time counts, so everything beyond argparse and the
+settings is imported inside the function that needs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from mlm_tui.core.settings import Settings, load_settings
+
+NOT_LOGGED_IN = "not logged in: run `mlm-tui login`"
+PAGE_SIZE = 500
+WIDE = 100  # terminal columns from which the orders table shows invoice numbers too
+SOURCES = ("SO", "IO", "AS", "IN")
+STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "stop_requested",
+            "credited")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from mlm_tui.app import run_app
+
+        return run_app(_settings(args), demo=args.demo)
+    from mlm_tui.core.errors import DomainError, NotAuthenticated
+
+    try:
+        return handler(args)
+    except NotAuthenticated as error:
+        # Wrong passwords and closed accounts say so; a missing or expired session says how
+        # to get one.
+        message = NOT_LOGGED_IN if type(error) is NotAuthenticated else error.message
+        return _fail(message)
+    except DomainError as error:
+        return _fail(error.message)
+    except KeyboardInterrupt:
+        return _fail("interrupted", code=130)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from mlm_tui.cli_maintenance import add_maintenance_commands
+
+    parser = argparse.ArgumentParser(
+        prog="mlm-tui", description="A keyboard-first back office for direct-selling consultants."
+    )
+    _global_options(parser, defaults=True)
+    parser.add_argument("--demo", action="store_true",
+                        help="start on the demo store, building it if it is missing")
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, defaults=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", parents=[common], help="build the demo store")
+    demo.add_argument("--products", type=_count, default=3200,
+                      help="products in the current catalog (default 3200)")
+    demo.add_argument("--orders", type=_count, default=15000,
+                      help="orders over the last two years (default 15000)")
+    demo.add_argument("--members", type=_count, default=200,
+                      help="members in the demo consultant's team (default 200)")
+    demo.add_argument("--seed", type=int, default=7, help="same seed, same data (default 7)")
+    demo.add_argument("--market", choices=("ru", "de"), default="ru")
+    demo.add_argument("--force", action="store_true", help="replace a store that holds data")
+    demo.set_defaults(handler=_demo)
+
+    login = commands.add_parser("login", parents=[common], help="log in and keep the session")
+    login.add_argument("login", nargs="?", help="registration number or e-mail")
+    login.add_argument("--password-stdin", action="store_true",
+                       help="read the password from standard input")
+    login.set_defaults(handler=_login)
+
+    logout = commands.add_parser("logout", parents=[common], help="end the kept session")
+    logout.set_defaults(handler=_logout)
+
+    catalog = commands.add_parser("catalog", parents=[common], help="the current catalog")
+    catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True,
+                                              metavar="COMMAND")
+    search = catalog_commands.add_parser("search", parents=[common],
+                                         help="products by code, name or category")
+    search.add_argument("query")
+    search.add_argument("--limit", type=_positive, default=50)
+    _output_options(search)
+    search.set_defaults(handler=_catalog_search)
+    show = catalog_commands.add_parser("show", parents=[common], help="one product by code")
+    show.add_argument("code")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(handler=_catalog_show)
+
+    orders = commands.add_parser("orders", parents=[common], help="the order history")
+    orders_commands = orders.add_subparsers(dest="orders_command", required=True,
+                                            metavar="COMMAND")
+    listing = orders_commands.add_parser("list", parents=[common],
+                                         help="orders of self and the team, newest first")
+    listing.add_argument("--member", metavar="ID|REGNO",
+                         help="only this member's orders (id or registration number)")
+    listing.add_argument("--month", type=_month, metavar="YYYY-MM")
+    listing.add_argument("--source", choices=SOURCES, type=str.upper)
+    listing.add_argument("--status", choices=STATUSES, type=str.lower)
+    listing.add_argument("--limit", type=_count, default=100,
+                         help="at most this many orders; 0 for all (default 100)")
+    _output_options(listing)
+    listing.set_defaults(handler=_orders_list)
+
+    volume = commands.add_parser("volume", parents=[common],
+                                 help="a member's points and orders per month")
+    volume.add_argument("member", metavar="MEMBER", help="id or registration number")
+    volume.add_argument("--months", type=_positive, default=3)
+    _output_options(volume)
+    volume.set_defaults(handler=_volume)
+
+    add_maintenance_commands(commands, parents=[common])
+    return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    # Accepted before or after the command; after it, only when given (SUPPRESS), so it
+    # never hides a value given before.
+    keep = {} if defaults else {"default": argparse.SUPPRESS}
+    parser.add_argument("--data-dir", metavar="PATH", help="where the store lives", **keep)
+    parser.add_argument("--server", metavar="URL", help="a team server (kept in settings)",
+                        **keep)
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print JSON")
+    group.add_argument("--csv", action="store_true", help="print CSV")
+
+
+# --- argument types ------------------------------------------------------------------------
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _month(text: str) -> str:
+    parts = text.split("-")
+    if (len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts)
+            or not 1 <= int(parts[1]) <= 12):
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text}")
+    return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+
+
+# --- plumbing ------------------------------------------------------------------------------
+
+
+def _fail(message: str, *, code: int = 1) -> int:
+    print(f"mlm-tui: {message}", file=sys.stderr)
+    return code
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    data_dir = getattr(args, "data_dir", None)
+    from pathlib import Path
+
+    return load_settings(data_dir=Path(data_dir) if data_dir else None,
+                         server_url=getattr(args, "server", None))
+
+
+def _open_backend(settings: Settings) -> Any:
+    from mlm_tui.core.errors import NotFound
+
+    if not settings.store_path.exists():
+        raise NotFound(f"no store at {settings.store_path}: build one with `mlm-tui demo`",
+                       field="store")
+    from mlm_tui.core.local import LocalBackend
+
+    return LocalBackend(settings)
+
+
+def _keeper(settings: Settings) -> Any:
+    from mlm_tui.core.session_keeper import SessionKeeper
+
+    return SessionKeeper(settings.state_dir)
+
+
+def _signed_in(args: argparse.Namespace, *, required: bool = True) -> Any:
+    """The backend, resumed with the kept session (or without one when not ``required``)."""
+    from mlm_tui.core.errors import NotAuthenticated
+
+    settings = _settings(args)
+    backend = _open_backend(settings)
+    keeper = _keeper(settings)
+    account = backend.describe()
+    token = keeper.load(account)
+    if token is None:
+        if required:
+            raise NotAuthenticated("not logged in")
+        return backend
+    try:
+        backend.resume(token)
+    except NotAuthenticated:
+        keeper.clear(account)
+        if required:
+            raise
+    return backend
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _table(**options: Any) -> Any:
+    """A rich table that fits 80 columns: a rule under the header, no vertical lines."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, **options)
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _print_csv(header: list[str], rows: Iterator[list[object]]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+
+
+def _plain(value: Any) -> str:
+    """Money and points as plain decimal strings: ``1234.50``."""
+    from decimal import Decimal
+
+    amount = getattr(value, "amount", value)
+    if isinstance(amount, Decimal):
+        return f"{amount:.2f}"
+    return str(amount)
+
+
+def _member_id(backend: Any, text: str) -> int:
+    """A member given as a registration number (as printed on papers) or an internal id."""
+    from mlm_tui.core.errors import NotFound, ValidationError
+    from mlm_tui.core.validation import REGISTRATION_DIGITS
+
+    value = text.strip()
+    if not value.isascii() or not value.isdigit():
+        raise ValidationError(f"not a member id or registration number: {text}",
+                              field="member")
+    if len(value) == REGISTRATION_DIGITS:
+        matches = backend.search_members(value, limit=1)
+        if not matches:
+            raise NotFound(f"no member {value} in your team", field="member")
+        return matches[0].id
+    return int(value)
+
+
+# --- demo, login, logout -------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from mlm_tui.core.demo import build_demo
+
+    settings = _settings(args)
+    with Progress("[progress.description]{task.description:<10}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=_console(stderr=True)
+                  ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=max(total, 1))
+            bar.update(tasks[phase], completed=done if total else 1, total=max(total, 1))
+
+        login = build_demo(
+            settings.store_path, products=args.products, orders=args.orders,
+            members=args.members, seed=args.seed, market=args.market, progress=progress,
+            force=args.force,
+        )
+    print(f"Demo store: {settings.store_path}")
+    print(f"Log in as {login.registration_number} (or {login.email}) "
+          f"with the password {login.password}")
+    return 0
+
+
+def _login(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    backend = _open_backend(settings)
+    try:
+        login = args.login
+        if login is None:
+            if args.password_stdin:
+                return _fail("give the login (registration number or e-mail) with "
+                             "--password-stdin")
+            login = input("Registration number or e-mail: ")
+        password = _read_password(args.password_stdin)
+        session = backend.login(login.strip(), password)
+        keeper = _keeper(settings)
+        keeper.save(backend.describe(), session.token)
+        print(f"Logged in as {session.full_name} ({session.registration_number}); "
+              f"session kept in {keeper.location}")
+        return 0
+    finally:
+        backend.close()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    import getpass
+
+    return getpass.getpass("Password: ")
+
+
+def _logout(args: argparse.Namespace) -> int:
+    from mlm_tui.core.errors import NotAuthenticated
+
+    settings = _settings(args)
+    backend = _open_backend(settings)
+    try:
+        keeper = _keeper(settings)
+        account = backend.describe()
+        token = keeper.load(account)
+        if token is None:
+            print("Not logged in.")
+            return 0
+        try:
+            backend.resume(token)
+            backend.logout()  # the store forgets the session too
+        except NotAuthenticated:
+            pass  # already expired: only the kept token is left to forget
+        keeper.clear(account)
+        print("Logged out.")
+        return 0
+    finally:
+        backend.close()
+
+
+# --- catalog -------------------------------------------------------------------------------
+
+
+def _catalog_search(args: argparse.Namespace) -> int:
+    backend = _signed_in(args, required=False)
+    try:
+        company = backend.company()
+        products = backend.search_products(args.query, limit=args.limit)
+    finally:
+        backend.close()
+    if args.json:
+        _print_json([_product_json(p) for p in products])
+    elif args.csv:
+        _print_csv(
+            ["code", "name", "category", "period", "retail_price", "consultant_price",
+             "currency", "points", "stock"],
+            iter([p.code, p.name, p.category, p.period, _plain(p.retail_price),
+                  _plain(p.consultant_price), p.consultant_price.currency, _plain(p.points),
+                  p.stock] for p in products),
+        )
+    else:
+        _products_table(products, company)
+    return 0
+
+
+def _catalog_show(args: argparse.Namespace) -> int:
+    backend = _signed_in(args, required=False)
+    try:
+        company = backend.company()
+        product = backend.product(args.code.strip())
+    finally:
+        backend.close()
+    if args.json:
+        _print_json(_product_json(product))
+        return 0
+    from rich.table import Table
+
+    from mlm_tui.core.money import format_money, format_points
+
+    locale = company.locale
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for label, value in (
+        ("Code", product.code),
+        ("Name", product.name),
+        ("Category", product.category),
+        ("Catalog", product.period),
+        ("Retail price", format_money(product.retail_price, locale)),
+        ("Your price", format_money(product.consultant_price, locale)),
+        (company.points_label, format_points(product.points, locale)),
+        ("Stock", str(product.stock) if product.available else "sold out"),
+        ("Promotions", ", ".join(product.promotion_marks)),
+        ("Description", product.description),
+    ):
+        if value:
+            table.add_row(label, value)
+    _console().print(table)
+    return 0
+
+
+def _product_json(product: Any) -> dict[str, object]:
+    return {
+        "code": product.code,
+        "name": product.name,
+        "category": product.category,
+        "period": product.period,
+        "retail_price": _plain(product.retail_price),
+        "consultant_price": _plain(product.consultant_price),
+        "currency": product.consultant_price.currency,
+        "points": _plain(product.points),
+        "stock": product.stock,
+        "promotions": list(product.promotion_marks),
+    }
+
+
+def _products_table(products: list[Any], company: Any) -> None:
+    from mlm_tui.core.money import format_money, format_points
+
+    locale = company.locale
+    table = _table()
+    table.add_column("Code", no_wrap=True)
+    table.add_column("Name", min_width=16, ratio=2)
+    table.add_column("Category", min_width=8, ratio=1)
+    table.add_column("Your price", justify="right", no_wrap=True)
+    table.add_column("Retail", justify="right", no_wrap=True)
+    table.add_column(company.points_label, justify="right", no_wrap=True)
+    table.add_column("Stock", justify="right", no_wrap=True)
+    for p in products:
+        table.add_row(p.code, p.name, p.category, format_money(p.consultant_price, locale),
+                      format_money(p.retail_price, locale), format_points(p.points, locale),
+                      str(p.stock) if p.available else "sold out")
+    console = _console()
+    console.print(table)
+    if not products:
+        console.print("No product matches.")
+
+
+# --- orders and volume ---------------------------------------------------------------------
+
+
+def _orders_list(args: argparse.Namespace) -> int:
+    from mlm_tui.core.models import OrderFilter, OrderSource, OrderStatus
+
+    backend = _signed_in(args)
+    try:
+        company = backend.company()
+        filters = OrderFilter(
+            member_id=_member_id(backend, args.member) if args.member else None,
+            month=args.month,
+            source=OrderSource(args.source) if args.source else None,
+            status=OrderStatus(args.status) if args.status else None,
+        )
+        orders = _orders(backend, filters, args.limit)
+        if args.json:
+            _print_json([_order_json(o) for o in orders])
+        elif args.csv:
+            _print_csv(
+                ["number", "placed_at", "buyer_registration_number", "buyer_name", "source",
+                 "status", "points", "total", "currency", "invoice_number"],
+                ([o.number, o.placed_at.isoformat(), o.buyer_registration_number,
+                  o.buyer_name, o.source.value, o.status.value, _plain(o.points),
+                  _plain(o.total), o.total.currency, o.invoice_number or ""] for o in orders),
+            )
+        else:
+            _orders_table(list(orders), company)
+    finally:
+        backend.close()
+    return 0
+
+
+def _orders(backend: Any, filters: Any, limit: int) -> Iterator[Any]:
+    """Orders page by page (keyset), up to ``limit`` (0: all), never all in memory."""
+    after = None
+    left = limit or None
+    while True:
+        size = PAGE_SIZE if left is None else min(PAGE_SIZE, left)
+        page = backend.orders_page(filters, after=after, limit=size)
+        yield from page.items
+        if left is not None:
+            left -= len(page.items)
+            if left <= 0:
+                return
+        if page.next_after is None or not page.items:
+            return
+        after = page.next_after
+
+
+def _order_json(order: Any) -> dict[str, object]:
+    return {
+        "number": order.number,
+        "placed_at": order.placed_at.isoformat(),
+        "buyer_id": order.buyer_id,
+        "buyer_registration_number": order.buyer_registration_number,
+        "buyer_name": order.buyer_name,
+        "source": order.source.value,
+        "status": order.status.value,
+        "points": _plain(order.points),
+        "total": _plain(order.total),
+        "currency": order.total.currency,
+        "invoice_number": order.invoice_number,
+    }
+
+
+def _orders_table(orders: list[Any], company: Any) -> None:
+    from mlm_tui.core.dates import format_day
+    from mlm_tui.core.money import format_money, format_points
+
+    locale = company.locale
+    console = _console()
+    # On a narrow terminal the invoice number gives way to the buyer's name (--csv has all).
+    with_invoice = console.width >= WIDE
+    table = _table()
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Order", no_wrap=True)
+    table.add_column("Buyer", min_width=14)
+    table.add_column("Source", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column(company.points_label, justify="right", no_wrap=True)
+    table.add_column("Total", justify="right", no_wrap=True)
+    if with_invoice:
+        table.add_column("Invoice", no_wrap=True)
+    for o in orders:
+        row = [format_day(o.placed_at, locale), o.number,
+               f"{o.buyer_name} ({o.buyer_registration_number})", o.source.value,
+               o.status.value, format_points(o.points, locale), format_money(o.total, locale)]
+        table.add_row(*row, *([o.invoice_number or ""] if with_invoice else []))
+    console.print(table)
+    if not orders:
+        console.print("No orders match.")
+
+
+def _volume(args: argparse.Namespace) -> int:
+    backend = _signed_in(args)
+    try:
+        company = backend.company()
+        member = backend.member(_member_id(backend, args.member))
+        months = backend.monthly_volume(member.id, months=args.months)
+    finally:
+        backend.close()
+    if args.json:
+        _print_json({
+            "member": {"id": member.id, "registration_number": member.registration_number,
+                       "full_name": member.full_name},
+            "months": [{"month": v.month, "points": _plain(v.points), "orders": v.orders,
+                        "loyalty_orders": v.loyalty_orders} for v in months],
+        })
+        return 0
+    if args.csv:
+        _print_csv(["month", "points", "orders", "loyalty_orders"],
+                   iter([v.month, _plain(v.points), v.orders, v.loyalty_orders]
+                        for v in months))
+        return 0
+    from mlm_tui.core.dates import format_month
+    from mlm_tui.core.money import format_points
+
+    locale = company.locale
+    table = _table(title=f"{member.full_name} ({member.registration_number})")
+    table.add_column("Month", no_wrap=True)
+    table.add_column(company.points_label, justify="right")
+    table.add_column("Orders", justify="right")
+    table.add_column("Loyalty (AS)", justify="right")
+    for v in months:
+        table.add_row(format_month(v.month, locale), format_points(v.points, locale),
+                      str(v.orders), str(v.loyalty_orders))
+    _console().print(table)
+    return 0

@@ -1,0 +1,83 @@
+"""The messages that carry reset and activation codes, by e-mail and by SMS.
+
+E-mail goes first: it is the delivery that can fail (a mail server), and when it does
+nothing at all has been sent. The code itself appears only in the messages, never in a
+log or an error.
+"""
+
+from __future__ import annotations
+
+from mlm_tui.core.notifier import Notifier
+from mlm_tui.i18n import _
+
+
+def send_reset_code(
+    notifier: Notifier,
+    *,
+    company: str,
+    full_name: str,
+    email: str | None,
+    phone: str | None,
+    code: str,
+    minutes: int,
+) -> None:
+    if email:
+        notifier.email(
+            email,
+            _("{company}: your password reset code").format(company=company),
+            "\n".join((
+                _("Hello {name},").format(name=full_name),
+                "",
+                _("your code to set a new password is {code}.").format(code=code),
+                _("It is valid for {minutes} minutes and can be used once.").format(
+                    minutes=minutes),
+                _("If you did not ask for it, ignore this message: your password stays "
+                  "as it is."),
+                "",
+                company,
+            )),
+        )
+    if phone:
+        notifier.sms(
+            phone,
+            _("{company}: password reset code {code}, valid {minutes} min.").format(
+                company=company, code=code, minutes=minutes),
+        )
+
+
+def send_activation_code(
+    notifier: Notifier,
+    *,
+    company: str,
+    full_name: str,
+    registration_number: str,
+    sponsor_name: str,
+    email: str | None,
+    phone: str | None,
+    code: str,
+    hours: int,
+) -> None:
+    if email:
+        notifier.email(
+            email,
+            _("{company}: activate your account").format(company=company),
+            "\n".join((
+                _("Hello {name},").format(name=full_name),
+                "",
+                _("{sponsor} has registered you with {company}. Your registration number "
+                  "is {number}.").format(sponsor=sponsor_name, company=company,
+                                         number=registration_number),
+                _("Your activation code is {code}. It is valid for {hours} hours.").format(
+                    code=code, hours=hours),
+                _("Choose \"Activate account\" when you log in, enter the code and choose "
+                  "your password."),
+                "",
+                company,
+            )),
+        )
+    if phone:
+        notifier.sms(
+            phone,
+            _("{company}: activation code {code} for {number}, valid {hours} h.").format(
+                company=company, code=code, number=registration_number, hours=hours),
+        )

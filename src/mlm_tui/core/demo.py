@@ -1,0 +1,961 @@
+"""The deterministic demo store: a company, a catalog, a team and two years of orders.
+
+``build_demo`` fills an empty store so a newcomer can log in at once and every screen
+has something to show. The same seed (and day) always gives the same rows: every choice
+comes from one ``random.Random(seed)``, drawn in a fixed order.
+
+It must stay fast at scale (a million orders in well under two minutes), so rows are
+written with the plain ``sqlite3`` module in big batches inside one transaction, in the
+exact forms the schema's types store: money and points as integers of hundredths,
+timestamps as ISO text ``YYYY-MM-DDTHH:MM:SS``, dates as ``YYYY-MM-DD``, booleans as 0/1.
+Ids are chosen here, not read back, so rows can refer to each other without a query.
+
+Numbers the demo gives out: registration numbers ``1000000 + member id``, order numbers
+``400000000 + order id``, invoice numbers ``700000000 + order id``.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import accumulate
+from math import sqrt
+from pathlib import Path
+
+from mlm_tui.core import demo_words as words
+from mlm_tui.core.company import demo_company, profile_to_json
+from mlm_tui.core.errors import Conflict, ValidationError
+from mlm_tui.core.models import (
+    CompanyProfile,
+    DeliveryMethod,
+    LedgerKind,
+    MemberKind,
+    MemberStatus,
+    NotificationKind,
+    OrderSource,
+    OrderStatus,
+    PaymentMethod,
+    PointsKind,
+    PromotionKind,
+    ShipmentStatus,
+)
+
+DEMO_PASSWORD = "demo-2026"
+MARKETS = ("ru", "de")
+ORDER_NUMBER_BASE = 400_000_000
+INVOICE_NUMBER_BASE = 700_000_000
+REGISTRATION_BASE = 1_000_000
+HISTORY_DAYS = 730  # orders cover the last two years
+PERIOD_DAYS = 21  # a catalog every three weeks
+EVENTS_DAYS = 45  # tracking events only for parcels shipped this recently
+BATCH_ORDERS = 50_000
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    registration_number: str
+    email: str
+    password: str
+
+
+def demo_login(market: str = "ru") -> DemoLogin:
+    """The demo consultant's login: the same in every demo store of a market."""
+    people = words.RUSSIAN if market == "ru" else words.GERMAN
+    return DemoLogin(str(REGISTRATION_BASE + 1), f"demo@{people.email_domain}", DEMO_PASSWORD)
+
+
+# What the app offers on its login screen when it finds a demo store.
+DEMO_LOGIN = demo_login("ru")
+
+
+def build_demo(
+    store_path: Path,
+    *,
+    products: int = 3200,
+    orders: int = 15000,
+    members: int = 200,
+    seed: int = 7,
+    today: date | None = None,
+    market: str = "ru",
+    progress: Progress | None = None,
+    force: bool = False,
+) -> DemoLogin:
+    """Fill ``store_path`` with demo data and return the demo consultant's login.
+
+    ``members`` is the size of the demo consultant's downline (she comes on top);
+    ``products`` the size of the current catalog. Refuses (``Conflict``, field ``store``)
+    to touch a store that already holds data unless ``force`` is given, which rebuilds it.
+    """
+    _check_sizes(products=products, orders=orders, members=members, market=market)
+    _prepare_file(store_path, force=force)
+    from mlm_tui.core.local.store import Store
+    from mlm_tui.core.passwords import hash_secret
+
+    Store(store_path).close()  # the schema, full-text tables and triggers
+    day = today or datetime.now(UTC).date()
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    try:
+        _bulk_pragmas(conn)
+        conn.execute("BEGIN")
+        demo = _Demo(conn, random.Random(seed), day, market, progress or _silent)
+        demo.company()
+        demo.catalog(products)
+        login = demo.team(members, hash_secret(DEMO_PASSWORD))
+        demo.orders(orders)
+        demo.wallets()
+        demo.inbox()
+        conn.execute("COMMIT")
+        demo.report("finishing", 0, 1)
+        conn.execute("PRAGMA analysis_limit = 1000")
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA journal_mode = WAL")
+        demo.report("finishing", 1, 1)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
+    return login
+
+
+def _silent(_phase: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _check_sizes(*, products: int, orders: int, members: int, market: str) -> None:
+    if market not in MARKETS:
+        raise ValidationError(f"market must be one of {', '.join(MARKETS)}", field="market")
+    if not 10 <= products <= 900_000:
+        raise ValidationError("products must be between 10 and 900000", field="products")
+    if orders < 0:
+        raise ValidationError("orders must not be negative", field="orders")
+    if not 0 <= members <= 1_000_000:
+        raise ValidationError("members must be between 0 and 1000000", field="members")
+
+
+def _prepare_file(store_path: Path, *, force: bool) -> None:
+    if store_path.exists() and not force and _holds_data(store_path):
+        raise Conflict(
+            f"{store_path} already holds data; rebuild it with force (--force)", field="store"
+        )
+    if force:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{store_path}{suffix}").unlink(missing_ok=True)
+
+
+def _holds_data(store_path: Path) -> bool:
+    conn = sqlite3.connect(store_path)
+    try:
+        return any(
+            conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+            for table in ("company", "members", "products")
+        )
+    except sqlite3.DatabaseError:
+        return True  # not a store we understand: never overwrite it silently
+    finally:
+        conn.close()
+
+
+def _bulk_pragmas(conn: sqlite3.Connection) -> None:
+    # During the build only: a crash leaves a half-built file that --force rebuilds anyway.
+    conn.execute("PRAGMA journal_mode = MEMORY")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MiB: indexes stay in memory
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA foreign_keys = OFF")
+
+
+# --- time as the store writes it -----------------------------------------------------------
+
+_TIMES = [f"T{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+DAY = 86_400
+HOUR = 3_600
+
+
+class _Timeline:
+    """Seconds since the start of the history window, formatted without datetime objects."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.start = datetime.combine(now.date() - timedelta(days=HISTORY_DAYS), time())
+        self.now_ts = int((now - self.start).total_seconds())
+        first = self.start.date()
+        # A few weeks past today too: estimated delivery windows and expiry dates.
+        self.days = [(first + timedelta(days=n)).isoformat() for n in range(HISTORY_DAYS + 500)]
+
+    def iso(self, ts: int) -> str:
+        if ts < 0:  # before the window: a member who joined years ago
+            return _iso(self.start + timedelta(seconds=ts))
+        day, second = divmod(ts, DAY)
+        return self.days[day] + _TIMES[second]
+
+    def day(self, ts: int) -> str:
+        if ts < 0:
+            return (self.start + timedelta(seconds=ts)).date().isoformat()
+        return self.days[ts // DAY]
+
+    def of(self, moment: datetime) -> int:
+        return int((moment - self.start).total_seconds())
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
+
+
+def _hundredths(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+# --- the build -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Person:
+    id: int
+    full_name: str
+    kind: str
+    status: str
+    sponsor_id: int | None
+    registered_ts: int  # may be negative: before the history window
+    loyalty_ts: int | None
+    weight: float  # how often this member orders
+
+
+@dataclass(frozen=True, slots=True)
+class _Catalog:
+    codes: list[str]
+    names: list[str]
+    retail: list[int]  # hundredths
+    price: list[int]
+    points: list[int]
+    previous: list[int]  # indexes of the products also sold in the previous period
+
+
+class _Demo:
+    def __init__(self, conn: sqlite3.Connection, rng: random.Random, today: date, market: str,
+                 report: Progress) -> None:
+        self.conn = conn
+        self.rng = rng
+        self.market = market
+        self.report = report
+        self.profile: CompanyProfile = demo_company(market)
+        # Midnight: nothing in the store lies in the future of the day it was built.
+        self.time = _Timeline(datetime.combine(today, time()))
+        self.people: list[_Person] = []
+        self.catalog_rows: _Catalog | None = None
+        self.current_period_id = 2
+        self.current_period_start = 0
+        self.ledger: list[tuple] = []  # balance entries, sorted by time before writing
+        self.root_delivered: list[int] = []  # the demo consultant's delivered order ids
+        self.root_shipped: list[int] = []
+        self.lines_by_order: dict[int, list[tuple[str, int]]] = {}
+
+    # --- company and catalog -------------------------------------------------------------
+    def company(self) -> None:
+        self.report("company", 0, 1)
+        self.conn.execute("INSERT INTO company(id, profile) VALUES (1, ?)",
+                          (profile_to_json(self.profile),))
+        self.report("company", 1, 1)
+
+    def catalog(self, count: int) -> None:
+        self.report("catalog", 0, count)
+        self._periods()
+        category_names = [c.russian if self.market == "ru" else c.german
+                          for c in words.CATEGORIES]
+        self.conn.executemany("INSERT INTO categories(id, name) VALUES (?, ?)",
+                              list(enumerate(category_names, 1)))
+        catalog, rows = self._products(count, category_names)
+        self.catalog_rows = catalog
+        self.conn.executemany(
+            "INSERT INTO products(id, period_id, code, name, description, category_id, "
+            "retail_price, consultant_price, points, stock) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        self._promotions(catalog)
+        self.report("catalog", count, count)
+
+    def _periods(self) -> None:
+        today = self.time.now.date()
+        number = (today.timetuple().tm_yday - 1) // PERIOD_DAYS + 1
+        starts = date(today.year, 1, 1) + timedelta(days=(number - 1) * PERIOD_DAYS)
+        previous_starts = starts - timedelta(days=PERIOD_DAYS)
+        previous_number = (previous_starts.timetuple().tm_yday - 1) // PERIOD_DAYS + 1
+        label = "Каталог" if self.market == "ru" else "Katalog"
+        rows = [
+            (1, f"{previous_starts.year}-{previous_number:02d}",
+             f"{label} {previous_number}/{previous_starts.year}", previous_starts.isoformat(),
+             (starts - timedelta(days=1)).isoformat(), 0),
+            (2, f"{today.year}-{number:02d}", f"{label} {number}/{today.year}",
+             starts.isoformat(), (starts + timedelta(days=PERIOD_DAYS - 1)).isoformat(), 1),
+        ]
+        self.conn.executemany(
+            "INSERT INTO periods(id, code, name, starts_on, ends_on, ordering_open) "
+            "VALUES (?,?,?,?,?,?)", rows)
+        self.current_period_start = self.time.of(datetime.combine(starts, time()))
+
+    def _products(self, count: int, category_names: list[str]) -> tuple[_Catalog, list[tuple]]:
+        rng = self.rng
+        currency = self.profile.currency
+        discount_bp = int(self.profile.consultant_discount * 10_000)
+        german_share = 1.0 if self.market == "de" else 0.08
+        digits = 5 if count <= 90_000 else 6
+        codes = sorted(rng.sample(range(10 ** (digits - 1), 10**digits), count))
+        catalog = _Catalog([], [], [], [], [], [])
+        current: list[tuple] = []
+        previous: list[tuple] = []
+        for number in codes:
+            category_index = int(rng.random() * len(words.CATEGORIES))
+            category = words.CATEGORIES[category_index]
+            german = rng.random() < german_share
+            size = rng.choice(words.SIZES_DE if german else words.SIZES) if category.sized else ""
+            if german:
+                name = f"{rng.choice(category.kinds_de)} {rng.choice(words.NAMES_DE)} {size}"
+            else:
+                name = f"{rng.choice(category.kinds_ru)} «{rng.choice(words.NAMES_RU)}»" + (
+                    f", {size}" if size else "")
+            name = name.strip()
+            retail = rng.choice(words.PRICES[currency][category.price_band]) * 100
+            if currency == "EUR":
+                retail -= 10  # 12,90 €
+            price = (retail * (10_000 - discount_bp) + 5_000) // 10_000
+            points = 0 if rng.random() < 0.02 else _points_for(retail, currency)
+            stock = 0 if rng.random() < 0.02 else int(rng.random() * 500) + 1
+            code = str(number)
+            description = f"{name}. {category_names[category_index]}."
+            catalog.codes.append(code)
+            catalog.names.append(name)
+            catalog.retail.append(retail)
+            catalog.price.append(price)
+            catalog.points.append(points)
+            current.append((None, 2, code, name, description, category_index + 1, retail,
+                            price, points, stock))
+            if rng.random() < 0.9:  # a tenth of the catalog is new this period
+                old_retail = retail * 95 // 100
+                old_price = (old_retail * (10_000 - discount_bp) + 5_000) // 10_000
+                catalog.previous.append(len(catalog.codes) - 1)
+                previous.append((None, 1, code, name, description, category_index + 1,
+                                 old_retail, old_price, points, 0))
+        return catalog, previous + current
+
+    def _promotions(self, catalog: _Catalog) -> None:
+        rng = self.rng
+        currency = self.profile.currency
+        picks = rng.sample(range(len(catalog.codes)), 6) + rng.sample(catalog.previous, 2)
+        code = [catalog.codes[i] for i in picks]
+        name = [catalog.names[i] for i in picks]
+        threshold = 300_000 if currency == "RUB" else 7_500
+        if self.market == "ru":
+            titles = (f"−15% на {name[0]}", f"−10% на {name[1]}",
+                      f"{name[2]} в подарок от 3 000 ₽", f"{name[3]} вместо оплаты доставки",
+                      f"Закрытая распродажа: {name[4]} −40%",
+                      f"Закрытая распродажа: {name[5]} −30%", f"−20% на {name[6]}",
+                      f"{name[7]} в подарок от 3 000 ₽")
+        else:
+            titles = (f"−15 % auf {name[0]}", f"−10 % auf {name[1]}",
+                      f"{name[2]} gratis ab 75 €", f"{name[3]} statt Versandkosten",
+                      f"Exklusiver Abverkauf: {name[4]} −40 %",
+                      f"Exklusiver Abverkauf: {name[5]} −30 %", f"−20 % auf {name[6]}",
+                      f"{name[7]} gratis ab 75 €")
+        off, gift, delivery = (PromotionKind.PERCENT_OFF.value,
+                               PromotionKind.GIFT_OVER_THRESHOLD.value,
+                               PromotionKind.DELIVERY_PRODUCT.value)
+        rows = [
+            (2, off, titles[0], code[0], 1500, None, 0),
+            (2, off, titles[1], code[1], 1000, None, 0),
+            (2, gift, titles[2], code[2], 0, threshold, 0),
+            (2, delivery, titles[3], code[3], 0, None, 0),
+            (2, off, titles[4], code[4], 4000, None, 1),
+            (2, off, titles[5], code[5], 3000, None, 1),
+            (1, off, titles[6], code[6], 2000, None, 0),
+            (1, gift, titles[7], code[7], 0, threshold, 0),
+        ]
+        self.conn.executemany(
+            "INSERT INTO promotions(period_id, kind, title, product_code, percent, threshold, "
+            "closed_sale) VALUES (?,?,?,?,?,?,?)", rows)
+
+    # --- the team ------------------------------------------------------------------------
+    def team(self, count: int, password_hash: str) -> DemoLogin:
+        self.report("members", 0, count + 1)
+        rng = self.rng
+        native, foreign = ((words.RUSSIAN, words.GERMAN) if self.market == "ru"
+                           else (words.GERMAN, words.RUSSIAN))
+        now_ts = self.time.now_ts
+        founded = now_ts - 6 * 365 * DAY
+        total = count + 1
+        pending = {total - i for i in range(max(1, count // 50))} if count >= 10 else set()
+        early = list(range(2, max(2, int(total * 0.6))))
+        closed = set(rng.sample(early, min(len(early), max(1, count // 50)))) if count >= 10 \
+            else set()
+        namesakes = self._namesakes(total, pending | closed)
+        first_name, surname = words.DEMO_ROOT[self.market]
+        rows: list[tuple] = []
+        sponsors: list[int] = [1]  # active consultants so far: who may sponsor newcomers
+        paths = {1: "/1/"}
+        registered = sorted(rng.randrange(founded + 30 * DAY, now_ts - 4 * DAY)
+                            for _ in range(count - len(pending)))
+        registered += sorted(rng.randrange(now_ts - 3 * DAY, now_ts) for _ in pending)
+        cities_used: dict[str, int] = {}
+        for member_id in range(1, total + 1):
+            if member_id == 1:
+                people, kind, sponsor, reg_ts = native, MemberKind.CONSULTANT, None, founded
+                full_name = f"{first_name} {surname}"
+                status = MemberStatus.ACTIVE
+            else:
+                people = foreign if rng.random() < 0.15 else native
+                kind = MemberKind.CUSTOMER if rng.random() < 0.3 else MemberKind.CONSULTANT
+                sponsor = 1 if rng.random() < 0.3 else rng.choice(sponsors)
+                reg_ts = registered[member_id - 2]
+                status = (MemberStatus.PENDING if member_id in pending
+                          else MemberStatus.CLOSED if member_id in closed
+                          else MemberStatus.ACTIVE)
+                full_name = self._name(people)
+            city = rng.choice(people.cities)
+            if member_id in namesakes:
+                people, full_name = native, words.COMMON_NAME[self.market]
+                city = self._unused_city(native, cities_used)
+            if kind == MemberKind.CONSULTANT and status == MemberStatus.ACTIVE:
+                sponsors.append(member_id)
+            loyal = status == MemberStatus.ACTIVE and (member_id == 1 or rng.random() < 0.3)
+            loyalty_ts = min(now_ts - DAY, reg_ts + int(rng.random() * 400) * DAY) \
+                if loyal else None
+            paths[member_id] = (paths[sponsor] if sponsor else "/") + f"{member_id}/"
+            enroller = sponsor
+            if sponsor and sponsor != 1 and rng.random() < 0.15:
+                enroller = int(paths[sponsor].strip("/").split("/")[-2])  # sponsor's sponsor
+            self.people.append(_Person(
+                member_id, full_name, kind.value, status.value, sponsor, reg_ts, loyalty_ts,
+                _order_weight(rng, member_id, kind, status, total),
+            ))
+            rows.append(self._member_row(
+                member_id, full_name, people, city, kind, status, sponsor, enroller,
+                paths[member_id], reg_ts, loyalty_ts, password_hash, namesakes,
+            ))
+        self.conn.executemany(
+            "INSERT INTO members(id, registration_number, kind, status, full_name, "
+            "name_folded, email, phone, birth_date, postcode, city, street, country, passport, "
+            "sponsor_id, enroller_id, path, registered_at, activated_at, closed_at, "
+            "loyalty_enrolled, loyalty_since, password_hash, last_order_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self.report("members", total, total)
+        return demo_login(self.market)
+
+    def _namesakes(self, total: int, excluded: set[int]) -> set[int]:
+        """Ids that share the common name: at least three when the team allows."""
+        candidates = [i for i in range(2, total + 1) if i not in excluded]
+        wanted = min(len(candidates), max(3, total // 40))
+        return set(self.rng.sample(candidates, wanted))
+
+    def _unused_city(self, people: words.People, used: dict[str, int]) -> words.City:
+        # Namesakes live in different cities while there are cities left.
+        city = min(people.cities, key=lambda c: (used.get(c.name, 0), self.rng.random()))
+        used[city.name] = used.get(city.name, 0) + 1
+        return city
+
+    def _name(self, people: words.People) -> str:
+        rng = self.rng
+        surname = rng.choice(people.surnames)
+        if rng.random() < 0.8:
+            return f"{rng.choice(people.women)} {words.female_surname(surname, people.country)}"
+        return f"{rng.choice(people.men)} {surname}"
+
+    def _member_row(self, member_id: int, full_name: str, people: words.People,
+                    city: words.City, kind: MemberKind, status: MemberStatus,
+                    sponsor: int | None, enroller: int | None, path: str, reg_ts: int,
+                    loyalty_ts: int | None, password_hash: str, namesakes: set[int]) -> tuple:
+        rng = self.rng
+        registered = self.time.start + timedelta(seconds=reg_ts)
+        if member_id == 1:
+            email = demo_login(self.market).email
+        else:
+            email = f"{words.email_name(full_name)}.{member_id}@{people.email_domain}"
+        phone = people.phone_prefix + "".join(
+            str(int(rng.random() * 10)) for _ in range(people.phone_digits))
+        birth = date(1960 + int(rng.random() * 40), 1 + int(rng.random() * 12),
+                     1 + int(rng.random() * 28))
+        street = f"{rng.choice(people.streets)}, {1 + int(rng.random() * 120)}"
+        passport = (f"{int(rng.random() * 9000) + 1000} {int(rng.random() * 900000) + 100000}"
+                    if people.country == "RU" and rng.random() < 0.3 else None)
+        closed_at = (_iso(self.time.now - timedelta(days=10 + int(rng.random() * 300)))
+                     if status == MemberStatus.CLOSED else None)
+        loyalty_since = self.time.day(loyalty_ts) if loyalty_ts is not None else None
+        return (
+            member_id, str(REGISTRATION_BASE + member_id), kind.value, status.value, full_name,
+            full_name.casefold(), email, phone, birth.isoformat(), city.postcode, city.name,
+            street, people.country, passport, sponsor, enroller, path, _iso(registered),
+            None if status == MemberStatus.PENDING else _iso(registered), closed_at,
+            int(loyalty_ts is not None), loyalty_since,
+            None if status == MemberStatus.PENDING else password_hash, None,
+        )
+
+    # --- orders --------------------------------------------------------------------------
+    def orders(self, count: int) -> None:
+        self.report("orders", 0, count)
+        if count == 0 or self.catalog_rows is None:
+            self.report("orders", count, count)
+            return
+        writer = _OrderWriter(self, count)
+        done = 0
+        while done < count:
+            size = min(BATCH_ORDERS, count - done)
+            writer.batch(done, size)
+            done += size
+            self.report("orders", done, count)
+        self.conn.executemany(
+            "UPDATE members SET last_order_at = ? WHERE id = ?",
+            [(self.time.iso(ts), member_id) for member_id, ts in writer.last_order.items()],
+        )
+
+    # --- balance and points --------------------------------------------------------------
+    def wallets(self) -> None:
+        self.report("ledgers", 0, 2)
+        rng = self.rng
+        root = self.people[0]
+        top_up = 2_000_000 if self.profile.currency == "RUB" else 50_000
+        # The demo consultant starts with money on her account.
+        self.ledger.append((self.time.now_ts - 2 * DAY, 1, LedgerKind.TOP_UP.value,
+                            top_up, None, "card"))
+        self.ledger.sort(key=lambda entry: (entry[0], entry[1]))
+        self.conn.executemany(
+            "INSERT INTO balance_ledger(member_id, at, kind, amount, order_id, note) "
+            "VALUES (?,?,?,?,?,?)",
+            [(member, self.time.iso(ts), kind, amount, order_id, note)
+             for ts, member, kind, amount, order_id, note in self.ledger],
+        )
+        self.report("ledgers", 1, 2)
+        rows = []
+        for person in self.people:
+            if person.kind != MemberKind.CONSULTANT.value or person.status != "active":
+                continue
+            rows += self._points_entries(person, rng, generous=person is root)
+        self.conn.executemany(
+            "INSERT INTO points_ledger(member_id, at, kind, points, expires_on, note) "
+            "VALUES (?,?,?,?,?,?)", rows)
+        self.report("ledgers", 2, 2)
+
+    def _points_entries(self, person: _Person, rng: random.Random, *,
+                        generous: bool) -> list[tuple]:
+        """Sponsor points earned each month, some spent, the unspent expiring after a year."""
+        rows: list[tuple] = []
+        wallet = 0
+        earned_by_month: list[tuple[int, int]] = []
+        month_ts = max(person.registered_ts, 0) + 5 * DAY
+        notes = _POINTS_NOTES[self.market]
+        while month_ts < self.time.now_ts:
+            earned = (20 + int(rng.random() * 60)) * (3 if generous else 1) * 100
+            expires = self.time.day(min(month_ts + 365 * DAY, self.time.now_ts + 400 * DAY))
+            rows.append((person.id, self.time.iso(month_ts), PointsKind.EARNED.value, earned,
+                         expires, notes[0]))
+            wallet += earned
+            earned_by_month.append((month_ts, earned))
+            if rng.random() < 0.3 and wallet > 1_000:
+                spent = wallet // 2 // 100 * 100
+                rows.append((person.id, self.time.iso(month_ts + 9 * DAY),
+                             PointsKind.SPENT.value, -spent, None, notes[1]))
+                wallet -= spent
+            month_ts += 30 * DAY
+        # What was earned more than a year ago and is still unspent expires.
+        old = sum(e for ts, e in earned_by_month if ts < self.time.now_ts - 365 * DAY)
+        expired = min(wallet, old // 3 // 100 * 100)
+        if expired > 0:
+            rows.append((person.id, self.time.iso(self.time.now_ts - 20 * DAY),
+                         PointsKind.EXPIRED.value, -expired, None, notes[2]))
+        rows.sort(key=lambda row: row[1])  # the ledger reads in id order: keep it in time order
+        return rows
+
+    # --- claims and notifications --------------------------------------------------------
+    def inbox(self) -> None:
+        self.report("inbox", 0, 1)
+        texts = _INBOX[self.market]
+        now_ts = self.time.now_ts
+        notes: list[tuple] = [
+            (1, self.time.iso(self.people[0].registered_ts + HOUR),
+             NotificationKind.ACCOUNT.value, texts["welcome"][0], texts["welcome"][1],
+             self.time.iso(self.people[0].registered_ts + 2 * HOUR)),
+            (1, self.time.iso(now_ts - 3 * DAY), NotificationKind.PROMOTION.value,
+             texts["sale"][0], texts["sale"][1], None),
+        ]
+        self._claims(texts, notes)
+        for order_id in self.root_shipped[-2:]:
+            number = ORDER_NUMBER_BASE + order_id
+            notes.append((1, self.time.iso(now_ts - DAY), NotificationKind.SHIPPING.value,
+                          texts["shipped"][0].format(number=number),
+                          texts["shipped"][1].format(number=number), None))
+        notes.sort(key=lambda row: row[1])
+        self.conn.executemany(
+            "INSERT INTO notifications(member_id, at, kind, title, body, read_at) "
+            "VALUES (?,?,?,?,?,?)", notes)
+        self.report("inbox", 1, 1)
+
+    def _claims(self, texts: dict[str, tuple[str, str]], notes: list[tuple]) -> None:
+        """Three claims of the demo consultant: one waiting, one accepted, one rejected."""
+        delivered = self.root_delivered[-40:]
+        if len(delivered) < 3:
+            return
+        picks = self.rng.sample(delivered, 3)
+        now_ts = self.time.now_ts
+        decision_days = self.profile.claim_decision_days
+        outcomes = (("submitted", 2 * DAY, None), ("accepted", 20 * DAY, "accepted"),
+                    ("rejected", 40 * DAY, "rejected"))
+        for number, (order_id, (status, ago, decision)) in enumerate(
+            zip(picks, outcomes, strict=True), 1
+        ):
+            submitted = now_ts - ago
+            invoice = str(INVOICE_NUMBER_BASE + order_id)
+            claim_number = f"CL-{number:05d}"
+            reason = texts["reason"][0]
+            self.conn.execute(
+                "INSERT INTO claims(id, number, member_id, invoice_number, reason, status, "
+                "submitted_at, decision_due, decision) VALUES (?,?,?,?,?,?,?,?,?)",
+                (number, claim_number, 1, invoice, reason, status, self.time.iso(submitted),
+                 self.time.day(submitted + decision_days * DAY),
+                 texts[decision][1] if decision else None))
+            code, quantity = self.lines_by_order[order_id][0]
+            self.conn.execute(
+                "INSERT INTO claim_lines(claim_id, product_code, quantity) VALUES (?,?,?)",
+                (number, code, quantity))
+            if decision:
+                decided = submitted + 5 * DAY
+                notes.append((1, self.time.iso(decided), NotificationKind.CLAIM.value,
+                              texts[decision][0].format(number=claim_number),
+                              texts[decision][1], self.time.iso(decided + DAY)))
+
+
+def _points_for(retail: int, currency: str) -> int:
+    """Points roughly follow the price: 1 point per 60 ₽ (to halves) or 0.8 per euro."""
+    if currency == "RUB":
+        return max(50, retail // 60 // 50 * 50)
+    return max(100, retail * 8 // 10 // 100 * 100)
+
+
+def _order_weight(rng: random.Random, member_id: int, kind: MemberKind, status: MemberStatus,
+                  total: int) -> float:
+    if status != MemberStatus.ACTIVE:
+        return 0.0  # pending members never ordered; closed ones stopped long ago
+    if member_id == 1:
+        return 0.05 * total  # the demo consultant has a history of her own
+    base = 0.2 + rng.random() ** 2 * 2
+    return base * (0.5 if kind == MemberKind.CUSTOMER else 1.0)
+
+
+# The order loop compares and writes plain strings: an enum's .value is a call each time.
+_AS = OrderSource.AS.value
+_BALANCE = PaymentMethod.BALANCE.value
+_CANCELLED = OrderStatus.CANCELLED.value
+_COURIER = DeliveryMethod.COURIER.value
+_CREDITED = OrderStatus.CREDITED.value
+_CUSTOMER = MemberKind.CUSTOMER.value
+_DELIVERED = OrderStatus.DELIVERED.value
+_IN = OrderSource.IN.value
+_IO = OrderSource.IO.value
+_LEDGER_FEE = LedgerKind.FEE.value
+_LEDGER_PAYMENT = LedgerKind.PAYMENT.value
+_LEDGER_REFUND = LedgerKind.REFUND.value
+_PAID = OrderStatus.PAID.value
+_PARCEL_DELIVERED = ShipmentStatus.DELIVERED.value
+_PARCEL_IN_TRANSIT = ShipmentStatus.IN_TRANSIT.value
+_PARCEL_OUT_FOR_DELIVERY = ShipmentStatus.OUT_FOR_DELIVERY.value
+_PARCEL_RETURNED = ShipmentStatus.RETURNED.value
+_PARCEL_STOPPED = ShipmentStatus.STOPPED.value
+_PLACED = OrderStatus.PLACED.value
+_SHIPPED = OrderStatus.SHIPPED.value
+_SO = OrderSource.SO.value
+_STOP_REQUESTED = OrderStatus.STOP_REQUESTED.value
+_PARCEL_OF = {
+    _SHIPPED: _PARCEL_IN_TRANSIT,
+    _DELIVERED: _PARCEL_DELIVERED,
+    _STOP_REQUESTED: _PARCEL_STOPPED,
+    _CREDITED: _PARCEL_RETURNED,
+}
+
+
+class _OrderWriter:
+    """Orders with their lines, invoice, status history, shipment and balance entries.
+
+    Orders are placed in time order, so ids, numbers and the (placed_at) index grow
+    together; each batch is written with one ``executemany`` per table.
+    """
+
+    def __init__(self, demo: _Demo, count: int) -> None:
+        self.demo = demo
+        self.rng = demo.rng
+        self.time = demo.time
+        self.catalog = demo.catalog_rows
+        rng = self.rng
+        # The business grows: twice as many orders now as on average, so recent months
+        # (what people look at most) are the fullest.
+        now_ts = demo.time.now_ts
+        random_ = rng.random
+        self.placed = sorted(int(now_ts * sqrt(random_())) for _ in range(count))
+        people = demo.people
+        self.registered = [p.registered_ts for p in people]  # ascending: ids in join order
+        self.cumulative = list(accumulate(p.weight for p in people))
+        self.ordered_before: set[int] = set()
+        self.last_order: dict[int, int] = {}
+        self.balance: dict[int, int] = {}
+        profile = demo.profile
+        self.fee = _hundredths(profile.delivery_fee.amount)
+        self.cancel_fee = _hundredths(profile.cancellation_fee.amount)
+        free = profile.free_delivery_from
+        self.free_from = _hundredths(free.amount) if free else 10**12
+        self.payments = [m.value for m in profile.payment_methods]
+        self.pickups = [(p.code, p.kind.value) for p in profile.pickup_points]
+        self.carriers = [c.code for c in profile.carriers]
+        self.stations = words.STATIONS[demo.market]
+        self.steps = words.SHIPMENT_STEPS[demo.market]
+        self.notes = _HISTORY_NOTES[demo.market]
+        self.products = len(self.catalog.codes)
+
+    def batch(self, first: int, size: int) -> None:
+        orders, lines, invoices, history, shipments, events = [], [], [], [], [], []
+        for index in range(first, first + size):
+            order_id = index + 1
+            self._order(order_id, self.placed[index], orders, lines, invoices, history,
+                        shipments, events)
+        conn = self.demo.conn
+        conn.executemany(
+            "INSERT INTO orders(id, number, buyer_id, placed_by_id, source, status, period_id, "
+            "placed_at, retail, discount, delivery_fee, total, points, payment_method, "
+            "delivery_method, pickup_point) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
+        conn.executemany(
+            "INSERT INTO order_lines(order_id, line_no, product_code, product_name, quantity, "
+            "unit_retail, unit_price, points_each, is_gift) VALUES (?,?,?,?,?,?,?,?,0)", lines)
+        conn.executemany("INSERT INTO invoices(number, order_id, issued_at) VALUES (?,?,?)",
+                         invoices)
+        conn.executemany(
+            "INSERT INTO order_status_history(order_id, status, at, note) VALUES (?,?,?,?)",
+            history)
+        conn.executemany(
+            "INSERT INTO shipments(id, order_id, carrier, tracking_number, shipped_at, status, "
+            "estimated_from, estimated_to) VALUES (?,?,?,?,?,?,?,?)", shipments)
+        conn.executemany(
+            "INSERT INTO shipment_events(shipment_id, at, station, description) "
+            "VALUES (?,?,?,?)", events)
+
+    def _buyer(self, placed_ts: int) -> _Person:
+        # Only members who had joined by then; more active members more often.
+        joined = bisect_right(self.registered, placed_ts)
+        pick = self.rng.random() * self.cumulative[joined - 1]
+        return self.demo.people[bisect_right(self.cumulative, pick, 0, joined - 1)]
+
+    def _source(self, buyer: _Person, placed_ts: int) -> str:
+        first = buyer.id not in self.ordered_before
+        self.ordered_before.add(buyer.id)
+        if first and buyer.registered_ts >= 0:  # joined within the history: enrolled then
+            return _IN
+        if buyer.kind == _CUSTOMER:
+            return _IO
+        roll = self.rng.random()
+        if buyer.loyalty_ts is not None and placed_ts >= buyer.loyalty_ts and roll < 0.4:
+            return _AS
+        return _IO if roll > 0.99 else _SO
+
+    def _order(self, order_id: int, placed_ts: int, orders: list, lines: list, invoices: list,
+               history: list, shipments: list, events: list) -> None:
+        rng = self.rng
+        random_ = rng.random
+        catalog = self.catalog
+        time_ = self.time
+        buyer = self._buyer(placed_ts)
+        source = self._source(buyer, placed_ts)
+        placed_by = buyer.sponsor_id if (buyer.kind == _CUSTOMER
+                                         and buyer.sponsor_id and random_() < 0.6) else buyer.id
+        # The lines: popular products more often, no code twice.
+        chosen: list[int] = []
+        retail = paid = points = 0
+        products = self.products
+        for _ in range(1 + int(random_() * 5)):
+            product = int(products * random_() * random_())
+            if product in chosen:
+                continue
+            chosen.append(product)
+            roll = random_()
+            quantity = 1 if roll < 0.7 else 2 if roll < 0.9 else 3
+            retail += catalog.retail[product] * quantity
+            paid += catalog.price[product] * quantity
+            points += catalog.points[product] * quantity
+            lines.append((order_id, len(chosen), catalog.codes[product],
+                          catalog.names[product], quantity, catalog.retail[product],
+                          catalog.price[product], catalog.points[product]))
+        payment = self.payments[int(random_() * len(self.payments))]
+        if random_() < 0.4:
+            pickup, delivery = None, _COURIER
+        else:
+            pickup, delivery = self.pickups[int(random_() * len(self.pickups))]
+        fee = self.fee if paid < self.free_from and delivery != "service_centre" else 0
+        total = paid + fee
+        placed_iso = time_.iso(placed_ts)
+        status = self._lifecycle(order_id, placed_ts, placed_iso, payment, total, placed_by,
+                                 history, shipments, events)
+        if status != _CANCELLED:
+            self.last_order[buyer.id] = placed_ts
+        if buyer.id == 1:
+            if status == _DELIVERED:
+                self.demo.root_delivered.append(order_id)
+                self.demo.lines_by_order[order_id] = [
+                    (catalog.codes[chosen[0]], 1)]
+            elif status == _SHIPPED:
+                self.demo.root_shipped.append(order_id)
+        period = 2 if placed_ts >= self.demo.current_period_start else 1
+        orders.append((order_id, str(ORDER_NUMBER_BASE + order_id), buyer.id, placed_by,
+                       source, status, period, placed_iso, retail, retail - paid, fee, total,
+                       points, payment, delivery, pickup))
+        invoices.append((str(INVOICE_NUMBER_BASE + order_id), order_id, placed_iso))
+
+    def _lifecycle(self, order_id: int, placed_ts: int, placed_iso: str, payment: str,
+                   total: int, payer: int, history: list, shipments: list,
+                   events: list) -> str:
+        """Walk the order along its lifecycle up to now; the last step reached is its status.
+
+        Writes the status history, the shipment and the money moves on the way.
+        """
+        random_ = self.rng.random
+        now_ts = self.time.now_ts
+        iso = self.time.iso
+        notes = self.notes
+        history.append((order_id, _PLACED, placed_iso, ""))
+        from_balance = payment == _BALANCE
+        paid_ts = placed_ts if from_balance else placed_ts + 600 + int(random_() * 8 * HOUR)
+        shipped_ts = paid_ts + 12 * HOUR + int(random_() * 36 * HOUR)
+        delivered_ts = shipped_ts + 2 * DAY + int(random_() * 4 * DAY)
+        fate = random_()
+        if from_balance:
+            self._pay(payer, placed_ts, -total, _LEDGER_PAYMENT, order_id)
+        if fate < 0.03:  # cancelled before it left the warehouse
+            cancel_ts = min(placed_ts + HOUR + int(random_() * 20 * HOUR), shipped_ts - HOUR)
+            if cancel_ts <= now_ts:
+                if paid_ts < cancel_ts:
+                    history.append((order_id, _PAID, iso(paid_ts), ""))
+                    self._refund(payer, cancel_ts, total, order_id)
+                history.append((order_id, _CANCELLED, iso(cancel_ts),
+                                notes["cancelled"]))
+                return _CANCELLED
+        if paid_ts > now_ts:
+            return _PLACED
+        history.append((order_id, _PAID, iso(paid_ts), ""))
+        if shipped_ts > now_ts:
+            return _PAID
+        history.append((order_id, _SHIPPED, iso(shipped_ts), ""))
+        stopped = fate > 0.993
+        stop_ts = shipped_ts + DAY
+        credited_ts = stop_ts + 6 * DAY
+        if stopped and stop_ts <= now_ts:
+            history.append((order_id, _STOP_REQUESTED, iso(stop_ts),
+                            notes["stopped"]))
+            status = _STOP_REQUESTED
+            if credited_ts <= now_ts:
+                history.append((order_id, _CREDITED, iso(credited_ts),
+                                notes["credited"]))
+                self._refund(payer, credited_ts, total, order_id)
+                status = _CREDITED
+        elif delivered_ts <= now_ts:
+            history.append((order_id, _DELIVERED, iso(delivered_ts), ""))
+            status = _DELIVERED
+        else:
+            status = _SHIPPED
+        self._shipment(order_id, status, shipped_ts, delivered_ts, shipments, events)
+        return status
+
+    def _pay(self, member: int, at_ts: int, amount: int, kind: str,
+             order_id: int | None) -> None:
+        balance = self.balance.get(member, 0)
+        if balance + amount < 0:
+            # Topped up just before, by a round sum, as people do.
+            top_up = (-(balance + amount) // 100_000 + 1) * 100_000
+            self.demo.ledger.append((at_ts - HOUR, member, LedgerKind.TOP_UP.value, top_up,
+                                     None, "card" if self.rng.random() < 0.7 else "terminal"))
+            balance += top_up
+        self.balance[member] = balance + amount
+        self.demo.ledger.append((at_ts, member, kind, amount, order_id, ""))
+
+    def _refund(self, member: int, at_ts: int, total: int, order_id: int) -> None:
+        self._pay(member, at_ts, total, _LEDGER_REFUND, order_id)
+        if self.cancel_fee:
+            self._pay(member, at_ts, -self.cancel_fee, _LEDGER_FEE, order_id)
+
+    def _shipment(self, order_id: int, status: str, shipped_ts: int, delivered_ts: int,
+                  shipments: list, events: list) -> None:
+        random_ = self.rng.random
+        carrier = self.carriers[int(random_() * len(self.carriers))]
+        shipment_status = _PARCEL_OF[status]
+        now_ts = self.time.now_ts
+        expected_from = shipped_ts + 2 * DAY
+        if shipment_status == _PARCEL_IN_TRANSIT and expected_from <= now_ts:
+            shipment_status = _PARCEL_OUT_FOR_DELIVERY
+        shipments.append((order_id, order_id, carrier, _tracking_number(carrier, order_id),
+                          self.time.iso(shipped_ts), shipment_status,
+                          self.time.day(expected_from), self.time.day(shipped_ts + 5 * DAY)))
+        if shipped_ts < now_ts - EVENTS_DAYS * DAY:
+            return
+        steps, stations = self.steps, self.stations
+        moments = [(shipped_ts, stations[0], steps[0]),
+                   (shipped_ts + 10 * HOUR, stations[1], steps[1]),
+                   (shipped_ts + DAY + 4 * HOUR, stations[2], steps[2])]
+        if shipment_status in (_PARCEL_STOPPED, _PARCEL_RETURNED):
+            moments.append((shipped_ts + DAY + 6 * HOUR, stations[2], steps[5]))
+            moments.append((shipped_ts + 7 * DAY, stations[0], steps[6]))
+        else:
+            moments.append((expected_from, stations[3], steps[3]))
+            moments.append((delivered_ts, stations[3], steps[4]))
+        for at_ts, station, description in moments:
+            if at_ts <= now_ts and (description != steps[4] or status == _DELIVERED):
+                events.append((order_id, self.time.iso(at_ts), station, description))
+
+
+def _tracking_number(carrier: str, order_id: int) -> str:
+    if carrier == "pochta":
+        return f"RA{order_id:09d}RU"
+    if carrier == "hermes":
+        return f"{10_000_000_000_000 + order_id * 7:014d}"
+    if carrier == "dhl":
+        return f"00340{order_id:015d}"
+    return f"{1_500_000_000 + order_id:010d}"
+
+
+_HISTORY_NOTES = {
+    "ru": {"cancelled": "Отменён консультантом", "stopped": "Доставка остановлена",
+           "credited": "Посылка вернулась, сумма зачислена на баланс"},
+    "de": {"cancelled": "Vom Berater storniert", "stopped": "Zustellstopp beantragt",
+           "credited": "Paket zurück, Betrag gutgeschrieben"},
+}
+
+_POINTS_NOTES = {
+    "ru": ("Спонсорские баллы", "Оплата продукции баллами", "Срок действия баллов истёк"),
+    "de": ("Sponsorpunkte", "Produkte mit Punkten bezahlt", "Punkte verfallen"),
+}
+
+_INBOX = {
+    "ru": {
+        "welcome": ("Добро пожаловать!", "Ваш кабинет консультанта готов. Начните с "
+                    "курса «Успешный старт»."),
+        "sale": ("Закрытая распродажа", "Для консультантов: скидки до 40% в этом каталоге."),
+        "shipped": ("Заказ {number} отправлен", "Заказ {number} передан в доставку. "
+                    "Номер отслеживания — в карточке заказа."),
+        "accepted": ("Претензия {number}: решение", "Претензия удовлетворена, сумма "
+                     "зачислена на баланс."),
+        "rejected": ("Претензия {number}: решение", "В претензии отказано: товар без "
+                     "дефекта."),
+        "reason": ("Повреждённая упаковка", ""),
+    },
+    "de": {
+        "welcome": ("Willkommen!", "Dein Beraterkonto ist bereit. Beginne mit dem Kurs "
+                    "„Erfolgreicher Start“."),
+        "sale": ("Exklusiver Abverkauf", "Für Berater: bis zu 40 % Rabatt in diesem Katalog."),
+        "shipped": ("Bestellung {number} versandt", "Bestellung {number} ist unterwegs. "
+                    "Die Sendungsnummer steht in der Bestellung."),
+        "accepted": ("Reklamation {number}: Entscheidung", "Reklamation anerkannt, der "
+                     "Betrag wurde gutgeschrieben."),
+        "rejected": ("Reklamation {number}: Entscheidung", "Reklamation abgelehnt: kein "
+                     "Mangel festgestellt."),
+        "reason": ("Beschädigte Verpackung", ""),
+    },
+}
+
+__all__ = ["DEMO_LOGIN", "DEMO_PASSWORD", "DemoLogin", "build_demo", "demo_login"]

@@ -1,0 +1,123 @@
+"""Export the order history to CSV, page by page, however long it is.
+
+Rows stream from ``Backend.orders_page`` by keyset straight into the file, so a million
+orders never sit in memory at once. The file is written under a temporary name and renamed
+when complete: an export that fails or is stopped leaves nothing behind.
+
+The format is for spreadsheets: UTF-8 with a byte-order mark (so Excel reads Cyrillic),
+ISO dates, amounts with a decimal point, the currency in its own column.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlm_tui.core.models import OrderFilter, OrderSummary
+from mlm_tui.core.order_checks import BuyerDirectory
+from mlm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+EXPORT_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    rows: int
+
+
+def export_filename(filters: OrderFilter, stamp: datetime) -> str:
+    """``orders-2026-11-SO-20261120-120000.csv``: what was exported, and when."""
+    parts = ["orders"]
+    if filters.member_id is not None:
+        parts.append(f"m{filters.member_id}")
+    parts += [p for p in (filters.month, filters.source, filters.status) if p]
+    parts.append(stamp.strftime("%Y%m%d-%H%M%S"))
+    return "-".join(parts) + ".csv"
+
+
+def export_orders(
+    backend: Backend,
+    filters: OrderFilter,
+    directory: Path,
+    *,
+    stamp: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+    page_size: int = EXPORT_PAGE_SIZE,
+) -> ExportResult:
+    """Write every order matching ``filters`` to a new CSV file in ``directory``.
+
+    ``progress`` hears the number of rows written after each page; if it raises (the user
+    stopped the export), the partial file is removed and the exception goes on.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    target = _free_path(directory, export_filename(filters, stamp or datetime.now()))
+    partial = target.with_name(target.name + ".part")
+    points_label = backend.company().points_label
+    buyers = BuyerDirectory(backend.member)
+    written = 0
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(_header(points_label))
+            after: str | None = None
+            while True:
+                page = backend.orders_page(filters, after=after, limit=page_size)
+                writer.writerows(_row(order, buyers) for order in page.items)
+                written += len(page.items)
+                if progress is not None:
+                    progress(written)
+                if page.next_after is None or not page.items:
+                    break
+                after = page.next_after
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return ExportResult(target, written)
+
+
+def _header(points_label: str) -> list[str]:
+    return [
+        _("Date"), _("Order"), _("Member number"), _("Member"), _("Source"), points_label,
+        _("Total"), _("Currency"), _("Status"), _("Invoice"), _("Check"),
+    ]
+
+
+def _row(order: OrderSummary, buyers: BuyerDirectory) -> list[str]:
+    flag = buyers.check(order)
+    return [
+        order.placed_at.strftime("%Y-%m-%d %H:%M"),
+        order.number,
+        order.buyer_registration_number,
+        order.buyer_name,
+        order.source.value,
+        _plain(order.points),
+        str(order.total.rounded().amount),
+        order.total.currency,
+        order.status.value,
+        order.invoice_number or "",
+        flag.reason.value if flag else "",
+    ]
+
+
+def _plain(points: Decimal) -> str:
+    return format(points.normalize(), "f")  # 12.5, 100 (never 1E+2)
+
+
+def _free_path(directory: Path, name: str) -> Path:
+    """The name, or ``name-2``, ``name-3``... when an export of the same second exists."""
+    path = directory / name
+    counter = 2
+    while path.exists():
+        path = directory / f"{Path(name).stem}-{counter}.csv"
+        counter += 1
+    return path

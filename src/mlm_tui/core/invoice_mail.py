@@ -1,0 +1,57 @@
+"""E-mail an invoice to its buyer as a PDF attachment.
+
+The message goes whole through :class:`Notifier` (SMTP from the settings, else the Maildir),
+or not at all: ``DeliveryFailed`` says which server refused and nothing is half-sent.
+"""
+
+from __future__ import annotations
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.invoice_pdf import invoice_filename, render_invoice_pdf
+from mlm_tui.core.models import CompanyProfile, Invoice
+from mlm_tui.core.money import format_money
+from mlm_tui.core.notifier import Attachment, Notifier
+from mlm_tui.i18n import _
+
+
+def email_invoice(
+    invoice: Invoice,
+    company: CompanyProfile,
+    notifier: Notifier,
+    *,
+    pdf: bytes | None = None,
+) -> str:
+    """Send the invoice to the buyer's e-mail address and return that address.
+
+    ``ValidationError`` (field ``email``) when the buyer has no address on file.
+    """
+    recipient = (invoice.buyer_email or "").strip()
+    if not recipient:
+        raise ValidationError(
+            _("{name} has no e-mail address on file").format(name=invoice.buyer.full_name),
+            field="email",
+        )
+    document = pdf if pdf is not None else render_invoice_pdf(invoice, company)
+    notifier.email(
+        recipient,
+        _("{company}: invoice {number}").format(company=company.name, number=invoice.number),
+        _invoice_mail_body(invoice, company),
+        attachments=(Attachment(invoice_filename(invoice), document),),
+    )
+    return recipient
+
+
+def _invoice_mail_body(invoice: Invoice, company: CompanyProfile) -> str:
+    return "\n".join((
+        _("Hello {name},").format(name=invoice.buyer.full_name),
+        "",
+        _("attached is invoice {number} of {day} for order {order}.").format(
+            number=invoice.number,
+            day=format_day(invoice.issued_at, company.locale),
+            order=invoice.order_number,
+        ),
+        _("Total: {total}").format(total=format_money(invoice.total, company.locale)),
+        "",
+        company.name,
+    ))

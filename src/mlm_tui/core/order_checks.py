@@ -1,0 +1,104 @@
+"""The order-type check: orders whose source code looks wrong, and why.
+
+A leader scanning the history wants the odd ones out, not a verdict: an order is flagged,
+never changed. Three rules, each about the buyer as the store knows them today:
+
+- ``IN`` (enrolment order) placed more than ``ENROLMENT_WINDOW_DAYS`` after the buyer
+  registered: the enrolment order is a newcomer's first order, not one years later.
+- ``AS`` (loyalty order) from a buyer who is not enrolled in the loyalty programme, or who
+  enrolled only after the order was placed.
+- ``IO`` (internet order at the customer price) bought for a consultant: consultants order
+  at the consultant price (``SO``); ``IO`` is the customers' channel.
+
+``SO`` is never flagged: it is the default a consultant may always use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from mlm_tui.core.errors import NotFound
+from mlm_tui.core.models import Member, MemberKind, OrderSource, OrderSummary
+
+# How long after registration an enrolment order still makes sense.
+ENROLMENT_WINDOW_DAYS = 60
+
+
+class FlagReason(StrEnum):
+    LATE_ENROLMENT = "late_enrolment"
+    LOYALTY_NOT_ENROLLED = "loyalty_not_enrolled"
+    CUSTOMER_ORDER_FOR_CONSULTANT = "customer_order_for_consultant"
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerFacts:
+    """What the rules need to know about the buyer."""
+
+    kind: MemberKind
+    registered_at: datetime
+    loyalty_enrolled: bool
+    loyalty_since: date | None = None
+
+    @classmethod
+    def of(cls, member: Member) -> BuyerFacts:
+        return cls(member.kind, member.registered_at, member.loyalty_enrolled,
+                   member.loyalty_since)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFlag:
+    reason: FlagReason
+    source: OrderSource
+    # LATE_ENROLMENT: days between registration and the order; otherwise None.
+    days_after_registration: int | None = None
+
+
+def check_order(source: OrderSource, placed_at: datetime, buyer: BuyerFacts) -> OrderFlag | None:
+    """The first rule the order breaks, or None when its source code looks right."""
+    if source is OrderSource.IN:
+        days = (placed_at.date() - buyer.registered_at.date()).days
+        if days > ENROLMENT_WINDOW_DAYS:
+            return OrderFlag(FlagReason.LATE_ENROLMENT, source, days_after_registration=days)
+    elif source is OrderSource.AS:
+        enrolled_then = buyer.loyalty_enrolled and (
+            buyer.loyalty_since is None or buyer.loyalty_since <= placed_at.date()
+        )
+        if not enrolled_then:
+            return OrderFlag(FlagReason.LOYALTY_NOT_ENROLLED, source)
+    elif source is OrderSource.IO and buyer.kind is MemberKind.CONSULTANT:
+        return OrderFlag(FlagReason.CUSTOMER_ORDER_FOR_CONSULTANT, source)
+    return None
+
+
+def check_summary(order: OrderSummary, buyer: BuyerFacts) -> OrderFlag | None:
+    return check_order(order.source, order.placed_at, buyer)
+
+
+class BuyerDirectory:
+    """Buyer facts looked up once per member: a page of orders names few distinct buyers.
+
+    ``lookup`` is ``Backend.member``; a buyer it cannot show (``NotFound``) is remembered
+    as unknown, so their orders are simply not checked.
+    """
+
+    def __init__(self, lookup: Callable[[int], Member]) -> None:
+        self._lookup = lookup
+        self._known: dict[int, BuyerFacts | None] = {}
+
+    def facts(self, member_id: int) -> BuyerFacts | None:
+        if member_id not in self._known:
+            try:
+                self._known[member_id] = BuyerFacts.of(self._lookup(member_id))
+            except NotFound:
+                self._known[member_id] = None
+        return self._known[member_id]
+
+    def check(self, order: OrderSummary) -> OrderFlag | None:
+        buyer = self.facts(order.buyer_id)
+        return None if buyer is None else check_summary(order, buyer)
+
+    def knows(self, member_id: int) -> bool:
+        return member_id in self._known

@@ -1,0 +1,200 @@
+"""Pricing a cart: pure arithmetic over products, quantities, promotions and the company.
+
+The rules, in the order they apply:
+
+- A line is bought at the product's consultant price (the company's consultant discount,
+  stored on the product per catalog period); a customer pays the retail price.
+- A PERCENT_OFF promotion takes its percent off that price (on one product, or on every
+  line when it names no product). Promotions do not stack: a line gets the best percent.
+  Closed sales are for consultants only.
+- The unit price is rounded half up to the currency's minor unit *before* it is multiplied
+  by the quantity, so an order's lines (unit price x quantity) add up to the cart exactly.
+- GIFT_OVER_THRESHOLD adds its product as a free line once the lines to pay reach the
+  threshold; until then the progress says what is missing.
+- DELIVERY_PRODUCT: the product chosen instead of paying the delivery fee is added as a
+  free line and the delivery costs nothing.
+- Delivery is free from ``company.free_delivery_from``; an empty cart has no delivery.
+- Points come from the bought lines (points per unit x quantity); gifts earn none.
+
+Nothing here does I/O: the caller loads the products and promotions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from mlm_tui.core.models import (
+    Cart,
+    CartLine,
+    CompanyProfile,
+    Product,
+    Promotion,
+    PromotionKind,
+    PromotionProgress,
+)
+from mlm_tui.core.money import Money
+
+HUNDRED = Decimal(100)
+
+
+def price_cart(
+    lines: Sequence[tuple[Product, int]],
+    *,
+    company: CompanyProfile,
+    promotions: Sequence[Promotion] = (),
+    gifts: Mapping[str, Product] | None = None,
+    delivery_product_code: str | None = None,
+    consultant: bool = True,
+) -> Cart:
+    """Price ``lines`` (product, quantity); ``gifts`` holds the products promotions give away.
+
+    A product listed twice is priced as one line. A delivery product that no promotion
+    offers, or that is sold out, is ignored (the cart then says which one, if any, applies).
+    """
+    currency = company.currency
+    usable = [p for p in promotions if consultant or not p.closed_sale]
+    bought = [_bought_line(product, quantity, usable, consultant)
+              for product, quantity in _merged(lines)]
+    goods = _sum((line.to_pay for line in bought), currency)
+
+    gift_lines: list[CartLine] = []
+    progress: list[PromotionProgress] = []
+    delivery_choice: str | None = None
+    for promotion in promotions:
+        if promotion.kind is PromotionKind.PERCENT_OFF:
+            progress.append(_percent_progress(promotion, bought, promotion in usable))
+        elif promotion.kind is PromotionKind.GIFT_OVER_THRESHOLD:
+            gift, state = _threshold_gift(promotion, goods, bool(bought), gifts or {})
+            progress.append(state)
+            if gift is not None:
+                gift_lines.append(gift)
+        elif promotion.kind is PromotionKind.DELIVERY_PRODUCT:
+            chosen = _delivery_gift(promotion, delivery_product_code, bool(bought), gifts or {})
+            progress.append(PromotionProgress(promotion, chosen is not None, None))
+            if chosen is not None and delivery_choice is None:
+                delivery_choice = chosen.product.code
+                gift_lines.append(chosen)
+
+    delivery = _delivery_fee(company, goods, has_goods=bool(bought),
+                             delivery_product=delivery_choice is not None)
+    all_lines = tuple(bought + gift_lines)
+    retail = _sum((line.retail for line in all_lines), currency)
+    discount = _sum((line.discount for line in all_lines), currency)
+    return Cart(
+        lines=all_lines,
+        retail=retail,
+        discount=discount,
+        delivery_fee=delivery,
+        to_pay=(goods + delivery).rounded(),
+        points=sum((line.points for line in all_lines), Decimal(0)),
+        promotions=tuple(progress),
+        delivery_product_code=delivery_choice,
+    )
+
+
+def unit_price(product: Product, promotions: Sequence[Promotion], consultant: bool) -> Money:
+    """What one unit costs this buyer: the base price less the best applicable percent."""
+    base = product.consultant_price if consultant else product.retail_price
+    base = min(base, product.retail_price)  # a discount never makes a product dearer
+    percent = best_percent(product.code, promotions)
+    return (base * ((HUNDRED - percent) / HUNDRED)).rounded()
+
+
+def best_percent(code: str, promotions: Sequence[Promotion]) -> Decimal:
+    """The largest PERCENT_OFF for this product (its own or a cart-wide one), 0..100."""
+    percents = [
+        p.percent
+        for p in promotions
+        if p.kind is PromotionKind.PERCENT_OFF and p.product_code in (None, code)
+    ]
+    return min(max(percents, default=Decimal(0)), HUNDRED).max(Decimal(0))
+
+
+def _merged(lines: Sequence[tuple[Product, int]]) -> list[tuple[Product, int]]:
+    merged: dict[str, tuple[Product, int]] = {}
+    for product, quantity in lines:
+        if product.code in merged:
+            quantity += merged[product.code][1]
+        merged[product.code] = (product, quantity)
+    return list(merged.values())
+
+
+def _bought_line(
+    product: Product, quantity: int, promotions: Sequence[Promotion], consultant: bool
+) -> CartLine:
+    retail = (product.retail_price * quantity).rounded()
+    to_pay = (unit_price(product, promotions, consultant) * quantity).rounded()
+    return CartLine(
+        product=product,
+        quantity=quantity,
+        retail=retail,
+        discount=(retail - to_pay).rounded(),
+        to_pay=to_pay,
+        points=product.points * quantity,
+    )
+
+
+def gift_line(product: Product) -> CartLine:
+    """One free unit: its retail value shows as the discount; it earns no points."""
+    retail = product.retail_price.rounded()
+    return CartLine(
+        product=product,
+        quantity=1,
+        retail=retail,
+        discount=retail,
+        to_pay=Money.zero(retail.currency).rounded(),
+        points=Decimal(0),
+        is_gift=True,
+    )
+
+
+def _percent_progress(
+    promotion: Promotion, bought: list[CartLine], usable: bool
+) -> PromotionProgress:
+    if promotion.product_code is None:
+        applied = bool(bought)
+    else:
+        applied = any(line.product.code == promotion.product_code for line in bought)
+    return PromotionProgress(promotion, usable and applied and promotion.percent > 0, None)
+
+
+def _threshold_gift(
+    promotion: Promotion, goods: Money, has_goods: bool, gifts: Mapping[str, Product]
+) -> tuple[CartLine | None, PromotionProgress]:
+    threshold = promotion.threshold or Money.zero(goods.currency)
+    product = gifts.get(promotion.product_code or "")
+    if product is None or not product.available:
+        return None, PromotionProgress(promotion, False, None)  # nothing left to give
+    if has_goods and goods >= threshold:
+        return gift_line(product), PromotionProgress(promotion, True, None)
+    return None, PromotionProgress(promotion, False, (threshold - goods).rounded())
+
+
+def _delivery_gift(
+    promotion: Promotion, chosen: str | None, has_goods: bool, gifts: Mapping[str, Product]
+) -> CartLine | None:
+    if not has_goods or chosen is None or promotion.product_code != chosen:
+        return None
+    product = gifts.get(chosen)
+    if product is None or not product.available:
+        return None
+    return gift_line(product)
+
+
+def _delivery_fee(
+    company: CompanyProfile, goods: Money, *, has_goods: bool, delivery_product: bool
+) -> Money:
+    free = Money.zero(company.currency).rounded()
+    if not has_goods or delivery_product:
+        return free
+    if company.free_delivery_from is not None and goods >= company.free_delivery_from:
+        return free
+    return company.delivery_fee.rounded()
+
+
+def _sum(amounts: Iterable[Money], currency: str) -> Money:
+    total = Money.zero(currency)
+    for amount in amounts:
+        total = total + amount
+    return total.rounded()

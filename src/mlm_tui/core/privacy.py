@@ -1,0 +1,52 @@
+"""Personal data as a consultant sees it by default: masked.
+
+Enough is left to recognise a contact ("the one ending in 17") without being able to
+use it; the full value is shown only when asked for, one member at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mlm_tui.core.models import Address
+
+
+def mask_phone(phone: str | None) -> str:
+    """``+79161234517`` -> ``+7 *** ***-**-17``; the country code and last two digits stay."""
+    if not phone:
+        return ""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 6:
+        return "*" * len(digits)
+    if not phone.startswith("+"):
+        return f"*** ***-**-{digits[-2:]}"
+    # Country codes +1 and +7 are one digit; the markets here otherwise use two (+49, +38).
+    country = digits[:1] if digits[0] in "17" else digits[:2]
+    prefix = f"+{country} "
+    return f"{prefix}*** ***-**-{digits[-2:]}"
+
+
+def mask_email(email: str | None) -> str:
+    """``olga.msk@example.ru`` -> ``o***k@example.ru``; the domain stays."""
+    if not email:
+        return ""
+    local, _, domain = email.partition("@")
+    shown = f"{local[0]}***{local[-1]}" if len(local) > 1 else "*"
+    return f"{shown}@{domain}" if domain else shown
+
+
+def mask_address(address: Address | None) -> str:
+    """Only the city: enough to tell two members with the same name apart."""
+    if address is None:
+        return ""
+    return f"{address.city}, ***"
+
+
+def mask_passport(passport: str | None) -> str:
+    if not passport:
+        return ""
+    return "*" * max(len(passport) - 2, 1) + passport[-2:]
+
+
+def mask_birth_date(birth_date: date | None) -> str:
+    return "**.**.****" if birth_date else ""

@@ -1,0 +1,47 @@
+"""Messages more than one screen sends to the app.
+
+Screens post these and the app decides what changes (the session, the header, the
+screen stack): widgets never reach for the app to change other widgets. Messages that
+only one widget or screen uses are nested in that class instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from mlm_tui.core.models import Session
+
+
+class SignedIn(Message):
+    """A member logged in (or activated an account): keep the session, open the landing."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+
+class SignOutRequested(Message):
+    """Log out, forget the kept session and return to the login screen."""
+
+
+class AccountChanged(Message):
+    """Balance or points may have changed (an order was placed): refresh the header."""
+
+
+class StoreRebuilt(Message):
+    """The store was filled (demo data built): open it again and show the login."""
+
+    def __init__(self, demo_login: object | None = None) -> None:
+        super().__init__()
+        self.demo_login = demo_login
+
+
+class WentOffline(Message):
+    """A backend call failed with ``Offline``: the header says so until a call succeeds."""
+
+
+class CameOnline(Message):
+    """A backend call succeeded after being offline."""

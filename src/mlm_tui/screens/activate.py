@@ -1,0 +1,139 @@
+"""A newly registered member activates the account with the code they received and
+chooses a password. Activation signs them in: the screen posts ``SignedIn`` and the app
+opens the landing screen as after a login.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import Session
+from mlm_tui.i18n import _
+from mlm_tui.messages import SignedIn
+from mlm_tui.widgets.header import AccountHeader
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+FIELDS = ("login", "code", "password", "confirmation")
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "login": _("Reg. no. or e-mail"),
+        "code": _("Activation code"),
+        "password": _("New password"),
+        "confirmation": _("Repeat password"),
+    }
+
+
+class ActivateScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ActivateScreen VerticalScroll { padding: 0 1; }
+    ActivateScreen .row { height: 1; margin-top: 1; }
+    ActivateScreen .row Label { width: 20; }
+    ActivateScreen .row Input { width: 1fr; }
+    ActivateScreen .field-error { color: $error; padding-left: 20; height: auto; }
+    ActivateScreen .field-error.-empty { display: none; }
+    ActivateScreen #actions { height: auto; margin-top: 1; }
+    ActivateScreen #result { margin-top: 1; height: auto; color: $error; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", _("Activate"), id="activate.submit"),
+    ]
+
+    class Activated(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class Refused(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, login: str = "") -> None:
+        super().__init__()
+        self._login = login
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        labels = field_labels()
+        with VerticalScroll():
+            yield Static(_("Enter the code from the e-mail or SMS and choose a password of at "
+                           "least 10 characters."))
+            for name in FIELDS:
+                with Horizontal(classes="row"):
+                    yield Label(labels[name])
+                    yield Input(self._login if name == "login" else "", id=name, compact=True,
+                                password=name in ("password", "confirmation"))
+                yield Static("", id=f"{name}-error", classes="field-error -empty",
+                             markup=False)
+            with Horizontal(id="actions"):
+                yield Button(_("Activate"), id="submit", variant="primary", compact=True)
+            yield Static("", id="result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Activate your account")
+        self.query_one("#code" if self._login else "#login", Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        index = FIELDS.index(event.input.id or "")
+        if index + 1 < len(FIELDS):
+            self.query_one(f"#{FIELDS[index + 1]}", Input).focus()
+        else:
+            self.action_submit()
+
+    @on(Button.Pressed, "#submit")
+    def action_submit(self) -> None:
+        self._clear_errors()
+        values = [self.query_one(f"#{name}", Input).value for name in FIELDS]
+        self.activate(values[0].strip(), values[1].strip(), values[2], values[3])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="activate")
+    def activate(self, login: str, code: str, password: str, confirmation: str) -> None:
+        try:
+            session = self.backend.activate_member(login, code, password, confirmation)
+        except DomainError as error:
+            self.post_message(self.Refused(error))
+            return
+        self.post_message(self.Activated(session))
+
+    @on(Activated)
+    def _activated(self, message: Activated) -> None:
+        self.app.notify(_("Welcome, {name}! Your account is active.").format(
+            name=message.session.full_name))
+        self.post_message(SignedIn(message.session))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        field = message.error.field
+        if field in FIELDS:
+            label = self.query_one(f"#{field}-error", Static)
+            label.update("✗ " + message.error.message)
+            label.remove_class("-empty")
+            self.query_one(f"#{field}", Input).focus()
+        else:
+            self.query_one("#result", Static).update(message.error.message)
+
+    def _clear_errors(self) -> None:
+        for label in self.query(".field-error").results(Static):
+            label.update("")
+            label.add_class("-empty")
+        self.query_one("#result", Static).update("")

@@ -1,0 +1,238 @@
+"""The catalog: instant search by code or name, a category filter, add to cart.
+
+Every keystroke starts a search worker; a newer one makes the older result stale, so
+typing never waits for the database and the table only ever shows the latest query.
+Enter opens a product; ``a`` asks for a quantity and puts it into the cart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.worker import get_current_worker
+
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import Category, CompanyProfile, Product
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
+from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.money import money_text, points_number, right
+
+RESULT_LIMIT = 50
+
+
+def product_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
+    points_label = company.points_label if company else _("Points")
+    return [
+        ColumnSpec("code", _("Code"), 6),
+        ColumnSpec("name", _("Product"), None),
+        ColumnSpec("price", _("Your price"), 11, "right", wide=12),
+        ColumnSpec("retail", _("Retail"), 11, "right", wide=12),
+        ColumnSpec("points", points_label, 5, "right"),
+        ColumnSpec("stock", _("In stock"), 8, "right"),
+        ColumnSpec("promo", _("Promo"), 8, wide=24),
+    ]
+
+
+def short_mark(mark: str) -> str:
+    """The catalog's promotion marks, short enough for their column."""
+    short = {"instead of delivery": _("delivery"), "closed sale": _("closed"),
+             "gift": _("gift")}
+    return short.get(mark, _(mark))
+
+
+def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]:
+    stock = str(product.stock) if product.available else _("sold out")
+    return [
+        product.code,
+        Text(product.name, no_wrap=True, overflow="ellipsis"),
+        right(money_text(product.consultant_price, company), "bold"),
+        right(money_text(product.retail_price, company)),
+        right(points_number(product.points, company)),
+        right(stock, "" if product.available else "italic"),
+        Text(", ".join(short_mark(mark) for mark in product.promotion_marks), no_wrap=True,
+             overflow="ellipsis"),
+    ]
+
+
+class CatalogScreen(Screen[None]):
+    DEFAULT_CSS = """
+    CatalogScreen #catalog-filters { height: 3; }
+    CatalogScreen #search { width: 1fr; }
+    CatalogScreen #category { width: 30; }
+    CatalogScreen #catalog-info { padding: 0 1; height: 1; color: $text-muted; }
+    CatalogScreen #products { height: 1fr; }
+    CatalogScreen #catalog-status { padding: 0 1; height: auto; max-height: 3; }
+    CatalogScreen #catalog-status.-error { color: $text-error; }
+    """
+
+    BINDINGS = [
+        Binding("slash", "focus_search", _("Search"), id="catalog.search"),
+        Binding("ctrl+f", "focus_search", _("Search"), show=False, id="catalog.search_ctrl"),
+        Binding("a", "add_to_cart", _("Add to cart"), id="catalog.add"),
+        Binding("ctrl+g", "focus_category", _("Category"), show=False, id="catalog.category"),
+    ]
+
+    class Categories(Message):
+        def __init__(self, categories: list[Category]) -> None:
+            super().__init__()
+            self.categories = categories
+
+    class Results(Message):
+        def __init__(self, query: str, category_id: int | None, products: list[Product]) -> None:
+            super().__init__()
+            self.query, self.category_id, self.products = query, category_id, products
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.products: dict[str, Product] = {}
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with Horizontal(id="catalog-filters"):
+            yield Input(placeholder=_("Search by code or part of the name…"), id="search")
+            yield Select[int]([], prompt=_("All categories"), id="category")
+        yield Static("", id="catalog-info", markup=False)
+        yield FlexTable(product_columns(self.company), id="products")
+        yield Static("", id="catalog-status", markup=False)
+        yield Footer()
+
+    @property
+    def company(self) -> CompanyProfile | None:
+        return getattr(self.app, "company", None)
+
+    def on_mount(self) -> None:
+        self.title = _("Catalog")
+        self.set_focus(self.query_one("#search", Input))
+        self.load_categories()
+        self._search()
+
+    # --- searching -------------------------------------------------------------------------
+    @property
+    def category_id(self) -> int | None:
+        value = self.query_one("#category", Select).value
+        return value if isinstance(value, int) else None
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#search", Input).value.strip()
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed, "#category")
+    def _search(self) -> None:
+        self.search(self.query_text, self.category_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-search")
+    def search(self, query: str, category_id: int | None) -> None:
+        try:
+            products = self.app.backend.search_products(  # type: ignore[attr-defined]
+                query, category_id=category_id, limit=RESULT_LIMIT)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Results(query, category_id, products))
+
+    @on(Results)
+    def _results(self, message: Results) -> None:
+        if (message.query, message.category_id) != (self.query_text, self.category_id):
+            return  # a newer search is on its way
+        self.products = {product.code: product for product in message.products}
+        table = self.query_one("#products", FlexTable)
+        table.fill([(p.code, product_cells(p, self.company)) for p in message.products])
+        self.query_one("#catalog-info", Static).update(self._info(message))
+
+    def _info(self, message: Results) -> str:
+        found = len(message.products)
+        if not found:
+            if message.query:
+                return _("Nothing found for “{query}”. Try part of the name or the code."
+                         ).format(query=message.query)
+            return _("No products in this category.")
+        if found >= RESULT_LIMIT:
+            return _("The first {count} products: type more to narrow down.").format(
+                count=found)
+        return ngettext("{count} product", "{count} products", found).format(count=found)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-categories")
+    def load_categories(self) -> None:
+        try:
+            categories = self.app.backend.categories()  # type: ignore[attr-defined]
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Categories(categories))
+
+    @on(Categories)
+    def _categories(self, message: Categories) -> None:
+        self.query_one("#category", Select).set_options(
+            (f"{category.name} ({category.products})", category.id)
+            for category in message.categories)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._status(_(message.error.message), error=True)
+
+    # --- moving around ---------------------------------------------------------------------
+    @on(Input.Submitted, "#search")
+    def _to_results(self) -> None:
+        self.set_focus(self.query_one("#products", FlexTable))
+
+    def key_down(self) -> None:
+        if self.focused is self.query_one("#search", Input):
+            self.set_focus(self.query_one("#products", FlexTable))
+
+    def action_focus_search(self) -> None:
+        self.set_focus(self.query_one("#search", Input))
+
+    def action_focus_category(self) -> None:
+        self.set_focus(self.query_one("#category", Select))
+
+    def _selected(self) -> Product | None:
+        key = self.query_one("#products", FlexTable).current_key
+        return self.products.get(key) if key else None
+
+    @on(DataTable.RowSelected, "#products")
+    def _open(self) -> None:
+        product = self._selected()
+        if product is not None:
+            from mlm_tui.screens.product_detail import ProductDetailScreen
+
+            self.app.push_screen(ProductDetailScreen(product))
+
+    def action_add_to_cart(self) -> None:
+        product = self._selected()
+        if product is None:
+            self._status(_("Choose a product first: type its name or code."), error=True)
+            return
+        self.app.push_screen(AddToCartScreen(product), self._added)
+
+    def _added(self, added: Added | None) -> None:
+        if added is not None:
+            self._status(added.describe(self.company))
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#catalog-status", Static)
+        status.update(("✗ " if error else "") + text)
+        status.set_class(error, "-error")
+
+    def on_screen_resume(self) -> None:
+        # The company may have arrived after this screen was built (the points label).
+        table = self.query_one("#products", FlexTable)
+        columns = product_columns(self.company)
+        if [c.label for c in columns] != [c.label for c in table.specs]:
+            table.set_specs(columns)

@@ -1,0 +1,357 @@
+"""Checkout: confirm your details (masked), choose delivery and payment, see the summary,
+place the order and read its number.
+
+One visit to this screen is one checkout attempt with one idempotency key: pressing
+"place" again after a failure (say, the connection dropped) sends the same key, so the
+order can never be placed twice. Paying from the balance shows the balance and, when
+it is not enough, the shortfall before anything is sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, RadioButton, RadioSet, Static
+
+from mlm_tui.core.errors import DomainError, InsufficientBalance
+from mlm_tui.core.models import (
+    Cart,
+    Checkout,
+    CompanyProfile,
+    DeliveryMethod,
+    Member,
+    Order,
+    PaymentMethod,
+)
+from mlm_tui.core.money import Money
+from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
+from mlm_tui.i18n import _
+from mlm_tui.messages import AccountChanged
+from mlm_tui.navigation import DESTINATIONS
+from mlm_tui.screens.cart import totals_table
+from mlm_tui.widgets.choice import ChoiceButton
+from mlm_tui.widgets.errors import error_text
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.money import money_text, points_text
+
+COURIER = "courier"
+
+
+def payment_label(method: PaymentMethod) -> str:
+    return {
+        PaymentMethod.BALANCE: _("From my balance"),
+        PaymentMethod.SERVICE_CENTRE: _("At the service centre"),
+        PaymentMethod.CASH_TO_COURIER: _("Cash to the courier"),
+        PaymentMethod.INSTALMENTS: _("In instalments"),
+    }[method]
+
+
+def delivery_label(method: DeliveryMethod) -> str:
+    return {
+        DeliveryMethod.PICKUP_POINT: _("Pickup point"),
+        DeliveryMethod.SERVICE_CENTRE: _("Service centre"),
+        DeliveryMethod.COURIER: _("Courier"),
+    }[method]
+
+
+def details_table(member: Member) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    rows = [
+        (_("Name"), member.full_name),
+        (_("Registration number"), member.registration_number),
+        (_("E-mail"), mask_email(member.email)),
+        (_("Phone"), mask_phone(member.phone)),
+        (_("Address"), mask_address(member.address)),
+    ]
+    for label, value in rows:
+        grid.add_row(label, Text(value))
+    return grid
+
+
+def balance_note(balance: Money, to_pay: Money, company: CompanyProfile | None) -> tuple[str, bool]:
+    """What paying from the balance means; True when the balance is short."""
+    if balance < to_pay:
+        return ("✗ " + _("Your balance holds {balance}: short by {shortfall}. Top it up or "
+                         "choose another way to pay.").format(
+            balance=money_text(balance, company),
+            shortfall=money_text((to_pay - balance).rounded(), company)), True)
+    return (_("Your balance holds {balance}; {left} stay on it after this order.").format(
+        balance=money_text(balance, company),
+        left=money_text((balance - to_pay).rounded(), company)), False)
+
+
+class CheckoutScreen(Screen[None]):
+    DEFAULT_CSS = """
+    CheckoutScreen ContentSwitcher { height: 1fr; }
+    CheckoutScreen #checkout-form { height: 1fr; }
+    CheckoutScreen #checkout-choices { height: 1fr; padding: 0 1; }
+    CheckoutScreen #checkout-bottom { height: auto; border-top: solid $primary; padding: 0 1; }
+    CheckoutScreen .section { text-style: bold underline; height: 1; }
+    CheckoutScreen RadioSet { width: 100%; height: auto; }
+    CheckoutScreen .note { height: auto; padding: 0 1; }
+    CheckoutScreen .note.-error, CheckoutScreen .field-error { color: $text-error; }
+    CheckoutScreen .field-error { height: auto; padding: 0 1; }
+    CheckoutScreen .field-error.-empty { display: none; }
+    CheckoutScreen #place { margin: 0 0 0 1; }
+    CheckoutScreen #placed { padding: 1 2; }
+    CheckoutScreen #placed-number { text-style: bold; height: auto; }
+    CheckoutScreen #placed-details { height: auto; margin-top: 1; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "place", _("Place the order"), id="checkout.place"),
+        Binding("escape", "back", _("Back"), id="checkout.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, member: Member, cart: Cart, balance: Money) -> None:
+            super().__init__()
+            self.member, self.cart, self.balance = member, cart, balance
+
+    class Placed(Message):
+        def __init__(self, order: Order) -> None:
+            super().__init__()
+            self.order = order
+
+    class Refused(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        # One key per attempt: a retry after a failure sends the same key.
+        self.idempotency_key = str(uuid.uuid4())
+        self.cart: Cart | None = None
+        self.balance: Money | None = None
+        self.order: Order | None = None
+        self.placing = False
+
+    @property
+    def company(self) -> CompanyProfile | None:
+        return getattr(self.app, "company", None)
+
+    def compose(self) -> ComposeResult:
+        company = self.company
+        yield AccountHeader()
+        with ContentSwitcher(initial="checkout-form"):
+            with Vertical(id="checkout-form"):
+                with VerticalScroll(id="checkout-choices"):
+                    yield Static(_("1. Your details"), classes="section")
+                    yield Static(_("Loading…"), id="details")
+                    yield Static(_("2. Delivery"), classes="section")
+                    with RadioSet(id="delivery"):
+                        for point in company.pickup_points if company else ():
+                            yield ChoiceButton(f"{delivery_label(point.kind)}: {point.name} "
+                                               f"— {point.address}", id=f"pickup-{point.code}")
+                        yield ChoiceButton(_("Courier to my address"), id=COURIER)
+                    yield Static("", id="delivery-error", classes="field-error -empty",
+                                 markup=False)
+                    yield Static(_("3. Payment"), classes="section")
+                    with RadioSet(id="payment"):
+                        for method in company.payment_methods if company else ():
+                            yield ChoiceButton(payment_label(method), id=f"pay-{method.value}")
+                # Always in sight: what it costs, whether the balance covers it, the button.
+                with Vertical(id="checkout-bottom"):
+                    yield Static("", id="summary")
+                    yield Static("", id="payment-note", classes="note", markup=False)
+                    yield Static("", id="checkout-error", classes="field-error -empty",
+                                 markup=False)
+                    yield Button(_("Place the order (Ctrl+S)"), id="place", variant="primary",
+                                 compact=True)
+            with Vertical(id="placed"):
+                yield Static("", id="placed-number", markup=False)
+                yield Static("", id="placed-details")
+                yield Static(_("Enter: back to the catalog."), id="placed-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Checkout")
+        for set_id in ("delivery", "payment"):
+            buttons = list(self.query_one(f"#{set_id}", RadioSet).query(RadioButton))
+            if buttons:
+                buttons[0].value = True
+        self.set_focus(self.query_one("#delivery", RadioSet))
+        self.load()
+
+    # --- loading ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-load")
+    def load(self) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        try:
+            member, cart, balance = backend.me(), backend.cart(), backend.balance()
+        except DomainError as error:
+            self.post_message(self.Refused(error))
+            return
+        self.post_message(self.Loaded(member, cart, balance))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.cart, self.balance = message.cart, message.balance
+        self.query_one("#details", Static).update(details_table(message.member))
+        self.query_one("#summary", Static).update(totals_table(message.cart, self.company))
+        if message.cart.is_empty:
+            self._error("checkout-error", _("The cart is empty: there is nothing to order."))
+            self.query_one("#place", Button).disabled = True
+        self._payment_note()
+
+    # --- choices ---------------------------------------------------------------------------
+    @property
+    def payment_method(self) -> PaymentMethod | None:
+        pressed = self.query_one("#payment", RadioSet).pressed_button
+        if pressed is None or not pressed.id:
+            return None
+        return PaymentMethod(pressed.id.removeprefix("pay-"))
+
+    def _delivery(self) -> tuple[DeliveryMethod, str | None] | None:
+        pressed = self.query_one("#delivery", RadioSet).pressed_button
+        if pressed is None or not pressed.id:
+            return None
+        if pressed.id == COURIER:
+            return DeliveryMethod.COURIER, None
+        code = pressed.id.removeprefix("pickup-")
+        company = self.company
+        point = next(p for p in company.pickup_points if p.code == code) if company else None
+        return (point.kind if point else DeliveryMethod.PICKUP_POINT), code
+
+    @on(RadioSet.Changed, "#payment")
+    def _payment_changed(self) -> None:
+        self._clear_error("checkout-error")
+        self._payment_note()
+
+    @on(RadioSet.Changed, "#delivery")
+    def _delivery_changed(self) -> None:
+        self._clear_error("delivery-error")
+
+    def _payment_note(self) -> None:
+        note = self.query_one("#payment-note", Static)
+        method = self.payment_method
+        if method is PaymentMethod.BALANCE and self.balance is not None and self.cart:
+            text, short = balance_note(self.balance, self.cart.to_pay, self.company)
+        elif method is PaymentMethod.INSTALMENTS:
+            text, short = _("The first instalment is due when the order is delivered."), False
+        else:
+            text, short = "", False
+        note.update(text)
+        note.set_class(short, "-error")
+
+    def _error(self, widget_id: str, text: str) -> None:
+        error = self.query_one(f"#{widget_id}", Static)
+        error.update("✗ " + text)
+        error.remove_class("-empty")
+
+    def _clear_error(self, widget_id: str) -> None:
+        error = self.query_one(f"#{widget_id}", Static)
+        error.update("")
+        error.add_class("-empty")
+
+    # --- placing ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#place")
+    def action_place(self) -> None:
+        if self.order is not None:
+            self._to_catalog()
+            return
+        if self.placing or self.cart is None or self.cart.is_empty:
+            return
+        self._clear_error("delivery-error")
+        self._clear_error("checkout-error")
+        delivery = self._delivery()
+        method = self.payment_method
+        if delivery is None:
+            self._error("delivery-error", _("Choose where to receive the order."))
+            return
+        if method is None:
+            self._error("checkout-error", _("Choose how to pay."))
+            return
+        checkout = Checkout(delivery_method=delivery[0], payment_method=method,
+                            idempotency_key=self.idempotency_key, pickup_point=delivery[1])
+        self.placing = True
+        self.query_one("#place", Button).disabled = True
+        self.query_one("#place", Button).label = _("Placing the order…")
+        self.place(checkout)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-place")
+    def place(self, checkout: Checkout) -> None:
+        try:
+            order = self.app.backend.place_order(checkout)  # type: ignore[attr-defined]
+        except DomainError as error:
+            self.post_message(self.Refused(error))
+            return
+        self.post_message(self.Placed(order))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.placing = False
+        button = self.query_one("#place", Button)
+        button.disabled = False
+        button.label = _("Place the order (Ctrl+S)")
+        error = message.error
+        if isinstance(error, InsufficientBalance):
+            # The note under the payment already says what is missing; point at it.
+            self._payment_note()
+            self.set_focus(self.query_one("#payment", RadioSet))
+        elif error.field in {"pickup_point", "delivery_method"}:
+            self._error("delivery-error", error_text(error))
+            self.set_focus(self.query_one("#delivery", RadioSet))
+        elif error.field == "payment_method":
+            self._error("checkout-error", error_text(error))
+            self.set_focus(self.query_one("#payment", RadioSet))
+        else:
+            self._error("checkout-error", error_text(error))
+
+    @on(Placed)
+    def _placed(self, message: Placed) -> None:
+        order = message.order
+        self.order = order
+        company = self.company
+        self.query_one("#placed-number", Static).update(
+            "✓ " + _("Order {number} is placed.").format(number=order.number))
+        paid = (_("paid from your balance") if order.payment_method is PaymentMethod.BALANCE
+                else payment_label(order.payment_method))
+        details = Table.grid(padding=(0, 2))
+        details.add_column(style="bold", no_wrap=True)
+        details.add_column()
+        details.add_row(_("To pay"), f"{money_text(order.total, company)} — {paid}")
+        details.add_row(_("Points"), points_text(order.points, company))
+        details.add_row(_("Delivery"), self._delivery_text(order))
+        if order.invoice_number:
+            details.add_row(_("Invoice"), order.invoice_number)
+        self.query_one("#placed-details", Static).update(details)
+        self.query_one(ContentSwitcher).current = "placed"
+        self.title = _("Order placed")
+        self.refresh_bindings()
+        self.post_message(AccountChanged())
+
+    def _delivery_text(self, order: Order) -> str:
+        if order.delivery_method is DeliveryMethod.COURIER:
+            return _("Courier to your address")
+        company = self.company
+        point = next((p for p in company.pickup_points if p.code == order.pickup_point),
+                     None) if company else None
+        return point.name if point else (order.pickup_point or "")
+
+    def key_enter(self) -> None:
+        if self.order is not None:
+            self._to_catalog()
+
+    def _to_catalog(self) -> None:
+        # Later, on the app's own loop: this screen is among those the move takes away.
+        self.app.call_later(self.app.run_action, f"go('{DESTINATIONS[0].id}')")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "place":
+            return self.order is None
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,217 @@
+"""One member's overview: who they are, who brought them in, and "Volume and Orders".
+
+Contacts are masked until the consultant asks to see them (a key, one member at a time).
+The last three months show points, the number of orders and loyalty activity; choosing
+a month opens the order history filtered to this member and that month.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from mlm_tui.core.dates import format_day, format_month
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import CompanyProfile, Member, MemberOverview, MemberRef
+from mlm_tui.core.money import format_points
+from mlm_tui.core.privacy import (
+    mask_address,
+    mask_birth_date,
+    mask_email,
+    mask_passport,
+    mask_phone,
+)
+from mlm_tui.i18n import _
+from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.member_text import kind_label, status_label
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+class CustomerScreen(Screen[None]):
+    DEFAULT_CSS = """
+    CustomerScreen #card { height: auto; padding: 0 2; }
+    CustomerScreen #name { text-style: bold; }
+    CustomerScreen .section { margin-top: 1; text-style: bold; color: $primary; }
+    CustomerScreen #volume { height: auto; max-height: 7; margin: 0 1; }
+    CustomerScreen #hint { color: $text-muted; margin: 0 2; }
+    CustomerScreen #status { margin: 0 2; }
+    CustomerScreen #status.error { color: $error; }
+    """
+
+    BINDINGS = [
+        Binding("r", "reveal", _("Show contacts"), id="customer.reveal"),
+        Binding("o", "all_orders", _("All orders"), id="customer.all_orders"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, overview: MemberOverview, company: CompanyProfile) -> None:
+            super().__init__()
+            self.overview = overview
+            self.company = company
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+        self.revealed = False
+        self._overview: MemberOverview | None = None
+        self._company: CompanyProfile | None = None
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with VerticalScroll():
+            with Vertical(id="card"):
+                yield Static(_("Loading…"), id="name")
+                yield Static(id="details")
+                yield Static(_("Contacts"), classes="section")
+                yield Static(id="contacts")
+                yield Static(_("Volume and Orders"), classes="section")
+            volume = FittingTable(id="volume", cursor_type="row")
+            yield volume
+            yield Static(_("Enter: that month's orders"), id="hint")
+            yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Customer")
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
+    def load(self) -> None:
+        try:
+            company = self.backend.company()
+            overview = self.backend.member_overview(self.member_id)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Loaded(overview, company))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._overview, self._company = message.overview, message.company
+        member = message.overview.member
+        self.title = member.full_name
+        self.query_one("#name", Static).update(
+            f"{member.full_name}  ·  {member.registration_number}")
+        self.query_one("#details", Static).update(self._details(message.overview))
+        self._show_contacts()
+        self._show_volume()
+        self.query_one("#volume", DataTable).focus()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#name", Static).update(_("This member cannot be shown."))
+        status = self.query_one("#status", Static)
+        status.update(message.error.message)
+        status.add_class("error")
+
+    def _details(self, overview: MemberOverview) -> str:
+        member = overview.member
+        locale = self._locale
+        kind = kind_label(member.kind)
+        if member.loyalty_enrolled:
+            since = format_day(member.loyalty_since, locale)
+            loyalty = _("enrolled since {day}").format(day=since) if since else _("enrolled")
+        else:
+            loyalty = _("not enrolled")
+        lines = [
+            f"{kind}, {status_label(member.status)}; "
+            + _("registered {day}").format(day=format_day(member.registered_at, locale)),
+            _("Enroller: {who}").format(who=_ref(overview.enroller)),
+            _("Sponsor: {who}").format(who=_ref(overview.sponsor)),
+            _("Loyalty programme: {state}").format(state=loyalty),
+        ]
+        return "\n".join(lines)
+
+    def _show_contacts(self) -> None:
+        assert self._overview is not None
+        member = self._overview.member
+        rows = _contacts(member, self.revealed, self._locale)
+        hint = _("(r hides them again)") if self.revealed else _("(masked; r shows them)")
+        self.query_one("#contacts", Static).update("\n".join(rows) + f"\n{hint}")
+
+    def _show_volume(self) -> None:
+        assert self._overview is not None and self._company is not None
+        table = self.query_one("#volume", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Month"), self._company.points_label, _("Orders"),
+                          _("Loyalty (AS)"))
+        # Newest month on top: that is the one a leader looks at first.
+        for month in reversed(self._overview.volume):
+            table.add_row(
+                format_month(month.month, self._locale),
+                format_points(month.points, self._locale),
+                str(month.orders) if month.ordered else _("no order"),
+                str(month.loyalty_orders) if month.loyalty_orders else "—",
+                key=month.month,
+            )
+
+    @property
+    def _locale(self) -> str:
+        return self._company.locale if self._company else "en"
+
+    def action_reveal(self) -> None:
+        if self._overview is None:
+            return
+        self.revealed = not self.revealed
+        self._show_contacts()
+
+    @on(DataTable.RowSelected, "#volume")
+    def _month_chosen(self, event: DataTable.RowSelected) -> None:
+        self._open_orders(event.row_key.value)
+
+    def action_all_orders(self) -> None:
+        if self._overview is not None:
+            self._open_orders(None)
+
+    def _open_orders(self, month: str | None) -> None:
+        from mlm_tui.screens.orders import OrdersScreen
+
+        self.app.push_screen(OrdersScreen(member=self.member_id, month=month))
+
+
+
+def _ref(ref: MemberRef | None) -> str:
+    if ref is None:
+        return "—"
+    return f"{ref.full_name} ({ref.registration_number})"
+
+
+def _contacts(member: Member, revealed: bool, locale: str) -> list[str]:
+    if revealed:
+        values = (
+            member.phone or "",
+            member.email or "",
+            member.address.one_line() if member.address else "",
+            format_day(member.birth_date, locale),
+            member.passport or "",
+        )
+    else:
+        values = (
+            mask_phone(member.phone),
+            mask_email(member.email),
+            mask_address(member.address),
+            mask_birth_date(member.birth_date),
+            mask_passport(member.passport),
+        )
+    labels = (_("Phone"), _("E-mail"), _("Address"), _("Born"), _("Passport"))
+    return [f"{label + ':':<10} {value or '—'}" for label, value in zip(labels, values,
+                                                                       strict=True)]

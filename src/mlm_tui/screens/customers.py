@@ -1,0 +1,182 @@
+"""Customers: find a member of the team by name as you type, then open their overview.
+
+Common names give several matches; each row shows what tells them apart (registration
+number, city, masked phone, last order). The search runs in a worker, one at a time:
+a newer keystroke cancels the older search, and a late answer for an old query is dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import MemberMatch
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.member_text import status_label
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+SEARCH_LIMIT = 50
+
+
+class CustomersScreen(Screen[None]):
+    """Name search over self and the downline."""
+
+    DEFAULT_CSS = """
+    CustomersScreen #search { margin: 0 1; }
+    CustomersScreen #status { margin: 0 2; color: $text-muted; height: 1; }
+    CustomersScreen #status.error { color: $error; }
+    CustomersScreen DataTable { height: 1fr; margin: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", _("Back"), id="customers.back"),
+        Binding("down", "to_matches", _("Matches"), show=False, id="customers.to_matches"),
+        Binding("ctrl+f", "to_search", _("Search"), id="customers.search"),
+    ]
+
+    class Found(Message):
+        def __init__(self, query: str, matches: list[MemberMatch], locale: str) -> None:
+            super().__init__()
+            self.query = query
+            self.matches = matches
+            self.locale = locale
+
+    class Failed(Message):
+        def __init__(self, query: str, error: DomainError) -> None:
+            super().__init__()
+            self.query = query
+            self.error = error
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self._initial_query = query
+        self._matches: list[MemberMatch] = []
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with Vertical():
+            yield Input(self._initial_query, placeholder=_("Name, e.g. Иванова"), id="search")
+            yield Static(_("Type a name to search your team."), id="status")
+            table = FittingTable(id="matches", cursor_type="row", zebra_stripes=True)
+            table.add_columns(_("Reg. no."), _("Name"), _("City"), _("Phone"), _("Last order"),
+                              _("Status"))
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Customers")
+        self.query_one("#search", Input).focus()
+        if self._initial_query:
+            self.search(self._initial_query)
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        if not query:
+            self.workers.cancel_group(self, "search")
+            self._show([], "")
+            self._status(_("Type a name to search your team."))
+            return
+        self.search(query)
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        table = self.query_one("#matches", DataTable)
+        if table.row_count == 1:
+            self._open(0)
+        elif table.row_count:
+            table.focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def search(self, query: str) -> None:
+        try:
+            locale = self.backend.company().locale
+            matches = self.backend.search_members(query, limit=SEARCH_LIMIT)
+        except DomainError as error:
+            self.post_message(self.Failed(query, error))
+            return
+        self.post_message(self.Found(query, matches, locale))
+
+    @on(Found)
+    def _found(self, message: Found) -> None:
+        if message.query != self.query_one("#search", Input).value.strip():
+            return  # the user typed on; a newer search is on its way
+        self._show(message.matches, message.locale)
+        count = len(message.matches)
+        if count == 0:
+            self._status(_("Nobody in your team is called “{query}”.").format(
+                query=message.query))
+        elif count >= SEARCH_LIMIT:
+            self._status(_("The first {count} matches; type more of the name.").format(
+                count=count))
+        else:
+            self._status(ngettext("{count} match: Enter opens the overview.",
+                                  "{count} matches: choose one, Enter opens the overview.",
+                                  count).format(count=count))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._status(message.error.message, error=True)
+
+    def _show(self, matches: list[MemberMatch], locale: str) -> None:
+        self._matches = matches
+        table = self.query_one("#matches", DataTable)
+        table.clear()
+        for match in matches:
+            table.add_row(
+                match.registration_number,
+                match.full_name,
+                match.city,
+                match.phone_masked,
+                format_day(match.last_order_at, locale) or _("never"),
+                status_label(match.status),
+                key=str(match.id),
+            )
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(error, "error")
+
+    @on(DataTable.RowSelected, "#matches")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.cursor_row)
+
+    def _open(self, row: int) -> None:
+        from mlm_tui.screens.customer import CustomerScreen
+
+        self.app.push_screen(CustomerScreen(self._matches[row].id))
+
+    def action_to_matches(self) -> None:
+        table = self.query_one("#matches", DataTable)
+        if table.row_count:
+            # At once, not after the next refresh: the Down keys typed right after this one
+            # must reach the list, not the search box.
+            self.set_focus(table)
+
+    def action_to_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    async def action_back(self) -> None:
+        if self.query_one("#matches", DataTable).has_focus:
+            self.action_to_search()
+        else:
+            await self.app.run_action("back")
+

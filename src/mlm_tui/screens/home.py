@@ -1,0 +1,152 @@
+"""Home: what needs doing today.
+
+Own points short of the monthly target, wallet points about to expire, first-level
+members near the retention cut-off, and those who have not ordered for three months.
+A member named in an alert opens their overview with Enter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
+from mlm_tui.core.money import format_points
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.widgets.header import AccountHeader
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+def alert_text(alert: Alert, company: CompanyProfile) -> str:
+    """One alert in a sentence, in the interface language."""
+    locale, label = company.locale, company.points_label
+    day = format_day(alert.due_on, locale)
+    days = alert.days_left or 0
+    if alert.kind is AlertKind.POINTS_SHORTFALL:
+        return ngettext(
+            "{points} {label} short of this month's target of {target}: {days} day left.",
+            "{points} {label} short of this month's target of {target}: {days} days left.",
+            days,
+        ).format(points=format_points(alert.points, locale), label=label, days=days,
+                 target=format_points(company.monthly_points_target, locale))
+    if alert.kind is AlertKind.POINTS_EXPIRING:
+        return _("{points} {label} in your wallet expire on {day}: spend them in the cart."
+                 ).format(points=format_points(alert.points, locale), label=label, day=day)
+    if alert.kind is AlertKind.INACTIVITY_CUTOFF and days <= 0:
+        return ngettext(
+            "{count} member of your first level is already due for removal; "
+            "an order keeps the account:",
+            "{count} members of your first level are already due for removal; "
+            "an order keeps the account:",
+            alert.count,
+        ).format(count=alert.count)
+    if alert.kind is AlertKind.INACTIVITY_CUTOFF:
+        return ngettext(
+            "{count} member of your first level is due for removal on {day}; "
+            "an order keeps the account:",
+            "{count} members of your first level are due for removal from {day}; "
+            "an order keeps the account:",
+            alert.count,
+        ).format(count=alert.count, day=day)
+    return ngettext(
+        "{count} member of your first level has not ordered for three months:",
+        "{count} members of your first level have not ordered for three months:",
+        alert.count,
+    ).format(count=alert.count)
+
+
+class HomeScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HomeScreen #greeting { padding: 0 1; height: auto; text-style: bold; }
+    HomeScreen #alerts { height: 1fr; margin: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("r", "refresh", _("Refresh"), id="home.refresh"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, me: Member, alerts: list[Alert], company: CompanyProfile) -> None:
+            super().__init__()
+            self.me, self.alerts, self.company = me, alerts, company
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        yield Static(_("Loading…"), id="greeting")
+        yield OptionList(id="alerts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Home")
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home")
+    def load(self) -> None:
+        try:
+            company = self.backend.company()
+            me = self.backend.me()
+            alerts = self.backend.alerts()
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Loaded(me, alerts, company))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.query_one("#greeting", Static).update(
+            _("Hello, {name}!").format(name=message.me.full_name))
+        options = self.query_one("#alerts", OptionList)
+        options.clear_options()
+        if not message.alerts:
+            options.add_option(Option(_("Nothing needs doing today."), disabled=True))
+        for index, alert in enumerate(message.alerts):
+            if index:
+                options.add_option(None)
+            options.add_option(Option(Text("! ", style="bold") + Text(
+                alert_text(alert, message.company)), disabled=True))
+            for member in alert.members:
+                options.add_option(Option(
+                    f"   {member.full_name}  {member.registration_number}",
+                    id=f"{alert.kind.value}:{member.id}"))
+            if alert.count > len(alert.members):
+                options.add_option(Option(
+                    "   " + _("… and {more} more").format(more=alert.count - len(alert.members)),
+                    disabled=True))
+        options.focus()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#greeting", Static).update(message.error.message)
+
+    @on(OptionList.OptionSelected, "#alerts")
+    def _open_member(self, event: OptionList.OptionSelected) -> None:
+        if not event.option.id:
+            return
+        from mlm_tui.screens.customer import CustomerScreen
+
+        member_id = int(event.option.id.rsplit(":", 1)[1])
+        self.app.push_screen(CustomerScreen(member_id))

@@ -1,0 +1,142 @@
+"""Every parcel on its way, of the consultant and the whole team, across carriers.
+
+One list instead of one carrier site per parcel: newest shipment first, with the carrier,
+the tracking number (a link) and the last day of the delivery window; Enter opens the
+parcel's tracking with its status and stations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import CompanyProfile, Shipment
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.screens.tracking import tracking_link
+from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.order_text import delivery_window
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+def transit_columns() -> list[ColumnSpec]:
+    return [
+        ColumnSpec("order", _("Order"), 14),
+        ColumnSpec("buyer", _("Buyer"), None),
+        ColumnSpec("carrier", _("Carrier"), 8),
+        ColumnSpec("number", _("Tracking no."), 17),
+        ColumnSpec("window", _("Expected"), 10),
+    ]
+
+
+def transit_cells(shipment: Shipment, locale: str) -> list[Any]:
+    window = (format_day(shipment.estimated_to, locale) if shipment.estimated_to
+              else delivery_window(shipment, locale))
+    return [
+        shipment.order_number,
+        Text(shipment.buyer_name, no_wrap=True, overflow="ellipsis"),
+        Text(shipment.carrier.name, no_wrap=True, overflow="ellipsis"),
+        tracking_link(shipment),
+        window,
+    ]
+
+
+class InTransitScreen(Screen[None]):
+    DEFAULT_CSS = """
+    InTransitScreen #transit-info { height: auto; padding: 0 1; color: $text-muted; }
+    InTransitScreen #transit-table { height: 1fr; }
+    InTransitScreen #transit-status { height: auto; padding: 0 1; }
+    InTransitScreen #transit-status.-error { color: $text-error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), id="in_transit.back"),
+        Binding("r", "reload", _("Refresh"), id="in_transit.reload"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, shipments: list[Shipment], company: CompanyProfile) -> None:
+            super().__init__()
+            self.shipments, self.company = shipments, company
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        yield Static(_("Looking up parcels…"), id="transit-info", markup=False)
+        yield FlexTable(transit_columns(), id="transit-table")
+        yield Static("", id="transit-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Parcels on the way")
+        self.query_one("#transit-table").focus()
+        self.query_one("#transit-status").display = False
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="transit-load")
+    def load(self) -> None:
+        try:
+            company = self.backend.company()
+            shipments = self.backend.shipments_in_transit()
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Loaded(shipments, company))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        locale = message.company.locale
+        self.query_one("#transit-table", FlexTable).fill(
+            [(s.order_number, transit_cells(s, locale)) for s in message.shipments])
+        self.query_one("#transit-info", Static).update(_summary(message.shipments))
+
+    @on(DataTable.RowSelected, "#transit-table")
+    def _open(self) -> None:
+        number = self.query_one("#transit-table", FlexTable).current_key
+        if number:
+            from mlm_tui.screens.tracking import TrackingScreen
+
+            self.app.push_screen(TrackingScreen(number))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        status = self.query_one("#transit-status", Static)
+        status.update("✗ " + message.error.message)
+        status.add_class("-error")
+        status.display = True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _summary(shipments: list[Shipment]) -> str:
+    if not shipments:
+        return _("No parcel is on its way.")
+    by_carrier = Counter(s.carrier.name for s in shipments)
+    head = ngettext("{count} parcel on the way", "{count} parcels on the way",
+                    len(shipments)).format(count=len(shipments))
+    return head + ": " + " · ".join(f"{name} {count}" for name, count in
+                                    by_carrier.most_common())

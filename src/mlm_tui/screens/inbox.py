@@ -1,0 +1,153 @@
+"""The inbox: claim decisions, shipping news, promotions, account messages.
+
+Unread messages are marked; opening one shows its text and marks it read. ``u`` shows
+only the unread ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import Notification, NotificationKind
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.header import AccountHeader
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+def notification_kind_label(kind: NotificationKind) -> str:
+    return {
+        NotificationKind.CLAIM: _("Claim"),
+        NotificationKind.SHIPPING: _("Shipping"),
+        NotificationKind.PROMOTION: _("Promotion"),
+        NotificationKind.ACCOUNT: _("Account"),
+    }[kind]
+
+
+class InboxScreen(Screen[None]):
+    DEFAULT_CSS = """
+    InboxScreen #summary { padding: 0 1; height: 1; color: $text-muted; }
+    InboxScreen #messages { height: 1fr; margin: 0 1; }
+    InboxScreen #reader { height: 8; border-top: solid $primary; padding: 0 1; }
+    InboxScreen #reader-title { text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("u", "toggle_unread", _("Unread only"), id="inbox.unread_only"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, notifications: list[Notification], locale: str) -> None:
+            super().__init__()
+            self.notifications, self.locale = notifications, locale
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unread_only = False
+        self._notifications: dict[str, Notification] = {}
+        self._locale = "en"
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        yield Static(_("Loading…"), id="summary")
+        table = FittingTable(id="messages", cursor_type="row")
+        table.add_columns("", _("Date"), _("About"), _("Title"))
+        yield table
+        with VerticalScroll(id="reader"):
+            yield Static("", id="reader-title")
+            yield Static(_("Enter opens a message."), id="reader-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Inbox")
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
+    def load(self, unread_only: bool = False) -> None:
+        try:
+            locale = self.backend.company().locale
+            notifications = self.backend.notifications(unread_only=unread_only)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Loaded(notifications, locale))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._locale = message.locale
+        self._notifications = {str(n.id): n for n in message.notifications}
+        table = self.query_one("#messages", DataTable)
+        table.clear()
+        for notification in message.notifications:
+            table.add_row(*self._cells(notification), key=str(notification.id))
+        self._summarise()
+        table.focus()
+
+    def _cells(self, notification: Notification) -> tuple[str, str, str, str]:
+        return (
+            "" if notification.read else "●",
+            format_day(notification.at, self._locale),
+            notification_kind_label(notification.kind),
+            notification.title,
+        )
+
+    def _summarise(self) -> None:
+        unread = sum(1 for n in self._notifications.values() if not n.read)
+        if not self._notifications:
+            text = _("No unread messages.") if self.unread_only else _("No messages yet.")
+        else:
+            text = ngettext("{count} unread", "{count} unread", unread).format(count=unread)
+            if self.unread_only:
+                text += "  " + _("(unread only; u shows all)")
+        self.query_one("#summary", Static).update(text)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#summary", Static).update(message.error.message)
+
+    @on(DataTable.RowSelected, "#messages")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value or ""
+        notification = self._notifications[key]
+        self.query_one("#reader-title", Static).update(notification.title)
+        self.query_one("#reader-body", Static).update(notification.body)
+        if not notification.read:
+            notification = replace(notification, read=True)
+            self._notifications[key] = notification
+            table = self.query_one("#messages", DataTable)
+            table.update_cell(key, table.ordered_columns[0].key, "")
+            self._summarise()
+            self.mark_read(notification.id)
+
+    @work(thread=True, exit_on_error=False, group="inbox-read")
+    def mark_read(self, notification_id: int) -> None:
+        try:
+            self.backend.mark_notification_read(notification_id)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+
+    def action_toggle_unread(self) -> None:
+        self.unread_only = not self.unread_only
+        self.load(self.unread_only)

@@ -1,0 +1,234 @@
+"""An invoice: its lines (item number, name, quantity, unit price, total), totals, points.
+
+``p`` saves it as a PDF in the exports folder and shows the path; ``e`` e-mails the PDF
+to the buyer (over the SMTP server from the settings, else into the local mail folder).
+Both run in workers; a failure is shown as it is and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
+from mlm_tui.i18n import _
+from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.money import money_text, points_text, right
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+def invoice_columns() -> list[ColumnSpec]:
+    return [
+        ColumnSpec("code", _("Item no."), 8),
+        ColumnSpec("name", _("Product"), None),
+        ColumnSpec("quantity", _("Qty"), 4, "right"),
+        ColumnSpec("price", _("Unit price"), 11, "right"),
+        ColumnSpec("total", _("Total"), 12, "right"),
+    ]
+
+
+def invoice_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
+    name = line.product_name + (f" ({_('gift')})" if line.is_gift else "")
+    return [
+        line.product_code,
+        Text(name, no_wrap=True, overflow="ellipsis"),
+        right(str(line.quantity)),
+        right(money_text(line.unit_price, company)),
+        right(money_text(line.total, company)),
+    ]
+
+
+class InvoiceScreen(Screen[None]):
+    DEFAULT_CSS = """
+    InvoiceScreen #invoice-body { padding: 0 1; }
+    InvoiceScreen #invoice-title { text-style: bold; }
+    InvoiceScreen #invoice-lines { height: auto; max-height: 14; margin: 1 0; }
+    InvoiceScreen #invoice-totals { height: auto; }
+    InvoiceScreen #invoice-status { height: auto; max-height: 3; padding: 0 1; }
+    InvoiceScreen #invoice-status.-error { color: $text-error; }
+    InvoiceScreen #invoice-status.-done { color: $text-success; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), id="invoice.back"),
+        Binding("p", "save_pdf", _("Save PDF"), id="invoice.save_pdf"),
+        Binding("e", "email", _("E-mail to buyer"), id="invoice.email"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, invoice: Invoice, company: CompanyProfile) -> None:
+            super().__init__()
+            self.invoice, self.company = invoice, company
+
+    class Done(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+        self.invoice: Invoice | None = None
+        self.company: CompanyProfile | None = None
+        self._busy = False
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with VerticalScroll(id="invoice-body"):
+            yield Static(_("Loading invoice {number}…").format(number=self.number),
+                         id="invoice-title", markup=False)
+            yield Static("", id="invoice-facts", markup=False)
+            yield FlexTable(invoice_columns(), id="invoice-lines")
+            yield Static("", id="invoice-totals", markup=False)
+        yield Static("", id="invoice-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Invoice {number}").format(number=self.number)
+        lines = self.query_one("#invoice-lines", FlexTable)
+        lines.can_focus = lines.show_cursor = False
+        self.query_one("#invoice-status").display = False
+        self.query_one("#invoice-body").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-load")
+    def load(self) -> None:
+        try:
+            company = self.backend.company()
+            invoice = self.backend.invoice(self.number)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Loaded(invoice, company))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        invoice, company = message.invoice, message.company
+        self.invoice, self.company = invoice, company
+        locale = company.locale
+        self.query_one("#invoice-title", Static).update(
+            _("Invoice {number} of {day}").format(
+                number=invoice.number, day=format_day(invoice.issued_at, locale)))
+        email = invoice.buyer_email or _("no e-mail address on file")
+        self.query_one("#invoice-facts", Static).update("\n".join((
+            _("Order: {number}").format(number=invoice.order_number),
+            _("Buyer: {name} ({number}), {email}").format(
+                name=invoice.buyer.full_name, number=invoice.buyer.registration_number,
+                email=email),
+        )))
+        self.query_one("#invoice-lines", FlexTable).fill(
+            [(str(line.line_no), invoice_cells(line, company)) for line in invoice.lines])
+        self.query_one("#invoice-totals", Static).update(_totals(invoice, company))
+        self.call_after_refresh(self.query_one("#invoice-body").scroll_home, animate=False)
+
+    # --- PDF and e-mail --------------------------------------------------------------------
+    def action_save_pdf(self) -> None:
+        if self._start(_("Writing the PDF…")):
+            self.save_pdf()
+
+    def action_email(self) -> None:
+        if self.invoice is not None and not self.invoice.buyer_email:
+            self._status(_("{name} has no e-mail address on file.").format(
+                name=self.invoice.buyer.full_name), error=True)
+            return
+        if self._start(_("Sending the invoice…")):
+            self.send_email()
+
+    def _start(self, text: str) -> bool:
+        if self.invoice is None or self._busy:
+            return False
+        self._busy = True
+        self._status(text)
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-file")
+    def save_pdf(self) -> None:
+        from mlm_tui.core.invoice_pdf import save_invoice_pdf
+        from mlm_tui.screens.support import app_settings
+
+        assert self.invoice is not None and self.company is not None
+        try:
+            path = save_invoice_pdf(self.invoice, self.company,
+                                    app_settings(self.app).exports_dir)
+        except OSError as error:
+            self.post_message(self.Failed(DomainError(
+                _("The PDF could not be written: {error}").format(error=error))))
+            return
+        self.post_message(self.Done(_("Saved to {path}").format(path=path)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-file")
+    def send_email(self) -> None:
+        from mlm_tui.core.invoice_mail import email_invoice
+        from mlm_tui.core.notifier import Notifier
+        from mlm_tui.screens.support import app_settings
+
+        assert self.invoice is not None and self.company is not None
+        settings = app_settings(self.app)
+        try:
+            sent_to = email_invoice(self.invoice, self.company, Notifier.from_settings(settings))
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        if settings.smtp is None:
+            text = _("No mail server is set: the e-mail to {email} is kept in {folder}").format(
+                email=sent_to, folder=settings.maildir)
+        else:
+            text = _("Sent to {email}").format(email=sent_to)
+        self.post_message(self.Done(text))
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self._busy = False
+        self._status(message.text, done=True)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._busy = False
+        self._status(message.error.message, error=True)
+        if self.invoice is None:
+            self.query_one("#invoice-title", Static).update(
+                _("Invoice {number} cannot be shown.").format(number=self.number))
+
+    def _status(self, text: str, *, error: bool = False, done: bool = False) -> None:
+        status = self.query_one("#invoice-status", Static)
+        status.update(("✗ " if error else "✓ " if done else "") + text)
+        status.set_class(error, "-error")
+        status.set_class(done, "-done")
+        status.display = bool(text)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _totals(invoice: Invoice, company: CompanyProfile) -> str:
+    rows = (
+        (_("Retail value"), money_text(invoice.retail, company)),
+        (_("Discount"), money_text(-invoice.discount, company)),
+        (_("Delivery"), money_text(invoice.delivery_fee, company)),
+        (_("Total to pay"), money_text(invoice.total, company)),
+        (_("Points"), points_text(invoice.points, company)),
+    )
+    width = max(len(label) for label, _value in rows) + 2
+    return "\n".join(f"{label + ':':<{width}}{value:>14}" for label, value in rows)

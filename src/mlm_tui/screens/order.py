@@ -1,0 +1,287 @@
+"""One order: who bought it as which order type, what was in it, what it cost, where it is.
+
+The header line carries the order-type check: when the source code looks wrong for the
+buyer, the reason stands right under the number. From here: ``i`` the invoice, ``t`` the
+parcel's tracking, ``c`` cancel (or stop the delivery, once shipped), ``r`` a return or
+claim on the invoice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError, NotFound
+from mlm_tui.core.models import CompanyProfile, Order, OrderLine, OrderStatus, Shipment
+from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order
+from mlm_tui.i18n import _
+from mlm_tui.messages import AccountChanged
+from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.money import money_text, points_number, points_text, right
+from mlm_tui.widgets.order_text import (
+    FLAG_MARK,
+    delivery_label,
+    flag_text,
+    payment_label,
+    shipment_summary,
+    source_label,
+    status_label,
+)
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """Everything the screen shows, read in one worker."""
+
+    order: Order
+    shipment: Shipment | None
+    company: CompanyProfile
+    flag: OrderFlag | None
+
+
+def line_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
+    return [
+        ColumnSpec("code", _("Item no."), 8),
+        ColumnSpec("name", _("Product"), None),
+        ColumnSpec("quantity", _("Qty"), 4, "right"),
+        ColumnSpec("price", _("Unit price"), 11, "right"),
+        ColumnSpec("total", _("Total"), 12, "right"),
+        ColumnSpec("points", company.points_label if company else _("Points"), 5, "right"),
+    ]
+
+
+def line_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
+    name = line.product_name + (f" ({_('gift')})" if line.is_gift else "")
+    return [
+        line.product_code,
+        Text(name, no_wrap=True, overflow="ellipsis"),
+        right(str(line.quantity)),
+        right(money_text(line.unit_price, company)),
+        right(money_text(line.total, company)),
+        right(points_number(line.points, company)),
+    ]
+
+
+class OrderScreen(Screen[None]):
+    DEFAULT_CSS = """
+    OrderScreen #order-body { padding: 0 1; }
+    OrderScreen #order-title { text-style: bold; }
+    OrderScreen #order-flag { color: $text-error; height: auto; }
+    OrderScreen #order-facts { height: auto; margin-bottom: 1; }
+    OrderScreen #order-lines { height: auto; max-height: 12; }
+    OrderScreen #order-totals { height: auto; margin-bottom: 1; }
+    OrderScreen .section { text-style: bold; color: $primary; }
+    OrderScreen #order-status { height: auto; padding: 0 1; }
+    OrderScreen #order-status.-error { color: $text-error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), id="order.back"),
+        Binding("i", "invoice", _("Invoice"), id="order.invoice"),
+        Binding("t", "tracking", _("Tracking"), id="order.tracking"),
+        Binding("c", "cancel", _("Cancel order"), id="order.cancel"),
+        Binding("r", "claim", _("Return / claim"), id="order.claim"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, view: OrderView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+        self.view: OrderView | None = None
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with VerticalScroll(id="order-body"):
+            yield Static(_("Loading order {number}…").format(number=self.number),
+                         id="order-title", markup=False)
+            yield Static("", id="order-flag", markup=False)
+            yield Static("", id="order-facts", markup=False)
+            yield FlexTable(line_columns(None), id="order-lines")
+            yield Static("", id="order-totals", markup=False)
+            yield Static(_("Status history"), classes="section")
+            yield Static("", id="order-history", markup=False)
+        yield Static("", id="order-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Order {number}").format(number=self.number)
+        self.query_one("#order-status").display = False
+        lines = self.query_one("#order-lines", FlexTable)
+        lines.can_focus = lines.show_cursor = False
+        self.query_one("#order-body").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="order-load")
+    def load(self) -> None:
+        backend = self.backend
+        try:
+            company = backend.company()
+            order = backend.order(self.number)
+            shipment = backend.shipment(self.number)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        try:
+            buyer = BuyerFacts.of(backend.member(order.buyer.id))
+            flag = check_order(order.source, order.placed_at, buyer)
+        except NotFound:
+            flag = None  # a buyer we may not see is not checked
+        self.post_message(self.Loaded(OrderView(order, shipment, company, flag)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.view = view = message.view
+        order, company = view.order, view.company
+        locale = company.locale
+        self.query_one("#order-title", Static).update(" · ".join((
+            _("Order {number}").format(number=order.number),
+            format_day(order.placed_at, locale),
+            status_label(order.status),
+        )))
+        flag = self.query_one("#order-flag", Static)
+        flag.update(f"{FLAG_MARK} {flag_text(view.flag)}" if view.flag else "")
+        flag.display = view.flag is not None
+        self.query_one("#order-facts", Static).update(self._facts(view))
+        table = self.query_one("#order-lines", FlexTable)
+        table.set_specs(line_columns(company))
+        table.fill([(str(line.line_no), line_cells(line, company)) for line in order.lines])
+        self.query_one("#order-totals", Static).update(" · ".join((
+            _("Retail {amount}").format(amount=money_text(order.retail, company)),
+            _("Discount {amount}").format(amount=money_text(-order.discount, company)),
+            _("Delivery {amount}").format(amount=money_text(order.delivery_fee, company)),
+        )) + "\n" + " · ".join((
+            _("Total {amount}").format(amount=money_text(order.total, company)),
+            points_text(order.points, company),
+        )))
+        self.query_one("#order-history", Static).update("\n".join(
+            f"{format_day(change.at, locale)} {change.at:%H:%M}  {status_label(change.status)}"
+            + (f" — {_(change.note)}"
+               if change.note and _(change.note) != status_label(change.status) else "")
+            for change in order.history
+        ))
+        # Filling the table scrolls its cursor into view; the reader starts at the top.
+        self.call_after_refresh(self.query_one("#order-body").scroll_home, animate=False)
+
+    def _facts(self, view: OrderView) -> str:
+        order, company = view.order, view.company
+        pickup = next((p.name for p in company.pickup_points if p.code == order.pickup_point),
+                      order.pickup_point)
+        delivery = delivery_label(order.delivery_method) + (f": {pickup}" if pickup else "")
+        rows = (
+            (_("Source"), f"{order.source.value} {source_label(order.source)}"),
+            (_("Buyer"), f"{order.buyer.full_name} ({order.buyer.registration_number})"),
+            (_("Placed by"),
+             f"{order.placed_by.full_name} ({order.placed_by.registration_number})"),
+            (_("Catalog"), order.period),
+            (_("Payment"), payment_label(order.payment_method)),
+            (_("Delivery"), delivery),
+            (_("Invoice"), order.invoice_number or _("none yet")),
+            (_("Shipment"), self._shipment_text(view)),
+        )
+        width = max(len(label) for label, _value in rows) + 2
+        return "\n".join(f"{label + ':':<{width}}{value}" for label, value in rows)
+
+    @staticmethod
+    def _shipment_text(view: OrderView) -> str:
+        if view.shipment is None and view.order.status is OrderStatus.DELIVERED:
+            return _("handed over without a parcel")
+        if view.shipment is None and view.order.status is OrderStatus.CANCELLED:
+            return "—"
+        return shipment_summary(view.shipment, view.company.locale)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._status(message.error.message, error=True)
+        if self.view is None:
+            self.query_one("#order-title", Static).update(
+                _("Order {number} cannot be shown.").format(number=self.number))
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_invoice(self) -> None:
+        if self.view is None:
+            return
+        number = self.view.order.invoice_number
+        if not number:
+            self._status(_("This order has no invoice yet."), error=True)
+            return
+        from mlm_tui.screens.invoice import InvoiceScreen
+
+        self.app.push_screen(InvoiceScreen(number))
+
+    def action_tracking(self) -> None:
+        if self.view is None:
+            return
+        if self.view.shipment is None:
+            self._status(_("This order is not shipped yet: there is nothing to track."),
+                         error=True)
+            return
+        from mlm_tui.screens.tracking import TrackingScreen
+
+        self.app.push_screen(TrackingScreen(self.number))
+
+    def action_cancel(self) -> None:
+        if self.view is None:
+            return
+        status = self.view.order.status
+        if status not in (OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.SHIPPED):
+            self._status(_("An order that is {status} cannot be cancelled.").format(
+                status=status_label(status)), error=True)
+            return
+        from mlm_tui.screens.cancel import CancelScreen
+
+        self.app.push_screen(CancelScreen(self.number), self._after_cancel)
+
+    def _after_cancel(self, order: Order | None) -> None:
+        if order is None:
+            return
+        self._status(_("Order {number} is now {status}.").format(
+            number=order.number, status=status_label(order.status)))
+        self.post_message(AccountChanged())
+        self.load()
+
+    def action_claim(self) -> None:
+        if self.view is None:
+            return
+        number = self.view.order.invoice_number
+        if not number:
+            self._status(_("A claim needs an invoice; this order has none yet."), error=True)
+            return
+        from mlm_tui.screens.claim import ClaimScreen
+
+        self.app.push_screen(ClaimScreen(number))
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#order-status", Static)
+        status.update(("✗ " if error else "") + text)
+        status.set_class(error, "-error")
+        status.display = bool(text)
+
+    def action_back(self) -> None:
+        self.dismiss()

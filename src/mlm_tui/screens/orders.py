@@ -1,0 +1,441 @@
+"""The order history: every order of the team, however old, filtered and sorted at once.
+
+The grid is virtual (:class:`mlm_tui.widgets.order_grid.OrderGrid`): a filter is a new
+query and the first rows show as soon as their page is read. Filters: month, source code,
+status and member (a name or registration number; several matches ask which one).
+Under the grid: the order under the cursor with its source code spelt out and, when its
+source looks wrong, why; then the legend of the source codes.
+
+Keys: Enter opens the order; ``i`` its invoice and ``t`` its tracking straight away;
+``s`` flips the sort; ``j`` jumps to a month; ``x`` exports what is shown to CSV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Select, Static
+from textual.worker import get_current_worker
+
+from mlm_tui.core.dates import format_month
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import (
+    CompanyProfile,
+    MemberMatch,
+    OrderFilter,
+    OrderSource,
+    OrderStatus,
+)
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.money import points_text
+from mlm_tui.widgets.order_grid import OrderGrid
+from mlm_tui.widgets.order_text import (
+    FLAG_MARK,
+    flag_text,
+    source_label,
+    source_legend,
+    source_short_label,
+    status_label,
+)
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+class ExportStopped(Exception):
+    """The screen was left while exporting: the partial file is removed."""
+
+
+class OrdersScreen(Screen[None]):
+    DEFAULT_CSS = """
+    OrdersScreen #order-filters { height: 1; }
+    OrdersScreen #order-filters Select { width: 18; margin-right: 1; }
+    OrdersScreen #order-filters #filter-source { width: 22; }
+    OrdersScreen #order-filters Input { width: 1fr; }
+    OrdersScreen #orders-info { height: 1; padding: 0 1; color: $text-muted; }
+    OrdersScreen #orders-current { height: auto; max-height: 2; padding: 0 1; }
+    OrdersScreen #orders-current.-flagged { color: $text-error; }
+    OrdersScreen #orders-legend { height: auto; max-height: 2; padding: 0 1;
+                                  color: $text-muted; }
+    OrdersScreen #orders-status { height: auto; max-height: 2; padding: 0 1; }
+    OrdersScreen #orders-status.-error { color: $text-error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Back and Tracking stay out of the footer (there is no room at 80 columns); the
+        # help screen lists them.
+        Binding("escape", "back", _("Back"), show=False, id="orders.back"),
+        Binding("i", "invoice", _("Invoice"), id="orders.invoice"),
+        Binding("t", "tracking", _("Tracking"), show=False, id="orders.tracking"),
+        Binding("s", "sort", _("Sort"), id="orders.sort"),
+        Binding("j", "jump", _("Jump to month"), id="orders.jump"),
+        Binding("x", "export", _("Export CSV"), id="orders.export"),
+        Binding("f", "filters", _("Filters"), show=False, id="orders.filters"),
+        Binding("r", "reload", _("Reload"), show=False, id="orders.reload"),
+    ]
+
+    # --- messages from the workers ---------------------------------------------------------
+    class Months(Message):
+        def __init__(self, months: list[str]) -> None:
+            super().__init__()
+            self.months = months
+
+    class Members(Message):
+        def __init__(self, typed: str, matches: list[MemberMatch]) -> None:
+            super().__init__()
+            self.typed, self.matches = typed, matches
+
+    class MemberNamed(Message):
+        def __init__(self, member_id: int, label: str) -> None:
+            super().__init__()
+            self.member_id, self.label = member_id, label
+
+    class Exported(Message):
+        def __init__(self, rows: int, path: str | None, done: bool) -> None:
+            super().__init__()
+            self.rows, self.path, self.done = rows, path, done
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, member: int | None = None, month: str | None = None) -> None:
+        super().__init__()
+        self._initial = OrderFilter(member_id=member, month=month)
+        self._member_label = ""
+        self._exporting = False
+        self._months_loaded = False  # read once the first count is in, off the first frame
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    @property
+    def company(self) -> CompanyProfile | None:
+        grid_company = self.grid.company if self.is_mounted else None
+        return grid_company or getattr(self.app, "company", None)
+
+    @property
+    def grid(self) -> OrderGrid:
+        return self.query_one(OrderGrid)
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with Horizontal(id="order-filters"):
+            yield Select[str]([], prompt=_("All months"), id="filter-month", compact=True)
+            yield Select[str](
+                [(f"{s.value} {source_short_label(s)}", s.value) for s in OrderSource],
+                prompt=_("All sources"), id="filter-source", compact=True)
+            yield Select[str](
+                [(status_label(s), s.value) for s in OrderStatus],
+                prompt=_("All statuses"), id="filter-status", compact=True)
+            yield Input(placeholder=_("Name or number"), id="filter-member",
+                        compact=True)
+        yield Static(_("Counting orders…"), id="orders-info", markup=False)
+        yield OrderGrid(self.backend, self._initial)
+        yield Static("", id="orders-current", markup=False)
+        yield Static(f"{source_legend()} · {FLAG_MARK} " + _("check type"),
+                     id="orders-legend", markup=False)
+        yield Static("", id="orders-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Order history")
+        self.query_one("#orders-status").display = False
+        if self._initial.month:
+            month_select = self.query_one("#filter-month", Select)
+            month_select.set_options([(self._initial.month, self._initial.month)])
+            month_select.value = self._initial.month
+        self.grid.focus()
+        if self._initial.member_id is not None:
+            self.name_member(self._initial.member_id)
+
+    # --- filters ---------------------------------------------------------------------------
+    def _filters_from_inputs(self) -> OrderFilter:
+        def chosen(select_id: str) -> str | None:
+            value = self.query_one(select_id, Select).value
+            return value if isinstance(value, str) else None
+
+        source, status = chosen("#filter-source"), chosen("#filter-status")
+        return replace(
+            self.grid.filters,
+            month=chosen("#filter-month"),
+            source=OrderSource(source) if source else None,
+            status=OrderStatus(status) if status else None,
+        )
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        filters = self._filters_from_inputs()
+        if filters != self.grid.filters:
+            self._show(filters)
+            if event.select.id != "filter-month":
+                self.load_months(filters)
+            self.grid.focus()  # the next Enter opens an order, not the menu again
+
+    def _show(self, filters: OrderFilter) -> None:
+        self.query_one("#orders-info", Static).update(_("Counting orders…"))
+        self.grid.show(filters)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-months")
+    def load_months(self, filters: OrderFilter) -> None:
+        try:
+            months = self.backend.order_months(replace(filters, month=None))
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Months(months))
+
+    @on(Months)
+    def _months(self, message: Months) -> None:
+        select = self.query_one("#filter-month", Select)
+        current = select.value
+        locale = self._locale
+        months = list(message.months)
+        if isinstance(current, str) and current not in months:
+            months.append(current)  # keep the chosen month even when it holds no order
+        with self.prevent(Select.Changed):
+            select.set_options((format_month(m, locale), m) for m in months)
+            if isinstance(current, str):
+                select.value = current
+
+    @on(Input.Submitted, "#filter-member")
+    def _member_typed(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        if typed == self._member_label and typed:
+            self.grid.focus()
+            return
+        if not typed:
+            self._member_label = ""
+            filters = replace(self.grid.filters, member_id=None)
+            self._show(filters)
+            self.load_months(filters)
+            self.grid.focus()
+            return
+        self.find_members(typed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-member")
+    def find_members(self, typed: str) -> None:
+        try:
+            matches = self.backend.search_members(typed, limit=20)
+            if typed.isdigit():
+                exact = [m for m in matches if m.registration_number == typed]
+                matches = exact or matches
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Members(typed, matches))
+
+    @on(Members)
+    def _members(self, message: Members) -> None:
+        if not message.matches:
+            self._status(_("Nobody in your team matches “{typed}”.").format(
+                typed=message.typed), error=True)
+            return
+        if len(message.matches) == 1:
+            self._choose_member(message.matches[0])
+            return
+        from mlm_tui.screens.pick_member import PickMemberScreen
+
+        self.app.push_screen(PickMemberScreen(message.matches, self._locale),
+                             self._choose_member)
+
+    def _choose_member(self, match: MemberMatch | None) -> None:
+        if match is None:
+            return
+        self._set_member_label(f"{match.full_name} ({match.registration_number})")
+        filters = replace(self.grid.filters, member_id=match.id)
+        self._show(filters)
+        self.load_months(filters)
+        self.grid.focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-member")
+    def name_member(self, member_id: int) -> None:
+        try:
+            member = self.backend.member(member_id)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.MemberNamed(
+            member_id, f"{member.full_name} ({member.registration_number})"))
+
+    @on(MemberNamed)
+    def _member_named(self, message: MemberNamed) -> None:
+        if self.grid.filters.member_id == message.member_id:
+            self._set_member_label(message.label)
+            self._show_info()
+
+    def _set_member_label(self, label: str) -> None:
+        self._member_label = label
+        self.query_one("#filter-member", Input).value = label
+
+    def action_filters(self) -> None:
+        self.query_one("#filter-month", Select).focus()
+
+    def action_sort(self) -> None:
+        filters = self.grid.filters
+        self._show(replace(filters, newest_first=not filters.newest_first))
+
+    def action_reload(self) -> None:
+        self._show(self.grid.filters)
+
+    # --- what the grid says ----------------------------------------------------------------
+    @on(OrderGrid.Counted)
+    def _counted(self, message: OrderGrid.Counted) -> None:
+        if not self._months_loaded:
+            self._months_loaded = True
+            self.load_months(self.grid.filters)
+        self._show_info()
+
+    def _show_info(self) -> None:
+        """``1 234 orders · newest first · ноябрь 2026 · Ольга Иванова (1000002)``."""
+        count = self.grid.count
+        if count is None:
+            return
+        filters = self.grid.filters
+        parts = [ngettext("{count} order", "{count} orders", count).format(
+            count=f"{count:,}".replace(",", "\u202f"))]
+        parts.append(_("newest first") if filters.newest_first else _("oldest first"))
+        if filters.month:
+            parts.append(format_month(filters.month, self._locale))
+        if filters.member_id is not None and self._member_label:
+            parts.append(self._member_label)
+        self.query_one("#orders-info", Static).update(" · ".join(parts))
+
+    @on(OrderGrid.Highlighted)
+    def _highlighted(self, message: OrderGrid.Highlighted) -> None:
+        current = self.query_one("#orders-current", Static)
+        order = message.order
+        if order is None:
+            current.update("")
+            current.remove_class("-flagged")
+            return
+        text = (f"{order.number} · {order.source.value} {source_label(order.source)} · "
+                f"{points_text(order.points, self.company)}")
+        if message.flag is not None:
+            text += f"\n{FLAG_MARK} {flag_text(message.flag)}"
+        current.update(text)
+        current.set_class(message.flag is not None, "-flagged")
+
+    @on(OrderGrid.OrderSelected)
+    def _open_order(self, message: OrderGrid.OrderSelected) -> None:
+        from mlm_tui.screens.order import OrderScreen
+
+        self.app.push_screen(OrderScreen(message.number))
+
+    @on(OrderGrid.MonthsCounted)
+    def _months_counted(self, message: OrderGrid.MonthsCounted) -> None:
+        if not message.months:
+            self._status(_("No months to jump to."), error=True)
+            return
+        from mlm_tui.screens.pick_month import PickMonthScreen
+
+        self.app.push_screen(
+            PickMonthScreen(_("Jump to month"), message.months, self._locale),
+            self._jump_to)
+
+    @on(OrderGrid.Failed)
+    @on(Failed)
+    def _failed(self, message: OrderGrid.Failed | Failed) -> None:
+        self._status(message.error.message, error=True)
+
+    def action_jump(self) -> None:
+        self._status(_("Counting the orders of each month…"))
+        self.grid.count_months()
+
+    def _jump_to(self, month: str | None) -> None:
+        self._status("")
+        if month is not None:
+            self.grid.jump_to_month(month)
+            self.grid.focus()
+
+    def action_invoice(self) -> None:
+        order = self.grid.cursor_order
+        if order is None:
+            return
+        if not order.invoice_number:
+            self._status(_("Order {number} has no invoice yet.").format(number=order.number),
+                         error=True)
+            return
+        from mlm_tui.screens.invoice import InvoiceScreen
+
+        self.app.push_screen(InvoiceScreen(order.invoice_number))
+
+    def action_tracking(self) -> None:
+        order = self.grid.cursor_order
+        if order is not None:
+            from mlm_tui.screens.tracking import TrackingScreen
+
+            self.app.push_screen(TrackingScreen(order.number))
+
+    # --- export ----------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if self._exporting:
+            self._status(_("An export is already running."))
+            return
+        self._exporting = True
+        self._status(_("Exporting…"))
+        self.export(self.grid.filters)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-export")
+    def export(self, filters: OrderFilter) -> None:
+        from mlm_tui.core.export import export_orders
+        from mlm_tui.screens.support import app_settings
+
+        worker = get_current_worker()
+
+        def progress(rows: int) -> None:
+            if worker.is_cancelled:
+                raise ExportStopped
+            self.post_message(self.Exported(rows, None, False))
+
+        try:
+            result = export_orders(self.backend, filters, app_settings(self.app).exports_dir,
+                                   progress=progress)
+        except ExportStopped:
+            return
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            self.post_message(self.Exported(0, None, True))
+            return
+        except OSError as error:
+            self.post_message(self.Failed(DomainError(
+                _("The export could not be written: {error}").format(error=error))))
+            self.post_message(self.Exported(0, None, True))
+            return
+        self.post_message(self.Exported(result.rows, str(result.path), True))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        if not message.done:
+            self._status(_("Exporting… {count} orders written").format(count=message.rows))
+            return
+        self._exporting = False
+        if message.path is not None:
+            self._status(ngettext("Exported {count} order to {path}",
+                                  "Exported {count} orders to {path}", message.rows).format(
+                count=message.rows, path=message.path))
+
+    # --- helpers ---------------------------------------------------------------------------
+    @property
+    def _locale(self) -> str:
+        company = self.company
+        return company.locale if company else "en"
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#orders-status", Static)
+        status.update(("✗ " if error else "") + text)
+        status.set_class(error, "-error")
+        status.display = bool(text)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,139 @@
+"""Repeat an earlier order: its lines go into the cart (what is no longer sold is skipped).
+
+Type the order number or pick one of the latest own orders. A number that is not
+found is shown at the field. Dismisses with (order number, the cart) or ``None``.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import Cart, OrderFilter, OrderSummary
+from mlm_tui.i18n import _
+from mlm_tui.widgets.errors import error_text
+from mlm_tui.widgets.form import FormField
+from mlm_tui.widgets.money import money_text, points_text
+
+RECENT = 8
+
+
+class RepeatOrderScreen(ModalScreen[tuple[str, Cart] | None]):
+    DEFAULT_CSS = """
+    RepeatOrderScreen { align: center middle; }
+    RepeatOrderScreen > Vertical {
+        width: 70; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    RepeatOrderScreen OptionList { height: auto; max-height: 10; }
+    RepeatOrderScreen .hint { color: $text-muted; height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel"), id="repeat.cancel"),
+    ]
+
+    class Recent(Message):
+        def __init__(self, orders: list[OrderSummary]) -> None:
+            super().__init__()
+            self.orders = orders
+
+    class Repeated(Message):
+        def __init__(self, number: str, cart: Cart) -> None:
+            super().__init__()
+            self.number, self.cart = number, cart
+
+    class Refused(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = _("Repeat an order")
+            yield FormField(_("Order number"), "order_number", restrict=r"[0-9A-Za-z-]*")
+            yield Static(_("Your latest orders (Down, then Enter picks one):"), classes="hint")
+            yield OptionList(id="recent-orders")
+            yield Static(_("Enter repeats the order, Escape cancels."), classes="hint")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#order_number", Input))
+        self.load_recent()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="repeat-recent")
+    def load_recent(self) -> None:
+        session = getattr(self.app, "session", None)
+        try:
+            member_id = session.member_id if session else None
+            page = self.app.backend.orders_page(  # type: ignore[attr-defined]
+                OrderFilter(member_id=member_id), limit=RECENT)
+        except DomainError:
+            return  # the list is a convenience; typing the number still works
+        self.post_message(self.Recent(list(page.items)))
+
+    @on(Recent)
+    def _recent(self, message: Recent) -> None:
+        from mlm_tui.core.dates import format_day
+
+        company = getattr(self.app, "company", None)
+        locale = company.locale if company else "en"
+        options = self.query_one("#recent-orders", OptionList)
+        options.clear_options()
+        for order in message.orders:
+            options.add_option(Option(
+                f"{order.number}  {format_day(order.placed_at, locale)}  "
+                f"{money_text(order.total, company)}  {points_text(order.points, company)}",
+                id=order.number))
+        if not message.orders:
+            options.add_option(Option(_("No orders yet."), disabled=True))
+
+    def key_down(self) -> None:
+        if self.focused is self.query_one("#order_number", Input):
+            self.set_focus(self.query_one("#recent-orders", OptionList))
+
+    @on(OptionList.OptionSelected, "#recent-orders")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.query_one("#order_number", Input).value = event.option.id
+            self._repeat(event.option.id)
+
+    @on(Input.Submitted, "#order_number")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._repeat(event.value.strip())
+
+    def _repeat(self, number: str) -> None:
+        field = self.query_one("#order_number-field", FormField)
+        field.clear_error()
+        if not number:
+            field.show_error(_("Enter an order number."))
+            return
+        self.repeat(number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="repeat")
+    def repeat(self, number: str) -> None:
+        try:
+            cart = self.app.backend.repeat_order(number)  # type: ignore[attr-defined]
+        except DomainError as error:
+            self.post_message(self.Refused(error))
+            return
+        self.post_message(self.Repeated(number, cart))
+
+    @on(Repeated)
+    def _repeated(self, message: Repeated) -> None:
+        self.dismiss((message.number, message.cart))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        field = self.query_one("#order_number-field", FormField)
+        field.show_error(error_text(message.error))
+        self.set_focus(field.input)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

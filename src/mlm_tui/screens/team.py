@@ -1,0 +1,184 @@
+"""The team as a tree: each member with their points this month, loaded as nodes open.
+
+A leader's downline can be thousands deep; only the opened nodes' direct children are
+ever read (``team_children``), in a worker, and each node is read once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
+from mlm_tui.core.money import format_points
+from mlm_tui.i18n import _
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.member_text import status_label
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+class TeamTree(Tree[TeamNode]):
+    """Enter opens the member; Space (or →) opens the branch."""
+
+    BINDINGS = [
+        Binding("right", "expand", _("Open branch"), show=False, id="team.expand"),
+        Binding("left", "collapse_or_parent", _("Close branch"), show=False,
+                id="team.collapse"),
+    ]
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            node.expand()
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+
+class TeamScreen(Screen[None]):
+    DEFAULT_CSS = """
+    TeamScreen TeamTree { height: 1fr; margin: 0 1; }
+    TeamScreen #status { margin: 0 2; height: auto; color: $text-muted; }
+    TeamScreen #status.error { color: $error; }
+    """
+
+    class ChildrenLoaded(Message):
+        def __init__(self, node: TreeNode[TeamNode], children: list[TeamNode]) -> None:
+            super().__init__()
+            self.node = node
+            self.children = children
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    class Started(Message):
+        def __init__(self, me: TeamNode, children: list[TeamNode],
+                     company: CompanyProfile) -> None:
+            super().__init__()
+            self.me = me
+            self.children = children
+            self.company = company
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._company: CompanyProfile | None = None
+        self._loaded: set[int] = set()  # member ids whose children are in the tree
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        tree = TeamTree(_("My team"), id="tree")
+        tree.auto_expand = False  # Enter opens the member; Space/→ opens the branch
+        tree.show_root = False
+        yield tree
+        yield Static(_("Space or → opens a branch, Enter the member's overview."), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Team")
+        self.start()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="team-root")
+    def start(self) -> None:
+        try:
+            company = self.backend.company()
+            me = self.backend.me()
+            # My own node: my points this month and how many are directly below me.
+            children = self.backend.team_children(me.id)
+            points = self.backend.monthly_volume(me.id, months=1)[-1].points
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        node = TeamNode(MemberRef(me.id, me.registration_number, me.full_name), me.kind,
+                        me.status, points, len(children))
+        self.post_message(self.Started(node, children, company))
+
+    @on(Started)
+    def _started(self, message: Started) -> None:
+        self._company = message.company
+        tree = self.query_one(TeamTree)
+        tree.clear()
+        self._loaded.add(message.me.member.id)
+        me = tree.root.add(self._label(message.me), data=message.me, allow_expand=False)
+        self._fill(me, message.children)
+        me.expand()
+        tree.move_cursor(me)
+        tree.focus()
+
+    @on(ChildrenLoaded)
+    def _children_loaded(self, message: ChildrenLoaded) -> None:
+        self._fill(message.node, message.children)
+
+    def _fill(self, node: TreeNode[TeamNode], children: list[TeamNode]) -> None:
+        node.remove_children()
+        for child in children:
+            node.add(self._label(child), data=child, allow_expand=child.children > 0)
+        node.allow_expand = bool(children)
+
+    @on(Tree.NodeExpanded)
+    def _expanded(self, event: Tree.NodeExpanded[TeamNode]) -> None:
+        data = event.node.data
+        if data is None or data.member.id in self._loaded:
+            return
+        self._loaded.add(data.member.id)
+        event.node.add_leaf(Text(_("loading…"), style="italic dim"))
+        self.load_children(event.node, data.member.id)
+
+    @work(thread=True, exit_on_error=False, group="team-children")
+    def load_children(self, node: TreeNode[TeamNode], member_id: int) -> None:
+        try:
+            children = self.backend.team_children(member_id)
+        except DomainError as error:
+            self._loaded.discard(member_id)
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.ChildrenLoaded(node, children))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        status = self.query_one("#status", Static)
+        status.update(message.error.message)
+        status.add_class("error")
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[TeamNode]) -> None:
+        if event.node.data is None:
+            return
+        from mlm_tui.screens.customer import CustomerScreen
+
+        self.app.push_screen(CustomerScreen(event.node.data.member.id))
+
+    def _label(self, node: TeamNode) -> Text:
+        locale = self._company.locale if self._company else "en"
+        label = self._company.points_label if self._company else ""
+        text = Text()
+        text.append(node.member.full_name, style="bold" if node.children else "")
+        text.append(f"  {node.member.registration_number}", style="dim")
+        text.append(f"  {format_points(node.points_this_month, locale)} {label}")
+        if node.children:
+            text.append(f"  ({node.children})", style="dim")
+        if node.status is not MemberStatus.ACTIVE:
+            text.append(f"  {status_label(node.status)}", style="italic")
+        return text

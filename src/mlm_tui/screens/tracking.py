@@ -1,0 +1,151 @@
+"""Where a parcel is: carrier, tracking number, ship date, status, stations, delivery window.
+
+The tracking number is a terminal hyperlink to the carrier's page (the URL comes from the
+carrier's template in the company profile); the address is printed below it as well, for
+terminals that do not follow links.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import CompanyProfile, Shipment
+from mlm_tui.i18n import _
+from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.order_text import delivery_window, shipment_status_label
+from mlm_tui.widgets.tracking_timeline import TrackingTimeline
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+def tracking_link(shipment: Shipment) -> Text:
+    """The tracking number, underlined and linked to the carrier's page when there is one."""
+    url = shipment.tracking_link if shipment.carrier.tracking_url else ""
+    if not url:
+        return Text(shipment.tracking_number)
+    return Text(shipment.tracking_number, style=Style(link=url, underline=True, bold=True))
+
+
+def shipment_facts(shipment: Shipment, locale: str) -> Text:
+    rows: list[tuple[str, Text | str]] = [
+        (_("Order"), shipment.order_number + (f" · {shipment.buyer_name}"
+                                              if shipment.buyer_name else "")),
+        (_("Carrier"), shipment.carrier.name),
+        (_("Tracking number"), tracking_link(shipment)),
+        (_("Shipped"), format_day(shipment.shipped_at, locale)),
+        (_("Status"), shipment_status_label(shipment.status)),
+        (_("Delivery window"), delivery_window(shipment, locale)),
+    ]
+    width = max(len(label) for label, _value in rows) + 2
+    text = Text()
+    for label, value in rows:
+        text.append(f"{label + ':':<{width}}")
+        text.append(value if isinstance(value, Text) else Text(value))
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+class TrackingScreen(Screen[None]):
+    DEFAULT_CSS = """
+    TrackingScreen #tracking-body { padding: 0 1; }
+    TrackingScreen #tracking-facts { height: auto; }
+    TrackingScreen #tracking-parcel { height: auto; }
+    TrackingScreen #tracking-url { color: $text-muted; height: auto; margin-bottom: 1; }
+    TrackingScreen .section { text-style: bold; color: $primary; }
+    TrackingScreen #tracking-status { height: auto; padding: 0 1; }
+    TrackingScreen #tracking-status.-error { color: $text-error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), id="tracking.back"),
+        Binding("r", "reload", _("Refresh"), id="tracking.reload"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, shipment: Shipment | None, company: CompanyProfile) -> None:
+            super().__init__()
+            self.shipment, self.company = shipment, company
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, order_number: str) -> None:
+        super().__init__()
+        self.order_number = order_number
+        self.shipment: Shipment | None = None
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with VerticalScroll(id="tracking-body"):
+            yield Static(_("Looking up the parcel…"), id="tracking-facts")
+            with Vertical(id="tracking-parcel"):
+                yield Static("", id="tracking-url", markup=False)
+                yield Static(_("Stations"), classes="section")
+                yield TrackingTimeline(id="tracking-timeline")
+        yield Static("", id="tracking-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Parcel {number}").format(number=self.order_number)
+        self.query_one("#tracking-body").focus()
+        self.query_one("#tracking-parcel").display = False
+        self.query_one("#tracking-status").display = False
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="tracking-load")
+    def load(self) -> None:
+        try:
+            company = self.backend.company()
+            shipment = self.backend.shipment(self.order_number)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Loaded(shipment, company))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.shipment = shipment = message.shipment
+        facts = self.query_one("#tracking-facts", Static)
+        if shipment is None:
+            facts.update(_("Order {number} is not shipped yet: there is nothing to track."
+                           ).format(number=self.order_number))
+            return
+        locale = message.company.locale
+        self.query_one("#tracking-parcel").display = True
+        facts.update(shipment_facts(shipment, locale))
+        self.query_one("#tracking-url", Static).update(
+            shipment.tracking_link if shipment.carrier.tracking_url else "")
+        self.query_one(TrackingTimeline).show(shipment.events, locale)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        status = self.query_one("#tracking-status", Static)
+        status.update("✗ " + message.error.message)
+        status.add_class("-error")
+        status.display = True
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,283 @@
+"""Balance and points: what is on the account, every movement, and a top-up.
+
+Both ledgers are read page by page (keyset): the next page is fetched when the cursor
+reaches the last row, so a long history never loads at once.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError, ValidationError
+from mlm_tui.core.models import (
+    CompanyProfile,
+    LedgerEntry,
+    LedgerKind,
+    Page,
+    PointsEntry,
+    PointsKind,
+    TopUpMethod,
+)
+from mlm_tui.core.money import Money, format_money, format_points, parse_amount
+from mlm_tui.i18n import _
+from mlm_tui.messages import AccountChanged
+from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.header import AccountHeader
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+PAGE = 50
+
+
+def ledger_kind_label(kind: LedgerKind) -> str:
+    return {
+        LedgerKind.TOP_UP: _("Top-up"),
+        LedgerKind.PAYMENT: _("Payment"),
+        LedgerKind.REFUND: _("Refund"),
+        LedgerKind.FEE: _("Fee"),
+    }[kind]
+
+
+def points_kind_label(kind: PointsKind) -> str:
+    return {
+        PointsKind.EARNED: _("Earned"),
+        PointsKind.SPENT: _("Spent"),
+        PointsKind.EXPIRED: _("Expired"),
+    }[kind]
+
+
+class WalletScreen(Screen[None]):
+    DEFAULT_CSS = """
+    WalletScreen .total { padding: 0 1; text-style: bold; height: 1; }
+    WalletScreen DataTable { height: 1fr; }
+    WalletScreen #top-up { height: 1; margin-top: 1; padding: 0 1; }
+    WalletScreen #top-up Static { width: auto; margin-right: 1; }
+    WalletScreen #amount { width: 16; margin-right: 1; }
+    WalletScreen #top-up Button { margin-right: 1; }
+    WalletScreen #top-up-result { padding: 0 1; height: auto; }
+    WalletScreen #top-up-result.error { color: $error; }
+    WalletScreen #top-up-result.success { color: $success; }
+    """
+
+    BINDINGS = [
+        Binding("t", "top_up", _("Top up"), id="wallet.top_up"),
+        Binding("p", "show_points", _("Points"), id="wallet.points"),
+        Binding("b", "show_balance", _("Balance"), id="wallet.balance"),
+    ]
+
+    class BalanceLoaded(Message):
+        def __init__(self, balance: Money, page: Page[LedgerEntry], company: CompanyProfile,
+                     first: bool) -> None:
+            super().__init__()
+            self.balance, self.page, self.company, self.first = balance, page, company, first
+
+    class PointsLoaded(Message):
+        def __init__(self, points: Decimal, page: Page[PointsEntry], company: CompanyProfile,
+                     first: bool) -> None:
+            super().__init__()
+            self.points, self.page, self.company, self.first = points, page, company, first
+
+    class ToppedUp(Message):
+        def __init__(self, entry: LedgerEntry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Failed(Message):
+        def __init__(self, error: DomainError, *, top_up: bool = False) -> None:
+            super().__init__()
+            self.error, self.top_up = error, top_up
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._company: CompanyProfile | None = None
+        self._balance_after: str | None = None
+        self._points_after: str | None = None
+        self._loading: set[str] = set()
+
+    @property
+    def backend(self) -> Backend:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        with TabbedContent(id="tabs"):
+            with TabPane(_("Balance"), id="balance-tab"), Vertical():
+                yield Static(_("Loading…"), id="balance", classes="total")
+                ledger = FittingTable(id="ledger", cursor_type="row")
+                ledger.add_columns(_("Date"), _("Entry"), _("Amount"), _("Order"), _("Note"))
+                yield ledger
+                with Horizontal(id="top-up"):
+                    yield Static(_("Top up:"))
+                    yield Input(placeholder=_("amount"), id="amount", compact=True)
+                    yield Button(_("By card"), id="card", compact=True)
+                    yield Button(_("At a terminal"), id="terminal", compact=True)
+                yield Static("", id="top-up-result")
+            with TabPane(_("Points"), id="points-tab"), Vertical():
+                yield Static(_("Loading…"), id="points", classes="total")
+                history = FittingTable(id="points-ledger", cursor_type="row")
+                history.add_columns(_("Date"), _("Entry"), _("Points"), _("Expires"),
+                                    _("Note"))
+                yield history
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Balance and points")
+        self.load_balance(None)
+        self.load_points(None)
+        self.query_one("#ledger", DataTable).focus()
+
+    # --- reading ---------------------------------------------------------------------------
+    @work(thread=True, exit_on_error=False, group="balance")
+    def load_balance(self, after: str | None) -> None:
+        try:
+            company = self.backend.company()
+            balance = self.backend.balance()
+            page = self.backend.balance_ledger(after=after, limit=PAGE)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.BalanceLoaded(balance, page, company, first=after is None))
+
+    @work(thread=True, exit_on_error=False, group="points")
+    def load_points(self, after: str | None) -> None:
+        try:
+            company = self.backend.company()
+            points = self.backend.points_wallet()
+            page = self.backend.points_ledger(after=after, limit=PAGE)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.PointsLoaded(points, page, company, first=after is None))
+
+    @on(BalanceLoaded)
+    def _balance_loaded(self, message: BalanceLoaded) -> None:
+        self._loading.discard("balance")
+        self._company = message.company
+        locale = message.company.locale
+        self.query_one("#balance", Static).update(
+            _("On your account: {amount}").format(amount=format_money(message.balance, locale)))
+        table = self.query_one("#ledger", DataTable)
+        if message.first:
+            table.clear()
+        for entry in message.page.items:
+            table.add_row(
+                format_day(entry.at, locale),
+                ledger_kind_label(entry.kind),
+                format_money(entry.amount, locale),
+                entry.order_number or "",
+                entry.note,
+                key=f"b{entry.id}",
+            )
+        self._balance_after = message.page.next_after
+
+    @on(PointsLoaded)
+    def _points_loaded(self, message: PointsLoaded) -> None:
+        self._loading.discard("points")
+        locale, label = message.company.locale, message.company.points_label
+        self.query_one("#points", Static).update(
+            _("Points in your wallet: {points} {label}").format(
+                points=format_points(message.points, locale), label=label))
+        table = self.query_one("#points-ledger", DataTable)
+        if message.first:
+            table.clear()
+        for entry in message.page.items:
+            table.add_row(
+                format_day(entry.at, locale),
+                points_kind_label(entry.kind),
+                format_points(entry.points, locale),
+                format_day(entry.expires_on, locale),
+                entry.note,
+                key=f"p{entry.id}",
+            )
+        self._points_after = message.page.next_after
+
+    @on(DataTable.RowHighlighted)
+    def _maybe_next_page(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if event.cursor_row < table.row_count - 1:
+            return
+        if table.id == "ledger" and self._balance_after and "balance" not in self._loading:
+            self._loading.add("balance")
+            self.load_balance(self._balance_after)
+        elif table.id == "points-ledger" and self._points_after and "points" not in self._loading:
+            self._loading.add("points")
+            self.load_points(self._points_after)
+
+    # --- top-up ----------------------------------------------------------------------------
+    def action_top_up(self) -> None:
+        self.action_show_balance()
+        self.query_one("#amount", Input).focus()
+
+    @on(Input.Submitted, "#amount")
+    def _amount_entered(self) -> None:
+        self._top_up(TopUpMethod.CARD)
+
+    @on(Button.Pressed, "#card")
+    def _by_card(self) -> None:
+        self._top_up(TopUpMethod.CARD)
+
+    @on(Button.Pressed, "#terminal")
+    def _at_terminal(self) -> None:
+        self._top_up(TopUpMethod.TERMINAL)
+
+    def _top_up(self, method: TopUpMethod) -> None:
+        if self._company is None:
+            return
+        text = self.query_one("#amount", Input).value
+        try:
+            amount = parse_amount(text)
+        except ValueError:
+            self._top_up_result(_("Enter an amount, e.g. 1500 or 1 500,50."), error=True)
+            return
+        self._top_up_result(_("Recording the top-up…"))
+        self.top_up(Money(amount, self._company.currency), method)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="top-up")
+    def top_up(self, amount: Money, method: TopUpMethod) -> None:
+        try:
+            entry = self.backend.top_up(amount, method)
+        except DomainError as error:
+            self.post_message(self.Failed(error, top_up=True))
+            return
+        self.post_message(self.ToppedUp(entry))
+
+    @on(ToppedUp)
+    def _topped_up(self, message: ToppedUp) -> None:
+        locale = self._company.locale if self._company else "en"
+        self.query_one("#amount", Input).value = ""
+        self._top_up_result(_("{amount} added to your balance.").format(
+            amount=format_money(message.entry.amount, locale)))
+        self.load_balance(None)
+        self.post_message(AccountChanged())  # the header shows the balance too
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        if message.top_up or isinstance(message.error, ValidationError):
+            self._top_up_result(message.error.message, error=True)
+        else:
+            self.query_one("#balance", Static).update(message.error.message)
+
+    def _top_up_result(self, text: str, *, error: bool = False) -> None:
+        result = self.query_one("#top-up-result", Static)
+        result.update(text)
+        result.set_classes("error" if error else "success")
+
+    # --- tabs ------------------------------------------------------------------------------
+    def action_show_points(self) -> None:
+        self.query_one("#tabs", TabbedContent).active = "points-tab"
+        self.query_one("#points-ledger", DataTable).focus()
+
+    def action_show_balance(self) -> None:
+        self.query_one("#tabs", TabbedContent).active = "balance-tab"
+        self.query_one("#ledger", DataTable).focus()

@@ -1,0 +1,97 @@
+"""A row table whose one flexible column (the product name) takes the width left over.
+
+DataTable columns have fixed or content widths; at 80 columns the name must shrink so
+the amounts stay visible, and at 120 it may grow. The table keeps its rows and rebuilds
+itself when its width changes, keeping the cursor on the same row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+
+GAP = 1  # between columns; cells have no padding of their own, to spare the width
+SCROLLBAR = 1
+MIN_FLEX = 10
+WIDE = 110  # from this width on, columns take their ``wide`` width
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    key: str
+    label: str
+    width: int | None  # None: this column takes what the others leave
+    justify: Literal["left", "right"] = "left"
+    wide: int | None = None  # the width on a wide terminal, when it differs
+
+
+class FlexTable(DataTable[RenderableType]):
+    def __init__(self, columns: Sequence[ColumnSpec], *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
+        self.specs = list(columns)
+        self._rows: list[tuple[str, list[RenderableType]]] = []
+        self._built_for_width = -1
+
+    def set_specs(self, columns: Sequence[ColumnSpec]) -> None:
+        """New column labels (say, the points label once the company is known)."""
+        self.specs = list(columns)
+        self._rebuild()
+
+    def fill(self, rows: Sequence[tuple[str, list[RenderableType]]]) -> None:
+        """Replace every row; each is (key, cells in column order)."""
+        self._rows = list(rows)
+        self._rebuild()
+
+    @property
+    def row_keys(self) -> list[str]:
+        return [key for key, _cells in self._rows]
+
+    @property
+    def current_key(self) -> str | None:
+        if not self._rows or self.cursor_row < 0:
+            return None
+        return self._rows[min(self.cursor_row, len(self._rows) - 1)][0]
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._built_for_width:
+            self._rebuild()
+
+    def _width(self, spec: ColumnSpec) -> int:
+        if self.size.width >= WIDE and spec.wide:
+            return spec.wide
+        return spec.width or 0
+
+    def _flex_width(self) -> int:
+        fixed = sum(self._width(spec) for spec in self.specs if spec.width)
+        gaps = GAP * (len(self.specs) + 1)
+        return max(MIN_FLEX, self.size.width - fixed - gaps - SCROLLBAR)
+
+    def _gapped(self, index: int, cell: RenderableType) -> RenderableType:
+        """A column's cell with the gap before it (amounts are right-aligned: no gap needed
+        inside, the column is simply one wider)."""
+        if self.specs[index].justify == "right":
+            return cell
+        text = cell if isinstance(cell, Text) else Text(str(cell), no_wrap=True,
+                                                         overflow="ellipsis")
+        return Text(" " * GAP, no_wrap=True, overflow="ellipsis") + text
+
+    def _rebuild(self) -> None:
+        cursor = self.cursor_row
+        self._built_for_width = self.size.width
+        self.clear(columns=True)
+        flex = self._flex_width()
+        for index, spec in enumerate(self.specs):
+            label = self._gapped(index, Text(spec.label, justify=spec.justify, no_wrap=True,
+                                             overflow="ellipsis"))
+            width = self._width(spec) if spec.width else flex
+            self.add_column(label, width=width + GAP, key=spec.key)
+        for key, cells in self._rows:
+            self.add_row(*(self._gapped(i, cell) for i, cell in enumerate(cells)), key=key)
+        if self._rows:
+            self.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1), animate=False)

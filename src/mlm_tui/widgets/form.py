@@ -1,0 +1,73 @@
+"""A labelled input with its own error line: where a field's error is shown.
+
+Errors name the field that failed (``DomainError.field``); the screen finds the
+``FormField`` with that name and shows the message right under the input. The message
+starts with a mark so it reads as an error without colour (NO_COLOR, 16 colours).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from mlm_tui.widgets.typeahead import TypeAheadInput
+
+
+class FormField(Vertical):
+    DEFAULT_CSS = """
+    FormField { height: auto; }
+    FormField > Label { padding: 0 1; }
+    FormField > .field-error { padding: 0 1; color: $text-error; height: auto; }
+    FormField > .field-error.-empty { display: none; }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        field: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        password: bool = False,
+        restrict: str | None = None,
+        max_length: int = 0,
+        select_on_focus: bool = True,
+        next_on_enter: bool = False,
+    ) -> None:
+        super().__init__(id=f"{field}-field")
+        self.field = field
+        self.error_text = ""  # what the error line says now: for tests and screen readers
+        self._label = label
+        self._input = TypeAheadInput(
+            value, placeholder=placeholder, password=password, restrict=restrict,
+            max_length=max_length, id=field, select_on_focus=select_on_focus,
+            next_on_enter=next_on_enter,
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, id=f"{self.field}-label")
+        yield self._input
+        yield Static("", id=f"{self.field}-error", classes="field-error -empty", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self._input
+
+    @property
+    def value(self) -> str:
+        return self._input.value
+
+    def show_error(self, message: str) -> None:
+        self.error_text = message
+        error = self.query_one(".field-error", Static)
+        error.update("✗ " + message)
+        error.remove_class("-empty")
+        self._input.add_class("-invalid")
+
+    def clear_error(self) -> None:
+        self.error_text = ""
+        error = self.query_one(".field-error", Static)
+        error.update("")
+        error.add_class("-empty")
+        self._input.remove_class("-invalid")

@@ -1,0 +1,559 @@
+"""The order history grid: a virtual list over any number of orders.
+
+A ``ScrollView`` that draws one line at a time (``render_line``) from the rows it holds,
+as Toolong draws a huge log. It never holds the whole history: its height is the number
+of matching orders (``count_orders``, read in its own worker), and the rows on screen are
+read page by page by keyset in a thread worker. How rows far away are reached (End, a
+month, a scrollbar drag) without reading everything before them is described in
+:mod:`mlm_tui.widgets.order_rows`.
+
+Line 0 is the column header and stays put; row *i* of the list is line ``i + 1``.
+Each row may carry a flag mark ("!") from the order-type check
+(:mod:`mlm_tui.core.order_checks`); the buyers it needs are looked up after the rows are
+drawn, so a flag can appear a moment after its row.
+
+Messages up: ``OrderSelected`` (Enter), ``Highlighted`` (the cursor moved or its row
+arrived), ``Counted``, ``MonthsCounted`` and ``Failed``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, on, work
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mlm_tui.core.dates import format_day
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderStatus, OrderSummary, Page
+from mlm_tui.core.money import format_money, format_points
+from mlm_tui.core.order_checks import BuyerDirectory, OrderFlag
+from mlm_tui.i18n import _
+from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows
+from mlm_tui.widgets.order_text import FLAG_MARK, status_label
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
+
+
+MAX_NUMBER_WIDTH = 16
+MAX_MEMBER_WIDTH = 34  # wider terminals leave the rest blank rather than stretch the gap
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    title: str
+    width: int  # 0: takes the width that is left
+    right: bool = False
+
+
+class OrderGrid(ScrollView, can_focus=True):
+    """Orders matching ``filters``; Enter posts ``OrderSelected`` with the order number."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", _("Up"), show=False, id="order_grid.up"),
+        Binding("down", "cursor_down", _("Down"), show=False, id="order_grid.down"),
+        Binding("pageup", "page_up", _("Page up"), show=False, id="order_grid.page_up"),
+        Binding("pagedown", "page_down", _("Page down"), show=False,
+                id="order_grid.page_down"),
+        Binding("home", "first", _("First order"), show=False, id="order_grid.first"),
+        Binding("end", "last", _("Last order"), show=False, id="order_grid.last"),
+        Binding("enter", "select", _("Open order"), id="order_grid.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "order-grid--header",
+        "order-grid--cursor",
+        "order-grid--placeholder",
+        "order-grid--flag",
+        "order-grid--source-SO",
+        "order-grid--source-IO",
+        "order-grid--source-AS",
+        "order-grid--source-IN",
+        "order-grid--cancelled",
+    }
+
+    DEFAULT_CSS = """
+    OrderGrid {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: scroll;
+        background: $surface;
+        & > .order-grid--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .order-grid--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .order-grid--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .order-grid--placeholder { color: $text-disabled; }
+        & > .order-grid--flag { color: $text-error; text-style: bold; }
+        & > .order-grid--source-SO { color: $foreground; }
+        & > .order-grid--source-IO { color: $text-primary; text-style: bold; }
+        & > .order-grid--source-AS { color: $text-success; text-style: bold; }
+        & > .order-grid--source-IN { color: $text-accent; text-style: bold; }
+        & > .order-grid--cancelled { color: $text-muted; }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
+
+    # --- messages ------------------------------------------------------------------------
+    class OrderSelected(Message):
+        def __init__(self, number: str) -> None:
+            super().__init__()
+            self.number = number
+
+    class Highlighted(Message):
+        """The order under the cursor (None while its page is still being read)."""
+
+        def __init__(self, index: int, order: OrderSummary | None,
+                     flag: OrderFlag | None) -> None:
+            super().__init__()
+            self.index = index
+            self.order = order
+            self.flag = flag
+
+    class Counted(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    class MonthsCounted(Message):
+        """Months of the current filters with their orders, in the grid's order."""
+
+        def __init__(self, months: list[tuple[str, int]]) -> None:
+            super().__init__()
+            self.months = months
+
+    class Failed(Message):
+        def __init__(self, error: DomainError) -> None:
+            super().__init__()
+            self.error = error
+
+    # Private: results of the workers, tagged with the query they belong to.
+    class _Loaded(Message):
+        def __init__(self, generation: int, fetch: Fetch, page: Page[OrderSummary] | None,
+                     company: CompanyProfile | None = None) -> None:
+            super().__init__()
+            self.generation, self.fetch, self.page = generation, fetch, page
+            self.company = company
+
+    class _Shape(Message):
+        def __init__(self, generation: int, count: int | None,
+                     months: list[tuple[str, int]] | None) -> None:
+            super().__init__()
+            self.generation, self.count, self.months = generation, count, months
+
+    class _Flags(Message):
+        def __init__(self, generation: int, flags: dict[int, OrderFlag | None]) -> None:
+            super().__init__()
+            self.generation, self.flags = generation, flags
+
+    # --- life ----------------------------------------------------------------------------
+    def __init__(self, backend: Backend, filters: OrderFilter | None = None, *,
+                 name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.backend = backend
+        self.company: CompanyProfile | None = None
+        self._generation = 0
+        self._rows = OrderRows(filters or OrderFilter())
+        self._flags: dict[int, OrderFlag | None] = {}
+        self._buyers = BuyerDirectory(backend.member)
+        self._reading = False  # one page in flight at a time: pages chain by keyset
+        self._pending_month: str | None = None
+        self._months_asked = False
+        self._counting = False
+        self._strips: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(1024)
+        self._number_width = 9  # grows to the longest order number read so far
+
+    @property
+    def filters(self) -> OrderFilter:
+        return self._rows.filters
+
+    @property
+    def count(self) -> int | None:
+        return self._rows.total
+
+    @property
+    def cursor_order(self) -> OrderSummary | None:
+        return self._rows.row(self.cursor_row)
+
+    def on_mount(self) -> None:
+        self._start()
+
+    def show(self, filters: OrderFilter) -> None:
+        """Show the orders matching ``filters`` from the top (a new query)."""
+        self._generation += 1
+        self._rows = OrderRows(filters)
+        self._flags = {}
+        self._reading = False
+        self._pending_month = None
+        self._months_asked = False
+        self._strips.clear()
+        self.set_reactive(OrderGrid.cursor_row, 0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._set_height()
+        self.refresh()
+        self._start()
+
+    def reload(self) -> None:
+        self.show(self.filters)
+
+    def _start(self) -> None:
+        # The first page goes alone; the count (a scan of every matching order) starts
+        # once it is drawn, so the two never compete for the first frame.
+        self._counting = False
+        self._read_more()
+
+    # --- the rows on screen --------------------------------------------------------------
+    @property
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _window(self) -> tuple[int, int]:
+        first = int(self.scroll_offset.y)
+        # A screenful of margin below and above, so the next page-down is already held.
+        rows = self._visible_rows
+        return max(0, first - rows), first + 2 * rows
+
+    def _read_more(self) -> None:
+        if self._reading:
+            return
+        first, last = self._window()
+        step = self._rows.plan(first, last)
+        if step is None:
+            return
+        if step is MONTHS_NEEDED:
+            self._ask_months()
+            return
+        assert isinstance(step, Fetch)
+        self._reading = True
+        self._read_page(self._generation, step, need_company=self.company is None)
+
+    def _ask_months(self) -> None:
+        if not self._months_asked:
+            self._months_asked = True
+            self._read_months(self._generation, self.filters)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-page")
+    def _read_page(self, generation: int, fetch: Fetch, *, need_company: bool) -> None:
+        try:
+            company = self.backend.company() if need_company else None
+            page = self.backend.orders_page(fetch.filters, after=fetch.after, limit=fetch.limit)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            self.post_message(self._Loaded(generation, fetch, None))
+            return
+        self.post_message(self._Loaded(generation, fetch, page, company))
+        # Flags after the rows: the rows are drawn first, the marks follow.
+        flags: dict[int, OrderFlag | None] = {}
+        try:
+            for order in page.items:
+                flags[order.id] = self._buyers.check(order)
+        except DomainError:
+            return  # the check is a hint; without it the rows still stand
+        self.post_message(self._Flags(generation, flags))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-count")
+    def _read_count(self, generation: int, filters: OrderFilter) -> None:
+        try:
+            count = self.backend.count_orders(filters)
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self._Shape(generation, count, None))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-months")
+    def _read_months(self, generation: int, filters: OrderFilter) -> None:
+        try:
+            months = self.backend.order_months(filters)
+            if not filters.newest_first:
+                months.reverse()
+            counts = [(m, self.backend.count_orders(replace(filters, month=m))) for m in months]
+        except DomainError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self._Shape(generation, None, counts))
+
+    @on(_Loaded)
+    def _loaded(self, message: _Loaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._reading = False
+        if message.company is not None:
+            self.company = message.company
+            self._strips.clear()
+        if not self._counting:
+            self._counting = True
+            self._read_count(self._generation, self.filters)
+        if message.page is None:  # failed; Failed was posted, nothing more to read
+            return
+        if self._rows.accept(message.fetch, message.page):
+            if self._fit_numbers(message.page.items):
+                self._strips.clear()  # the order column widened: every line changes
+            first, last = self._window()
+            self._rows.trim(first, last)
+            if self._rows.total is None:
+                self._set_height()
+            self.refresh()
+            self._highlight()
+        self._read_more()
+
+    @on(_Shape)
+    def _shaped(self, message: _Shape) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        if message.count is not None:
+            self._rows.set_total(message.count)
+            self._set_height()
+            self.post_message(self.Counted(message.count))
+        if message.months is not None:
+            self._rows.set_month_counts(message.months)
+            self.post_message(self.MonthsCounted(message.months))
+            if self._pending_month is not None:
+                month, self._pending_month = self._pending_month, None
+                self.jump_to_month(month)
+        self.refresh()
+        self._read_more()
+
+    @on(_Flags)
+    def _flagged(self, message: _Flags) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._flags.update(message.flags)
+        self._strips.clear()
+        self.refresh()
+        self._highlight()
+
+    def _fit_numbers(self, orders: tuple[OrderSummary, ...]) -> bool:
+        """Widen the order column to the longest number; True when it changed."""
+        widest = max((cell_len(order.number) for order in orders), default=0)
+        width = min(MAX_NUMBER_WIDTH, max(self._number_width, widest))
+        changed, self._number_width = width != self._number_width, width
+        return changed
+
+    def _set_height(self) -> None:
+        total = self._rows.total
+        rows = total if total is not None else self._rows.held
+        self.virtual_size = Size(0, rows + 1)
+
+    # --- moving --------------------------------------------------------------------------
+    def validate_cursor_row(self, row: int) -> int:
+        total = self._rows.total
+        last = (total if total is not None else self._rows.held) - 1
+        return max(0, min(row, last))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        top = int(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + self._visible_rows:
+            self.scroll_to(y=new - self._visible_rows + 1, animate=False, immediate=True)
+        # Row i is line i + 1 (under the header); a scroll above redraws everything anyway.
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self._highlight()
+        self._read_more()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._read_more()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self._read_more()
+
+    def _highlight(self) -> None:
+        order = self._rows.row(self.cursor_row)
+        flag = self._flags.get(order.id) if order else None
+        self.post_message(self.Highlighted(self.cursor_row, order, flag))
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        # The view moves a screenful and the cursor keeps its place on screen; where the
+        # view meets either end, the cursor moves on by itself.
+        step = self._visible_rows * direction
+        top = int(self.scroll_offset.y)
+        offset = self.cursor_row - top
+        self.scroll_to(y=top + step, animate=False, immediate=True)
+        if int(self.scroll_offset.y) - top == step:
+            self.cursor_row = int(self.scroll_offset.y) + offset
+        else:
+            self.cursor_row += step
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        total = self._rows.total
+        if total:
+            self.cursor_row = total - 1
+
+    def action_select(self) -> None:
+        order = self._rows.row(self.cursor_row)
+        if order is not None:
+            self.post_message(self.OrderSelected(order.number))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self.cursor_row = int(self.scroll_offset.y) + event.y - 1
+            if event.chain == 2:
+                self.action_select()
+
+    def jump_to_month(self, month: str) -> None:
+        """Put the first order of ``month`` at the top (reading the month table if needed)."""
+        if self._rows.months is None:
+            self._pending_month = month
+            self._ask_months()
+            return
+        span = self._rows.month_of(month)
+        if span is None:
+            return
+        self.scroll_to(y=span.start, animate=False, immediate=True)
+        self.cursor_row = span.start
+        self._read_more()
+
+    def count_months(self) -> None:
+        """Ask for the month table (posts ``MonthsCounted``)."""
+        if self._rows.months is not None:
+            self.post_message(self.MonthsCounted(
+                [(s.month, s.count) for s in self._rows.months]))
+        else:
+            self._ask_months()
+
+    # --- drawing -------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def _columns(self) -> list[_Column]:
+        label = self.company.points_label if self.company else _("Points")
+        return [
+            _Column("", 1),
+            _Column(_("Date"), 10),
+            _Column(_("Order"), self._number_width),
+            _Column(_("Member"), 0),
+            _Column(_("Src"), 3),
+            _Column(label, 6, right=True),
+            _Column(_("Total"), 12, right=True),
+            _Column(_("Status"), 10),
+        ]
+
+    def _widths(self, width: int) -> list[int]:
+        columns = self._columns()
+        fixed = sum(c.width for c in columns) + len(columns) - 1
+        member = min(MAX_MEMBER_WIDTH, max(6, width - fixed))
+        return [c.width or member for c in columns]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._header_strip(width)
+        index = int(self.scroll_offset.y) + y - 1
+        total = self._rows.total
+        if total is not None and index >= total:
+            if total == 0 and y == 1:
+                return self._message_strip(_("No orders match these filters."), width)
+            return Strip.blank(width, self.rich_style)
+        order = self._rows.row(index)
+        if order is None:
+            if total is None and self._rows.held == 0 and y == 1:
+                return self._message_strip(_("Loading orders…"), width)
+            return self._message_strip("…" if total is not None else "", width)
+        is_cursor = index == self.cursor_row
+        key = (index, order.id, is_cursor, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._row_strip(order, is_cursor, width)
+            self._strips[key] = strip
+        return strip
+
+    def _header_strip(self, width: int) -> Strip:
+        style = self.get_component_rich_style("order-grid--header")
+        cells = [(c.title, c.right) for c in self._columns()]
+        return self._strip([(_fit(t, w, r), style) for (t, r), w in
+                            zip(cells, self._widths(width), strict=True)], width, style)
+
+    def _message_strip(self, text: str, width: int) -> Strip:
+        style = self.get_component_rich_style("order-grid--placeholder")
+        return Strip([Segment(_fit(" " + text, width, False), style)], width)
+
+    def _row_strip(self, order: OrderSummary, is_cursor: bool, width: int) -> Strip:
+        locale = self.company.locale if self.company else "en"
+        base = self.rich_style
+        if order.status is OrderStatus.CANCELLED:
+            base = base + self.get_component_rich_style("order-grid--cancelled")
+        flag = self._flags.get(order.id)
+        flag_style = base + self.get_component_rich_style("order-grid--flag")
+        source_style = base + self.get_component_rich_style(
+            f"order-grid--source-{order.source.value}")
+        widths = self._widths(width)
+        values = [
+            (FLAG_MARK if flag else "", False, flag_style),
+            (format_day(order.placed_at, locale), False, base),
+            (order.number, False, base),
+            (order.buyer_name, False, base),
+            (order.source.value, False, source_style),
+            (_points(order.points, locale), True, base),
+            (format_money(order.total, locale), True, base),
+            (status_label(order.status), False, base),
+        ]
+        cells = [(_fit(text, w, right), style)
+                 for (text, right, style), w in zip(values, widths, strict=True)]
+        if is_cursor:
+            cursor = self.get_component_rich_style("order-grid--cursor")
+            cells = [(text, style + cursor) for text, style in cells]
+            return self._strip(cells, width, base + cursor)
+        return self._strip(cells, width, base)
+
+    def _strip(self, cells: list[tuple[str, Style]], width: int, fill: Style) -> Strip:
+        segments: list[Segment] = []
+        for position, (text, style) in enumerate(cells):
+            if position:
+                segments.append(Segment(" ", fill))
+            segments.append(Segment(text, style))
+        return Strip(segments).adjust_cell_length(width, fill)
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    """Exactly ``width`` cells: cut with an ellipsis, padded on the side it aligns away from."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    padding = " " * (width - cell_len(text))
+    return padding + text if right else text + padding
+
+
+def _points(points: Decimal, locale: str) -> str:
+    return format_points(points, locale)

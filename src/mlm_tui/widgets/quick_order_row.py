@@ -1,0 +1,134 @@
+"""One row of the quick order: a code, a quantity, and what that code is.
+
+The row only shows; the quick order screen looks codes up (in workers) and tells each
+row what it found with :meth:`QuickOrderRow.show`. A paste of several codes into the
+code field is handed to the screen as :class:`CodeInput.ListPasted` instead of being
+squeezed into one field.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from mlm_tui.core.models import CompanyProfile, Product
+from mlm_tui.i18n import _
+from mlm_tui.widgets.money import money_text, points_text
+from mlm_tui.widgets.typeahead import TypeAheadInput
+
+
+class RowState(StrEnum):
+    EMPTY = "empty"
+    LOOKING = "looking"
+    UNKNOWN = "unknown"
+    SOLD_OUT = "sold_out"
+    READY = "ready"
+
+
+class RowInput(TypeAheadInput):
+    """A field of the grid: Enter moves on to the next field of the grid at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, next_on_enter=True, next_selector=".qo-code, .qo-quantity",
+                         **kwargs)
+
+
+class CodeInput(RowInput):
+    class ListPasted(Message):
+        def __init__(self, code_input: CodeInput, text: str) -> None:
+            super().__init__()
+            self.code_input, self.text = code_input, text
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Runs before Input's own handler (Textual calls each class's in turn): a single
+        # code is left to it, a list is taken away from it.
+        if event.text.strip().isdigit():
+            return
+        # Several codes, or codes with quantities: the screen spreads them over rows.
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.ListPasted(self, event.text))
+
+
+def parse_row_quantity(text: str) -> int | None:
+    cleaned = text.strip()
+    return int(cleaned) if cleaned.isdigit() and int(cleaned) > 0 else None
+
+
+class QuickOrderRow(Horizontal):
+    DEFAULT_CSS = """
+    QuickOrderRow { height: 1; }
+    QuickOrderRow > .qo-code { width: 10; margin-right: 1; }
+    QuickOrderRow > .qo-quantity { width: 5; margin-right: 1; }
+    QuickOrderRow > .qo-name { width: 1fr; }
+    QuickOrderRow > .qo-sum { width: 13; text-align: right; }
+    QuickOrderRow > .qo-points { width: 9; text-align: right; }
+    QuickOrderRow.-problem > .qo-name { color: $text-error; }
+    """
+
+    def __init__(self, number: int, code: str = "", quantity: int = 1) -> None:
+        super().__init__(id=f"row-{number}", classes="quick-order-row")
+        self.number = number
+        self.state = RowState.EMPTY
+        self.product: Product | None = None
+        self._code, self._quantity = code, quantity
+
+    def compose(self) -> ComposeResult:
+        # Not selected on focus: a code typed ahead of the focus would be replaced.
+        yield CodeInput(self._code, id=f"code-{self.number}", classes="qo-code", compact=True,
+                        restrict=r"[0-9]*", max_length=16, select_on_focus=False)
+        yield RowInput(str(self._quantity), id=f"quantity-{self.number}",
+                       classes="qo-quantity", compact=True, restrict=r"[0-9]*", max_length=2)
+        yield Static("", classes="qo-name", markup=False)
+        yield Static("", classes="qo-sum", markup=False)
+        yield Static("", classes="qo-points", markup=False)
+
+    @property
+    def code_input(self) -> Input:
+        return self.query_one(".qo-code", Input)
+
+    @property
+    def quantity_input(self) -> Input:
+        return self.query_one(".qo-quantity", Input)
+
+    @property
+    def code(self) -> str:
+        return self.code_input.value.strip()
+
+    @property
+    def quantity(self) -> int | None:
+        return parse_row_quantity(self.quantity_input.value)
+
+    def show(self, state: RowState, product: Product | None,
+             company: CompanyProfile | None) -> None:
+        """What the code turned out to be; the sums follow the quantity."""
+        self.state, self.product = state, product
+        self.set_class(state in {RowState.UNKNOWN, RowState.SOLD_OUT}, "-problem")
+        name, total, points = "", "", ""
+        if state is RowState.LOOKING:
+            name = "…"
+        elif state is RowState.UNKNOWN:
+            name = "✗ " + _("no product with this code")
+        elif state is RowState.SOLD_OUT and product is not None:
+            name = "✗ " + _("sold out: {name}").format(name=product.name)
+        elif state is RowState.READY and product is not None:
+            name = product.name
+            quantity = self.quantity
+            if quantity is None:
+                total = "✗ " + _("quantity?")
+            else:
+                total = money_text(product.consultant_price * quantity, company)
+                points = points_text(product.points * quantity, company)
+        self.query_one(".qo-name", Static).update(Text(name, no_wrap=True, overflow="ellipsis"))
+        self.query_one(".qo-sum", Static).update(total)
+        self.query_one(".qo-points", Static).update(points)
+
+    def refresh_sums(self, company: CompanyProfile | None) -> None:
+        self.show(self.state, self.product, company)

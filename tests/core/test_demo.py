@@ -1,0 +1,214 @@
+"""The demo store: deterministic, complete enough for every screen, and usable at once."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mlm_tui.core.demo import DEMO_LOGIN, DEMO_PASSWORD, build_demo, demo_login
+from mlm_tui.core.errors import Conflict, ValidationError
+
+TODAY = date(2026, 11, 20)
+SMALL = dict(products=60, orders=600, members=30, today=TODAY)
+
+
+def build(folder: Path, **overrides) -> tuple[Path, object]:
+    path = folder / "store.db"
+    login = build_demo(path, **{**SMALL, **overrides})
+    return path, login
+
+
+def rows(path: Path, sql: str, *args) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def content(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, except the password hash (salted afresh on every build)."""
+    tables = [name for (name,) in rows(
+        path, "SELECT name FROM sqlite_master WHERE type = 'table' "
+              "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'")]
+    dump = {table: rows(path, f"SELECT * FROM {table} ORDER BY rowid") for table in tables}
+    dump["members"] = rows(path, "SELECT * FROM members ORDER BY id")
+    hash_column = [c[1] for c in rows(path, "PRAGMA table_info(members)")].index("password_hash")
+    dump["members"] = [row[:hash_column] + row[hash_column + 1:] for row in dump["members"]]
+    return dump
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, object]:
+    return build(tmp_path_factory.mktemp("demo"))
+
+
+def test_the_same_seed_gives_the_same_store(demo, tmp_path):
+    first, _ = demo
+    second, _ = build(tmp_path)
+    assert content(first) == content(second)
+    other, _ = build(tmp_path / "other", seed=8)
+    assert content(other)["orders"] != content(first)["orders"]
+
+
+def test_the_demo_consultant_can_log_in(demo, tmp_path):
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.settings import load_settings
+
+    path, login = demo
+    assert login == DEMO_LOGIN == demo_login("ru")  # what the app offers on a demo store
+    assert login.password == DEMO_PASSWORD
+    backend = LocalBackend(load_settings(data_dir=path.parent))
+    try:
+        session = backend.login(login.registration_number, login.password)
+        assert session.registration_number == login.registration_number
+        backend.logout()
+        assert backend.login(login.email, login.password).member_id == session.member_id
+        assert len(backend.search_members("Ольга Иванова")) >= 3
+    finally:
+        backend.close()
+
+
+def test_sizes_are_honoured(demo):
+    path, _ = demo
+    assert rows(path, "SELECT count(*) FROM members") == [(SMALL["members"] + 1,)]
+    assert rows(path, "SELECT count(*) FROM orders") == [(SMALL["orders"],)]
+    assert rows(path, "SELECT count(*) FROM products p JOIN periods c ON c.id = p.period_id "
+                      "WHERE c.ordering_open = 1") == [(SMALL["products"],)]
+    assert rows(path, "SELECT count(*) FROM orders o WHERE NOT EXISTS "
+                      "(SELECT 1 FROM order_lines l WHERE l.order_id = o.id)") == [(0,)]
+
+
+def test_every_order_source_appears(demo):
+    path, _ = demo
+    assert {s for (s,) in rows(path, "SELECT DISTINCT source FROM orders")} == {
+        "SO", "IO", "AS", "IN"}
+
+
+def test_the_common_name_is_shared_across_cities(demo):
+    path, _ = demo
+    cities = [c for (c,) in rows(path, "SELECT city FROM members WHERE full_name = ?",
+                                 "Ольга Иванова")]
+    assert len(cities) >= 3
+    assert len(set(cities)) == len(cities)
+
+
+def test_the_team_has_customers_loyalty_members_pending_and_closed(demo):
+    path, _ = demo
+    kinds = dict(rows(path, "SELECT kind, count(*) FROM members GROUP BY kind"))
+    statuses = dict(rows(path, "SELECT status, count(*) FROM members GROUP BY status"))
+    assert kinds["customer"] > 0 and kinds["consultant"] > 0
+    assert statuses.keys() == {"active", "pending", "closed"}
+    assert rows(path, "SELECT count(*) FROM members WHERE loyalty_enrolled = 1")[0][0] > 0
+    assert rows(path, "SELECT count(*) FROM members WHERE path NOT LIKE '/1/%'") == [(0,)]
+
+
+def test_orders_add_up_and_follow_the_lifecycle(demo):
+    path, _ = demo
+    mismatched = rows(path, """
+        SELECT o.id FROM orders o JOIN order_lines l ON l.order_id = o.id
+        GROUP BY o.id
+        HAVING o.retail != sum(l.unit_retail * l.quantity)
+            OR o.total != sum(l.unit_price * l.quantity) + o.delivery_fee
+            OR o.points != sum(l.points_each * l.quantity)""")
+    assert mismatched == []
+    statuses = dict(rows(path, "SELECT status, count(*) FROM orders GROUP BY status"))
+    assert {"delivered", "cancelled"} <= statuses.keys()
+    # The newest orders are still under way; a year-old one has long arrived.
+    recent = {s for (s,) in rows(path, "SELECT status FROM orders ORDER BY placed_at DESC "
+                                       "LIMIT 5")}
+    assert recent & {"placed", "paid", "shipped"}
+    old = {s for (s,) in rows(path, "SELECT status FROM orders WHERE placed_at < '2025-11-01'")}
+    assert old <= {"delivered", "cancelled", "credited"}
+    assert rows(path, "SELECT max(placed_at) < '2026-11-20' FROM orders") == [(1,)]
+
+
+def test_shipped_orders_have_a_parcel_with_an_estimated_window(demo):
+    path, _ = demo
+    unshipped = rows(path, "SELECT count(*) FROM orders o WHERE o.status IN "
+                           "('shipped', 'delivered') AND NOT EXISTS "
+                           "(SELECT 1 FROM shipments s WHERE s.order_id = o.id)")
+    assert unshipped == [(0,)]
+    assert rows(path, "SELECT count(*) FROM shipments WHERE estimated_from IS NULL "
+                      "OR estimated_to < estimated_from") == [(0,)]
+    assert rows(path, "SELECT count(*) FROM shipment_events")[0][0] > 0
+    assert rows(path, "SELECT count(*) FROM invoices") == [(SMALL["orders"],)]
+
+
+def test_last_order_dates_and_balances_are_consistent(demo):
+    path, _ = demo
+    wrong = rows(path, """
+        SELECT m.id FROM members m
+        WHERE m.last_order_at IS NOT (SELECT max(placed_at) FROM orders o
+                                      WHERE o.buyer_id = m.id AND o.status != 'cancelled')""")
+    assert wrong == []
+    negative = rows(path, "SELECT member_id FROM balance_ledger GROUP BY member_id "
+                          "HAVING sum(amount) < 0")
+    assert negative == []
+    assert rows(path, "SELECT sum(amount) > 0 FROM balance_ledger WHERE member_id = 1") == [(1,)]
+
+
+def test_promotions_of_every_kind_and_a_closed_sale(demo):
+    path, _ = demo
+    kinds = {k for (k,) in rows(path, "SELECT kind FROM promotions WHERE period_id = 2")}
+    assert kinds == {"percent_off", "gift_over_threshold", "delivery_product"}
+    assert rows(path, "SELECT count(*) FROM promotions WHERE closed_sale = 1")[0][0] >= 1
+
+
+def test_products_have_russian_names_and_exact_prices(demo):
+    path, _ = demo
+    names = [n for (n,) in rows(path, "SELECT name FROM products WHERE period_id = 2")]
+    assert any("«" in name for name in names)
+    codes = [c for (c,) in rows(path, "SELECT code FROM products WHERE period_id = 2")]
+    assert len(set(codes)) == len(codes) and all(len(c) == 5 for c in codes)
+    # Consultant price = retail less the 20 % consultant discount, to the kopeck.
+    off = rows(path, "SELECT count(*) FROM products "
+                     "WHERE consultant_price != (retail_price * 80 + 50) / 100")
+    assert off == [(0,)]
+
+
+def test_the_inbox_and_claims_have_something_to_show(demo):
+    path, _ = demo
+    assert rows(path, "SELECT count(*) FROM notifications WHERE member_id = 1")[0][0] >= 3
+    assert {s for (s,) in rows(path, "SELECT status FROM claims")} == {
+        "submitted", "accepted", "rejected"}
+
+
+def test_a_german_store(tmp_path):
+    path, login = build(tmp_path, market="de", members=12, orders=200)
+    assert login == demo_login("de") and login.email.endswith("@example.de")
+    profile = rows(path, "SELECT profile FROM company")[0][0]
+    assert '"currency": "EUR"' in profile
+    assert ("Ätherische Öle",) in rows(path, "SELECT name FROM categories")
+
+
+def test_an_existing_store_is_kept_unless_forced(demo, tmp_path):
+    path, _ = build(tmp_path, orders=10)
+    with pytest.raises(Conflict) as caught:
+        build_demo(path, **SMALL)
+    assert caught.value.field == "store"
+    assert rows(path, "SELECT count(*) FROM orders") == [(10,)]
+    build_demo(path, **{**SMALL, "orders": 20}, force=True)
+    assert rows(path, "SELECT count(*) FROM orders") == [(20,)]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("products", 5), ("orders", -1), ("members", -1), ("market", "fr")],
+)
+def test_impossible_sizes_name_the_field(tmp_path, field, value):
+    with pytest.raises(ValidationError) as caught:
+        build_demo(tmp_path / "store.db", **{**SMALL, field: value})
+    assert caught.value.field == field
+    assert not (tmp_path / "store.db").exists()
+
+
+def test_progress_is_reported_per_phase(tmp_path):
+    seen: list[tuple[str, int, int]] = []
+    build(tmp_path, progress=lambda phase, done, total: seen.append((phase, done, total)))
+    phases = [phase for phase, _, _ in seen]
+    assert phases[0] == "company" and phases[-1] == "finishing"
+    assert ("orders", SMALL["orders"], SMALL["orders"]) in seen

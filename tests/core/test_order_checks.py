@@ -1,0 +1,118 @@
+"""The order-type check flags the orders a leader should look at twice, and only those."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from mlm_tui.core.errors import NotFound
+from mlm_tui.core.models import (
+    Member,
+    MemberKind,
+    MemberStatus,
+    OrderSource,
+    OrderStatus,
+    OrderSummary,
+)
+from mlm_tui.core.money import Money
+from mlm_tui.core.order_checks import (
+    ENROLMENT_WINDOW_DAYS,
+    BuyerDirectory,
+    BuyerFacts,
+    FlagReason,
+    check_order,
+    check_summary,
+)
+
+REGISTERED = datetime(2026, 1, 10, 9, 0)
+
+
+def buyer(kind: MemberKind = MemberKind.CONSULTANT, *, loyalty_since: date | None = None,
+          enrolled: bool | None = None) -> BuyerFacts:
+    enrolled = loyalty_since is not None if enrolled is None else enrolled
+    return BuyerFacts(kind, REGISTERED, enrolled, loyalty_since)
+
+
+def test_enrolment_order_in_the_first_weeks_is_fine() -> None:
+    placed = REGISTERED + timedelta(days=ENROLMENT_WINDOW_DAYS)
+    assert check_order(OrderSource.IN, placed, buyer()) is None
+
+
+def test_enrolment_order_long_after_registration_is_flagged_with_the_days() -> None:
+    flag = check_order(OrderSource.IN, datetime(2026, 11, 20, 12), buyer())
+    assert flag is not None
+    assert flag.reason is FlagReason.LATE_ENROLMENT
+    assert flag.days_after_registration == 314
+
+
+def test_loyalty_order_from_an_enrolled_member_is_fine() -> None:
+    assert check_order(OrderSource.AS, datetime(2026, 5, 1), buyer(
+        loyalty_since=date(2026, 2, 1))) is None
+
+
+def test_loyalty_order_without_enrolment_is_flagged() -> None:
+    flag = check_order(OrderSource.AS, datetime(2026, 5, 1), buyer())
+    assert flag is not None and flag.reason is FlagReason.LOYALTY_NOT_ENROLLED
+
+
+def test_loyalty_order_placed_before_the_member_enrolled_is_flagged() -> None:
+    flag = check_order(OrderSource.AS, datetime(2026, 1, 20), buyer(
+        loyalty_since=date(2026, 2, 1)))
+    assert flag is not None and flag.reason is FlagReason.LOYALTY_NOT_ENROLLED
+
+
+def test_enrolled_without_a_known_date_counts_as_enrolled() -> None:
+    assert check_order(OrderSource.AS, datetime(2026, 1, 20), buyer(enrolled=True)) is None
+
+
+def test_customer_internet_order_for_a_consultant_is_flagged() -> None:
+    flag = check_order(OrderSource.IO, datetime(2026, 5, 1), buyer(MemberKind.CONSULTANT))
+    assert flag is not None and flag.reason is FlagReason.CUSTOMER_ORDER_FOR_CONSULTANT
+    assert check_order(OrderSource.IO, datetime(2026, 5, 1), buyer(MemberKind.CUSTOMER)) is None
+
+
+@pytest.mark.parametrize("kind", list(MemberKind))
+def test_a_standard_order_is_never_flagged(kind: MemberKind) -> None:
+    assert check_order(OrderSource.SO, datetime(2030, 1, 1), buyer(kind)) is None
+
+
+def _summary(source: OrderSource, buyer_id: int = 5) -> OrderSummary:
+    return OrderSummary(
+        id=1, number="R-1", placed_at=datetime(2026, 11, 1, 10), buyer_id=buyer_id,
+        buyer_name="Klaus Müller", buyer_registration_number="1000005", source=source,
+        status=OrderStatus.PAID, points=Decimal(10), total=Money("100", "RUB"),
+        invoice_number=None,
+    )
+
+
+def _member(member_id: int, kind: MemberKind = MemberKind.CONSULTANT) -> Member:
+    return Member(
+        id=member_id, registration_number=str(1000000 + member_id), kind=kind,
+        status=MemberStatus.ACTIVE, full_name="X", email=None, phone=None, birth_date=None,
+        address=None, passport=None, sponsor_id=None, enroller_id=None,
+        registered_at=REGISTERED,
+    )
+
+
+def test_check_summary_reads_source_and_date_from_the_grid_row() -> None:
+    flag = check_summary(_summary(OrderSource.IN), buyer())
+    assert flag is not None and flag.reason is FlagReason.LATE_ENROLMENT
+
+
+def test_directory_asks_for_each_buyer_once_and_skips_invisible_ones() -> None:
+    asked: list[int] = []
+
+    def lookup(member_id: int) -> Member:
+        asked.append(member_id)
+        if member_id == 8:
+            raise NotFound("no such member in your team", field="member")
+        return _member(member_id)
+
+    directory = BuyerDirectory(lookup)
+    assert directory.check(_summary(OrderSource.IO, 5)) is not None
+    assert directory.check(_summary(OrderSource.AS, 5)) is not None
+    assert directory.check(_summary(OrderSource.IO, 8)) is None
+    assert directory.check(_summary(OrderSource.IO, 8)) is None
+    assert asked == [5, 8]

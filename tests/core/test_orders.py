@@ -1,0 +1,331 @@
+"""Order history, one order with its invoice and parcel, cancelling and stopping a delivery.
+
+Runs on the world's order history. Anna sees her team's orders, never Petr's; a refused
+cancellation changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from mlm_tui.core.errors import Conflict, NotFound, ValidationError
+from mlm_tui.core.local import history
+from mlm_tui.core.local import schema as t
+from mlm_tui.core.models import (
+    Checkout,
+    DeliveryMethod,
+    LedgerKind,
+    OrderFilter,
+    OrderSource,
+    OrderStatus,
+    PaymentMethod,
+    ShipmentStatus,
+)
+from tests import world
+
+pytestmark = pytest.mark.usefixtures("world_orders")
+
+ANNAS_TEAM = [o for o in world.WORLD_ORDERS if o.buyer is not world.PETR]
+
+
+@pytest.fixture(params=["per buyer", "by path"])
+def history_way(request, monkeypatch):
+    """Pages merged from each buyer's orders, or read along the date index: test both."""
+    if request.param == "per buyer":
+        monkeypatch.setattr(history, "FEW_BUYERS", 1000)
+    else:
+        monkeypatch.setattr(history, "FEW_BUYERS", 0)
+        monkeypatch.setattr(history, "MANY_BUYERS", 0)
+    return request.param
+
+
+def numbers(orders) -> list[str]:
+    return [o.number for o in orders]
+
+
+def newest_first(orders) -> list[str]:
+    return [o.number for o in sorted(orders, key=lambda o: (o.placed_at, o.id), reverse=True)]
+
+
+def all_pages(backend, filters: OrderFilter, limit: int) -> list[str]:
+    seen, after = [], None
+    for _page in range(50):
+        page = backend.orders_page(filters, after=after, limit=limit)
+        assert len(page.items) <= limit
+        seen += numbers(page.items)
+        after = page.next_after
+        if after is None:
+            return seen
+    raise AssertionError("the pages never ended")
+
+
+# --- the history grid ----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("history_way")
+def test_the_team_history_newest_first_without_another_team(anna):
+    page = anna.orders_page(OrderFilter())
+    assert numbers(page.items) == newest_first(ANNAS_TEAM)
+    assert page.next_after is None
+    first = page.items[0]
+    assert (first.number, first.buyer_name, first.source, first.status) == (
+        world.ORDER_ANNA_PLACED, world.ANNA.full_name, OrderSource.SO, OrderStatus.PLACED)
+    assert first.invoice_number == world.INVOICES[world.ORDER_ANNA_PLACED]
+    assert first.points == Decimal(10)
+    assert first.total.amount == Decimal("777.40")
+
+
+@pytest.mark.usefixtures("history_way")
+@pytest.mark.parametrize("limit", [1, 3, 4, 100])
+def test_pages_follow_each_other_without_gaps_or_repeats(anna, limit):
+    assert all_pages(anna, OrderFilter(), limit) == newest_first(ANNAS_TEAM)
+    oldest = all_pages(anna, OrderFilter(newest_first=False), limit)
+    assert oldest == list(reversed(newest_first(ANNAS_TEAM)))
+
+
+@pytest.mark.usefixtures("history_way")
+def test_filters_by_month_source_status_and_member(anna):
+    november = anna.orders_page(OrderFilter(month="2026-11")).items
+    assert numbers(november) == [world.ORDER_ANNA_PLACED, world.ORDER_ANNA_PAID,
+                                 world.ORDER_OLGA_SHIPPED, world.ORDER_KLAUS_HERMES]
+    loyalty = anna.orders_page(OrderFilter(source=OrderSource.AS)).items
+    assert numbers(loyalty) == [world.ORDER_ANNA_LOYALTY, world.ORDER_OLGA_LOYALTY]
+    shipped = anna.orders_page(OrderFilter(status=OrderStatus.SHIPPED)).items
+    assert numbers(shipped) == [world.ORDER_OLGA_SHIPPED, world.ORDER_KLAUS_HERMES]
+    klaus = anna.orders_page(OrderFilter(member_id=world.KLAUS.id)).items
+    assert numbers(klaus) == [world.ORDER_KLAUS_HERMES, world.ORDER_KLAUS_ENROLMENT]
+    both = OrderFilter(member_id=world.KLAUS.id, month="2026-08", source=OrderSource.IN)
+    assert numbers(anna.orders_page(both).items) == [world.ORDER_KLAUS_ENROLMENT]
+    assert anna.orders_page(OrderFilter(month="2025-01")).items == ()
+
+
+@pytest.mark.usefixtures("history_way")
+def test_counts_and_months(anna):
+    assert anna.count_orders(OrderFilter()) == len(ANNAS_TEAM)
+    assert anna.count_orders(OrderFilter(month="2026-10")) == 2
+    assert anna.count_orders(OrderFilter(member_id=world.IRINA.id)) == 2
+    assert anna.count_orders(OrderFilter(status=OrderStatus.CANCELLED)) == 1
+    assert anna.order_months(OrderFilter()) == ["2026-11", "2026-10", "2026-09", "2026-08"]
+    assert anna.order_months(OrderFilter(member_id=world.OLGA_MSK.id)) == ["2026-11",
+                                                                          "2026-09"]
+    assert anna.order_months(OrderFilter(source=OrderSource.AS)) == ["2026-10", "2026-09"]
+    assert anna.order_months(OrderFilter(member_id=world.NEWBIE.id)) == []
+
+
+@pytest.mark.usefixtures("history_way")
+def test_a_downline_member_sees_only_her_part(backend):
+    backend.login(world.OLGA_MSK.registration_number, world.PASSWORD)
+    mine = [o for o in world.WORLD_ORDERS if o.buyer in (world.OLGA_MSK, world.KLAUS)]
+    assert numbers(backend.orders_page(OrderFilter()).items) == newest_first(mine)
+    assert backend.count_orders(OrderFilter()) == 4
+    with pytest.raises(NotFound):
+        backend.orders_page(OrderFilter(member_id=world.ANNA.id))
+
+
+@pytest.mark.parametrize("member_id", [world.PETR.id, 999_999])
+def test_another_teams_member_cannot_be_filtered_on(anna, member_id):
+    for read in (anna.orders_page, anna.count_orders, anna.order_months):
+        with pytest.raises(NotFound) as caught:
+            read(OrderFilter(member_id=member_id))
+        assert caught.value.field == "member"
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "11-2026", "", "2026-11-01"])
+def test_a_malformed_month_names_the_field(anna, month):
+    with pytest.raises(ValidationError) as caught:
+        anna.orders_page(OrderFilter(month=month))
+    assert caught.value.field == "month"
+
+
+@pytest.mark.parametrize("after", ["not a cursor", "!!!", "MjAyNg"])
+def test_a_made_up_page_position_names_the_field(anna, after):
+    with pytest.raises(ValidationError) as caught:
+        anna.orders_page(OrderFilter(), after=after)
+    assert caught.value.field == "after"
+
+
+@pytest.mark.parametrize("limit", [0, -5, 1001])
+def test_an_impossible_page_size_names_the_field(anna, limit):
+    with pytest.raises(ValidationError) as caught:
+        anna.orders_page(OrderFilter(), limit=limit)
+    assert caught.value.field == "limit"
+
+
+# --- one order, its invoice, its parcel ----------------------------------------------------
+
+
+def test_an_order_with_lines_and_status_history(anna):
+    order = anna.order(world.ORDER_KLAUS_HERMES)
+    assert order.buyer.full_name == world.KLAUS.full_name
+    assert order.source is OrderSource.IO and order.status is OrderStatus.SHIPPED
+    assert [(line.product_code, line.quantity) for line in order.lines] == [("36000", 2)]
+    assert [c.status for c in order.history] == [OrderStatus.PLACED, OrderStatus.PAID,
+                                                 OrderStatus.SHIPPED]
+    assert order.period == world.PREVIOUS_PERIOD
+    assert order.invoice_number == world.INVOICES[world.ORDER_KLAUS_HERMES]
+
+
+def test_an_invoice_lists_its_lines_and_the_buyers_email(anna):
+    invoice = anna.invoice(world.INVOICES[world.ORDER_ANNA_DELIVERED])
+    assert invoice.order_number == world.ORDER_ANNA_DELIVERED
+    assert invoice.buyer_email == world.ANNA.email
+    assert [(line.product_code, line.product_name, line.quantity) for line in invoice.lines] \
+        == [("32548", "Крем для лица «Нежность»", 2), ("34001", "Гель для душа «Лаванда»", 1)]
+    assert invoice.total == sum((line.total for line in invoice.lines), invoice.delivery_fee)
+
+
+def test_a_shipment_with_carrier_link_events_and_window(anna):
+    parcel = anna.shipment(world.ORDER_KLAUS_HERMES)
+    assert parcel.carrier.name == "Hermes"
+    assert parcel.tracking_number == world.HERMES_TRACKING
+    assert parcel.tracking_link.endswith(world.HERMES_TRACKING)
+    assert parcel.status is ShipmentStatus.IN_TRANSIT
+    assert (parcel.estimated_from, parcel.estimated_to) == (date(2026, 11, 21),
+                                                           date(2026, 11, 24))
+    assert [e.station for e in parcel.events] == ["Hermes Logistik-Center Ludwigsfelde",
+                                                 "Hermes Depot München"]
+    assert parcel.buyer_name == world.KLAUS.full_name
+    assert anna.shipment(world.ORDER_ANNA_PLACED) is None  # not shipped yet
+
+
+def test_every_parcel_on_its_way_across_carriers_but_not_another_teams(anna):
+    parcels = anna.shipments_in_transit()
+    assert [p.order_number for p in parcels] == [world.ORDER_OLGA_SHIPPED,
+                                                 world.ORDER_KLAUS_HERMES]
+    assert {p.carrier.code for p in parcels} == {"cdek", "hermes"}
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda b: b.order(world.ORDER_PETR_DELIVERED),
+        lambda b: b.shipment(world.ORDER_PETR_SHIPPED),
+        lambda b: b.cancellation_quote(world.ORDER_PETR_SHIPPED),
+        lambda b: b.cancel_order(world.ORDER_PETR_SHIPPED),
+        lambda b: b.request_delivery_stop(world.ORDER_PETR_SHIPPED),
+        lambda b: b.order("RU-0000-000000"),
+    ],
+    ids=["order", "shipment", "quote", "cancel", "stop", "unknown"],
+)
+def test_another_teams_order_does_not_exist(anna, read):
+    with pytest.raises(NotFound) as caught:
+        read(anna)
+    assert caught.value.field == "number"
+
+
+@pytest.mark.parametrize("number", [world.INVOICES[world.ORDER_PETR_DELIVERED], "INV-0"])
+def test_another_teams_invoice_does_not_exist(anna, number):
+    with pytest.raises(NotFound) as caught:
+        anna.invoice(number)
+    assert caught.value.field == "invoice_number"
+
+
+def test_an_upline_order_is_hidden_from_the_downline(backend):
+    backend.login(world.KLAUS.registration_number, world.PASSWORD)
+    with pytest.raises(NotFound):
+        backend.order(world.ORDER_OLGA_SHIPPED)
+    assert [p.order_number for p in backend.shipments_in_transit()] == [
+        world.ORDER_KLAUS_HERMES]
+
+
+# --- cancelling ----------------------------------------------------------------------------
+
+
+def state(backend, number: str) -> dict:
+    with backend.store.read() as conn:
+        counts = {table.name: conn.execute(select(func.count()).select_from(table))
+                  .scalar_one()
+                  for table in (t.order_status_history, t.balance_ledger, t.notifications)}
+    return {"order": backend.order(number), "balance": backend.balance(), "counts": counts,
+            "stock": backend.product("35555").stock}
+
+
+def test_an_order_paid_from_the_balance_is_refunded_less_the_fee(anna):
+    balance = anna.balance()
+    stock = anna.product("35555").stock
+    quote = anna.cancellation_quote(world.ORDER_ANNA_PAID)
+    paid = anna.order(world.ORDER_ANNA_PAID).total
+    assert not quote.shipped and quote.steps == ()
+    assert quote.fee.amount == Decimal(150)
+    assert quote.refund == paid - quote.fee
+    order = anna.cancel_order(world.ORDER_ANNA_PAID)
+    assert order.status is OrderStatus.CANCELLED
+    assert order.history[-1].status is OrderStatus.CANCELLED
+    assert anna.balance() == balance + quote.refund
+    entries = anna.balance_ledger(limit=2).items
+    assert [(e.kind, e.amount) for e in entries] == [(LedgerKind.FEE, -quote.fee),
+                                                     (LedgerKind.REFUND, paid)]
+    assert {e.order_number for e in entries} == {world.ORDER_ANNA_PAID}
+    assert anna.product("35555").stock == stock + 1  # back on the shelf
+    assert world.ORDER_ANNA_PAID in anna.notifications()[0].title
+
+
+def test_an_order_not_paid_yet_is_cancelled_without_a_fee(anna):
+    balance = anna.balance()
+    quote = anna.cancellation_quote(world.ORDER_ANNA_PLACED)
+    assert (quote.fee.amount, quote.refund.amount) == (0, 0)
+    assert anna.cancel_order(world.ORDER_ANNA_PLACED).status is OrderStatus.CANCELLED
+    assert anna.balance() == balance
+
+
+def test_placing_then_cancelling_puts_everything_back_but_the_fee(anna):
+    stock, balance = anna.product("32548").stock, anna.balance()
+    anna.add_to_cart("32548", 3)
+    order = anna.place_order(Checkout(DeliveryMethod.COURIER, PaymentMethod.BALANCE, "k"))
+    anna.cancel_order(order.number)
+    assert anna.product("32548").stock == stock
+    assert anna.balance().amount == balance.amount - 150
+
+
+def test_a_shipped_order_is_not_cancelled_but_can_be_stopped(anna):
+    quote = anna.cancellation_quote(world.ORDER_OLGA_SHIPPED)
+    assert quote.shipped
+    assert quote.steps == ("stop with the carrier", "parcel returns to the service centre",
+                           "credit to the balance")
+    before = state(anna, world.ORDER_OLGA_SHIPPED)
+    with pytest.raises(Conflict) as caught:
+        anna.cancel_order(world.ORDER_OLGA_SHIPPED)
+    assert caught.value.field == "number"
+    assert "delivery stop" in caught.value.message
+    assert state(anna, world.ORDER_OLGA_SHIPPED) == before
+
+    order = anna.request_delivery_stop(world.ORDER_OLGA_SHIPPED)
+    assert order.status is OrderStatus.STOP_REQUESTED
+    parcel = anna.shipment(world.ORDER_OLGA_SHIPPED)
+    assert parcel.status is ShipmentStatus.STOPPED
+    assert world.ORDER_OLGA_SHIPPED not in [p.order_number
+                                            for p in anna.shipments_in_transit()]
+
+
+@pytest.mark.parametrize(
+    "number",
+    [world.ORDER_ANNA_DELIVERED, world.ORDER_IRINA_CANCELLED],
+    ids=["delivered", "cancelled"],
+)
+def test_a_delivered_or_cancelled_order_cannot_be_cancelled_or_stopped(anna, number):
+    before = state(anna, number)
+    for attempt in (anna.cancellation_quote, anna.cancel_order, anna.request_delivery_stop):
+        with pytest.raises(Conflict) as caught:
+            attempt(number)
+        assert caught.value.field == "number"
+    assert state(anna, number) == before
+
+
+def test_an_unshipped_order_is_cancelled_not_stopped(anna):
+    before = state(anna, world.ORDER_ANNA_PAID)
+    with pytest.raises(Conflict) as caught:
+        anna.request_delivery_stop(world.ORDER_ANNA_PAID)
+    assert "cancel" in caught.value.message
+    assert state(anna, world.ORDER_ANNA_PAID) == before
+
+
+def test_cancelling_twice_is_refused_the_second_time(anna):
+    anna.cancel_order(world.ORDER_ANNA_PAID)
+    before = state(anna, world.ORDER_ANNA_PAID)
+    with pytest.raises(Conflict):
+        anna.cancel_order(world.ORDER_ANNA_PAID)
+    assert state(anna, world.ORDER_ANNA_PAID) == before

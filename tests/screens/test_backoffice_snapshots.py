@@ -1,0 +1,151 @@
+"""Snapshots of every back-office screen and state, at 80x24 (SSH) and 120x40.
+
+The app runs on the test world with its order history, signed in as Anna, at a fixed
+clock; each state is reached with the keys a person would press.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from mlm_tui.screens.claim import ClaimScreen
+from mlm_tui.screens.invoice import InvoiceScreen
+from mlm_tui.screens.order import OrderScreen
+from mlm_tui.screens.tracking import TrackingScreen
+from tests import world
+from tests.screens.snapshot_app import make_app, open_screen, settle
+
+Steps = Callable[[Any], Awaitable[None]]
+
+
+async def _push(pilot, screen) -> None:
+    await settle(pilot)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+
+
+async def _keys(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def history(pilot) -> None:
+    await settle(pilot)
+    await open_screen(pilot, "orders")
+
+
+async def history_on_a_flagged_order(pilot) -> None:
+    await history(pilot)
+    await _keys(pilot, "down", "down", "down")  # Klaus's IO order
+
+
+async def history_of_one_month(pilot) -> None:
+    await history(pilot)
+    await _keys(pilot, "f", "enter", "down", "enter")
+
+
+async def jump_to_month(pilot) -> None:
+    await history(pilot)
+    await _keys(pilot, "j")
+
+
+async def pick_a_member(pilot) -> None:
+    await history(pilot)
+    pilot.app.screen.query_one("#filter-member").focus()
+    await _keys(pilot, *"Иванова", "enter")
+
+
+async def order_with_a_doubtful_source(pilot) -> None:
+    await _push(pilot, OrderScreen(world.ORDER_KLAUS_ENROLMENT))
+
+
+async def order_on_its_way(pilot) -> None:
+    await _push(pilot, OrderScreen(world.ORDER_OLGA_SHIPPED))
+
+
+async def invoice(pilot) -> None:
+    await _push(pilot, InvoiceScreen(world.INVOICES[world.ORDER_KLAUS_ENROLMENT]))
+
+
+async def tracking(pilot) -> None:
+    await _push(pilot, TrackingScreen(world.ORDER_KLAUS_HERMES))
+
+
+async def tracking_not_shipped(pilot) -> None:
+    await _push(pilot, TrackingScreen(world.ORDER_ANNA_PAID))
+
+
+async def parcels_on_the_way(pilot) -> None:
+    await settle(pilot)
+    await open_screen(pilot, "in_transit")
+
+
+async def cancel_unshipped(pilot) -> None:
+    await order_with_fee(pilot)
+    await _keys(pilot, "c")
+
+
+async def order_with_fee(pilot) -> None:
+    await _push(pilot, OrderScreen(world.ORDER_ANNA_PAID))
+
+
+async def cancel_shipped(pilot) -> None:
+    await order_on_its_way(pilot)
+    await _keys(pilot, "c")
+
+
+async def cancelled(pilot) -> None:
+    await cancel_unshipped(pilot)
+    await _keys(pilot, "y")
+
+
+async def claim_being_filled(pilot) -> None:
+    await _push(pilot, ClaimScreen(world.INVOICES[world.ORDER_ANNA_DELIVERED]))
+    await _keys(pilot, "plus", "tab", *"Тюбик треснул")
+
+
+async def claim_submitted(pilot) -> None:
+    await claim_being_filled(pilot)
+    await _keys(pilot, "ctrl+s")
+
+
+async def claim_without_products(pilot) -> None:
+    await _push(pilot, ClaimScreen(world.INVOICES[world.ORDER_ANNA_DELIVERED]))
+    await _keys(pilot, "tab", *"Тюбик треснул", "enter")
+
+
+async def claim_on_an_undelivered_order(pilot) -> None:
+    await _push(pilot, ClaimScreen(world.INVOICES[world.ORDER_ANNA_PAID]))
+
+
+STATES: dict[str, Steps] = {
+    "history": history,
+    "history_flagged": history_on_a_flagged_order,
+    "history_month": history_of_one_month,
+    "jump_to_month": jump_to_month,
+    "pick_member": pick_a_member,
+    "order_flagged": order_with_a_doubtful_source,
+    "order_shipped": order_on_its_way,
+    "invoice": invoice,
+    "tracking": tracking,
+    "tracking_not_shipped": tracking_not_shipped,
+    "in_transit": parcels_on_the_way,
+    "cancel_unshipped": cancel_unshipped,
+    "cancel_shipped": cancel_shipped,
+    "cancelled": cancelled,
+    "claim": claim_being_filled,
+    "claim_submitted": claim_submitted,
+    "claim_without_products": claim_without_products,
+    "claim_undelivered": claim_on_an_undelivered_order,
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("state", list(STATES))
+def test_backoffice_snapshot(snap_compare, tmp_path, state: str, size: tuple[int, int]) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    assert snap_compare(app, terminal_size=size, run_before=STATES[state])

@@ -1,0 +1,236 @@
+"""``mlm-tui`` from the shell: demo data, login, catalog, orders, volume, logout.
+
+The commands run on a small demo store built for today, so "the last three months" and
+"the current catalog" hold data whatever day the tests run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlm_tui.cli import NOT_LOGGED_IN, main
+from mlm_tui.core.demo import DEMO_PASSWORD, build_demo
+
+SIZES = dict(products=40, orders=400, members=12)
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "store.db"
+    build_demo(path, **SIZES)
+    return path
+
+
+@pytest.fixture
+def data_dir(demo_template, tmp_path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copyfile(demo_template, folder / "store.db")
+    return folder
+
+
+@pytest.fixture
+def run(data_dir, capsys, monkeypatch):
+    """``mlm-tui --data-dir DATA ARGS`` -> (exit code, stdout, stderr)."""
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(["--data-dir", str(data_dir), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def logged_in(run):
+    code, _, err = run("login", "1000001", "--password-stdin", stdin=DEMO_PASSWORD + "\n")
+    assert code == 0, err
+    return run
+
+
+def query(data_dir: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(data_dir / "store.db")
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+# --- demo, login, logout -------------------------------------------------------------------
+
+
+def test_demo_builds_a_store_and_prints_the_login(tmp_path, capsys):
+    target = ["--data-dir", str(tmp_path / "fresh")]
+    assert main([*target, "demo", "--products", "20", "--orders", "30", "--members", "4"]) == 0
+    out, _ = capsys.readouterr()
+    assert "1000001" in out and "demo@example.ru" in out and DEMO_PASSWORD in out
+    assert (tmp_path / "fresh" / "store.db").exists()
+
+    assert main([*target, "demo", "--orders", "10"]) == 1
+    _, err = capsys.readouterr()
+    assert "already holds data" in err and "--force" in err
+
+    assert main([*target, "demo", "--market", "de", "--products", "20", "--orders", "10",
+                 "--force"]) == 0
+    assert "demo@example.de" in capsys.readouterr().out
+
+
+def test_login_with_the_password_on_stdin(run):
+    code, out, _ = run("login", "demo@example.ru", "--password-stdin",
+                       stdin=DEMO_PASSWORD + "\n")
+    assert code == 0
+    assert "Logged in as Анна Демидова (1000001)" in out
+
+
+def test_a_wrong_password_is_refused_and_nothing_is_kept(run):
+    code, _, err = run("login", "1000001", "--password-stdin", stdin="not-it\n")
+    assert code == 1
+    assert err.startswith("mlm-tui: ") and err.count("\n") == 1
+    assert NOT_LOGGED_IN not in err
+    assert run("orders", "list")[2].strip() == f"mlm-tui: {NOT_LOGGED_IN}"
+
+
+def test_commands_ask_to_log_in_first(run):
+    for command in (["orders", "list"], ["volume", "1000001"]):
+        code, out, err = run(*command)
+        assert (code, out) == (1, "")
+        assert NOT_LOGGED_IN in err
+
+
+def test_logout_ends_the_session(logged_in):
+    code, out, _ = logged_in("logout")
+    assert code == 0 and "Logged out." in out
+    assert NOT_LOGGED_IN in logged_in("orders", "list")[2]
+    assert logged_in("logout")[1].strip() == "Not logged in."
+
+
+# --- catalog -------------------------------------------------------------------------------
+
+
+def test_catalog_search_finds_a_product_by_part_of_its_russian_name(logged_in, data_dir):
+    code, name = next(
+        (code, name) for code, name in query(
+            data_dir, "SELECT code, name FROM products WHERE period_id = 2 ORDER BY code")
+        if "«" in name
+    )
+    fragment = name.split("«")[1][:4].lower()  # "«Нежность»" -> "нежн"
+    exit_code, out, _ = logged_in("catalog", "search", fragment, "--json", "--limit", "100")
+    assert exit_code == 0
+    found = {p["code"]: p for p in json.loads(out)}
+    assert found[code]["name"] == name
+    assert found[code]["currency"] == "RUB"
+    assert found[code]["consultant_price"].count(".") == 1  # a plain decimal string
+
+    exit_code, out, _ = logged_in("catalog", "search", fragment, "--limit", "100")
+    assert code in out and "₽" in out
+
+
+def test_catalog_show_and_an_unknown_code(logged_in, data_dir):
+    ((code,),) = query(data_dir, "SELECT min(code) FROM products WHERE period_id = 2")
+    exit_code, out, _ = logged_in("catalog", "show", code, "--json")
+    assert exit_code == 0 and json.loads(out)["code"] == code
+    exit_code, out, err = logged_in("catalog", "show", "00000")
+    assert (exit_code, out) == (1, "")
+    assert "00000" in err and err.count("\n") == 1
+
+
+# --- orders and volume ---------------------------------------------------------------------
+
+
+def test_orders_list_as_csv(logged_in):
+    code, out, _ = logged_in("orders", "list", "--csv", "--limit", "5")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 5
+    assert [r["placed_at"] for r in rows] == sorted((r["placed_at"] for r in rows),
+                                                     reverse=True)
+    assert {r["source"] for r in rows} <= {"SO", "IO", "AS", "IN"}
+    assert all(r["total"].replace(".", "").isdigit() for r in rows)
+
+
+def test_orders_list_as_json_with_filters(logged_in, data_dir):
+    code, out, _ = logged_in("orders", "list", "--json", "--source", "as", "--limit", "0")
+    assert code == 0
+    loyalty = json.loads(out)
+    assert loyalty and {o["source"] for o in loyalty} == {"AS"}
+    ((in_store,),) = query(data_dir, "SELECT count(*) FROM orders WHERE source = 'AS'")
+    assert len(loyalty) == in_store  # --limit 0: every page
+
+    code, out, _ = logged_in("orders", "list", "--json", "--member", "1000001",
+                             "--month", loyalty[0]["placed_at"][:7])
+    mine = json.loads(out)
+    assert mine and {o["buyer_registration_number"] for o in mine} == {"1000001"}
+    assert {o["placed_at"][:7] for o in mine} == {loyalty[0]["placed_at"][:7]}
+
+
+def test_orders_list_as_a_table(logged_in):
+    newest = json.loads(logged_in("orders", "list", "--json", "--limit", "3")[1])
+    code, out, _ = logged_in("orders", "list", "--limit", "3")
+    assert code == 0
+    assert all(order["number"] in out for order in newest)
+    assert "₽" in out
+
+
+def test_volume_of_the_last_months(logged_in):
+    code, out, _ = logged_in("volume", "1000001", "--months", "3", "--json")
+    assert code == 0
+    volume = json.loads(out)
+    assert volume["member"]["full_name"] == "Анна Демидова"
+    months = [m["month"] for m in volume["months"]]
+    assert len(months) == 3 and months == sorted(months)
+    code, out, _ = logged_in("volume", "1000001", "--csv")
+    assert out.splitlines()[0] == "month,points,orders,loyalty_orders"
+    code, out, _ = logged_in("volume", "1000001")
+    assert code == 0 and "Анна Демидова" in out
+
+
+def test_unknown_members_fail_with_one_line(logged_in):
+    for member in ("9999999", "nobody"):
+        code, out, err = logged_in("volume", member)
+        assert (code, out) == (1, "")
+        assert member in err and err.count("\n") == 1
+
+
+def test_a_missing_store_is_named(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path / "none"), "orders", "list"]) == 1
+    assert "no store at" in capsys.readouterr().err
+    assert not (tmp_path / "none" / "store.db").exists()
+
+
+def test_global_options_also_follow_the_command(data_dir, capsys):
+    assert main(["logout", "--data-dir", str(data_dir)]) == 0
+    assert "Not logged in." in capsys.readouterr().out
+
+
+def test_no_command_starts_the_app(monkeypatch, tmp_path):
+    import mlm_tui.app
+
+    started = {}
+
+    def fake_run_app(settings, *, demo=False):
+        started.update(data_dir=settings.data_dir, demo=demo)
+        return 0
+
+    monkeypatch.setattr(mlm_tui.app, "run_app", fake_run_app)
+    assert main(["--data-dir", str(tmp_path), "--demo"]) == 0
+    assert started == {"data_dir": tmp_path, "demo": True}
+
+
+def test_the_command_line_starts_without_heavy_imports():
+    probe = ("import sys, mlm_tui.cli; "
+             "print(sorted(m for m in ('textual', 'sqlalchemy', 'rich', 'babel') "
+             "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
