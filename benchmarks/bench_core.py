@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _stores import big_store  # noqa: E402
-from _terminal import summary  # noqa: E402
+from _stores import big_store
+from _terminal import summary
 
 QUERIES = ["к", "кр", "крем", "тушь", "гель для", "32", "325", "lavendel", "öl", "набор кис",
            "ш", "парф", "Крем для лица", "zz", "вода"]

@@ -86,11 +86,75 @@ def test_demo_builds_a_store_and_prints_the_login(tmp_path, capsys):
     assert "demo@example.de" in capsys.readouterr().out
 
 
+def test_demo_draws_a_progress_bar_on_stderr_and_prints_the_login(tmp_path, capsys,
+                                                                  monkeypatch):
+    # As on a user's terminal: rich draws a live bar only where escape codes are understood.
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    target = ["--data-dir", str(tmp_path / "fresh")]
+    assert main([*target, "demo", "--products", "200", "--orders", "300"]) == 0
+    out, err = capsys.readouterr()
+    # The bar is live while building (the cursor hidden, then given back) ...
+    assert err.index("\x1b[?25l") < err.rindex("\x1b[?25h")
+    # ... and ends with every phase full.
+    for phase, done in (("catalog", "200/200"), ("orders", "300/300")):
+        line = next(line for line in err.splitlines() if phase in line and done in line)
+        assert "━" in line
+    assert "members" in err and "finishing" in err
+    # stdout holds the login only, plain, so it can be piped or kept.
+    assert "\x1b" not in out and "━" not in out
+    assert f"Demo store: {tmp_path / 'fresh' / 'store.db'}" in out
+    assert "Log in as 1000001 (or demo@example.ru)" in out and DEMO_PASSWORD in out
+
+
 def test_login_with_the_password_on_stdin(run):
     code, out, _ = run("login", "demo@example.ru", "--password-stdin",
                        stdin=DEMO_PASSWORD + "\n")
     assert code == 0
     assert "Logged in as Анна Демидова (1000001)" in out
+
+
+@pytest.fixture
+def prompts(monkeypatch):
+    """The password prompt (getpass, which reads the terminal, not stdin), answered with
+    ``prompts.answer``; what it asked is kept in ``prompts.asked``."""
+    import getpass
+    from types import SimpleNamespace
+
+    prompts = SimpleNamespace(answer=DEMO_PASSWORD, asked=[])
+
+    def fake_getpass(prompt: str = "Password: ", stream=None) -> str:
+        prompts.asked.append(prompt)
+        return prompts.answer
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    return prompts
+
+
+def test_login_asks_for_the_password_without_echo(run, prompts):
+    code, out, _ = run("login", "1000001", stdin="")
+    assert code == 0
+    assert prompts.asked == ["Password: "]
+    assert "Logged in as Анна Демидова (1000001)" in out
+    assert DEMO_PASSWORD not in out
+    assert run("orders", "list", "--limit", "1")[0] == 0  # the session was kept
+
+
+def test_login_asks_for_the_login_too_when_none_is_given(run, prompts):
+    code, out, _ = run("login", stdin="demo@example.ru\n")
+    assert code == 0
+    assert "Registration number or e-mail: " in out
+    assert prompts.asked == ["Password: "]
+    assert "Logged in as Анна Демидова (1000001)" in out
+
+
+def test_a_wrong_password_at_the_prompt_is_refused(run, prompts):
+    prompts.answer = "not-it"
+    code, _, err = run("login", "1000001", stdin="")
+    assert code == 1
+    assert err.startswith("mlm-tui: ") and err.count("\n") == 1
+    assert "not-it" not in err
+    assert run("orders", "list")[2].strip() == f"mlm-tui: {NOT_LOGGED_IN}"
 
 
 def test_a_wrong_password_is_refused_and_nothing_is_kept(run):
@@ -134,6 +198,27 @@ def test_catalog_search_finds_a_product_by_part_of_its_russian_name(logged_in, d
 
     exit_code, out, _ = logged_in("catalog", "search", fragment, "--limit", "100")
     assert code in out and "₽" in out
+
+
+def test_catalog_search_as_csv_keeps_russian_names_whole(run, data_dir):
+    # A name like "Эфирное масло «Персик», 150 мл" holds the separator itself.
+    code, name = next(
+        (code, name) for code, name in query(
+            data_dir, "SELECT code, name FROM products WHERE period_id = 2 ORDER BY code")
+        if "«" in name and "," in name
+    )
+    fragment = name.split("«")[1][:4].lower()
+    exit_code, out, err = run("catalog", "search", fragment, "--csv", "--limit", "100")
+    assert (exit_code, err) == (0, "")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["code", "name", "category", "period", "retail_price",
+                       "consultant_price", "currency", "points", "stock"]
+    found = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert found[code]["name"] == name
+    assert found[code]["currency"] == "RUB"
+    assert found[code]["consultant_price"].replace(".", "").isdigit()
+    assert all(fragment in row["name"].lower() or fragment in row["category"].lower()
+               or row["code"].startswith(fragment) for row in found.values())
 
 
 def test_catalog_show_and_an_unknown_code(logged_in, data_dir):

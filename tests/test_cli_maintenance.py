@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -65,3 +66,111 @@ def test_a_missing_store_is_named(tmp_path, command, capsys):
     assert run(["maintenance", *command.split()], tmp_path / "nowhere" / "store.db") == 1
     assert "no store at" in capsys.readouterr().err
     assert not (tmp_path / "nowhere" / "store.db").exists()
+
+
+# --- claims: the service lists and decides them ---------------------------------------------
+
+
+@pytest.fixture
+def claim_number(world_orders, settings, clock) -> str:
+    """Anna's claim on one cream of her delivered order, waiting for a decision."""
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.models import ClaimLine
+
+    backend = LocalBackend(settings, clock=clock)
+    try:
+        backend.login(world.ANNA.registration_number, world.PASSWORD)
+        claim = backend.submit_claim(world.INVOICES[world.ORDER_ANNA_DELIVERED],
+                                     [ClaimLine("32548", 1)], "Крем протёк")
+    finally:
+        backend.close()
+    return claim.number
+
+
+def anna_sees(settings, clock):
+    """Anna's claims, inbox and balance, as her own screens would show them."""
+    from mlm_tui.core.local import LocalBackend
+
+    backend = LocalBackend(settings, clock=clock)
+    try:
+        backend.login(world.ANNA.registration_number, world.PASSWORD)
+        return backend.claims(), backend.notifications(), backend.balance().amount
+    finally:
+        backend.close()
+
+
+def test_claim_list_shows_whose_claim_its_worth_and_status(world_file, claim_number, capsys):
+    assert run(["maintenance", "claim", "list"], world_file) == 0
+    out = capsys.readouterr().out
+    assert claim_number in out and "1000001" in out and "Анна Смирнова" in out
+    assert "worth     599.20" in out and "submitted" in out and "due 2026-11-27" in out
+
+
+def test_claim_list_open_leaves_decided_claims_out(world_file, claim_number, capsys):
+    run(["maintenance", "claim", "decide", claim_number, "--reject", "--reason", "no"],
+        world_file)
+    capsys.readouterr()
+    assert run(["maintenance", "claim", "list", "--open"], world_file) == 0
+    assert capsys.readouterr().out == "No claim awaits a decision.\n"
+    run(["maintenance", "claim", "list"], world_file)
+    assert "rejected" in capsys.readouterr().out
+
+
+def test_accepting_credits_the_balance_and_the_decision_is_in_the_inbox(
+        world_file, claim_number, settings, clock, capsys):
+    _claims, _inbox, before = anna_sees(settings, clock)
+    assert run(["maintenance", "claim", "decide", claim_number, "--accept",
+                "--credit", "500,50"], world_file) == 0
+    out = capsys.readouterr().out
+    assert f"{claim_number}: Accepted: 500,50" in out.replace("\xa0", " ")
+    assert "inbox of 1000001" in out
+    (claim,), inbox, after = anna_sees(settings, clock)
+    assert claim.credit.amount == Decimal("500.50")
+    assert after - before == Decimal("500.50")
+    assert inbox[0].title == f"Claim {claim_number} accepted" and not inbox[0].read
+
+
+def test_rejecting_needs_a_reason_and_then_tells_the_member(
+        world_file, claim_number, settings, clock, capsys):
+    assert run(["maintenance", "claim", "decide", claim_number, "--reject"], world_file) == 2
+    assert "--reason" in capsys.readouterr().err
+    assert anna_sees(settings, clock)[0][0].status.value == "submitted"
+    assert run(["maintenance", "claim", "decide", claim_number, "--reject",
+                "--reason", "Товар без дефекта"], world_file) == 0
+    (claim,), inbox, _balance = anna_sees(settings, clock)
+    assert claim.decision == "Rejected: Товар без дефекта"
+    assert inbox[0].body.endswith("Rejected: Товар без дефекта")
+
+
+@pytest.mark.parametrize(("argv", "code", "said"), [
+    (["--accept", "--credit", "599.21"], 1, "worth 599,20"),
+    (["--accept", "--credit", "lots"], 2, "not an amount: lots"),
+    (["--reject", "--credit", "5", "--reason", "no"], 2, "--credit goes with --accept"),
+])
+def test_a_wrong_decision_is_refused_on_stderr_and_changes_nothing(
+        world_file, claim_number, settings, clock, capsys, argv, code, said):
+    before = anna_sees(settings, clock)
+    assert run(["maintenance", "claim", "decide", claim_number, *argv], world_file) == code
+    assert said in capsys.readouterr().err.replace("\xa0", " ")
+    assert anna_sees(settings, clock) == before
+
+
+def test_deciding_twice_or_an_unknown_claim_is_an_error(world_file, claim_number, settings,
+                                                        clock, capsys):
+    assert run(["maintenance", "claim", "decide", claim_number, "--accept"], world_file) == 0
+    capsys.readouterr()
+    before = anna_sees(settings, clock)
+    assert run(["maintenance", "claim", "decide", claim_number, "--reject", "--reason", "no"],
+               world_file) == 1
+    assert f"Claim {claim_number} is already accepted." in capsys.readouterr().err
+    assert run(["maintenance", "claim", "decide", "CL-0000-000000", "--accept"],
+               world_file) == 1
+    assert "There is no claim CL-0000-000000." in capsys.readouterr().err
+    assert anna_sees(settings, clock) == before
+
+
+def test_decide_needs_accept_or_reject(world_file, claim_number, capsys):
+    with pytest.raises(SystemExit) as caught:
+        run(["maintenance", "claim", "decide", claim_number], world_file)
+    assert caught.value.code == 2
+    assert "--accept" in capsys.readouterr().err

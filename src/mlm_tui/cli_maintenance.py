@@ -1,11 +1,16 @@
-"""``mlm-tui maintenance``: the operator's retention run and personal data requests.
+"""``mlm-tui maintenance``: the operator's retention run, personal data requests, and the
+service's decisions on claims.
 
     mlm-tui maintenance retention [--apply] [--as-of YYYY-MM-DD]
     mlm-tui maintenance export-personal-data REGNO [--output FILE]
     mlm-tui maintenance erase-personal-data REGNO --yes
+    mlm-tui maintenance claim list [--open]
+    mlm-tui maintenance claim decide NUMBER --accept [--credit AMOUNT] [--reason NOTE]
+    mlm-tui maintenance claim decide NUMBER --reject --reason TEXT
 
 Retention is a dry run unless ``--apply`` is given. These act on the local store file
-itself (not as a signed-in member), so they belong to whoever runs the store.
+itself (not as a signed-in member), so they belong to whoever runs the store: a member
+never decides her own claim.
 """
 
 from __future__ import annotations
@@ -50,6 +55,34 @@ def add_maintenance_commands(
     erase.add_argument("registration_number")
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     erase.set_defaults(handler=_erase)
+
+    _add_claim_commands(commands, shared)
+
+
+def _add_claim_commands(commands: argparse._SubParsersAction, shared: dict) -> None:
+    claim = commands.add_parser("claim", help="list claims and decide them (the service)",
+                                **shared)
+    actions = claim.add_subparsers(dest="claim_command", required=True, metavar="ACTION")
+
+    listing = actions.add_parser("list", help="every claim, newest first", **shared)
+    listing.add_argument("--open", action="store_true",
+                         help="only the claims awaiting a decision")
+    listing.set_defaults(handler=_claim_list)
+
+    decide = actions.add_parser(
+        "decide", help="accept (crediting the balance) or reject a claim; the member's inbox "
+        "gets the decision", **shared)
+    decide.add_argument("number", help="the claim number, e.g. CL-2611-000001")
+    outcome = decide.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--accept", action="store_true",
+                         help="accept and credit the member's balance")
+    outcome.add_argument("--reject", action="store_true", help="reject (needs --reason)")
+    decide.add_argument("--credit", metavar="AMOUNT",
+                        help="with --accept: the credit (default: what the claimed products "
+                        "were paid; never more)")
+    decide.add_argument("--reason", metavar="TEXT", default="",
+                        help="why it is rejected; with --accept, a note to the member")
+    decide.set_defaults(handler=_claim_decide)
 
 
 def _store(args: argparse.Namespace):  # a Store, imported only when needed
@@ -135,4 +168,59 @@ def _erase(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"Personal data of {args.registration_number} erased; orders are kept.")
+    return 0
+
+
+def _claim_list(args: argparse.Namespace) -> int:
+    from mlm_tui.core.claim_decisions import list_claims
+
+    store = _store(args)
+    try:
+        cases = list_claims(store, open_only=args.open)
+    finally:
+        store.close()
+    if not cases:
+        print("No claim awaits a decision." if args.open else "No claims yet.")
+        return 0
+    now = _now(None)
+    for case in cases:
+        claim = case.claim
+        late = "  OVERDUE" if case.is_overdue(now) else ""
+        credit = f"  credit {claim.credit.amount}" if claim.credit else ""
+        print(f"{claim.number:<16} {claim.submitted_at.date().isoformat()}  "
+              f"{case.registration_number:>10}  {case.full_name:<24.24}  "
+              f"{claim.invoice_number:<16} worth {case.worth.amount:>10}  "
+              f"{claim.status.value:<9} due {claim.decision_due.isoformat()}{credit}{late}")
+    return 0
+
+
+def _claim_decide(args: argparse.Namespace) -> int:
+    from mlm_tui.core.claim_decisions import accept_claim, find_claim, reject_claim
+    from mlm_tui.core.money import Money, parse_amount
+
+    if args.reject and args.credit is not None:
+        print("--credit goes with --accept; a rejection credits nothing.", file=sys.stderr)
+        return 2
+    if args.reject and not args.reason.strip():
+        print("Say why with --reason: the member reads it in her inbox.", file=sys.stderr)
+        return 2
+    try:
+        amount = None if args.credit is None else parse_amount(args.credit)
+    except ValueError:
+        print(f"--credit: not an amount: {args.credit}", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        now = _now(None)
+        if args.reject:
+            case = reject_claim(store, args.number, now=now, reason=args.reason)
+        else:
+            # The amount is in the company's currency, which the claim's worth carries.
+            credit = None if amount is None else Money(
+                amount, find_claim(store, args.number).worth.currency)
+            case = accept_claim(store, args.number, now=now, credit=credit, note=args.reason)
+    finally:
+        store.close()
+    print(f"{case.claim.number}: {case.claim.decision}")
+    print(f"The decision is in the inbox of {case.registration_number} ({case.full_name}).")
     return 0

@@ -28,12 +28,17 @@ DESTINATIONS: list[Destination] = [
     Destination("cart", "f4", "Cart", "The cart with points and totals", "cart:CartScreen"),
 ]
 
-# The back office: order history and parcels.
+# The back office: order history, parcels, and one's returns and claims.
 DESTINATIONS += [
     Destination("orders", "f5", "Orders", "Order history: filter, jump to a month, export",
                 "orders:OrdersScreen"),
     Destination("in_transit", "f6", "Parcels", "Every parcel on its way, across carriers",
                 "in_transit:InTransitScreen"),
+    # ctrl+y: every F key and the other control letters are taken here, by Input, or by
+    # the terminal; only the paste dialog's TextArea uses it (redo), and no destination
+    # opens over a dialog.
+    Destination("claims", "ctrl+y", "Claims", "Your returns and claims: status and decisions",
+                "claims:ClaimsScreen"),
 ]
 
 # The team: home alerts, customers, the downline, recruiting, money, news and training.

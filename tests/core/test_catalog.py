@@ -102,6 +102,19 @@ def test_an_exact_code_comes_first(anna, world_file):
     assert codes(anna.search_products("33012"))[0] == "33012"
 
 
+def test_a_renamed_product_is_found_by_its_new_name_and_stock_keeps_it_found(anna, world_file):
+    store = Store(world_file)
+    with store.write() as conn:
+        conn.execute(t.products.update().where(t.products.c.code == "32548")
+                     .values(name="Сыворотка «Утро»"))
+        conn.execute(t.products.update().where(t.products.c.code == "33012")
+                     .values(stock=t.products.c.stock - 1))
+    store.close()
+    assert "32548" in codes(anna.search_products("сыворотка"))
+    assert "32548" not in codes(anna.search_products("крем для лица"))
+    assert "33012" in codes(anna.search_products("тушь"))
+
+
 @pytest.mark.usefixtures("search_way")
 @pytest.mark.parametrize(
     "query",

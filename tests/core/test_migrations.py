@@ -60,3 +60,13 @@ def test_a_fresh_store_starts_at_the_current_version(tmp_path: Path) -> None:
         journal = conn.execute("PRAGMA journal_mode").fetchone()
     assert version == (str(schema.SCHEMA_VERSION),)
     assert journal == ("wal",)
+
+
+def test_upgraded_cart_lines_are_paid_with_money_until_chosen(tmp_path: Path) -> None:
+    path = _copy_v1(tmp_path)
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO cart_lines(member_id, product_code, quantity, added_at) "
+                     "VALUES (1, '32548', 2, '2026-11-20T12:00:00')")
+        paid_with_points = conn.execute("SELECT paid_with_points FROM cart_lines").fetchone()
+    assert paid_with_points == (0,)

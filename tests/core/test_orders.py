@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import history
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.orders import move_status, visible_order
 from mlm_tui.core.models import (
+    ORDER_TRANSITIONS,
     Checkout,
     DeliveryMethod,
     LedgerKind,
@@ -24,6 +26,7 @@ from mlm_tui.core.models import (
     OrderStatus,
     PaymentMethod,
     ShipmentStatus,
+    can_move,
 )
 from tests import world
 
@@ -329,3 +332,47 @@ def test_cancelling_twice_is_refused_the_second_time(anna):
     with pytest.raises(Conflict):
         anna.cancel_order(world.ORDER_ANNA_PAID)
     assert state(anna, world.ORDER_ANNA_PAID) == before
+
+
+# --- the status lifecycle ------------------------------------------------------------------
+
+S = OrderStatus
+# The lifecycle as the business runs it, written out here so that a change to the rules is
+# a deliberate change to this table too.
+LIFECYCLE = {
+    (S.PLACED, S.PAID), (S.PLACED, S.CANCELLED),
+    (S.PAID, S.SHIPPED), (S.PAID, S.CANCELLED),
+    (S.SHIPPED, S.DELIVERED), (S.SHIPPED, S.STOP_REQUESTED),
+    (S.STOP_REQUESTED, S.CREDITED),
+}
+
+
+def test_every_status_has_its_moves_decided():
+    assert set(ORDER_TRANSITIONS) == set(OrderStatus)
+
+
+def test_the_lifecycle_moves_are_allowed_and_no_others():
+    wrong = [(current.value, target.value, can_move(current, target))
+             for current in OrderStatus for target in OrderStatus
+             if can_move(current, target) != ((current, target) in LIFECYCLE)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [(S.DELIVERED, S.PLACED), (S.CANCELLED, S.PAID), (S.SHIPPED, S.CANCELLED),
+     (S.PLACED, S.SHIPPED), (S.PLACED, S.DELIVERED), (S.DELIVERED, S.CANCELLED),
+     (S.CREDITED, S.PAID), (S.STOP_REQUESTED, S.SHIPPED), (S.PAID, S.PAID)],
+    ids=lambda status: status.value,
+)
+def test_a_forbidden_move_is_refused(current, target):
+    assert not can_move(current, target)
+
+
+def test_the_store_refuses_a_forbidden_move_and_keeps_the_order(anna):
+    before = state(anna, world.ORDER_ANNA_DELIVERED)
+    with pytest.raises(Conflict) as caught, anna.store.write() as conn:
+        row = visible_order(conn, world.ORDER_ANNA_DELIVERED, "/1/")
+        move_status(conn, row, OrderStatus.PLACED, world.NOW)
+    assert caught.value.field == "number"
+    assert state(anna, world.ORDER_ANNA_DELIVERED) == before

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mlm_tui.core.company import demo_company
 from mlm_tui.core.models import Product, Promotion, PromotionKind
 from mlm_tui.core.money import Money
-from mlm_tui.core.pricing import price_cart
+from mlm_tui.core.pricing import points_price, price_cart
 
 RU = demo_company("ru")  # 20 % consultant discount, delivery 299 ₽, free from 5 000 ₽
 DE = demo_company("de")
@@ -49,6 +49,10 @@ CLOSED_PERFUME_30 = Promotion(4, "2026-16", PromotionKind.PERCENT_OFF, "Closed s
                               "35555", percent=Decimal(30), closed_sale=True)
 ALL = (MASCARA_10, GEL_OVER_3000, SAMPLE_FOR_DELIVERY, CLOSED_PERFUME_30)
 GIFTS = {p.code: p for p in (GEL, SAMPLE)}
+
+
+def line_in(cart, code: str):
+    return next(line for line in cart.lines if line.product.code == code and not line.is_gift)
 
 
 def test_a_consultant_pays_the_consultant_price_plus_delivery():
@@ -171,6 +175,35 @@ def test_euro_prices_round_half_up_to_cents():
     assert cart.lines[0].to_pay == Money(Decimal("9.79"), "EUR")  # 9.785: half up, not even
 
 
+def test_a_line_paid_with_points_costs_whole_points_and_no_money():
+    cart = price_cart([(CREAM, 2), (MASCARA, 1)], company=RU, promotions=ALL, gifts=GIFTS,
+                      paid_with_points={"33012"})
+    cream, mascara = cart.lines
+    assert mascara.paid_with_points and not cream.paid_with_points
+    assert mascara.points_spent == Decimal(396)  # 395,28 ₽ after the promotion, rounded up
+    assert mascara.to_pay == rub("0") and mascara.points == 0
+    assert mascara.discount == mascara.retail  # like a gift: the points paid the rest
+    assert cart.points_spent == Decimal(396) and cart.points == Decimal(25)
+    assert cart.to_pay == rub("1577.40")  # the cream and the delivery, as without mascara
+
+
+def test_lines_paid_with_points_do_not_reach_a_threshold_or_free_delivery():
+    cart = price_cart([(PERFUME, 3)], company=RU, promotions=(GEL_OVER_3000,), gifts=GIFTS,
+                      paid_with_points={"35555"})
+    assert cart.delivery_fee == rub("299") and cart.to_pay == rub("299")
+    assert not any(line.is_gift for line in cart.lines)
+    assert cart.points_spent == Decimal(3 * 2000)  # 1 999,20 ₽ each
+
+
+def test_the_company_rate_prices_a_point():
+    assert points_price(rub("639.20"), Decimal(1)) == Decimal(640)
+    assert points_price(rub("639.20"), Decimal("0.5")) == Decimal("1279")  # 1278,4 rounded up
+    assert points_price(Money(Decimal("7.87"), "EUR"), Decimal("0.10")) == Decimal(79)
+    cart = price_cart([(CREAM, 1)], company=replace(RU, money_per_wallet_point=Decimal(10)),
+                      paid_with_points={"32548"})
+    assert cart.points_spent == Decimal(64)
+
+
 # --- invariants, over any cart -------------------------------------------------------------
 
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2)
@@ -196,15 +229,23 @@ def carts(draw):
     threshold = Money(draw(prices), "RUB")
     promotions += [replace(GEL_OVER_3000, threshold=threshold), SAMPLE_FOR_DELIVERY]
     choice = draw(st.sampled_from([None, "38000", "99999"]))
-    return lines, promotions, choice, draw(st.booleans())
+    with_points = {p.code for p, _ in lines if draw(st.booleans())}
+    return lines, promotions, choice, draw(st.booleans()), with_points
+
+
+rates = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(100), places=2)
 
 
 @settings(max_examples=300, deadline=None)
-@given(carts())
-def test_totals_always_add_up(case):
-    lines, promotions, choice, consultant = case
-    cart = price_cart(lines, company=RU, promotions=promotions, gifts=GIFTS,
-                      delivery_product_code=choice, consultant=consultant)
+@given(carts(), rates)
+def test_totals_always_add_up(case, rate):
+    lines, promotions, choice, consultant, with_points = case
+    company = replace(RU, money_per_wallet_point=rate)
+    cart = price_cart(lines, company=company, promotions=promotions, gifts=GIFTS,
+                      delivery_product_code=choice, consultant=consultant,
+                      paid_with_points=with_points)
+    money_only = price_cart(lines, company=company, promotions=promotions, gifts=GIFTS,
+                            delivery_product_code=choice, consultant=consultant)
     total_lines = sum((line.to_pay.amount for line in cart.lines), Decimal(0))
     assert cart.to_pay.amount == total_lines + cart.delivery_fee.amount
     assert cart.to_pay == (cart.retail - cart.discount + cart.delivery_fee).rounded()
@@ -214,6 +255,21 @@ def test_totals_always_add_up(case):
         assert line.retail - line.discount == line.to_pay
         if line.is_gift:
             assert line.to_pay.amount == 0 and line.points == 0
+        assert line.paid_with_points == (not line.is_gift and line.product.code in with_points)
+        if line.paid_with_points:
+            assert line.to_pay.amount == 0 and line.points == 0
+            # What the line would have cost in money, in whole points, rounded up.
+            unit = line_in(money_only, line.product.code).to_pay.amount / line.quantity
+            each = (unit / rate).to_integral_value(rounding=ROUND_CEILING)
+            assert line.points_spent == each * line.quantity
+            assert (line.points_spent - line.quantity) * rate < unit * line.quantity
+            assert unit * line.quantity <= line.points_spent * rate
+        else:
+            assert line.points_spent == 0
+    assert cart.points_spent == sum((line.points_spent for line in cart.lines), Decimal(0))
+    for line in cart.lines:  # paying with points changes no line's retail value
+        if not line.is_gift:
+            assert line.retail == line_in(money_only, line.product.code).retail
     for money in (cart.to_pay, cart.retail, cart.discount, cart.delivery_fee,
                   *(line.to_pay for line in cart.lines)):
         assert money.amount == money.rounded().amount  # whole kopecks

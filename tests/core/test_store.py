@@ -1,14 +1,18 @@
-"""One transaction per operation: a failure half-way leaves the store as it was."""
+"""One transaction per operation: a failure half-way leaves the store as it was; the
+connection settings that let a team's processes share one file; writers that queue."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.store import Store
+
+WAIT = 10  # seconds: only ever reached when something is broken
 
 
 def test_a_failed_write_rolls_back_everything(world_file: Path) -> None:
@@ -37,3 +41,94 @@ def test_foreign_keys_are_enforced(world_file: Path) -> None:
                 member_id=999_999, at="2026-11-20T12:00:00", kind="top_up", amount=5, note=""
             )
         )
+
+
+# --- connection settings and writers -------------------------------------------------------
+
+
+def _ledger_rows(conn) -> int:
+    return conn.execute(select(func.count()).select_from(t.balance_ledger)).scalar_one()
+
+
+def _top_up(conn) -> None:
+    conn.execute(insert(t.balance_ledger).values(
+        member_id=1, at="2026-11-20T12:00:00", kind="top_up", amount=5, note=""))
+
+
+@pytest.mark.parametrize("open_transaction", ["read", "write"])
+def test_every_connection_has_wal_foreign_keys_and_a_busy_timeout(world_file: Path,
+                                                                  open_transaction) -> None:
+    store = Store(world_file)
+    with getattr(store, open_transaction)() as conn:
+        pragma = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()
+                  for name in ("journal_mode", "foreign_keys", "busy_timeout")}
+    store.close()
+    assert pragma["journal_mode"] == "wal"
+    assert pragma["foreign_keys"] == 1
+    assert pragma["busy_timeout"] >= 1000  # long enough to wait out another writer
+
+
+def test_writes_begin_immediate_and_reads_deferred(world_file: Path) -> None:
+    store = Store(world_file)
+    begun: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if statement.startswith("BEGIN"):
+            begun.append(statement)
+
+    with store.write() as conn:
+        _ledger_rows(conn)
+    with store.read() as conn:
+        _ledger_rows(conn)
+    store.close()
+    assert begun == ["BEGIN IMMEDIATE", "BEGIN DEFERRED"]
+
+
+def test_a_second_writer_waits_for_the_first_and_then_succeeds(world_file: Path) -> None:
+    # The second writer reads before it writes, as every domain operation does. Begun
+    # DEFERRED it would read a snapshot while the first writes and then fail to upgrade
+    # ("database is locked"); begun IMMEDIATE it waits at BEGIN and reads the first one's row.
+    store = Store(world_file)
+    with store.read() as conn:
+        before = _ledger_rows(conn)
+    first_in, release, second_in = threading.Event(), threading.Event(), threading.Event()
+    seen: list[int] = []
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with store.write() as conn:
+                _top_up(conn)
+                first_in.set()
+                assert release.wait(WAIT)
+        except BaseException as exc:  # a thread cannot fail the test: the test reports it
+            errors.append(exc)
+            first_in.set()
+
+    def second() -> None:
+        try:
+            with store.write() as conn:
+                second_in.set()
+                seen.append(_ledger_rows(conn))
+                _top_up(conn)
+        except BaseException as exc:  # a thread cannot fail the test: the test reports it
+            errors.append(exc)
+            second_in.set()
+
+    writers = [threading.Thread(target=first), threading.Thread(target=second)]
+    writers[0].start()
+    assert first_in.wait(WAIT)
+    writers[1].start()
+    try:
+        # Long enough for an unblocked writer to get in; the waiting one cannot.
+        assert not second_in.wait(0.3), "the second writer did not wait for the first"
+    finally:
+        release.set()
+        for writer in writers:
+            writer.join(WAIT)
+    assert not errors
+    assert seen == [before + 1]  # it read after the first one committed
+    with store.read() as conn:
+        assert _ledger_rows(conn) == before + 2
+    store.close()

@@ -6,6 +6,10 @@ zero, cancelled orders not counted, and nobody outside her team ever shown.
 
 from __future__ import annotations
 
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from itertools import count
@@ -13,10 +17,18 @@ from itertools import count
 import pytest
 from sqlalchemy import insert, update
 
-from mlm_tui.core.errors import NotFound, ValidationError
+from mlm_tui.core.backend import Backend
+from mlm_tui.core.errors import DomainError, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local import team as team_module
-from mlm_tui.core.models import MonthVolume
+from mlm_tui.core.models import (
+    Checkout,
+    ClaimLine,
+    DeliveryMethod,
+    MonthVolume,
+    OrderFilter,
+    PaymentMethod,
+)
 from tests import world
 
 _numbers = count(1)
@@ -138,6 +150,201 @@ def test_a_downline_member_cannot_open_her_upline(backend):
     assert [m.full_name for m in backend.search_members("Анна")] == []
     assert {m.id for m in backend.search_members("а")} <= {world.OLGA_MSK.id, world.KLAUS.id}
     assert [m.id for m in backend.search_members("müller")] == [world.KLAUS.id]
+
+
+# --- every read path, decided ----------------------------------------------------------------
+#
+# A method of the Backend that names a member, an order, an invoice, a parcel or a claim is
+# either checked against the signed-in member's downline (DOWNLINE_CHECKED: the probes below
+# run it on members she must not see) or reads only her own data (OWN_DATA, with the reason).
+# A new method that names one of these and is in neither table fails the guard, so nobody
+# adds a read path without deciding who may use it.
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Called with someone else's reference: refused exactly as an unknown one would be."""
+
+    names: str  # what the reference is: "member" (an id), "order" or "invoice" (a number)
+    call: Callable[[object, object], object]
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A list: whom it shows (member ids) when asked about ``who``."""
+
+    shows: Callable[[object, world.Person], set[int]]
+
+
+_BUYER_OF = {o.number: o.buyer.id for o in world.WORLD_ORDERS}
+_UNKNOWN = {"member": 999_999, "order": "RU-0000-000000", "invoice": "INV-0000-000000"}
+
+
+def _probe_checkout(member_id: object) -> Checkout:
+    return Checkout(DeliveryMethod.COURIER, PaymentMethod.BALANCE, "probe-order",
+                    buyer_id=member_id)  # type: ignore[arg-type]
+
+
+DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
+    "member": (Refused("member", lambda b, ref: b.member(ref)),),
+    "member_overview": (Refused("member", lambda b, ref: b.member_overview(ref)),),
+    "monthly_volume": (Refused("member", lambda b, ref: b.monthly_volume(ref, months=3)),),
+    "team_volume": (Refused("member", lambda b, ref: b.team_volume(ref, months=3)),),
+    "team_children": (Refused("member", lambda b, ref: b.team_children(ref)),),
+    "orders_page": (
+        Refused("member", lambda b, ref: b.orders_page(OrderFilter(member_id=ref))),
+        Hidden(lambda b, who: {o.buyer_id for o in b.orders_page(OrderFilter()).items}),
+    ),
+    "count_orders": (Refused("member", lambda b, ref: b.count_orders(OrderFilter(member_id=ref))),),
+    "order_months": (Refused("member", lambda b, ref: b.order_months(OrderFilter(member_id=ref))),),
+    "place_order": (Refused("member", lambda b, ref: b.place_order(_probe_checkout(ref))),),
+    "order": (Refused("order", lambda b, ref: b.order(ref)),),
+    "cancellation_quote": (Refused("order", lambda b, ref: b.cancellation_quote(ref)),),
+    "cancel_order": (Refused("order", lambda b, ref: b.cancel_order(ref)),),
+    "request_delivery_stop": (Refused("order", lambda b, ref: b.request_delivery_stop(ref)),),
+    "repeat_order": (Refused("order", lambda b, ref: b.repeat_order(ref)),),
+    "shipment": (Refused("order", lambda b, ref: b.shipment(ref)),),
+    "invoice": (Refused("invoice", lambda b, ref: b.invoice(ref)),),
+    "submit_claim": (Refused("invoice", lambda b, ref: b.submit_claim(
+        ref, [ClaimLine("32548", 1)], "damaged in transit")),),
+    "search_members": (Hidden(lambda b, who: {
+        m.id for query in (who.full_name, who.registration_number)
+        for m in b.search_members(query)}),),
+    "shipments_in_transit": (Hidden(lambda b, who: {
+        _BUYER_OF[p.order_number] for p in b.shipments_in_transit()}),),
+}
+
+OWN_DATA: dict[str, str] = {
+    "login": "authenticates: the login names the caller's own account",
+    "request_password_reset": "the caller's own contact; the same answer whether it exists",
+    "confirm_password_reset": "proved by the code sent to the caller's own contact",
+    "register_member": "creates a member under the signed-in sponsor; names no existing one",
+    "activate_member": "the new member's own account, proved by the activation code",
+    "search_products": "category_id names a catalog category, the same for everyone",
+    "complete_lesson": "lesson_id names a lesson of the course; progress is the caller's own",
+    "claims": "the signed-in member's own claims only",
+    "notifications": "the signed-in member's own inbox only",
+    "mark_notification_read": "a notification of the caller's own inbox; any other is NotFound",
+}
+
+# What in a method's name, its parameters' names or their types says it names a member,
+# an order, an invoice, a parcel or a claim.
+_NAMES_A_REFERENCE = re.compile(
+    r"member|order|invoice|shipment|parcel|claim|notification|login|contact|regist"
+    r"|checkout|number|filter|_id\b")
+
+
+def _backend_methods() -> dict[str, inspect.Signature]:
+    return {name: inspect.signature(value) for name, value in vars(Backend).items()
+            if inspect.isfunction(value) and not name.startswith("_")}
+
+
+def _names_a_reference(name: str, signature: inspect.Signature) -> bool:
+    words = [name] + [f"{p.name} {p.annotation}" for p in signature.parameters.values()
+                      if p.name != "self"]
+    return bool(_NAMES_A_REFERENCE.search(" ".join(words).lower()))
+
+
+def test_every_backend_path_naming_a_member_order_or_invoice_has_decided_who_may_use_it():
+    methods = _backend_methods()
+    naming = {name for name, signature in methods.items() if _names_a_reference(name, signature)}
+    # The detector sees the ones everybody knows (else the guard below guards nothing).
+    assert {"member", "orders_page", "invoice", "shipment", "submit_claim",
+            "place_order"} <= naming
+    undecided = naming - DOWNLINE_CHECKED.keys() - OWN_DATA.keys()
+    assert not undecided, (
+        f"decide who may call {sorted(undecided)}: add a probe to DOWNLINE_CHECKED or a "
+        "reason to OWN_DATA")
+    assert not DOWNLINE_CHECKED.keys() & OWN_DATA.keys()
+    stale = (DOWNLINE_CHECKED.keys() | OWN_DATA.keys()) - methods.keys()
+    assert not stale, f"no longer Backend methods: {sorted(stale)}"
+    assert all(reason.strip() for reason in OWN_DATA.values())
+
+
+class _Spy:
+    """The backend, noting which of its methods a probe called."""
+
+    def __init__(self, backend) -> None:
+        self._backend = backend
+        self.called: set[str] = set()
+
+    def __getattr__(self, name: str):
+        self.called.add(name)
+        return getattr(self._backend, name)
+
+
+def _reference(names: str, person: world.Person) -> object:
+    if names == "member":
+        return person.id
+    first = next(o for o in world.WORLD_ORDERS if o.buyer is person)
+    return first.number if names == "order" else first.invoice
+
+
+def _refusal(probe: Refused, backend, ref: object) -> tuple[type, str | None, str]:
+    """How a probe was refused, with the reference itself blanked out of the message."""
+    with pytest.raises(NotFound) as caught:
+        probe.call(backend, ref)
+    return type(caught.value), caught.value.field, caught.value.message.replace(str(ref), "…")
+
+
+# Signed in as OLGA_MSK: her upline, her two sisters in Anna's team (one her namesake) and
+# another team's head are all outside her downline. OLGA_KZN has no orders to probe with.
+_OUTSIDERS = {"upline": world.ANNA, "sibling": world.IRINA, "namesake sibling": world.OLGA_KZN,
+              "other team": world.PETR}
+_REFUSALS = [
+    pytest.param(method, probe, who, id=f"{method}-{probe.names}-{label}")
+    for method, probes in DOWNLINE_CHECKED.items()
+    for probe in probes if isinstance(probe, Refused)
+    for label, who in _OUTSIDERS.items()
+    if probe.names == "member" or who is not world.OLGA_KZN
+]
+_HIDINGS = [
+    pytest.param(method, probe, who, id=f"{method}-{label}")
+    for method, probes in DOWNLINE_CHECKED.items()
+    for probe in probes if isinstance(probe, Hidden)
+    for label, who in _OUTSIDERS.items()
+]
+
+
+@pytest.mark.usefixtures("world_orders")
+@pytest.mark.parametrize(("method", "probe", "outsider"), _REFUSALS)
+def test_outside_her_downline_a_member_gets_the_answer_for_what_does_not_exist(
+        backend, method, probe, outsider):
+    backend.login(world.OLGA_MSK.registration_number, world.PASSWORD)
+    spy = _Spy(backend)
+    refused = _refusal(probe, spy, _reference(probe.names, outsider))
+    assert method in spy.called
+    assert refused == _refusal(probe, backend, _UNKNOWN[probe.names])
+
+
+@pytest.mark.usefixtures("world_orders")
+@pytest.mark.parametrize(("method", "probe", "outsider"), _HIDINGS)
+def test_outside_her_downline_nobody_shows_in_her_lists(backend, method, probe, outsider):
+    backend.login(world.OLGA_MSK.registration_number, world.PASSWORD)
+    spy = _Spy(backend)
+    assert outsider.id not in probe.shows(spy, outsider)
+    assert method in spy.called
+
+
+@pytest.mark.usefixtures("world_orders")
+@pytest.mark.parametrize(
+    ("method", "probe"),
+    [pytest.param(method, probe, id=f"{method}-{type(probe).__name__.lower()}")
+     for method, probes in DOWNLINE_CHECKED.items() for probe in probes],
+)
+def test_the_same_paths_open_her_own_downline(backend, method, probe):
+    # The probes are not refused for some other reason: on KLAUS, below her, they work
+    # (or fail for what the order is, never as if he did not exist).
+    backend.login(world.OLGA_MSK.registration_number, world.PASSWORD)
+    if isinstance(probe, Hidden):
+        assert world.KLAUS.id in probe.shows(backend, world.KLAUS)
+        return
+    try:
+        probe.call(backend, _reference(probe.names, world.KLAUS))
+    except NotFound as error:
+        pytest.fail(f"{method} hides Klaus from his own sponsor: {error.message}")
+    except DomainError:
+        pass  # refused for what the order is (delivered, an empty cart): it was found
 
 
 # --- member and overview -------------------------------------------------------------------

@@ -539,3 +539,64 @@ async def test_home_when_nothing_needs_doing(tmp_path) -> None:
         await pilot.app.push_screen(HomeScreen())
         await settle(pilot)
         assert "Nothing needs doing today." in screen_text(app)
+
+
+
+# --- register: each field checked on leaving it ----------------------------------------------
+
+
+async def open_register_at(pilot, name: str) -> None:
+    await settle(pilot)
+    await open_screen(pilot, "register")
+    pilot.app.screen.query_one(f"#{name}", Input).focus()
+    await settle(pilot)
+
+
+async def test_a_malformed_email_is_said_on_leaving_it_and_cleared_once_fixed(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_register_at(pilot, "email")
+        await type_text(pilot, "maria.example.ru")
+        assert "e-mail address like" not in screen_text(app)  # not while typing
+        await keys(pilot, "tab")
+        text = screen_text(app)
+        assert "✗ Enter an e-mail address like name@example.ru." in text
+        assert "Please correct" not in text  # said at the field only, nothing was sent
+        assert app.screen.query_one("#email", Input).value == "maria.example.ru"
+        assert not app.screen.query_one("#email", Input).has_focus  # the user moved on
+
+        await keys(pilot, "shift+tab", "end")  # back into it, the cursor at the end
+        await keys(pilot, *["backspace"] * len(".example.ru"), *"@example.ru", "tab")
+        assert "e-mail address like" not in screen_text(app)
+        assert app.screen.query_one("#email", Input).value == "maria@example.ru"
+
+
+async def test_an_under_age_birth_date_is_refused_at_its_field(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_register_at(pilot, "full_name")
+        await type_text(pilot, "Мария Петрова")
+        await keys(pilot, "tab", *"01.01.2015", "tab")
+        text = screen_text(app)
+        assert "✗ A member must be at least 18 years old." in text
+        assert "Enter both" not in text  # the name is right: nothing under it
+        assert app.screen.query_one("#birth_date", Input).value == "01.01.2015"
+        assert app.screen.query_one("#full_name", Input).value == "Мария Петрова"
+        # Passing through empty fields (passport, postcode) says nothing about them.
+        await keys(pilot, "tab", "tab")
+        assert app.screen.query_one("#city", Input).has_focus
+        text = screen_text(app)
+        assert text.count("✗") == 1 and "✗ A member must be at least 18" in text
+
+
+async def test_an_address_line_is_checked_alone_and_an_unchanged_field_keeps_its_error(
+        tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_register_at(pilot, "postcode")
+        await keys(pilot, *"4201", "tab")  # the city is still empty: only the postcode is said
+        assert "✗ A postcode in this country has 6 digits." in screen_text(app)
+        await keys(pilot, *"Казань", "tab")
+        assert "✗ A postcode in this country has 6 digits." in screen_text(app)
+        await keys(pilot, "shift+tab", "shift+tab", "end", *"11", "tab")
+        assert "postcode in this country" not in screen_text(app)

@@ -153,11 +153,28 @@ class Backend(Protocol):
     def repeat_order(self, order_number: str) -> Cart:
         """Put an earlier order's lines into the cart (skipping what is no longer sold)."""
 
+    def set_paid_with_points(self, code: str, paid_with_points: bool) -> Cart:
+        """Pay a cart line from the points wallet (True) or with money again (False).
+
+        A line paid with points costs its unit price divided by the company's
+        ``money_per_wallet_point``, rounded up to whole points, times the quantity; it
+        costs no money and earns no points (see :mod:`mlm_tui.core.pricing`). The points
+        are taken from the wallet only when the order is placed. ``NotFound`` (field
+        ``code``) for a product not in the cart; ``InsufficientPoints`` (field ``points``)
+        when the lines paid with points would cost more than the wallet holds, and then
+        the cart stays as it was. A quantity change that would overdraw the wallet is
+        refused the same way.
+        """
+
     def place_order(self, checkout: Checkout) -> Order:
         """Turn the cart into an order, invoice and ledger entries in one transaction.
 
         The same ``idempotency_key`` returns the order already placed instead of a second one.
-        ``InsufficientBalance`` when paying from the balance without enough on it.
+        ``InsufficientBalance`` when paying from the balance without enough on it;
+        ``InsufficientPoints`` (field ``points``) when the wallet no longer covers the lines
+        paid with points. The order's wallet entries are written with it: the points spent
+        on lines, and the company's ``wallet_points_share`` of its points earned, valid for
+        ``wallet_points_valid_days``, both in the wallet of who placed it.
         """
 
     # --- orders ----------------------------------------------------------------------------
@@ -177,7 +194,8 @@ class Backend(Protocol):
         """What cancelling would cost and refund; a shipped order gets the stop-delivery steps."""
 
     def cancel_order(self, number: str) -> Order:
-        """Unshipped: cancel and refund to the balance less the fee. Shipped: ``Conflict``
+        """Unshipped: cancel and refund to the balance less the fee, take back the wallet
+        points the order earned and give back those it spent. Shipped: ``Conflict``
         (use ``request_delivery_stop``)."""
 
     def request_delivery_stop(self, number: str) -> Order:
@@ -216,7 +234,8 @@ class Backend(Protocol):
 
     def top_up(self, amount: Money, method: TopUpMethod) -> LedgerEntry: ...
 
-    def points_wallet(self) -> Decimal: ...
+    def points_wallet(self) -> Decimal:
+        """The points wallet: the sum of its ledger (earned, spent, expired, cancelled)."""
 
     def points_ledger(self, *, after: str | None = None, limit: int = 50) -> Page[PointsEntry]:
         ...

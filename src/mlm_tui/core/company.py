@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from decimal import Decimal
 
 from mlm_tui.core.models import (
@@ -13,6 +14,8 @@ from mlm_tui.core.models import (
     PickupPoint,
 )
 from mlm_tui.core.money import Money
+
+_DEFAULTS = {f.name: f.default for f in fields(CompanyProfile)}
 
 
 def profile_to_json(profile: CompanyProfile) -> str:
@@ -38,6 +41,9 @@ def profile_to_json(profile: CompanyProfile) -> str:
             "claim_decision_days": profile.claim_decision_days,
             "retention_no_order_months": profile.retention_no_order_months,
             "retention_after_last_order_months": profile.retention_after_last_order_months,
+            "wallet_points_share": str(profile.wallet_points_share),
+            "wallet_points_valid_days": profile.wallet_points_valid_days,
+            "money_per_wallet_point": str(profile.money_per_wallet_point),
         },
         ensure_ascii=False,
     )
@@ -69,6 +75,13 @@ def profile_from_json(text: str) -> CompanyProfile:
         claim_decision_days=data.get("claim_decision_days", 7),
         retention_no_order_months=data.get("retention_no_order_months", 3),
         retention_after_last_order_months=data.get("retention_after_last_order_months", 12),
+        # A profile stored before the wallet settings existed gets the defaults.
+        wallet_points_share=Decimal(data.get("wallet_points_share",
+                                             _DEFAULTS["wallet_points_share"])),
+        wallet_points_valid_days=data.get("wallet_points_valid_days",
+                                          _DEFAULTS["wallet_points_valid_days"]),
+        money_per_wallet_point=Decimal(data.get("money_per_wallet_point",
+                                                _DEFAULTS["money_per_wallet_point"])),
     )
 
 

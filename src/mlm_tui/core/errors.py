@@ -76,6 +76,12 @@ class InsufficientBalance(Conflict):
     code = "insufficient_balance"
 
 
+class InsufficientPoints(Conflict):
+    """The lines to pay with points cost more than the points wallet holds."""
+
+    code = "insufficient_points"
+
+
 class Unavailable(Conflict):
     """A product cannot be ordered (sold out, not in this period, ordering closed)."""
 
@@ -106,6 +112,7 @@ ERRORS_BY_CODE: dict[str, type[DomainError]] = {
         ValidationError,
         Conflict,
         InsufficientBalance,
+        InsufficientPoints,
         Unavailable,
         Offline,
         DeliveryFailed,

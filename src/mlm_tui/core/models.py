@@ -207,6 +207,13 @@ class CompanyProfile:
     claim_decision_days: int = 7
     retention_no_order_months: int = 3
     retention_after_last_order_months: int = 12
+    # The points wallet (sponsor / loyalty points). An order credits this share of its
+    # points to the wallet of who placed it; those points expire after the days given
+    # (the demo's sponsor points live a year). A wallet point buys products worth
+    # ``money_per_wallet_point`` in the company's currency.
+    wallet_points_share: Decimal = Decimal("0.10")
+    wallet_points_valid_days: int = 365
+    money_per_wallet_point: Decimal = Decimal(1)
 
     def carrier(self, code: str) -> Carrier | None:
         return next((c for c in self.carriers if c.code == code), None)
@@ -279,6 +286,8 @@ class CartLine:
     to_pay: Money
     points: Decimal
     is_gift: bool = False
+    paid_with_points: bool = False  # paid from the points wallet instead of with money
+    points_spent: Decimal = Decimal(0)  # wallet points this line costs
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +307,7 @@ class Cart:
     points: Decimal
     promotions: tuple[PromotionProgress, ...] = ()
     delivery_product_code: str | None = None  # chosen instead of paying the delivery fee
+    points_spent: Decimal = Decimal(0)  # wallet points the lines paid with points cost
 
     @property
     def is_empty(self) -> bool:
@@ -405,6 +415,7 @@ class Order:
     invoice_number: str | None
     history: tuple[StatusChange, ...]
     idempotency_key: str | None = None
+    points_spent: Decimal = Decimal(0)  # wallet points that paid some of its lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,6 +531,9 @@ class PointsKind(StrEnum):
     EARNED = "earned"
     SPENT = "spent"
     EXPIRED = "expired"
+    # A cancelled order's points: what it earned taken back (negative), what it spent
+    # given back (positive).
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,6 +571,8 @@ class Claim:
     submitted_at: datetime
     decision_due: date
     decision: str | None = None
+    decided_at: datetime | None = None
+    credit: Money | None = None  # what an accepted claim put back on the balance
 
 
 class NotificationKind(StrEnum):

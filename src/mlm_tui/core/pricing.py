@@ -15,14 +15,21 @@ The rules, in the order they apply:
   free line and the delivery costs nothing.
 - Delivery is free from ``company.free_delivery_from``; an empty cart has no delivery.
 - Points come from the bought lines (points per unit x quantity); gifts earn none.
+- A line may be paid with wallet points instead of money. One unit costs its unit price
+  (the consultant price less promotions, as above) divided by
+  ``company.money_per_wallet_point``, rounded up to a whole point, so a point never buys
+  more than it is worth; the line costs that times the quantity. Like a gift, its retail
+  value shows as the discount: it costs no money, earns no points and does not count
+  towards a threshold or free delivery. Whether the wallet holds enough is the store's
+  question, not this module's.
 
 Nothing here does I/O: the caller loads the products and promotions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from decimal import ROUND_CEILING, Decimal
 
 from mlm_tui.core.models import (
     Cart,
@@ -46,16 +53,22 @@ def price_cart(
     gifts: Mapping[str, Product] | None = None,
     delivery_product_code: str | None = None,
     consultant: bool = True,
+    paid_with_points: Collection[str] = (),
 ) -> Cart:
     """Price ``lines`` (product, quantity); ``gifts`` holds the products promotions give away.
 
     A product listed twice is priced as one line. A delivery product that no promotion
     offers, or that is sold out, is ignored (the cart then says which one, if any, applies).
+    The products whose codes are in ``paid_with_points`` are paid from the points wallet.
     """
     currency = company.currency
     usable = [p for p in promotions if consultant or not p.closed_sale]
-    bought = [_bought_line(product, quantity, usable, consultant)
-              for product, quantity in _merged(lines)]
+    bought = [
+        _points_line(product, quantity, usable, consultant, company.money_per_wallet_point)
+        if product.code in paid_with_points
+        else _bought_line(product, quantity, usable, consultant)
+        for product, quantity in _merged(lines)
+    ]
     goods = _sum((line.to_pay for line in bought), currency)
 
     gift_lines: list[CartLine] = []
@@ -90,6 +103,7 @@ def price_cart(
         points=sum((line.points for line in all_lines), Decimal(0)),
         promotions=tuple(progress),
         delivery_product_code=delivery_choice,
+        points_spent=sum((line.points_spent for line in all_lines), Decimal(0)),
     )
 
 
@@ -132,6 +146,31 @@ def _bought_line(
         discount=(retail - to_pay).rounded(),
         to_pay=to_pay,
         points=product.points * quantity,
+    )
+
+
+def points_price(unit: Money, money_per_point: Decimal) -> Decimal:
+    """Whole wallet points for one unit costing ``unit``: rounded up, never below its worth."""
+    if money_per_point <= 0:
+        raise ValueError("a wallet point must be worth more than nothing")
+    return (unit.amount / money_per_point).to_integral_value(rounding=ROUND_CEILING)
+
+
+def _points_line(
+    product: Product, quantity: int, promotions: Sequence[Promotion], consultant: bool,
+    money_per_point: Decimal,
+) -> CartLine:
+    retail = (product.retail_price * quantity).rounded()
+    each = points_price(unit_price(product, promotions, consultant), money_per_point)
+    return CartLine(
+        product=product,
+        quantity=quantity,
+        retail=retail,
+        discount=retail,
+        to_pay=Money.zero(retail.currency).rounded(),
+        points=Decimal(0),
+        paid_with_points=True,
+        points_spent=each * quantity,
     )
 
 

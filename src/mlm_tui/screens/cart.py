@@ -3,7 +3,9 @@
 Per line and in total: retail, discount, to pay and points (labelled as the company
 calls them). ``+``/``-`` change the quantity of the line under the cursor, a digit or
 Enter types a new one, Delete removes the line; ``d`` takes the offered product instead
-of paying the delivery fee; ``c`` goes to the checkout.
+of paying the delivery fee; ``w`` pays the line with wallet points instead of money (and
+back again); ``c`` goes to the checkout. A line paid with points says what it costs from
+the wallet ("paid with 80 BB"), and the totals say what the whole cart spends.
 
 Quantity keys may be pressed faster than the store answers: each change is sent as the
 new absolute quantity, and an older change to the same line that has not been written
@@ -35,6 +37,7 @@ from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, points_text, right
 
 DELIVERY_KEY = "delivery product"
+POINTS_KEY = "points:"  # + the product code: toggles of one line replace each other
 
 
 def cart_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
@@ -57,6 +60,9 @@ def line_cells(line: CartLine, company: CompanyProfile | None) -> list[Any]:
     name = Text(line.product.name, no_wrap=True, overflow="ellipsis")
     if line.is_gift:
         name = Text(_("gift") + ": ", style="italic") + name
+    elif line.paid_with_points:
+        name = Text(_("paid with {points}").format(
+            points=points_text(line.points_spent, company)) + ": ", style="italic") + name
     return [
         line.product.code,
         name,
@@ -86,10 +92,13 @@ def totals_table(cart: Cart, company: CompanyProfile | None) -> Table:
         _("Discount"), money_text(-cart.discount, company) if cart.discount else "—", "",
         _("Delivery"), delivery,
     )
+    spent = ((Text(_("Paid with"), style="bold"),
+              Text(points_text(cart.points_spent, company), style="bold"))
+             if cart.points_spent else ("", ""))
     grid.add_row(
         Text(_("To pay"), style="bold"), Text(money_text(cart.to_pay, company), style="bold"),
         "", Text(_("Points"), style="bold"),
-        Text(points_text(cart.points, company), style="bold"), "", "", "",
+        Text(points_text(cart.points, company), style="bold"), "", *spent,
     )
     return grid
 
@@ -134,6 +143,9 @@ class CartScreen(Screen[None]):
                 group=Binding.Group(_("Quantity"), compact=True)),
         Binding("delete,x", "remove", _("Remove"), id="cart.remove"),
         Binding("d", "delivery_product", _("Delivery product"), id="cart.delivery"),
+        # Not in the footer, which is full at 80 columns; the help screen lists it.
+        Binding("w", "pay_with_points", _("Pay with points"), id="cart.pay_with_points",
+                show=False),
         Binding("c", "checkout", _("Checkout"), id="cart.checkout"),
     ]
 
@@ -247,7 +259,7 @@ class CartScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         empty = self.cart is None or self.cart.is_empty
-        if action in {"more", "less", "remove", "checkout"}:
+        if action in {"more", "less", "remove", "checkout", "pay_with_points"}:
             return not empty
         if action == "delivery_product":
             return not empty and self._delivery_offer() is not None
@@ -328,12 +340,34 @@ class CartScreen(Screen[None]):
         self._run(self._changes, DELIVERY_KEY,
                   lambda backend: backend.choose_delivery_product(code))
 
+    def action_pay_with_points(self) -> None:
+        """Switch the line between money and wallet points; shown at once, written behind."""
+        line = self._editable_line()
+        if line is None or self.cart is None:
+            return
+        code, with_points = line.product.code, not line.paid_with_points
+        self._status("")
+        self._changes += 1
+        self.cart = _with_points(self.cart, code, with_points)
+        self._run(self._changes, POINTS_KEY + code,
+                  lambda backend: backend.set_paid_with_points(code, with_points))
+
     def action_checkout(self) -> None:
         if self.cart is None or self.cart.is_empty:
             return
         from mlm_tui.screens.checkout import CheckoutScreen
 
         self.app.push_screen(CheckoutScreen())
+
+
+def _with_points(cart: Cart, code: str, with_points: bool) -> Cart:
+    """The cart until the store answers: a second press toggles back from the new state."""
+    from dataclasses import replace
+
+    lines = tuple(replace(line, paid_with_points=with_points)
+                  if line.product.code == code and not line.is_gift else line
+                  for line in cart.lines)
+    return replace(cart, lines=lines)
 
 
 def _with_quantity(cart: Cart, code: str, quantity: int) -> Cart:

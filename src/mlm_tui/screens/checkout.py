@@ -4,7 +4,9 @@ place the order and read its number.
 One visit to this screen is one checkout attempt with one idempotency key: pressing
 "place" again after a failure (say, the connection dropped) sends the same key, so the
 order can never be placed twice. Paying from the balance shows the balance and, when
-it is not enough, the shortfall before anything is sent.
+it is not enough, the shortfall before anything is sent. The summary shows the wallet
+points the lines paid with points spend; when the wallet no longer covers them the
+refusal shows above the button and nothing is placed.
 """
 
 from __future__ import annotations
@@ -323,6 +325,8 @@ class CheckoutScreen(Screen[None]):
         details.add_column()
         details.add_row(_("To pay"), f"{money_text(order.total, company)} — {paid}")
         details.add_row(_("Points"), points_text(order.points, company))
+        if order.points_spent:
+            details.add_row(_("Paid with points"), points_text(order.points_spent, company))
         details.add_row(_("Delivery"), self._delivery_text(order))
         if order.invoice_number:
             details.add_row(_("Invoice"), order.invoice_number)

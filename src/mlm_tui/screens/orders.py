@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -41,7 +43,6 @@ from mlm_tui.widgets.order_text import (
     FLAG_MARK,
     flag_text,
     source_label,
-    source_legend,
     source_short_label,
     status_label,
 )
@@ -143,14 +144,17 @@ class OrdersScreen(Screen[None]):
         yield Static(_("Counting orders…"), id="orders-info", markup=False)
         yield OrderGrid(self.backend, self._initial)
         yield Static("", id="orders-current", markup=False)
-        yield Static(f"{source_legend()} · {FLAG_MARK} " + _("check type"),
-                     id="orders-legend", markup=False)
+        yield Static("", id="orders-legend", markup=False)
         yield Static("", id="orders-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = _("Order history")
         self.query_one("#orders-status").display = False
+        self._paint_legend()
+        # The grid's colours follow the theme; so must the key to them.
+        self.app.theme_changed_signal.subscribe(
+            self, lambda _theme: self.call_after_refresh(self._paint_legend))
         if self._initial.month:
             month_select = self.query_one("#filter-month", Select)
             month_select.set_options([(self._initial.month, self._initial.month)])
@@ -426,6 +430,20 @@ class OrdersScreen(Screen[None]):
                 count=message.rows, path=message.path))
 
     # --- helpers ---------------------------------------------------------------------------
+    def _paint_legend(self) -> None:
+        """``SO standard · IO customer online · ... · ! check type``, each code in the style
+        the grid draws it with, so the legend is the key to the grid's colours."""
+        grid = self.grid
+        parts: list[str | tuple[str, Style]] = []
+        for source in OrderSource:
+            parts.append((source.value, grid.get_component_rich_style(
+                f"order-grid--source-{source.value}", partial=True)))
+            parts.append(f" {source_short_label(source)} · ")
+        parts.append((FLAG_MARK, grid.get_component_rich_style("order-grid--flag",
+                                                               partial=True)))
+        parts.append(" " + _("check type"))
+        self.query_one("#orders-legend", Static).update(Text.assemble(*parts))
+
     @property
     def _locale(self) -> str:
         company = self.company

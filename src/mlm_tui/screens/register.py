@@ -1,7 +1,9 @@
 """Register a new consultant into the team.
 
-Each field is checked where it is typed: an error from the backend names its field and
-is shown under that input, and everything typed stays. A duplicate (an active account
+Each field is checked where it is typed: when the user leaves a field, the pure
+validators of :mod:`mlm_tui.core.validation` check it and any message shows under it (and
+goes once the field is right); on submit an error from the backend names its field and
+is shown there the same way. Everything typed stays. A duplicate (an active account
 with the same e-mail, phone, or name and birth date) is refused with the reason. On
 success the new member's number is shown and an activation code is on its way to them.
 """
@@ -9,7 +11,7 @@ success the new member's number is shown and an activation code is on its way to
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +24,14 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import Address, Member, Registration
 from mlm_tui.core.privacy import mask_email, mask_phone
+from mlm_tui.core.validation import (
+    normalise_address,
+    normalise_email,
+    normalise_full_name,
+    normalise_passport,
+    normalise_phone,
+    validate_birth_date,
+)
 from mlm_tui.i18n import _
 from mlm_tui.widgets.header import AccountHeader
 
@@ -54,6 +64,11 @@ ERROR_SLOTS = {"full_name": "full_name", "birth_date": "birth_date", "passport":
 _SLOT_INPUT = {"address": "postcode"}
 # The country of an address typed here: the company's market.
 _COUNTRY_OF_LOCALE = {"ru": "RU", "de": "DE"}
+# An address is checked as a whole; to check one of its lines alone, the other lines hold
+# values that pass, so the message can only be about the line just left.
+_ADDRESS_LINES = ("postcode", "city", "street")
+_PASSING_POSTCODE = {"RU": "101000", "DE": "10115"}
+_PASSING_LINES = {"city": "City", "street": "Street 1"}
 
 
 def parse_birth_date(text: str) -> date:
@@ -66,6 +81,30 @@ def parse_birth_date(text: str) -> date:
         return date.fromisoformat(cleaned)
     except ValueError as exc:
         raise ValidationError(_("Enter the date as DD.MM.YYYY."), field="birth_date") from exc
+
+
+def field_error(name: str, text: str, *, today: date, country: str) -> ValidationError | None:
+    """What is wrong with one field as typed, or ``None``: the backend's own rules, with no
+    I/O, so they may run while the user types."""
+    try:
+        if name == "full_name":
+            normalise_full_name(text)
+        elif name == "birth_date":
+            validate_birth_date(parse_birth_date(text), today)
+        elif name == "passport":
+            normalise_passport(text)
+        elif name == "phone":
+            normalise_phone(text)
+        elif name == "email":
+            normalise_email(text)
+        elif name in _ADDRESS_LINES:
+            lines = {"postcode": _PASSING_POSTCODE.get(country, "1000"), **_PASSING_LINES,
+                     name: text}
+            normalise_address(Address(lines["postcode"], lines["city"], lines["street"],
+                                      country))
+    except ValidationError as error:
+        return error
+    return None
 
 
 class RegisterScreen(Screen[None]):
@@ -121,9 +160,45 @@ class RegisterScreen(Screen[None]):
             yield Static("", id="result")
         yield Footer()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each field's text when it was last checked (on leaving it, or on submit): leaving
+        # a field unchanged says nothing new, and keeps an error the backend gave.
+        self._checked: dict[str, str] = {}
+        self._asked_to_correct = False
+
     def on_mount(self) -> None:
         self.title = _("Register a consultant")
         self.query_one("#full_name", Input).focus()
+
+    @on(Input.Blurred)
+    def _check_left_field(self, event: Input.Blurred) -> None:
+        name = event.input.id or ""
+        if name not in FIELDS:
+            return
+        value = event.input.value.strip()
+        if self._checked.get(name) == value:
+            return
+        if name not in self._checked and not value:
+            return  # only passing through: an empty field is asked for on submit
+        self._checked[name] = value
+        self._refresh_slot(ERROR_SLOTS[name])
+
+    def _refresh_slot(self, slot: str) -> None:
+        """Show the first error of the checked fields sharing ``slot``, or clear it."""
+        today = self.app.clock().date() if hasattr(self.app, "clock") else date.today()
+        company = getattr(self.app, "company", None)
+        country = _COUNTRY_OF_LOCALE.get(company.locale[:2], "RU") if company else "RU"
+        for name in FIELDS:
+            if ERROR_SLOTS[name] != slot or name not in self._checked:
+                continue
+            error = field_error(name, self._value(name), today=today, country=country)
+            if error is not None:
+                self._mark(slot, error.message)
+                return
+        self._unmark(slot)
+        if self._asked_to_correct and not self.query(".field-error").exclude(".-empty"):
+            self._result("")
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
@@ -139,6 +214,7 @@ class RegisterScreen(Screen[None]):
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
         self._clear_errors()
+        self._checked = {name: self._value(name) for name in FIELDS}
         try:
             birth_date = parse_birth_date(self._value("birth_date"))
         except ValidationError as error:
@@ -168,6 +244,7 @@ class RegisterScreen(Screen[None]):
     @on(Registered)
     def _registered(self, message: Registered) -> None:
         member = message.member
+        self._checked = {}  # a fresh form for the next newcomer
         for name in FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         self._result(
@@ -188,18 +265,27 @@ class RegisterScreen(Screen[None]):
         if slot is None:
             self._result(error.message, style="error")
             return
-        label = self.query_one(f"#{slot}-error", Static)
-        label.update("✗ " + error.message)
-        label.remove_class("-empty")
+        self._mark(slot, error.message)
         self.query_one(f"#{_SLOT_INPUT.get(slot, slot)}", Input).focus()
         self._result(_("Please correct the marked field."), style="error")
+        self._asked_to_correct = True
+
+    def _mark(self, slot: str, message: str) -> None:
+        label = self.query_one(f"#{slot}-error", Static)
+        label.update("✗ " + message)
+        label.remove_class("-empty")
+
+    def _unmark(self, slot: str) -> None:
+        label = self.query_one(f"#{slot}-error", Static)
+        label.update("")
+        label.add_class("-empty")
 
     def _clear_errors(self) -> None:
-        for label in self.query(".field-error").results(Static):
-            label.update("")
-            label.add_class("-empty")
+        for slot in set(ERROR_SLOTS.values()):
+            self._unmark(slot)
 
     def _result(self, text: str, *, style: str = "") -> None:
+        self._asked_to_correct = False
         result = self.query_one("#result", Static)
         result.update(text)
         result.set_classes(style)

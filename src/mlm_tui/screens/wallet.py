@@ -54,6 +54,7 @@ def points_kind_label(kind: PointsKind) -> str:
         PointsKind.EARNED: _("Earned"),
         PointsKind.SPENT: _("Spent"),
         PointsKind.EXPIRED: _("Expired"),
+        PointsKind.CANCELLED: _("Cancelled order"),
     }[kind]
 
 

@@ -3,19 +3,30 @@
 The cart is kept per member (``cart_lines``, ``cart_choices``) and priced on every read
 by :func:`mlm_tui.core.pricing.price_cart` against the current period, so a price or
 promotion change shows at once. Placing an order re-prices the cart and writes the
-order, its lines, status history, invoice, balance payment and stock in one transaction.
+order, its lines, status history, invoice, balance payment, wallet points and stock in
+one transaction.
+
+The points wallet: a line may be paid with wallet points instead of money
+(``set_paid_with_points``; the price in points is pricing's rule). The lines paid with
+points may never cost more than the wallet holds: a change that would overdraw it is
+refused and leaves the cart as it was, and placing the order checks again, because the
+wallet may have shrunk since. An order spends its points (a SPENT entry) and earns the
+company's ``wallet_points_share`` of its points (an EARNED entry, expiring after
+``wallet_points_valid_days``), both in the wallet of who placed it and noted with the
+order number.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Connection, Row, delete, func, select, update
 
 from mlm_tui.core.errors import (
     Conflict,
     InsufficientBalance,
+    InsufficientPoints,
     NotFound,
     Unavailable,
     ValidationError,
@@ -42,6 +53,7 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderStatus,
     PaymentMethod,
+    PointsKind,
     Product,
     PromotionKind,
 )
@@ -51,6 +63,7 @@ from mlm_tui.i18n import _
 
 MAX_LINE_QUANTITY = 99
 _KEY_LENGTH = 64
+_HUNDREDTH = Decimal("0.01")  # the store keeps points in hundredths
 
 
 class CartMixin(LocalBase):
@@ -69,7 +82,7 @@ class CartMixin(LocalBase):
                       "{held}.").format(limit=MAX_LINE_QUANTITY, held=total - quantity),
                     field="quantity")
             self._put_line(conn, product, total)
-            return self._priced_cart(conn)
+            return self._cart_within_wallet(conn)
 
     def set_cart_quantity(self, code: str, quantity: int) -> Cart:
         check_quantity(quantity, zero_removes=True)
@@ -77,7 +90,7 @@ class CartMixin(LocalBase):
             return self.remove_from_cart(code)
         with self.store.write() as conn:
             self._put_line(conn, self._orderable(conn, code), quantity)
-            return self._priced_cart(conn)
+            return self._cart_within_wallet(conn)
 
     def remove_from_cart(self, code: str) -> Cart:
         lines = t.cart_lines
@@ -139,7 +152,19 @@ class CartMixin(LocalBase):
                     continue
                 total = _quantity_in_cart(conn, me, product.code) + line.quantity
                 self._put_line(conn, product, min(total, MAX_LINE_QUANTITY, product.stock))
-            return self._priced_cart(conn)
+            return self._cart_within_wallet(conn)
+
+    def set_paid_with_points(self, code: str, paid_with_points: bool) -> Cart:
+        lines, me = t.cart_lines, self._me_id()
+        with self.store.write() as conn:
+            changed = conn.execute(
+                update(lines).where(lines.c.member_id == me,
+                                    lines.c.product_code == code.strip())
+                .values(paid_with_points=bool(paid_with_points))
+            ).rowcount
+            if not changed:
+                raise NotFound(_("{code} is not in the cart.").format(code=code), field="code")
+            return self._cart_within_wallet(conn)
 
     def place_order(self, checkout: Checkout) -> Order:
         company = self.company()
@@ -161,8 +186,10 @@ class CartMixin(LocalBase):
             _take_stock(conn, period.id, cart)
             if checkout.payment_method is PaymentMethod.BALANCE:
                 _check_balance(conn, me, cart.to_pay, company)
+            _check_wallet(conn, me, cart, company)
             order_id = _write_order(conn, checkout, cart, company, now,
                                     buyer=buyer, placed_by=me, period_id=period.id)
+            _write_wallet(conn, order_id, cart, company, now, placed_by=me)
             _clear(conn, me)
             conn.execute(update(t.members).where(t.members.c.id == buyer.id)
                          .values(last_order_at=now))
@@ -174,11 +201,17 @@ class CartMixin(LocalBase):
             return order
 
     # --- shared steps ----------------------------------------------------------------------
+    def _cart_within_wallet(self, conn: Connection) -> Cart:
+        """The priced cart, refused (the transaction rolls back) when it overdraws the wallet."""
+        cart = self._priced_cart(conn)
+        _check_wallet(conn, self._me_id(), cart, self.company())
+        return cart
+
     def _priced_cart(self, conn: Connection) -> Cart:
         me = self._me_id()
         lines, choices, m = t.cart_lines, t.cart_choices, t.members
         rows = conn.execute(
-            select(lines.c.product_code, lines.c.quantity)
+            select(lines.c.product_code, lines.c.quantity, lines.c.paid_with_points)
             .where(lines.c.member_id == me)
             .order_by(lines.c.added_at, lines.c.product_code)
         ).all()
@@ -199,6 +232,7 @@ class CartMixin(LocalBase):
             gifts=products,
             delivery_product_code=choice,
             consultant=kind == MemberKind.CONSULTANT.value,
+            paid_with_points={row.product_code for row in rows if row.paid_with_points},
         )
 
     def _open_catalog(self, conn: Connection) -> Catalog:
@@ -315,6 +349,49 @@ def _check_balance(conn: Connection, member_id: int, to_pay: Money,
               "payment method.").format(balance=format_money(balance, company.locale),
                                         shortfall=shortfall),
             field="payment_method")
+
+
+def _check_wallet(conn: Connection, member_id: int, cart: Cart,
+                  company: CompanyProfile) -> None:
+    if not cart.points_spent:
+        return
+    held = _points_held(conn, member_id)
+    if cart.points_spent > held:
+        def points(value: Decimal) -> str:
+            return f"{format_points(value, company.locale)} {company.points_label}"
+
+        raise InsufficientPoints(
+            _("Paying with points needs {needed}; the wallet holds {held}. Pay a line with "
+              "money instead.").format(needed=points(cart.points_spent), held=points(held)),
+            field="points")
+
+
+def _points_held(conn: Connection, member_id: int) -> Decimal:
+    p = t.points_ledger
+    return conn.execute(
+        select(func.coalesce(func.sum(p.c.points), 0)).where(p.c.member_id == member_id)
+    ).scalar_one()
+
+
+def _write_wallet(conn: Connection, order_id: int, cart: Cart, company: CompanyProfile,
+                  now: datetime, *, placed_by: int) -> None:
+    """The order's wallet entries: the points its lines spent and the points it earned."""
+    number = conn.execute(select(t.orders.c.number).where(t.orders.c.id == order_id)
+                          ).scalar_one()
+    # Rounded down: the wallet never holds a fraction the store cannot keep.
+    earned = (cart.points * company.wallet_points_share).quantize(_HUNDREDTH, ROUND_DOWN)
+    entries = []
+    if cart.points_spent:
+        entries.append(dict(member_id=placed_by, at=now, kind=PointsKind.SPENT.value,
+                            points=-cart.points_spent, expires_on=None, order_id=order_id,
+                            note=number))
+    if earned > 0:
+        entries.append(dict(
+            member_id=placed_by, at=now, kind=PointsKind.EARNED.value, points=earned,
+            expires_on=now.date() + timedelta(days=company.wallet_points_valid_days),
+            order_id=order_id, note=number))
+    if entries:
+        conn.execute(t.points_ledger.insert(), entries)
 
 
 def _write_order(

@@ -3,19 +3,20 @@ promotions.
 
 Only the current period is shown: the one holding today's date (else the latest that has
 started). Search goes through ``products_fts``: each word the user typed becomes a quoted
-prefix term, so FTS syntax in the input is plain text. A broad query ("к") matches tens
-of thousands of products; ranking them all would cost more than the page is worth, so
-matches are ranked only when there are few (names starting with the query first, then
-bm25), and otherwise read newest first up to the limit. An exact code comes first.
+prefix term, so FTS syntax in the input is plain text. Names that begin with what was
+typed come first ("Крем ..." before "Пробник крема"). A broad query ("к") matches tens of
+thousands of products; ranking them all would cost more than the page is worth, so
+matches are ranked (bm25) only when there are few, and otherwise read newest first up to
+the limit, in rowid order, which lets the index stop early. An exact code comes first.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import (
     Connection,
@@ -23,8 +24,10 @@ from sqlalchemy import (
     Select,
     String,
     TextClause,
+    TextualSelect,
     and_,
     bindparam,
+    column,
     func,
     select,
     text,
@@ -53,7 +56,7 @@ DELIVERY_MARK = N_("instead of delivery")
 CLOSED_SALE_MARK = N_("closed sale")
 
 # Up to this many full-text matches are ranked (bm25); beyond it they come in index order.
-RANK_AT_MOST = 1000
+RANK_AT_MOST = 200
 _WORD = re.compile(r"[^\W_]+")
 _YO_SPOTS = 3  # a word with more е than this tries ё in the first three only
 _CHUNK = 500  # bound parameters per IN list
@@ -146,36 +149,34 @@ class Catalog:
         words = _WORD.findall(query)
         if not words:
             return []  # only punctuation: nothing a person could have meant
-        ids = self._matching_ids(fts_query(words), fts_initial(words), category_id, limit)
-        rows = self._rows(ids, query.strip())
-        exact = [row for row in rows if row.code == query.strip()
-                 and row.period_id == self.period.id
-                 and category_id in (None, row.category_id)]
-        by_id = {row.id: row for row in rows}
-        found = exact + [by_id[i] for i in ids if not exact or i != exact[0].id]
-        return [self._product(row) for row in found[:limit]]
+        matches = self._matching(fts_query(words), fts_initial(words), category_id, limit)
+        exact = self._exact(query.strip(), category_id)
+        if exact is not None:
+            matches = [exact] + [row for row in matches if row.id != exact.id]
+        return [self._product(row) for row in matches[:limit]]
 
-    def _matching_ids(self, match: str, initial: str, category_id: int | None,
-                      limit: int) -> list[int]:
-        # One pass over the full-text index: the newest matches, one more than are ranked.
-        newest = list(self.conn.execute(_NEWEST_MATCHES, {"match": match,
-                                                          "cap": RANK_AT_MOST + 1}).scalars())
+    def _matching(self, match: str, initial: str, category_id: int | None,
+                  limit: int) -> list[Row]:
         params = {"match": match, "initial": initial, "period": self.period.id,
-                  "category": category_id, "limit": limit}
-        if len(newest) <= RANK_AT_MOST:
-            return list(self.conn.execute(_ranked(category_id), params).scalars())
-        # Too many to rank: the newest, where the current period's products usually are.
-        ids = list(self.conn.execute(
-            _among(category_id), {**params, "ids": json.dumps(newest)}).scalars())
-        if len(ids) < limit:  # the newest matches were mostly of other periods: read on
-            ids = list(self.conn.execute(_newest(category_id), params).scalars())
-        return ids
+                  "category": category_id, "limit": limit, "cap": RANK_AT_MOST + 1}
+        if self.conn.execute(_COUNT_MATCHES, params).scalar_one() <= RANK_AT_MOST:
+            return list(self.conn.execute(_ranked(category_id), params))
+        # Too many to rank: the newest whose name begins with the query, then the newest
+        # of the rest.
+        rows = list(self.conn.execute(_newest(category_id), {**params, "match": initial}))
+        if len(rows) < limit:
+            seen = {row.id for row in rows}
+            rows += [row for row in self.conn.execute(_newest(category_id), params)
+                     if row.id not in seen][:limit - len(rows)]
+        return rows
 
-    def _rows(self, ids: Sequence[int], code: str) -> list[Row]:
-        """The products of ``ids``, and the one whose code is exactly ``code`` if any."""
+    def _exact(self, code: str, category_id: int | None) -> Row | None:
+        """The product whose code is exactly what was typed, in the period and category."""
         p = t.products
-        exact = (p.c.period_id == self.period.id) & (p.c.code == code)
-        return list(self.conn.execute(_PRODUCTS.where(p.c.id.in_(ids) | exact)))
+        query = _PRODUCTS.where(p.c.period_id == self.period.id, p.c.code == code)
+        if category_id is not None:
+            query = query.where(p.c.category_id == category_id)
+        return self.conn.execute(query).first()
 
     def _product(self, row: Row) -> Product:
         return Product(
@@ -192,14 +193,17 @@ class Catalog:
         )
 
 
-_NEWEST_MATCHES = text(
-    "SELECT rowid FROM products_fts WHERE products_fts MATCH :match "
-    "ORDER BY rowid DESC LIMIT :cap"
-)
+# How many match in any period, up to one more than are ranked: enough to choose how to
+# order them. Without ORDER BY the index is read in its own order and stops at the cap.
+_COUNT_MATCHES = text("SELECT count(*) FROM (SELECT 1 FROM products_fts "
+                      "WHERE products_fts MATCH :match LIMIT :cap)")
 # CROSS JOIN keeps the full-text index as the outer loop: read in rowid order, LIMIT stops
 # early instead of every product of the period being sorted.
-_MATCHES = ("SELECT p.id FROM products_fts CROSS JOIN products AS p "
-            "ON p.id = products_fts.rowid "
+# The matches are read whole, with the columns of ``_PRODUCTS``, in one statement.
+_MATCHES = ("SELECT p.id, p.period_id, p.category_id, p.code, p.name, p.description, "
+            "p.retail_price, p.consultant_price, p.points, p.stock, c.name AS category "
+            "FROM products_fts CROSS JOIN products AS p ON p.id = products_fts.rowid "
+            "JOIN categories AS c ON c.id = p.category_id "
             "WHERE products_fts MATCH :match AND p.period_id = :period {category} ")
 
 
@@ -210,7 +214,7 @@ def _in_category(category_id: int | None) -> str:
 def _ranked(category_id: int | None) -> TextClause:
     """Names that begin with what was typed first ("Крем ..." before "Пробник крема"), then
     bm25 with a hit in the code or the name worth more than one in the category."""
-    return text(
+    return _typed(
         _MATCHES.format(category=_in_category(category_id))
         + "ORDER BY p.id IN (SELECT rowid FROM products_fts "
         "WHERE products_fts MATCH :initial) DESC, "
@@ -219,17 +223,14 @@ def _ranked(category_id: int | None) -> TextClause:
 
 
 def _newest(category_id: int | None) -> TextClause:
-    return text(_MATCHES.format(category=_in_category(category_id))
-                + "ORDER BY products_fts.rowid DESC LIMIT :limit")
+    return _typed(_MATCHES.format(category=_in_category(category_id))
+                  + "ORDER BY products_fts.rowid DESC LIMIT :limit")
 
 
-def _among(category_id: int | None) -> TextClause:
-    """Those of the ids (a JSON list) in the period and category, newest first."""
-    return text(
-        "SELECT p.id FROM products AS p WHERE p.id IN (SELECT value FROM json_each(:ids)) "
-        f"AND p.period_id = :period {_in_category(category_id)} "
-        "ORDER BY p.id DESC LIMIT :limit"
-    )
+@cache
+def _typed(sql: str) -> TextualSelect:
+    """``sql`` with the result types of ``_PRODUCTS`` (amounts come back as Decimal)."""
+    return text(sql).columns(*(column(c.name, c.type) for c in _PRODUCTS.selected_columns))
 
 
 def fts_query(words: list[str]) -> str:

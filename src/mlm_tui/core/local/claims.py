@@ -2,14 +2,17 @@
 
 A claim returns products of one delivered invoice: every product must be on that invoice,
 and all claims together never ask back more than was invoiced. The decision is due
-``company.claim_decision_days`` after submission and arrives in the inbox.
+``company.claim_decision_days`` after submission (never more than a week) and arrives in
+the inbox; the service decides in :mod:`mlm_tui.core.claim_decisions`, not a member.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import ColumnElement, Connection, Row, func, select, update
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
@@ -20,13 +23,22 @@ from mlm_tui.core.models import (
     Claim,
     ClaimLine,
     ClaimStatus,
+    CompanyProfile,
     Notification,
     NotificationKind,
     OrderStatus,
 )
+from mlm_tui.core.money import Money
 from mlm_tui.i18n import _
 
 MAX_REASON = 2000
+# The promise to the member is a decision within a week; a company may promise sooner.
+MAX_DECISION_DAYS = 7
+
+
+def decision_days(company: CompanyProfile) -> int:
+    """Days from submission to the decision: the company's setting, never over a week."""
+    return max(1, min(int(company.claim_decision_days), MAX_DECISION_DAYS))
 
 
 class ClaimsMixin(LocalBase):
@@ -49,7 +61,7 @@ class ClaimsMixin(LocalBase):
             _check_lines(conn, order_id, invoice_number, wanted)
             claim_id = (conn.execute(select(func.max(t.claims.c.id))).scalar_one() or 0) + 1
             number = f"CL-{now:%y%m}-{claim_id:06d}"
-            due = now.date() + timedelta(days=company.claim_decision_days)
+            due = now.date() + timedelta(days=decision_days(company))
             conn.execute(t.claims.insert().values(
                 id=claim_id, number=number, member_id=me, invoice_number=invoice_number,
                 reason=reason, status=ClaimStatus.SUBMITTED.value, submitted_at=now,
@@ -73,21 +85,9 @@ class ClaimsMixin(LocalBase):
         )
 
     def claims(self) -> list[Claim]:
-        c, cl = t.claims, t.claim_lines
         with self.store.read() as conn:
-            rows = conn.execute(
-                select(c).where(c.c.member_id == self._me_id()).order_by(c.c.id.desc())
-            ).all()
-            lines: dict[int, list[ClaimLine]] = {row.id: [] for row in rows}
-            for line in conn.execute(
-                select(cl).where(cl.c.claim_id.in_(list(lines))).order_by(cl.c.product_code)
-            ):
-                lines[line.claim_id].append(ClaimLine(line.product_code, line.quantity))
-        return [
-            Claim(row.number, row.invoice_number, row.reason, tuple(lines[row.id]),
-                  ClaimStatus(row.status), row.submitted_at, row.decision_due, row.decision)
-            for row in rows
-        ]
+            found = read_claims(conn, t.claims.c.member_id == self._me_id(), self.money)
+        return [claim for _row, claim in found]
 
     def notifications(self, *, unread_only: bool = False) -> list[Notification]:
         n = t.notifications
@@ -126,6 +126,24 @@ class ClaimsMixin(LocalBase):
             raise NotFound(_("There is no invoice {number}.").format(number=number),
                            field="invoice_number")
         return row.id, row.status
+
+
+def read_claims(conn: Connection, where: ColumnElement[bool],
+                money: Callable[[Decimal], Money]) -> list[tuple[Row, Claim]]:
+    """Claims matching ``where``, newest first, each with its stored row (for its ids)."""
+    c, cl = t.claims, t.claim_lines
+    rows = conn.execute(select(c).where(where).order_by(c.c.id.desc())).all()
+    lines: dict[int, list[ClaimLine]] = {row.id: [] for row in rows}
+    for line in conn.execute(
+        select(cl).where(cl.c.claim_id.in_(list(lines))).order_by(cl.c.product_code)
+    ):
+        lines[line.claim_id].append(ClaimLine(line.product_code, line.quantity))
+    return [
+        (row, Claim(row.number, row.invoice_number, row.reason, tuple(lines[row.id]),
+                    ClaimStatus(row.status), row.submitted_at, row.decision_due, row.decision,
+                    row.decided_at, None if row.credit is None else money(row.credit)))
+        for row in rows
+    ]
 
 
 def _merged(lines: list[ClaimLine]) -> dict[str, int]:

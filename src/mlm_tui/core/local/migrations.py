@@ -14,11 +14,12 @@ from sqlalchemy import Connection, inspect, text
 from mlm_tui.core.local import schema
 
 # Full-text search (SQLite FTS5). unicode61 folds case for every script (Cyrillic,
-# umlauts) and strips diacritics; prefix indexes make 1-3 character queries instant.
-FTS_DDL = (
+# umlauts) and strips diacritics. Prefix indexes make a word typed so far a single term up
+# to six letters ("крем", "парфю"): without one, each query merges every word it begins.
+PRODUCTS_FTS_DDL = (
     """CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5(
         code, name, category,
-        tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3')""",
+        tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3 4 5 6')""",
     """CREATE TRIGGER IF NOT EXISTS products_fts_insert AFTER INSERT ON products BEGIN
         INSERT INTO products_fts(rowid, code, name, category)
         VALUES (new.id, new.code, new.name,
@@ -27,12 +28,17 @@ FTS_DDL = (
     """CREATE TRIGGER IF NOT EXISTS products_fts_delete AFTER DELETE ON products BEGIN
         DELETE FROM products_fts WHERE rowid = old.id;
     END""",
-    """CREATE TRIGGER IF NOT EXISTS products_fts_update AFTER UPDATE ON products BEGIN
+    # Only what is indexed: stock changes with every order and must not touch the index.
+    """CREATE TRIGGER IF NOT EXISTS products_fts_update
+    AFTER UPDATE OF code, name, category_id ON products BEGIN
         DELETE FROM products_fts WHERE rowid = old.id;
         INSERT INTO products_fts(rowid, code, name, category)
         VALUES (new.id, new.code, new.name,
                 (SELECT name FROM categories WHERE id = new.category_id));
     END""",
+)
+FTS_DDL = (
+    *PRODUCTS_FTS_DDL,
     """CREATE VIRTUAL TABLE IF NOT EXISTS members_fts USING fts5(
         full_name, tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3')""",
     """CREATE TRIGGER IF NOT EXISTS members_fts_insert AFTER INSERT ON members BEGIN
@@ -93,7 +99,41 @@ def _v1_to_v2(conn: Connection) -> None:
     schema.training_progress.create(conn, checkfirst=True)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: Connection) -> None:
+    # A file made by ``create_version_1`` from today's tables has the columns already.
+    present = {column["name"] for column in inspect(conn).get_columns(schema.claims.name)}
+    for column in (schema.claims.c.decided_at, schema.claims.c.credit):
+        if column.name not in present:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE claims ADD COLUMN {column.name} {kind}"))
+
+
+def _v3_to_v4(conn: Connection) -> None:
+    # As above: a file made from today's tables has the column already.
+    present = {column["name"] for column in inspect(conn).get_columns(schema.cart_lines.name)}
+    if "paid_with_points" not in present:
+        conn.execute(text("ALTER TABLE cart_lines ADD COLUMN paid_with_points BOOLEAN "
+                          "NOT NULL DEFAULT false"))
+
+
+def _v4_to_v5(conn: Connection) -> None:
+    """Longer prefix indexes, and an update trigger that ignores stock: the product index
+    is built anew from the products."""
+    if conn.dialect.name != "sqlite":
+        return
+    for trigger in ("insert", "delete", "update"):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS products_fts_{trigger}")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS products_fts")
+    for ddl in PRODUCTS_FTS_DDL:
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql(
+        "INSERT INTO products_fts(rowid, code, name, category) "
+        "SELECT p.id, p.code, p.name, c.name FROM products AS p "
+        "JOIN categories AS c ON c.id = p.category_id")
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

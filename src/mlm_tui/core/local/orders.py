@@ -35,6 +35,7 @@ from mlm_tui.core.models import (
     OrderSummary,
     Page,
     PaymentMethod,
+    PointsKind,
     Shipment,
     ShipmentEvent,
     ShipmentStatus,
@@ -168,6 +169,7 @@ class OrdersMixin(LocalBase):
                 _ledger(conn, row, now, LedgerKind.FEE, -quote.fee.amount,
                         N_("cancellation fee"))
             _restock(conn, row)
+            _reverse_points(conn, row, now)
             refund = format_money(quote.refund, company.locale)
             notify(conn, row.placed_by_id, now, NotificationKind.ACCOUNT,
                    _("Order {number} cancelled").format(number=number),
@@ -298,6 +300,39 @@ def _ledger(conn: Connection, row: Row, at: datetime, kind: LedgerKind, amount: 
         order_id=row.id, note=note))
 
 
+def _reverse_points(conn: Connection, row: Row, at: datetime) -> None:
+    """Take back the wallet points the order earned and give back those it spent.
+
+    Taking back may leave the wallet below zero when the earned points are already spent
+    on something else: the ledger says so rather than pretend they were never earned.
+    """
+    p = t.points_ledger
+    sums = dict(conn.execute(
+        select(p.c.kind, func.sum(p.c.points))
+        .where(p.c.order_id == row.id, p.c.member_id == row.placed_by_id,
+               p.c.kind.in_((PointsKind.EARNED.value, PointsKind.SPENT.value)))
+        .group_by(p.c.kind)
+    ).all())
+    entries = [
+        dict(member_id=row.placed_by_id, at=at, kind=PointsKind.CANCELLED.value,
+             points=-sums[kind.value], expires_on=None, order_id=row.id, note=row.number)
+        for kind in (PointsKind.EARNED, PointsKind.SPENT)
+        if sums.get(kind.value)
+    ]
+    if entries:
+        conn.execute(p.insert(), entries)
+
+
+def points_spent_on(conn: Connection, order_id: int) -> Decimal:
+    """The wallet points that paid some of the order's lines."""
+    p = t.points_ledger
+    spent = conn.execute(
+        select(func.coalesce(func.sum(p.c.points), 0))
+        .where(p.c.order_id == order_id, p.c.kind == PointsKind.SPENT.value)
+    ).scalar_one()
+    return -Decimal(spent)
+
+
 def _restock(conn: Connection, row: Row) -> None:
     p, lines = t.products, t.order_lines
     for line in conn.execute(select(lines.c.product_code, lines.c.quantity)
@@ -361,6 +396,7 @@ def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
         invoice_number=row.invoice_number,
         history=tuple(StatusChange(OrderStatus(c.status), c.at, c.note) for c in changes),
         idempotency_key=row.idempotency_key,
+        points_spent=points_spent_on(conn, order_id),
     )
 
 

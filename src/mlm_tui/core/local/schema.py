@@ -28,9 +28,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 
 
 class Hundredths(TypeDecorator):
@@ -223,6 +224,9 @@ cart_lines = Table(
     Column("product_code", String(16), primary_key=True),
     Column("quantity", Integer, nullable=False),
     Column("added_at", IsoDateTime, nullable=False),
+    # Added in schema version 4: the line is paid from the points wallet, not with money.
+    Column("paid_with_points", Boolean, nullable=False, default=False,
+           server_default=false()),
     CheckConstraint("quantity > 0", name="cart_quantity_positive"),
 )
 
@@ -355,6 +359,9 @@ claims = Table(
     Column("submitted_at", IsoDateTime, nullable=False),
     Column("decision_due", IsoDate, nullable=False),
     Column("decision", Text),
+    # Added in schema version 3: when the service decided, and what it credited.
+    Column("decided_at", IsoDateTime),
+    Column("credit", Hundredths),
 )
 
 claim_lines = Table(

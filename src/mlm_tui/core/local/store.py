@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.local import migrations
@@ -50,10 +50,12 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        # NullPool: a connection per operation is cheap for SQLite and safe across threads.
+        # Connections are kept: a new one reads the whole schema on its first statement,
+        # which costs more than a catalog search. Each is used by one thread at a time.
         self.engine: Engine = create_engine(
             f"sqlite+pysqlite:///{path}",
-            poolclass=NullPool,
+            poolclass=QueuePool,
+            pool_size=4,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(self.engine, "connect", _on_connect)

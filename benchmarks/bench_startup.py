@@ -1,0 +1,57 @@
+"""Start-up: from process start until the login screen is drawn in a real terminal.
+
+Both programs run in a pseudo-terminal at 80x24 and the clock stops when the emulated
+screen shows the login form's first field, what a person sees. The baseline, measured
+in the same run and interleaved with the app so both see the same machine: a bare Textual
+app with a label and two inputs (``bare_app.py``).
+
+The app opens on a demo store that already exists, with no saved session, so it shows
+the login screen as a returning user without a session sees it.
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _terminal import summary, time_until_drawn
+
+FIELD = "Registration number or e-mail"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"MLM_TUI_DATA_DIR": f"{tmp}/data", "MLM_TUI_STATE_DIR": f"{tmp}/state",
+               "MLM_TUI_CONFIG_DIR": f"{tmp}/config"}
+        subprocess.run([str(bin_dir / "mlm-tui"), "demo", "--data-dir", f"{tmp}/data"],
+                       check=True, capture_output=True, env={**env, "PATH": str(bin_dir)})
+        app = [str(bin_dir / "mlm-tui")]
+        bare = [sys.executable, str(Path(__file__).parent / "bare_app.py")]
+        # One of each first, untimed: the first run pays for a cold disk cache.
+        time_until_drawn(app, FIELD, env=env)
+        time_until_drawn(bare, FIELD, env=env)
+        app_runs, bare_runs = [], []
+        for _ in range(args.runs):
+            app_runs.append(time_until_drawn(app, FIELD, env=env))
+            bare_runs.append(time_until_drawn(bare, FIELD, env=env))
+    ratio = statistics.median(app_runs) / statistics.median(bare_runs)
+    print("process start to the login form drawn, 80x24 pty")
+    print(f"  mlm-tui (login screen)        {summary(app_runs)}")
+    print(f"  baseline: bare Textual app    {summary(bare_runs)}")
+    print(f"  ratio of medians {ratio:.2f}x; target <= 1.25x")
+
+
+if __name__ == "__main__":
+    main()
