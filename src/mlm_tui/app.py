@@ -263,6 +263,17 @@ class MlmApp(App[None]):
         await self._reset_stack(LoginScreen())
         self._reopen_backend()
 
+    def build_demo_data(self, progress: Callable[..., None]) -> Any:
+        """Fill the empty store with the demo data (from a worker); returns the demo login.
+
+        The builder writes the file alone, in bulk and without WAL, which SQLite allows only
+        while no other connection is open: the backend lets go of its connections first. It
+        is opened again once the data is in (``StoreRebuilt``).
+        """
+        if self._backend is not None:
+            self._backend.close()
+        return self.demo_builder(progress)  # type: ignore[misc]
+
     def _reopen_backend(self) -> None:
         old, self._backend = self._backend, None
         self._backend_ready.clear()

@@ -4,8 +4,9 @@ Per line and in total: retail, discount, to pay and points (labelled as the comp
 calls them). ``+``/``-`` change the quantity of the line under the cursor, a digit or
 Enter types a new one, Delete removes the line; ``d`` takes the offered product instead
 of paying the delivery fee; ``w`` pays the line with wallet points instead of money (and
-back again); ``c`` goes to the checkout. A line paid with points says what it costs from
-the wallet ("paid with 80 BB"), and the totals say what the whole cart spends.
+back again); ``c`` goes to the checkout. A line paid with points shows what it costs
+from the wallet ("80 BB") where the money would be, and the totals say what the whole
+cart spends ("Paid with 80 BB").
 
 Quantity keys may be pressed faster than the store answers: each change is sent as the
 new absolute quantity, and an older change to the same line that has not been written
@@ -60,16 +61,17 @@ def line_cells(line: CartLine, company: CompanyProfile | None) -> list[Any]:
     name = Text(line.product.name, no_wrap=True, overflow="ellipsis")
     if line.is_gift:
         name = Text(_("gift") + ": ", style="italic") + name
-    elif line.paid_with_points:
-        name = Text(_("paid with {points}").format(
-            points=points_text(line.points_spent, company)) + ": ", style="italic") + name
+    # What the line costs: money, or (in the same column, so the name keeps its room at
+    # 80 columns) the wallet points that pay it.
+    to_pay = (right(points_text(line.points_spent, company), "bold italic")
+              if line.paid_with_points else right(money_text(line.to_pay, company), "bold"))
     return [
         line.product.code,
         name,
         right(str(line.quantity)),
         right(money_text(line.retail, company)),
         right(money_text(-line.discount, company) if line.discount else "—"),
-        right(money_text(line.to_pay, company), "bold"),
+        to_pay,
         right(points_number(line.points, company)),
     ]
 

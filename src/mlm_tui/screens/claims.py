@@ -24,6 +24,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import AccountChanged
 from mlm_tui.screens.claim import claim_status_label
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.header import AccountHeader
@@ -97,7 +98,7 @@ class ClaimsScreen(Screen[None]):
     ClaimsScreen #claims-table { height: 1fr; }
     ClaimsScreen #claims-detail { height: 9; border-top: solid $primary; padding: 0 1; }
     ClaimsScreen #claims-detail-title { text-style: bold; }
-    ClaimsScreen #claims-detail.-empty #claims-detail-title { color: $text-muted; }
+    ClaimsScreen #claims-detail.-empty #claims-detail-body { color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -125,6 +126,7 @@ class ClaimsScreen(Screen[None]):
         self._locale = "en"
         self._invoices: dict[str, Invoice | None] = {}
         self._shown: str | None = None
+        self._credited: set[str] = set()
 
     @property
     def backend(self) -> Backend:
@@ -164,10 +166,15 @@ class ClaimsScreen(Screen[None]):
         self.query_one("#claims-table", FlexTable).fill(
             [(c.number, claim_cells(c, self._locale)) for c in message.claims])
         self.query_one("#claims-summary", Static).update(_summary(message.claims))
+        credited = {claim.number for claim in message.claims if claim.credit}
+        if credited != self._credited:  # a credit the header's balance may not show yet
+            self._credited = credited
+            self.post_message(AccountChanged())
         if not message.claims:
-            self._detail(_("No claims yet."), _(
-                "To return products, open a delivered order (Orders, then Enter) and press "
-                "r  Return / claim. The decision comes within a week, in your inbox."),
+            self._detail(_("How to file a claim"), _(
+                "To return products, open a delivered order (Orders, then Enter)\n"
+                "and press r  Return / claim.\n"
+                "The decision arrives in your inbox within a week."),
                 empty=True)
         elif self._shown in self._claims:
             self._show(self._shown)  # keep the open claim, now with any decision
@@ -223,7 +230,7 @@ class ClaimsScreen(Screen[None]):
 
 def _summary(claims: list[Claim]) -> str:
     if not claims:
-        return _("You have filed no claims.")
+        return _("No claims yet.")
     waiting = sum(1 for claim in claims if claim.status is ClaimStatus.SUBMITTED)
     text = ngettext("{count} claim", "{count} claims", len(claims)).format(count=len(claims))
     return text + " · " + ngettext("{count} awaiting a decision",

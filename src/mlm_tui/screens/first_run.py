@@ -139,7 +139,7 @@ class FirstRunScreen(Screen[None]):
             self.post_message(self.Progress(phase, done, total))
 
         try:
-            demo_login = self.app.demo_builder(progress)  # type: ignore[attr-defined]
+            demo_login = self.app.build_demo_data(progress)  # type: ignore[attr-defined]
         except Exception as error:  # shown to the person; the store stays as it was
             self.post_message(self.Failed(error))
             return
