@@ -34,11 +34,11 @@ DESTINATIONS += [
                 "orders:OrdersScreen"),
     Destination("in_transit", "f6", "Parcels", "Every parcel on its way, across carriers",
                 "in_transit:InTransitScreen"),
-    # ctrl+y: every F key and the other control letters are taken here, by Input, or by
-    # the terminal; only the paste dialog's TextArea uses it (redo), and no destination
-    # opens over a dialog.
-    Destination("claims", "ctrl+y", "Claims", "Your returns and claims: status and decisions",
-                "claims:ClaimsScreen"),
+    # ctrl+y: the other F keys and control letters are taken here, by Input or by the
+    # terminal (F11 is often full screen); only the paste dialog's TextArea uses ctrl+y
+    # (redo), and no destination opens over a dialog.
+    Destination("claims", "ctrl+y", "My claims",
+                "Your returns and claims: status and decisions", "claims:ClaimsScreen"),
 ]
 
 # The team: home alerts, customers, the downline, recruiting, money, news and training.

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 
 from mlm_tui.core.claim_decisions import accept_claim, find_claim, list_claims, reject_claim
 from mlm_tui.core.company import profile_from_json, profile_to_json
@@ -150,6 +151,15 @@ def filed(anna, clock):
     return claim
 
 
+def test_a_member_has_no_way_to_decide_a_claim():
+    from mlm_tui.core.backend import Backend
+    from mlm_tui.core.local import LocalBackend
+
+    for seam in (Backend, LocalBackend):
+        assert not [name for name in dir(seam)
+                    if any(word in name for word in ("decide", "accept", "reject"))]
+
+
 def test_the_invoice_charged_the_cream_at_the_consultant_price(anna):
     invoice = anna.invoice(DELIVERED)
     assert {line.product_code: line.unit_price for line in invoice.lines}["32548"] == CREAM
@@ -282,3 +292,21 @@ def test_the_decision_is_due_within_the_companys_days_but_never_after_a_week(ann
     anna._company = None  # the backend keeps the profile it read
     claim = anna.submit_claim(DELIVERED, [ClaimLine("32548", 1)], "Крем протёк")
     assert claim.decision_due == due
+
+
+def test_a_store_from_before_decisions_were_dated_opens_with_room_for_them(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from mlm_tui.core.local.store import Store
+
+    path = tmp_path / "store.db"
+    shutil.copyfile(Path(__file__).parent.parent / "data" / "store-v1.db", path)
+    store = Store(path)
+    try:
+        with store.read() as conn:
+            columns = {c["name"] for c in sa_inspect(conn).get_columns("claims")}
+        assert {"decided_at", "credit"} <= columns
+        assert list_claims(store) == []
+    finally:
+        store.close()

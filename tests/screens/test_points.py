@@ -92,3 +92,22 @@ async def test_a_wallet_that_shrank_before_placing_refuses_the_order(tmp_path):
         assert app.screen.order is None
         assert paid_with_points(app) == {"38000"}
         assert app._backend.points_wallet() == Decimal(70)
+
+
+async def test_two_quick_presses_end_where_they_started(tmp_path):
+    app = make_app(tmp_path, wrap=filled(("38000", 1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_cart(pilot)
+        await pilot.press("w", "w")
+        await settle(pilot)
+        assert paid_with_points(app) == set()
+        assert "79,20 ₽" in text_line(app, "38000")
+
+
+async def test_the_help_screen_lists_the_key(tmp_path):
+    app = make_app(tmp_path, wrap=filled(("38000", 1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_cart(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert "Pay with points" in screen_text(app)

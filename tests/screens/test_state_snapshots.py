@@ -59,7 +59,7 @@ def export_at_the_worlds_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The export's file name carries the wall-clock time; here it is the world's."""
     class WorldClock(datetime):
         @classmethod
-        def now(cls, tz=None):  # noqa: ANN001, ANN206 - the signature of datetime.now
+        def now(cls, tz=None) -> datetime:
             return world.NOW
 
     monkeypatch.setattr("mlm_tui.core.export.datetime", WorldClock)

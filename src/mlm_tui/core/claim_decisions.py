@@ -59,6 +59,7 @@ def list_claims(store: Store, *, open_only: bool = False) -> list[ClaimCase]:
 
 
 def find_claim(store: Store, number: str) -> ClaimCase:
+    """One claim by its number (``NotFound`` naming ``claim`` when there is none)."""
     with store.read() as conn:
         company = _company(conn)
         return _case(conn, *_claim(conn, number, company), company)

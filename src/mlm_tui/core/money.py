@@ -89,17 +89,28 @@ def _babel_locale(locale: str):
 
 def format_money(money: Money, locale: str = "en") -> str:
     """``Money(1234.5, RUB)`` -> ``1 234,50 ₽`` in ``ru``; ``1.234,50 €`` in ``de``."""
-    from babel.numbers import format_currency
-
-    return format_currency(money.rounded().amount, money.currency, locale=_babel_locale(locale))
+    return _formatted_amount(money.rounded().amount, money.currency, locale)
 
 
 def format_points(points: Decimal, locale: str = "en") -> str:
     """Points with the locale's separators, without trailing zeros (``12,5`` in ``ru``)."""
+    return _formatted_points(points.normalize() if points else Decimal(0), locale)
+
+
+# Babel takes a tenth of a millisecond per amount; a table of fifty products shows a
+# hundred, mostly the same few prices. The same amount always reads the same.
+@lru_cache(maxsize=4096)
+def _formatted_amount(amount: Decimal, currency: str, locale: str) -> str:
+    from babel.numbers import format_currency
+
+    return format_currency(amount, currency, locale=_babel_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_points(points: Decimal, locale: str) -> str:
     from babel.numbers import format_decimal
 
-    value = points.normalize() if points else Decimal(0)
-    return format_decimal(value, locale=_babel_locale(locale))
+    return format_decimal(points, locale=_babel_locale(locale))
 
 
 def parse_amount(text: str) -> Decimal:

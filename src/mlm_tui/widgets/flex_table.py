@@ -46,7 +46,13 @@ class FlexTable(DataTable[RenderableType]):
     def fill(self, rows: Sequence[tuple[str, list[RenderableType]]]) -> None:
         """Replace every row; each is (key, cells in column order)."""
         self._rows = list(rows)
-        self._rebuild()
+        if self._built_for_width != self.size.width or not self.columns:
+            self._rebuild()
+            return
+        # The columns still fit: only the rows change (as the catalog does per keystroke).
+        cursor = self.cursor_row
+        self.clear()
+        self._add_rows(cursor)
 
     @property
     def row_keys(self) -> list[str]:
@@ -91,6 +97,9 @@ class FlexTable(DataTable[RenderableType]):
                                              overflow="ellipsis"))
             width = self._width(spec) if spec.width else flex
             self.add_column(label, width=width + GAP, key=spec.key)
+        self._add_rows(cursor)
+
+    def _add_rows(self, cursor: int) -> None:
         for key, cells in self._rows:
             self.add_row(*(self._gapped(i, cell) for i, cell in enumerate(cells)), key=key)
         if self._rows:
