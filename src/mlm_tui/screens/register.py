@@ -136,6 +136,13 @@ class RegisterScreen(Screen[None]):
             super().__init__()
             self.error = error
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each field's text when it was last checked (on leaving it, or on submit): leaving
+        # a field unchanged says nothing new, and keeps an error the backend gave.
+        self._checked: dict[str, str] = {}
+        self._asked_to_correct = False
+
     @property
     def backend(self) -> Backend:
         return self.app.backend  # type: ignore[attr-defined]
@@ -160,13 +167,6 @@ class RegisterScreen(Screen[None]):
             yield Static("", id="result")
         yield Footer()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Each field's text when it was last checked (on leaving it, or on submit): leaving
-        # a field unchanged says nothing new, and keeps an error the backend gave.
-        self._checked: dict[str, str] = {}
-        self._asked_to_correct = False
-
     def on_mount(self) -> None:
         self.title = _("Register a consultant")
         self.query_one("#full_name", Input).focus()
@@ -186,7 +186,8 @@ class RegisterScreen(Screen[None]):
 
     def _refresh_slot(self, slot: str) -> None:
         """Show the first error of the checked fields sharing ``slot``, or clear it."""
-        today = self.app.clock().date() if hasattr(self.app, "clock") else date.today()
+        clock = getattr(self.app, "clock", None)
+        today = clock().date() if clock else date.today()
         company = getattr(self.app, "company", None)
         country = _COUNTRY_OF_LOCALE.get(company.locale[:2], "RU") if company else "RU"
         for name in FIELDS:
