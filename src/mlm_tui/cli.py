@@ -34,7 +34,8 @@ STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "stop_request
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
         from mlm_tui.app import run_app
@@ -55,15 +56,34 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted", code=130)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from mlm_tui.cli_maintenance import add_maintenance_commands
+def _names_a_command(argv: list[str]) -> bool:
+    """Whether ``argv`` holds anything beyond the app's own options (a command, a typo of
+    one, or help). Starting the app is the common case and its start-up counts: the
+    commands' parsers are built only when one may be meant."""
+    takes_value = {"--data-dir", "--server"}
+    words = iter(argv)
+    for word in words:
+        if word in takes_value:
+            next(words, None)
+        elif word in ("-h", "--help") or not word.startswith("-"):
+            return True
+    return False
 
+
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlm-tui", description="A keyboard-first back office for direct-selling consultants."
     )
     _global_options(parser, defaults=True)
     parser.add_argument("--demo", action="store_true",
                         help="start on the demo store, building it if it is missing")
+    if with_commands:
+        _add_commands(parser)
+    return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser) -> None:
+    from mlm_tui.cli_maintenance import add_maintenance_commands
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, defaults=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -126,7 +146,6 @@ def build_parser() -> argparse.ArgumentParser:
     volume.set_defaults(handler=_volume)
 
     add_maintenance_commands(commands, parents=[common])
-    return parser
 
 
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -154,6 +153,8 @@ class SessionKeeper:
     def _write_file(self, tokens: dict[str, str]) -> None:
         self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         # mkstemp creates the file 0600 before a byte is written.
+        import tempfile  # only when a token is written: off the start-up path
+
         fd, temp_name = tempfile.mkstemp(prefix=".session-", suffix=".tmp", dir=self.state_dir)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

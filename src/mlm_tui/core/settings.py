@@ -9,7 +9,6 @@ Environment: ``MLM_TUI_DATA_DIR``, ``MLM_TUI_CONFIG_DIR``, ``MLM_TUI_STATE_DIR``
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -83,6 +82,8 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
 def _read_toml(path: Path) -> dict:
     try:
         with path.open("rb") as fh:
+            import tomllib  # only when there is a config file to read
+
             return tomllib.load(fh)
     except FileNotFoundError:
         return {}

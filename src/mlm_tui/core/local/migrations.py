@@ -117,8 +117,10 @@ def _v3_to_v4(conn: Connection) -> None:
 
 
 def _v4_to_v5(conn: Connection) -> None:
-    """Longer prefix indexes, and an update trigger that ignores stock: the product index
-    is built anew from the products."""
+    """A member's orders index covers the volume; the product index gets longer prefixes
+    and an update trigger that ignores stock, and is built anew from the products."""
+    schema.ORDERS_BY_BUYER.drop(conn, checkfirst=True)
+    schema.ORDERS_BY_BUYER.create(conn)
     if conn.dialect.name != "sqlite":
         return
     for trigger in ("insert", "delete", "update"):
