@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _stores import big_store
 
 SIZE = (80, 24)
-OPENINGS = 5
+OPENINGS = 12
 DEADLINE = 30.0  # seconds before a wait is reported as never drawn
 
 

@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Session
 from mlm_tui.i18n import _
 from mlm_tui.messages import SignedIn
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class ActivateScreen(Screen[None]):
             with Horizontal(id="actions"):
                 yield Button(_("Activate"), id="submit", variant="primary", compact=True)
             yield Static("", id="result")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Activate your account")

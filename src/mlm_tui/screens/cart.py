@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
@@ -34,6 +34,7 @@ from mlm_tui.i18n import _
 from mlm_tui.screens.add_to_cart import Added, SetQuantityScreen
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, points_text, right
 
@@ -182,7 +183,7 @@ class CartScreen(Screen[None]):
             yield Static("", id="cart-totals")
             yield Static("", id="cart-promotions", markup=False)
         yield Static("", id="cart-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Cart")

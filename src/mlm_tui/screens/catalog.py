@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
 from mlm_tui.core.errors import DomainError
@@ -24,6 +24,7 @@ from mlm_tui.core.models import Category, CompanyProfile, Product
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, right
 
@@ -109,7 +110,7 @@ class CatalogScreen(Screen[None]):
         yield Static("", id="catalog-info", markup=False)
         yield FlexTable(product_columns(self.company), id="products")
         yield Static("", id="catalog-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def company(self) -> CompanyProfile | None:

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, RadioButton, RadioSet, Static
+from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
 from mlm_tui.core.errors import DomainError, InsufficientBalance
 from mlm_tui.core.models import (
@@ -41,6 +41,7 @@ from mlm_tui.navigation import DESTINATIONS
 from mlm_tui.screens.cart import totals_table
 from mlm_tui.widgets.choice import ChoiceButton
 from mlm_tui.widgets.errors import error_text
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text
 
@@ -175,7 +176,7 @@ class CheckoutScreen(Screen[None]):
                 yield Static("", id="placed-number", markup=False)
                 yield Static("", id="placed-details")
                 yield Static(_("Enter: back to the catalog."), id="placed-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Checkout")

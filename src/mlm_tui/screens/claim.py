@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
@@ -32,6 +32,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.i18n import _
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
 from mlm_tui.widgets.order_text import status_label
@@ -132,7 +133,7 @@ class ClaimScreen(Screen[None]):
             yield Static("", id="error-reason", classes="field-error", markup=False)
             yield Button(_("3. Submit claim"), id="submit", variant="primary")
         yield Static("", id="claim-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def _columns(self) -> list[ColumnSpec]:
         return [

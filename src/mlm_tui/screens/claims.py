@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
@@ -27,6 +27,7 @@ from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import AccountChanged
 from mlm_tui.screens.claim import claim_status_label
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
 
@@ -139,7 +140,7 @@ class ClaimsScreen(Screen[None]):
         with VerticalScroll(id="claims-detail"):
             yield Static("", id="claims-detail-title", markup=False)
             yield Static("", id="claims-detail-body", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("My claims")

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day, format_month
 from mlm_tui.core.errors import DomainError
@@ -30,6 +30,7 @@ from mlm_tui.core.privacy import (
 )
 from mlm_tui.i18n import _
 from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import kind_label, status_label
 
@@ -88,7 +89,7 @@ class CustomerScreen(Screen[None]):
             yield volume
             yield Static(_("Enter: that month's orders"), id="hint")
             yield Static(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Customer")

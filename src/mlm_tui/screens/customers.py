@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import MemberMatch
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import status_label
 
@@ -78,7 +79,7 @@ class CustomersScreen(Screen[None]):
             table.add_columns(_("Reg. no."), _("Name"), _("City"), _("Phone"), _("Last order"),
                               _("Status"))
             yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Customers")

@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, ProgressBar, Static
+from textual.widgets import Button, ProgressBar, Static
 
 from mlm_tui.i18n import _
 from mlm_tui.messages import StoreRebuilt
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 
@@ -104,7 +105,7 @@ class FirstRunScreen(Screen[None]):
                 yield Button(_("Activate an account"), id="activate", compact=True)
             yield ProgressBar(id="build-progress", classes="-idle", show_eta=False)
             yield Static("", id="build-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("First start")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mlm_tui.core.dates import format_day
@@ -23,6 +23,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
 from mlm_tui.core.money import format_points
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class HomeScreen(Screen[None]):
         yield AccountHeader()
         yield Static(_("Loading…"), id="greeting")
         yield OptionList(id="alerts")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Home")

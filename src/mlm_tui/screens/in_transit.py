@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
@@ -24,6 +24,7 @@ from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.screens.tracking import tracking_link
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window
 
@@ -85,7 +86,7 @@ class InTransitScreen(Screen[None]):
         yield Static(_("Looking up parcels…"), id="transit-info", markup=False)
         yield FlexTable(transit_columns(), id="transit-table")
         yield Static("", id="transit-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Parcels on the way")

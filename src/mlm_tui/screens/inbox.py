@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class InboxScreen(Screen[None]):
         with VerticalScroll(id="reader"):
             yield Static("", id="reader-title")
             yield Static(_("Enter opens a message."), id="reader-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Inbox")

@@ -16,13 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.i18n import _
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text, right
 
@@ -103,7 +104,7 @@ class InvoiceScreen(Screen[None]):
             yield FlexTable(invoice_columns(), id="invoice-lines")
             yield Static("", id="invoice-totals", markup=False)
         yield Static("", id="invoice-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Invoice {number}").format(number=self.number)

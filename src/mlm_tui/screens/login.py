@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from mlm_tui.core.errors import (
     AccountClosed,
@@ -27,6 +27,7 @@ from mlm_tui.core.errors import (
 )
 from mlm_tui.i18n import _
 from mlm_tui.messages import SignedIn
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.time_left import time_left_text
@@ -81,7 +82,7 @@ class LoginScreen(Screen[None]):
                 yield Button(_("Forgot password"), id="forgot", compact=True)
             yield Static("", id="demo-hint", classes="-empty", markup=False)
             yield Static("", id="login-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Log in")

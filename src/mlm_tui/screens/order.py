@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError, NotFound
@@ -27,6 +27,7 @@ from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, points_text, right
 from mlm_tui.widgets.order_text import (
@@ -128,7 +129,7 @@ class OrderScreen(Screen[None]):
             yield Static(_("Status history"), classes="section")
             yield Static("", id="order-history", markup=False)
         yield Static("", id="order-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Order {number}").format(number=self.number)

@@ -12,6 +12,7 @@ Keys: Enter opens the order; ``i`` its invoice and ``t`` its tracking straight a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,9 +22,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
 from mlm_tui.core.dates import format_month
@@ -36,6 +39,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import points_text
 from mlm_tui.widgets.order_grid import OrderGrid
@@ -57,7 +61,7 @@ class ExportStopped(Exception):
 
 class OrdersScreen(Screen[None]):
     DEFAULT_CSS = """
-    OrdersScreen #order-filters { height: 1; }
+    OrdersScreen #order-filters, OrdersScreen #order-filter-controls { height: 1; }
     OrdersScreen #order-filters Select { width: 18; margin-right: 1; }
     OrdersScreen #order-filters #filter-source { width: 22; }
     OrdersScreen #order-filters Input { width: 1fr; }
@@ -132,21 +136,38 @@ class OrdersScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         with Horizontal(id="order-filters"):
-            yield Select[str]([], prompt=_("All months"), id="filter-month", compact=True)
-            yield Select[str](
-                [(f"{s.value} {source_short_label(s)}", s.value) for s in OrderSource],
-                prompt=_("All sources"), id="filter-source", compact=True)
-            yield Select[str](
-                [(status_label(s), s.value) for s in OrderStatus],
-                prompt=_("All statuses"), id="filter-status", compact=True)
-            yield Input(placeholder=_("Name or number"), id="filter-member",
-                        compact=True)
+            # The controls arrive a frame after the rows: the rows are what one comes for,
+            # and the three menus cost more to mount than the rest of the screen.
+            yield Lazy(self._filter_controls())
         yield Static(_("Counting orders…"), id="orders-info", markup=False)
         yield OrderGrid(self.backend, self._initial)
         yield Static("", id="orders-current", markup=False)
         yield Static("", id="orders-legend", markup=False)
         yield Static("", id="orders-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
+
+    def _filter_controls(self) -> Horizontal:
+        month = self._initial.month
+        months = [(month, month)] if month else []
+        return Horizontal(
+            Select[str](months, prompt=_("All months"), id="filter-month", compact=True,
+                        value=month or Select.NULL),
+            Select[str](
+                [(f"{s.value} {source_short_label(s)}", s.value) for s in OrderSource],
+                prompt=_("All sources"), id="filter-source", compact=True),
+            Select[str](
+                [(status_label(s), s.value) for s in OrderStatus],
+                prompt=_("All statuses"), id="filter-status", compact=True),
+            Input(placeholder=_("Name or number"), id="filter-member", compact=True),
+            id="order-filter-controls",
+        )
+
+    def _with_filters(self, change: Callable[[], None]) -> None:
+        """Run ``change`` on the filter controls, once they are mounted."""
+        try:
+            change()
+        except NoMatches:
+            self.call_after_refresh(self._with_filters, change)
 
     def on_mount(self) -> None:
         self.title = _("Order history")
@@ -155,10 +176,6 @@ class OrdersScreen(Screen[None]):
         # The grid's colours follow the theme; so must the key to them.
         self.app.theme_changed_signal.subscribe(
             self, lambda _theme: self.call_after_refresh(self._paint_legend))
-        if self._initial.month:
-            month_select = self.query_one("#filter-month", Select)
-            month_select.set_options([(self._initial.month, self._initial.month)])
-            month_select.value = self._initial.month
         self.grid.focus()
         if self._initial.member_id is not None:
             self.name_member(self._initial.member_id)
@@ -201,10 +218,13 @@ class OrdersScreen(Screen[None]):
 
     @on(Months)
     def _months(self, message: Months) -> None:
+        self._with_filters(lambda: self._show_months(message.months))
+
+    def _show_months(self, found: list[str]) -> None:
         select = self.query_one("#filter-month", Select)
         current = select.value
         locale = self._locale
-        months = list(message.months)
+        months = list(found)
         if isinstance(current, str) and current not in months:
             months.append(current)  # keep the chosen month even when it holds no order
         with self.prevent(Select.Changed):
@@ -280,10 +300,11 @@ class OrdersScreen(Screen[None]):
 
     def _set_member_label(self, label: str) -> None:
         self._member_label = label
-        self.query_one("#filter-member", Input).value = label
+        self._with_filters(lambda: setattr(self.query_one("#filter-member", Input), "value",
+                                           label))
 
     def action_filters(self) -> None:
-        self.query_one("#filter-month", Select).focus()
+        self._with_filters(lambda: self.query_one("#filter-month", Select).focus())
 
     def action_sort(self) -> None:
         filters = self.grid.filters

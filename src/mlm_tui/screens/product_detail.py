@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mlm_tui.core.models import CompanyProfile, Product
 from mlm_tui.i18n import _
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text
 
@@ -64,7 +65,7 @@ class ProductDetailScreen(Screen[None]):
             yield Static(product_facts(self.product, company), id="product-facts")
             yield Static(self.product.description, id="product-description", markup=False)
         yield Static("", id="product-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Product {code}").format(code=self.product.code)

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
@@ -16,6 +16,7 @@ from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Promotion, Promot
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.i18n import _
 from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class PromotionsScreen(Screen[None]):
         table.add_columns("", _("Promotion"), _("Terms"))
         yield table
         yield Static(_("★ closed sale: for consultants only, not for customers"), id="legend")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Promotions")

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
@@ -26,6 +26,7 @@ from mlm_tui.core.money import Money
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text
 from mlm_tui.widgets.quick_order_row import CodeInput, QuickOrderRow, RowState
@@ -93,7 +94,7 @@ class QuickOrderScreen(Screen[None]):
             yield self._make_row()
         yield Static("", id="qo-total", markup=False)
         yield Static("", id="qo-report", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Quick order")

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import Address, Member, Registration
@@ -33,6 +33,7 @@ from mlm_tui.core.validation import (
     validate_birth_date,
 )
 from mlm_tui.i18n import _
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ class RegisterScreen(Screen[None]):
             with Horizontal(id="actions"):
                 yield Button(_("Register"), id="submit", variant="primary", compact=True)
             yield Static("", id="result")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Register a consultant")

@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Static
+from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
 from mlm_tui.i18n import _
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.time_left import time_left_text
@@ -91,7 +92,7 @@ class ResetScreen(Screen[str | None]):
                     yield Button(_("Back to log in"), id="done", variant="primary",
                                  compact=True)
         yield Static("", id="reset-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Reset password")

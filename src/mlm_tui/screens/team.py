@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
 from mlm_tui.i18n import _
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import status_label
 
@@ -94,7 +95,7 @@ class TeamScreen(Screen[None]):
         tree.show_root = False
         yield tree
         yield Static(_("Space or → opens a branch, Enter the member's overview."), id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Team")

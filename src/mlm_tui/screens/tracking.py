@@ -17,12 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.i18n import _
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window, shipment_status_label
 from mlm_tui.widgets.tracking_timeline import TrackingTimeline
@@ -103,7 +104,7 @@ class TrackingScreen(Screen[None]):
                 yield Static(_("Stations"), classes="section")
                 yield TrackingTimeline(id="tracking-timeline")
         yield Static("", id="tracking-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Parcel {number}").format(number=self.order_number)

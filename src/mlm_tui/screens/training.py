@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mlm_tui.core import training
 from mlm_tui.core.errors import DomainError
 from mlm_tui.i18n import _
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class TrainingScreen(Screen[None]):
             with VerticalScroll(id="lesson"):
                 yield Static("", id="lesson-title")
                 yield Static("", id="lesson-body")
-        yield Footer()
+        yield KeysFooter()
 
     def _options(self) -> list[Option]:
         return [

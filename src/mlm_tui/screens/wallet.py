@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError, ValidationError
@@ -32,6 +32,7 @@ from mlm_tui.core.money import Money, format_money, format_points, parse_amount
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged
 from mlm_tui.widgets.fitting_table import FittingTable
+from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class WalletScreen(Screen[None]):
                 history.add_columns(_("Date"), _("Entry"), _("Points"), _("Expires"),
                                     _("Note"))
                 yield history
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Balance and points")

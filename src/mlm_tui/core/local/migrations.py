@@ -117,10 +117,9 @@ def _v3_to_v4(conn: Connection) -> None:
 
 
 def _v4_to_v5(conn: Connection) -> None:
-    """A member's orders index covers the volume; the product index gets longer prefixes
+    """An index that covers a member's volume; the product index gets longer prefixes
     and an update trigger that ignores stock, and is built anew from the products."""
-    schema.ORDERS_BY_BUYER.drop(conn, checkfirst=True)
-    schema.ORDERS_BY_BUYER.create(conn)
+    schema.ORDERS_VOLUME.create(conn, checkfirst=True)
     if conn.dialect.name != "sqlite":
         return
     for trigger in ("insert", "delete", "update"):
