@@ -431,9 +431,25 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
 
 
 def _session_keeper(settings: Settings) -> Any:
-    from mlm_tui.core.session_keeper import SessionKeeper
+    return _KeeperOnFirstUse(settings.state_dir)
 
-    return SessionKeeper(settings.state_dir)
+
+class _KeeperOnFirstUse:
+    """The session keeper, made when first asked (from a worker, once the store opens):
+    what it imports stays off the path to the first frame."""
+
+    def __init__(self, state_dir: Any) -> None:
+        self._state_dir = state_dir
+        self._keeper: Any = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        with self._lock:
+            if self._keeper is None:
+                from mlm_tui.core.session_keeper import SessionKeeper
+
+                self._keeper = SessionKeeper(self._state_dir)
+        return getattr(self._keeper, name)
 
 
 def _known_demo_login() -> Any:
