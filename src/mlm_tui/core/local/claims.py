@@ -132,7 +132,8 @@ def read_claims(conn: Connection, where: ColumnElement[bool],
                 money: Callable[[Decimal], Money]) -> list[tuple[Row, Claim]]:
     """Claims matching ``where``, newest first, each with its stored row (for its ids)."""
     c, cl = t.claims, t.claim_lines
-    rows = conn.execute(select(c).where(where).order_by(c.c.id.desc())).all()
+    rows = conn.execute(
+        select(c).where(where).order_by(c.c.submitted_at.desc(), c.c.id.desc())).all()
     lines: dict[int, list[ClaimLine]] = {row.id: [] for row in rows}
     for line in conn.execute(
         select(cl).where(cl.c.claim_id.in_(list(lines))).order_by(cl.c.product_code)
