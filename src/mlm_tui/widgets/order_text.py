@@ -38,11 +38,6 @@ def source_short_label(source: OrderSource) -> str:
     return labels[source]
 
 
-def source_legend() -> str:
-    """One short line under the grid: ``SO standard · IO customer online · ...``."""
-    return " · ".join(f"{source.value} {source_short_label(source)}" for source in OrderSource)
-
-
 def status_label(status: OrderStatus) -> str:
     labels = {
         OrderStatus.PLACED: _("placed"),
