@@ -182,10 +182,12 @@ class MlmApp(App[None]):
             raise error if isinstance(error, DomainError) else DomainError(str(error))
         return self._backend
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        # The login screen is the bottom of the stack: the first frame draws it at once,
+        # not a blank screen first with this one pushed over it.
         from mlm_tui.screens.login import LoginScreen
 
-        self.push_screen(LoginScreen())
+        return LoginScreen()
 
     def on_ready(self) -> None:
         # After the first frame: importing SQLAlchemy in a thread would hold the
@@ -258,9 +260,7 @@ class MlmApp(App[None]):
         """Demo data was built into the store: open it again and show the login."""
         if message.demo_login is not None:
             self.demo_login = message.demo_login
-        from mlm_tui.screens.login import LoginScreen
-
-        await self._reset_stack(LoginScreen())
+        await self._reset_stack()
         self._reopen_backend()
 
     def build_demo_data(self, progress: Callable[..., None]) -> Any:
@@ -317,9 +317,7 @@ class MlmApp(App[None]):
     async def _signed_out(self) -> None:
         self.session = None
         self.account = None
-        from mlm_tui.screens.login import LoginScreen
-
-        await self._reset_stack(LoginScreen())
+        await self._reset_stack()
 
     @on(AccountChanged)
     def _account_changed(self) -> None:
@@ -371,7 +369,7 @@ class MlmApp(App[None]):
         await self.push_screen(screen_class())
 
     async def action_back(self) -> None:
-        # The bottom is the app's own empty screen; above it the landing (or login) stays.
+        # The bottom is the login screen; the landing above it stays.
         if len(self.screen_stack) > 2 and not isinstance(self.screen, ModalScreen):
             await self.pop_screen()
 
@@ -383,14 +381,18 @@ class MlmApp(App[None]):
             return
         self.push_screen(HelpScreen(bindings_of(self.screen)))
 
-    async def _reset_stack(self, screen: Screen[Any]) -> None:
-        """Make ``screen`` the only one above the app's base screen."""
-        while len(self.screen_stack) > 2:
+    async def _reset_stack(self, screen: Screen[Any] | None = None) -> None:
+        """Back to the login screen at the bottom, with ``screen`` the only one above it;
+        without ``screen``, the login screen itself, started over (nothing typed)."""
+        while len(self.screen_stack) > 1:
             await self.pop_screen()
-        if len(self.screen_stack) > 1:
-            await self.switch_screen(screen)
-        else:
+        if screen is not None:
             await self.push_screen(screen)
+            return
+        from mlm_tui.screens.login import LoginScreen
+
+        if isinstance(self.screen, LoginScreen):
+            self.screen.start_over()
 
     def on_unmount(self) -> None:
         if self._backend is not None:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import (
     AccountClosed,
@@ -27,6 +27,7 @@ from mlm_tui.core.errors import (
 )
 from mlm_tui.i18n import _
 from mlm_tui.messages import SignedIn
+from mlm_tui.widgets.action_link import ActionLink
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
@@ -44,7 +45,7 @@ class LoginScreen(Screen[None]):
         border: round $primary; padding: 0 1; margin-top: 1;
     }
     LoginScreen #login-actions { height: auto; margin: 1 0 0 1; }
-    LoginScreen #login-actions Button { margin-right: 2; }
+    LoginScreen #login-actions ActionLink { margin-right: 2; }
     LoginScreen #demo-hint { padding: 0 1; margin-top: 1; }
     LoginScreen #demo-hint.-empty { display: none; }
     LoginScreen #login-status { padding: 0 1; color: $text-muted; }
@@ -78,8 +79,8 @@ class LoginScreen(Screen[None]):
                             value=self._initial_login, next_on_enter=True)
             yield FormField(_("Password"), "password", password=True)
             with Horizontal(id="login-actions"):
-                yield Button(_("Log in"), id="submit", variant="primary", compact=True)
-                yield Button(_("Forgot password"), id="forgot", compact=True)
+                yield ActionLink(_("Log in"), id="submit", primary=True)
+                yield ActionLink(_("Forgot password"), id="forgot")
             yield Static("", id="demo-hint", classes="-empty", markup=False)
             yield Static("", id="login-status", markup=False)
         yield KeysFooter()
@@ -89,6 +90,18 @@ class LoginScreen(Screen[None]):
         self.set_focus(self._field("login").input)
         self._show_demo_hint()
         self.watch(self.app, "location", self._store_state)
+
+    def start_over(self) -> None:
+        """Ready for the next person (after logging out, or once demo data is built):
+        nothing typed, no message, the demo login as it is now."""
+        for field in ("login", "password"):
+            self._field(field).input.value = ""
+            self._field(field).clear_error()
+        self.query_one("#submit", ActionLink).disabled = False
+        self._status("")
+        self._show_demo_hint()
+        self.refresh_bindings()  # Ctrl+T, when there is a demo login now
+        self.set_focus(self._field("login").input)
 
     def _store_state(self, location: str) -> None:
         self._status("" if location else _("Opening the store…"))
@@ -115,7 +128,7 @@ class LoginScreen(Screen[None]):
         self.query_one("#login-status", Static).update(text)
 
     @on(Input.Submitted, "#password")
-    @on(Button.Pressed, "#submit")
+    @on(ActionLink.Pressed, "#submit")
     def action_log_in(self) -> None:
         login = self._field("login").value.strip()
         password = self._field("password").value
@@ -129,7 +142,7 @@ class LoginScreen(Screen[None]):
             self._field("password").show_error(_("Enter your password."))
             self.set_focus(self._field("password").input)
             return
-        self.query_one("#submit", Button).disabled = True
+        self.query_one("#submit", ActionLink).disabled = True
         self._status(_("Checking…"))
         self.log_in(login, password)
 
@@ -149,7 +162,7 @@ class LoginScreen(Screen[None]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self.query_one("#submit", Button).disabled = False
+        self.query_one("#submit", ActionLink).disabled = False
         self._status("")
         field, text = self._explain(message.error)
         self._field(field).show_error(text)
@@ -175,7 +188,7 @@ class LoginScreen(Screen[None]):
             return error.field, _(error.message)
         return "password", _(error.message)
 
-    @on(Button.Pressed, "#forgot")
+    @on(ActionLink.Pressed, "#forgot")
     def action_reset(self) -> None:
         from mlm_tui.screens.reset import ResetScreen
 
