@@ -23,6 +23,33 @@ from tests import world
 BACKENDS = ["local"]
 
 
+def _quick_idle_waits() -> None:
+    """Textual's test pilot waits for the process to go idle after every key, sleeping
+    20 ms at a time; 2 ms is as safe (each wait still ends only when the CPU is idle)
+    and cuts the screen tests to about a third."""
+    from textual import _wait
+
+    _wait.SLEEP_GRANULARITY = 0.002
+    _wait.SLEEP_IDLE = 0.0005
+
+
+def _cheap_password_hashing() -> None:
+    """argon2id at OWASP's parameters costs ~50 ms a hash, and the tests hash thousands.
+    The hash carries its parameters, so stores made here still verify anywhere;
+    ``test_passwords.py`` checks the production parameters in a fresh interpreter."""
+    from argon2 import PasswordHasher
+    from argon2.low_level import Type
+
+    from mlm_tui.core import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1, type=Type.ID)
+    passwords._hasher = lambda: cheap  # type: ignore[assignment]
+
+
+_quick_idle_waits()
+_cheap_password_hashing()
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

@@ -16,6 +16,7 @@ from mlm_tui.screens.invoice import InvoiceScreen
 from mlm_tui.screens.order import OrderScreen
 from mlm_tui.screens.tracking import TrackingScreen
 from tests import world
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, open_screen, settle
 
 Steps = Callable[[Any], Awaitable[None]]
@@ -27,10 +28,6 @@ async def _push(pilot, screen) -> None:
     await settle(pilot)
 
 
-async def _keys(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 async def history(pilot) -> None:
@@ -40,23 +37,23 @@ async def history(pilot) -> None:
 
 async def history_on_a_flagged_order(pilot) -> None:
     await history(pilot)
-    await _keys(pilot, "down", "down", "down")  # Klaus's IO order
+    await keys(pilot, "down", "down", "down")  # Klaus's IO order
 
 
 async def history_of_one_month(pilot) -> None:
     await history(pilot)
-    await _keys(pilot, "f", "enter", "down", "enter")
+    await keys(pilot, "f", "enter", "down", "enter")
 
 
 async def jump_to_month(pilot) -> None:
     await history(pilot)
-    await _keys(pilot, "j")
+    await keys(pilot, "j")
 
 
 async def pick_a_member(pilot) -> None:
     await history(pilot)
     pilot.app.screen.query_one("#filter-member").focus()
-    await _keys(pilot, *"Иванова", "enter")
+    await keys(pilot, *"Иванова", "enter")
 
 
 async def order_with_a_doubtful_source(pilot) -> None:
@@ -86,7 +83,7 @@ async def parcels_on_the_way(pilot) -> None:
 
 async def cancel_unshipped(pilot) -> None:
     await order_with_fee(pilot)
-    await _keys(pilot, "c")
+    await keys(pilot, "c")
 
 
 async def order_with_fee(pilot) -> None:
@@ -95,27 +92,27 @@ async def order_with_fee(pilot) -> None:
 
 async def cancel_shipped(pilot) -> None:
     await order_on_its_way(pilot)
-    await _keys(pilot, "c")
+    await keys(pilot, "c")
 
 
 async def cancelled(pilot) -> None:
     await cancel_unshipped(pilot)
-    await _keys(pilot, "y")
+    await keys(pilot, "y")
 
 
 async def claim_being_filled(pilot) -> None:
     await _push(pilot, ClaimScreen(world.INVOICES[world.ORDER_ANNA_DELIVERED]))
-    await _keys(pilot, "plus", "tab", *"Тюбик треснул")
+    await keys(pilot, "plus", "tab", typed("Тюбик треснул"))
 
 
 async def claim_submitted(pilot) -> None:
     await claim_being_filled(pilot)
-    await _keys(pilot, "ctrl+s")
+    await keys(pilot, "ctrl+s")
 
 
 async def claim_without_products(pilot) -> None:
     await _push(pilot, ClaimScreen(world.INVOICES[world.ORDER_ANNA_DELIVERED]))
-    await _keys(pilot, "tab", *"Тюбик треснул", "enter")
+    await keys(pilot, "tab", typed("Тюбик треснул"), "enter")
 
 
 async def claim_on_an_undelivered_order(pilot) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from mlm_tui.core.demo import DEMO_LOGIN, build_demo
 from tests import world
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, screen_text, settle
 
 pytestmark = pytest.mark.anyio
@@ -25,10 +26,6 @@ SIZE = (80, 24)
 DEMO_SIZE = dict(products=60, orders=200, members=10)
 
 
-async def keys(pilot, *pressed: str) -> None:
-    for key in pressed:
-        await pilot.press(key)
-    await settle(pilot)
 
 
 def line_with(text: str, *words: str) -> str:
@@ -66,7 +63,7 @@ async def test_a_consultant_orders_from_the_demo_store_and_finds_the_order(tmp_p
         hint = re.search(r"Demo login: (\d+), password (\S+) ", screen_text(app))
         assert hint, screen_text(app)
         number, password = hint.groups()
-        await keys(pilot, *number, "enter", *password, "enter")
+        await keys(pilot, typed(number), "enter", typed(password), "enter")
         text = screen_text(app)
         assert text.startswith("Catalog")
         assert "Balance 20 255,00 ₽" in line_with(text, "No. 1000001")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app
 from tests.screens.test_cart import filled
-from tests.screens.test_snapshots import SIZES, _cart, keys, shoot
+from tests.screens.test_snapshots import SIZES, _cart, shoot
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,7 @@ class TestWithoutColour:
     def test_login_with_a_wrong_password(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
         assert app.no_color
-        steps = lambda p: keys(p, *"1000001", "enter", *"wrong-password", "enter")  # noqa: E731
+        steps = lambda p: keys(p, typed("1000001"), "enter", typed("wrong-password"), "enter")  # noqa: E731
         assert shoot(snap_compare, app, size, steps)
 
     def test_cart_with_lines(self, snap_compare, tmp_path, size):

@@ -16,6 +16,7 @@ from textual import events
 
 from mlm_tui.core.demo import DEMO_LOGIN
 from tests import world
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import codes_sent_to, make_app, open_screen, settle
 from tests.screens.test_cart import filled
 
@@ -23,11 +24,6 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 Steps = Callable[[Any], Awaitable[None]]
 
 
-async def keys(pilot, *pressed: str) -> None:
-    await settle(pilot)
-    for key in pressed:
-        await pilot.press(key)
-    await settle(pilot)
 
 
 def shoot(snap_compare, app, size, steps: Steps | None = None) -> bool:
@@ -73,18 +69,18 @@ class TestLogin:
 
     def test_wrong_password(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
-        steps = lambda p: keys(p, *"1000001", "enter", *"wrong-password", "enter")  # noqa: E731
+        steps = lambda p: keys(p, typed("1000001"), "enter", typed("wrong-password"), "enter")  # noqa: E731
         assert shoot(snap_compare, app, size, steps)
 
     def test_throttled(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
-        steps = lambda p: keys(p, *"1000004", "enter", *"wrong-password",  # noqa: E731
+        steps = lambda p: keys(p, typed("1000004"), "enter", typed("wrong-password"),  # noqa: E731
                                *["enter"] * 6)
         assert shoot(snap_compare, app, size, steps)
 
     def test_closed_account(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
-        steps = lambda p: keys(p, *world.CLOSED.email, "enter", *world.PASSWORD,  # noqa: E731
+        steps = lambda p: keys(p, typed(world.CLOSED.email), "enter", typed(world.PASSWORD),  # noqa: E731
                                "enter")
         assert shoot(snap_compare, app, size, steps)
 
@@ -97,26 +93,26 @@ class TestReset:
 
     def test_code_sent(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
-        steps = lambda p: keys(p, "ctrl+r", *world.ANNA.email, "enter")  # noqa: E731
+        steps = lambda p: keys(p, "ctrl+r", typed(world.ANNA.email), "enter")  # noqa: E731
         assert shoot(snap_compare, app, size, steps)
 
     def test_mismatch_at_its_field(self, snap_compare, tmp_path, size):
         # The passwords are compared before the code: a made-up code keeps this the same
         # on every run (the real one is random).
         app = make_app(tmp_path, login=False)
-        steps = lambda p: keys(p, "ctrl+r", *world.ANNA.email, "enter",  # noqa: E731
-                               *"12345678", "enter", *"Lavender-field-77", "enter",
-                               *"Lavender-field-78", "enter")
+        steps = lambda p: keys(p, "ctrl+r", typed(world.ANNA.email), "enter",  # noqa: E731
+                               typed("12345678"), "enter", typed("Lavender-field-77"), "enter",
+                               typed("Lavender-field-78"), "enter")
         assert shoot(snap_compare, app, size, steps)
 
     def test_done(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
 
         async def steps(pilot) -> None:
-            await keys(pilot, "ctrl+r", *world.ANNA.email, "enter")
+            await keys(pilot, "ctrl+r", typed(world.ANNA.email), "enter")
             [code] = codes_sent_to(app, world.ANNA.email)
-            await keys(pilot, *code, "enter", *"Lavender-field-77", "enter",
-                       *"Lavender-field-77", "enter")
+            await keys(pilot, typed(code), "enter", typed("Lavender-field-77"), "enter",
+                       typed("Lavender-field-77"), "enter")
 
         assert shoot(snap_compare, app, size, steps)
 

@@ -24,9 +24,10 @@ from mlm_tui.core.settings import SmtpSettings
 from mlm_tui.screens.invoice import InvoiceScreen
 from tests import world
 from tests.conftest import Clock
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, open_screen, settle
 from tests.screens.test_cart import filled
-from tests.screens.test_snapshots import SIZES, _cart, keys, shoot
+from tests.screens.test_snapshots import SIZES, _cart, shoot
 
 RESET_CODE = "24681357"
 NEW_PASSWORD = "Lavender-field-77"
@@ -69,15 +70,15 @@ def export_at_the_worlds_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def reset_code_sent(pilot) -> None:
-    await keys(pilot, "ctrl+r", *world.ANNA.email, "enter")
+    await keys(pilot, "ctrl+r", typed(world.ANNA.email), "enter")
 
 
 @pytest.mark.parametrize("size", SIZES)
 class TestAccountStates:
     def test_login_not_activated_yet(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
-        steps = lambda p: keys(p, *world.NEWBIE.email, "enter",  # noqa: E731
-                               *"any-password-1", "enter")
+        steps = lambda p: keys(p, typed(world.NEWBIE.email), "enter",  # noqa: E731
+                               typed("any-password-1"), "enter")
         assert shoot(snap_compare, app, size, steps)
 
     def test_reset_wrong_code_says_the_tries_left(self, snap_compare, tmp_path, size,
@@ -86,8 +87,8 @@ class TestAccountStates:
 
         async def steps(pilot) -> None:
             await reset_code_sent(pilot)
-            await keys(pilot, *"12345678", "enter", *NEW_PASSWORD, "enter",
-                       *NEW_PASSWORD, "enter")
+            await keys(pilot, typed("12345678"), "enter", typed(NEW_PASSWORD), "enter",
+                       typed(NEW_PASSWORD), "enter")
 
         assert shoot(snap_compare, app, size, steps)
 
@@ -98,8 +99,8 @@ class TestAccountStates:
         async def steps(pilot) -> None:
             await reset_code_sent(pilot)
             clock.advance(timedelta(minutes=16))  # the code lives 15 minutes
-            await keys(pilot, *known_reset_code, "enter", *NEW_PASSWORD, "enter",
-                       *NEW_PASSWORD, "enter")
+            await keys(pilot, typed(known_reset_code), "enter", typed(NEW_PASSWORD), "enter",
+                       typed(NEW_PASSWORD), "enter")
 
         assert shoot(snap_compare, app, size, steps)
 
@@ -108,8 +109,8 @@ class TestAccountStates:
 
         async def steps(pilot) -> None:
             await reset_code_sent(pilot)
-            await keys(pilot, *known_reset_code, "enter", *"12345678", "enter",
-                       *"12345678", "enter")
+            await keys(pilot, typed(known_reset_code), "enter", typed("12345678"), "enter",
+                       typed("12345678"), "enter")
 
         assert shoot(snap_compare, app, size, steps)
 
@@ -118,7 +119,7 @@ class TestAccountStates:
 
         async def steps(pilot) -> None:
             await reset_code_sent(pilot)
-            await keys(pilot, "escape", "ctrl+r", *world.ANNA.email, "enter")
+            await keys(pilot, "escape", "ctrl+r", typed(world.ANNA.email), "enter")
 
         assert shoot(snap_compare, app, size, steps)
 
@@ -264,6 +265,6 @@ def klaus_has_ordered_this_month(app) -> None:
 def test_home_with_nothing_to_do(snap_compare, tmp_path, size):
     app = make_app(tmp_path, login=False)
     klaus_has_ordered_this_month(app)
-    steps = lambda p: keys(p, *world.KLAUS.registration_number, "enter",  # noqa: E731
-                           *world.PASSWORD, "enter", "ctrl+o")
+    steps = lambda p: keys(p, typed(world.KLAUS.registration_number), "enter",  # noqa: E731
+                           typed(world.PASSWORD), "enter", "ctrl+o")
     assert shoot(snap_compare, app, size, steps)

@@ -22,6 +22,7 @@ from mlm_tui.screens.home import HomeScreen
 from mlm_tui.screens.orders import OrdersScreen
 from mlm_tui.screens.team import TeamScreen
 from tests import world
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import codes_sent_to, make_app, open_screen, screen_text, settle
 
 pytestmark = pytest.mark.anyio
@@ -30,10 +31,6 @@ PETR_SIGNS = ("Пётр", "Чужой", world.PETR.registration_number, world.OR
               world.ORDER_PETR_SHIPPED)
 
 
-async def keys(pilot, *pressed: str) -> None:
-    for key in pressed:
-        await pilot.press(key)
-    await settle(pilot)
 
 
 async def type_text(pilot, text: str) -> None:
@@ -373,8 +370,8 @@ async def test_register_then_the_newcomer_activates_and_is_signed_in(tmp_path) -
 
         await pilot.app.push_screen(ActivateScreen(number))
         await settle(pilot)
-        await keys(pilot, *"00000000", "enter", *"Kazan-spring-90", "enter",
-                   *"Kazan-spring-90", "enter")
+        await keys(pilot, typed("00000000"), "enter", typed("Kazan-spring-90"), "enter",
+                   typed("Kazan-spring-90"), "enter")
         assert "✗" in screen_text(app)  # a wrong code, shown under the code
         assert app.screen.query_one("#code", Input).has_focus
         app.screen.query_one("#code", Input).value = code
@@ -576,7 +573,7 @@ async def test_an_under_age_birth_date_is_refused_at_its_field(tmp_path) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await open_register_at(pilot, "full_name")
         await type_text(pilot, "Мария Петрова")
-        await keys(pilot, "tab", *"01.01.2015", "tab")
+        await keys(pilot, "tab", typed("01.01.2015"), "tab")
         text = screen_text(app)
         assert "✗ A member must be at least 18 years old." in text
         assert "Enter both" not in text  # the name is right: nothing under it
@@ -594,9 +591,10 @@ async def test_an_address_line_is_checked_alone_and_an_unchanged_field_keeps_its
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_register_at(pilot, "postcode")
-        await keys(pilot, *"4201", "tab")  # the city is still empty: only the postcode is said
+        # the city is still empty: only the postcode is said
+        await keys(pilot, typed("4201"), "tab")
         assert "✗ A postcode in this country has 6 digits." in screen_text(app)
-        await keys(pilot, *"Казань", "tab")
+        await keys(pilot, typed("Казань"), "tab")
         assert "✗ A postcode in this country has 6 digits." in screen_text(app)
-        await keys(pilot, "shift+tab", "shift+tab", "end", *"11", "tab")
+        await keys(pilot, "shift+tab", "shift+tab", "end", typed("11"), "tab")
         assert "postcode in this country" not in screen_text(app)

@@ -15,16 +15,13 @@ from textual.widgets import Input
 from mlm_tui.screens.activate import ActivateScreen
 from mlm_tui.screens.customer import CustomerScreen
 from tests import world
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, open_screen, settle
 from tests.screens.test_team_screens import NEWCOMER, add_notifications
 
 Steps = Callable[[Any], Awaitable[None]]
 
 
-async def _keys(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-    await settle(pilot)
 
 
 async def _go(pilot, destination: str) -> None:
@@ -54,17 +51,17 @@ async def customers_empty(pilot) -> None:
 
 async def customers_ivanova(pilot) -> None:
     await _go(pilot, "customers")
-    await _keys(pilot, *"иванова")
+    await keys(pilot, *"иванова")
 
 
 async def customers_ivanova_chosen(pilot) -> None:
     await customers_ivanova(pilot)
-    await _keys(pilot, "down", "down")
+    await keys(pilot, "down", "down")
 
 
 async def customers_nobody(pilot) -> None:
     await _go(pilot, "customers")
-    await _keys(pilot, *"Пётр")
+    await keys(pilot, *"Пётр")
 
 
 async def customer_masked(pilot) -> None:
@@ -73,7 +70,7 @@ async def customer_masked(pilot) -> None:
 
 async def customer_revealed(pilot) -> None:
     await customer_masked(pilot)
-    await _keys(pilot, "r")
+    await keys(pilot, "r")
 
 
 async def customer_outside_the_team(pilot) -> None:
@@ -82,7 +79,7 @@ async def customer_outside_the_team(pilot) -> None:
 
 async def customer_month_orders(pilot) -> None:
     await customer_masked(pilot)
-    await _keys(pilot, "enter")
+    await keys(pilot, "enter")
 
 
 async def team(pilot) -> None:
@@ -91,7 +88,7 @@ async def team(pilot) -> None:
 
 async def team_branch_open(pilot) -> None:
     await team(pilot)
-    await _keys(pilot, "down", "down", "down", "right")
+    await keys(pilot, "down", "down", "down", "right")
 
 
 async def register_empty(pilot) -> None:
@@ -101,25 +98,25 @@ async def register_empty(pilot) -> None:
 async def register_errors(pilot) -> None:
     await _go(pilot, "register")
     await _fill(pilot, {**NEWCOMER, "email": "maria.example.ru"})
-    await _keys(pilot, "ctrl+s")
+    await keys(pilot, "ctrl+s")
 
 
 async def register_address_error(pilot) -> None:
     await _go(pilot, "register")
     await _fill(pilot, {**NEWCOMER, "postcode": "4201"})
-    await _keys(pilot, "ctrl+s")
+    await keys(pilot, "ctrl+s")
 
 
 async def register_duplicate(pilot) -> None:
     await _go(pilot, "register")
     await _fill(pilot, {**NEWCOMER, "email": world.IRINA.email})
-    await _keys(pilot, "ctrl+s")
+    await keys(pilot, "ctrl+s")
 
 
 async def register_done(pilot) -> None:
     await _go(pilot, "register")
     await _fill(pilot, NEWCOMER)
-    await _keys(pilot, "ctrl+s")
+    await keys(pilot, "ctrl+s")
 
 
 async def activate(pilot) -> None:
@@ -130,8 +127,8 @@ async def activate(pilot) -> None:
 
 async def activate_wrong_code(pilot) -> None:
     await activate(pilot)
-    await _keys(pilot, *"12345678", "enter", *"Tula-summer-26", "enter",
-                *"Tula-summer-26", "enter")
+    await keys(pilot, typed("12345678"), "enter", typed("Tula-summer-26"), "enter",
+                typed("Tula-summer-26"), "enter")
 
 
 async def wallet(pilot) -> None:
@@ -140,17 +137,17 @@ async def wallet(pilot) -> None:
 
 async def wallet_topped_up(pilot) -> None:
     await wallet(pilot)
-    await _keys(pilot, "t", *"1500", "enter")
+    await keys(pilot, "t", *"1500", "enter")
 
 
 async def wallet_bad_amount(pilot) -> None:
     await wallet(pilot)
-    await _keys(pilot, "t", *"много", "enter")
+    await keys(pilot, "t", *"много", "enter")
 
 
 async def wallet_points(pilot) -> None:
     await wallet(pilot)
-    await _keys(pilot, "p")
+    await keys(pilot, "p")
 
 
 async def promotions(pilot) -> None:
@@ -168,7 +165,7 @@ async def inbox(pilot) -> None:
 
 async def inbox_message_read(pilot) -> None:
     await inbox(pilot)
-    await _keys(pilot, "down", "enter")
+    await keys(pilot, "down", "enter")
 
 
 async def training(pilot) -> None:
@@ -177,7 +174,7 @@ async def training(pilot) -> None:
 
 async def training_lesson_done(pilot) -> None:
     await training(pilot)
-    await _keys(pilot, "d")
+    await keys(pilot, "d")
 
 
 STATES: dict[str, Steps] = {
