@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import world
+from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
 
 BACKENDS = ["local"]
 

@@ -11,10 +11,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
-from mlm_tui.core.demo import DEMO_LOGIN, build_demo
+from mlm_tui.core.demo import DEMO_LOGIN
 from tests import world
 from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, screen_text, settle
@@ -23,7 +24,6 @@ pytestmark = pytest.mark.anyio
 
 SIZE = (80, 24)
 # The demo store as `mlm-tui` builds it, small, on the world's day.
-DEMO_SIZE = dict(products=60, orders=200, members=10)
 
 
 
@@ -53,9 +53,10 @@ def to_pay_and_points(text: str) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
-async def test_a_consultant_orders_from_the_demo_store_and_finds_the_order(tmp_path) -> None:
+async def test_a_consultant_orders_from_the_demo_store_and_finds_the_order(
+        tmp_path, demo_template) -> None:
     (tmp_path / "data").mkdir()
-    build_demo(tmp_path / "data" / "store.db", today=world.NOW.date(), **DEMO_SIZE)
+    shutil.copyfile(demo_template, tmp_path / "data" / "store.db")
     app = make_app(tmp_path, login=False, demo_login=DEMO_LOGIN)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -66,7 +67,7 @@ async def test_a_consultant_orders_from_the_demo_store_and_finds_the_order(tmp_p
         await keys(pilot, typed(number), "enter", typed(password), "enter")
         text = screen_text(app)
         assert text.startswith("Catalog")
-        assert "Balance 20 255,00 ₽" in line_with(text, "No. 1000001")
+        assert "Balance 20 431,40 ₽" in line_with(text, "No. 1000001")
 
         # Part of a name in the catalog's search (it has the cursor) finds the product.
         await keys(pilot, *"мят")
@@ -95,14 +96,14 @@ async def test_a_consultant_orders_from_the_demo_store_and_finds_the_order(tmp_p
 
         # Checkout: a pickup point and the balance are chosen already.
         await keys(pilot, "c")
-        assert "18 599,20 ₽ stay on it after this order" in screen_text(app)
+        assert "18 775,60 ₽ stay on it after this order" in screen_text(app)
         await keys(pilot, "ctrl+s")
         text = screen_text(app)
         placed = re.search(r"✓ Order (\S+) is placed\.", text)
         assert placed, text
         order_number = placed.group(1)
         assert "1 655,80 ₽ — paid from your balance" in text
-        assert "Balance 18 599,20 ₽" in line_with(text, "No. 1000001")
+        assert "Balance 18 775,60 ₽" in line_with(text, "No. 1000001")
 
         # Back to the catalog, then the history: the new order is the newest.
         await keys(pilot, "enter", "f5")

@@ -1,3 +1,2 @@
-"""The widget tests run on the small demo store with two years of orders."""
-
-from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
+"""The widget tests run on the small demo store with two years of orders
+(``tests/backoffice.py``, whose fixtures every test can use)."""
