@@ -24,6 +24,7 @@ _WORD = re.compile(r"[^\W_]+")
 # Letters a search treats as another letter; applied after casefold.
 _SAME_LETTER = {"ё": "е", "ı": "i", "ł": "l", "ø": "o", "đ": "d"}
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+_UMLAUTS = frozenset("äöü")
 
 # Accents that may sit on any Latin, Greek or Cyrillic letter. Marks of other scripts
 # (Devanagari vowel signs, Arabic hamza) are part of the letter and stay.
@@ -64,14 +65,12 @@ _LETTERS = _Letters()
 
 def fold(text: str) -> str:
     """``Ätherisches Öl`` -> ``atherisches ol``; ``ЁЛКА`` -> ``елка``."""
-    folded = unicodedata.normalize("NFC", text).casefold()
-    return folded if folded.isascii() else folded.translate(_LETTERS)
+    return _letters(_casefolded(text))
 
 
 def german_spelling(text: str) -> str:
     """The fold with umlauts written out: ``Ätherisches Öl`` -> ``aetherisches oel``."""
-    folded = unicodedata.normalize("NFC", text).casefold().translate(_GERMAN)
-    return folded if folded.isascii() else folded.translate(_LETTERS)
+    return _letters(_casefolded(text).translate(_GERMAN))
 
 
 def search_words(text: str) -> list[str]:
@@ -86,8 +85,11 @@ def search_terms(text: str) -> list[tuple[str, ...]]:
     Writing an umlaut out never adds or removes a word boundary, so the words of the two
     spellings pair up one to one.
     """
-    plain = search_words(text)
-    german = _WORD.findall(german_spelling(text))
+    casefolded = _casefolded(text)
+    plain = _WORD.findall(_letters(casefolded))
+    if not _UMLAUTS.intersection(casefolded):
+        return [(word,) for word in plain]
+    german = _WORD.findall(_letters(casefolded.translate(_GERMAN)))
     return [(p,) if p == g else (p, g) for p, g in zip(plain, german, strict=True)]
 
 
@@ -96,3 +98,11 @@ def index_words(text: str) -> list[str]:
     each word that has one (``Jürgen Groß`` -> ``jurgen gross juergen``)."""
     terms = search_terms(text)
     return [term[0] for term in terms] + [term[1] for term in terms if len(term) > 1]
+
+
+def _casefolded(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _letters(casefolded: str) -> str:
+    return casefolded if casefolded.isascii() else casefolded.translate(_LETTERS)
