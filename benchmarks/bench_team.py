@@ -43,12 +43,14 @@ CITIES = ["Москва", "Казань", "Тверь", "Тула", "Омск", 
 def build(path: Path) -> None:
     """Members, a tree and orders, written with plain sqlite3 for speed."""
     from mlm_tui.core.company import demo_company, profile_to_json
+    from mlm_tui.core.local.search_index import add_search_functions
     from mlm_tui.core.local.store import Store
     from mlm_tui.core.passwords import hash_secret
 
     Store(path).close()  # the schema, FTS tables and triggers
     rng = random.Random(5)
     conn = sqlite3.connect(path)
+    add_search_functions(conn)  # the search index's triggers call them
     conn.execute("INSERT INTO company(id, profile) VALUES (1, ?)",
                  (profile_to_json(demo_company("ru")),))
     conn.execute("INSERT INTO periods(id, code, name, starts_on, ends_on, ordering_open) "

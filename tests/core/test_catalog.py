@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 
@@ -209,3 +210,73 @@ def test_the_previous_period_had_no_promotions(anna, clock):
     clock.now = datetime(2026, 11, 1, 12)
     assert anna.promotions() == []
     assert anna.product("33012").promotion_marks == ()
+
+
+# --- search in every spelling --------------------------------------------------------------
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+# Names as they come from a supplier's file: some decomposed (NFD), some with ё, some
+# with ß, ı or umlauts.
+SPELLED = [
+    ("41000", "Чай «Зимний»"),
+    ("41001", nfd("Травяной чай с мятой")),
+    ("41002", "Seife «Strauß»"),
+    ("41003", "Handcreme «Yılmaz»"),
+    ("41004", "Елочная игрушка"),
+    ("41005", "Браслет «Переплетённые нити»"),
+    ("41006", "Ölbad Rose"),
+    ("41007", nfd("Körperbutter «Süße Träume»")),
+]
+
+
+@pytest.fixture
+def spelled(anna, world_file):
+    store = Store(world_file)
+    with store.write() as conn:
+        conn.execute(insert(t.products), [
+            dict(period_id=2, code=code, name=name, description="", category_id=1,
+                 retail_price=Decimal(100), consultant_price=Decimal(80), points=Decimal(1),
+                 stock=10)
+            for code, name in SPELLED
+        ])
+    store.close()
+    return anna
+
+
+@pytest.mark.usefixtures("search_way")
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [
+        (nfd("чай"), {"41000", "41001"}),  # typed decomposed: finds both
+        ("чай", {"41000", "41001"}),  # the decomposed name is found by the composed word
+        (nfd("Травяной чай"), {"41001"}),
+        ("FUSSCREME", {"36001"}),
+        ("fussc", {"36001"}),
+        ("strauss", {"41002"}),
+        ("STRAUSS", {"41002"}),
+        ("yilmaz", {"41003"}),
+        ("YILMAZ", {"41003"}),
+        ("yılmaz", {"41003"}),
+        ("oel", {"36000", "41006"}),
+        ("Oel Lavendel", {"36000"}),
+        ("aetherisches", {"36000"}),
+        ("ёлочная", {"38100", "41004"}),  # ё and е, both ways
+        ("елочная", {"38100", "41004"}),
+        ("переплетенные", {"41005"}),  # ё in the fourth place an е could be
+        ("koerperbutter suesse", {"41007"}),
+        ("körperbutter süße träume", {"41007"}),
+        ("korperbutter susse traume", {"41007"}),
+    ],
+)
+def test_search_finds_every_spelling_of_a_name(spelled, query, wanted):
+    assert set(codes(spelled.search_products(query))) == wanted
+
+
+@pytest.mark.usefixtures("search_way")
+@pytest.mark.parametrize("query", ["oel", "öl", "ol", "OEL"])
+def test_a_name_beginning_with_a_word_comes_first_in_either_spelling(spelled, query):
+    assert codes(spelled.search_products(query))[:2] == ["41006", "36000"]

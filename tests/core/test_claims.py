@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from mlm_tui.core.claim_decisions import accept_claim, find_claim, list_claims, 
 from mlm_tui.core.company import profile_from_json, profile_to_json
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.claims import MAX_REASON
 from mlm_tui.core.models import ClaimLine, ClaimStatus, LedgerKind, NotificationKind
 from mlm_tui.core.money import Money
 from tests import world
@@ -310,3 +312,24 @@ def test_a_store_from_before_decisions_were_dated_opens_with_room_for_them(tmp_p
         assert list_claims(store) == []
     finally:
         store.close()
+
+
+# --- text typed decomposed -----------------------------------------------------------------
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_a_reason_typed_decomposed_is_kept_composed_and_counted_in_letters(anna):
+    claim = anna.submit_claim(DELIVERED, [ClaimLine("32548", 1)], nfd("Крем протёк"))
+    assert claim.reason == "Крем протёк"
+    # As many letters as allowed, each typed as a letter and its mark: within the limit.
+    longest = anna.submit_claim(DELIVERED, [ClaimLine("34001", 1)], nfd("й" * MAX_REASON))
+    assert longest.reason == "й" * MAX_REASON
+    assert [c.reason for c in anna.claims()] == ["й" * MAX_REASON, "Крем протёк"]
+
+
+def test_a_rejection_typed_decomposed_is_kept_composed(anna, filed):
+    reject_claim(anna.store, filed.number, now=world.NOW, reason=nfd("Срок годности истёк."))
+    assert anna.claims()[0].decision == "Rejected: Срок годности истёк."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -452,3 +453,69 @@ def test_team_children_shows_points_this_month_and_who_has_a_downline(anna):
     assert nodes[world.OLGA_KZN.id].kind == "customer"
     (klaus,) = anna.team_children(world.OLGA_MSK.id)
     assert klaus.member.full_name == "Klaus Müller"
+
+
+# --- name search in every spelling ---------------------------------------------------------
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+# Anna's newer team members, as names arrive from other systems: some decomposed (NFD),
+# with ё or е, ß, ı, umlauts or their German spelling.
+SPELLED = {
+    20: "Ayşe Yılmaz",
+    21: "Johann Strauß",
+    22: "Gregor Fußmann",
+    23: "Jörg Ölschläger",
+    24: nfd("Фёдор Чайкин"),
+    25: "Семён Федоров",
+    26: "Lena Mueller",
+}
+
+
+@pytest.fixture
+def spelled(anna):
+    with anna.store.write() as conn:
+        conn.execute(insert(t.members), [
+            dict(id=member_id, registration_number=str(1_000_000 + member_id),
+                 kind="consultant", status="active", full_name=name,
+                 name_folded=name.casefold(), city="Berlin", sponsor_id=world.ANNA.id,
+                 enroller_id=world.ANNA.id, path=f"/1/{member_id}/",
+                 registered_at=datetime(2025, 1, 10, 9))
+            for member_id, name in SPELLED.items()
+        ])
+    return anna
+
+
+@pytest.mark.usefixtures("search_way")
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [
+        ("yilmaz", {20}),
+        ("YILMAZ", {20}),
+        ("ayse yil", {20}),
+        ("strauss", {21}),
+        ("STRAUSS", {21}),
+        ("Strauß", {21}),
+        ("FUSSMANN", {22}),
+        ("oel", {23}),
+        ("ölschl", {23}),
+        ("olschlager", {23}),
+        ("joerg oelschlaeger", {23}),
+        ("федор", {24, 25}),  # ё and е, both ways; Федоров begins with it too
+        ("фёдор", {24, 25}),
+        ("федор чайкин", {24}),
+        ("фёдоров", {25}),
+        ("семен", {25}),
+        ("чайкин", {24}),  # the decomposed name, found by the composed word
+        (nfd("Фёдор Чайкин"), {24}),  # typed decomposed
+        (nfd("чайкин"), {24}),
+        ("müller", {world.KLAUS.id, 26}),  # the umlaut finds its German spelling too
+        ("mueller", {world.KLAUS.id, 26}),
+        ("muller", {world.KLAUS.id}),
+    ],
+)
+def test_name_search_finds_every_spelling_of_a_name(spelled, query, wanted):
+    assert {m.id for m in spelled.search_members(query)} == wanted

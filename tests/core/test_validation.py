@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 import pytest
@@ -289,3 +290,16 @@ def test_masks_leave_enough_to_recognise_a_contact():
     assert mask_phone("+4915112345605") == "+49 *** ***-**-05"
     assert mask_passport("4510 123456") == "*********56"
     assert mask_address(Address("101000", "Тверь", "ул. Советская, 1")) == "Тверь, ***"
+
+
+# --- text typed decomposed -----------------------------------------------------------------
+
+
+def test_text_typed_decomposed_is_kept_composed():
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    address = normalise_address(Address("80331", nfd("München"), nfd("Süßstraße 1"), "DE"))
+    assert (address.city, address.street) == ("München", "Süßstraße 1")
+    assert normalise_email(nfd("Jürgen@Example.de")) == "jürgen@example.de"
+    assert normalise_full_name(nfd("Фёдор Чайкин")) == "Фёдор Чайкин"

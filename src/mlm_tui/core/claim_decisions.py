@@ -14,6 +14,7 @@ claim is decided once; the answer for an unknown one is ``NotFound``, for a deci
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -195,7 +196,7 @@ def _worth(conn: Connection, claim_id: int, invoice_number: str, currency: str) 
 
 
 def _text(value: str, *, required: bool) -> str:
-    value = (value or "").strip()
+    value = unicodedata.normalize("NFC", value or "").strip()
     if required and not value:
         raise ValidationError(_("Say why the claim is rejected."), field="reason")
     if len(value) > MAX_REASON:

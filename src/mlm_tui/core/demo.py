@@ -95,12 +95,14 @@ def build_demo(
     """
     _check_sizes(products=products, orders=orders, members=members, market=market)
     _prepare_file(store_path, force=force)
+    from mlm_tui.core.local.search_index import add_search_functions
     from mlm_tui.core.local.store import Store
     from mlm_tui.core.passwords import hash_secret
 
     Store(store_path).close()  # the schema, full-text tables and triggers
     day = today or datetime.now(UTC).date()
     conn = sqlite3.connect(store_path, isolation_level=None)
+    add_search_functions(conn)  # the search index's triggers call them
     try:
         _bulk_pragmas(conn)
         conn.execute("BEGIN")

@@ -72,7 +72,7 @@ _LOCAL_SPECIALS = set("!#$%&'*+/=?^_`{|}~.-")
 
 def normalise_email(text: str, *, field: str = "email") -> str:
     """``  Anna@Example.RU `` -> ``anna@example.ru``."""
-    value = (text or "").strip()
+    value = unicodedata.normalize("NFC", text or "").strip()
     if not value:
         raise ValidationError(_("Enter an e-mail address."), field=field)
     if len(value) > EMAIL_MAX:
@@ -350,10 +350,10 @@ def normalise_address(address: Address, *, field: str = "address") -> Address:
         )
     if rule is None and not _OTHER_POSTCODE.fullmatch(postcode):
         raise ValidationError(_("Enter the postcode."), field=field)
-    city = _SPACES.sub(" ", address.city or "").strip()
+    city = _SPACES.sub(" ", unicodedata.normalize("NFC", address.city or "")).strip()
     if not any(ch.isalpha() for ch in city) or len(city) > 100:
         raise ValidationError(_("Enter the city."), field=field)
-    street = _SPACES.sub(" ", address.street or "").strip()
+    street = _SPACES.sub(" ", unicodedata.normalize("NFC", address.street or "")).strip()
     if not any(ch.isalpha() for ch in street) or len(street) > 200:
         raise ValidationError(_("Enter the street and house number."), field=field)
     return replace(address, postcode=postcode, city=city, street=street, country=country)

@@ -2,17 +2,17 @@
 promotions.
 
 Only the current period is shown: the one holding today's date (else the latest that has
-started). Search goes through ``products_fts``: each word the user typed becomes a quoted
-prefix term, so FTS syntax in the input is plain text. Names that begin with what was
-typed come first ("Крем ..." before "Пробник крема"). A broad query ("к") matches tens of
-thousands of products; ranking them all would cost more than the page is worth, so
-matches are ranked (bm25) only when there are few, and otherwise read newest first up to
-the limit, in rowid order, which lets the index stop early. An exact code comes first.
+started). Search goes through ``products_fts``: each word the user typed, folded as the
+index is (``core.rules.search_folding``), becomes a quoted prefix term, so FTS syntax in
+the input is plain text. Names that begin with what was typed come first ("Крем ..."
+before "Пробник крема"). A broad query ("к") matches tens of thousands of products;
+ranking them all would cost more than the page is worth, so matches are ranked (bm25)
+only when there are few, and otherwise read newest first up to the limit, in rowid
+order, which lets the index stop early. An exact code comes first.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -36,6 +36,7 @@ from sqlalchemy import (
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.search_index import every_word, prefix_term
 from mlm_tui.core.models import (
     CatalogPeriod,
     Category,
@@ -44,6 +45,7 @@ from mlm_tui.core.models import (
     PromotionKind,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.rules.search_folding import search_terms
 from mlm_tui.i18n import _
 
 
@@ -57,8 +59,6 @@ CLOSED_SALE_MARK = N_("closed sale")
 
 # Up to this many full-text matches are ranked (bm25); beyond it they come in index order.
 RANK_AT_MOST = 200
-_WORD = re.compile(r"[^\W_]+")
-_YO_SPOTS = 3  # a word with more е than this tries ё in the first three only
 _CHUNK = 500  # bound parameters per IN list
 
 
@@ -146,10 +146,10 @@ class Catalog:
         return [self._product(row) for row in rows]
 
     def search(self, query: str, category_id: int | None, limit: int) -> list[Product]:
-        words = _WORD.findall(query)
-        if not words:
+        terms = search_terms(query)
+        if not terms:
             return []  # only punctuation: nothing a person could have meant
-        matches = self._matching(fts_query(words), fts_initial(words), category_id, limit)
+        matches = self._matching(fts_query(terms), fts_initial(terms), category_id, limit)
         exact = self._exact(query.strip(), category_id)
         if exact is not None:
             matches = [exact] + [row for row in matches if row.id != exact.id]
@@ -213,12 +213,13 @@ def _in_category(category_id: int | None) -> str:
 
 def _ranked(category_id: int | None) -> TextClause:
     """Names that begin with what was typed first ("Крем ..." before "Пробник крема"), then
-    bm25 with a hit in the code or the name worth more than one in the category."""
+    bm25 with a hit in the code or the name (either spelling) worth more than one in the
+    category."""
     return _typed(
         _MATCHES.format(category=_in_category(category_id))
         + "ORDER BY p.id IN (SELECT rowid FROM products_fts "
         "WHERE products_fts MATCH :initial) DESC, "
-        "bm25(products_fts, 10.0, 5.0, 1.0), p.code LIMIT :limit"
+        "bm25(products_fts, 10.0, 5.0, 1.0, 5.0), p.code LIMIT :limit"
     )
 
 
@@ -233,31 +234,15 @@ def _typed(sql: str) -> TextualSelect:
     return text(sql).columns(*(column(c.name, c.type) for c in _PRODUCTS.selected_columns))
 
 
-def fts_query(words: list[str]) -> str:
-    """Every word as a prefix term: ``крем дл`` -> ``("крем"* OR "крём"*) AND "дл"*``.
-
-    Quoted, a word is plain text to FTS5 whatever it holds ("OR", "NEAR", "-"). The index
-    keeps ё apart from е while people mostly type е, so a word with е also matches with
-    ё in any one of those places.
-    """
-    return " AND ".join(_any_of([f'"{v}"*' for v in _spellings(w)]) for w in words)
+def fts_query(terms: list[tuple[str, ...]]) -> str:
+    """Every word typed, in one of its spellings, begins a word of the product."""
+    return every_word(terms)
 
 
-def fts_initial(words: list[str]) -> str:
-    """The same, with the first word at the very start of the name."""
-    first = "name : " + _any_of([f'^"{v}"*' for v in _spellings(words[0])], always=True)
-    return " AND ".join([first] + [_any_of([f'"{v}"*' for v in _spellings(w)])
-                                   for w in words[1:]])
-
-
-def _spellings(word: str) -> list[str]:
-    plain = word.lower().replace("ё", "е")
-    spots = [i for i, ch in enumerate(plain) if ch == "е"][:_YO_SPOTS]
-    return [plain] + [plain[:i] + "ё" + plain[i + 1:] for i in spots]
-
-
-def _any_of(terms: list[str], *, always: bool = False) -> str:
-    return terms[0] if len(terms) == 1 and not always else "(" + " OR ".join(terms) + ")"
+def fts_initial(terms: list[tuple[str, ...]]) -> str:
+    """The same, with the first word at the very start of the name, in either spelling."""
+    first = "{name spelling} : (" + prefix_term(terms[0], initial=True) + ")"
+    return " AND ".join([first] + [prefix_term(spellings) for spellings in terms[1:]])
 
 
 def current_period_row(conn: Connection, today: date) -> Row:

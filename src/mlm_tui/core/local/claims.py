@@ -8,6 +8,7 @@ the inbox; the service decides in :mod:`mlm_tui.core.claim_decisions`, not a mem
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -43,7 +44,7 @@ def decision_days(company: CompanyProfile) -> int:
 
 class ClaimsMixin(LocalBase):
     def submit_claim(self, invoice_number: str, lines: list[ClaimLine], reason: str) -> Claim:
-        reason = (reason or "").strip()
+        reason = unicodedata.normalize("NFC", reason or "").strip()
         if not reason:
             raise ValidationError(_("Say what is wrong with the products."), field="reason")
         if len(reason) > MAX_REASON:

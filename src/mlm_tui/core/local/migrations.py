@@ -13,7 +13,8 @@ from sqlalchemy import Connection, inspect, text
 
 from mlm_tui.core.local import schema
 
-# Full-text search (SQLite FTS5). unicode61 folds case for every script (Cyrillic,
+# Full-text search (SQLite FTS5) up to version 5, kept for the steps that made it and for
+# version-1 files in tests. unicode61 folds case for every script (Cyrillic,
 # umlauts) and strips diacritics. Prefix indexes make a word typed so far a single term up
 # to six letters ("крем", "парфю"): without one, each query merges every word it begins.
 PRODUCTS_FTS_DDL = (
@@ -54,6 +55,51 @@ FTS_DDL = (
     END""",
 )
 
+# Since version 6 the index holds text folded by the same code that folds a query
+# (``core.local.search_index``: NFC, casefold, ё as е, ß as ss, no accents on Latin
+# letters, German spellings beside umlauts). The tokenizer only splits words: removing
+# diacritics itself would disagree with the fold. A product's German spelling has a column
+# of its own, so "begins with" holds for "oel" as for "öl".
+FOLDED_PRODUCTS_FTS_DDL = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5(
+        code, name, category, spelling,
+        tokenize = "unicode61 remove_diacritics 0", prefix = '1 2 3 4 5 6')""",
+    """CREATE TRIGGER IF NOT EXISTS products_fts_insert AFTER INSERT ON products BEGIN
+        INSERT INTO products_fts(rowid, code, name, category, spelling)
+        VALUES (new.id, new.code, search_name(new.name),
+                search_text((SELECT name FROM categories WHERE id = new.category_id)),
+                search_spelling(new.name));
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS products_fts_delete AFTER DELETE ON products BEGIN
+        DELETE FROM products_fts WHERE rowid = old.id;
+    END""",
+    # Only what is indexed: stock changes with every order and must not touch the index.
+    """CREATE TRIGGER IF NOT EXISTS products_fts_update
+    AFTER UPDATE OF code, name, category_id ON products BEGIN
+        DELETE FROM products_fts WHERE rowid = old.id;
+        INSERT INTO products_fts(rowid, code, name, category, spelling)
+        VALUES (new.id, new.code, search_name(new.name),
+                search_text((SELECT name FROM categories WHERE id = new.category_id)),
+                search_spelling(new.name));
+    END""",
+)
+FOLDED_MEMBERS_FTS_DDL = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS members_fts USING fts5(
+        full_name, tokenize = "unicode61 remove_diacritics 0", prefix = '1 2 3')""",
+    """CREATE TRIGGER IF NOT EXISTS members_fts_insert AFTER INSERT ON members BEGIN
+        INSERT INTO members_fts(rowid, full_name) VALUES (new.id, search_text(new.full_name));
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS members_fts_delete AFTER DELETE ON members BEGIN
+        DELETE FROM members_fts WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS members_fts_update AFTER UPDATE OF full_name ON members
+    BEGIN
+        DELETE FROM members_fts WHERE rowid = old.id;
+        INSERT INTO members_fts(rowid, full_name) VALUES (new.id, search_text(new.full_name));
+    END""",
+)
+SEARCH_INDEX_DDL = (*FOLDED_PRODUCTS_FTS_DDL, *FOLDED_MEMBERS_FTS_DDL)
+
 # Tables added after version 1; a version-1 file lacks them.
 _ADDED_IN = {schema.training_progress.name: 2}
 
@@ -80,7 +126,7 @@ def _set_version(conn: Connection, version: int) -> None:
 def create_fresh(conn: Connection) -> None:
     schema.metadata.create_all(conn)
     if conn.dialect.name == "sqlite":
-        for ddl in FTS_DDL:
+        for ddl in SEARCH_INDEX_DDL:
             conn.exec_driver_sql(ddl)
     _set_version(conn, schema.SCHEMA_VERSION)
 
@@ -133,8 +179,27 @@ def _v4_to_v5(conn: Connection) -> None:
         "JOIN categories AS c ON c.id = p.category_id")
 
 
+def _v5_to_v6(conn: Connection) -> None:
+    """Both search indexes built anew from folded text (see ``SEARCH_INDEX_DDL``)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for table in ("products", "members"):
+        for trigger in ("insert", "delete", "update"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_fts_{trigger}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}_fts")
+    for ddl in SEARCH_INDEX_DDL:
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql(
+        "INSERT INTO products_fts(rowid, code, name, category, spelling) "
+        "SELECT p.id, p.code, search_name(p.name), search_text(c.name), "
+        "search_spelling(p.name) FROM products AS p "
+        "JOIN categories AS c ON c.id = p.category_id")
+    conn.exec_driver_sql("INSERT INTO members_fts(rowid, full_name) "
+                         "SELECT id, search_text(full_name) FROM members")
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

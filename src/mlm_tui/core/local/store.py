@@ -18,6 +18,7 @@ from sqlalchemy.pool import QueuePool
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.local import migrations
+from mlm_tui.core.local.search_index import add_search_functions
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -37,6 +38,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a crash loses no commit
     cursor.close()
+    add_search_functions(dbapi_connection)  # the search index's triggers call them
 
 
 def _on_begin(conn: Connection) -> None:

@@ -9,8 +9,6 @@ the orders in them, whatever the size of the table.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -21,6 +19,7 @@ from sqlalchemy import Connection, Row, and_, case, func, select, text
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase, downline_clause
+from mlm_tui.core.local.search_index import every_word
 from mlm_tui.core.models import (
     Address,
     Member,
@@ -35,6 +34,7 @@ from mlm_tui.core.models import (
     TeamNode,
 )
 from mlm_tui.core.privacy import mask_phone
+from mlm_tui.core.rules.search_folding import index_words, search_terms
 
 # Orders that earned no points: they never became (or stopped being) a purchase.
 _NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
@@ -42,15 +42,13 @@ OVERVIEW_MONTHS = 3
 MAX_MONTHS = 120
 # Up to this many members, a name search reads the whole downline instead of the index.
 SMALL_TEAM = 500
-_WORD = re.compile(r"[^\W_]+")
-_LATIN_END = "\u0250"
 
 
 class TeamMixin(LocalBase):
     def search_members(self, name: str, *, limit: int = 50) -> list[MemberMatch]:
         """By name, or by registration number when only digits are typed."""
-        words = name_words(name)
-        if not words or limit <= 0:
+        terms = search_terms(name)
+        if not terms or limit <= 0:
             return []
         number = name.strip()
         with self.store.read() as conn:
@@ -58,9 +56,9 @@ class TeamMixin(LocalBase):
             if number.isascii() and number.isdigit():
                 rows = _by_registration_number(conn, number, my_path)
             elif _downline_size(conn, my_path, SMALL_TEAM + 1) <= SMALL_TEAM:
-                rows = _scan_downline(conn, words, my_path, limit)
+                rows = _scan_downline(conn, terms, my_path, limit)
             else:
-                rows = _search_index(conn, words, my_path, limit)
+                rows = _search_index(conn, terms, my_path, limit)
         matches = [
             MemberMatch(
                 id=row.id,
@@ -151,31 +149,16 @@ class TeamMixin(LocalBase):
 # --- name search ---------------------------------------------------------------------------
 
 
-def name_words(text: str) -> list[str]:
-    """The words of a name as the full-text index sees them: lower case, Latin letters
-    without accents (``Müller`` -> ``muller``), split at anything not a letter or digit."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    kept = []
-    for ch in decomposed:
-        # unicode61 "remove_diacritics 2" strips accents from Latin letters only: keep
-        # the marks of Cyrillic letters (й, ё) as the index does.
-        if unicodedata.combining(ch) and kept and kept[-1] < _LATIN_END:
-            continue
-        kept.append(ch)
-    return _WORD.findall(unicodedata.normalize("NFC", "".join(kept)))
+def fts_prefix_query(terms: list[tuple[str, ...]]) -> str:
+    """``[("ольга",), ("muller", "mueller")]`` -> ``"ольга"* AND ("muller"* OR "mueller"*)``:
+    every word, in one of its spellings, must start a word of the name."""
+    return every_word(terms)
 
 
-def fts_prefix_query(words: list[str]) -> str:
-    """``["ольга", "ива"]`` -> ``"ольга"* "ива"*``: every word must start a word of the name.
-
-    Words hold only letters and digits, so nothing a user types is read as FTS syntax.
-    """
-    return " ".join(f'"{word}"*' for word in words)
-
-
-def _name_matches(words: list[str], full_name: str) -> bool:
-    name = name_words(full_name)
-    return all(any(part.startswith(word) for part in name) for word in words)
+def _name_matches(terms: list[tuple[str, ...]], full_name: str) -> bool:
+    name = index_words(full_name)  # what the index holds for it
+    return all(any(part.startswith(word) for word in spellings for part in name)
+               for spellings in terms)
 
 
 _MATCH_COLUMNS = (
@@ -199,7 +182,8 @@ def _downline_size(conn: Connection, my_path: str, at_most: int) -> int:
     return conn.execute(select(func.count()).select_from(first)).scalar_one()
 
 
-def _scan_downline(conn: Connection, words: list[str], my_path: str, limit: int) -> list[Row]:
+def _scan_downline(conn: Connection, terms: list[tuple[str, ...]], my_path: str,
+                   limit: int) -> list[Row]:
     # A small team is read whole and matched here: cheaper than walking the index's
     # matches for the whole store (a one-letter prefix matches most of it). Only names
     # and cities are read for all; the rest for the page shown.
@@ -207,7 +191,7 @@ def _scan_downline(conn: Connection, words: list[str], my_path: str, limit: int)
     rows = conn.execute(
         select(m.c.id, m.c.full_name, m.c.city).where(downline_clause(m.c.path, my_path))
     ).all()
-    hits = [row for row in rows if _name_matches(words, row.full_name)]
+    hits = [row for row in rows if _name_matches(terms, row.full_name)]
     hits.sort(key=lambda row: _display_order(row.full_name, row.city, row.id))
     shown = [row.id for row in hits[:limit]]
     return conn.execute(select(*_MATCH_COLUMNS).where(m.c.id.in_(shown))).all()
@@ -218,14 +202,15 @@ def _display_order(full_name: str, city: str | None, member_id: int) -> tuple[st
     return full_name.casefold(), (city or "").casefold(), member_id
 
 
-def _search_index(conn: Connection, words: list[str], my_path: str, limit: int) -> list[Row]:
+def _search_index(conn: Connection, terms: list[tuple[str, ...]], my_path: str,
+                  limit: int) -> list[Row]:
     # FTS yields matches in rowid order; the path range keeps the downline, and LIMIT stops
     # the scan as soon as enough are found, so a one-letter query costs no more than a long
     # one. The page is sorted by name afterwards.
     m = t.members
     fts = (
         text("SELECT rowid FROM members_fts WHERE members_fts MATCH :query")
-        .bindparams(query=fts_prefix_query(words))
+        .bindparams(query=fts_prefix_query(terms))
         .columns(rowid=m.c.id.type)
         .subquery("fts")
     )
