@@ -20,6 +20,9 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.local import migrations
 
 BUSY_TIMEOUT_MS = 5000
+# The largest integer SQLite keeps: an id or a page position beyond it names no row, and
+# handing it to SQLite fails outright.
+MAX_ROW_ID = 2**63 - 1
 
 
 class StoreError(DomainError):
