@@ -35,6 +35,7 @@ STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "stop_request
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _said.clear()
     garbled = next((arg for arg in argv if not _is_utf8(arg)), None)
     if garbled is not None:
         return _fail(f"an argument is not valid UTF-8: {_shown(garbled)}", code=2)
@@ -243,8 +244,17 @@ def _os_error(error: OSError) -> str:
 # --- plumbing ------------------------------------------------------------------------------
 
 
+_said: set[str] = set()  # notes already on stderr: a failure for the same reason is not repeated
+
+
+def _note(message: str) -> None:
+    if message not in _said:
+        _said.add(message)
+        print(f"mlm-tui: {message}", file=sys.stderr)
+
+
 def _fail(message: str, *, code: int = 1) -> int:
-    print(f"mlm-tui: {message}", file=sys.stderr)
+    _note(message)
     return code
 
 
@@ -264,7 +274,15 @@ def _open_backend(settings: Settings) -> Any:
                        field="store")
     from mlm_tui.core.local import LocalBackend
 
-    return LocalBackend(settings)
+    backend = LocalBackend(settings)
+    say_if_read_only(backend.store)
+    return backend
+
+
+def say_if_read_only(store: Any) -> None:
+    """Reading goes on; the reason is said once, before any write is refused with it."""
+    if store.read_only is not None:
+        _note(store.read_only)
 
 
 def _keeper(settings: Settings) -> Any:
@@ -360,8 +378,10 @@ def _demo(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from mlm_tui.core.demo import build_demo
+    from mlm_tui.core.local.store import make_folder
 
     settings = _settings(args)
+    make_folder(settings.store_path.parent)  # a folder that cannot be made: said before a bar
     with Progress("[progress.description]{task.description:<10}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=_console(stderr=True)
                   ) as bar:

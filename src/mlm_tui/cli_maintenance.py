@@ -86,6 +86,7 @@ def _add_claim_commands(commands: argparse._SubParsersAction, shared: dict) -> N
 
 
 def _store(args: argparse.Namespace):  # a Store, imported only when needed
+    from mlm_tui.cli import say_if_read_only
     from mlm_tui.core.errors import NotFound
     from mlm_tui.core.local.store import Store
     from mlm_tui.core.settings import load_settings
@@ -94,7 +95,9 @@ def _store(args: argparse.Namespace):  # a Store, imported only when needed
     settings = load_settings(data_dir=Path(data_dir) if data_dir else None)
     if not settings.store_path.exists():
         raise NotFound(f"no store at {settings.store_path}", field="store")
-    return Store(settings.store_path)
+    store = Store(settings.store_path)
+    say_if_read_only(store)
+    return store
 
 
 def _now(as_of: date | None) -> datetime:

@@ -92,19 +92,48 @@ def build_demo(
     ``members`` is the size of the demo consultant's downline (she comes on top);
     ``products`` the size of the current catalog. Refuses (``Conflict``, field ``store``)
     to touch a store that already holds data unless ``force`` is given, which rebuilds it.
+
+    The store is built in a file of its own beside ``store_path`` and takes its place
+    only once complete: a build stopped half-way (killed, a full disk) leaves the store
+    that was there as it was, and the next build starts clean.
     """
     _check_sizes(products=products, orders=orders, members=members, market=market)
-    _prepare_file(store_path, force=force)
+    if not force and _holds_data(store_path):
+        raise Conflict(
+            f"{store_path} already holds data; rebuild it with force (--force)", field="store"
+        )
+    from mlm_tui.core.local.store import StoreError, make_folder
+
+    make_folder(store_path.parent)
+    partial = store_path.with_name(f".{store_path.name}.building")
+    _remove(partial)  # what a build that was killed left
+    try:
+        login = _build(partial, products=products, orders=orders, members=members,
+                       seed=seed, today=today, market=market, progress=progress or _silent)
+        _remove(store_path)  # an old -wal must never be read as the new file's
+        partial.replace(store_path)
+    except sqlite3.Error as exc:
+        _remove(partial)
+        raise StoreError(f"the demo store could not be built in {store_path.parent}: {exc}",
+                         field="store") from exc
+    except BaseException:
+        _remove(partial)
+        raise
+    return login
+
+
+def _build(path: Path, *, products: int, orders: int, members: int, seed: int,
+           today: date | None, market: str, progress: Progress) -> DemoLogin:
     from mlm_tui.core.local.store import Store
     from mlm_tui.core.passwords import hash_secret
 
-    Store(store_path).close()  # the schema, full-text tables and triggers
+    Store(path).close()  # the schema, full-text tables and triggers
     day = today or datetime.now(UTC).date()
-    conn = sqlite3.connect(store_path, isolation_level=None)
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
         _bulk_pragmas(conn)
         conn.execute("BEGIN")
-        demo = _Demo(conn, random.Random(seed), day, market, progress or _silent)
+        demo = _Demo(conn, random.Random(seed), day, market, progress)
         demo.company()
         demo.catalog(products)
         login = demo.team(members, hash_secret(DEMO_PASSWORD))
@@ -141,17 +170,14 @@ def _check_sizes(*, products: int, orders: int, members: int, market: str) -> No
         raise ValidationError("members must be between 0 and 1000000", field="members")
 
 
-def _prepare_file(store_path: Path, *, force: bool) -> None:
-    if store_path.exists() and not force and _holds_data(store_path):
-        raise Conflict(
-            f"{store_path} already holds data; rebuild it with force (--force)", field="store"
-        )
-    if force:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{store_path}{suffix}").unlink(missing_ok=True)
+def _remove(store_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{store_path}{suffix}").unlink(missing_ok=True)
 
 
 def _holds_data(store_path: Path) -> bool:
+    if not store_path.exists() or store_path.stat().st_size == 0:
+        return False  # an empty file holds nothing to lose
     conn = sqlite3.connect(store_path)
     try:
         return any(
@@ -165,7 +191,7 @@ def _holds_data(store_path: Path) -> bool:
 
 
 def _bulk_pragmas(conn: sqlite3.Connection) -> None:
-    # During the build only: a crash leaves a half-built file that --force rebuilds anyway.
+    # During the build only: a crash leaves a half-built file that is never used.
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -262144")  # 256 MiB: indexes stay in memory
