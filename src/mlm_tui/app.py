@@ -418,7 +418,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
     def build_demo(progress: Callable[..., None]) -> Any:
         from mlm_tui.core.demo import build_demo as build
 
-        return build(settings.store_path, progress=progress)
+        return build(settings.store_path, progress=progress, modes=settings.file_modes)
 
     app = MlmApp(
         open_backend,

@@ -34,7 +34,20 @@ STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "stop_request
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    import os
+
+    from mlm_tui.core.files import SAFE_UMASK
+
+    # Whatever the user's umask, nothing this process makes is readable by others unless
+    # made so on purpose (core.files); given back for whoever called (tests, a script).
+    users_umask = os.umask(SAFE_UMASK)
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    finally:
+        os.umask(users_umask)
+
+
+def _main(argv: list[str]) -> int:
     _said.clear()
     garbled = next((arg for arg in argv if not _is_utf8(arg)), None)
     if garbled is not None:
@@ -381,7 +394,8 @@ def _demo(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.store import make_folder
 
     settings = _settings(args)
-    make_folder(settings.store_path.parent)  # a folder that cannot be made: said before a bar
+    # A folder that cannot be made is said before a progress bar is drawn.
+    make_folder(settings.store_path.parent, settings.file_modes)
     with Progress("[progress.description]{task.description:<10}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=_console(stderr=True)
                   ) as bar:
@@ -395,7 +409,7 @@ def _demo(args: argparse.Namespace) -> int:
         login = build_demo(
             settings.store_path, products=args.products, orders=args.orders,
             members=args.members, seed=args.seed, market=args.market, progress=progress,
-            force=args.force,
+            force=args.force, modes=settings.file_modes,
         )
     print(f"Demo store: {settings.store_path}")
     print(f"Log in as {login.registration_number} (or {login.email}) "

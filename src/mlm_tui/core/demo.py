@@ -30,6 +30,7 @@ from pathlib import Path
 from mlm_tui.core import demo_words as words
 from mlm_tui.core.company import demo_company, profile_to_json
 from mlm_tui.core.errors import Conflict, ValidationError
+from mlm_tui.core.files import PRIVATE, FileModes
 from mlm_tui.core.models import (
     CompanyProfile,
     DeliveryMethod,
@@ -86,6 +87,7 @@ def build_demo(
     market: str = "ru",
     progress: Progress | None = None,
     force: bool = False,
+    modes: FileModes = PRIVATE,
 ) -> DemoLogin:
     """Fill ``store_path`` with demo data and return the demo consultant's login.
 
@@ -95,7 +97,8 @@ def build_demo(
 
     The store is built in a file of its own beside ``store_path`` and takes its place
     only once complete: a build stopped half-way (killed, a full disk) leaves the store
-    that was there as it was, and the next build starts clean.
+    that was there as it was, and the next build starts clean. ``modes`` say who may
+    read it (``core.files``).
     """
     _check_sizes(products=products, orders=orders, members=members, market=market)
     if not force and _holds_data(store_path):
@@ -104,11 +107,11 @@ def build_demo(
         )
     from mlm_tui.core.local.store import StoreError, make_folder
 
-    make_folder(store_path.parent)
+    make_folder(store_path.parent, modes)
     partial = store_path.with_name(f".{store_path.name}.building")
     _remove(partial)  # what a build that was killed left
     try:
-        login = _build(partial, products=products, orders=orders, members=members,
+        login = _build(partial, modes, products=products, orders=orders, members=members,
                        seed=seed, today=today, market=market, progress=progress or _silent)
         _remove(store_path)  # an old -wal must never be read as the new file's
         partial.replace(store_path)
@@ -122,12 +125,12 @@ def build_demo(
     return login
 
 
-def _build(path: Path, *, products: int, orders: int, members: int, seed: int,
-           today: date | None, market: str, progress: Progress) -> DemoLogin:
+def _build(path: Path, modes: FileModes, *, products: int, orders: int, members: int,
+           seed: int, today: date | None, market: str, progress: Progress) -> DemoLogin:
     from mlm_tui.core.local.store import Store
     from mlm_tui.core.passwords import hash_secret
 
-    Store(path).close()  # the schema, full-text tables and triggers
+    Store(path, modes).close()  # the schema, full-text tables and triggers
     day = today or datetime.now(UTC).date()
     conn = sqlite3.connect(path, isolation_level=None)
     try:

@@ -2,8 +2,9 @@
 overridden in turn by CLI flags. Files live under platformdirs, never beside the code.
 
 Environment: ``MLM_TUI_DATA_DIR``, ``MLM_TUI_CONFIG_DIR``, ``MLM_TUI_STATE_DIR``,
-``MLM_TUI_SERVER``, ``MLM_TUI_SMTP_HOST``, ``MLM_TUI_SMTP_PORT``, ``MLM_TUI_SMTP_USER``,
-``MLM_TUI_SMTP_PASSWORD``, ``MLM_TUI_SMTP_FROM``, ``MLM_TUI_SMTP_STARTTLS``.
+``MLM_TUI_SERVER``, ``MLM_TUI_SHARED_GROUP``, ``MLM_TUI_SMTP_HOST``, ``MLM_TUI_SMTP_PORT``,
+``MLM_TUI_SMTP_USER``, ``MLM_TUI_SMTP_PASSWORD``, ``MLM_TUI_SMTP_FROM``,
+``MLM_TUI_SMTP_STARTTLS``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mlm_tui.core.errors import DomainError
+from mlm_tui.core.files import PRIVATE, FileModes, shared_with
 
 APP_NAME = "mlm-tui"
 MAX_SESSION_DAYS = 3650  # a kept session outlives no laptop; beyond it dates overflow anyway
@@ -44,6 +46,7 @@ class Settings:
     server_url: str | None = None
     smtp: SmtpSettings | None = None
     session_days: int = 14
+    file_modes: FileModes = PRIVATE  # shared with a group only when the settings say so
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -79,7 +82,8 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
     values = _Values(_read_toml(path), path)
 
     # Every value in the file is read, even one overridden below: a broken file is named.
-    in_file = {key: values.text(key) for key in ("data_dir", "state_dir", "server")}
+    in_file = {key: values.text(key)
+               for key in ("data_dir", "state_dir", "server", "shared_group")}
     chosen_data = data_dir or env.get("MLM_TUI_DATA_DIR") or in_file["data_dir"]
     settings = Settings(
         data_dir=Path(chosen_data).expanduser() if chosen_data else default_data,
@@ -87,6 +91,7 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
         state_dir=Path(env.get("MLM_TUI_STATE_DIR") or in_file["state_dir"] or default_state),
         server_url=server_url or env.get("MLM_TUI_SERVER") or in_file["server"],
         session_days=values.whole("session_days", 14, 1, MAX_SESSION_DAYS),
+        file_modes=_file_modes(env.get("MLM_TUI_SHARED_GROUP") or in_file["shared_group"]),
     )
     smtp = _smtp_settings(values.section("smtp"), env)
     return replace(settings, smtp=smtp)
@@ -109,6 +114,23 @@ def _read_toml(path: Path) -> dict:
                               field="config") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}", field="config") from exc
+
+
+def _file_modes(group_name: str | None) -> FileModes:
+    if not group_name:
+        return PRIVATE
+    import grp
+
+    try:
+        group = grp.getgrnam(group_name)
+    except KeyError:
+        raise ConfigError(f"shared_group: there is no group {group_name!r} on this host",
+                          field="shared_group") from None
+    mine = {os.getegid(), *os.getgroups()}
+    if os.geteuid() != 0 and group.gr_gid not in mine:
+        raise ConfigError(f"shared_group: this user is not in the group {group_name!r} "
+                          "(ask for it, then log in again)", field="shared_group")
+    return shared_with(group.gr_gid)
 
 
 class _Values:

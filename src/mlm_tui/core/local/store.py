@@ -23,7 +23,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
+from mlm_tui.core import files
 from mlm_tui.core.errors import DomainError
+from mlm_tui.core.files import PRIVATE, FileModes
 from mlm_tui.core.local import migrations, schema
 
 BUSY_TIMEOUT_MS = 5000
@@ -71,15 +73,18 @@ def _on_begin(conn: Connection) -> None:
 class Store:
     """One SQLite file, opened and upgraded to the current schema."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, modes: FileModes = PRIVATE) -> None:
         self.path = path
         self.read_only: str | None = None  # why the store may not be written, if it may not
         _check_is_a_store(path)
         if not path.exists():
-            make_folder(path.parent)
+            make_folder(path.parent, modes)
+            _new_store_file(path, modes)
         elif not _may_write(path):
             self.read_only = (f"{path} is open read-only: this user may not write it or "
                               "its folder")
+        else:
+            _take_over(path, modes)
         self.engine = self._engine()
         self.upgrade()
 
@@ -176,12 +181,33 @@ def _check_is_a_store(path: Path) -> None:
                          "backup, or remove it to start afresh", field="store")
 
 
-def make_folder(folder: Path) -> None:
+def make_folder(folder: Path, modes: FileModes = PRIVATE) -> None:
     """The folder the store lives in, made if missing, or a ``StoreError`` saying why not."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        files.make_folder(folder, modes)
     except OSError as exc:
         raise StoreError(f"the folder {folder} cannot be made: {exc.strerror}",
+                         field="store") from exc
+
+
+def _new_store_file(path: Path, modes: FileModes) -> None:
+    # Made here, not by SQLite (0644 less the umask), so its -wal and -shm files, which
+    # SQLite gives the store file's mode, are as private or as shared as it is.
+    try:
+        files.new_file(path, modes)
+    except OSError as exc:
+        raise StoreError(f"{path} cannot be made: {exc.strerror}", field="store") from exc
+
+
+def _take_over(path: Path, modes: FileModes) -> None:
+    """A store made before modes were set (0644), or just now shared: given its modes."""
+    try:
+        if modes.shared:
+            files.take_over(path.parent, modes, modes.folder)
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            files.take_over(name, modes, modes.file)
+    except OSError as exc:
+        raise StoreError(f"{path}: its modes cannot be set: {exc.strerror}",
                          field="store") from exc
 
 
