@@ -74,16 +74,21 @@ def test_every_command_runs_from_a_fresh_start(store: Path, tmp_path: Path) -> N
     # In the order a person would: log in first, log out last.
     plan += [step for leaf in sorted(real, key=lambda c: (c != ("login",), c == ("logout",)))
              for step in real[leaf]]
+    # And the app itself, which refuses a standard input that is not a terminal (a file).
+    plan.append({"argv": ["--data-dir", str(store.parent)], "expect": 2})
     (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
     subprocess.run([sys.executable, str(DRIVER), str(tmp_path / "plan.json")], check=True,
                    timeout=120)
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
 
-    failed = [(r["argv"], r["code"], r["err"][-400:]) for r in results if r["code"] != 0]
+    failed = [(r["argv"], r["code"], r["err"][-400:])
+              for step, r in zip(plan, results, strict=True)
+              if r["code"] != step.get("expect", 0)]
     assert not failed
+    assert "the app needs a terminal" in results[-1]["err"]
     helps = results[:len(leaves)]
     assert all(r["out"].startswith("usage: mlm-tui ") for r in helps)
-    said = {tuple(r["argv"][2:4]): r["out"] for r in results[len(leaves):]}
+    said = {tuple(r["argv"][2:4]): r["out"] for r in results[len(leaves):-1]}
     assert "Logged in as Анна Демидова" in said[("login", "1000001")]
     assert json.loads(said[("maintenance", "export-personal-data")])["registration_number"] \
         == "1000002"

@@ -58,6 +58,10 @@ def _main(argv: list[str]) -> int:
 
     try:
         if handler is None:
+            from mlm_tui.terminal import NO_TERMINAL, NO_TERMINAL_STATUS, has_terminal
+
+            if not has_terminal():
+                return _fail(NO_TERMINAL, code=NO_TERMINAL_STATUS)
             from mlm_tui.app import run_app
 
             return run_app(_settings(args), demo=args.demo)
