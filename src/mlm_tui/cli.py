@@ -422,6 +422,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _login(args: argparse.Namespace) -> int:
+    import contextlib
+
+    from mlm_tui.core.errors import DomainError
+
     settings = _settings(args)
     backend = _open_backend(settings)
     try:
@@ -437,7 +441,9 @@ def _login(args: argparse.Namespace) -> int:
         try:
             keeper.save(backend.describe(), session.token)
         except OSError:
-            backend.logout()  # a session nobody holds is not left behind in the store
+            # A session nobody holds is not left in the store, if the store lets us.
+            with contextlib.suppress(DomainError):
+                backend.logout()
             raise
         print(f"Logged in as {session.full_name} ({session.registration_number}); "
               f"session kept in {keeper.location}")

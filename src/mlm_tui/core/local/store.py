@@ -218,8 +218,8 @@ def _may_write(path: Path) -> bool:
 
 def _connect_read_only(path: Path, options: dict) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    if not Path(f"{path}-wal").exists():
-        # No writer has it open (it would have a -wal file), and the -shm file WAL needs
-        # cannot be made in a folder we may not write: read the file as it stands.
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        # The -shm file WAL reads need cannot be made in a folder we may not write, and
+        # no writer has the store open (it would have a -wal file): read it as it stands.
         uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True, **options)
