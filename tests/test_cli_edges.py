@@ -128,3 +128,10 @@ def test_a_broken_config_file_is_named_before_anything_runs(run, isolated_dirs, 
         assert (code, out) == (1, "")
         line = one_line(err)
         assert line.startswith(f"mlm-tui: {config / 'config.toml'}") and said in line
+
+
+def test_a_demo_of_absurd_size_is_refused_before_anything_is_built(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["demo", "--orders", "99999999999999", "--data-dir", str(data)]) == 1
+    assert capsys.readouterr().err == "mlm-tui: orders must be between 0 and 20000000\n"
+    assert not data.exists()

@@ -60,11 +60,12 @@ def _main(argv: list[str]) -> int:
         if handler is None:
             from mlm_tui.terminal import NO_TERMINAL, NO_TERMINAL_STATUS, has_terminal
 
+            settings = _settings(args)  # a broken config file is named first, as for commands
             if not has_terminal():
                 return _fail(NO_TERMINAL, code=NO_TERMINAL_STATUS)
             from mlm_tui.app import run_app
 
-            return run_app(_settings(args), demo=args.demo)
+            return run_app(settings, demo=args.demo)
         return handler(args)
     except NotAuthenticated as error:
         # Wrong passwords and closed accounts say so; a missing or expired session says how
@@ -394,11 +395,13 @@ def _member_id(backend: Any, text: str) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from mlm_tui.core.demo import build_demo
+    from mlm_tui.core.demo import build_demo, check_sizes
     from mlm_tui.core.local.store import make_folder
 
     settings = _settings(args)
-    # A folder that cannot be made is said before a progress bar is drawn.
+    # Wrong sizes and a folder that cannot be made are said before a progress bar is drawn.
+    check_sizes(products=args.products, orders=args.orders, members=args.members,
+                market=args.market)
     make_folder(settings.store_path.parent, settings.file_modes)
     with Progress("[progress.description]{task.description:<10}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=_console(stderr=True)

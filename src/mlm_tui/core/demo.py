@@ -55,6 +55,7 @@ HISTORY_DAYS = 730  # orders cover the last two years
 PERIOD_DAYS = 21  # a catalog every three weeks
 EVENTS_DAYS = 45  # tracking events only for parcels shipped this recently
 BATCH_ORDERS = 50_000
+MAX_ORDERS = 20_000_000  # ten times the largest store measured: a typo, not a wish, beyond it
 
 Progress = Callable[[str, int, int], None]
 
@@ -100,7 +101,7 @@ def build_demo(
     that was there as it was, and the next build starts clean. ``modes`` say who may
     read it (``core.files``).
     """
-    _check_sizes(products=products, orders=orders, members=members, market=market)
+    check_sizes(products=products, orders=orders, members=members, market=market)
     if not force and _holds_data(store_path):
         raise Conflict(
             f"{store_path} already holds data; rebuild it with force (--force)", field="store"
@@ -162,13 +163,14 @@ def _silent(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-def _check_sizes(*, products: int, orders: int, members: int, market: str) -> None:
+def check_sizes(*, products: int, orders: int, members: int, market: str) -> None:
+    """What ``build_demo`` refuses, checked before anything is made."""
     if market not in MARKETS:
         raise ValidationError(f"market must be one of {', '.join(MARKETS)}", field="market")
     if not 10 <= products <= 900_000:
         raise ValidationError("products must be between 10 and 900000", field="products")
-    if orders < 0:
-        raise ValidationError("orders must not be negative", field="orders")
+    if not 0 <= orders <= MAX_ORDERS:
+        raise ValidationError(f"orders must be between 0 and {MAX_ORDERS}", field="orders")
     if not 0 <= members <= 1_000_000:
         raise ValidationError("members must be between 0 and 1000000", field="members")
 
