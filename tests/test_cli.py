@@ -300,7 +300,9 @@ def test_global_options_also_follow_the_command(data_dir, capsys):
 
 def test_no_command_starts_the_app(monkeypatch, tmp_path):
     import mlm_tui.app
+    import mlm_tui.terminal
 
+    monkeypatch.setattr(mlm_tui.terminal, "has_terminal", lambda: True)
     started = {}
 
     def fake_run_app(settings, *, demo=False):

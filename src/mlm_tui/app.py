@@ -418,7 +418,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
     def build_demo(progress: Callable[..., None]) -> Any:
         from mlm_tui.core.demo import build_demo as build
 
-        return build(settings.store_path, progress=progress)
+        return build(settings.store_path, progress=progress, modes=settings.file_modes)
 
     app = MlmApp(
         open_backend,
@@ -428,6 +428,11 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         build_demo_at_once=demo,
         keymap=_keymap(settings),
     )
+    import sys
+
+    from mlm_tui.terminal import exit_when_input_closes
+
+    exit_when_input_closes(app, sys.stdin.fileno())
     app.run()
     return app.return_code or 0
 

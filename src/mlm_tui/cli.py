@@ -34,16 +34,38 @@ STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "stop_request
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    import os
+
+    from mlm_tui.core.files import SAFE_UMASK
+
+    # Whatever the user's umask, nothing this process makes is readable by others unless
+    # made so on purpose (core.files); given back for whoever called (tests, a script).
+    users_umask = os.umask(SAFE_UMASK)
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    finally:
+        os.umask(users_umask)
+
+
+def _main(argv: list[str]) -> int:
+    _said.clear()
+    garbled = next((arg for arg in argv if not _is_utf8(arg)), None)
+    if garbled is not None:
+        return _fail(f"an argument is not valid UTF-8: {_shown(garbled)}", code=2)
     args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
     handler = getattr(args, "handler", None)
-    if handler is None:
-        from mlm_tui.app import run_app
-
-        return run_app(_settings(args), demo=args.demo)
     from mlm_tui.core.errors import DomainError, NotAuthenticated
 
     try:
+        if handler is None:
+            from mlm_tui.terminal import NO_TERMINAL, NO_TERMINAL_STATUS, has_terminal
+
+            settings = _settings(args)  # a broken config file is named first, as for commands
+            if not has_terminal():
+                return _fail(NO_TERMINAL, code=NO_TERMINAL_STATUS)
+            from mlm_tui.app import run_app
+
+            return run_app(settings, demo=args.demo)
         return handler(args)
     except NotAuthenticated as error:
         # Wrong passwords and closed accounts say so; a missing or expired session says how
@@ -52,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(message)
     except DomainError as error:
         return _fail(error.message)
+    except OSError as error:  # a file or folder the system refused: a full disk, a mode
+        return _fail(_os_error(error))
     except KeyboardInterrupt:
         return _fail("interrupted", code=130)
 
@@ -165,17 +189,22 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 
 # --- argument types ------------------------------------------------------------------------
 
+# The largest integer the store keeps: a count or an id beyond it cannot mean anything.
+LARGEST = 2**63 - 1
+
 
 def _count(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
+    if value > LARGEST:
+        raise argparse.ArgumentTypeError(f"must be at most {LARGEST}")
     return value
 
 
 def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
+    value = _count(text)
+    if value == 0:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
@@ -183,16 +212,67 @@ def _positive(text: str) -> int:
 def _month(text: str) -> str:
     parts = text.split("-")
     if (len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts)
-            or not 1 <= int(parts[1]) <= 12):
+            or int(parts[0]) == 0 or not 1 <= int(parts[1]) <= 12):
         raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text}")
     return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+
+
+# --- text from outside ---------------------------------------------------------------------
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether text from the command line or standard input was valid UTF-8: Python keeps
+    the bytes that were not as lone surrogates, which nothing downstream can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(text: str) -> str:
+    """The text as typed, its undecodable bytes as ``\\xff``."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _typed(read: Any, *, field: str, secret: bool = False) -> str:
+    """A line read by ``read()``, refused unless UTF-8 (and never echoed when ``secret``)."""
+    from mlm_tui.core.errors import ValidationError
+
+    try:
+        text = read()
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not _is_utf8(text):
+        shown = "" if secret or text is None else f": {_shown(text.rstrip())}"
+        raise ValidationError(f"the {field} is not valid UTF-8{shown}", field=field)
+    return text
+
+
+def _os_error(error: OSError) -> str:
+    """``No space left on device: /data/store.db``: what the system said, and where."""
+    reason = error.strerror or str(error)
+    return f"{reason}: {error.filename}" if error.filename else reason
 
 
 # --- plumbing ------------------------------------------------------------------------------
 
 
+_said: set[str] = set()  # notes already on stderr: a failure for the same reason is not repeated
+
+
+def _note(message: str) -> None:
+    if message not in _said:
+        _said.add(message)
+        print(f"mlm-tui: {message}", file=sys.stderr)
+
+
 def _fail(message: str, *, code: int = 1) -> int:
-    print(f"mlm-tui: {message}", file=sys.stderr)
+    _note(message)
     return code
 
 
@@ -212,7 +292,15 @@ def _open_backend(settings: Settings) -> Any:
                        field="store")
     from mlm_tui.core.local import LocalBackend
 
-    return LocalBackend(settings)
+    backend = LocalBackend(settings)
+    say_if_read_only(backend.store)
+    return backend
+
+
+def say_if_read_only(store: Any) -> None:
+    """Reading goes on; the reason is said once, before any write is refused with it."""
+    if store.read_only is not None:
+        _note(store.read_only)
 
 
 def _keeper(settings: Settings) -> Any:
@@ -296,6 +384,8 @@ def _member_id(backend: Any, text: str) -> int:
         if not matches:
             raise NotFound(f"no member {value} in your team", field="member")
         return matches[0].id
+    if int(value) > LARGEST:
+        raise NotFound(f"no member {value} in your team", field="member")
     return int(value)
 
 
@@ -305,9 +395,14 @@ def _member_id(backend: Any, text: str) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from mlm_tui.core.demo import build_demo
+    from mlm_tui.core.demo import build_demo, check_sizes
+    from mlm_tui.core.local.store import make_folder
 
     settings = _settings(args)
+    # Wrong sizes and a folder that cannot be made are said before a progress bar is drawn.
+    check_sizes(products=args.products, orders=args.orders, members=args.members,
+                market=args.market)
+    make_folder(settings.store_path.parent, settings.file_modes)
     with Progress("[progress.description]{task.description:<10}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=_console(stderr=True)
                   ) as bar:
@@ -321,7 +416,7 @@ def _demo(args: argparse.Namespace) -> int:
         login = build_demo(
             settings.store_path, products=args.products, orders=args.orders,
             members=args.members, seed=args.seed, market=args.market, progress=progress,
-            force=args.force,
+            force=args.force, modes=settings.file_modes,
         )
     print(f"Demo store: {settings.store_path}")
     print(f"Log in as {login.registration_number} (or {login.email}) "
@@ -330,6 +425,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _login(args: argparse.Namespace) -> int:
+    import contextlib
+
+    from mlm_tui.core.errors import DomainError
+
     settings = _settings(args)
     backend = _open_backend(settings)
     try:
@@ -338,11 +437,17 @@ def _login(args: argparse.Namespace) -> int:
             if args.password_stdin:
                 return _fail("give the login (registration number or e-mail) with "
                              "--password-stdin")
-            login = input("Registration number or e-mail: ")
+            login = _typed(lambda: input("Registration number or e-mail: "), field="login")
         password = _read_password(args.password_stdin)
         session = backend.login(login.strip(), password)
         keeper = _keeper(settings)
-        keeper.save(backend.describe(), session.token)
+        try:
+            keeper.save(backend.describe(), session.token)
+        except OSError:
+            # A session nobody holds is not left in the store, if the store lets us.
+            with contextlib.suppress(DomainError):
+                backend.logout()
+            raise
         print(f"Logged in as {session.full_name} ({session.registration_number}); "
               f"session kept in {keeper.location}")
         return 0
@@ -352,11 +457,11 @@ def _login(args: argparse.Namespace) -> int:
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
-        line = sys.stdin.readline()
+        line = _typed(sys.stdin.readline, field="password", secret=True)
         return line[:-1] if line.endswith("\n") else line
     import getpass
 
-    return getpass.getpass("Password: ")
+    return _typed(lambda: getpass.getpass("Password: "), field="password", secret=True)
 
 
 def _logout(args: argparse.Namespace) -> int:

@@ -86,6 +86,7 @@ def _add_claim_commands(commands: argparse._SubParsersAction, shared: dict) -> N
 
 
 def _store(args: argparse.Namespace):  # a Store, imported only when needed
+    from mlm_tui.cli import say_if_read_only
     from mlm_tui.core.errors import NotFound
     from mlm_tui.core.local.store import Store
     from mlm_tui.core.settings import load_settings
@@ -94,7 +95,9 @@ def _store(args: argparse.Namespace):  # a Store, imported only when needed
     settings = load_settings(data_dir=Path(data_dir) if data_dir else None)
     if not settings.store_path.exists():
         raise NotFound(f"no store at {settings.store_path}", field="store")
-    return Store(settings.store_path)
+    store = Store(settings.store_path, settings.file_modes)
+    say_if_read_only(store)
+    return store
 
 
 def _now(as_of: date | None) -> datetime:
@@ -144,7 +147,10 @@ def _export(args: argparse.Namespace) -> int:
         store.close()
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
+        from mlm_tui.core.files import private_file
+
+        with private_file(args.output, "w", encoding="utf-8") as fh:  # personal data: 0600
+            fh.write(text + "\n")
         print(f"written to {args.output}")
     else:
         print(text)

@@ -30,6 +30,7 @@ from pathlib import Path
 from mlm_tui.core import demo_words as words
 from mlm_tui.core.company import demo_company, profile_to_json
 from mlm_tui.core.errors import Conflict, ValidationError
+from mlm_tui.core.files import PRIVATE, FileModes
 from mlm_tui.core.models import (
     CompanyProfile,
     DeliveryMethod,
@@ -54,6 +55,7 @@ HISTORY_DAYS = 730  # orders cover the last two years
 PERIOD_DAYS = 21  # a catalog every three weeks
 EVENTS_DAYS = 45  # tracking events only for parcels shipped this recently
 BATCH_ORDERS = 50_000
+MAX_ORDERS = 20_000_000  # ten times the largest store measured: a typo, not a wish, beyond it
 
 Progress = Callable[[str, int, int], None]
 
@@ -86,27 +88,58 @@ def build_demo(
     market: str = "ru",
     progress: Progress | None = None,
     force: bool = False,
+    modes: FileModes = PRIVATE,
 ) -> DemoLogin:
     """Fill ``store_path`` with demo data and return the demo consultant's login.
 
     ``members`` is the size of the demo consultant's downline (she comes on top);
     ``products`` the size of the current catalog. Refuses (``Conflict``, field ``store``)
     to touch a store that already holds data unless ``force`` is given, which rebuilds it.
+
+    The store is built in a file of its own beside ``store_path`` and takes its place
+    only once complete: a build stopped half-way (killed, a full disk) leaves the store
+    that was there as it was, and the next build starts clean. ``modes`` say who may
+    read it (``core.files``).
     """
-    _check_sizes(products=products, orders=orders, members=members, market=market)
-    _prepare_file(store_path, force=force)
+    check_sizes(products=products, orders=orders, members=members, market=market)
+    if not force and _holds_data(store_path):
+        raise Conflict(
+            f"{store_path} already holds data; rebuild it with force (--force)", field="store"
+        )
+    from mlm_tui.core.local.store import StoreError, make_folder
+
+    make_folder(store_path.parent, modes)
+    partial = store_path.with_name(f".{store_path.name}.building")
+    _remove(partial)  # what a build that was killed left
+    try:
+        login = _build(partial, modes, products=products, orders=orders, members=members,
+                       seed=seed, today=today, market=market, progress=progress or _silent)
+        _remove(store_path)  # an old -wal must never be read as the new file's
+        partial.replace(store_path)
+    except sqlite3.Error as exc:
+        _remove(partial)
+        raise StoreError(f"the demo store could not be built in {store_path.parent}: {exc}",
+                         field="store") from exc
+    except BaseException:
+        _remove(partial)
+        raise
+    return login
+
+
+def _build(path: Path, modes: FileModes, *, products: int, orders: int, members: int,
+           seed: int, today: date | None, market: str, progress: Progress) -> DemoLogin:
     from mlm_tui.core.local.search_index import add_search_functions
     from mlm_tui.core.local.store import Store
     from mlm_tui.core.passwords import hash_secret
 
-    Store(store_path).close()  # the schema, full-text tables and triggers
+    Store(path, modes).close()  # the schema, full-text tables and triggers
     day = today or datetime.now(UTC).date()
-    conn = sqlite3.connect(store_path, isolation_level=None)
+    conn = sqlite3.connect(path, isolation_level=None)
     add_search_functions(conn)  # the search index's triggers call them
     try:
         _bulk_pragmas(conn)
         conn.execute("BEGIN")
-        demo = _Demo(conn, random.Random(seed), day, market, progress or _silent)
+        demo = _Demo(conn, random.Random(seed), day, market, progress)
         demo.company()
         demo.catalog(products)
         login = demo.team(members, hash_secret(DEMO_PASSWORD))
@@ -132,28 +165,26 @@ def _silent(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-def _check_sizes(*, products: int, orders: int, members: int, market: str) -> None:
+def check_sizes(*, products: int, orders: int, members: int, market: str) -> None:
+    """What ``build_demo`` refuses, checked before anything is made."""
     if market not in MARKETS:
         raise ValidationError(f"market must be one of {', '.join(MARKETS)}", field="market")
     if not 10 <= products <= 900_000:
         raise ValidationError("products must be between 10 and 900000", field="products")
-    if orders < 0:
-        raise ValidationError("orders must not be negative", field="orders")
+    if not 0 <= orders <= MAX_ORDERS:
+        raise ValidationError(f"orders must be between 0 and {MAX_ORDERS}", field="orders")
     if not 0 <= members <= 1_000_000:
         raise ValidationError("members must be between 0 and 1000000", field="members")
 
 
-def _prepare_file(store_path: Path, *, force: bool) -> None:
-    if store_path.exists() and not force and _holds_data(store_path):
-        raise Conflict(
-            f"{store_path} already holds data; rebuild it with force (--force)", field="store"
-        )
-    if force:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{store_path}{suffix}").unlink(missing_ok=True)
+def _remove(store_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{store_path}{suffix}").unlink(missing_ok=True)
 
 
 def _holds_data(store_path: Path) -> bool:
+    if not store_path.exists() or store_path.stat().st_size == 0:
+        return False  # an empty file holds nothing to lose
     conn = sqlite3.connect(store_path)
     try:
         return any(
@@ -167,7 +198,7 @@ def _holds_data(store_path: Path) -> bool:
 
 
 def _bulk_pragmas(conn: sqlite3.Connection) -> None:
-    # During the build only: a crash leaves a half-built file that --force rebuilds anyway.
+    # During the build only: a crash leaves a half-built file that is never used.
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -262144")  # 256 MiB: indexes stay in memory

@@ -5,7 +5,8 @@ orders never sit in memory at once. The file is written under a temporary name a
 when complete: an export that fails or is stopped leaves nothing behind.
 
 The format is for spreadsheets: UTF-8 with a byte-order mark (so Excel reads Cyrillic),
-ISO dates, amounts with a decimal point, the currency in its own column.
+ISO dates, amounts with a decimal point, the currency in its own column. The file is
+the user's alone (0600): it names customers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlm_tui.core.files import make_folder, private_file
 from mlm_tui.core.models import OrderFilter, OrderSummary
 from mlm_tui.core.order_checks import BuyerDirectory
 from mlm_tui.i18n import _
@@ -58,14 +60,14 @@ def export_orders(
     ``progress`` hears the number of rows written after each page; if it raises (the user
     stopped the export), the partial file is removed and the exception goes on.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory)
     target = _free_path(directory, export_filename(filters, stamp or datetime.now()))
     partial = target.with_name(target.name + ".part")
     points_label = backend.company().points_label
     buyers = BuyerDirectory(backend.member)
     written = 0
     try:
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+        with private_file(partial, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(_header(points_label))
             after: str | None = None

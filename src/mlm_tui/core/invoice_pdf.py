@@ -13,6 +13,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from mlm_tui.core.dates import format_day
+from mlm_tui.core.files import make_folder, private_file
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.i18n import _
@@ -28,12 +29,15 @@ def invoice_filename(invoice: Invoice) -> str:
 def save_invoice_pdf(invoice: Invoice, company: CompanyProfile, directory: Path) -> Path:
     """Write the PDF into ``directory`` and return its path.
 
-    Written under a temporary name and renamed, so a reader never sees half a file.
+    Written under a temporary name and renamed, so a reader never sees half a file; the
+    user's alone (0600), like every export.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory)
     target = directory / invoice_filename(invoice)
     partial = target.with_suffix(".pdf.part")
-    partial.write_bytes(render_invoice_pdf(invoice, company))
+    document = render_invoice_pdf(invoice, company)
+    with private_file(partial, "wb") as fh:
+        fh.write(document)
     partial.replace(target)
     return target
 

@@ -8,7 +8,7 @@ so it stays off the path to the first frame.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 # Minor units per currency; every amount is rounded to these.
@@ -45,8 +45,21 @@ class Money:
         return int(self.rounded().amount.scaleb(currency_exponent(self.currency)))
 
     def rounded(self) -> Money:
-        quantum = Decimal(1).scaleb(-currency_exponent(self.currency))
-        return Money(self.amount.quantize(quantum, rounding=ROUND_HALF_UP), self.currency)
+        places = currency_exponent(self.currency)
+        quantum = Decimal(1).scaleb(-places)
+        try:
+            amount = self.amount.quantize(quantum, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            # More digits than the default context's 28 (a typo like 1e30): nothing to
+            # round when it has no fraction; otherwise round as wide as the amount is.
+            exponent = self.amount.as_tuple().exponent  # a letter for NaN and infinity
+            if not isinstance(exponent, int):
+                raise
+            if exponent >= -places:
+                return self
+            wide = Context(prec=self.amount.adjusted() + places + 2)
+            amount = self.amount.quantize(quantum, rounding=ROUND_HALF_UP, context=wide)
+        return Money(amount, self.currency)
 
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:

@@ -3,17 +3,24 @@
 With no SMTP server (a laptop, a train) every message lands in ``<data dir>/outbox-mail``
 as a standard Maildir, so reset codes and activation codes can still be read and every
 flow completed. Text messages (SMS) are written there too, with an ``X-SMS-To`` header.
+Each message file is 0600 from its first byte: a reset code is read by its writer only,
+in a team's shared data dir as well.
 """
 
 from __future__ import annotations
 
 import mailbox
+import os
 import smtplib
+import socket
+import time
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
 from mlm_tui.core.errors import DeliveryFailed
+from mlm_tui.core.files import make_folder, private_file
 from mlm_tui.core.settings import Settings, SmtpSettings
 
 
@@ -67,9 +74,18 @@ class Notifier:
         self._drop(message)
 
     def _drop(self, message: EmailMessage) -> None:
+        # Delivered as Maildir asks (written in tmp/, renamed into new/), by hand: the
+        # mailbox module makes its files 0666 less the umask.
         try:
-            box = mailbox.Maildir(self.maildir, create=True)
-            box.add(message)
+            for folder in ("tmp", "new", "cur"):
+                make_folder(self.maildir / folder)
+            name = _unique_name()
+            written = self.maildir / "tmp" / name
+            with private_file(written, "wb") as fh:
+                fh.write(message.as_bytes())
+                fh.flush()
+                os.fsync(fh.fileno())
+            written.rename(self.maildir / "new" / name)
         except OSError as exc:
             raise DeliveryFailed(f"could not write the message to {self.maildir}: {exc}") from exc
 
@@ -89,6 +105,12 @@ class Notifier:
             ) from exc
         if refused:
             raise DeliveryFailed(f"the mail server refused: {', '.join(refused)}")
+
+
+def _unique_name() -> str:
+    """A Maildir file name: the time, something unique, the host (no "/" or ":")."""
+    host = socket.gethostname().replace("/", r"\057").replace(":", r"\072")
+    return f"{int(time.time())}.{uuid.uuid4().hex}.{host}"
 
 
 def read_maildir(maildir: Path) -> list[EmailMessage]:

@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, delete, func, or_, select, type_coerce, union_all, update
+from sqlalchemy import Connection, delete, func, or_, select, update
 
 from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.activity import last_orders_subquery
 from mlm_tui.core.local.store import Store
-from mlm_tui.core.models import CompanyProfile, MemberStatus, OrderStatus
+from mlm_tui.core.models import CompanyProfile, MemberStatus
 from mlm_tui.core.retention_rules import RetentionRule, retention_due_on
-
-# Orders that never became a purchase do not keep an account alive.
-_NOT_A_PURCHASE = (OrderStatus.CANCELLED.value,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,30 +44,6 @@ class RetentionReport:
     as_of: datetime
     cases: tuple[RetentionCase, ...]
     applied: bool  # False: a dry run, nothing changed
-
-
-def last_orders_subquery():  # noqa: ANN201 - a SQLAlchemy subquery
-    """Each member's last purchase, as buyer or as the consultant who placed it.
-
-    A consultant who orders only for customers is still active, so placing counts too.
-    """
-    o = t.orders
-    bought = select(o.c.buyer_id.label("member_id"), o.c.placed_at).where(
-        o.c.status.not_in(_NOT_A_PURCHASE)
-    )
-    placed = select(o.c.placed_by_id.label("member_id"), o.c.placed_at).where(
-        o.c.status.not_in(_NOT_A_PURCHASE)
-    )
-    activity = union_all(bought, placed).subquery("activity")
-    return (
-        select(
-            activity.c.member_id,
-            # The union loses the column type; without it the stored text would come back.
-            type_coerce(func.max(activity.c.placed_at), t.IsoDateTime()).label("last_order_at"),
-        )
-        .group_by(activity.c.member_id)
-        .subquery("last_orders")
-    )
 
 
 def _company(conn: Connection) -> CompanyProfile:

@@ -2,8 +2,9 @@
 overridden in turn by CLI flags. Files live under platformdirs, never beside the code.
 
 Environment: ``MLM_TUI_DATA_DIR``, ``MLM_TUI_CONFIG_DIR``, ``MLM_TUI_STATE_DIR``,
-``MLM_TUI_SERVER``, ``MLM_TUI_SMTP_HOST``, ``MLM_TUI_SMTP_PORT``, ``MLM_TUI_SMTP_USER``,
-``MLM_TUI_SMTP_PASSWORD``, ``MLM_TUI_SMTP_FROM``, ``MLM_TUI_SMTP_STARTTLS``.
+``MLM_TUI_SERVER``, ``MLM_TUI_SHARED_GROUP``, ``MLM_TUI_SMTP_HOST``, ``MLM_TUI_SMTP_PORT``,
+``MLM_TUI_SMTP_USER``, ``MLM_TUI_SMTP_PASSWORD``, ``MLM_TUI_SMTP_FROM``,
+``MLM_TUI_SMTP_STARTTLS``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,18 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from mlm_tui.core.errors import DomainError
+from mlm_tui.core.files import PRIVATE, FileModes, shared_with
+
 APP_NAME = "mlm-tui"
+MAX_SESSION_DAYS = 3650  # a kept session outlives no laptop; beyond it dates overflow anyway
+
+
+class ConfigError(DomainError):
+    """A setting that cannot be used: the file is broken, or a value is of the wrong kind.
+    ``field`` names the setting."""
+
+    code = "config"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +46,7 @@ class Settings:
     server_url: str | None = None
     smtp: SmtpSettings | None = None
     session_days: int = 14
+    file_modes: FileModes = PRIVATE  # shared with a group only when the settings say so
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -65,40 +78,126 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
     env = os.environ
     default_data, default_config, default_state = _dirs()
     config_dir = Path(env.get("MLM_TUI_CONFIG_DIR", default_config))
-    file_values = _read_toml(config_dir / "config.toml")
+    path = config_dir / "config.toml"
+    values = _Values(_read_toml(path), path)
 
-    chosen_data = data_dir or env.get("MLM_TUI_DATA_DIR") or file_values.get("data_dir")
+    # Every value in the file is read, even one overridden below: a broken file is named.
+    in_file = {key: values.text(key)
+               for key in ("data_dir", "state_dir", "server", "shared_group")}
+    chosen_data = data_dir or env.get("MLM_TUI_DATA_DIR") or in_file["data_dir"]
     settings = Settings(
         data_dir=Path(chosen_data).expanduser() if chosen_data else default_data,
         config_dir=config_dir,
-        state_dir=Path(env.get("MLM_TUI_STATE_DIR", file_values.get("state_dir", default_state))),
-        server_url=server_url or env.get("MLM_TUI_SERVER") or file_values.get("server"),
-        session_days=int(file_values.get("session_days", 14)),
+        state_dir=Path(env.get("MLM_TUI_STATE_DIR") or in_file["state_dir"] or default_state),
+        server_url=server_url or env.get("MLM_TUI_SERVER") or in_file["server"],
+        session_days=values.whole("session_days", 14, 1, MAX_SESSION_DAYS),
+        file_modes=_file_modes(env.get("MLM_TUI_SHARED_GROUP") or in_file["shared_group"]),
     )
-    smtp = _smtp_settings(file_values.get("smtp", {}), env)
+    smtp = _smtp_settings(values.section("smtp"), env)
     return replace(settings, smtp=smtp)
 
 
 def _read_toml(path: Path) -> dict:
     try:
-        with path.open("rb") as fh:
-            import tomllib  # only when there is a config file to read
-
-            return tomllib.load(fh)
+        fh = path.open("rb")
     except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read: {exc.strerror}", field="config") from exc
+    import tomllib  # only when there is a config file to read
+
+    with fh:
+        try:
+            return tomllib.load(fh)
+        except OSError as exc:
+            raise ConfigError(f"{path} cannot be read: {exc.strerror}",
+                              field="config") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}", field="config") from exc
 
 
-def _smtp_settings(section: dict, env: os._Environ[str] | dict[str, str]) -> SmtpSettings | None:
-    host = env.get("MLM_TUI_SMTP_HOST") or section.get("host")
+def _file_modes(group_name: str | None) -> FileModes:
+    if not group_name:
+        return PRIVATE
+    import grp
+
+    try:
+        group = grp.getgrnam(group_name)
+    except KeyError:
+        raise ConfigError(f"shared_group: there is no group {group_name!r} on this host",
+                          field="shared_group") from None
+    mine = {os.getegid(), *os.getgroups()}
+    if os.geteuid() != 0 and group.gr_gid not in mine:
+        raise ConfigError(f"shared_group: this user is not in the group {group_name!r} "
+                          "(ask for it, then log in again)", field="shared_group")
+    return shared_with(group.gr_gid)
+
+
+class _Values:
+    """The settings of one table of the file, each checked for its kind as it is read:
+    a wrong one is named with the file, never met later as a traceback."""
+
+    def __init__(self, table: dict, path: Path, prefix: str = "") -> None:
+        self.table, self.path, self.prefix = table, path, prefix
+
+    def _wrong(self, key: str, kind: str) -> ConfigError:
+        name = self.prefix + (key.upper() if self.prefix.isupper() else key)
+        return ConfigError(f"{self.path}: {name} must be {kind}", field=name)
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        value = self.table.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self._wrong(key, "text in quotes")
+        return value
+
+    def whole(self, key: str, default: int, least: int, most: int) -> int:
+        value = self.table.get(key, default)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)  # from the environment, or quoted in the file
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+            raise self._wrong(key, f"a whole number from {least} to {most}")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.table.get(key, default)
+        if isinstance(value, str) and value.lower() in _FLAGS:
+            value = _FLAGS[value.lower()]
+        if not isinstance(value, bool):
+            raise self._wrong(key, "true or false")
+        return value
+
+    def section(self, key: str) -> _Values:
+        value = self.table.get(key, {})
+        if not isinstance(value, dict):
+            raise self._wrong(key, f"a table ([{key}])")
+        return _Values(value, self.path, f"{self.prefix}{key}.")
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "on": True,
+          "0": False, "false": False, "no": False, "off": False}
+
+
+def _smtp_settings(section: _Values, env: os._Environ[str] | dict[str, str]
+                   ) -> SmtpSettings | None:
+    # The environment wins over the file; a wrong value is named where it was set.
+    from_env = _Values({key: env[name] for key, name in _SMTP_ENV.items() if env.get(name)},
+                       Path("the environment"), "MLM_TUI_SMTP_")
+
+    def where(key: str) -> _Values:
+        return from_env if key in from_env.table else section
+
+    host = where("host").text("host")
     if not host:
         return None
-    starttls = env.get("MLM_TUI_SMTP_STARTTLS", str(section.get("starttls", False)))
     return SmtpSettings(
         host=host,
-        port=int(env.get("MLM_TUI_SMTP_PORT") or section.get("port", 25)),
-        user=env.get("MLM_TUI_SMTP_USER") or section.get("user"),
-        password=env.get("MLM_TUI_SMTP_PASSWORD") or section.get("password"),
-        sender=env.get("MLM_TUI_SMTP_FROM") or section.get("from", "mlm-tui@localhost"),
-        starttls=starttls.lower() in {"1", "true", "yes"},
+        port=where("port").whole("port", 25, 1, 65535),
+        user=where("user").text("user"),
+        password=where("password").text("password"),
+        sender=where("from").text("from") or "mlm-tui@localhost",
+        starttls=where("starttls").flag("starttls", False),
     )
+
+
+_SMTP_ENV = {key: f"MLM_TUI_SMTP_{key.upper()}"
+             for key in ("host", "port", "user", "password", "from", "starttls")}

@@ -38,7 +38,7 @@ class LocalBase:
         store: Store | None = None,
     ) -> None:
         self.settings = settings
-        self.store = store or Store(settings.store_path)
+        self.store = store or Store(settings.store_path, settings.file_modes)
         self.clock = clock
         self.notifier = notifier or Notifier.from_settings(settings)
         self._session: Session | None = None

@@ -18,6 +18,7 @@ order number.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -168,7 +169,7 @@ class CartMixin(LocalBase):
 
     def place_order(self, checkout: Checkout) -> Order:
         company = self.company()
-        check_checkout(checkout, company)
+        checkout = check_checkout(checkout, company)
         me = self._me_id()
         now = self.clock()
         with self.store.write() as conn:
@@ -295,7 +296,10 @@ def check_quantity(quantity: int, *, zero_removes: bool = False) -> None:
             field="quantity")
 
 
-def check_checkout(checkout: Checkout, company: CompanyProfile) -> None:
+def check_checkout(checkout: Checkout, company: CompanyProfile) -> Checkout:
+    """The checkout refused with a field error, or returned with its choices as the
+    enums they name (a caller over the wire or a script may hand in plain strings)."""
+    checkout = _chosen(checkout)
     key = checkout.idempotency_key
     if not key or not key.strip() or len(key) > _KEY_LENGTH:
         raise ValidationError(_("The order has no valid key."), field="idempotency_key")
@@ -304,10 +308,30 @@ def check_checkout(checkout: Checkout, company: CompanyProfile) -> None:
             company=company.name),
                               field="payment_method")
     if checkout.delivery_method is DeliveryMethod.COURIER:
-        return
+        return checkout
     points = {p.code for p in company.pickup_points if p.kind is checkout.delivery_method}
     if checkout.pickup_point not in points:
         raise ValidationError(_("Choose a pickup point."), field="pickup_point")
+    return checkout
+
+
+def _chosen(checkout: Checkout) -> Checkout:
+    try:
+        source = None if checkout.source is None else OrderSource(checkout.source)
+    except ValueError:
+        raise ValidationError(_("There is no order source {source}.").format(
+            source=checkout.source), field="source") from None
+    try:
+        payment = PaymentMethod(checkout.payment_method)
+    except ValueError:
+        raise ValidationError(_("There is no payment method {method}.").format(
+            method=checkout.payment_method), field="payment_method") from None
+    try:
+        delivery = DeliveryMethod(checkout.delivery_method)
+    except ValueError:
+        raise ValidationError(_("There is no delivery method {method}.").format(
+            method=checkout.delivery_method), field="delivery_method") from None
+    return replace(checkout, source=source, payment_method=payment, delivery_method=delivery)
 
 
 # --- placing -------------------------------------------------------------------------------

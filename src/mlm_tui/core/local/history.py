@@ -24,13 +24,13 @@ import binascii
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, Select, func, literal, select, tuple_, union_all
 
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import downline_clause
+from mlm_tui.core.local.store import MAX_ROW_ID
 from mlm_tui.core.models import OrderFilter
 from mlm_tui.i18n import _
 
@@ -39,7 +39,7 @@ from mlm_tui.i18n import _
 FEW_BUYERS = 8
 MANY_BUYERS = 400
 MAX_PAGE = 1000
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 _MONTHS_AT_MOST = 1200  # a century of history; the loop below ends long before
 
 
@@ -83,9 +83,11 @@ def month_range(month: str) -> tuple[str, str]:
     match = _MONTH.match(month or "")
     if match is None:
         raise ValidationError(_("A month is written YYYY-MM."), field="month")
-    year, number = int(match[1]), int(match[2])
-    following = date(year + number // 12, number % 12 + 1, 1)
-    return f"{year:04d}-{number:02d}-01T00:00:00", f"{following.isoformat()}T00:00:00"
+    if match[1] == "0000":
+        raise ValidationError(_("There is no year 0."), field="month")
+    # Everything placed in the month starts with its prefix, which sorts below "-99": no
+    # date arithmetic, so the last month a date can have (9999-12) has an end too.
+    return f"{month}-01T00:00:00", f"{month}-99"
 
 
 # --- keyset cursor -------------------------------------------------------------------------
@@ -99,7 +101,10 @@ def decode_cursor(after: str) -> tuple[str, int]:
     try:
         raw = base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)).decode()
         placed_at, order_id = raw.split("|")
-        return placed_at, int(order_id)
+        number = int(order_id)
+        if not 0 < number <= MAX_ROW_ID:
+            raise ValueError(order_id)
+        return placed_at, number
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValidationError(_("This page position is not valid."), field="after") from exc
 

@@ -104,13 +104,23 @@ SEARCH_INDEX_DDL = (*FOLDED_PRODUCTS_FTS_DDL, *FOLDED_MEMBERS_FTS_DDL)
 _ADDED_IN = {schema.training_progress.name: 2}
 
 
+class UnknownVersion(ValueError):
+    """The file names a schema version that is not a number (``args[0]``: what it says)."""
+
+
 def current_version(conn: Connection) -> int:
     if not inspect(conn).has_table(schema.meta.name):
         return 0
     row = conn.execute(
         text("SELECT value FROM meta WHERE key = 'schema_version'")
     ).scalar_one_or_none()
-    return int(row) if row is not None else 0
+    if row is None:
+        return 0
+    if isinstance(row, int):
+        return row
+    if not (isinstance(row, str) and row.isascii() and row.isdigit()):
+        raise UnknownVersion(row)
+    return int(row)
 
 
 def _set_version(conn: Connection, version: int) -> None:

@@ -3,30 +3,48 @@
 Every domain operation runs in exactly one transaction: ``write()`` opens it with
 ``BEGIN IMMEDIATE`` so two writers never deadlock on an upgrade from a read lock;
 ``read()`` takes a consistent snapshot. WAL lets readers go on while one writes.
+
+A store that must not be written is opened read-only and says why (``read_only``):
+one made by a newer mlm-tui, whose schema this one does not know, or one in a folder
+or file this process may not write. Reading goes on; every write is refused with the
+reason. A file that cannot be a store (empty, or of an unknown version) is refused.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
+from mlm_tui.core import files
 from mlm_tui.core.errors import DomainError
-from mlm_tui.core.local import migrations
+from mlm_tui.core.files import PRIVATE, FileModes
+from mlm_tui.core.local import migrations, schema
 from mlm_tui.core.local.search_index import add_search_functions
 
 BUSY_TIMEOUT_MS = 5000
+# The largest integer SQLite keeps: an id or a page position beyond it names no row, and
+# handing it to SQLite fails outright.
+MAX_ROW_ID = 2**63 - 1
 
 
 class StoreError(DomainError):
     """The store file cannot be used (locked too long, corrupt, unwritable)."""
 
     code = "store"
+
+
+class StoreReadOnly(StoreError):
+    """A write to a store opened read-only; the message says why it is."""
+
+    code = "store_read_only"
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -41,6 +59,15 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     add_search_functions(dbapi_connection)  # the search index's triggers call them
 
 
+def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")  # nothing reaches the file, whatever is asked
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.close()
+    add_search_functions(dbapi_connection)
+
+
 def _on_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
@@ -49,24 +76,52 @@ def _on_begin(conn: Connection) -> None:
 class Store:
     """One SQLite file, opened and upgraded to the current schema."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, modes: FileModes = PRIVATE) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Connections are kept: a new one reads the whole schema on its first statement,
-        # which costs more than a catalog search. Each is used by one thread at a time.
-        self.engine: Engine = create_engine(
-            f"sqlite+pysqlite:///{path}",
-            poolclass=QueuePool,
-            pool_size=4,
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-        )
-        event.listen(self.engine, "connect", _on_connect)
-        event.listen(self.engine, "begin", _on_begin)
+        self.read_only: str | None = None  # why the store may not be written, if it may not
+        _check_is_a_store(path)
+        if not path.exists():
+            make_folder(path.parent, modes)
+            _new_store_file(path, modes)
+        elif not _may_write(path):
+            self.read_only = (f"{path} is open read-only: this user may not write it or "
+                              "its folder")
+        else:
+            _take_over(path, modes)
+        self.engine = self._engine()
         self.upgrade()
 
+    def _engine(self) -> Engine:
+        # Connections are kept: a new one reads the whole schema on its first statement,
+        # which costs more than a catalog search. Each is used by one thread at a time.
+        options = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        if self.read_only is None:
+            engine = create_engine(f"sqlite+pysqlite:///{self.path}", poolclass=QueuePool,
+                                   pool_size=4, connect_args=options)
+            event.listen(engine, "connect", _on_connect)
+        else:
+            engine = create_engine("sqlite+pysqlite://", poolclass=QueuePool, pool_size=4,
+                                   creator=lambda: _connect_read_only(self.path, options))
+            event.listen(engine, "connect", _on_connect_read_only)
+        event.listen(engine, "begin", _on_begin)
+        return engine
+
     def upgrade(self) -> None:
+        with self.read() as conn:
+            version = self._version(conn)
+        if version > schema.SCHEMA_VERSION:
+            self._reopen_read_only(
+                f"{self.path} was made by a newer mlm-tui (schema {version}; this one "
+                f"knows up to {schema.SCHEMA_VERSION}): it is open read-only, update "
+                "mlm-tui to change it")
+            return
+        if version == schema.SCHEMA_VERSION:
+            return
+        if self.read_only is not None:
+            raise StoreError(f"{self.path} needs an upgrade to this mlm-tui's schema, and "
+                             f"may not be written: {self.read_only}", field="store")
         with self.write() as conn:
-            version = migrations.current_version(conn)
+            version = self._version(conn)  # another process may have got here first
             if version == 0:
                 migrations.create_fresh(conn)
                 return
@@ -75,15 +130,31 @@ class Store:
                 step(conn)
                 migrations.finish_step(conn, from_version)
 
+    def _version(self, conn: Connection) -> int:
+        try:
+            return migrations.current_version(conn)
+        except migrations.UnknownVersion as exc:
+            raise StoreError(
+                f"{self.path} says its schema version is {exc.args[0]!r}, which no mlm-tui "
+                "writes: the file is damaged or not a store", field="store") from exc
+
+    def _reopen_read_only(self, reason: str) -> None:
+        self.engine.dispose()
+        self.read_only = reason
+        self.engine = self._engine()
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction; rolled back whole on any exception."""
+        if self.read_only is not None:
+            raise StoreReadOnly(self.read_only, field="store")
         try:
             connection = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
             with connection as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
-            raise StoreError(f"the store could not be written: {exc.orig}") from exc
+            raise StoreError(f"{self.path} could not be written: {exc.orig}",
+                             field="store") from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -91,7 +162,67 @@ class Store:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
-            raise StoreError(f"the store could not be read: {exc.orig}") from exc
+            raise StoreError(f"{self.path} could not be read: {exc.orig}",
+                             field="store") from exc
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _check_is_a_store(path: Path) -> None:
+    """SQLite takes an empty file for a new store and fills it with an empty schema: a
+    store truncated by a full disk or a bad copy would then look merely empty ("wrong
+    password"). Say what it is instead."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"{path} cannot be opened: {exc.strerror}", field="store") from exc
+    if size == 0:
+        raise StoreError(f"{path} is empty (0 bytes), so it is not a store: restore it from a "
+                         "backup, or remove it to start afresh", field="store")
+
+
+def make_folder(folder: Path, modes: FileModes = PRIVATE) -> None:
+    """The folder the store lives in, made if missing, or a ``StoreError`` saying why not."""
+    try:
+        files.make_folder(folder, modes)
+    except OSError as exc:
+        raise StoreError(f"the folder {folder} cannot be made: {exc.strerror}",
+                         field="store") from exc
+
+
+def _new_store_file(path: Path, modes: FileModes) -> None:
+    # Made here, not by SQLite (0644 less the umask), so its -wal and -shm files, which
+    # SQLite gives the store file's mode, are as private or as shared as it is.
+    try:
+        files.new_file(path, modes)
+    except OSError as exc:
+        raise StoreError(f"{path} cannot be made: {exc.strerror}", field="store") from exc
+
+
+def _take_over(path: Path, modes: FileModes) -> None:
+    """A store made before modes were set (0644), or just now shared: given its modes."""
+    try:
+        if modes.shared:
+            files.take_over(path.parent, modes, modes.folder)
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            files.take_over(name, modes, modes.file)
+    except OSError as exc:
+        raise StoreError(f"{path}: its modes cannot be set: {exc.strerror}",
+                         field="store") from exc
+
+
+def _may_write(path: Path) -> bool:
+    # The folder too: SQLite makes the -wal and -shm files beside the store.
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _connect_read_only(path: Path, options: dict) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        # The -shm file WAL reads need cannot be made in a folder we may not write, and
+        # no writer has the store open (it would have a -wal file): read it as it stands.
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, **options)

@@ -14,6 +14,7 @@ from sqlalchemy import Column, Connection, Row, Select, Table, func, select
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.store import MAX_ROW_ID
 from mlm_tui.core.models import (
     LedgerEntry,
     LedgerKind,
@@ -82,17 +83,18 @@ class WalletMixin(LocalBase):
 def _check_top_up(amount: Money, currency: str, locale: str) -> None:
     if not isinstance(amount, Money) or amount.currency != currency:
         raise ValidationError(_("Top up in {currency}.").format(currency=currency), field="amount")
-    if amount.amount != amount.rounded().amount:
-        raise ValidationError(
-            _("An amount has at most {places} decimal places.").format(
-                places=currency_exponent(currency)),
-            field="amount")
+    # The size first: an amount typed far too large is refused as such, at once.
     if amount.amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), field="amount")
     if amount.amount > MAX_TOP_UP:
         limit = format_money(Money(MAX_TOP_UP, currency), locale)
         raise ValidationError(_("One top-up is at most {limit}.").format(limit=limit),
                               field="amount")
+    if amount.amount != amount.rounded().amount:
+        raise ValidationError(
+            _("An amount has at most {places} decimal places.").format(
+                places=currency_exponent(currency)),
+            field="amount")
 
 
 def _total(conn: Connection, column: Column, member_id: int) -> Decimal:
@@ -110,7 +112,7 @@ def _page(conn: Connection, query: Select, table: Table, member_id: int, after: 
                               field="limit")
     query = query.where(table.c.member_id == member_id)
     if after is not None:
-        if not after.isdigit():
+        if not (after.isascii() and after.isdigit() and 0 < int(after) <= MAX_ROW_ID):
             raise ValidationError(_("This page position is not valid."), field="after")
         query = query.where(table.c.id < int(after))
     return list(conn.execute(query.order_by(table.c.id.desc()).limit(limit + 1)))

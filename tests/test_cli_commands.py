@@ -1,0 +1,95 @@
+"""Every ``mlm-tui`` command, started as from the shell: its help, and the command itself
+on a small store, each in a process that has imported nothing of the package yet."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlm_tui.cli import build_parser
+from mlm_tui.core.demo import DEMO_PASSWORD, build_demo
+
+DRIVER = Path(__file__).with_name("fresh_commands.py")
+
+
+def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+              ) -> list[tuple[str, ...]]:
+    """The leaf commands, as typed: ``("maintenance", "claim", "list")``."""
+    groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not groups:
+        return [path]
+    return [leaf for name, sub in groups[0].choices.items()
+            for leaf in _commands(sub, (*path, name))]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("fresh") / "data" / "store.db"
+    build_demo(path, products=20, orders=120, members=4)
+    return path
+
+
+def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]:
+    conn = sqlite3.connect(data / "store.db")
+    try:
+        (code,) = conn.execute("SELECT min(code) FROM products").fetchone()
+        (claim,) = conn.execute("SELECT number FROM claims WHERE status = 'submitted'"
+                                ).fetchone()
+    finally:
+        conn.close()
+    at = ["--data-dir", str(data)]
+    return {
+        ("demo",): [{"argv": ["--data-dir", str(fresh), "demo", "--products", "10",
+                              "--orders", "10", "--members", "0"]}],
+        ("login",): [{"argv": [*at, "login", "1000001", "--password-stdin"],
+                      "stdin": DEMO_PASSWORD + "\n"}],
+        ("catalog", "search"): [{"argv": [*at, "catalog", "search", code, "--json"]}],
+        ("catalog", "show"): [{"argv": [*at, "catalog", "show", code]}],
+        ("orders", "list"): [{"argv": [*at, "orders", "list", "--limit", "2", "--csv"]}],
+        ("volume",): [{"argv": [*at, "volume", "1000001", "--json"]}],
+        ("maintenance", "retention"): [{"argv": [*at, "maintenance", "retention"]}],
+        ("maintenance", "export-personal-data"): [
+            {"argv": [*at, "maintenance", "export-personal-data", "1000002"]}],
+        ("maintenance", "erase-personal-data"): [
+            {"argv": [*at, "maintenance", "erase-personal-data", "1000003", "--yes"]}],
+        ("maintenance", "claim", "list"): [{"argv": [*at, "maintenance", "claim", "list"]}],
+        ("maintenance", "claim", "decide"): [
+            {"argv": [*at, "maintenance", "claim", "decide", claim, "--reject",
+                      "--reason", "Not covered."]}],
+        ("logout",): [{"argv": [*at, "logout"]}],
+    }
+
+
+def test_every_command_runs_from_a_fresh_start(store: Path, tmp_path: Path) -> None:
+    leaves = _commands(build_parser())
+    real = _real_commands(store.parent, tmp_path / "fresh-demo")
+    assert set(real) == set(leaves), "a command without a fresh-start run below"
+    plan = [{"argv": [*leaf, "--help"]} for leaf in leaves]
+    # In the order a person would: log in first, log out last.
+    plan += [step for leaf in sorted(real, key=lambda c: (c != ("login",), c == ("logout",)))
+             for step in real[leaf]]
+    # And the app itself, which refuses a standard input that is not a terminal (a file).
+    plan.append({"argv": ["--data-dir", str(store.parent)], "expect": 2})
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    subprocess.run([sys.executable, str(DRIVER), str(tmp_path / "plan.json")], check=True,
+                   timeout=120)
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+
+    failed = [(r["argv"], r["code"], r["err"][-400:])
+              for step, r in zip(plan, results, strict=True)
+              if r["code"] != step.get("expect", 0)]
+    assert not failed
+    assert "the app needs a terminal" in results[-1]["err"]
+    helps = results[:len(leaves)]
+    assert all(r["out"].startswith("usage: mlm-tui ") for r in helps)
+    said = {tuple(r["argv"][2:4]): r["out"] for r in results[len(leaves):-1]}
+    assert "Logged in as Анна Демидова" in said[("login", "1000001")]
+    assert json.loads(said[("maintenance", "export-personal-data")])["registration_number"] \
+        == "1000002"
+    assert "Logged out." in said[("logout",)]
