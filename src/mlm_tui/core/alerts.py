@@ -89,18 +89,19 @@ def unspent_lots(entries: Sequence[PointsEntry]) -> list[tuple[date, Decimal]]:
     Spending and expiry take from the lots that expire first, the way the wallet is meant
     to be used: nobody loses points because they spent the long-lived ones.
     """
-    lots = sorted(
-        ([entry.expires_on, entry.points] for entry in entries
-         if entry.kind is PointsKind.EARNED and entry.expires_on is not None),
-        key=lambda lot: lot[0],
-    )
+    earned = sorted((
+        (entry.expires_on, entry.points) for entry in entries
+        if entry.kind is PointsKind.EARNED and entry.expires_on is not None
+    ), key=lambda lot: lot[0])
     taken = -sum((entry.points for entry in entries if entry.kind is not PointsKind.EARNED),
                  Decimal(0))
-    for lot in lots:
-        used = min(lot[1], taken)
-        lot[1] -= used
+    left: list[tuple[date, Decimal]] = []
+    for expires_on, points in earned:
+        used = min(points, taken)
         taken -= used
-    return [(expires_on, points) for expires_on, points in lots if points > 0]
+        if points - used > 0:
+            left.append((expires_on, points - used))
+    return left
 
 
 def expiring_points(entries: Sequence[PointsEntry], today: date) -> Alert | None:

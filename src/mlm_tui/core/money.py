@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 # Minor units per currency; every amount is rounded to these.
 _EXPONENT = {"RUB": 2, "EUR": 2, "USD": 2, "KZT": 2, "UAH": 2, "PLN": 2, "CHF": 2, "JPY": 0}
@@ -94,7 +98,7 @@ class Money:
 
 
 @lru_cache(maxsize=8)
-def _babel_locale(locale: str):
+def _babel_locale(locale: str) -> Locale:
     from babel import Locale
 
     return Locale.parse(locale.replace("-", "_"))

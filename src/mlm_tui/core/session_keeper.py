@@ -49,6 +49,7 @@ class SessionKeeper:
 
     def load(self, account: str) -> str | None:
         if self._keyring_usable():
+            token: str | None
             try:
                 token = self._keyring_call("get_password", SERVICE, account)
             except _KeyringUnusable:

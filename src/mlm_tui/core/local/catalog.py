@@ -17,13 +17,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     Connection,
     Row,
     Select,
     String,
-    TextClause,
     TextualSelect,
     and_,
     bindparam,
@@ -120,7 +120,7 @@ class CatalogMixin(LocalBase):
 class Catalog:
     """The current period's products and promotions, read through one connection."""
 
-    def __init__(self, conn: Connection, period: Row, currency: str) -> None:
+    def __init__(self, conn: Connection, period: Row[Any], currency: str) -> None:
         self.conn = conn
         self.period = period
         self.currency = currency
@@ -129,7 +129,7 @@ class Catalog:
 
     def by_code(self, codes: Iterable[str]) -> dict[str, Product]:
         wanted = list(dict.fromkeys(code for code in codes if code))
-        rows: list[Row] = []
+        rows: list[Row[Any]] = []
         for start in range(0, len(wanted), _CHUNK):
             rows += self.conn.execute(
                 _PRODUCTS.where(t.products.c.period_id == self.period.id,
@@ -156,7 +156,7 @@ class Catalog:
         return [self._product(row) for row in matches[:limit]]
 
     def _matching(self, match: str, initial: str, category_id: int | None,
-                  limit: int) -> list[Row]:
+                  limit: int) -> list[Row[Any]]:
         params = {"match": match, "initial": initial, "period": self.period.id,
                   "category": category_id, "limit": limit, "cap": RANK_AT_MOST + 1}
         if self.conn.execute(_COUNT_MATCHES, params).scalar_one() <= RANK_AT_MOST:
@@ -170,7 +170,7 @@ class Catalog:
                      if row.id not in seen][:limit - len(rows)]
         return rows
 
-    def _exact(self, code: str, category_id: int | None) -> Row | None:
+    def _exact(self, code: str, category_id: int | None) -> Row[Any] | None:
         """The product whose code is exactly what was typed, in the period and category."""
         p = t.products
         query = _PRODUCTS.where(p.c.period_id == self.period.id, p.c.code == code)
@@ -178,7 +178,7 @@ class Catalog:
             query = query.where(p.c.category_id == category_id)
         return self.conn.execute(query).first()
 
-    def _product(self, row: Row) -> Product:
+    def _product(self, row: Row[Any]) -> Product:
         return Product(
             code=row.code,
             name=row.name,
@@ -211,7 +211,7 @@ def _in_category(category_id: int | None) -> str:
     return "" if category_id is None else "AND p.category_id = :category"
 
 
-def _ranked(category_id: int | None) -> TextClause:
+def _ranked(category_id: int | None) -> TextualSelect:
     """Names that begin with what was typed first ("Крем ..." before "Пробник крема"), then
     bm25 with a hit in the code or the name (either spelling) worth more than one in the
     category."""
@@ -223,7 +223,7 @@ def _ranked(category_id: int | None) -> TextClause:
     )
 
 
-def _newest(category_id: int | None) -> TextClause:
+def _newest(category_id: int | None) -> TextualSelect:
     return _typed(_MATCHES.format(category=_in_category(category_id))
                   + "ORDER BY products_fts.rowid DESC LIMIT :limit")
 
@@ -245,7 +245,7 @@ def fts_initial(terms: list[tuple[str, ...]]) -> str:
     return " AND ".join([first] + [prefix_term(spellings) for spellings in terms[1:]])
 
 
-def current_period_row(conn: Connection, today: date) -> Row:
+def current_period_row(conn: Connection, today: date) -> Row[Any]:
     """The period holding ``today`` (an open one if two overlap); else the latest started."""
     row = conn.execute(_CURRENT_PERIOD, {"day": today.isoformat()}).first()
     if row is None:
@@ -253,7 +253,7 @@ def current_period_row(conn: Connection, today: date) -> Row:
     return row
 
 
-def _current_period_select() -> Select:
+def _current_period_select() -> Select[Any]:
     periods, day = t.periods, bindparam("day", type_=String)
     holds = (periods.c.starts_on <= day) & (periods.c.ends_on >= day)
     return (
@@ -286,7 +286,7 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def _promotions(conn: Connection, period: Row, currency: str) -> list[Promotion]:
+def _promotions(conn: Connection, period: Row[Any], currency: str) -> list[Promotion]:
     pr = t.promotions
     rows = conn.execute(select(pr).where(pr.c.period_id == period.id).order_by(pr.c.id)).all()
     return [
@@ -304,7 +304,7 @@ def _promotions(conn: Connection, period: Row, currency: str) -> list[Promotion]
     ]
 
 
-def _product_select() -> Select:
+def _product_select() -> Select[Any]:
     p, c = t.products, t.categories
     return select(
         p.c.id, p.c.period_id, p.c.category_id, p.c.code, p.c.name, p.c.description,
@@ -319,5 +319,5 @@ _PRODUCTS = _product_select()
 _CURRENT_PERIOD = _current_period_select()
 
 
-def _period(row: Row) -> CatalogPeriod:
+def _period(row: Row[Any]) -> CatalogPeriod:
     return CatalogPeriod(row.code, row.name, row.starts_on, row.ends_on, row.ordering_open)

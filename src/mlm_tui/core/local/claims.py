@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, func, select, update
 
@@ -130,7 +131,7 @@ class ClaimsMixin(LocalBase):
 
 
 def read_claims(conn: Connection, where: ColumnElement[bool],
-                money: Callable[[Decimal], Money]) -> list[tuple[Row, Claim]]:
+                money: Callable[[Decimal], Money]) -> list[tuple[Row[Any], Claim]]:
     """Claims matching ``where``, newest first, each with its stored row (for its ids)."""
     c, cl = t.claims, t.claim_lines
     rows = conn.execute(

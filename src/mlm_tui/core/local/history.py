@@ -24,6 +24,7 @@ import binascii
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, literal, select, tuple_, union_all
 
@@ -196,7 +197,7 @@ def _latest_before(
         return None if value is None else _text(value)
     if not scope.buyers:
         return None
-    branches: list[Select] = [
+    branches: list[Select[Any]] = [
         select(latest.where(o.c.buyer_id == buyer, *where).subquery().c.placed_at)
         for buyer in scope.buyers
     ]

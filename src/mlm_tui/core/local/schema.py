@@ -34,7 +34,7 @@ from sqlalchemy.types import TypeDecorator
 SCHEMA_VERSION = 6
 
 
-class Hundredths(TypeDecorator):
+class Hundredths(TypeDecorator[Decimal]):
     """A Decimal with two places, stored exactly as an integer of hundredths."""
 
     impl = Integer
@@ -59,7 +59,7 @@ def to_db_date(value: date) -> str:
     return value.isoformat()
 
 
-class IsoDateTime(TypeDecorator):
+class IsoDateTime(TypeDecorator[datetime]):
     impl = String(19)
     cache_ok = True
 
@@ -72,7 +72,7 @@ class IsoDateTime(TypeDecorator):
         return None if value is None else datetime.fromisoformat(value)
 
 
-class IsoDate(TypeDecorator):
+class IsoDate(TypeDecorator[date]):
     impl = String(10)
     cache_ok = True
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Column, Connection, Row, Select, Table, func, select
 
@@ -60,7 +61,7 @@ class WalletMixin(LocalBase):
             entry_id = conn.execute(t.balance_ledger.insert().values(
                 member_id=self._me_id(), at=now, kind=LedgerKind.TOP_UP.value,
                 amount=amount.amount, note=method.value,
-            )).inserted_primary_key[0]
+            ).returning(t.balance_ledger.c.id)).scalar_one()
         return LedgerEntry(entry_id, now, LedgerKind.TOP_UP, amount.rounded(), method.value)
 
     def points_wallet(self) -> Decimal:
@@ -97,15 +98,16 @@ def _check_top_up(amount: Money, currency: str, locale: str) -> None:
             field="amount")
 
 
-def _total(conn: Connection, column: Column, member_id: int) -> Decimal:
+def _total(conn: Connection, column: Column[Decimal], member_id: int) -> Decimal:
     """The sum of a member's ledger (coalesce keeps the column's type: a Decimal)."""
-    return conn.execute(
+    total: Decimal = conn.execute(
         select(func.coalesce(func.sum(column), 0)).where(column.table.c.member_id == member_id)
     ).scalar_one()
+    return total
 
 
-def _page(conn: Connection, query: Select, table: Table, member_id: int, after: str | None,
-          limit: int) -> list[Row]:
+def _page(conn: Connection, query: Select[Any], table: Table, member_id: int, after: str | None,
+          limit: int) -> list[Row[Any]]:
     """One page newest first, plus one row to tell whether another page follows."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(_("A page holds 1 to {most} rows.").format(most=MAX_PAGE),
@@ -118,11 +120,11 @@ def _page(conn: Connection, query: Select, table: Table, member_id: int, after: 
     return list(conn.execute(query.order_by(table.c.id.desc()).limit(limit + 1)))
 
 
-def _next(entries: tuple, rows: list[Row], limit: int) -> str | None:
+def _next(entries: tuple[Any, ...], rows: list[Row[Any]], limit: int) -> str | None:
     return str(entries[-1].id) if len(rows) > limit else None
 
 
-def _ledger_entry(row: Row, money: Callable[[Decimal], Money]) -> LedgerEntry:
+def _ledger_entry(row: Row[Any], money: Callable[[Decimal], Money]) -> LedgerEntry:
     return LedgerEntry(
         id=row.id,
         at=row.at,
