@@ -105,8 +105,8 @@ def test_the_gift_and_the_delivery_product_are_ordered_free(anna):
                                       pickup_point="ignored for a courier"))
     free = [(line.product_code, line.total.amount) for line in order.lines if line.is_gift]
     assert free == [("34001", 0), ("38000", 0)]
-    assert order.delivery_fee.amount == 0 and order.pickup_point is None
-    assert order.total.amount == Decimal("3998.40")
+    assert order.delivery_fee.amount == 299 and order.pickup_point is None
+    assert order.total.amount == Decimal("3998.40") + 299
     assert anna.product("38000").stock == 499
 
 

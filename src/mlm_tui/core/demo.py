@@ -356,13 +356,13 @@ class _Demo:
         threshold = 300_000 if currency == "RUB" else 7_500
         if self.market == "ru":
             titles = (f"−15% на {name[0]}", f"−10% на {name[1]}",
-                      f"{name[2]} в подарок от 3 000 ₽", f"{name[3]} вместо оплаты доставки",
+                      f"{name[2]} в подарок от 3 000 ₽", f"{name[3]} в обмен на оплату доставки",
                       f"Закрытая распродажа: {name[4]} −40%",
                       f"Закрытая распродажа: {name[5]} −30%", f"−20% на {name[6]}",
                       f"{name[7]} в подарок от 3 000 ₽")
         else:
             titles = (f"−15 % auf {name[0]}", f"−10 % auf {name[1]}",
-                      f"{name[2]} gratis ab 75 €", f"{name[3]} statt Versandkosten",
+                      f"{name[2]} gratis ab 75 €", f"{name[3]} gratis gegen die Versandkosten",
                       f"Exklusiver Abverkauf: {name[4]} −40 %",
                       f"Exklusiver Abverkauf: {name[5]} −30 %", f"−20 % auf {name[6]}",
                       f"{name[7]} gratis ab 75 €")

@@ -219,8 +219,9 @@ class CartMixin(LocalBase):
             select(choices.c.delivery_product_code).where(choices.c.member_id == me)
         ).scalar_one_or_none()
         kind = conn.execute(select(m.c.kind).where(m.c.id == me)).scalar_one()
+        consultant = kind == MemberKind.CONSULTANT.value
         catalog = Catalog(conn, current_period_row(conn, self.clock().date()),
-                          self.company().currency)
+                          self.company().currency, consultant=consultant)
         given = [p.product_code for p in catalog.promotions if p.product_code]
         products = catalog.by_code([row.product_code for row in rows] + given)
         return price_cart(
@@ -231,7 +232,7 @@ class CartMixin(LocalBase):
             promotions=catalog.promotions,
             gifts=products,
             delivery_product_code=choice,
-            consultant=kind == MemberKind.CONSULTANT.value,
+            consultant=consultant,
             paid_with_points={row.product_code for row in rows if row.paid_with_points},
         )
 
