@@ -424,6 +424,12 @@ class Order:
     history: tuple[StatusChange, ...]
     idempotency_key: str | None = None
     points_spent: Decimal = Decimal(0)  # wallet points that paid some of its lines
+    paid_at: datetime | None = None  # None: not paid yet, so its points are still pending
+
+    @property
+    def points_pending(self) -> bool:
+        """Its points are not earned yet: it is waiting for its money."""
+        return self.paid_at is None and self.status is OrderStatus.PLACED
 
 
 @dataclass(frozen=True, slots=True)
