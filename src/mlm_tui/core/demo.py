@@ -10,8 +10,8 @@ exact forms the schema's types store: money and points as integers of hundredths
 timestamps as ISO text ``YYYY-MM-DDTHH:MM:SS``, dates as ``YYYY-MM-DD``, booleans as 0/1.
 Ids are chosen here, not read back, so rows can refer to each other without a query.
 
-Numbers the demo gives out: registration numbers ``1000000 + member id``, order numbers
-``400000000 + order id``, invoice numbers ``700000000 + order id``.
+Numbers the demo gives out: registration numbers ``1000000 + member id``; orders,
+invoices and claims are numbered as the store numbers them (``core.rules.numbers``).
 """
 
 from __future__ import annotations
@@ -44,11 +44,10 @@ from mlm_tui.core.models import (
     PromotionKind,
     ShipmentStatus,
 )
+from mlm_tui.core.rules import numbers
 
 DEMO_PASSWORD = "demo-2026"
 MARKETS = ("ru", "de")
-ORDER_NUMBER_BASE = 400_000_000
-INVOICE_NUMBER_BASE = 700_000_000
 REGISTRATION_BASE = 1_000_000
 HISTORY_DAYS = 730  # orders cover the last two years
 PERIOD_DAYS = 21  # a catalog every three weeks
@@ -259,6 +258,8 @@ class _Demo:
         self.root_delivered: list[int] = []  # the demo consultant's delivered order ids
         self.root_shipped: list[int] = []
         self.lines_by_order: dict[int, list[tuple[str, int]]] = {}
+        self.order_numbers: dict[int, str] = {}  # the demo consultant's, by order id
+        self.invoice_numbers: dict[int, str] = {}
 
     # --- company and catalog -------------------------------------------------------------
     def company(self) -> None:
@@ -586,7 +587,7 @@ class _Demo:
         ]
         self._claims(texts, notes)
         for order_id in self.root_shipped[-2:]:
-            number = ORDER_NUMBER_BASE + order_id
+            number = self.order_numbers[order_id]
             notes.append((1, self.time.iso(now_ts - DAY), NotificationKind.SHIPPING.value,
                           texts["shipped"][0].format(number=number),
                           texts["shipped"][1].format(number=number), None))
@@ -610,8 +611,9 @@ class _Demo:
             zip(picks, outcomes, strict=True), 1
         ):
             submitted = now_ts - ago
-            invoice = str(INVOICE_NUMBER_BASE + order_id)
-            claim_number = f"CL-{number:05d}"
+            invoice = self.invoice_numbers[order_id]
+            claim_number = numbers.claim_number(
+                datetime.fromisoformat(self.time.iso(submitted)), number)
             reason = texts["reason"][0]
             self.conn.execute(
                 "INSERT INTO claims(id, number, member_id, invoice_number, reason, status, "
@@ -806,10 +808,16 @@ class _OrderWriter:
             elif status == _SHIPPED:
                 self.demo.root_shipped.append(order_id)
         period = 2 if placed_ts >= self.demo.current_period_start else 1
-        orders.append((order_id, str(ORDER_NUMBER_BASE + order_id), buyer.id, placed_by,
+        placed_at = datetime.fromisoformat(placed_iso)
+        number = numbers.order_number(self.demo.market, placed_at, order_id)
+        invoice = numbers.invoice_number(placed_at, order_id)
+        if buyer.id == 1 and status in (_DELIVERED, _SHIPPED):  # the inbox and claims name them
+            self.demo.order_numbers[order_id] = number
+            self.demo.invoice_numbers[order_id] = invoice
+        orders.append((order_id, number, buyer.id, placed_by,
                        source, status, period, placed_iso, retail, retail - paid, fee, total,
                        points, payment, delivery, pickup))
-        invoices.append((str(INVOICE_NUMBER_BASE + order_id), order_id, placed_iso))
+        invoices.append((invoice, order_id, placed_iso))
 
     def _lifecycle(self, order_id: int, placed_ts: int, placed_iso: str, payment: str,
                    total: int, payer: int, history: list, shipments: list,

@@ -43,6 +43,7 @@ from mlm_tui.core.models import (
     can_move,
 )
 from mlm_tui.core.money import Money, format_money
+from mlm_tui.core.rules import numbers
 from mlm_tui.i18n import _
 
 
@@ -66,11 +67,11 @@ _ON_THE_WAY = (ShipmentStatus.LABEL_CREATED.value, ShipmentStatus.IN_TRANSIT.val
 
 def order_number(company: CompanyProfile, placed_at: datetime, sequence: int) -> str:
     """``RU-2611-000123``: market, year and month placed, then a running number."""
-    return f"{company.locale[:2].upper()}-{placed_at:%y%m}-{sequence:06d}"
+    return numbers.order_number(company.locale, placed_at, sequence)
 
 
 def invoice_number(placed_at: datetime, sequence: int) -> str:
-    return f"INV-{placed_at:%y%m}-{sequence:06d}"
+    return numbers.invoice_number(placed_at, sequence)
 
 
 class OrdersMixin(LocalBase):
