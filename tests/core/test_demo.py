@@ -230,3 +230,12 @@ def test_orders_invoices_and_claims_each_have_the_one_number_format(demo):
         title + " " + body for title, body in rows(path, "SELECT title, body FROM notifications")))
     claim_numbers = {n for n, _ in claims}
     assert quoted and set(quoted) <= order_numbers | claim_numbers
+
+
+def test_every_demo_order_is_paid_in_a_way_its_delivery_allows(demo):
+    path, _ = demo
+    ways = set(rows(path, "SELECT DISTINCT delivery_method, payment_method FROM orders"))
+    assert ("courier", "cash_to_courier") in ways
+    assert not {(d, p) for d, p in ways
+                if (p == "cash_to_courier" and d != "courier")
+                or (p == "service_centre" and d != "service_centre")}

@@ -45,6 +45,7 @@ from mlm_tui.core.models import (
     ShipmentStatus,
 )
 from mlm_tui.core.rules import numbers
+from mlm_tui.core.rules.payment import payment_methods_for
 
 DEMO_PASSWORD = "demo-2026"
 MARKETS = ("ru", "de")
@@ -709,7 +710,8 @@ class _OrderWriter:
         self.cancel_fee = _hundredths(profile.cancellation_fee.amount)
         free = profile.free_delivery_from
         self.free_from = _hundredths(free.amount) if free else 10**12
-        self.payments = [m.value for m in profile.payment_methods]
+        self.payments = {d.value: [m.value for m in payment_methods_for(d, profile)]
+                         for d in DeliveryMethod}
         self.pickups = [(p.code, p.kind.value) for p in profile.pickup_points]
         self.carriers = [c.code for c in profile.carriers]
         self.stations = words.STATIONS[demo.market]
@@ -788,11 +790,12 @@ class _OrderWriter:
             lines.append((order_id, len(chosen), catalog.codes[product],
                           catalog.names[product], quantity, catalog.retail[product],
                           catalog.price[product], catalog.points[product]))
-        payment = self.payments[int(random_() * len(self.payments))]
         if random_() < 0.4:
             pickup, delivery = None, _COURIER
         else:
             pickup, delivery = self.pickups[int(random_() * len(self.pickups))]
+        ways = self.payments[delivery]  # only what the checkout would have accepted
+        payment = ways[int(random_() * len(ways))]
         fee = self.fee if paid < self.free_from and delivery != "service_centre" else 0
         total = paid + fee
         placed_iso = time_.iso(placed_ts)
