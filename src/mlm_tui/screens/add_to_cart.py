@@ -99,7 +99,7 @@ class AddToCartScreen(ModalScreen[Added | None]):
         with Vertical() as box:
             box.border_title = self.dialog_title
             figures = _("Your price {price} · retail {retail} · {points}").format(
-                price=money_text(p.consultant_price, company),
+                price=money_text(p.price, company),
                 retail=money_text(p.retail_price, company),
                 points=points_text(p.points, company))
             yield Static(f"{p.code}  {p.name}\n{figures}",

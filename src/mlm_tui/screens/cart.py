@@ -2,11 +2,11 @@
 
 Per line and in total: retail, discount, to pay and points (labelled as the company
 calls them). ``+``/``-`` change the quantity of the line under the cursor, a digit or
-Enter types a new one, Delete removes the line; ``d`` takes the offered product instead
-of paying the delivery fee; ``w`` pays the line with wallet points instead of money (and
-back again); ``c`` goes to the checkout. A line paid with points shows what it costs
-from the wallet ("80 BB") where the money would be, and the totals say what the whole
-cart spends ("Paid with 80 BB").
+Enter types a new one, Delete removes the line; ``d`` takes the product offered in
+exchange for the delivery fee (the fee is paid, the product comes free); ``w`` pays the
+line with wallet points instead of money (and back again); ``c`` goes to the checkout.
+A line paid with points shows what it costs from the wallet ("80 BB") where the money
+would be, and the totals say what the whole cart spends ("Paid with 80 BB").
 
 Quantity keys may be pressed faster than the store answers: each change is sent as the
 new absolute quantity, and an older change to the same line that has not been written
@@ -84,12 +84,7 @@ def totals_table(cart: Cart, company: CompanyProfile | None) -> Table:
         grid.add_column(justify="right", no_wrap=True, min_width=12)
         if column < 2:
             grid.add_column(width=1)  # a little more room between the pairs
-    if cart.delivery_product_code:
-        delivery = _("product instead")
-    elif cart.delivery_fee:
-        delivery = money_text(cart.delivery_fee, company)
-    else:
-        delivery = _("free")
+    delivery = money_text(cart.delivery_fee, company) if cart.delivery_fee else _("free")
     grid.add_row(
         _("Retail"), money_text(cart.retail, company), "",
         _("Discount"), money_text(-cart.discount, company) if cart.discount else "—", "",
@@ -113,10 +108,11 @@ def promotion_lines(cart: Cart, company: CompanyProfile | None) -> list[str]:
         promotion = progress.promotion
         if promotion.kind is PromotionKind.DELIVERY_PRODUCT:
             if progress.applied:
-                lines.append("✓ " + _("{title} (d: pay the delivery fee instead)").format(
-                    title=promotion.title))
+                lines.append("✓ " + _("{title}: free for the {fee} delivery fee (d: leave it "
+                                      "out)").format(title=promotion.title,
+                                                     fee=money_text(cart.delivery_fee, company)))
             elif cart.delivery_fee:
-                lines.append("→ " + _("d: {title}, instead of paying {fee} for delivery").format(
+                lines.append("→ " + _("d: {title}, free for the {fee} delivery fee").format(
                     title=promotion.title, fee=money_text(cart.delivery_fee, company)))
         elif progress.applied:
             lines.append("✓ " + promotion.title)

@@ -56,7 +56,7 @@ def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]
     return [
         product.code,
         Text(product.name, no_wrap=True, overflow="ellipsis"),
-        right(money_text(product.consultant_price, company), "bold"),
+        right(money_text(product.price, company), "bold"),
         right(money_text(product.retail_price, company)),
         right(points_number(product.points, company)),
         right(stock, "" if product.available else "italic"),

@@ -1,6 +1,10 @@
 """Checkout: confirm your details (masked), choose delivery and payment, see the summary,
 place the order and read its number.
 
+Only the ways to pay that go with the chosen delivery are offered (cash to the courier
+only for a courier, payment at the service centre only for a pickup there). An order not
+paid from the balance earns its points when it is paid, and the screen says so.
+
 One visit to this screen is one checkout attempt with one idempotency key: pressing
 "place" again after a failure (say, the connection dropped) sends the same key, so the
 order can never be placed twice. Paying from the balance shows the balance and, when
@@ -35,6 +39,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money
 from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
+from mlm_tui.core.rules.payment import payment_methods_for
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged
 from mlm_tui.navigation import DESTINATIONS
@@ -185,6 +190,7 @@ class CheckoutScreen(Screen[None]):
             if buttons:
                 buttons[0].value = True
         self.set_focus(self.query_one("#delivery", RadioSet))
+        self._fit_payments()
         self.load()
 
     # --- loading ---------------------------------------------------------------------------
@@ -211,7 +217,10 @@ class CheckoutScreen(Screen[None]):
     # --- choices ---------------------------------------------------------------------------
     @property
     def payment_method(self) -> PaymentMethod | None:
-        pressed = self.query_one("#payment", RadioSet).pressed_button
+        # Read from the buttons: a choice made for the delivery (see _fit_payments) is set
+        # while the radio set's own messages are held back, so its pressed_button may lag.
+        pressed = next((button for button in self.query_one("#payment", RadioSet)
+                        .query(RadioButton) if button.value and not button.disabled), None)
         if pressed is None or not pressed.id:
             return None
         return PaymentMethod(pressed.id.removeprefix("pay-"))
@@ -228,13 +237,35 @@ class CheckoutScreen(Screen[None]):
         return (point.kind if point else DeliveryMethod.PICKUP_POINT), code
 
     @on(RadioSet.Changed, "#payment")
-    def _payment_changed(self) -> None:
+    def _payment_changed(self, event: RadioSet.Changed) -> None:
+        for button in event.radio_set.query(RadioButton):  # one way to pay at a time
+            if button is not event.pressed:
+                button.value = False
         self._clear_error("checkout-error")
         self._payment_note()
 
     @on(RadioSet.Changed, "#delivery")
     def _delivery_changed(self) -> None:
         self._clear_error("delivery-error")
+        self._fit_payments()
+
+    def _fit_payments(self) -> None:
+        """Offer only the ways to pay that go with the delivery chosen (no cash to a
+        courier for a pickup); a way that no longer fits gives way to the first that does."""
+        delivery, company = self._delivery(), self.company
+        if delivery is None or company is None:
+            return
+        fitting = set(payment_methods_for(delivery[0], company))
+        buttons = list(self.query_one("#payment", RadioSet).query(RadioButton))
+        for button in buttons:
+            fits = PaymentMethod((button.id or "").removeprefix("pay-")) in fitting
+            button.disabled = not fits
+            button.display = fits
+            if not fits:
+                button.value = False
+        offered = [button for button in buttons if not button.disabled]
+        if offered and not any(button.value for button in offered):
+            offered[0].value = True
 
     def _payment_note(self) -> None:
         note = self.query_one("#payment-note", Static)
@@ -325,7 +356,10 @@ class CheckoutScreen(Screen[None]):
         details.add_column(style="bold", no_wrap=True)
         details.add_column()
         details.add_row(_("To pay"), f"{money_text(order.total, company)} — {paid}")
-        details.add_row(_("Points"), points_text(order.points, company))
+        points = points_text(order.points, company)
+        if order.points_pending:
+            points = _("{points} — earned when the order is paid").format(points=points)
+        details.add_row(_("Points"), points)
         if order.points_spent:
             details.add_row(_("Paid with points"), points_text(order.points_spent, company))
         details.add_row(_("Delivery"), self._delivery_text(order))

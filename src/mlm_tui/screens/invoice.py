@@ -21,6 +21,7 @@ from textual.widgets import Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
+from mlm_tui.core.privacy import mask_email
 from mlm_tui.i18n import _
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -132,7 +133,8 @@ class InvoiceScreen(Screen[None]):
         self.query_one("#invoice-title", Static).update(
             _("Invoice {number} of {day}").format(
                 number=invoice.number, day=format_day(invoice.issued_at, locale)))
-        email = invoice.buyer_email or _("no e-mail address on file")
+        # Masked as the customer overview masks it: one rule for a contact on screen.
+        email = mask_email(invoice.buyer_email) or _("no e-mail address on file")
         self.query_one("#invoice-facts", Static).update("\n".join((
             _("Order: {number}").format(number=invoice.order_number),
             _("Buyer: {name} ({number}), {email}").format(
@@ -194,9 +196,9 @@ class InvoiceScreen(Screen[None]):
             return
         if settings.smtp is None:
             text = _("No mail server is set: the e-mail to {email} is kept in {folder}").format(
-                email=sent_to, folder=settings.maildir)
+                email=mask_email(sent_to), folder=settings.maildir)
         else:
-            text = _("Sent to {email}").format(email=sent_to)
+            text = _("Sent to {email}").format(email=mask_email(sent_to))
         self.post_message(self.Done(text))
 
     @on(Done)

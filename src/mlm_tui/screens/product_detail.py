@@ -28,7 +28,7 @@ def product_facts(product: Product, company: CompanyProfile | None) -> Table:
         (_("Code"), product.code),
         (_("Category"), product.category),
         (_("Catalog"), product.period),
-        (_("Your price"), money_text(product.consultant_price, company)),
+        (_("Your price"), money_text(product.price, company)),
         (_("Retail price"), money_text(product.retail_price, company)),
         (_("Points"), points_text(product.points, company)),
         (_("Availability"), stock),

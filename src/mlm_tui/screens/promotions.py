@@ -35,7 +35,7 @@ def promotion_terms(promotion: Promotion, locale: str) -> str:
         threshold = format_money(promotion.threshold, locale) if promotion.threshold else ""
         return _("{code} free from {threshold}").format(code=promotion.product_code or "",
                                                          threshold=threshold)
-    return _("{code} instead of the delivery fee").format(code=promotion.product_code or "")
+    return _("{code} free for the delivery fee").format(code=promotion.product_code or "")
 
 
 class PromotionsScreen(Screen[None]):

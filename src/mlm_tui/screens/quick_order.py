@@ -194,7 +194,7 @@ class QuickOrderScreen(Screen[None]):
         points = Decimal(0)
         for row in ready:
             assert row.product is not None and row.quantity is not None
-            total += row.product.consultant_price * row.quantity
+            total += row.product.price * row.quantity
             points += row.product.points * row.quantity
         text = "" if not ready else ngettext(
             "{lines} line ready: {total}, {points}. Ctrl+S puts it into the cart.",

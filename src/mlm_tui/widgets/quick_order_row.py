@@ -124,7 +124,7 @@ class QuickOrderRow(Horizontal):
             if quantity is None:
                 total = "✗ " + _("quantity?")
             else:
-                total = money_text(product.consultant_price * quantity, company)
+                total = money_text(product.price * quantity, company)
                 points = points_text(product.points * quantity, company)
         self.query_one(".qo-name", Static).update(Text(name, no_wrap=True, overflow="ellipsis"))
         self.query_one(".qo-sum", Static).update(total)

@@ -14,6 +14,7 @@ order, which lets the index stop early. An exact code comes first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -40,11 +41,13 @@ from mlm_tui.core.local.search_index import every_word, prefix_term
 from mlm_tui.core.models import (
     CatalogPeriod,
     Category,
+    MemberKind,
     Product,
     Promotion,
     PromotionKind,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.pricing import unit_price
 from mlm_tui.core.rules.search_folding import search_terms
 from mlm_tui.i18n import _
 
@@ -92,7 +95,8 @@ class CatalogMixin(LocalBase):
             return []
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
-            catalog = Catalog(conn, period, self.company().currency)
+            catalog = Catalog(conn, period, self.company().currency,
+                              consultant=self._buys_as_consultant(conn))
             if not query.strip():
                 return catalog.listing(category_id, limit)
             return catalog.search(query, category_id, limit)
@@ -100,7 +104,8 @@ class CatalogMixin(LocalBase):
     def product(self, code: str) -> Product:
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
-            found = Catalog(conn, period, self.company().currency).by_code([code.strip()])
+            found = Catalog(conn, period, self.company().currency,
+                              consultant=self._buys_as_consultant(conn)).by_code([code.strip()])
         if not found:
             raise NotFound(_("There is no product {code} in this catalog.").format(code=code),
                            field="code")
@@ -109,7 +114,8 @@ class CatalogMixin(LocalBase):
     def products_by_code(self, codes: list[str]) -> dict[str, Product]:
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
-            return Catalog(conn, period, self.company().currency).by_code(codes)
+            return Catalog(conn, period, self.company().currency,
+                              consultant=self._buys_as_consultant(conn)).by_code(codes)
 
     def promotions(self) -> list[Promotion]:
         with self.store.read() as conn:
@@ -117,13 +123,29 @@ class CatalogMixin(LocalBase):
             return Catalog(conn, period, self.company().currency).promotions
 
 
-class Catalog:
-    """The current period's products and promotions, read through one connection."""
+    def _buys_as_consultant(self, conn: Connection) -> bool:
+        """Whether prices shown are the consultant's; before sign-in they are."""
+        session = self.session()
+        if session is None:
+            return True
+        kind = conn.execute(select(t.members.c.kind).where(t.members.c.id == session.member_id)
+                            ).scalar_one_or_none()
+        return kind in (None, MemberKind.CONSULTANT.value)
 
-    def __init__(self, conn: Connection, period: Row[Any], currency: str) -> None:
+
+class Catalog:
+    """The current period's products and promotions, read through one connection.
+
+    Every product read is priced for the buyer (``consultant`` or a customer) by
+    :func:`mlm_tui.core.pricing.unit_price`, the rule the cart charges by.
+    """
+
+    def __init__(self, conn: Connection, period: Row[Any], currency: str, *,
+                 consultant: bool = True) -> None:
         self.conn = conn
         self.period = period
         self.currency = currency
+        self.consultant = consultant
         self.promotions = _promotions(conn, period, currency)
         self.marks = promotion_marks(self.promotions)
 
@@ -179,7 +201,7 @@ class Catalog:
         return self.conn.execute(query).first()
 
     def _product(self, row: Row[Any]) -> Product:
-        return Product(
+        product = Product(
             code=row.code,
             name=row.name,
             category=row.category,
@@ -191,6 +213,8 @@ class Catalog:
             promotion_marks=self.marks.get(row.code, ()),
             description=row.description,
         )
+        return replace(product,
+                       your_price=unit_price(product, self.promotions, self.consultant))
 
 
 # How many match in any period, up to one more than are ranked: enough to choose how to

@@ -31,6 +31,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.rules.numbers import claim_number
 from mlm_tui.i18n import _
 
 MAX_REASON = 2000
@@ -62,7 +63,7 @@ class ClaimsMixin(LocalBase):
                                field="invoice_number")
             _check_lines(conn, order_id, invoice_number, wanted)
             claim_id = (conn.execute(select(func.max(t.claims.c.id))).scalar_one() or 0) + 1
-            number = f"CL-{now:%y%m}-{claim_id:06d}"
+            number = claim_number(now, claim_id)
             due = now.date() + timedelta(days=decision_days(company))
             conn.execute(t.claims.insert().values(
                 id=claim_id, number=number, member_id=me, invoice_number=invoice_number,

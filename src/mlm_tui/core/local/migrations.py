@@ -208,8 +208,19 @@ def _v5_to_v6(conn: Connection) -> None:
                          "SELECT id, search_text(full_name) FROM members")
 
 
+def _v6_to_v7(conn: Connection) -> None:
+    """When each order was paid, taken from its status history (None: not paid yet)."""
+    present = {column["name"] for column in inspect(conn).get_columns(schema.orders.name)}
+    if "paid_at" not in present:
+        kind = schema.orders.c.paid_at.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE orders ADD COLUMN paid_at {kind}"))
+    conn.execute(text(
+        "UPDATE orders SET paid_at = (SELECT min(h.at) FROM order_status_history AS h "
+        "WHERE h.order_id = orders.id AND h.status = 'paid') WHERE paid_at IS NULL"))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:
