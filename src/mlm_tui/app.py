@@ -270,9 +270,11 @@ class MlmApp(App[None]):
         while no other connection is open: the backend lets go of its connections first. It
         is opened again once the data is in (``StoreRebuilt``).
         """
+        if self.demo_builder is None:
+            raise DomainError(_("This store cannot be filled with demo data."))
         if self._backend is not None:
             self._backend.close()
-        return self.demo_builder(progress)  # type: ignore[misc]
+        return self.demo_builder(progress)
 
     def _reopen_backend(self) -> None:
         old, self._backend = self._backend, None
@@ -456,10 +458,8 @@ class _KeeperOnFirstUse:
 
 def _known_demo_login() -> Any:
     """The demo login of an existing demo store (the demo data is deterministic)."""
-    try:
-        from mlm_tui.core.demo import DEMO_LOGIN  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    from mlm_tui.core.demo import DEMO_LOGIN
+
     return DEMO_LOGIN
 
 

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -23,6 +22,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -65,7 +65,7 @@ def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]
     ]
 
 
-class CatalogScreen(Screen[None]):
+class CatalogScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CatalogScreen #catalog-filters { height: 3; }
     CatalogScreen #search { width: 1fr; }
@@ -114,7 +114,7 @@ class CatalogScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def on_mount(self) -> None:
         self.title = _("Catalog")
@@ -140,7 +140,7 @@ class CatalogScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-search")
     def search(self, query: str, category_id: int | None) -> None:
         try:
-            products = self.app.backend.search_products(  # type: ignore[attr-defined]
+            products = self.backend.search_products(
                 query, category_id=category_id, limit=RESULT_LIMIT)
         except DomainError as error:
             self.post_message(self.Failed(error))
@@ -172,7 +172,7 @@ class CatalogScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-categories")
     def load_categories(self) -> None:
         try:
-            categories = self.app.backend.categories()  # type: ignore[attr-defined]
+            categories = self.backend.categories()
         except DomainError as error:
             self.post_message(self.Failed(error))
             return

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
 from mlm_tui.core.errors import DomainError, InsufficientBalance
@@ -38,6 +37,7 @@ from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged
 from mlm_tui.navigation import DESTINATIONS
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.cart import totals_table
 from mlm_tui.widgets.choice import ChoiceButton
 from mlm_tui.widgets.errors import error_text
@@ -93,7 +93,7 @@ def balance_note(balance: Money, to_pay: Money, company: CompanyProfile | None) 
         left=money_text((balance - to_pay).rounded(), company)), False)
 
 
-class CheckoutScreen(Screen[None]):
+class CheckoutScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CheckoutScreen ContentSwitcher { height: 1fr; }
     CheckoutScreen #checkout-form { height: 1fr; }
@@ -142,7 +142,7 @@ class CheckoutScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def compose(self) -> ComposeResult:
         company = self.company
@@ -190,7 +190,7 @@ class CheckoutScreen(Screen[None]):
     # --- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-load")
     def load(self) -> None:
-        backend = self.app.backend  # type: ignore[attr-defined]
+        backend = self.backend
         try:
             member, cart, balance = backend.me(), backend.cart(), backend.balance()
         except DomainError as error:
@@ -286,7 +286,7 @@ class CheckoutScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-place")
     def place(self, checkout: Checkout) -> None:
         try:
-            order = self.app.backend.place_order(checkout)  # type: ignore[attr-defined]
+            order = self.backend.place_order(checkout)
         except DomainError as error:
             self.post_message(self.Refused(error))
             return

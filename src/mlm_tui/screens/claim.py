@@ -9,7 +9,7 @@ The decision itself arrives in the inbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 from mlm_tui.core.dates import format_day
@@ -31,14 +30,12 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
 from mlm_tui.widgets.order_text import status_label
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def claim_status_label(status: ClaimStatus) -> str:
@@ -68,7 +65,7 @@ class ClaimContext:
     earlier: tuple[Claim, ...]
 
 
-class ClaimScreen(Screen[None]):
+class ClaimScreen(AppScreen[None]):
     DEFAULT_CSS = """
     ClaimScreen #claim-body { padding: 0 1; }
     ClaimScreen #claim-title { text-style: bold; }
@@ -112,10 +109,6 @@ class ClaimScreen(Screen[None]):
         self.context: ClaimContext | None = None
         self.quantities: dict[str, int] = {}
         self._busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()

@@ -7,14 +7,11 @@ a month opens the order history filtered to this member and that month.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day, format_month
@@ -29,16 +26,14 @@ from mlm_tui.core.privacy import (
     mask_phone,
 )
 from mlm_tui.i18n import _
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import kind_label, status_label
 
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
-
-class CustomerScreen(Screen[None]):
+class CustomerScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CustomerScreen #card { height: auto; padding: 0 2; }
     CustomerScreen #name { text-style: bold; }
@@ -71,10 +66,6 @@ class CustomerScreen(Screen[None]):
         self.revealed = False
         self._overview: MemberOverview | None = None
         self._company: CompanyProfile | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()

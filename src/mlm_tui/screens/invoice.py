@@ -7,7 +7,7 @@ Both run in workers; a failure is shown as it is and changes nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,20 +15,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.i18n import _
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text, right
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def invoice_columns() -> list[ColumnSpec]:
@@ -52,7 +49,7 @@ def invoice_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
     ]
 
 
-class InvoiceScreen(Screen[None]):
+class InvoiceScreen(AppScreen[None]):
     DEFAULT_CSS = """
     InvoiceScreen #invoice-body { padding: 0 1; }
     InvoiceScreen #invoice-title { text-style: bold; }
@@ -90,10 +87,6 @@ class InvoiceScreen(Screen[None]):
         self.invoice: Invoice | None = None
         self.company: CompanyProfile | None = None
         self._busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()

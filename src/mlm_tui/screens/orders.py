@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -25,7 +25,6 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.lazy import Lazy
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -39,6 +38,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import points_text
@@ -51,15 +51,12 @@ from mlm_tui.widgets.order_text import (
     status_label,
 )
 
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
-
 
 class ExportStopped(Exception):
     """The screen was left while exporting: the partial file is removed."""
 
 
-class OrdersScreen(Screen[None]):
+class OrdersScreen(AppScreen[None]):
     DEFAULT_CSS = """
     OrdersScreen #order-filters, OrdersScreen #order-filter-controls { height: 1; }
     OrdersScreen #order-filters Select { width: 18; margin-right: 1; }
@@ -121,13 +118,9 @@ class OrdersScreen(Screen[None]):
         self._months_loaded = False  # read once the first count is in, off the first frame
 
     @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
-
-    @property
     def company(self) -> CompanyProfile | None:
         grid_company = self.grid.company if self.is_mounted else None
-        return grid_company or getattr(self.app, "company", None)
+        return grid_company or self.mlm_app.company
 
     @property
     def grid(self) -> OrderGrid:

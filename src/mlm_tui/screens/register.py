@@ -11,14 +11,13 @@ success the new member's number is shown and an activation code is on its way to
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.errors import DomainError, ValidationError
@@ -33,11 +32,9 @@ from mlm_tui.core.validation import (
     validate_birth_date,
 )
 from mlm_tui.i18n import _
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 # The inputs, named as ValidationError.field names them.
 FIELDS = ("full_name", "birth_date", "passport", "postcode", "city", "street", "phone", "email")
@@ -108,7 +105,7 @@ def field_error(name: str, text: str, *, today: date, country: str) -> Validatio
     return None
 
 
-class RegisterScreen(Screen[None]):
+class RegisterScreen(AppScreen[None]):
     DEFAULT_CSS = """
     RegisterScreen VerticalScroll { padding: 0 1; }
     RegisterScreen #intro { margin-bottom: 1; }
@@ -143,10 +140,6 @@ class RegisterScreen(Screen[None]):
         # a field unchanged says nothing new, and keeps an error the backend gave.
         self._checked: dict[str, str] = {}
         self._asked_to_correct = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -187,9 +180,8 @@ class RegisterScreen(Screen[None]):
 
     def _refresh_slot(self, slot: str) -> None:
         """Show the first error of the checked fields sharing ``slot``, or clear it."""
-        clock = getattr(self.app, "clock", None)
-        today = clock().date() if clock else date.today()
-        company = getattr(self.app, "company", None)
+        today = self.mlm_app.clock().date()
+        company = self.mlm_app.company
         country = _COUNTRY_OF_LOCALE.get(company.locale[:2], "RU") if company else "RU"
         for name in FIELDS:
             if ERROR_SLOTS[name] != slot or name not in self._checked:

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
 from mlm_tui.i18n import _
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
@@ -29,7 +29,7 @@ from mlm_tui.widgets.time_left import time_left_text
 CODE_FIELDS = ("code", "new_password", "confirmation")
 
 
-class ResetScreen(Screen[str | None]):
+class ResetScreen(AppScreen[str | None]):
     DEFAULT_CSS = """
     ResetScreen VerticalScroll { padding: 0 1; }
     ResetScreen .intro { margin: 1 1 1 1; height: auto; }
@@ -108,7 +108,7 @@ class ResetScreen(Screen[str | None]):
         return self.query_one(ContentSwitcher).current or "step-contact"
 
     def _now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.mlm_app.clock()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#reset-status", Static)
@@ -155,7 +155,7 @@ class ResetScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reset")
     def request_code(self, contact: str, step: str) -> None:
         try:
-            request = self.app.backend.request_password_reset(contact)  # type: ignore[attr-defined]
+            request = self.backend.request_password_reset(contact)
         except DomainError as error:
             self.post_message(self.Refused(error, step))
             return
@@ -187,7 +187,7 @@ class ResetScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reset")
     def confirm(self, contact: str, code: str, password: str, confirmation: str) -> None:
         try:
-            self.app.backend.confirm_password_reset(  # type: ignore[attr-defined]
+            self.backend.confirm_password_reset(
                 contact, code, password, confirmation)
         except DomainError as error:
             self.post_message(self.Refused(error, "step-code"))

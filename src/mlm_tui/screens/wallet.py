@@ -7,14 +7,12 @@ reaches the last row, so a long history never loads at once.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 
 from mlm_tui.core.dates import format_day
@@ -31,12 +29,10 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money, format_money, format_points, parse_amount
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 PAGE = 50
 
@@ -59,7 +55,7 @@ def points_kind_label(kind: PointsKind) -> str:
     }[kind]
 
 
-class WalletScreen(Screen[None]):
+class WalletScreen(AppScreen[None]):
     DEFAULT_CSS = """
     WalletScreen .total { padding: 0 1; text-style: bold; height: 1; }
     WalletScreen DataTable { height: 1fr; }
@@ -106,10 +102,6 @@ class WalletScreen(Screen[None]):
         self._balance_after: str | None = None
         self._points_after: str | None = None
         self._loading: set[str] = set()
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection, select
@@ -64,9 +65,9 @@ class LocalBase:
             self._company = profile_from_json(text)
         return self._company
 
-    def money(self, amount: object) -> Money:
+    def money(self, amount: Decimal) -> Money:
         """A stored Decimal as Money in the company's currency."""
-        return Money(amount, self.company().currency)  # type: ignore[arg-type]
+        return Money(amount, self.company().currency)
 
     # --- who is asking ---------------------------------------------------------------------
     def session(self) -> Session | None:
