@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Session
 from mlm_tui.i18n import _
-from mlm_tui.messages import SignedIn
+from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -52,11 +52,6 @@ class ActivateScreen(AppScreen[None]):
         def __init__(self, session: Session) -> None:
             super().__init__()
             self.session = session
-
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, login: str = "") -> None:
         super().__init__()
@@ -103,7 +98,7 @@ class ActivateScreen(AppScreen[None]):
         try:
             session = self.backend.activate_member(login, code, password, confirmation)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Activated(session))
 

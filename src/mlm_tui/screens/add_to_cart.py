@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
@@ -69,11 +70,6 @@ class AddToCartScreen(AppModalScreen[Added | None]):
         def __init__(self, cart: Cart, quantity: int) -> None:
             super().__init__()
             self.cart, self.quantity = cart, quantity
-
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, product: Product, quantity: int = 1, *, select: bool = True) -> None:
         super().__init__()
@@ -129,7 +125,7 @@ class AddToCartScreen(AppModalScreen[Added | None]):
         try:
             cart = self.apply(quantity)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Done(cart, quantity))
 

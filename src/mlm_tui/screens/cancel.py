@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CancellationQuote, CompanyProfile, Order
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.money import money_text
 
@@ -80,11 +81,6 @@ class CancelScreen(AppModalScreen[Order | None]):
             super().__init__()
             self.order = order
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
@@ -111,7 +107,7 @@ class CancelScreen(AppModalScreen[Order | None]):
             company = self.backend.company()
             quote = self.backend.cancellation_quote(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Quoted(quote, company))
 
@@ -144,7 +140,7 @@ class CancelScreen(AppModalScreen[Order | None]):
             else:
                 order = self.backend.cancel_order(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Done(order))
 

@@ -30,6 +30,7 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
 from mlm_tui.screens.add_to_cart import Added, SetQuantityScreen
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.errors import error_text
@@ -157,11 +158,6 @@ class CartScreen(AppScreen[None]):
             super().__init__()
             self.cart, self.change = cart, change
 
-    class Refused(Message):
-        def __init__(self, error: DomainError, change: int) -> None:
-            super().__init__()
-            self.error, self.change = error, change
-
     def __init__(self) -> None:
         super().__init__()
         self.cart: Cart | None = None
@@ -210,7 +206,7 @@ class CartScreen(AppScreen[None]):
             try:
                 cart = operation(self.backend)
             except DomainError as error:
-                self.post_message(self.Refused(error, change))
+                self.post_message(Refused(error))
                 return
         self.post_message(self.Loaded(cart, change))
 

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -93,11 +94,6 @@ class CatalogScreen(AppScreen[None]):
             super().__init__()
             self.query, self.category_id, self.products = query, category_id, products
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.products: dict[str, Product] = {}
@@ -143,7 +139,7 @@ class CatalogScreen(AppScreen[None]):
             products = self.backend.search_products(
                 query, category_id=category_id, limit=RESULT_LIMIT)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(query, category_id, products))
@@ -174,7 +170,7 @@ class CatalogScreen(AppScreen[None]):
         try:
             categories = self.backend.categories()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Categories(categories))
 

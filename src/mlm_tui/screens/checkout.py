@@ -35,7 +35,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Refused
 from mlm_tui.navigation import DESTINATIONS
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.cart import totals_table
@@ -126,11 +126,6 @@ class CheckoutScreen(AppScreen[None]):
             super().__init__()
             self.order = order
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         # One key per attempt: a retry after a failure sends the same key.
@@ -194,7 +189,7 @@ class CheckoutScreen(AppScreen[None]):
         try:
             member, cart, balance = backend.me(), backend.cart(), backend.balance()
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Loaded(member, cart, balance))
 
@@ -288,7 +283,7 @@ class CheckoutScreen(AppScreen[None]):
         try:
             order = self.backend.place_order(checkout)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Placed(order))
 

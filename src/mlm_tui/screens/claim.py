@@ -30,6 +30,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -98,11 +99,6 @@ class ClaimScreen(AppScreen[None]):
             super().__init__()
             self.claim = claim
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, invoice_number: str) -> None:
         super().__init__()
         self.invoice_number = invoice_number
@@ -153,7 +149,7 @@ class ClaimScreen(AppScreen[None]):
             earlier = tuple(c for c in backend.claims()
                             if c.invoice_number == self.invoice_number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(ClaimContext(invoice, order.status, company, earlier)))
 
@@ -247,7 +243,7 @@ class ClaimScreen(AppScreen[None]):
         try:
             claim = self.backend.submit_claim(self.invoice_number, lines, reason)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Submitted(claim))
 

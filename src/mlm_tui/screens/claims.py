@@ -23,7 +23,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.i18n import _, ngettext
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.claim import claim_status_label
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -113,11 +113,6 @@ class ClaimsScreen(AppScreen[None]):
             super().__init__()
             self.claim, self.invoice = claim, invoice
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self._claims: dict[str, Claim] = {}
@@ -149,7 +144,7 @@ class ClaimsScreen(AppScreen[None]):
             company = self.backend.company()
             claims = self.backend.claims()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(claims, company))
 

@@ -26,6 +26,7 @@ from mlm_tui.core.privacy import (
     mask_phone,
 )
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -54,11 +55,6 @@ class CustomerScreen(AppScreen[None]):
             super().__init__()
             self.overview = overview
             self.company = company
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, member_id: int) -> None:
         super().__init__()
@@ -92,7 +88,7 @@ class CustomerScreen(AppScreen[None]):
             company = self.backend.company()
             overview = self.backend.member_overview(self.member_id)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(overview, company))
 

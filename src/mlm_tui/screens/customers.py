@@ -18,6 +18,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import MemberMatch
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -49,12 +50,6 @@ class CustomersScreen(AppScreen[None]):
             self.query = query
             self.matches = matches
             self.locale = locale
-
-    class Failed(Message):
-        def __init__(self, query: str, error: DomainError) -> None:
-            super().__init__()
-            self.query = query
-            self.error = error
 
     def __init__(self, query: str = "") -> None:
         super().__init__()
@@ -102,7 +97,7 @@ class CustomersScreen(AppScreen[None]):
             locale = self.backend.company().locale
             matches = self.backend.search_members(query, limit=SEARCH_LIMIT)
         except DomainError as error:
-            self.post_message(self.Failed(query, error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Found(query, matches, locale))
 

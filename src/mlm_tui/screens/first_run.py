@@ -16,8 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
+from mlm_tui.core.errors import DomainError
 from mlm_tui.i18n import _
-from mlm_tui.messages import StoreRebuilt
+from mlm_tui.messages import Failed, StoreRebuilt
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -74,11 +75,6 @@ class FirstRunScreen(AppScreen[None]):
         def __init__(self, demo_login: Any) -> None:
             super().__init__()
             self.demo_login = demo_login
-
-    class Failed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, *, build_at_once: bool = False) -> None:
         super().__init__()
@@ -141,8 +137,11 @@ class FirstRunScreen(AppScreen[None]):
 
         try:
             demo_login = self.mlm_app.build_demo_data(progress)
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
         except Exception as error:  # shown to the person; the store stays as it was
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(DomainError(str(error))))
             return
         self.post_message(self.Built(demo_login))
 

@@ -20,6 +20,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
 from mlm_tui.core.money import format_points
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -78,11 +79,6 @@ class HomeScreen(AppScreen[None]):
             super().__init__()
             self.me, self.alerts, self.company = me, alerts, company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         yield Static(_("Loading…"), id="greeting")
@@ -103,7 +99,7 @@ class HomeScreen(AppScreen[None]):
             me = self.backend.me()
             alerts = self.backend.alerts()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(me, alerts, company))
 

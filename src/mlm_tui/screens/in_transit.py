@@ -21,6 +21,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.tracking import tracking_link
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -69,11 +70,6 @@ class InTransitScreen(AppScreen[None]):
             super().__init__()
             self.shipments, self.company = shipments, company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         yield Static(_("Looking up parcels…"), id="transit-info", markup=False)
@@ -96,7 +92,7 @@ class InTransitScreen(AppScreen[None]):
             company = self.backend.company()
             shipments = self.backend.shipments_in_transit()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(shipments, company))
 

@@ -19,6 +19,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -51,11 +52,6 @@ class InboxScreen(AppScreen[None]):
             super().__init__()
             self.notifications, self.locale = notifications, locale
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.unread_only = False
@@ -83,7 +79,7 @@ class InboxScreen(AppScreen[None]):
             locale = self.backend.company().locale
             notifications = self.backend.notifications(unread_only=unread_only)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(notifications, locale))
 
@@ -139,7 +135,7 @@ class InboxScreen(AppScreen[None]):
         try:
             self.backend.mark_notification_read(notification_id)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
 
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only

@@ -21,6 +21,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -76,11 +77,6 @@ class InvoiceScreen(AppScreen[None]):
             super().__init__()
             self.text = text
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
@@ -113,7 +109,7 @@ class InvoiceScreen(AppScreen[None]):
             company = self.backend.company()
             invoice = self.backend.invoice(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(invoice, company))
 
@@ -167,7 +163,7 @@ class InvoiceScreen(AppScreen[None]):
             path = save_invoice_pdf(self.invoice, self.company,
                                     app_settings(self.app).exports_dir)
         except OSError as error:
-            self.post_message(self.Failed(DomainError(
+            self.post_message(Failed(DomainError(
                 _("The PDF could not be written: {error}").format(error=error))))
             return
         self.post_message(self.Done(_("Saved to {path}").format(path=path)))
@@ -183,7 +179,7 @@ class InvoiceScreen(AppScreen[None]):
         try:
             sent_to = email_invoice(self.invoice, self.company, Notifier.from_settings(settings))
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         if settings.smtp is None:
             text = _("No mail server is set: the e-mail to {email} is kept in {folder}").format(

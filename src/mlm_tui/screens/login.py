@@ -25,7 +25,7 @@ from mlm_tui.core.errors import (
     ValidationError,
 )
 from mlm_tui.i18n import _
-from mlm_tui.messages import SignedIn
+from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.action_link import ActionLink
 from mlm_tui.widgets.footer import KeysFooter
@@ -61,11 +61,6 @@ class LoginScreen(AppScreen[None]):
         def __init__(self, session: Session) -> None:
             super().__init__()
             self.session = session
-
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, login: str = "") -> None:
         super().__init__()
@@ -151,7 +146,7 @@ class LoginScreen(AppScreen[None]):
         try:
             session = self.backend.login(login, password)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.LoggedIn(session))
 

@@ -24,7 +24,7 @@ from mlm_tui.core.errors import DomainError, NotFound
 from mlm_tui.core.models import CompanyProfile, Order, OrderLine, OrderStatus, Shipment
 from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -100,11 +100,6 @@ class OrderScreen(AppScreen[None]):
             super().__init__()
             self.view = view
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
@@ -140,7 +135,7 @@ class OrderScreen(AppScreen[None]):
             order = backend.order(self.number)
             shipment = backend.shipment(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         try:
             buyer = BuyerFacts.of(backend.member(order.buyer.id))

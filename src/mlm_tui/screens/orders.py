@@ -38,6 +38,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -104,11 +105,6 @@ class OrdersScreen(AppScreen[None]):
         def __init__(self, rows: int, path: str | None, done: bool) -> None:
             super().__init__()
             self.rows, self.path, self.done = rows, path, done
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, member: int | None = None, month: str | None = None) -> None:
         super().__init__()
@@ -205,7 +201,7 @@ class OrdersScreen(AppScreen[None]):
         try:
             months = self.backend.order_months(replace(filters, month=None))
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Months(months))
 
@@ -248,7 +244,7 @@ class OrdersScreen(AppScreen[None]):
                 exact = [m for m in matches if m.registration_number == typed]
                 matches = exact or matches
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Members(typed, matches))
 
@@ -280,7 +276,7 @@ class OrdersScreen(AppScreen[None]):
         try:
             member = self.backend.member(member_id)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.MemberNamed(
             member_id, f"{member.full_name} ({member.registration_number})"))
@@ -361,9 +357,8 @@ class OrdersScreen(AppScreen[None]):
             PickMonthScreen(_("Jump to month"), message.months, self._locale),
             self._jump_to)
 
-    @on(OrderGrid.Failed)
-    @on(Failed)
-    def _failed(self, message: OrderGrid.Failed | Failed) -> None:
+    @on(Failed)  # the screen's own workers' and the grid's
+    def _failed(self, message: Failed) -> None:
         self._status(message.error.message, error=True)
 
     def action_jump(self) -> None:
@@ -422,11 +417,11 @@ class OrdersScreen(AppScreen[None]):
         except ExportStopped:
             return
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             self.post_message(self.Exported(0, None, True))
             return
         except OSError as error:
-            self.post_message(self.Failed(DomainError(
+            self.post_message(Failed(DomainError(
                 _("The export could not be written: {error}").format(error=error))))
             self.post_message(self.Exported(0, None, True))
             return

@@ -12,6 +12,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Promotion, PromotionKind
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -48,11 +49,6 @@ class PromotionsScreen(AppScreen[None]):
             super().__init__()
             self.period, self.promotions, self.company = period, promotions, company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         yield Static(_("Loading…"), id="period")
@@ -73,7 +69,7 @@ class PromotionsScreen(AppScreen[None]):
             period = self.backend.current_period()
             promotions = self.backend.promotions()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(period, promotions, company))
 

@@ -23,6 +23,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
@@ -64,11 +65,6 @@ class QuickOrderScreen(AppScreen[None]):
                      refused: list[tuple[str, str]]) -> None:
             super().__init__()
             self.cart, self.added, self.refused = cart, added, refused
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
@@ -165,7 +161,7 @@ class QuickOrderScreen(AppScreen[None]):
         try:
             products = self.backend.products_by_code(codes)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Looked(codes, products))
 

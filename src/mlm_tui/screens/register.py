@@ -32,6 +32,7 @@ from mlm_tui.core.validation import (
     validate_birth_date,
 )
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -128,11 +129,6 @@ class RegisterScreen(AppScreen[None]):
         def __init__(self, member: Member) -> None:
             super().__init__()
             self.member = member
-
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -231,7 +227,7 @@ class RegisterScreen(AppScreen[None]):
             )
             member = self.backend.register_member(registration)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Registered(member))
 

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, OrderFilter, OrderSummary
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.form import FormField
@@ -49,11 +50,6 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
         def __init__(self, number: str, cart: Cart) -> None:
             super().__init__()
             self.number, self.cart = number, cart
-
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -121,7 +117,7 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
         try:
             cart = self.backend.repeat_order(number)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Repeated(number, cart))
 

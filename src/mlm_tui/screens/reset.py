@@ -20,6 +20,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
@@ -54,11 +55,6 @@ class ResetScreen(AppScreen[str | None]):
 
     class PasswordChanged(Message):
         pass
-
-    class Refused(Message):
-        def __init__(self, error: DomainError, step: str) -> None:
-            super().__init__()
-            self.error, self.step = error, step
 
     def __init__(self) -> None:
         super().__init__()
@@ -157,7 +153,7 @@ class ResetScreen(AppScreen[str | None]):
         try:
             request = self.backend.request_password_reset(contact)
         except DomainError as error:
-            self.post_message(self.Refused(error, step))
+            self.post_message(Refused(error, about=step))
             return
         self.post_message(self.CodeSent(request))
 
@@ -190,7 +186,7 @@ class ResetScreen(AppScreen[str | None]):
             self.backend.confirm_password_reset(
                 contact, code, password, confirmation)
         except DomainError as error:
-            self.post_message(self.Refused(error, "step-code"))
+            self.post_message(Refused(error, about="step-code"))
             return
         self.post_message(self.PasswordChanged())
 
@@ -208,12 +204,12 @@ class ResetScreen(AppScreen[str | None]):
         if isinstance(error, Throttled):
             text = _("Please wait {left} before asking again.").format(
                 left=time_left_text(error.retry_at - self._now()))
-        fields = ("contact",) if message.step == "step-contact" else CODE_FIELDS
+        fields = ("contact",) if message.about == "step-contact" else CODE_FIELDS
         if error.field in fields:
             self._status("")
             self._field(error.field).show_error(text)
             self.set_focus(self._field(error.field).input)
-        elif message.step == "step-contact":
+        elif message.about == "step-contact":
             self._status("")
             self._field("contact").show_error(text)
         else:

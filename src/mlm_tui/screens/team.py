@@ -18,6 +18,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -61,11 +62,6 @@ class TeamScreen(AppScreen[None]):
             self.node = node
             self.children = children
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     class Started(Message):
         def __init__(self, me: TeamNode, children: list[TeamNode],
                      company: CompanyProfile) -> None:
@@ -101,7 +97,7 @@ class TeamScreen(AppScreen[None]):
             children = self.backend.team_children(me.id)
             points = self.backend.monthly_volume(me.id, months=1)[-1].points
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         node = TeamNode(MemberRef(me.id, me.registration_number, me.full_name), me.kind,
                         me.status, points, len(children))
@@ -144,7 +140,7 @@ class TeamScreen(AppScreen[None]):
             children = self.backend.team_children(member_id)
         except DomainError as error:
             self._loaded.discard(member_id)
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.ChildrenLoaded(node, children))
 

@@ -22,6 +22,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -78,11 +79,6 @@ class TrackingScreen(AppScreen[None]):
             super().__init__()
             self.shipment, self.company = shipment, company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, order_number: str) -> None:
         super().__init__()
         self.order_number = order_number
@@ -115,7 +111,7 @@ class TrackingScreen(AppScreen[None]):
             company = self.backend.company()
             shipment = self.backend.shipment(self.order_number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(shipment, company))
 

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from mlm_tui.core import training
 from mlm_tui.core.errors import DomainError
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -35,11 +36,6 @@ class TrainingScreen(AppScreen[None]):
         def __init__(self, completed: set[str]) -> None:
             super().__init__()
             self.completed = completed
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,7 +68,7 @@ class TrainingScreen(AppScreen[None]):
         try:
             completed = self.backend.training_progress()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Progress(completed))
 
@@ -82,7 +78,7 @@ class TrainingScreen(AppScreen[None]):
             self.backend.complete_lesson(lesson_id)
             completed = self.backend.training_progress()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Progress(completed))
 

@@ -28,7 +28,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money, format_money, format_points, parse_amount
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Failed, Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -91,11 +91,6 @@ class WalletScreen(AppScreen[None]):
             super().__init__()
             self.entry = entry
 
-    class Failed(Message):
-        def __init__(self, error: DomainError, *, top_up: bool = False) -> None:
-            super().__init__()
-            self.error, self.top_up = error, top_up
-
     def __init__(self) -> None:
         super().__init__()
         self._company: CompanyProfile | None = None
@@ -139,7 +134,7 @@ class WalletScreen(AppScreen[None]):
             balance = self.backend.balance()
             page = self.backend.balance_ledger(after=after, limit=PAGE)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.BalanceLoaded(balance, page, company, first=after is None))
 
@@ -150,7 +145,7 @@ class WalletScreen(AppScreen[None]):
             points = self.backend.points_wallet()
             page = self.backend.points_ledger(after=after, limit=PAGE)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.PointsLoaded(points, page, company, first=after is None))
 
@@ -242,7 +237,7 @@ class WalletScreen(AppScreen[None]):
         try:
             entry = self.backend.top_up(amount, method)
         except DomainError as error:
-            self.post_message(self.Failed(error, top_up=True))
+            self.post_message(Refused(error))
             return
         self.post_message(self.ToppedUp(entry))
 
@@ -255,9 +250,13 @@ class WalletScreen(AppScreen[None]):
         self.load_balance(None)
         self.post_message(AccountChanged())  # the header shows the balance too
 
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._top_up_result(message.error.message, error=True)
+
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        if message.top_up or isinstance(message.error, ValidationError):
+        if isinstance(message.error, ValidationError):
             self._top_up_result(message.error.message, error=True)
         else:
             self.query_one("#balance", Static).update(message.error.message)
