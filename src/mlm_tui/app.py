@@ -6,9 +6,10 @@ Everything the backend does runs in workers; the UI thread only renders. Heavy
 modules (SQLAlchemy, Babel, argon2, ``core.local``) are imported inside the functions
 that need them, never at the top of this module or of the login screen.
 
-The app keeps the state the header shows (``company``, ``account``, ``location``,
-``online``) and reacts to the shared messages of :mod:`mlm_tui.messages`; screens
-never change each other.
+The app is given its ``Settings`` (where exports and invoice PDFs are written), keeps
+the state the header shows (``company``, ``account``, ``location``, ``online``) and
+reacts to the shared messages of :mod:`mlm_tui.messages`; screens never change each
+other.
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ class MlmApp(App[None]):
         self,
         backend_factory: Callable[[], Backend],
         *,
+        settings: Settings,
         keeper: Any = None,
         demo_login: Any = None,
         demo_builder: Callable[[Callable[..., None]], Any] | None = None,
@@ -144,6 +146,8 @@ class MlmApp(App[None]):
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
+        ``settings`` are those the backend was opened with: the app writes its exports
+        and invoice PDFs where they say.
         ``keeper`` keeps the session token between runs (``core.session_keeper``).
         ``demo_login`` is shown on the login screen (``core.demo.DemoLogin``).
         ``demo_builder(progress)`` fills an empty store with the demo data and returns the
@@ -152,6 +156,7 @@ class MlmApp(App[None]):
         """
         super().__init__()
         self._backend_factory = backend_factory
+        self.settings = settings
         self._backend: Backend | None = None
         self._backend_error: Exception | None = None
         self._backend_ready = threading.Event()
@@ -424,6 +429,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
 
     app = MlmApp(
         open_backend,
+        settings=settings,
         keeper=_session_keeper(settings),
         demo_login=_known_demo_login() if demo else None,
         demo_builder=None if settings.server_url else build_demo,

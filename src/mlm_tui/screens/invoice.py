@@ -156,12 +156,11 @@ class InvoiceScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-file")
     def save_pdf(self) -> None:
         from mlm_tui.core.invoice_pdf import save_invoice_pdf
-        from mlm_tui.screens.support import app_settings
 
         assert self.invoice is not None and self.company is not None
         try:
             path = save_invoice_pdf(self.invoice, self.company,
-                                    app_settings(self.app).exports_dir)
+                                    self.mlm_app.settings.exports_dir)
         except OSError as error:
             self.post_message(Failed(DomainError(
                 _("The PDF could not be written: {error}").format(error=error))))
@@ -172,10 +171,9 @@ class InvoiceScreen(AppScreen[None]):
     def send_email(self) -> None:
         from mlm_tui.core.invoice_mail import email_invoice
         from mlm_tui.core.notifier import Notifier
-        from mlm_tui.screens.support import app_settings
 
         assert self.invoice is not None and self.company is not None
-        settings = app_settings(self.app)
+        settings = self.mlm_app.settings
         try:
             sent_to = email_invoice(self.invoice, self.company, Notifier.from_settings(settings))
         except DomainError as error:

@@ -402,8 +402,6 @@ class OrdersScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="orders-export")
     def export(self, filters: OrderFilter) -> None:
         from mlm_tui.core.export import export_orders
-        from mlm_tui.screens.support import app_settings
-
         worker = get_current_worker()
 
         def progress(rows: int) -> None:
@@ -412,7 +410,7 @@ class OrdersScreen(AppScreen[None]):
             self.post_message(self.Exported(rows, None, False))
 
         try:
-            result = export_orders(self.backend, filters, app_settings(self.app).exports_dir,
+            result = export_orders(self.backend, filters, self.mlm_app.settings.exports_dir,
                                    progress=progress)
         except ExportStopped:
             return
