@@ -28,6 +28,7 @@ from mlm_tui.core.models import (
     ClaimLine,
     CompanyProfile,
     Invoice,
+    InvoiceMailed,
     LedgerEntry,
     Member,
     MemberMatch,
@@ -203,6 +204,13 @@ class Backend(Protocol):
 
     def invoice(self, number: str) -> Invoice:
         """By invoice number."""
+
+    def email_invoice(self, number: str) -> InvoiceMailed:
+        """E-mail the invoice as a PDF to its buyer; who may see it as for ``invoice``.
+
+        ``ValidationError`` (field ``email``) when the buyer has no address on file;
+        ``DeliveryFailed`` when the mail server does not take it, and then nothing is sent.
+        """
 
     def shipment(self, order_number: str) -> Shipment | None: ...
 

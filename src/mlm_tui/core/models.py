@@ -474,6 +474,14 @@ class Invoice:
     points: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class InvoiceMailed:
+    """Where an e-mailed invoice went."""
+
+    recipient: str
+    kept_in: str | None = None  # no mail server is set: the local mail folder keeping it
+
+
 class ShipmentStatus(StrEnum):
     LABEL_CREATED = "label_created"
     IN_TRANSIT = "in_transit"

@@ -1,8 +1,9 @@
 """An invoice: its lines (item number, name, quantity, unit price, total), totals, points.
 
-``p`` saves it as a PDF in the exports folder and shows the path; ``e`` e-mails the PDF
-to the buyer (over the SMTP server from the settings, else into the local mail folder).
-Both run in workers; a failure is shown as it is and changes nothing.
+``p`` saves it as a PDF in the exports folder of the app's settings and shows the path;
+``e`` has the backend e-mail the PDF to the buyer (over its mail server, else into its
+local mail folder, which is named). Both run in workers; a failure is shown as it is and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -169,21 +170,16 @@ class InvoiceScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-file")
     def send_email(self) -> None:
-        from mlm_tui.core.invoice_mail import email_invoice
-        from mlm_tui.core.notifier import Notifier
-
-        assert self.invoice is not None and self.company is not None
-        settings = self.mlm_app.settings
         try:
-            sent_to = email_invoice(self.invoice, self.company, Notifier.from_settings(settings))
+            mailed = self.backend.email_invoice(self.number)
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        if settings.smtp is None:
+        if mailed.kept_in is not None:
             text = _("No mail server is set: the e-mail to {email} is kept in {folder}").format(
-                email=sent_to, folder=settings.maildir)
+                email=mailed.recipient, folder=mailed.kept_in)
         else:
-            text = _("Sent to {email}").format(email=sent_to)
+            text = _("Sent to {email}").format(email=mailed.recipient)
         self.post_message(self.Done(text))
 
     @on(Done)
