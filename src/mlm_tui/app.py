@@ -18,7 +18,7 @@ import contextlib
 import importlib
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.i18n import _
 from mlm_tui.messages import (
@@ -51,11 +52,6 @@ if TYPE_CHECKING:
 FOOTER_DESTINATIONS = 3
 # How long a worker waits for the backend to open before giving up.
 BACKEND_WAIT_SECONDS = 60.0
-
-
-def utc_now() -> datetime:
-    """Naive UTC, as the backend reports times (``Throttled.retry_at``, code expiry)."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def load_screen_class(destination: Destination) -> type[Screen[Any]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 
@@ -98,9 +98,11 @@ def _store(args: argparse.Namespace):  # a Store, imported only when needed
 
 
 def _now(as_of: date | None) -> datetime:
+    from mlm_tui.core.dates import utc_now
+
     if as_of is not None:
         return datetime.combine(as_of, time(12, 0))
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    return utc_now()
 
 
 def _retention(args: argparse.Namespace) -> int:

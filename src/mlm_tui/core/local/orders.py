@@ -44,12 +44,7 @@ from mlm_tui.core.models import (
     can_move,
 )
 from mlm_tui.core.money import Money, format_money
-from mlm_tui.i18n import _
-
-
-def N_(message: str) -> str:  # the gettext convention: the screen translates it
-    return message
-
+from mlm_tui.i18n import N_, _
 
 STOP_STEPS = (
     N_("stop with the carrier"),
