@@ -106,7 +106,7 @@ def _now(as_of: date | None) -> datetime:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from mlm_tui.core.retention import run_retention
+    from mlm_tui.core.local.retention import run_retention
 
     store = _store(args)
     try:
@@ -134,7 +134,7 @@ def _export(args: argparse.Namespace) -> int:
     import json
 
     from mlm_tui.core.errors import NotFound
-    from mlm_tui.core.retention import export_personal_data
+    from mlm_tui.core.local.retention import export_personal_data
 
     store = _store(args)
     try:
@@ -155,7 +155,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _erase(args: argparse.Namespace) -> int:
     from mlm_tui.core.errors import NotFound
-    from mlm_tui.core.retention import erase_personal_data
+    from mlm_tui.core.local.retention import erase_personal_data
 
     if not args.yes:
         print("This anonymises the member for good (orders are kept). Add --yes to go on.",
@@ -174,7 +174,7 @@ def _erase(args: argparse.Namespace) -> int:
 
 
 def _claim_list(args: argparse.Namespace) -> int:
-    from mlm_tui.core.claim_decisions import list_claims
+    from mlm_tui.core.local.claim_decisions import list_claims
 
     store = _store(args)
     try:
@@ -197,7 +197,7 @@ def _claim_list(args: argparse.Namespace) -> int:
 
 
 def _claim_decide(args: argparse.Namespace) -> int:
-    from mlm_tui.core.claim_decisions import accept_claim, find_claim, reject_claim
+    from mlm_tui.core.local.claim_decisions import accept_claim, find_claim, reject_claim
     from mlm_tui.core.money import Money, parse_amount
 
     if args.reject and args.credit is not None:

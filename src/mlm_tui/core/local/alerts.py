@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 from mlm_tui.core.alerts import MemberActivity, build_alerts
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.retention import last_orders_subquery
 from mlm_tui.core.models import (
     Alert,
     MemberRef,
@@ -18,7 +19,6 @@ from mlm_tui.core.models import (
     PointsEntry,
     PointsKind,
 )
-from mlm_tui.core.retention import last_orders_subquery
 
 # Orders that earned no points: they never became (or stopped being) a purchase.
 _NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
