@@ -16,13 +16,17 @@ from mlm_tui.core.validation import (
     mask_passport,
     mask_phone,
     normalise_address,
+    normalise_city,
     normalise_code,
     normalise_contact,
+    normalise_country,
     normalise_email,
     normalise_full_name,
     normalise_passport,
     normalise_phone,
+    normalise_postcode,
     normalise_registration_number,
+    normalise_street,
     validate_birth_date,
     validate_password,
 )
@@ -271,6 +275,23 @@ def test_bad_addresses_are_refused(address, says):
     error = rejected(normalise_address, address)
     assert error.field == "address"
     assert says in error.message
+
+
+def test_each_address_line_is_checked_alone_and_names_itself():
+    assert normalise_postcode(" 101000 ", "RU") == "101000"
+    assert normalise_postcode("1010", "AT") == "1010"
+    assert normalise_city("  Нижний   Новгород ") == "Нижний Новгород"
+    assert normalise_street("Marienplatz  1") == "Marienplatz 1"
+    assert normalise_country(" de ") == "DE"
+    for call, args, field, says in (
+        (normalise_postcode, ("4201", "RU"), "postcode", "6 digits"),
+        (normalise_postcode, ("", "AT"), "postcode", "Enter the postcode."),
+        (normalise_city, (" ",), "city", "Enter the city."),
+        (normalise_street, ("7",), "street", "Enter the street and house number."),
+        (normalise_country, ("Russia",), "country", "country"),
+    ):
+        error = rejected(call, *args)
+        assert (error.field, says in error.message) == (field, True)
 
 
 def test_codes_have_eight_digits():

@@ -24,11 +24,13 @@ from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import Address, Member, Registration
 from mlm_tui.core.privacy import mask_email, mask_phone
 from mlm_tui.core.validation import (
-    normalise_address,
+    normalise_city,
     normalise_email,
     normalise_full_name,
     normalise_passport,
     normalise_phone,
+    normalise_postcode,
+    normalise_street,
     validate_birth_date,
 )
 from mlm_tui.i18n import _
@@ -63,11 +65,6 @@ ERROR_SLOTS = {"full_name": "full_name", "birth_date": "birth_date", "passport":
 _SLOT_INPUT = {"address": "postcode"}
 # The country of an address typed here: the company's market.
 _COUNTRY_OF_LOCALE = {"ru": "RU", "de": "DE"}
-# An address is checked as a whole; to check one of its lines alone, the other lines hold
-# values that pass, so the message can only be about the line just left.
-_ADDRESS_LINES = ("postcode", "city", "street")
-_PASSING_POSTCODE = {"RU": "101000", "DE": "10115"}
-_PASSING_LINES = {"city": "City", "street": "Street 1"}
 
 
 def parse_birth_date(text: str) -> date:
@@ -96,11 +93,12 @@ def field_error(name: str, text: str, *, today: date, country: str) -> Validatio
             normalise_phone(text)
         elif name == "email":
             normalise_email(text)
-        elif name in _ADDRESS_LINES:
-            lines = {"postcode": _PASSING_POSTCODE.get(country, "1000"), **_PASSING_LINES,
-                     name: text}
-            normalise_address(Address(lines["postcode"], lines["city"], lines["street"],
-                                      country))
+        elif name == "postcode":
+            normalise_postcode(text, country)
+        elif name == "city":
+            normalise_city(text)
+        elif name == "street":
+            normalise_street(text)
     except ValidationError as error:
         return error
     return None
