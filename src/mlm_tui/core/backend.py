@@ -12,7 +12,6 @@ database or HTTP error.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -267,7 +266,3 @@ class Backend(Protocol):
 
     def complete_lesson(self, lesson_id: str) -> None:
         """Mark a lesson done (again is harmless); ``NotFound`` (field ``lesson``) if unknown."""
-
-
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"

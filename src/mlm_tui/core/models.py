@@ -6,7 +6,7 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -608,8 +608,6 @@ class AccountSummary:
     balance: Money
     points: Decimal  # points wallet (sponsor / loyalty points)
     points_this_month: Decimal
-    unread_notifications: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 # --- home screen alerts --------------------------------------------------------------------

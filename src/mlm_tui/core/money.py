@@ -35,10 +35,6 @@ class Money:
     def zero(cls, currency: str) -> Money:
         return cls(Decimal(0), currency)
 
-    @classmethod
-    def from_minor(cls, minor: int, currency: str) -> Money:
-        return cls(Decimal(minor).scaleb(-currency_exponent(currency)), currency)
-
     @property
     def minor(self) -> int:
         """The amount in minor units (kopecks, cents), rounded half up."""

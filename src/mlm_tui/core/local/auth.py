@@ -160,8 +160,7 @@ class AuthMixin(LocalBase):
         now = self.clock()
         month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         next_month = (month_start + timedelta(days=32)).replace(day=1)
-        b, p, o, n, m = (t.balance_ledger, t.points_ledger, t.orders, t.notifications,
-                         t.members)
+        b, p, o, m = t.balance_ledger, t.points_ledger, t.orders, t.members
         with self.store.read() as conn:
             who = conn.execute(
                 select(m.c.id, m.c.registration_number, m.c.full_name).where(m.c.id == me)
@@ -177,16 +176,11 @@ class AuthMixin(LocalBase):
                     o.c.buyer_id == me, o.c.placed_at >= month_start,
                     o.c.placed_at < next_month, o.c.status.not_in(_NO_POINTS))
             ).scalar_one()
-            unread = conn.execute(
-                select(func.count()).select_from(n)
-                .where(n.c.member_id == me, n.c.read_at.is_(None))
-            ).scalar_one()
         return AccountSummary(
             member=MemberRef(who.id, who.registration_number, who.full_name),
             balance=self.money(balance or Decimal(0)),
             points=wallet or Decimal(0),
             points_this_month=this_month or Decimal(0),
-            unread_notifications=unread,
         )
 
     def _open_session(self, conn: Connection, member: Row, now: datetime) -> Session:

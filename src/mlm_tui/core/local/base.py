@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import Connection, select
 
@@ -111,7 +110,3 @@ def downline_clause(path_column, my_path: str):  # noqa: ANN001, ANN201 - SQLAlc
     """Self and everyone below: an indexed range on the materialised path."""
     # '/1/7/' .. '/1/70' : every path that starts with my_path ('0' is the char after '/').
     return (path_column >= my_path) & (path_column < my_path[:-1] + "0")
-
-
-def data_dir_of(store_path: Path) -> Path:
-    return store_path.parent
