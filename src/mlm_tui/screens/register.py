@@ -20,6 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
+from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import Address, Member, Registration
 from mlm_tui.core.privacy import mask_email, mask_phone
@@ -63,8 +64,6 @@ ERROR_SLOTS = {"full_name": "full_name", "birth_date": "birth_date", "passport":
                "street": "address", "phone": "phone", "email": "email"}
 # The input to put the cursor in when a slot's error shows.
 _SLOT_INPUT = {"address": "postcode"}
-# The country of an address typed here: the company's market.
-_COUNTRY_OF_LOCALE = {"ru": "RU", "de": "DE"}
 
 
 def parse_birth_date(text: str) -> date:
@@ -90,7 +89,7 @@ def field_error(name: str, text: str, *, today: date, country: str) -> Validatio
         elif name == "passport":
             normalise_passport(text)
         elif name == "phone":
-            normalise_phone(text)
+            normalise_phone(text, region=country)
         elif name == "email":
             normalise_email(text)
         elif name == "postcode":
@@ -176,7 +175,7 @@ class RegisterScreen(AppScreen[None]):
         """Show the first error of the checked fields sharing ``slot``, or clear it."""
         today = self.mlm_app.clock().date()
         company = self.mlm_app.company
-        country = _COUNTRY_OF_LOCALE.get(company.locale[:2], "RU") if company else "RU"
+        country = market_country(company) if company else ""
         for name in FIELDS:
             if ERROR_SLOTS[name] != slot or name not in self._checked:
                 continue
@@ -214,7 +213,8 @@ class RegisterScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="register")
     def register(self, typed: dict[str, str], birth_date: date) -> None:
         try:
-            country = _COUNTRY_OF_LOCALE.get(self.backend.company().locale[:2], "RU")
+            # The newcomer lives where the company sells: the address's country.
+            country = market_country(self.backend.company())
             registration = Registration(
                 full_name=typed["full_name"],
                 birth_date=birth_date,

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Integer, Row, case, cast, delete, func, inser
 
 from mlm_tui.core import login_throttle as throttle
 from mlm_tui.core.account_mail import send_activation_code, send_reset_code
+from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import (
     AccountClosed,
     AccountNotActivated,
@@ -61,6 +62,7 @@ from mlm_tui.core.validation import (
     normalise_address,
     normalise_code,
     normalise_contact,
+    normalise_country,
     normalise_email,
     normalise_full_name,
     normalise_passport,
@@ -213,7 +215,7 @@ class AuthMixin(LocalBase):
 
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:
-        kind, value = normalise_contact(contact)
+        kind, value = normalise_contact(contact, region=market_country(self.company()))
         now = self.clock()
         code = new_numeric_code(CODE_DIGITS)
         code_hash = hash_secret(code)  # hashed for an unknown contact too: the same time
@@ -236,7 +238,7 @@ class AuthMixin(LocalBase):
     def confirm_password_reset(
         self, contact: str, code: str, new_password: str, confirmation: str
     ) -> None:
-        kind, value = normalise_contact(contact)
+        kind, value = normalise_contact(contact, region=market_country(self.company()))
         code = normalise_code(code)
         with self.store.read() as conn:
             member = _active_member_by_contact(conn, kind, value)
@@ -272,7 +274,9 @@ class AuthMixin(LocalBase):
         full_name = normalise_full_name(registration.full_name)
         birth_date = validate_birth_date(registration.birth_date, now.date())
         email = normalise_email(registration.email)
-        phone = normalise_phone(registration.phone)
+        # A number typed without its country code is one of the newcomer's country.
+        phone = normalise_phone(registration.phone, region=normalise_country(
+            registration.address.country, field="address"))
         address = normalise_address(registration.address)
         passport = normalise_passport(registration.passport)
         try:
