@@ -197,7 +197,8 @@ def _claim_list(args: argparse.Namespace) -> int:
 
 
 def _claim_decide(args: argparse.Namespace) -> int:
-    from mlm_tui.core.local.claim_decisions import accept_claim, find_claim, reject_claim
+    from mlm_tui.core.local.base import read_company
+    from mlm_tui.core.local.claim_decisions import accept_claim, reject_claim
     from mlm_tui.core.money import Money, parse_amount
 
     if args.reject and args.credit is not None:
@@ -206,20 +207,22 @@ def _claim_decide(args: argparse.Namespace) -> int:
     if args.reject and not args.reason.strip():
         print("Say why with --reason: the member reads it in her inbox.", file=sys.stderr)
         return 2
-    try:
-        amount = None if args.credit is None else parse_amount(args.credit)
-    except ValueError:
-        print(f"--credit: not an amount: {args.credit}", file=sys.stderr)
-        return 2
     store = _store(args)
     try:
         now = _now(None)
         if args.reject:
             case = reject_claim(store, args.number, now=now, reason=args.reason)
         else:
-            # The amount is in the company's currency, which the claim's worth carries.
-            credit = None if amount is None else Money(
-                amount, find_claim(store, args.number).worth.currency)
+            credit = None
+            if args.credit is not None:
+                # In the company's currency, written as its locale writes amounts.
+                with store.read() as conn:
+                    company = read_company(conn)
+                try:
+                    credit = Money(parse_amount(args.credit, company.locale), company.currency)
+                except ValueError:
+                    print(f"--credit: not an amount: {args.credit}", file=sys.stderr)
+                    return 2
             case = accept_claim(store, args.number, now=now, credit=credit, note=args.reason)
     finally:
         store.close()

@@ -26,7 +26,13 @@ from mlm_tui.core.models import (
     PointsKind,
     TopUpMethod,
 )
-from mlm_tui.core.money import Money, format_money, format_points, parse_amount
+from mlm_tui.core.money import (
+    Money,
+    amount_example,
+    format_money,
+    format_points,
+    parse_amount,
+)
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged, Failed, Refused
 from mlm_tui.screens.base import AppScreen
@@ -224,10 +230,12 @@ class WalletScreen(AppScreen[None]):
         if self._company is None:
             return
         text = self.query_one("#amount", Input).value
+        locale = self._company.locale
         try:
-            amount = parse_amount(text)
+            amount = parse_amount(text, locale)
         except ValueError:
-            self._top_up_result(_("Enter an amount, e.g. 1500 or 1 500,50."), error=True)
+            self._top_up_result(_("Enter an amount, e.g. 1500 or {example}.").format(
+                example=amount_example(locale)), error=True)
             return
         self._top_up_result(_("Recording the top-up…"))
         self.top_up(Money(amount, self._company.currency), method)
