@@ -54,8 +54,8 @@ class CameOnline(Message):
 class Failed(Message):
     """Reading or doing something failed: the screen says so where the result would be.
 
-    ``about`` tells apart the screen's own requests when it shows their errors in
-    different places (say, the top-up rather than the balance).
+    ``about`` tells apart a screen's requests whose errors it shows in different places
+    (say, which step of the password reset asked).
     """
 
     def __init__(self, error: DomainError, *, about: str = "") -> None:
