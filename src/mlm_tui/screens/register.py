@@ -157,6 +157,14 @@ class RegisterScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.title = _("Register a consultant")
         self.query_one("#full_name", Input).focus()
+        self.load_checks()
+
+    @work(thread=True, exit_on_error=False, group="register-checks")
+    def load_checks(self) -> None:
+        """The phone and e-mail rules take a tenth of a second to load: here, not when the
+        user first leaves one of those fields."""
+        import email_validator  # noqa: F401
+        import phonenumbers  # noqa: F401
 
     @on(Input.Blurred)
     def _check_left_field(self, event: Input.Blurred) -> None:
