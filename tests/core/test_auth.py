@@ -253,7 +253,7 @@ def test_a_session_ends_when_the_account_is_closed(backend, settings):
         backend.resume(token)
 
 
-def test_account_summary_adds_up_ledgers_points_and_unread_news(anna, settings, clock):
+def test_account_summary_adds_up_ledgers_and_points(anna, settings, clock):
     order = dict(buyer_id=world.ANNA.id, placed_by_id=world.ANNA.id, source="SO", period_id=2,
                  retail=Decimal(1000), discount=Decimal(200), delivery_fee=Decimal(0),
                  total=Decimal(800), payment_method="balance", delivery_method="courier")
@@ -268,19 +268,12 @@ def test_account_summary_adds_up_ledgers_points_and_unread_news(anna, settings, 
         insert(t.orders).values(number="A-4", status="delivered",
                                 placed_at=datetime(2026, 10, 31, 23, 59), points=Decimal(99),
                                 **order),
-        insert(t.notifications).values(member_id=world.ANNA.id, at=clock.now, kind="claim",
-                                       title="Решение", body="Принято"),
-        insert(t.notifications).values(member_id=world.ANNA.id, at=clock.now, kind="shipping",
-                                       title="Отправлено", body="...", read_at=clock.now),
-        insert(t.notifications).values(member_id=world.OLGA_MSK.id, at=clock.now,
-                                       kind="promotion", title="Акция", body="..."),
     )
     summary = anna.account_summary()
     assert summary.member.registration_number == "1000001"
     assert summary.balance == Money(Decimal(10000), "RUB")
     assert summary.points == Decimal(100)
     assert summary.points_this_month == Decimal("20.5")
-    assert summary.unread_notifications == 1
 
 
 def test_me_and_summary_need_a_session(backend):

@@ -185,6 +185,26 @@ def test_a_german_store(tmp_path):
     assert ("Ätherische Öle",) in rows(path, "SELECT name FROM categories")
 
 
+@pytest.mark.parametrize("market", ["ru", "de"])
+def test_every_member_can_be_found_by_their_phone(tmp_path, market):
+    """A reset code goes to the phone a member types: every stored number must be one."""
+    path, _login = build(tmp_path, market=market, members=40, orders=20)
+    phones = rows(path, "SELECT phone, country FROM members WHERE phone IS NOT NULL")
+    assert len(phones) > 30
+    assert [(phone, country) for phone, country in phones
+            if _normalised(phone, country) != phone] == []
+
+
+def _normalised(phone: str, country: str) -> str | None:
+    from mlm_tui.core.errors import ValidationError
+    from mlm_tui.core.validation import normalise_phone
+
+    try:
+        return normalise_phone(phone, region=country)
+    except ValidationError:
+        return None
+
+
 def test_an_existing_store_is_kept_unless_forced(demo, tmp_path):
     path, _ = build(tmp_path, orders=10)
     with pytest.raises(Conflict) as caught:

@@ -311,6 +311,37 @@ async def test_save_pdf_shows_the_path_of_a_readable_pdf(tmp_path) -> None:
         assert "Ätherisches Öl Lavendel" in pdf_text and "Straßenfeger" in pdf_text
 
 
+class NotTheLocalStore:
+    """A backend with no settings of its own to borrow, as a team server's has none."""
+
+    def __init__(self, backend) -> None:
+        self._backend = backend
+
+    def __getattr__(self, name: str):
+        if name == "settings":
+            raise AttributeError(name)
+        return getattr(self._backend, name)
+
+
+async def test_files_go_where_the_apps_settings_say_whatever_the_backend(
+        tmp_path, monkeypatch) -> None:
+    # The config file names another data dir: the app must not read it behind its back.
+    config_dir = tmp_path / "own-config"
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text(f'data_dir = "{tmp_path / "elsewhere"}"\n')
+    monkeypatch.setenv("MLM_TUI_CONFIG_DIR", str(config_dir))
+    app = make_app(tmp_path, with_orders=True, wrap=NotTheLocalStore)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_invoice(pilot, world.ORDER_KLAUS_ENROLMENT)
+        await pilot.press("p")
+        await settle(pilot)
+        path = app.settings.exports_dir / (
+            f"invoice-{world.INVOICES[world.ORDER_KLAUS_ENROLMENT]}.pdf")
+        assert f"✓Savedto{path}" in "".join(text_of(app).split())
+    assert path.is_file()
+    assert not (tmp_path / "elsewhere").exists()
+
+
 async def test_e_mail_sends_the_pdf_to_the_buyer_over_smtp(tmp_path) -> None:
     app = make_app(tmp_path, with_orders=True)
     with smtp_server() as (inbox, smtp):

@@ -12,7 +12,7 @@ from mlm_tui.screens.first_run import FirstRunScreen
 from mlm_tui.screens.help import HelpScreen
 from mlm_tui.screens.login import LoginScreen
 from tests import world
-from tests.screens.snapshot_app import make_app, open_screen, screen_text, settle
+from tests.screens.snapshot_app import make_app, open_screen, screen_text, settings_for, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -169,6 +169,16 @@ async def test_log_out_from_the_palette_forgets_the_session(tmp_path):
         assert "Not logged in" in screen_text(app)
 
 
+def test_the_app_the_command_line_starts_has_the_settings_it_was_given(tmp_path, monkeypatch):
+    from mlm_tui.app import MlmApp, run_app
+
+    started: list[MlmApp] = []
+    monkeypatch.setattr(MlmApp, "run", lambda self, *args, **kwargs: started.append(self))
+    settings = settings_for(tmp_path)
+    assert run_app(settings) == 0
+    assert started[0].settings is settings
+
+
 async def test_a_store_that_cannot_open_is_reported_at_the_login(tmp_path):
     from mlm_tui.app import MlmApp
     from mlm_tui.core.errors import DomainError
@@ -176,7 +186,7 @@ async def test_a_store_that_cannot_open_is_reported_at_the_login(tmp_path):
     def broken():
         raise DomainError("the store could not be read: disk I/O error")
 
-    app = MlmApp(broken)
+    app = MlmApp(broken, settings=settings_for(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await _log_in(pilot, "1000001", "whatever-password")

@@ -98,23 +98,3 @@ class DeliveryFailed(DomainError):
     """An e-mail or SMS could not be delivered; nothing was sent."""
 
     code = "delivery_failed"
-
-
-ERRORS_BY_CODE: dict[str, type[DomainError]] = {
-    cls.code: cls
-    for cls in (
-        DomainError,
-        NotAuthenticated,
-        InvalidCredentials,
-        AccountClosed,
-        AccountNotActivated,
-        NotFound,
-        ValidationError,
-        Conflict,
-        InsufficientBalance,
-        InsufficientPoints,
-        Unavailable,
-        Offline,
-        DeliveryFailed,
-    )
-}

@@ -6,7 +6,7 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -488,6 +488,14 @@ class Invoice:
     points: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class InvoiceMailed:
+    """Where an e-mailed invoice went."""
+
+    recipient: str
+    kept_in: str | None = None  # no mail server is set: the local mail folder keeping it
+
+
 class ShipmentStatus(StrEnum):
     LABEL_CREATED = "label_created"
     IN_TRANSIT = "in_transit"
@@ -614,8 +622,6 @@ class AccountSummary:
     balance: Money
     points: Decimal  # points wallet (sponsor / loyalty points)
     points_this_month: Decimal
-    unread_notifications: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 # --- home screen alerts --------------------------------------------------------------------

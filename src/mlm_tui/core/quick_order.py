@@ -13,12 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mlm_tui.i18n import N_
+
 MAX_QUANTITY = 99
-
-
-def N_(message: str) -> str:  # the gettext convention: the screen translates it
-    return message
-
 
 NOT_A_CODE = N_("not a product code and quantity")
 BAD_QUANTITY = N_("the quantity must be a whole number from 1 to 99")

@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlm_tui.core.errors import NotFound
-
-
-def N_(message: str) -> str:  # the gettext convention for "translate later"
-    return message
+from mlm_tui.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)

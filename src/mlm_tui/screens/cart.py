@@ -25,13 +25,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
 from mlm_tui.screens.add_to_cart import Added, SetQuantityScreen
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -122,7 +123,7 @@ def promotion_lines(cart: Cart, company: CompanyProfile | None) -> list[str]:
     return lines
 
 
-class CartScreen(Screen[None]):
+class CartScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CartScreen #cart-lines { height: 1fr; }
     CartScreen #cart-lines.-empty { display: none; }
@@ -153,11 +154,6 @@ class CartScreen(Screen[None]):
             super().__init__()
             self.cart, self.change = cart, change
 
-    class Refused(Message):
-        def __init__(self, error: DomainError, change: int) -> None:
-            super().__init__()
-            self.error, self.change = error, change
-
     def __init__(self) -> None:
         super().__init__()
         self.cart: Cart | None = None
@@ -168,7 +164,7 @@ class CartScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -204,9 +200,9 @@ class CartScreen(Screen[None]):
             if line is not None and self._latest_for_line.get(line, change) > change:
                 return  # a newer change to this line replaces this one
             try:
-                cart = operation(self.app.backend)  # type: ignore[attr-defined]
+                cart = operation(self.backend)
             except DomainError as error:
-                self.post_message(self.Refused(error, change))
+                self.post_message(Refused(error))
                 return
         self.post_message(self.Loaded(cart, change))
 

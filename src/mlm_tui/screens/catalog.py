@@ -15,14 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -65,7 +66,7 @@ def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]
     ]
 
 
-class CatalogScreen(Screen[None]):
+class CatalogScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CatalogScreen #catalog-filters { height: 3; }
     CatalogScreen #search { width: 1fr; }
@@ -93,11 +94,6 @@ class CatalogScreen(Screen[None]):
             super().__init__()
             self.query, self.category_id, self.products = query, category_id, products
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.products: dict[str, Product] = {}
@@ -114,7 +110,7 @@ class CatalogScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def on_mount(self) -> None:
         self.title = _("Catalog")
@@ -140,10 +136,10 @@ class CatalogScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-search")
     def search(self, query: str, category_id: int | None) -> None:
         try:
-            products = self.app.backend.search_products(  # type: ignore[attr-defined]
+            products = self.backend.search_products(
                 query, category_id=category_id, limit=RESULT_LIMIT)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(query, category_id, products))
@@ -172,9 +168,9 @@ class CatalogScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-categories")
     def load_categories(self) -> None:
         try:
-            categories = self.app.backend.categories()  # type: ignore[attr-defined]
+            categories = self.backend.categories()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Categories(categories))
 

@@ -24,7 +24,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
 from mlm_tui.core.errors import DomainError, InsufficientBalance
@@ -41,8 +40,9 @@ from mlm_tui.core.money import Money
 from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
 from mlm_tui.core.rules.payment import payment_methods_for
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Refused
 from mlm_tui.navigation import DESTINATIONS
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.cart import totals_table
 from mlm_tui.widgets.choice import ChoiceButton
 from mlm_tui.widgets.errors import error_text
@@ -98,7 +98,7 @@ def balance_note(balance: Money, to_pay: Money, company: CompanyProfile | None) 
         left=money_text((balance - to_pay).rounded(), company)), False)
 
 
-class CheckoutScreen(Screen[None]):
+class CheckoutScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CheckoutScreen ContentSwitcher { height: 1fr; }
     CheckoutScreen #checkout-form { height: 1fr; }
@@ -131,11 +131,6 @@ class CheckoutScreen(Screen[None]):
             super().__init__()
             self.order = order
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         # One key per attempt: a retry after a failure sends the same key.
@@ -147,7 +142,7 @@ class CheckoutScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def compose(self) -> ComposeResult:
         company = self.company
@@ -196,11 +191,11 @@ class CheckoutScreen(Screen[None]):
     # --- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-load")
     def load(self) -> None:
-        backend = self.app.backend  # type: ignore[attr-defined]
+        backend = self.backend
         try:
             member, cart, balance = backend.me(), backend.cart(), backend.balance()
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Loaded(member, cart, balance))
 
@@ -317,9 +312,9 @@ class CheckoutScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-place")
     def place(self, checkout: Checkout) -> None:
         try:
-            order = self.app.backend.place_order(checkout)  # type: ignore[attr-defined]
+            order = self.backend.place_order(checkout)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Placed(order))
 

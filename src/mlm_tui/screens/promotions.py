@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
@@ -15,12 +12,11 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Promotion, PromotionKind
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def promotion_terms(promotion: Promotion, locale: str) -> str:
@@ -38,7 +34,7 @@ def promotion_terms(promotion: Promotion, locale: str) -> str:
     return _("{code} free for the delivery fee").format(code=promotion.product_code or "")
 
 
-class PromotionsScreen(Screen[None]):
+class PromotionsScreen(AppScreen[None]):
     DEFAULT_CSS = """
     PromotionsScreen #period { padding: 0 1; height: auto; text-style: bold; }
     PromotionsScreen #period.closed { color: $warning; }
@@ -52,15 +48,6 @@ class PromotionsScreen(Screen[None]):
                      company: CompanyProfile) -> None:
             super().__init__()
             self.period, self.promotions, self.company = period, promotions, company
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -82,7 +69,7 @@ class PromotionsScreen(Screen[None]):
             period = self.backend.current_period()
             promotions = self.backend.promotions()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(period, promotions, company))
 

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.footer import KeysFooter
@@ -32,7 +33,7 @@ from mlm_tui.widgets.money import money_text, points_text
 from mlm_tui.widgets.quick_order_row import CodeInput, QuickOrderRow, RowState
 
 
-class QuickOrderScreen(Screen[None]):
+class QuickOrderScreen(AppScreen[None]):
     DEFAULT_CSS = """
     QuickOrderScreen #qo-intro { padding: 0 1; height: auto; color: $text-muted; }
     QuickOrderScreen #qo-columns { height: 1; padding: 0 1; text-style: bold; }
@@ -65,11 +66,6 @@ class QuickOrderScreen(Screen[None]):
             super().__init__()
             self.cart, self.added, self.refused = cart, added, refused
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.known: dict[str, Product | None] = {}  # code -> product (None: no such code)
@@ -77,7 +73,7 @@ class QuickOrderScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -163,9 +159,9 @@ class QuickOrderScreen(Screen[None]):
 
     def _find(self, codes: list[str]) -> None:
         try:
-            products = self.app.backend.products_by_code(codes)  # type: ignore[attr-defined]
+            products = self.backend.products_by_code(codes)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Looked(codes, products))
 
@@ -272,7 +268,7 @@ class QuickOrderScreen(Screen[None]):
         refused = [("", problem) for problem in problems]
         for code, quantity in wanted:
             try:
-                cart = self.app.backend.add_to_cart(code, quantity)  # type: ignore[attr-defined]
+                cart = self.backend.add_to_cart(code, quantity)
             except DomainError as error:
                 refused.append((code, error_text(error)))
             else:

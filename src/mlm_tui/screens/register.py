@@ -11,33 +11,34 @@ success the new member's number is shown and an activation code is on its way to
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import Address, Member, Registration
 from mlm_tui.core.privacy import mask_email, mask_phone
 from mlm_tui.core.validation import (
-    normalise_address,
+    normalise_city,
     normalise_email,
     normalise_full_name,
     normalise_passport,
     normalise_phone,
+    normalise_postcode,
+    normalise_street,
     validate_birth_date,
 )
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 # The inputs, named as ValidationError.field names them.
 FIELDS = ("full_name", "birth_date", "passport", "postcode", "city", "street", "phone", "email")
@@ -63,13 +64,6 @@ ERROR_SLOTS = {"full_name": "full_name", "birth_date": "birth_date", "passport":
                "street": "address", "phone": "phone", "email": "email"}
 # The input to put the cursor in when a slot's error shows.
 _SLOT_INPUT = {"address": "postcode"}
-# The country of an address typed here: the company's market.
-_COUNTRY_OF_LOCALE = {"ru": "RU", "de": "DE"}
-# An address is checked as a whole; to check one of its lines alone, the other lines hold
-# values that pass, so the message can only be about the line just left.
-_ADDRESS_LINES = ("postcode", "city", "street")
-_PASSING_POSTCODE = {"RU": "101000", "DE": "10115"}
-_PASSING_LINES = {"city": "City", "street": "Street 1"}
 
 
 def parse_birth_date(text: str) -> date:
@@ -95,20 +89,21 @@ def field_error(name: str, text: str, *, today: date, country: str) -> Validatio
         elif name == "passport":
             normalise_passport(text)
         elif name == "phone":
-            normalise_phone(text)
+            normalise_phone(text, region=country)
         elif name == "email":
             normalise_email(text)
-        elif name in _ADDRESS_LINES:
-            lines = {"postcode": _PASSING_POSTCODE.get(country, "1000"), **_PASSING_LINES,
-                     name: text}
-            normalise_address(Address(lines["postcode"], lines["city"], lines["street"],
-                                      country))
+        elif name == "postcode":
+            normalise_postcode(text, country)
+        elif name == "city":
+            normalise_city(text)
+        elif name == "street":
+            normalise_street(text)
     except ValidationError as error:
         return error
     return None
 
 
-class RegisterScreen(Screen[None]):
+class RegisterScreen(AppScreen[None]):
     DEFAULT_CSS = """
     RegisterScreen VerticalScroll { padding: 0 1; }
     RegisterScreen #intro { margin-bottom: 1; }
@@ -132,21 +127,12 @@ class RegisterScreen(Screen[None]):
             super().__init__()
             self.member = member
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Each field's text when it was last checked (on leaving it, or on submit): leaving
         # a field unchanged says nothing new, and keeps an error the backend gave.
         self._checked: dict[str, str] = {}
         self._asked_to_correct = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -171,6 +157,14 @@ class RegisterScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = _("Register a consultant")
         self.query_one("#full_name", Input).focus()
+        self.load_checks()
+
+    @work(thread=True, exit_on_error=False, group="register-checks")
+    def load_checks(self) -> None:
+        """The phone and e-mail rules take a tenth of a second to load: here, not when the
+        user first leaves one of those fields."""
+        import email_validator  # noqa: F401
+        import phonenumbers  # noqa: F401
 
     @on(Input.Blurred)
     def _check_left_field(self, event: Input.Blurred) -> None:
@@ -187,10 +181,9 @@ class RegisterScreen(Screen[None]):
 
     def _refresh_slot(self, slot: str) -> None:
         """Show the first error of the checked fields sharing ``slot``, or clear it."""
-        clock = getattr(self.app, "clock", None)
-        today = clock().date() if clock else date.today()
-        company = getattr(self.app, "company", None)
-        country = _COUNTRY_OF_LOCALE.get(company.locale[:2], "RU") if company else "RU"
+        today = self.mlm_app.clock().date()
+        company = self.mlm_app.company
+        country = market_country(company) if company else ""
         for name in FIELDS:
             if ERROR_SLOTS[name] != slot or name not in self._checked:
                 continue
@@ -228,7 +221,8 @@ class RegisterScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="register")
     def register(self, typed: dict[str, str], birth_date: date) -> None:
         try:
-            country = _COUNTRY_OF_LOCALE.get(self.backend.company().locale[:2], "RU")
+            # The newcomer lives where the company sells: the address's country.
+            country = market_country(self.backend.company())
             registration = Registration(
                 full_name=typed["full_name"],
                 birth_date=birth_date,
@@ -239,7 +233,7 @@ class RegisterScreen(Screen[None]):
             )
             member = self.backend.register_member(registration)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Registered(member))
 

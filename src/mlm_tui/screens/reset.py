@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
@@ -29,7 +30,7 @@ from mlm_tui.widgets.time_left import time_left_text
 CODE_FIELDS = ("code", "new_password", "confirmation")
 
 
-class ResetScreen(Screen[str | None]):
+class ResetScreen(AppScreen[str | None]):
     DEFAULT_CSS = """
     ResetScreen VerticalScroll { padding: 0 1; }
     ResetScreen .intro { margin: 1 1 1 1; height: auto; }
@@ -54,11 +55,6 @@ class ResetScreen(Screen[str | None]):
 
     class PasswordChanged(Message):
         pass
-
-    class Refused(Message):
-        def __init__(self, error: DomainError, step: str) -> None:
-            super().__init__()
-            self.error, self.step = error, step
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,7 +104,7 @@ class ResetScreen(Screen[str | None]):
         return self.query_one(ContentSwitcher).current or "step-contact"
 
     def _now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.mlm_app.clock()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#reset-status", Static)
@@ -155,9 +151,9 @@ class ResetScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reset")
     def request_code(self, contact: str, step: str) -> None:
         try:
-            request = self.app.backend.request_password_reset(contact)  # type: ignore[attr-defined]
+            request = self.backend.request_password_reset(contact)
         except DomainError as error:
-            self.post_message(self.Refused(error, step))
+            self.post_message(Refused(error, about=step))
             return
         self.post_message(self.CodeSent(request))
 
@@ -187,10 +183,10 @@ class ResetScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reset")
     def confirm(self, contact: str, code: str, password: str, confirmation: str) -> None:
         try:
-            self.app.backend.confirm_password_reset(  # type: ignore[attr-defined]
+            self.backend.confirm_password_reset(
                 contact, code, password, confirmation)
         except DomainError as error:
-            self.post_message(self.Refused(error, "step-code"))
+            self.post_message(Refused(error, about="step-code"))
             return
         self.post_message(self.PasswordChanged())
 
@@ -208,12 +204,12 @@ class ResetScreen(Screen[str | None]):
         if isinstance(error, Throttled):
             text = _("Please wait {left} before asking again.").format(
                 left=time_left_text(error.retry_at - self._now()))
-        fields = ("contact",) if message.step == "step-contact" else CODE_FIELDS
+        fields = ("contact",) if message.about == "step-contact" else CODE_FIELDS
         if error.field in fields:
             self._status("")
             self._field(error.field).show_error(text)
             self.set_focus(self._field(error.field).input)
-        elif message.step == "step-contact":
+        elif message.about == "step-contact":
             self._status("")
             self._field("contact").show_error(text)
         else:

@@ -7,7 +7,7 @@ terminals that do not follow links.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -16,20 +16,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window, shipment_status_label
 from mlm_tui.widgets.tracking_timeline import TrackingTimeline
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def tracking_link(shipment: Shipment) -> Text:
@@ -60,7 +58,7 @@ def shipment_facts(shipment: Shipment, locale: str) -> Text:
     return text
 
 
-class TrackingScreen(Screen[None]):
+class TrackingScreen(AppScreen[None]):
     DEFAULT_CSS = """
     TrackingScreen #tracking-body { padding: 0 1; }
     TrackingScreen #tracking-facts { height: auto; }
@@ -81,19 +79,10 @@ class TrackingScreen(Screen[None]):
             super().__init__()
             self.shipment, self.company = shipment, company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, order_number: str) -> None:
         super().__init__()
         self.order_number = order_number
         self.shipment: Shipment | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -122,7 +111,7 @@ class TrackingScreen(Screen[None]):
             company = self.backend.company()
             shipment = self.backend.shipment(self.order_number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(shipment, company))
 

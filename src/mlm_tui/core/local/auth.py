@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Integer, Row, case, cast, delete, func, inser
 
 from mlm_tui.core import login_throttle as throttle
 from mlm_tui.core.account_mail import send_activation_code, send_reset_code
+from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import (
     AccountClosed,
     AccountNotActivated,
@@ -61,6 +62,7 @@ from mlm_tui.core.validation import (
     normalise_address,
     normalise_code,
     normalise_contact,
+    normalise_country,
     normalise_email,
     normalise_full_name,
     normalise_passport,
@@ -160,8 +162,7 @@ class AuthMixin(LocalBase):
         now = self.clock()
         month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         next_month = (month_start + timedelta(days=32)).replace(day=1)
-        b, p, o, n, m = (t.balance_ledger, t.points_ledger, t.orders, t.notifications,
-                         t.members)
+        b, p, o, m = t.balance_ledger, t.points_ledger, t.orders, t.members
         with self.store.read() as conn:
             who = conn.execute(
                 select(m.c.id, m.c.registration_number, m.c.full_name).where(m.c.id == me)
@@ -177,16 +178,11 @@ class AuthMixin(LocalBase):
                     o.c.buyer_id == me, o.c.placed_at >= month_start,
                     o.c.placed_at < next_month, o.c.status.not_in(_NO_POINTS))
             ).scalar_one()
-            unread = conn.execute(
-                select(func.count()).select_from(n)
-                .where(n.c.member_id == me, n.c.read_at.is_(None))
-            ).scalar_one()
         return AccountSummary(
             member=MemberRef(who.id, who.registration_number, who.full_name),
             balance=self.money(balance or Decimal(0)),
             points=wallet or Decimal(0),
             points_this_month=this_month or Decimal(0),
-            unread_notifications=unread,
         )
 
     def _open_session(self, conn: Connection, member: Row, now: datetime) -> Session:
@@ -219,7 +215,7 @@ class AuthMixin(LocalBase):
 
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:
-        kind, value = normalise_contact(contact)
+        kind, value = normalise_contact(contact, region=market_country(self.company()))
         now = self.clock()
         code = new_numeric_code(CODE_DIGITS)
         code_hash = hash_secret(code)  # hashed for an unknown contact too: the same time
@@ -242,7 +238,7 @@ class AuthMixin(LocalBase):
     def confirm_password_reset(
         self, contact: str, code: str, new_password: str, confirmation: str
     ) -> None:
-        kind, value = normalise_contact(contact)
+        kind, value = normalise_contact(contact, region=market_country(self.company()))
         code = normalise_code(code)
         with self.store.read() as conn:
             member = _active_member_by_contact(conn, kind, value)
@@ -278,7 +274,9 @@ class AuthMixin(LocalBase):
         full_name = normalise_full_name(registration.full_name)
         birth_date = validate_birth_date(registration.birth_date, now.date())
         email = normalise_email(registration.email)
-        phone = normalise_phone(registration.phone)
+        # A number typed without its country code is one of the newcomer's country.
+        phone = normalise_phone(registration.phone, region=normalise_country(
+            registration.address.country, field="address"))
         address = normalise_address(registration.address)
         passport = normalise_passport(registration.passport)
         try:

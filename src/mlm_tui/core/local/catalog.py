@@ -49,12 +49,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 from mlm_tui.core.pricing import unit_price
 from mlm_tui.core.rules.search_folding import search_terms
-from mlm_tui.i18n import _
-
-
-def N_(message: str) -> str:  # the gettext convention: the screen translates it
-    return message
-
+from mlm_tui.i18n import N_, _
 
 GIFT_MARK = N_("gift")
 DELIVERY_MARK = N_("instead of delivery")

@@ -3,7 +3,7 @@
 A claim returns products of one delivered invoice: every product must be on that invoice,
 and all claims together never ask back more than was invoiced. The decision is due
 ``company.claim_decision_days`` after submission (never more than a week) and arrives in
-the inbox; the service decides in :mod:`mlm_tui.core.claim_decisions`, not a member.
+the inbox; the service decides in :mod:`mlm_tui.core.local.claim_decisions`, not a member.
 """
 
 from __future__ import annotations

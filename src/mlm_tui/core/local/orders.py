@@ -24,6 +24,7 @@ from mlm_tui.core.models import (
     CompanyProfile,
     DeliveryMethod,
     Invoice,
+    InvoiceMailed,
     LedgerKind,
     MemberRef,
     NotificationKind,
@@ -44,12 +45,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money, format_money
 from mlm_tui.core.rules import numbers
-from mlm_tui.i18n import _
-
-
-def N_(message: str) -> str:  # the gettext convention: the screen translates it
-    return message
-
+from mlm_tui.i18n import N_, _
 
 STOP_STEPS = (
     N_("stop with the carrier"),
@@ -121,6 +117,14 @@ class OrdersMixin(LocalBase):
                 raise NotFound(_("There is no invoice {number}.").format(number=number),
                                field="invoice_number")
             return read_invoice(conn, number, self.money)
+
+    def email_invoice(self, number: str) -> InvoiceMailed:
+        # Rendering a PDF needs fpdf, which nothing else here does.
+        from mlm_tui.core.invoice_mail import email_invoice
+
+        recipient = email_invoice(self.invoice(number), self.company(), self.notifier)
+        kept_in = None if self.notifier.smtp else str(self.notifier.maildir)
+        return InvoiceMailed(recipient, kept_in)
 
     def shipment(self, order_number: str) -> Shipment | None:
         s = t.shipments
