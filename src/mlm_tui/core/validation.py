@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
@@ -37,13 +38,18 @@ __all__ = [
     "mask_passport",
     "mask_phone",
     "normalise_address",
+    "normalise_city",
     "normalise_code",
     "normalise_contact",
+    "normalise_country",
     "normalise_email",
     "normalise_full_name",
     "normalise_passport",
     "normalise_phone",
+    "normalise_postcode",
     "normalise_registration_number",
+    "normalise_street",
+    "parse_day",
     "validate_birth_date",
     "validate_password",
 ]
@@ -218,6 +224,36 @@ def fold_name(full_name: str) -> str:
 # --- birth date ------------------------------------------------------------------------------
 
 
+_DOTTED_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_day(text: str, *, field: str = "birth_date") -> date:
+    """``17.05.1985`` or ``1985-05-17`` -> a date.
+
+    A text in the right shape naming a day the calendar lacks (``31.02.2020``) gets its own
+    message: the format was right, so asking for the format again would not help.
+    """
+    cleaned = (text or "").strip()
+    if dotted := _DOTTED_DAY.fullmatch(cleaned):
+        day, month, year = (int(part) for part in dotted.groups())
+    elif iso := _ISO_DAY.fullmatch(cleaned):
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        raise ValidationError(_("Enter the date as DD.MM.YYYY."), field=field)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            raise ValidationError(
+                _("There is no month {month}: the month is 01 to 12.").format(month=month),
+                field=field) from None
+        raise ValidationError(
+            _("There is no {day:02d}.{month:02d}.{year}: that month has {days} days.").format(
+                day=day, month=month, year=year, days=monthrange(year, month)[1]),
+            field=field) from None
+
+
 def adult_from(birth_date: date) -> date:
     """The day a person turns 18; born on 29 February, on 1 March of a common year."""
     year = birth_date.year + ADULT_AGE
@@ -339,24 +375,51 @@ _OTHER_POSTCODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]")
 
 
 def normalise_address(address: Address, *, field: str = "address") -> Address:
-    country = (address.country or "").strip().upper()
+    """The whole address, each line by its own rule; any error names ``field``."""
+    country = normalise_country(address.country, field=field)
+    return replace(
+        address,
+        postcode=normalise_postcode(address.postcode, country, field=field),
+        city=normalise_city(address.city, field=field),
+        street=normalise_street(address.street, field=field),
+        country=country,
+    )
+
+
+def normalise_country(text: str | None, *, field: str = "country") -> str:
+    """``ru`` -> ``RU``: an ISO 3166 country code."""
+    country = (text or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise ValidationError(_("Choose the country of the address."), field=field)
-    postcode = _SPACES.sub(" ", address.postcode or "").strip().upper()
-    rule = _POSTCODES.get(country)
+    return country
+
+
+def normalise_postcode(text: str | None, country: str, *, field: str = "postcode") -> str:
+    """A postcode as the post of ``country`` (``RU``, ``DE``...) writes it."""
+    postcode = _SPACES.sub(" ", text or "").strip().upper()
+    rule = _POSTCODES.get(country.upper())
     if rule is not None and not rule[0].fullmatch(postcode):
         raise ValidationError(
             _("A postcode in this country has {n} digits.").format(n=rule[1]), field=field
         )
     if rule is None and not _OTHER_POSTCODE.fullmatch(postcode):
         raise ValidationError(_("Enter the postcode."), field=field)
-    city = _SPACES.sub(" ", unicodedata.normalize("NFC", address.city or "")).strip()
+    return postcode
+
+
+def normalise_city(text: str | None, *, field: str = "city") -> str:
+    city = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if not any(ch.isalpha() for ch in city) or len(city) > 100:
         raise ValidationError(_("Enter the city."), field=field)
-    street = _SPACES.sub(" ", unicodedata.normalize("NFC", address.street or "")).strip()
+    return city
+
+
+def normalise_street(text: str | None, *, field: str = "street") -> str:
+    """The street and house number: letters somewhere, not only a number."""
+    street = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if not any(ch.isalpha() for ch in street) or len(street) > 200:
         raise ValidationError(_("Enter the street and house number."), field=field)
-    return replace(address, postcode=postcode, city=city, street=street, country=country)
+    return street
 
 
 # --- one-time codes --------------------------------------------------------------------------
