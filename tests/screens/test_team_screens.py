@@ -478,6 +478,26 @@ async def test_promotions_of_the_period_with_closed_sales_first(tmp_path) -> Non
         assert any("34001 free from 3 000,00 ₽" in row for row in rows)
 
 
+async def test_enter_on_a_promotion_opens_its_product_ready_to_add(tmp_path) -> None:
+    from mlm_tui.screens.product_detail import ProductDetailScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "promotions")
+        promotions = app.screen
+        rows = [line for line in screen_text(app).splitlines() if "free from" in line]
+        assert rows and "Open product" in screen_text(app)  # the footer names the key
+        table = promotions.query_one("#promotions", DataTable)
+        gift_row = next(index for index in range(table.row_count)
+                        if "34001 free from" in str(table.get_row_at(index)[2]))
+        table.move_cursor(row=gift_row)
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, ProductDetailScreen)
+        assert app.screen.product.code == "34001"
+        assert "Add to cart" in screen_text(app)
+
+
 def add_notifications(app) -> None:
     store = Store(app.settings.store_path)
     with store.write() as conn:

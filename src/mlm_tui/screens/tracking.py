@@ -22,7 +22,7 @@ from textual.widgets import Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
-from mlm_tui.i18n import _
+from mlm_tui.i18n import _, ngettext
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window, shipment_status_label
@@ -60,6 +60,22 @@ def shipment_facts(shipment: Shipment, locale: str) -> Text:
     return text
 
 
+def refresh_news(before: Shipment | None, now: Shipment | None) -> str:
+    """What a refresh found, compared with what was shown."""
+    if now is None:
+        return _("Refreshed: the order is not shipped yet.")
+    if before is None:
+        return _("Refreshed: the parcel is on its way.")
+    new = len(now.events) - len(before.events)
+    if now.status != before.status:
+        return _("Refreshed: the parcel is now {status}.").format(
+            status=shipment_status_label(now.status))
+    if new > 0:
+        return ngettext("Refreshed: {n} new station.", "Refreshed: {n} new stations.",
+                        new).format(n=new)
+    return _("Refreshed: no news from the carrier.")
+
+
 class TrackingScreen(Screen[None]):
     DEFAULT_CSS = """
     TrackingScreen #tracking-body { padding: 0 1; }
@@ -90,6 +106,7 @@ class TrackingScreen(Screen[None]):
         super().__init__()
         self.order_number = order_number
         self.shipment: Shipment | None = None
+        self._reloading = False
 
     @property
     def backend(self) -> Backend:
@@ -114,6 +131,10 @@ class TrackingScreen(Screen[None]):
         self.load()
 
     def action_reload(self) -> None:
+        # Said at once and again when done: a refresh that finds nothing new must not look
+        # like a key that does nothing.
+        self._reloading = True
+        self._status(_("Asking the carrier for news…"))
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tracking-load")
@@ -128,7 +149,11 @@ class TrackingScreen(Screen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        before = self.shipment
         self.shipment = shipment = message.shipment
+        if self._reloading:
+            self._reloading = False
+            self._status(refresh_news(before, shipment))
         facts = self.query_one("#tracking-facts", Static)
         if shipment is None:
             facts.update(_("Order {number} is not shipped yet: there is nothing to track."
@@ -143,9 +168,13 @@ class TrackingScreen(Screen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        self._reloading = False
+        self._status("✗ " + message.error.message, error=True)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#tracking-status", Static)
-        status.update("✗ " + message.error.message)
-        status.add_class("-error")
+        status.update(text)
+        status.set_class(error, "-error")
         status.display = True
 
     def action_back(self) -> None:
