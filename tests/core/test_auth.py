@@ -24,6 +24,7 @@ from mlm_tui.core.errors import (
     NotAuthenticated,
     Throttled,
     ValidationError,
+    ValidationErrors,
 )
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.store import Store
@@ -518,9 +519,9 @@ def test_registration_needs_a_signed_in_sponsor(backend, settings):
         ({"birth_date": date(2030, 1, 1)}, "birth_date"),
         ({"email": "maria.petrova@"}, "email"),
         ({"phone": "916-55"}, "phone"),
-        ({"address": Address("3000", "Тула", "ул. Ленина, 5")}, "address"),
-        ({"address": Address("300000", "", "ул. Ленина, 5")}, "address"),
-        ({"address": Address("300000", "Тула", "")}, "address"),
+        ({"address": Address("3000", "Тула", "ул. Ленина, 5")}, "address.postcode"),
+        ({"address": Address("300000", "", "ул. Ленина, 5")}, "address.city"),
+        ({"address": Address("300000", "Тула", "")}, "address.street"),
         ({"passport": "№ 12"}, "passport"),
     ],
 )
@@ -531,6 +532,22 @@ def test_each_field_of_a_registration_is_checked_and_nothing_is_stored(anna, set
         anna.register_member(replace(MARIA, **change))
     assert caught.value.field == field
     assert caught.value.message
+    assert snapshot(settings) == before
+    assert read_maildir(settings.maildir) == []
+
+
+def test_every_wrong_field_of_a_registration_is_named_at_once(anna, settings):
+    before = snapshot(settings)
+    wrong = replace(MARIA, full_name="Мария", birth_date=date(2030, 1, 1), email="maria@",
+                    phone="916-55", address=Address("3000", "", "5"), passport="№ 12")
+    with pytest.raises(ValidationErrors) as caught:
+        anna.register_member(wrong)
+    fields = [error.field for error in caught.value.errors]
+    assert fields == ["full_name", "birth_date", "email", "phone", "address.postcode",
+                      "address.city", "address.street", "passport"]
+    assert all(error.message for error in caught.value.errors)
+    assert caught.value.to_dict()["errors"][4]["message"] == (
+        "A postcode in this country has 6 digits.")
     assert snapshot(settings) == before
     assert read_maildir(settings.maildir) == []
 

@@ -28,6 +28,7 @@ from mlm_tui.core.validation import (
     normalise_postcode,
     normalise_registration_number,
     normalise_street,
+    parse_day,
     validate_birth_date,
     validate_password,
 )
@@ -195,6 +196,29 @@ def test_born_on_29_february_is_adult_on_1_march():
     assert adult_from(date(1990, 2, 28)) == date(2008, 2, 28)
     rejected(validate_birth_date, date(2008, 2, 29), date(2026, 2, 28))
     assert validate_birth_date(date(2008, 2, 29), date(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("31.02.2020", "There is no 31.02.2020: that month has 29 days."),
+        ("29.02.2021", "There is no 29.02.2021: that month has 28 days."),
+        ("31.04.1990", "There is no 31.04.1990: that month has 30 days."),
+        ("2021-02-29", "There is no 29.02.2021: that month has 28 days."),
+        ("12.13.1990", "There is no month 13: the month is 01 to 12."),
+        ("12/05/1990", "Enter the date as DD.MM.YYYY."),
+        ("12.05.90", "Enter the date as DD.MM.YYYY."),
+        ("", "Enter the date as DD.MM.YYYY."),
+    ],
+)
+def test_a_typed_day_says_whether_the_format_or_the_day_is_wrong(typed, says):
+    error = rejected(parse_day, typed)
+    assert (error.field, error.message) == ("birth_date", says)
+
+
+def test_a_typed_day_in_either_format():
+    assert parse_day(" 29.02.2020 ") == parse_day("2020-02-29") == date(2020, 2, 29)
+    assert parse_day("1.5.1985") == date(1985, 5, 1)
 
 
 @pytest.mark.parametrize(

@@ -411,6 +411,38 @@ async def test_tracking_links_the_number_and_shows_window_and_stations(tmp_path)
                          f"sendungsinformation/#{world.HERMES_TRACKING}"}
 
 
+async def test_r_on_tracking_asks_again_and_says_what_it_found(tmp_path) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import insert, select
+
+    from mlm_tui.core.local import schema as t
+    from mlm_tui.core.local.store import Store
+
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(TrackingScreen(world.ORDER_KLAUS_HERMES))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Refreshed: no news from the carrier." in text_of(app)
+
+        store = Store(app.settings.store_path)
+        with store.write() as conn:
+            shipment_id = conn.execute(select(t.shipments.c.id).where(
+                t.shipments.c.tracking_number == world.HERMES_TRACKING)).scalar_one()
+            conn.execute(insert(t.shipment_events).values(
+                shipment_id=shipment_id, at=datetime(2026, 11, 9, 8, 0),
+                station="Hermes Zustellbasis Augsburg", description="in Zustellung"))
+        store.close()
+        await pilot.press("r")
+        await settle(pilot)
+        text = text_of(app)
+        assert "Refreshed: 1 new station." in text
+        assert "Hermes Zustellbasis Augsburg" in text
+
+
 async def test_parcels_on_the_way_lists_every_carrier_of_the_team_only(tmp_path) -> None:
     app = make_app(tmp_path, with_orders=True)
     async with app.run_test(size=(80, 24)) as pilot:

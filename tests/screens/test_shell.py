@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mlm_tui.core.session_keeper import SessionKeeper
@@ -50,6 +52,20 @@ async def test_help_lists_the_screens_keys_and_the_global_ones(tmp_path):
             assert words in text
         await pilot.press("escape")
         assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_help_names_a_key_to_log_out_and_the_key_logs_out(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert re.search(r"f1, then l +Log out", screen_text(app))
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.session is None
+        await pilot.press("f1")  # logged out: nothing to log out of
+        assert "Log out" not in screen_text(app)
 
 
 async def test_question_mark_opens_help_but_types_into_a_field(tmp_path):

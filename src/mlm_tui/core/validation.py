@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
@@ -51,6 +52,7 @@ __all__ = [
     "normalise_postcode",
     "normalise_registration_number",
     "normalise_street",
+    "parse_day",
     "validate_birth_date",
     "validate_password",
 ]
@@ -242,6 +244,36 @@ def fold_name(full_name: str) -> str:
 
 
 # --- birth date ------------------------------------------------------------------------------
+
+
+_DOTTED_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_day(text: str, *, field: str = "birth_date") -> date:
+    """``17.05.1985`` or ``1985-05-17`` -> a date.
+
+    A text in the right shape naming a day the calendar lacks (``31.02.2020``) gets its own
+    message: the format was right, so asking for the format again would not help.
+    """
+    cleaned = (text or "").strip()
+    if dotted := _DOTTED_DAY.fullmatch(cleaned):
+        day, month, year = (int(part) for part in dotted.groups())
+    elif iso := _ISO_DAY.fullmatch(cleaned):
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        raise ValidationError(_("Enter the date as DD.MM.YYYY."), field=field)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            raise ValidationError(
+                _("There is no month {month}: the month is 01 to 12.").format(month=month),
+                field=field) from None
+        raise ValidationError(
+            _("There is no {day:02d}.{month:02d}.{year}: that month has {days} days.").format(
+                day=day, month=month, year=year, days=monthrange(year, month)[1]),
+            field=field) from None
 
 
 def adult_from(birth_date: date) -> date:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
-from mlm_tui.i18n import _
+from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -58,6 +58,22 @@ def shipment_facts(shipment: Shipment, locale: str) -> Text:
     return text
 
 
+def refresh_news(before: Shipment | None, now: Shipment | None) -> str:
+    """What a refresh found, compared with what was shown."""
+    if now is None:
+        return _("Refreshed: the order is not shipped yet.")
+    if before is None:
+        return _("Refreshed: the parcel is on its way.")
+    new = len(now.events) - len(before.events)
+    if now.status != before.status:
+        return _("Refreshed: the parcel is now {status}.").format(
+            status=shipment_status_label(now.status))
+    if new > 0:
+        return ngettext("Refreshed: {n} new station.", "Refreshed: {n} new stations.",
+                        new).format(n=new)
+    return _("Refreshed: no news from the carrier.")
+
+
 class TrackingScreen(AppScreen[None]):
     DEFAULT_CSS = """
     TrackingScreen #tracking-body { padding: 0 1; }
@@ -83,6 +99,7 @@ class TrackingScreen(AppScreen[None]):
         super().__init__()
         self.order_number = order_number
         self.shipment: Shipment | None = None
+        self._reloading = False
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -103,6 +120,10 @@ class TrackingScreen(AppScreen[None]):
         self.load()
 
     def action_reload(self) -> None:
+        # Said at once and again when done: a refresh that finds nothing new must not look
+        # like a key that does nothing.
+        self._reloading = True
+        self._status(_("Asking the carrier for news…"))
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tracking-load")
@@ -117,7 +138,11 @@ class TrackingScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        before = self.shipment
         self.shipment = shipment = message.shipment
+        if self._reloading:
+            self._reloading = False
+            self._status(refresh_news(before, shipment))
         facts = self.query_one("#tracking-facts", Static)
         if shipment is None:
             facts.update(_("Order {number} is not shipped yet: there is nothing to track."
@@ -132,9 +157,13 @@ class TrackingScreen(AppScreen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        self._reloading = False
+        self._status("✗ " + message.error.message, error=True)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#tracking-status", Static)
-        status.update("✗ " + message.error.message)
-        status.add_class("-error")
+        status.update(text)
+        status.set_class(error, "-error")
         status.display = True
 
     def action_back(self) -> None:

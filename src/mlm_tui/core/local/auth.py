@@ -37,7 +37,6 @@ from mlm_tui.core.local.team import member_from_row
 from mlm_tui.core.models import (
     AccountSummary,
     Member,
-    MemberKind,
     MemberRef,
     MemberStatus,
     OrderStatus,
@@ -54,21 +53,15 @@ from mlm_tui.core.passwords import (
     verify_nothing,
     verify_secret,
 )
+from mlm_tui.core.rules.registration import check_registration
 from mlm_tui.core.validation import (
     CODE_DIGITS,
     fold_name,
     mask_email,
     mask_phone,
-    normalise_address,
     normalise_code,
     normalise_contact,
-    normalise_country,
-    normalise_email,
-    normalise_full_name,
-    normalise_passport,
-    normalise_phone,
     normalise_registration_number,
-    validate_birth_date,
     validate_password,
 )
 from mlm_tui.i18n import _
@@ -271,18 +264,10 @@ class AuthMixin(LocalBase):
     def register_member(self, registration: Registration) -> Member:
         sponsor_id = self._me_id()
         now = self.clock()
-        full_name = normalise_full_name(registration.full_name)
-        birth_date = validate_birth_date(registration.birth_date, now.date())
-        email = normalise_email(registration.email)
-        # A number typed without its country code is one of the newcomer's country.
-        phone = normalise_phone(registration.phone, region=normalise_country(
-            registration.address.country, field="address"))
-        address = normalise_address(registration.address)
-        passport = normalise_passport(registration.passport)
-        try:
-            kind = MemberKind(registration.kind)
-        except ValueError:
-            raise ValidationError(_("Choose consultant or customer."), field="kind") from None
+        checked = check_registration(registration, now.date())
+        full_name, birth_date, email, phone, address, passport, kind = (
+            checked.full_name, checked.birth_date, checked.email, checked.phone,
+            checked.address, checked.passport, checked.kind)
         name_folded = fold_name(full_name)
         code = new_numeric_code(CODE_DIGITS)
         code_hash = hash_secret(code)
