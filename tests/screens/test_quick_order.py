@@ -9,6 +9,7 @@ from mlm_tui.screens.paste_list import PasteListScreen
 from mlm_tui.screens.quick_order import QuickOrderScreen
 from mlm_tui.screens.repeat_order import RepeatOrderScreen
 from tests import world
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, open_screen, screen_text, settle
 
 pytestmark = pytest.mark.anyio
@@ -135,6 +136,33 @@ async def test_ctrl_l_takes_a_list_typed_line_by_line(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, QuickOrderScreen)
         assert rows(app)[:2] == [("38100", "2", "ready"), ("39000", "1", "ready")]
+
+
+@pytest.mark.parametrize("pasted", ["32548 1\n33012 2\n36001 1\n", "32548 1, 33012 2, 36001",
+                                    "32548\n33012\n33012\n36001"])
+async def test_a_list_pasted_with_ctrl_l_goes_into_the_cart(tmp_path, pasted):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await keys(pilot, "ctrl+l", typed(pasted), "ctrl+s")
+        assert rows(app) == [("32548", "1", "ready"), ("33012", "2", "ready"),
+                             ("36001", "1", "ready"), ("", "1", "empty")]
+        await keys(pilot, "ctrl+s")
+        assert cart_lines(app) == [("32548", 1), ("33012", 2), ("36001", 1)]
+        assert "3 lines put into the cart." in screen_text(app)
+        assert rows(app) == [("", "1", "empty")]
+
+
+async def test_typing_goes_on_after_a_pasted_list_not_over_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        app.screen.rows[0].code_input.post_message(events.Paste("32548 2\n33012 1"))
+        await settle(pilot)
+        await pilot.press(*"34001", "enter", "3", "enter")
+        await settle(pilot)
+        assert rows(app) == [("32548", "2", "ready"), ("33012", "1", "ready"),
+                             ("34001", "3", "ready"), ("", "1", "empty")]
 
 
 async def test_repeat_an_order_by_its_number(tmp_path):

@@ -235,6 +235,8 @@ class QuickOrderScreen(Screen[None]):
                 row = await self._new_row(item.code, item.quantity)
                 self._look_up(row)
         await self._keep_an_empty_row()
+        # Typing goes on after the list, not over its first row.
+        self.set_focus(next(row for row in self.rows if not row.code).code_input)
         report = [ngettext("{count} code taken from the list.",
                            "{count} codes taken from the list.",
                            len(parsed.items)).format(count=len(parsed.items))]

@@ -78,25 +78,33 @@ class QuickOrderRow(Horizontal):
         self.number = number
         self.state = RowState.EMPTY
         self.product: Product | None = None
-        self._code, self._quantity = code, quantity
+        # Made here, not in compose: the screen reads a row's code while the row is still
+        # being mounted (a pasted list) or already being removed (put into the cart).
+        # Not selected on focus: a code typed ahead of the focus would be replaced.
+        self._code_input = CodeInput(code, id=f"code-{number}", classes="qo-code",
+                                     compact=True, restrict=r"[0-9]*", max_length=16,
+                                     select_on_focus=False)
+        self._quantity_input = RowInput(str(quantity), id=f"quantity-{number}",
+                                        classes="qo-quantity", compact=True,
+                                        restrict=r"[0-9]*", max_length=2)
+        self._product_label = Static("", classes="qo-name", markup=False)
+        self._sum_label = Static("", classes="qo-sum", markup=False)
+        self._points_label = Static("", classes="qo-points", markup=False)
 
     def compose(self) -> ComposeResult:
-        # Not selected on focus: a code typed ahead of the focus would be replaced.
-        yield CodeInput(self._code, id=f"code-{self.number}", classes="qo-code", compact=True,
-                        restrict=r"[0-9]*", max_length=16, select_on_focus=False)
-        yield RowInput(str(self._quantity), id=f"quantity-{self.number}",
-                       classes="qo-quantity", compact=True, restrict=r"[0-9]*", max_length=2)
-        yield Static("", classes="qo-name", markup=False)
-        yield Static("", classes="qo-sum", markup=False)
-        yield Static("", classes="qo-points", markup=False)
+        yield self._code_input
+        yield self._quantity_input
+        yield self._product_label
+        yield self._sum_label
+        yield self._points_label
 
     @property
     def code_input(self) -> Input:
-        return self.query_one(".qo-code", Input)
+        return self._code_input
 
     @property
     def quantity_input(self) -> Input:
-        return self.query_one(".qo-quantity", Input)
+        return self._quantity_input
 
     @property
     def code(self) -> str:
@@ -126,9 +134,9 @@ class QuickOrderRow(Horizontal):
             else:
                 total = money_text(product.consultant_price * quantity, company)
                 points = points_text(product.points * quantity, company)
-        self.query_one(".qo-name", Static).update(Text(name, no_wrap=True, overflow="ellipsis"))
-        self.query_one(".qo-sum", Static).update(total)
-        self.query_one(".qo-points", Static).update(points)
+        self._product_label.update(Text(name, no_wrap=True, overflow="ellipsis"))
+        self._sum_label.update(total)
+        self._points_label.update(points)
 
     def refresh_sums(self, company: CompanyProfile | None) -> None:
         self.show(self.state, self.product, company)
