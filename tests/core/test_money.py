@@ -34,13 +34,14 @@ def test_rounding_is_half_up_to_minor_units() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("1 234,50", "1234.50"), ("1234.5", "1234.5"), ("1.234,50", "1234.50"), ("5", "5")],
+    [("1 234,50", "1234.50"), ("1234.5", "1234.5"), ("1.234,50", "1234.50"), ("5", "5"),
+     ("１５００", "1500"), ("٣٠٠,٥", "300.5")],
 )
 def test_amounts_typed_by_people_are_read(typed: str, value: str) -> None:
     assert parse_amount(typed) == Decimal(value)
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "1,2,3,4x", "inf"])
+@pytest.mark.parametrize("typed", ["", "abc", "1,2,3,4x", "inf", "1e3", "-500", "+5", "NaN"])
 def test_nonsense_amounts_are_refused(typed: str) -> None:
     with pytest.raises(ValueError):
         parse_amount(typed)

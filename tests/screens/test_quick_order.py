@@ -219,3 +219,47 @@ async def test_keys_typed_ahead_of_the_screen_land_in_the_right_fields(tmp_path)
         burst(app, [*"33012", "enter", "3", "enter"])
         await settle(pilot)
         assert rows(app)[:2] == [("32548", "2", "ready"), ("33012", "3", "ready")]
+
+
+@pytest.mark.parametrize("quantity", ["1.5", "1e3", "-1", "100", "99999999", "0"])
+async def test_a_quantity_it_cannot_take_is_kept_as_typed_and_refused_at_the_row(
+        tmp_path, quantity):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press(*"32548", "enter", *quantity)
+        await settle(pilot)
+        assert rows(app)[0] == ("32548", quantity, "ready")
+        line = next(line for line in screen_text(app).splitlines() if "32548" in line)
+        assert "✗ quantity: a whole number, 1–99" in line
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "✗ 32548: the quantity must be a whole number from 1 to 99" in screen_text(app)
+        assert cart_lines(app) == []
+        assert rows(app)[0][:2] == ("32548", quantity)
+
+
+async def test_digits_of_other_scripts_are_taken_as_the_digits_they_are(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press(*"３２５４８", "enter", "２", "enter", *"33012", "enter", "٣", "enter")
+        await settle(pilot)
+        assert rows(app)[:2] == [("32548", "２", "ready"), ("33012", "٣", "ready")]
+        assert app.screen.rows[0].code_input.value == "３２５４８"  # shown as typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cart_lines(app) == [("32548", 2), ("33012", 3)]
+
+
+@pytest.mark.parametrize(("typed", "says"), [("0010023", "✗ no product with this code"),
+                                             ("3254-8", "✗ a product code is digits only"),
+                                             ("12345678901234567890", "✗ no product")])
+async def test_a_code_is_kept_as_typed_and_what_it_is_said(tmp_path, typed, says):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press(*typed)
+        await settle(pilot)
+        assert app.screen.rows[0].code_input.value == typed
+        assert says in screen_text(app)

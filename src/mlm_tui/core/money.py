@@ -7,9 +7,12 @@ so it stays off the path to the first frame.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+
+from mlm_tui.core.rules.typed_numbers import ascii_digits
 
 # Minor units per currency; every amount is rounded to these.
 _EXPONENT = {"RUB": 2, "EUR": 2, "USD": 2, "KZT": 2, "UAH": 2, "PLN": 2, "CHF": 2, "JPY": 0}
@@ -113,6 +116,9 @@ def _formatted_points(points: Decimal, locale: str) -> str:
     return format_decimal(points, locale=_babel_locale(locale))
 
 
+_PLAIN_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_amount(text: str) -> Decimal:
     """Read an amount typed by a person: ``1 234,50``, ``1234.5``, ``1.234,50``."""
     cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
@@ -124,6 +130,10 @@ def parse_amount(text: str) -> Decimal:
             cleaned = cleaned.replace(",", "")
     else:
         cleaned = cleaned.replace(",", ".")
+    cleaned = ascii_digits(cleaned)
+    # Digits and one decimal point only: "1e3" or "-5" is a typo, not 1000 or a refund.
+    if not _PLAIN_AMOUNT.fullmatch(cleaned):
+        raise ValueError(f"not an amount: {text!r}")
     try:
         value = Decimal(cleaned)
     except ArithmeticError as exc:  # decimal.InvalidOperation

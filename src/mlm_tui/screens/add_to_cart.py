@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
+from mlm_tui.core.rules.typed_numbers import read_whole_number
 from mlm_tui.i18n import _
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
@@ -40,12 +41,9 @@ class Added:
 
 
 def parse_quantity(text: str) -> int | None:
-    """A whole number of at least 1, or None."""
-    cleaned = text.strip()
-    if not cleaned.isdigit():
-        return None
-    quantity = int(cleaned)
-    return quantity if quantity >= 1 else None
+    """A whole number of at least 1 (in digits of any script), or None; the store says
+    how many it takes."""
+    return read_whole_number(text)
 
 
 class AddToCartScreen(ModalScreen[Added | None]):
@@ -105,7 +103,7 @@ class AddToCartScreen(ModalScreen[Added | None]):
             yield Static(f"{p.code}  {p.name}\n{figures}",
                 id="add-product", markup=False)
             yield FormField(_("Quantity"), "quantity", value=str(self.quantity),
-                            restrict=r"[0-9]*", max_length=4, select_on_focus=self._select)
+                            select_on_focus=self._select)
             yield Static(self.hint, id="add-hint")
 
     def on_mount(self) -> None:

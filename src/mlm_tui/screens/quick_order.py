@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
+from mlm_tui.core.quick_order import BAD_QUANTITY
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
@@ -152,6 +153,8 @@ class QuickOrderScreen(Screen[None]):
         code = row.code
         if not code:
             row.show(RowState.EMPTY, None, self.company)
+        elif not row.code_is_readable:
+            row.show(RowState.NOT_A_CODE, None, self.company)
         elif code in self.known:
             self._show_known(row)
         else:
@@ -252,12 +255,15 @@ class QuickOrderScreen(Screen[None]):
         for row in self.rows:
             if not row.code:
                 continue
-            if row.state is RowState.UNKNOWN:
+            if row.state is RowState.NOT_A_CODE:
+                problems.append(_("{code}: a product code is digits only").format(code=row.code))
+            elif row.state is RowState.UNKNOWN:
                 problems.append(_("{code}: no product with this code").format(code=row.code))
             elif row.state is RowState.SOLD_OUT:
                 problems.append(_("{code}: sold out").format(code=row.code))
             elif row.quantity is None:
-                problems.append(_("{code}: enter a quantity").format(code=row.code))
+                problems.append(_("{code}: {reason}").format(code=row.code,
+                                                             reason=_(BAD_QUANTITY)))
             else:
                 wanted.append((row.code, row.quantity))
         if not wanted:
