@@ -263,3 +263,30 @@ async def test_a_code_is_kept_as_typed_and_what_it_is_said(tmp_path, typed, says
         await settle(pilot)
         assert app.screen.rows[0].code_input.value == typed
         assert says in screen_text(app)
+
+
+async def test_escape_over_typed_rows_asks_before_they_are_lost(tmp_path):
+    from mlm_tui.screens.confirm import ConfirmScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await keys(pilot, *"32548", "enter", "2", "enter", *"33012")
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Leave the quick order?" in screen_text(app)
+        assert "2 typed lines" in app.screen.question
+        await keys(pilot, "escape")  # stay
+        assert isinstance(app.screen, QuickOrderScreen)
+        assert rows(app)[:2] == [("32548", "2", "ready"), ("33012", "1", "ready")]
+        await keys(pilot, "escape", "y")
+        assert not isinstance(app.screen, (QuickOrderScreen, ConfirmScreen))
+
+
+async def test_escape_with_nothing_typed_goes_back_at_once(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        landing = app.screen_stack[-2]
+        await keys(pilot, "escape")
+        assert app.screen is landing

@@ -53,6 +53,7 @@ class QuickOrderScreen(Screen[None]):
                 tooltip=_("Put every ready row into the cart")),
         Binding("ctrl+l", "paste_list", _("Paste list"), id="quick_order.paste"),
         Binding("ctrl+r", "repeat_order", _("Repeat order"), id="quick_order.repeat"),
+        Binding("escape", "leave", _("Back"), show=False, id="quick_order.back"),
     ]
 
     class Looked(Message):
@@ -309,6 +310,25 @@ class QuickOrderScreen(Screen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._report(error_text(message.error), error=True)
+
+    # --- leaving ----------------------------------------------------------------------------
+    async def action_leave(self) -> None:
+        """Back, but not over typed rows without asking: they exist nowhere else."""
+        filled = [row for row in self.rows if row.code]
+        if not filled:
+            await self.app.run_action("back")
+            return
+        from mlm_tui.screens.confirm import ConfirmScreen
+
+        async def answered(leave: bool | None) -> None:
+            if leave:
+                await self.app.run_action("back")
+
+        question = ngettext("Leave the quick order? Its {count} typed line is not in the "
+                            "cart and will be lost.",
+                            "Leave the quick order? Its {count} typed lines are not in the "
+                            "cart and will be lost.", len(filled)).format(count=len(filled))
+        self.app.push_screen(ConfirmScreen(question, _("leave and lose them")), answered)
 
     # --- repeating an order ----------------------------------------------------------------
     def action_repeat_order(self) -> None:
