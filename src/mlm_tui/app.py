@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
+from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.i18n import _
 from mlm_tui.messages import (
     AccountChanged,
@@ -166,10 +167,7 @@ class MlmApp(App[None]):
         self.clock = clock
         self.error_log = error_log
         self._failures_shown: set[str] = set()
-        if error_log is not None:
-            from mlm_tui.failures import guard_handlers
-
-            guard_handlers()
+        hook_dispatch()
         if keymap:
             self.set_keymap(keymap)
 

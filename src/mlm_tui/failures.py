@@ -1,8 +1,9 @@
 """A failure of the app's own code never ends the app with the user's work in it.
 
 Textual ends the app on any exception a handler lets through, and the widget whose
-handler failed stops reading messages even before that. Here a failing handler is
-caught where Textual dispatches messages, so the widget keeps working; the failure is
+handler failed stops reading messages even before that. A failing handler is caught
+where Textual dispatches messages (:mod:`mlm_tui.dispatch`), so the widget keeps
+working; the failure is
 written (with its traceback) to a log in the state dir and shown in a notification,
 and whatever the user typed stays on the screen.
 
@@ -14,17 +15,8 @@ from __future__ import annotations
 
 import os
 import traceback
-from asyncio import CancelledError
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from textual._context import active_app
-from textual.message import Message
-from textual.message_pump import MessagePump
-
-_Dispatch = Callable[[MessagePump, Message], Awaitable[None]]
 
 
 def write_failure(log: Path, error: BaseException, *, now: datetime | None = None) -> None:
@@ -44,27 +36,3 @@ def failure_summary(error: BaseException) -> str:
     """One line saying what failed: the kind of error and its first line."""
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
-
-
-def guard_handlers() -> None:
-    """Catch what a handler lets through before it stops the widget's message loop.
-
-    Installed once per process. The running app's ``handler_failed(error)`` takes the
-    failure and says whether it did; an app without it (or refusing) fails as usual."""
-    original: _Dispatch = MessagePump._dispatch_message
-    if getattr(original, "_keeps_going", False):
-        return
-
-    async def dispatch(self: MessagePump, message: Message) -> None:
-        try:
-            await original(self, message)
-        except CancelledError:
-            raise
-        except Exception as error:
-            app: Any = active_app.get(None)
-            handler_failed = getattr(app, "handler_failed", None)
-            if handler_failed is None or not handler_failed(error):
-                raise
-
-    dispatch._keeps_going = True  # type: ignore[attr-defined]
-    MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]
