@@ -19,6 +19,7 @@ import importlib
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -30,6 +31,7 @@ from textual.screen import ModalScreen, Screen
 
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
+from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.i18n import _
 from mlm_tui.messages import (
     AccountChanged,
@@ -139,6 +141,7 @@ class MlmApp(App[None]):
         build_demo_at_once: bool = False,
         clock: Callable[[], datetime] = utc_now,
         keymap: dict[str, str] | None = None,
+        error_log: Path | None = None,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -149,6 +152,8 @@ class MlmApp(App[None]):
         ``demo_builder(progress)`` fills an empty store with the demo data and returns the
         demo login; with ``build_demo_at_once`` an empty store is filled without asking.
         ``clock`` gives naive UTC: the time left of a throttle or a resend cooldown.
+        ``error_log``: a failure of the app's own code is written there and shown, and the
+        app keeps going (see :mod:`mlm_tui.failures`); without it the app ends, as in tests.
         """
         super().__init__()
         self._backend_factory = backend_factory
@@ -161,8 +166,38 @@ class MlmApp(App[None]):
         self.demo_builder = demo_builder
         self.build_demo_at_once = build_demo_at_once
         self.clock = clock
+        self.error_log = error_log
+        self._failures_shown: set[str] = set()
+        hook_dispatch()
         if keymap:
             self.set_keymap(keymap)
+
+    # --- failures of the app's own code ----------------------------------------------------
+    def handler_failed(self, error: Exception) -> bool:
+        """Log and show a failure and keep going; False (fail as usual) without a log."""
+        if self.error_log is None:
+            return False
+        from mlm_tui.failures import failure_summary, write_failure
+
+        try:
+            write_failure(self.error_log, error)
+            where = str(self.error_log)
+        except OSError:
+            where = _("nowhere: the log could not be written")
+        summary = failure_summary(error)
+        if summary not in self._failures_shown:  # one repeated at every key is shown once
+            self._failures_shown.add(summary)
+            self.notify(
+                _("That did not work: {what}. Your work is kept; details are in {log}.")
+                .format(what=summary, log=where),
+                title=_("Something failed"), severity="error", timeout=20, markup=False)
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Failures outside a handler (a worker, a timer, drawing) come here; Textual's own
+        # way ends the app.
+        if not self.handler_failed(error):
+            super()._handle_exception(error)
 
     # --- the backend -----------------------------------------------------------------------
     @property
@@ -431,6 +466,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         demo_builder=None if settings.server_url else build_demo,
         build_demo_at_once=demo,
         keymap=_keymap(settings),
+        error_log=settings.state_dir / "errors.log",
     )
     import sys
 

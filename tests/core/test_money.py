@@ -36,7 +36,8 @@ def test_rounding_is_half_up_to_minor_units() -> None:
     ("typed", "locale", "value"),
     [("1 234,50", "ru", "1234.50"), ("1\u00a0234,50", "ru", "1234.50"), ("1234,5", "ru", "1234.5"),
      ("1.234,50", "de", "1234.50"), ("1234,5", "de", "1234.5"), ("1,234.50", "en", "1234.50"),
-     ("5", "de", "5"), ("1.500", "de", "1500")],  # fifteen hundred euros, not 1,50 €
+     ("5", "de", "5"), ("1.500", "de", "1500"),
+     ("１５００", "ru", "1500"), ("٣٠٠,٥", "ru", "300.5")],  # fifteen hundred euros, not 1,50 €
 )
 def test_amounts_are_read_as_the_locale_writes_them(typed: str, locale: str, value: str) -> None:
     assert parse_amount(typed, locale) == Decimal(value)
@@ -46,7 +47,8 @@ def test_amounts_are_read_as_the_locale_writes_them(typed: str, locale: str, val
     ("typed", "locale"),
     # "30.00" and "1234.5" could be thirty or three thousand to a German reader: refused.
     [("", "ru"), ("abc", "ru"), ("1,2,3,4x", "ru"), ("inf", "ru"), ("NaN", "de"),
-     ("30.00", "de"), ("1234.5", "de"), ("1 234,50", "de"), ("1.234,50", "ru")],
+     ("30.00", "de"), ("1234.5", "de"), ("1 234,50", "de"), ("1.234,50", "ru"),
+     ("1e3", "ru"), ("-500", "ru"), ("+5", "de")],
 )
 def test_nonsense_and_ambiguous_amounts_are_refused(typed: str, locale: str) -> None:
     with pytest.raises(ValueError):

@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from babel import Locale
 
+from mlm_tui.core.rules.typed_numbers import ascii_digits
+
 # Minor units per currency; every amount is rounded to these.
 _EXPONENT = {"RUB": 2, "EUR": 2, "USD": 2, "KZT": 2, "UAH": 2, "PLN": 2, "CHF": 2, "JPY": 0}
 
 
 _SPACES = re.compile(r"\s+")
+# Signs and exponents have no place in an amount a person types into a form.
+_NOT_IN_AN_AMOUNT = re.compile(r"[+\-eE]")
 
 
 def currency_exponent(currency: str) -> int:
@@ -141,7 +145,10 @@ def parse_amount(text: str, locale: str) -> Decimal:
     from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
     babel_locale = _babel_locale(locale)
-    typed = text.strip()
+    typed = ascii_digits(text.strip())  # ２ and ٣ are the digits they are
+    # Digits and separators only: "1e3" or "-5" is a typo, not 1000 or a refund.
+    if _NOT_IN_AN_AMOUNT.search(typed):
+        raise ValueError(f"not an amount: {text!r}")
     group = get_group_symbol(babel_locale)
     if group.isspace():  # a no-break space in print; people type a plain one
         typed = _SPACES.sub(group, typed)

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
+from mlm_tui.core.rules.typed_numbers import read_whole_number
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
@@ -41,12 +42,9 @@ class Added:
 
 
 def parse_quantity(text: str) -> int | None:
-    """A whole number of at least 1, or None."""
-    cleaned = text.strip()
-    if not cleaned.isdigit():
-        return None
-    quantity = int(cleaned)
-    return quantity if quantity >= 1 else None
+    """A whole number of at least 1 (in digits of any script), or None; the store says
+    how many it takes."""
+    return read_whole_number(text)
 
 
 class AddToCartScreen(AppModalScreen[Added | None]):
@@ -101,7 +99,7 @@ class AddToCartScreen(AppModalScreen[Added | None]):
             yield Static(f"{p.code}  {p.name}\n{figures}",
                 id="add-product", markup=False)
             yield FormField(_("Quantity"), "quantity", value=str(self.quantity),
-                            restrict=r"[0-9]*", max_length=4, select_on_focus=self._select)
+                            select_on_focus=self._select)
             yield Static(self.hint, id="add-hint")
 
     def on_mount(self) -> None:

@@ -142,6 +142,7 @@ class CartScreen(AppScreen[None]):
         Binding("minus", "less", _("One less"), id="cart.less",
                 group=Binding.Group(_("Quantity"), compact=True)),
         Binding("delete,x", "remove", _("Remove"), id="cart.remove"),
+        Binding("u", "undo_remove", _("Undo remove"), id="cart.undo"),
         Binding("d", "delivery_product", _("Delivery product"), id="cart.delivery"),
         # Not in the footer, which is full at 80 columns; the help screen lists it.
         Binding("w", "pay_with_points", _("Pay with points"), id="cart.pay_with_points",
@@ -161,6 +162,7 @@ class CartScreen(AppScreen[None]):
         self._shown_change = -1
         self._latest_for_line: dict[str, int] = {}
         self._write_lock = threading.Lock()
+        self._removed: CartLine | None = None  # the line Delete took out, to put back
 
     @property
     def company(self) -> CompanyProfile | None:
@@ -256,6 +258,8 @@ class CartScreen(AppScreen[None]):
         empty = self.cart is None or self.cart.is_empty
         if action in {"more", "less", "remove", "checkout", "pay_with_points"}:
             return not empty
+        if action == "undo_remove":
+            return self._removed is not None
         if action == "delivery_product":
             return not empty and self._delivery_offer() is not None
         return True
@@ -293,8 +297,20 @@ class CartScreen(AppScreen[None]):
             return
         code = line.product.code
         self._changes += 1
-        self._status(_("Removed {name}.").format(name=line.product.name))
+        self._removed = line
+        self.refresh_bindings()
+        self._status(_("Removed {name}. U puts it back.").format(name=line.product.name))
         self._run(self._changes, code, lambda backend: backend.remove_from_cart(code))
+
+    def action_undo_remove(self) -> None:
+        line, self._removed = self._removed, None
+        if line is None:
+            return
+        code, quantity = line.product.code, line.quantity
+        self._changes += 1
+        self.refresh_bindings()
+        self._status(_("{name} is back in the cart.").format(name=line.product.name))
+        self._run(self._changes, code, lambda backend: backend.add_to_cart(code, quantity))
 
     @on(DataTable.RowSelected, "#cart-lines")
     def _edit_quantity(self) -> None:
@@ -302,7 +318,7 @@ class CartScreen(AppScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         # A digit typed on a line opens the quantity dialog with that digit in it.
-        if event.character and event.character.isdigit() and isinstance(
+        if event.character and event.character.isdecimal() and isinstance(
                 self.focused, FlexTable):
             event.stop()
             self._ask_quantity(int(event.character))

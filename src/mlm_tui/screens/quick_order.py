@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
+from mlm_tui.core.quick_order import BAD_QUANTITY
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -53,6 +54,7 @@ class QuickOrderScreen(AppScreen[None]):
                 tooltip=_("Put every ready row into the cart")),
         Binding("ctrl+l", "paste_list", _("Paste list"), id="quick_order.paste"),
         Binding("ctrl+r", "repeat_order", _("Repeat order"), id="quick_order.repeat"),
+        Binding("escape", "leave", _("Back"), show=False, id="quick_order.back"),
     ]
 
     class Looked(Message):
@@ -148,6 +150,8 @@ class QuickOrderScreen(AppScreen[None]):
         code = row.code
         if not code:
             row.show(RowState.EMPTY, None, self.company)
+        elif not row.code_is_readable:
+            row.show(RowState.NOT_A_CODE, None, self.company)
         elif code in self.known:
             self._show_known(row)
         else:
@@ -231,6 +235,8 @@ class QuickOrderScreen(AppScreen[None]):
                 row = await self._new_row(item.code, item.quantity)
                 self._look_up(row)
         await self._keep_an_empty_row()
+        # Typing goes on after the list, not over its first row.
+        self.set_focus(next(row for row in self.rows if not row.code).code_input)
         report = [ngettext("{count} code taken from the list.",
                            "{count} codes taken from the list.",
                            len(parsed.items)).format(count=len(parsed.items))]
@@ -246,12 +252,15 @@ class QuickOrderScreen(AppScreen[None]):
         for row in self.rows:
             if not row.code:
                 continue
-            if row.state is RowState.UNKNOWN:
+            if row.state is RowState.NOT_A_CODE:
+                problems.append(_("{code}: a product code is digits only").format(code=row.code))
+            elif row.state is RowState.UNKNOWN:
                 problems.append(_("{code}: no product with this code").format(code=row.code))
             elif row.state is RowState.SOLD_OUT:
                 problems.append(_("{code}: sold out").format(code=row.code))
             elif row.quantity is None:
-                problems.append(_("{code}: enter a quantity").format(code=row.code))
+                problems.append(_("{code}: {reason}").format(code=row.code,
+                                                             reason=_(BAD_QUANTITY)))
             else:
                 wanted.append((row.code, row.quantity))
         if not wanted:
@@ -297,6 +306,25 @@ class QuickOrderScreen(AppScreen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._report(error_text(message.error), error=True)
+
+    # --- leaving ----------------------------------------------------------------------------
+    async def action_leave(self) -> None:
+        """Back, but not over typed rows without asking: they exist nowhere else."""
+        filled = [row for row in self.rows if row.code]
+        if not filled:
+            await self.app.run_action("back")
+            return
+        from mlm_tui.screens.confirm import ConfirmScreen
+
+        async def answered(leave: bool | None) -> None:
+            if leave:
+                await self.app.run_action("back")
+
+        question = ngettext("Leave the quick order? Its {count} typed line is not in the "
+                            "cart and will be lost.",
+                            "Leave the quick order? Its {count} typed lines are not in the "
+                            "cart and will be lost.", len(filled)).format(count=len(filled))
+        self.app.push_screen(ConfirmScreen(question, _("leave and lose them")), answered)
 
     # --- repeating an order ----------------------------------------------------------------
     def action_repeat_order(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, OrderFilter, OrderSummary
+from mlm_tui.core.rules.typed_numbers import ascii_digits
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
@@ -54,7 +55,7 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = _("Repeat an order")
-            yield FormField(_("Order number"), "order_number", restrict=r"[0-9A-Za-z-]*")
+            yield FormField(_("Order number"), "order_number")
             yield Static(_("Your latest orders (Down, then Enter picks one):"), classes="hint")
             yield OptionList(id="recent-orders")
             yield Static(_("Enter repeats the order, Escape cancels."), classes="hint")
@@ -102,7 +103,7 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
 
     @on(Input.Submitted, "#order_number")
     def _submitted(self, event: Input.Submitted) -> None:
-        self._repeat(event.value.strip())
+        self._repeat(ascii_digits(event.value.strip()))
 
     def _repeat(self, number: str) -> None:
         field = self.query_one("#order_number-field", FormField)

@@ -19,6 +19,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
+from mlm_tui.core.rules.typed_numbers import read_code
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
@@ -28,6 +29,7 @@ from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.time_left import time_left_text
 
 CODE_FIELDS = ("code", "new_password", "confirmation")
+RESET_CODE_DIGITS = 8
 
 
 class ResetScreen(AppScreen[str | None]):
@@ -72,7 +74,7 @@ class ResetScreen(AppScreen[str | None]):
                     yield Button(_("Send code"), id="send", variant="primary", compact=True)
             with Vertical(id="step-code"):
                 yield Static("", id="sent-to", classes="intro", markup=False)
-                yield FormField(_("Code (8 digits)"), "code", max_length=8, restrict=r"[0-9]*",
+                yield FormField(_("Code (8 digits)"), "code",
                                 next_on_enter=True)
                 yield FormField(_("New password"), "new_password", password=True,
                                 next_on_enter=True)
@@ -177,8 +179,14 @@ class ResetScreen(AppScreen[str | None]):
         for name in CODE_FIELDS:
             self._field(name).clear_error()
         values = [self._field(name).value for name in CODE_FIELDS]
+        code = read_code(values[0])
+        if code is None or len(code) != RESET_CODE_DIGITS:
+            self._field("code").show_error(_("The code is {digits} digits.").format(
+                digits=RESET_CODE_DIGITS))
+            self.set_focus(self._field("code").input)
+            return
         self._status(_("Checking the code…"))
-        self.confirm(self.contact, values[0].strip(), values[1], values[2])
+        self.confirm(self.contact, code, values[1], values[2])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reset")
     def confirm(self, contact: str, code: str, password: str, confirmation: str) -> None:
