@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Session
+from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import SignedIn
 from mlm_tui.widgets.footer import KeysFooter
@@ -118,8 +119,8 @@ class ActivateScreen(Screen[None]):
 
     @on(Activated)
     def _activated(self, message: Activated) -> None:
-        self.app.notify(_("Welcome, {name}! Your account is active.").format(
-            name=message.session.full_name))
+        self.app.notify(printable(_("Welcome, {name}! Your account is active.").format(
+            name=message.session.full_name)), markup=False)
         self.post_message(SignedIn(message.session))
 
     @on(Refused)
@@ -127,11 +128,11 @@ class ActivateScreen(Screen[None]):
         field = message.error.field
         if field in FIELDS:
             label = self.query_one(f"#{field}-error", Static)
-            label.update("✗ " + message.error.message)
+            label.update(data_text("✗ " + message.error.message))
             label.remove_class("-empty")
             self.query_one(f"#{field}", Input).focus()
         else:
-            self.query_one("#result", Static).update(message.error.message)
+            self.query_one("#result", Static).update(data_text(message.error.message))
 
     def _clear_errors(self) -> None:
         for label in self.query(".field-error").results(Static):

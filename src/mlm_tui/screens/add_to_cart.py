@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
@@ -102,8 +103,8 @@ class AddToCartScreen(ModalScreen[Added | None]):
                 price=money_text(p.consultant_price, company),
                 retail=money_text(p.retail_price, company),
                 points=points_text(p.points, company))
-            yield Static(f"{p.code}  {p.name}\n{figures}",
-                id="add-product", markup=False)
+            yield Static(data_text(f"{p.code}  {p.name}\n{figures}", multiline=True),
+                         id="add-product")
             yield FormField(_("Quantity"), "quantity", value=str(self.quantity),
                             restrict=r"[0-9]*", max_length=4, select_on_focus=self._select)
             yield Static(self.hint, id="add-hint")

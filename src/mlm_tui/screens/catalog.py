@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +20,7 @@ from textual.worker import get_current_worker
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -54,14 +54,14 @@ def short_mark(mark: str) -> str:
 def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]:
     stock = str(product.stock) if product.available else _("sold out")
     return [
-        product.code,
-        Text(product.name, no_wrap=True, overflow="ellipsis"),
+        data_text(product.code),
+        data_text(product.name, no_wrap=True, overflow="ellipsis"),
         right(money_text(product.consultant_price, company), "bold"),
         right(money_text(product.retail_price, company)),
         right(points_number(product.points, company)),
         right(stock, "" if product.available else "italic"),
-        Text(", ".join(short_mark(mark) for mark in product.promotion_marks), no_wrap=True,
-             overflow="ellipsis"),
+        data_text(", ".join(short_mark(mark) for mark in product.promotion_marks),
+                  no_wrap=True, overflow="ellipsis"),
     ]
 
 
@@ -155,7 +155,7 @@ class CatalogScreen(Screen[None]):
         self.products = {product.code: product for product in message.products}
         table = self.query_one("#products", FlexTable)
         table.fill([(p.code, product_cells(p, self.company)) for p in message.products])
-        self.query_one("#catalog-info", Static).update(self._info(message))
+        self.query_one("#catalog-info", Static).update(data_text(self._info(message)))
 
     def _info(self, message: Results) -> str:
         found = len(message.products)
@@ -181,7 +181,7 @@ class CatalogScreen(Screen[None]):
     @on(Categories)
     def _categories(self, message: Categories) -> None:
         self.query_one("#category", Select).set_options(
-            (f"{category.name} ({category.products})", category.id)
+            (data_text(f"{category.name} ({category.products})"), category.id)
             for category in message.categories)
 
     @on(Failed)
@@ -228,7 +228,7 @@ class CatalogScreen(Screen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#catalog-status", Static)
-        status.update(("✗ " if error else "") + text)
+        status.update(data_text(("✗ " if error else "") + text))
         status.set_class(error, "-error")
 
     def on_screen_resume(self) -> None:

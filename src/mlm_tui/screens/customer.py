@@ -28,6 +28,7 @@ from mlm_tui.core.privacy import (
     mask_passport,
     mask_phone,
 )
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -111,8 +112,9 @@ class CustomerScreen(Screen[None]):
         member = message.overview.member
         self.title = member.full_name
         self.query_one("#name", Static).update(
-            f"{member.full_name}  ·  {member.registration_number}")
-        self.query_one("#details", Static).update(self._details(message.overview))
+            data_text(f"{member.full_name}  ·  {member.registration_number}"))
+        self.query_one("#details", Static).update(
+            data_text(self._details(message.overview), multiline=True))
         self._show_contacts()
         self._show_volume()
         self.query_one("#volume", DataTable).focus()
@@ -121,7 +123,7 @@ class CustomerScreen(Screen[None]):
     def _failed(self, message: Failed) -> None:
         self.query_one("#name", Static).update(_("This member cannot be shown."))
         status = self.query_one("#status", Static)
-        status.update(message.error.message)
+        status.update(data_text(message.error.message))
         status.add_class("error")
 
     def _details(self, overview: MemberOverview) -> str:
@@ -147,13 +149,14 @@ class CustomerScreen(Screen[None]):
         member = self._overview.member
         rows = _contacts(member, self.revealed, self._locale)
         hint = _("(r hides them again)") if self.revealed else _("(masked; r shows them)")
-        self.query_one("#contacts", Static).update("\n".join(rows) + f"\n{hint}")
+        self.query_one("#contacts", Static).update(
+            data_text("\n".join(rows) + f"\n{hint}", multiline=True))
 
     def _show_volume(self) -> None:
         assert self._overview is not None and self._company is not None
         table = self.query_one("#volume", DataTable)
         table.clear(columns=True)
-        table.add_columns(_("Month"), self._company.points_label, _("Orders"),
+        table.add_columns(_("Month"), data_text(self._company.points_label), _("Orders"),
                           _("Loyalty (AS)"))
         # Newest month on top: that is the one a leader looks at first.
         for month in reversed(self._overview.volume):

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import MemberMatch
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -142,10 +143,10 @@ class CustomersScreen(Screen[None]):
         table.clear()
         for match in matches:
             table.add_row(
-                match.registration_number,
-                match.full_name,
-                match.city,
-                match.phone_masked,
+                data_text(match.registration_number, end=""),
+                data_text(match.full_name, end=""),
+                data_text(match.city, end=""),
+                data_text(match.phone_masked, end=""),
                 format_day(match.last_order_at, locale) or _("never"),
                 status_label(match.status),
                 key=str(match.id),
@@ -153,7 +154,7 @@ class CustomersScreen(Screen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(data_text(text))
         status.set_class(error, "error")
 
     @on(DataTable.RowSelected, "#matches")

@@ -25,6 +25,7 @@ from mlm_tui.core.errors import (
     Throttled,
     ValidationError,
 )
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import SignedIn
 from mlm_tui.widgets.action_link import ActionLink
@@ -125,7 +126,7 @@ class LoginScreen(Screen[None]):
         return self.query_one(f"#{name}-field", FormField)
 
     def _status(self, text: str) -> None:
-        self.query_one("#login-status", Static).update(text)
+        self.query_one("#login-status", Static).update(data_text(text))
 
     @on(Input.Submitted, "#password")
     @on(ActionLink.Pressed, "#submit")

@@ -38,6 +38,7 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderStatus,
 )
+from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -299,6 +300,8 @@ class OrdersScreen(Screen[None]):
             self._show_info()
 
     def _set_member_label(self, label: str) -> None:
+        # Shown in the member field: a field shows its value as it is, so made printable.
+        label = printable(label)
         self._member_label = label
         self._with_filters(lambda: setattr(self.query_one("#filter-member", Input), "value",
                                            label))
@@ -334,7 +337,7 @@ class OrdersScreen(Screen[None]):
             parts.append(format_month(filters.month, self._locale))
         if filters.member_id is not None and self._member_label:
             parts.append(self._member_label)
-        self.query_one("#orders-info", Static).update(" · ".join(parts))
+        self.query_one("#orders-info", Static).update(data_text(" · ".join(parts)))
 
     @on(OrderGrid.Highlighted)
     def _highlighted(self, message: OrderGrid.Highlighted) -> None:
@@ -348,7 +351,7 @@ class OrdersScreen(Screen[None]):
                 f"{points_text(order.points, self.company)}")
         if message.flag is not None:
             text += f"\n{FLAG_MARK} {flag_text(message.flag)}"
-        current.update(text)
+        current.update(data_text(text, multiline=True))
         current.set_class(message.flag is not None, "-flagged")
 
     @on(OrderGrid.OrderSelected)
@@ -472,7 +475,7 @@ class OrdersScreen(Screen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#orders-status", Static)
-        status.update(("✗ " if error else "") + text)
+        status.update(data_text(("✗ " if error else "") + text))
         status.set_class(error, "-error")
         status.display = bool(text)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from mlm_tui.core.models import CompanyProfile, Product
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -36,7 +36,7 @@ def product_facts(product: Product, company: CompanyProfile | None) -> Table:
     if product.promotion_marks:
         rows.append((_("Promotions"), " ".join(product.promotion_marks)))
     for label, value in rows:
-        facts.add_row(label, Text(value))
+        facts.add_row(label, data_text(value))
     return facts
 
 
@@ -61,9 +61,10 @@ class ProductDetailScreen(Screen[None]):
         company = getattr(self.app, "company", None)
         yield AccountHeader()
         with VerticalScroll():
-            yield Static(self.product.name, id="product-name", markup=False)
+            yield Static(data_text(self.product.name), id="product-name")
             yield Static(product_facts(self.product, company), id="product-facts")
-            yield Static(self.product.description, id="product-description", markup=False)
+            yield Static(data_text(self.product.description, multiline=True),
+                         id="product-description")
         yield Static("", id="product-status", markup=False)
         yield KeysFooter()
 
@@ -76,7 +77,7 @@ class ProductDetailScreen(Screen[None]):
     def _added(self, added: Added | None) -> None:
         if added is not None:
             self.query_one("#product-status", Static).update(
-                added.describe(getattr(self.app, "company", None)))
+                data_text(added.describe(getattr(self.app, "company", None))))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -32,6 +32,7 @@ from mlm_tui.core.validation import (
     normalise_phone,
     validate_birth_date,
 )
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -274,7 +275,7 @@ class RegisterScreen(Screen[None]):
 
     def _mark(self, slot: str, message: str) -> None:
         label = self.query_one(f"#{slot}-error", Static)
-        label.update("✗ " + message)
+        label.update(data_text("✗ " + message))
         label.remove_class("-empty")
 
     def _unmark(self, slot: str) -> None:
@@ -289,5 +290,5 @@ class RegisterScreen(Screen[None]):
     def _result(self, text: str, *, style: str = "") -> None:
         self._asked_to_correct = False
         result = self.query_one("#result", Static)
-        result.update(text)
+        result.update(data_text(text))
         result.set_classes(style)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -19,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from mlm_tui.core.models import CompanyProfile, Product
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.widgets.money import money_text, points_text
 from mlm_tui.widgets.typeahead import TypeAheadInput
@@ -126,9 +126,10 @@ class QuickOrderRow(Horizontal):
             else:
                 total = money_text(product.consultant_price * quantity, company)
                 points = points_text(product.points * quantity, company)
-        self.query_one(".qo-name", Static).update(Text(name, no_wrap=True, overflow="ellipsis"))
+        self.query_one(".qo-name", Static).update(
+            data_text(name, no_wrap=True, overflow="ellipsis"))
         self.query_one(".qo-sum", Static).update(total)
-        self.query_one(".qo-points", Static).update(points)
+        self.query_one(".qo-points", Static).update(data_text(points))
 
     def refresh_sums(self, company: CompanyProfile | None) -> None:
         self.show(self.state, self.product, company)
