@@ -66,6 +66,13 @@ class ValidationError(DomainError):
     code = "validation"
 
 
+class UnprintableText(ValidationError):
+    """Free text holding a control character (an escape sequence, a NUL, a lone surrogate):
+    refused, so that nothing stored can act on a terminal, a document or a spreadsheet."""
+
+    code = "unprintable_text"
+
+
 class Conflict(DomainError):
     """The request clashes with the store: a duplicate, a lifecycle rule, a changed price."""
 
@@ -110,6 +117,7 @@ ERRORS_BY_CODE: dict[str, type[DomainError]] = {
         AccountNotActivated,
         NotFound,
         ValidationError,
+        UnprintableText,
         Conflict,
         InsufficientBalance,
         InsufficientPoints,

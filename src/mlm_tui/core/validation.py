@@ -18,9 +18,10 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Literal
 
-from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.errors import UnprintableText, ValidationError
 from mlm_tui.core.models import Address
 from mlm_tui.core.privacy import mask_address, mask_email, mask_passport, mask_phone
+from mlm_tui.core.rules.printable import UNPRINTABLE, UNPRINTABLE_BUT_NEWLINE
 from mlm_tui.i18n import _
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "normalise_passport",
     "normalise_phone",
     "normalise_registration_number",
+    "refuse_unprintable",
+    "search_text",
     "validate_birth_date",
     "validate_password",
 ]
@@ -62,6 +65,32 @@ ContactKind = Literal["email", "phone"]
 _DIGITS = re.compile(r"[0-9]+")
 _SPACES = re.compile(r"\s+")
 
+# --- control characters ----------------------------------------------------------------------
+
+
+def refuse_unprintable(text: str, *, field: str, multiline: bool = False) -> str:
+    """``text`` unchanged, or ``UnprintableText`` naming ``field`` when it holds a control
+    character (C0, DEL, C1) or a lone surrogate (undecodable bytes). ``multiline`` free
+    text (a claim) may hold line feeds.
+
+    Checked before anything else in every free-text field: a name, a city, a claim with
+    ``ESC ] 52`` in it would act on the terminal of whoever reads it later.
+    """
+    pattern = UNPRINTABLE_BUT_NEWLINE if multiline else UNPRINTABLE
+    if text and pattern.search(text):
+        raise UnprintableText(
+            _("Remove the control characters (such as escape codes) from this field."),
+            field=field,
+        )
+    return text
+
+
+def search_text(text: str) -> str:
+    """What is typed into a search, with control characters and lone surrogates read as
+    spaces: nothing stored holds them, and a search never fails on them."""
+    return UNPRINTABLE.sub(" ", text or "")
+
+
 # --- e-mail ----------------------------------------------------------------------------------
 
 # The characters RFC 5322 allows unquoted in a local part; letters of any script are
@@ -72,7 +101,7 @@ _LOCAL_SPECIALS = set("!#$%&'*+/=?^_`{|}~.-")
 
 def normalise_email(text: str, *, field: str = "email") -> str:
     """``  Anna@Example.RU `` -> ``anna@example.ru``."""
-    value = (text or "").strip()
+    value = refuse_unprintable(text or "", field=field).strip()
     if not value:
         raise ValidationError(_("Enter an e-mail address."), field=field)
     if len(value) > EMAIL_MAX:
@@ -118,7 +147,7 @@ def normalise_phone(text: str, *, field: str = "phone") -> str:
     ``0151 1234 5605`` and ``0049 151 12345605`` -> ``+4915112345605``. Any other
     country is accepted in international form (``+43 ...``).
     """
-    raw = (text or "").strip()
+    raw = refuse_unprintable(text or "", field=field).strip()
     if not raw:
         raise ValidationError(_("Enter a phone number."), field=field)
     compact = _PHONE_SEPARATORS.sub("", raw)
@@ -174,7 +203,7 @@ def _check_e164(e164: str, field: str) -> None:
 
 def normalise_contact(text: str, *, field: str = "contact") -> tuple[ContactKind, str]:
     """What a member types to be found again: their e-mail or their phone."""
-    value = (text or "").strip()
+    value = refuse_unprintable(text or "", field=field).strip()
     if "@" in value:
         return "email", normalise_email(value, field=field)
     if any(ch.isdigit() for ch in value):
@@ -192,6 +221,7 @@ _NAME_PUNCTUATION = set(" -'’.")
 def normalise_full_name(text: str, *, field: str = "full_name") -> str:
     """``  Ольга   Иванова `` -> ``Ольга Иванова``; letters of any script, first and last
     name at least."""
+    refuse_unprintable(text or "", field=field)
     value = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if not value:
         raise ValidationError(_("Enter the full name."), field=field)
@@ -319,7 +349,7 @@ def normalise_registration_number(text: str, *, field: str = "login") -> str:
 
 def normalise_passport(text: str | None, *, field: str = "passport") -> str | None:
     """Optional: ``None`` when left empty; else 6 to 20 letters and digits as printed."""
-    value = _SPACES.sub(" ", text or "").strip().upper()
+    value = _SPACES.sub(" ", refuse_unprintable(text or "", field=field)).strip().upper()
     if not value:
         return None
     characters = [ch for ch in value if ch not in " -"]
@@ -339,6 +369,8 @@ _OTHER_POSTCODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]")
 
 
 def normalise_address(address: Address, *, field: str = "address") -> Address:
+    for part in (address.country, address.postcode, address.city, address.street):
+        refuse_unprintable(part or "", field=field)
     country = (address.country or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise ValidationError(_("Choose the country of the address."), field=field)

@@ -44,6 +44,7 @@ from mlm_tui.core.models import (
     PromotionKind,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.validation import search_text
 from mlm_tui.i18n import _
 
 
@@ -90,6 +91,7 @@ class CatalogMixin(LocalBase):
     ) -> list[Product]:
         if limit <= 0:
             return []
+        query = search_text(query)
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
             catalog = Catalog(conn, period, self.company().currency)

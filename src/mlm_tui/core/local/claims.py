@@ -29,6 +29,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.validation import refuse_unprintable
 from mlm_tui.i18n import _
 
 MAX_REASON = 2000
@@ -43,7 +44,7 @@ def decision_days(company: CompanyProfile) -> int:
 
 class ClaimsMixin(LocalBase):
     def submit_claim(self, invoice_number: str, lines: list[ClaimLine], reason: str) -> Claim:
-        reason = (reason or "").strip()
+        reason = refuse_unprintable(reason or "", field="reason", multiline=True).strip()
         if not reason:
             raise ValidationError(_("Say what is wrong with the products."), field="reason")
         if len(reason) > MAX_REASON:

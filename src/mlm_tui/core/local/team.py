@@ -35,6 +35,7 @@ from mlm_tui.core.models import (
     TeamNode,
 )
 from mlm_tui.core.privacy import mask_phone
+from mlm_tui.core.validation import search_text
 
 # Orders that earned no points: they never became (or stopped being) a purchase.
 _NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
@@ -49,6 +50,7 @@ _LATIN_END = "\u0250"
 class TeamMixin(LocalBase):
     def search_members(self, name: str, *, limit: int = 50) -> list[MemberMatch]:
         """By name, or by registration number when only digits are typed."""
+        name = search_text(name)
         words = name_words(name)
         if not words or limit <= 0:
             return []
