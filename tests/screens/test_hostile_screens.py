@@ -119,7 +119,11 @@ async def test_orders_order_invoice_tracking_cancel_and_claim(tmp_path):
         await keys(pilot, "the invoice e-mailed", "e")
         await push(pilot, ClaimScreen(delivered.invoice_number), "a claim")
         await keys(pilot, "a claim: one product", "plus")
-        pilot.app.screen.query_one("#reason").insert_text_at_cursor("Разбит")
+        reason = pilot.app.screen.query_one("#reason")
+        reason.insert_text_at_cursor("Разбит\x1b[2J")  # pasted with an escape in it
+        text = await keys(pilot, "a claim refused", "ctrl+s")
+        assert "✗ Remove the control characters" in text and "Разбит␛[2J" in text
+        reason.value = "Разбит"
         text = await keys(pilot, "a claim submitted", "ctrl+s")
         assert "submitted" in text
 
@@ -166,3 +170,24 @@ async def test_team_customers_inbox_claims_and_quick_order(tmp_path):
         await keys(pilot, "repeat an order", "ctrl+r", "down", screen="RepeatOrderScreen")
         text = await keys(pilot, "an order repeated", "enter", screen="QuickOrderScreen")
         assert "repeated" in text
+
+
+async def test_a_pasted_escape_is_refused_at_its_field_and_what_was_typed_stays(tmp_path):
+    from textual.widgets import Input
+
+    app = make_hostile_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown_plain(pilot, "landing")
+        await open_screen(pilot, "register")
+        typed = {"full_name": "Мария Петрова", "birth_date": "03.04.1990",
+                 "postcode": "420111", "city": "Каз\x1b]0;HACKED\x07ань",
+                 "street": "ул. Баумана, 5", "phone": "+7 917 555-12-34",
+                 "email": "maria@example.ru"}
+        for name, value in typed.items():
+            pilot.app.screen.query_one(f"#{name}", Input).value = value
+        members = len(app.backend.search_members("Петрова"))
+        text = await keys(pilot, "register: refused", "ctrl+s", screen="RegisterScreen")
+        assert "✗ Remove the control characters (such as escape codes)" in text
+        assert "Каз␛]0;HACKED␇ань" in text  # the field shows what it holds
+        assert pilot.app.screen.query_one("#city", Input).value == typed["city"]
+        assert len(app.backend.search_members("Петрова")) == members

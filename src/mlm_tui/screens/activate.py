@@ -22,6 +22,7 @@ from mlm_tui.i18n import _
 from mlm_tui.messages import SignedIn
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -81,8 +82,8 @@ class ActivateScreen(Screen[None]):
             for name in FIELDS:
                 with Horizontal(classes="row"):
                     yield Label(labels[name])
-                    yield Input(self._login if name == "login" else "", id=name, compact=True,
-                                password=name in ("password", "confirmation"))
+                    yield TextInput(self._login if name == "login" else "", id=name,
+                                    compact=True, password=name in ("password", "confirmation"))
                 yield Static("", id=f"{name}-error", classes="field-error -empty",
                              markup=False)
             with Horizontal(id="actions"):

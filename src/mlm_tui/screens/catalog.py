@@ -27,6 +27,7 @@ from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, right
+from mlm_tui.widgets.text_input import TextInput
 
 RESULT_LIMIT = 50
 
@@ -105,7 +106,7 @@ class CatalogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         with Horizontal(id="catalog-filters"):
-            yield Input(placeholder=_("Search by code or part of the name…"), id="search")
+            yield TextInput(placeholder=_("Search by code or part of the name…"), id="search")
             yield Select[int]([], prompt=_("All categories"), id="category")
         yield Static("", id="catalog-info", markup=False)
         yield FlexTable(product_columns(self.company), id="products")

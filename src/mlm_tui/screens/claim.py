@@ -36,6 +36,7 @@ from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
 from mlm_tui.widgets.order_text import status_label
+from mlm_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -128,8 +129,8 @@ class ClaimScreen(Screen[None]):
             yield FlexTable(self._columns(), id="claim-lines")
             yield Static("", id="error-lines", classes="field-error", markup=False)
             yield Static(_("2. Reason"), classes="section")
-            yield Input(placeholder=_("What is wrong: damaged, wrong product, allergy…"),
-                        id="reason", max_length=2000)
+            yield TextInput(placeholder=_("What is wrong: damaged, wrong product, allergy…"),
+                            id="reason", max_length=2000)
             yield Static("", id="error-reason", classes="field-error", markup=False)
             yield Button(_("3. Submit claim"), id="submit", variant="primary")
         yield Static("", id="claim-status", markup=False)

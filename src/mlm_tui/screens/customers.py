@@ -26,6 +26,7 @@ from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import status_label
+from mlm_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -74,7 +75,7 @@ class CustomersScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         with Vertical():
-            yield Input(self._initial_query, placeholder=_("Name, e.g. Иванова"), id="search")
+            yield TextInput(self._initial_query, placeholder=_("Name, e.g. Иванова"), id="search")
             yield Static(_("Type a name to search your team."), id="status")
             table = FittingTable(id="matches", cursor_type="row", zebra_stripes=True)
             table.add_columns(_("Reg. no."), _("Name"), _("City"), _("Phone"), _("Last order"),

@@ -51,6 +51,7 @@ from mlm_tui.widgets.order_text import (
     source_short_label,
     status_label,
 )
+from mlm_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -159,7 +160,7 @@ class OrdersScreen(Screen[None]):
             Select[str](
                 [(status_label(s), s.value) for s in OrderStatus],
                 prompt=_("All statuses"), id="filter-status", compact=True),
-            Input(placeholder=_("Name or number"), id="filter-member", compact=True),
+            TextInput(placeholder=_("Name or number"), id="filter-member", compact=True),
             id="order-filter-controls",
         )
 

@@ -36,6 +36,7 @@ from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -159,7 +160,7 @@ class RegisterScreen(Screen[None]):
                 label, placeholder = texts[name]
                 with Horizontal(classes="row"):
                     yield Label(label, id=f"{name}-label")
-                    yield Input(placeholder=placeholder, id=name, compact=True)
+                    yield TextInput(placeholder=placeholder, id=name, compact=True)
                 slot = ERROR_SLOTS[name]
                 if slot == name or name == "street":  # the address's error after its last line
                     yield Static("", id=f"{slot}-error", classes="field-error -empty",

@@ -35,6 +35,7 @@ from mlm_tui.messages import AccountChanged
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -122,7 +123,7 @@ class WalletScreen(Screen[None]):
                 yield ledger
                 with Horizontal(id="top-up"):
                     yield Static(_("Top up:"))
-                    yield Input(placeholder=_("amount"), id="amount", compact=True)
+                    yield TextInput(placeholder=_("amount"), id="amount", compact=True)
                     yield Button(_("By card"), id="card", compact=True)
                     yield Button(_("At a terminal"), id="terminal", compact=True)
                 yield Static("", id="top-up-result")
