@@ -8,16 +8,17 @@ A ``Text`` is what Textual's widgets (``Static``, ``DataTable`` cells, ``OptionL
 ``Select`` prompts, ``Tree`` labels) and Rich tables in the CLI take as it is; a plain
 ``str`` they would parse as markup. Sentences that carry data are made whole and then
 passed through here: ``data_text(_("Nobody is called “{q}”.").format(q=query))``.
+Where a string is drawn without being parsed (a cell of the order grid, the value of a
+field, a notification sent with ``markup=False``, a line the CLI prints), ``printable()``
+alone does it.
 
 Used by the screens, the widgets and the CLI alike; it imports Rich, never Textual.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Literal
-from urllib.parse import urlsplit
 
 from rich.style import StyleType
 from rich.text import Text
@@ -57,6 +58,8 @@ _JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
 def json_text(data: object) -> str:
     """``data`` as indented JSON for a terminal or a pipe: readable Cyrillic, every control
     character escaped (``\\u001b``, ``\\u009b``), so the text is whole and does nothing."""
+    import json  # the CLI's --json alone needs it
+
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _JSON_RAW_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
@@ -70,6 +73,8 @@ def link_target(url: str) -> str | None:
     """
     if not url or UNPRINTABLE.search(url) or any(ch.isspace() for ch in url):
         return None
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
