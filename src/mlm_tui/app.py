@@ -32,6 +32,7 @@ from textual.screen import ModalScreen, Screen
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
+from mlm_tui.display import printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import (
     AccountChanged,
@@ -288,8 +289,9 @@ class MlmApp(App[None]):
     def _backend_failed(self, message: BackendFailed) -> None:
         error = message.error
         text = error.message if isinstance(error, DomainError) else str(error)
-        self.notify(_("The store could not be opened: {error}").format(error=text),
-                    severity="error", timeout=30)
+        # The error may quote a path or what the store holds: plain text, never markup.
+        self.notify(printable(_("The store could not be opened: {error}").format(error=text)),
+                    severity="error", timeout=30, markup=False)
 
     @on(StoreRebuilt)
     async def _store_rebuilt(self, message: StoreRebuilt) -> None:

@@ -2,6 +2,7 @@
 
     mlm-tui [--data-dir PATH] [--server URL] [--demo]     start the app
     mlm-tui demo [--products N] [--orders N] [--members N] [--seed N] [--market ru|de] [--force]
+                 [--hostile]
     mlm-tui login [LOGIN] [--password-stdin]
     mlm-tui logout
     mlm-tui catalog search QUERY [--limit N] [--json | --csv]
@@ -122,6 +123,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     demo.add_argument("--seed", type=int, default=7, help="same seed, same data (default 7)")
     demo.add_argument("--market", choices=("ru", "de"), default="ru")
     demo.add_argument("--force", action="store_true", help="replace a store that holds data")
+    demo.add_argument("--hostile", action="store_true",
+                      help="put terminal escapes, markup and formulas into every text, to "
+                           "see that they are shown as plain text")
     demo.set_defaults(handler=_demo)
 
     login = commands.add_parser("login", parents=[common], help="log in and keep the session")
@@ -268,7 +272,10 @@ _said: set[str] = set()  # notes already on stderr: a failure for the same reaso
 def _note(message: str) -> None:
     if message not in _said:
         _said.add(message)
-        print(f"mlm-tui: {message}", file=sys.stderr)
+        from mlm_tui.display import printable
+
+        # A message may quote what was typed or what the store holds.
+        print(f"mlm-tui: {printable(message)}", file=sys.stderr)
 
 
 def _fail(message: str, *, code: int = 1) -> int:
@@ -346,18 +353,20 @@ def _table(**options: Any) -> Any:
 
 
 def _print_json(data: object) -> None:
-    import json
+    from mlm_tui.display import json_text
 
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_text(data))
 
 
 def _print_csv(header: list[str], rows: Iterator[list[object]]) -> None:
     import csv
 
+    from mlm_tui.core.export import csv_cell
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([csv_cell(cell) for cell in row])
 
 
 def _plain(value: Any) -> str:
@@ -418,6 +427,10 @@ def _demo(args: argparse.Namespace) -> int:
             members=args.members, seed=args.seed, market=args.market, progress=progress,
             force=args.force, modes=settings.file_modes,
         )
+    if args.hostile:
+        from mlm_tui.core.local.hostile import make_hostile
+
+        make_hostile(settings.store_path)
     print(f"Demo store: {settings.store_path}")
     print(f"Log in as {login.registration_number} (or {login.email}) "
           f"with the password {login.password}")
@@ -448,8 +461,10 @@ def _login(args: argparse.Namespace) -> int:
             with contextlib.suppress(DomainError):
                 backend.logout()
             raise
-        print(f"Logged in as {session.full_name} ({session.registration_number}); "
-              f"session kept in {keeper.location}")
+        from mlm_tui.display import printable
+
+        print(printable(f"Logged in as {session.full_name} ({session.registration_number}); "
+                        f"session kept in {keeper.location}"))
         return 0
     finally:
         backend.close()
@@ -526,6 +541,7 @@ def _catalog_show(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from mlm_tui.core.money import format_money, format_points
+    from mlm_tui.display import data_text
 
     locale = company.locale
     table = Table(show_header=False, box=None)
@@ -544,7 +560,7 @@ def _catalog_show(args: argparse.Namespace) -> int:
         ("Description", product.description),
     ):
         if value:
-            table.add_row(label, value)
+            table.add_row(data_text(label), data_text(value, multiline=True))
     _console().print(table)
     return 0
 
@@ -566,6 +582,7 @@ def _product_json(product: Any) -> dict[str, object]:
 
 def _products_table(products: list[Any], company: Any) -> None:
     from mlm_tui.core.money import format_money, format_points
+    from mlm_tui.display import data_text
 
     locale = company.locale
     table = _table()
@@ -574,10 +591,11 @@ def _products_table(products: list[Any], company: Any) -> None:
     table.add_column("Category", min_width=8, ratio=1)
     table.add_column("Your price", justify="right", no_wrap=True)
     table.add_column("Retail", justify="right", no_wrap=True)
-    table.add_column(company.points_label, justify="right", no_wrap=True)
+    table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
     table.add_column("Stock", justify="right", no_wrap=True)
     for p in products:
-        table.add_row(p.code, p.name, p.category, format_money(p.price, locale),
+        table.add_row(data_text(p.code), data_text(p.name), data_text(p.category),
+                      format_money(p.price, locale),
                       format_money(p.retail_price, locale), format_points(p.points, locale),
                       str(p.stock) if p.available else "sold out")
     console = _console()
@@ -655,6 +673,7 @@ def _order_json(order: Any) -> dict[str, object]:
 def _orders_table(orders: list[Any], company: Any) -> None:
     from mlm_tui.core.dates import format_day
     from mlm_tui.core.money import format_money, format_points
+    from mlm_tui.display import data_text
 
     locale = company.locale
     console = _console()
@@ -666,15 +685,15 @@ def _orders_table(orders: list[Any], company: Any) -> None:
     table.add_column("Buyer", min_width=14)
     table.add_column("Source", no_wrap=True)
     table.add_column("Status", no_wrap=True)
-    table.add_column(company.points_label, justify="right", no_wrap=True)
+    table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
     table.add_column("Total", justify="right", no_wrap=True)
     if with_invoice:
         table.add_column("Invoice", no_wrap=True)
     for o in orders:
-        row = [format_day(o.placed_at, locale), o.number,
-               f"{o.buyer_name} ({o.buyer_registration_number})", o.source.value,
+        row = [format_day(o.placed_at, locale), data_text(o.number),
+               data_text(f"{o.buyer_name} ({o.buyer_registration_number})"), o.source.value,
                o.status.value, format_points(o.points, locale), format_money(o.total, locale)]
-        table.add_row(*row, *([o.invoice_number or ""] if with_invoice else []))
+        table.add_row(*row, *([data_text(o.invoice_number)] if with_invoice else []))
     console.print(table)
     if not orders:
         console.print("No orders match.")
@@ -703,11 +722,12 @@ def _volume(args: argparse.Namespace) -> int:
         return 0
     from mlm_tui.core.dates import format_month
     from mlm_tui.core.money import format_points
+    from mlm_tui.display import data_text
 
     locale = company.locale
-    table = _table(title=f"{member.full_name} ({member.registration_number})")
+    table = _table(title=data_text(f"{member.full_name} ({member.registration_number})"))
     table.add_column("Month", no_wrap=True)
-    table.add_column(company.points_label, justify="right")
+    table.add_column(data_text(company.points_label), justify="right")
     table.add_column("Orders", justify="right")
     table.add_column("Loyalty (AS)", justify="right")
     for v in months:

@@ -120,9 +120,11 @@ def _retention(args: argparse.Namespace) -> int:
     if not report.cases:
         print(f"No account is due for removal as of {day}.")
         return 0
+    from mlm_tui.display import printable
+
     for case in report.cases:
         last = case.last_order_at.date().isoformat() if case.last_order_at else "never"
-        print(f"{case.registration_number:>10}  {case.full_name:<32.32}  "
+        print(f"{case.registration_number:>10}  {printable(case.full_name):<32.32}  "
               f"last order {last:<10}  due {case.due_on.isoformat()}  ({case.rule.value})")
     count = len(report.cases)
     if report.applied:
@@ -134,10 +136,9 @@ def _retention(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import json
-
     from mlm_tui.core.errors import NotFound
     from mlm_tui.core.local.retention import export_personal_data
+    from mlm_tui.display import json_text
 
     store = _store(args)
     try:
@@ -147,7 +148,7 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     finally:
         store.close()
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json_text(data)
     if args.output:
         from mlm_tui.core.files import private_file
 
@@ -190,13 +191,15 @@ def _claim_list(args: argparse.Namespace) -> int:
     if not cases:
         print("No claim awaits a decision." if args.open else "No claims yet.")
         return 0
+    from mlm_tui.display import printable
+
     now = _now(None)
     for case in cases:
         claim = case.claim
         late = "  OVERDUE" if case.is_overdue(now) else ""
         credit = f"  credit {claim.credit.amount}" if claim.credit else ""
         print(f"{claim.number:<16} {claim.submitted_at.date().isoformat()}  "
-              f"{case.registration_number:>10}  {case.full_name:<24.24}  "
+              f"{case.registration_number:>10}  {printable(case.full_name):<24.24}  "
               f"{claim.invoice_number:<16} worth {case.worth.amount:>10}  "
               f"{claim.status.value:<9} due {claim.decision_due.isoformat()}{credit}{late}")
     return 0
@@ -232,6 +235,9 @@ def _claim_decide(args: argparse.Namespace) -> int:
             case = accept_claim(store, args.number, now=now, credit=credit, note=args.reason)
     finally:
         store.close()
-    print(f"{case.claim.number}: {case.claim.decision}")
-    print(f"The decision is in the inbox of {case.registration_number} ({case.full_name}).")
+    from mlm_tui.display import printable
+
+    print(printable(f"{case.claim.number}: {case.claim.decision}"))
+    print(printable(f"The decision is in the inbox of {case.registration_number} "
+                    f"({case.full_name})."))
     return 0

@@ -2,12 +2,14 @@
 
 E-mail goes first: it is the delivery that can fail (a mail server), and when it does
 nothing at all has been sent. The code itself appears only in the messages, never in a
-log or an error.
+log or an error. Names are data: made printable first, so a line feed in one never
+starts a header of its own and an escape never reaches a reader's terminal.
 """
 
 from __future__ import annotations
 
 from mlm_tui.core.notifier import Notifier
+from mlm_tui.core.rules.printable import printable
 from mlm_tui.i18n import _
 
 
@@ -21,6 +23,7 @@ def send_reset_code(
     code: str,
     minutes: int,
 ) -> None:
+    company, full_name = printable(company), printable(full_name)
     if email:
         notifier.email(
             email,
@@ -57,6 +60,8 @@ def send_activation_code(
     code: str,
     hours: int,
 ) -> None:
+    company, full_name, sponsor_name = (
+        printable(company), printable(full_name), printable(sponsor_name))
     if email:
         notifier.email(
             email,

@@ -83,6 +83,11 @@ class ValidationErrors(ValidationError):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "errors": [error.to_dict() for error in self.errors]}
+class UnprintableText(ValidationError):
+    """Free text holding a control character (an escape sequence, a NUL, a lone surrogate):
+    refused, so that nothing stored can act on a terminal, a document or a spreadsheet."""
+
+    code = "unprintable_text"
 
 
 class Conflict(DomainError):

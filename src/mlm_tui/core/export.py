@@ -7,11 +7,18 @@ when complete: an export that fails or is stopped leaves nothing behind.
 The format is for spreadsheets: UTF-8 with a byte-order mark (so Excel reads Cyrillic),
 ISO dates, amounts with a decimal point, the currency in its own column. The file is
 the user's alone (0600): it names customers.
+
+Every cell passes :func:`csv_cell`: a spreadsheet runs a cell that starts with ``=``, ``+``,
+``-`` or ``@`` as a formula (``=HYPERLINK(...)`` in a member's name would be a link to
+anywhere), so such text gets a leading apostrophe, as OWASP advises. A cell that is
+exactly a decimal number stays a number: the amounts this export writes itself, a
+credited order's ``-150.00`` among them, must still add up in the sheet.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,12 +29,27 @@ from typing import TYPE_CHECKING
 from mlm_tui.core.files import make_folder, private_file
 from mlm_tui.core.models import OrderFilter, OrderSummary
 from mlm_tui.core.order_checks import BuyerDirectory
+from mlm_tui.core.rules.printable import printable
 from mlm_tui.i18n import _
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
 
 EXPORT_PAGE_SIZE = 1000
+
+# What a spreadsheet reads as the start of a formula (TAB and CR as well: some strip them
+# and then read what follows).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell a spreadsheet shows as text: never a formula, no control
+    characters (made visible, as on screen); a plain decimal number stays a number."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        text = "'" + text
+    return printable(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +91,12 @@ def export_orders(
     try:
         with private_file(partial, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(_header(points_label))
+            writer.writerow([csv_cell(cell) for cell in _header(points_label)])
             after: str | None = None
             while True:
                 page = backend.orders_page(filters, after=after, limit=page_size)
-                writer.writerows(_row(order, buyers) for order in page.items)
+                writer.writerows([csv_cell(cell) for cell in _row(order, buyers)]
+                                 for order in page.items)
                 written += len(page.items)
                 if progress is not None:
                     progress(written)

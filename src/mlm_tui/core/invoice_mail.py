@@ -12,6 +12,7 @@ from mlm_tui.core.invoice_pdf import invoice_filename, render_invoice_pdf
 from mlm_tui.core.models import CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.core.notifier import Attachment, Notifier
+from mlm_tui.core.rules.printable import printable
 from mlm_tui.i18n import _
 
 
@@ -33,10 +34,12 @@ def email_invoice(
             field="email",
         )
     document = pdf if pdf is not None else render_invoice_pdf(invoice, company)
+    # Names are data: a line feed in a subject would start a header of its own.
     notifier.email(
         recipient,
-        _("{company}: invoice {number}").format(company=company.name, number=invoice.number),
-        _invoice_mail_body(invoice, company),
+        printable(_("{company}: invoice {number}").format(company=company.name,
+                                                          number=invoice.number)),
+        printable(_invoice_mail_body(invoice, company), multiline=True),
         attachments=(Attachment(invoice_filename(invoice), document),),
     )
     return recipient
@@ -44,7 +47,7 @@ def email_invoice(
 
 def _invoice_mail_body(invoice: Invoice, company: CompanyProfile) -> str:
     return "\n".join((
-        _("Hello {name},").format(name=invoice.buyer.full_name),
+        _("Hello {name},").format(name=printable(invoice.buyer.full_name)),
         "",
         _("attached is invoice {number} of {day} for order {order}.").format(
             number=invoice.number,
@@ -53,5 +56,5 @@ def _invoice_mail_body(invoice: Invoice, company: CompanyProfile) -> str:
         ),
         _("Total: {total}").format(total=format_money(invoice.total, company.locale)),
         "",
-        company.name,
+        printable(company.name),
     ))

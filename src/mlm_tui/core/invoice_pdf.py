@@ -4,6 +4,9 @@ The PDF core fonts know only Latin-1, so Cyrillic names and "ß" need an embedde
 font: DejaVu Sans ships inside the package (``mlm_tui/fonts``) and nothing is fetched at
 run time. fpdf2 embeds only the glyphs used and writes a ToUnicode map, so the text can
 be searched and copied out of the file.
+
+Names come from the data: their control characters are drawn as ``�`` (:func:`_shown`;
+DejaVu has no control pictures), so the reader sees that something was there.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.files import make_folder, private_file
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.core.rules.printable import printable
 from mlm_tui.i18n import _
 
 FONT_FAMILY = "DejaVuSans"
@@ -50,7 +54,7 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_creation_date(invoice.issued_at.replace(tzinfo=UTC))
     pdf.set_title(_("Invoice {number}").format(number=invoice.number))
-    pdf.set_author(company.name)
+    pdf.set_author(_shown(company.name))
     for style, filename in _FONT_FILES.items():
         with as_file(files("mlm_tui") / "fonts" / filename) as path:
             pdf.add_font(FONT_FAMILY, style, Path(path))
@@ -58,7 +62,7 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
     pdf.add_page()
 
     pdf.set_font(FONT_FAMILY, "B", 16)
-    pdf.cell(0, 9, company.name, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, _shown(company.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT_FAMILY, "B", 13)
     pdf.cell(0, 8, _("Invoice {number}").format(number=invoice.number),
              new_x="LMARGIN", new_y="NEXT")
@@ -69,7 +73,7 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
         _("Buyer: {name} ({number})").format(
             name=invoice.buyer.full_name, number=invoice.buyer.registration_number),
     ):
-        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _shown(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     headings = (_("Item no."), _("Product"), _("Quantity"), _("Unit price"), _("Total"))
@@ -83,7 +87,7 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
             table.row(_line_cells(line, locale))
     pdf.ln(4)
 
-    points = f"{format_points(invoice.points, locale)} {company.points_label}"
+    points = _shown(f"{format_points(invoice.points, locale)} {company.points_label}")
     totals = (
         (_("Retail value"), _money(invoice.retail, locale)),
         (_("Discount"), _money(-invoice.discount, locale)),
@@ -102,12 +106,16 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
 def _line_cells(line: OrderLine, locale: str) -> tuple[str, ...]:
     name = line.product_name + (f" ({_('gift')})" if line.is_gift else "")
     return (
-        line.product_code,
-        name,
+        _shown(line.product_code),
+        _shown(name),
         str(line.quantity),
         _money(line.unit_price, locale),
         _money(line.total, locale),
     )
+
+
+def _shown(text: str) -> str:
+    return printable(text, pictures=False)
 
 
 def _money(amount: Money, locale: str) -> str:

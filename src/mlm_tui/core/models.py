@@ -179,7 +179,11 @@ class Carrier:
     tracking_url: str  # template with "{number}"
 
     def tracking_link(self, number: str) -> str:
-        return self.tracking_url.format(number=number)
+        # Not str.format: a template is the company's text, and "{number.__class__}" or a
+        # stray "{" in it must not run or fail. The number is quoted: it is data too.
+        from urllib.parse import quote
+
+        return self.tracking_url.replace("{number}", quote(number, safe=""))
 
 
 @dataclass(frozen=True, slots=True)

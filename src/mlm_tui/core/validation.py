@@ -19,9 +19,10 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
-from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.errors import UnprintableText, ValidationError
 from mlm_tui.core.models import Address
 from mlm_tui.core.privacy import mask_address, mask_email, mask_passport, mask_phone
+from mlm_tui.core.rules.printable import UNPRINTABLE, UNPRINTABLE_BUT_NEWLINE
 from mlm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ __all__ = [
     "normalise_registration_number",
     "normalise_street",
     "parse_day",
+    "refuse_unprintable",
+    "search_text",
     "validate_birth_date",
     "validate_password",
 ]
@@ -71,6 +74,32 @@ ContactKind = Literal["email", "phone"]
 _DIGITS = re.compile(r"[0-9]+")
 _SPACES = re.compile(r"\s+")
 
+# --- control characters ----------------------------------------------------------------------
+
+
+def refuse_unprintable(text: str, *, field: str, multiline: bool = False) -> str:
+    """``text`` unchanged, or ``UnprintableText`` naming ``field`` when it holds a control
+    character (C0, DEL, C1) or a lone surrogate (undecodable bytes). ``multiline`` free
+    text (a claim) may hold line feeds.
+
+    Checked before anything else in every free-text field: a name, a city, a claim with
+    ``ESC ] 52`` in it would act on the terminal of whoever reads it later.
+    """
+    pattern = UNPRINTABLE_BUT_NEWLINE if multiline else UNPRINTABLE
+    if text and pattern.search(text):
+        raise UnprintableText(
+            _("Remove the control characters (such as escape codes) from this field."),
+            field=field,
+        )
+    return text
+
+
+def search_text(text: str) -> str:
+    """What is typed into a search, with control characters and lone surrogates read as
+    spaces: nothing stored holds them, and a search never fails on them."""
+    return UNPRINTABLE.sub(" ", text or "")
+
+
 # --- e-mail ----------------------------------------------------------------------------------
 
 
@@ -82,7 +111,8 @@ def normalise_email(text: str, *, field: str = "email") -> str:
     local parts are refused: nobody types them into a form, and they would break the
     masking.
     """
-    value = unicodedata.normalize("NFC", text or "").strip()
+    value = refuse_unprintable(text or "", field=field)
+    value = unicodedata.normalize("NFC", value).strip()
     if not value:
         raise ValidationError(_("Enter an e-mail address."), field=field)
     if len(value) > EMAIL_MAX:
@@ -116,7 +146,7 @@ def normalise_phone(text: str, *, region: str, field: str = "phone") -> str:
     ``DE`` ``0151 1234 5605`` is a +49 one. ``+43 660 1234567`` and ``0043 660 1234567``
     are Austrian anywhere.
     """
-    raw = (text or "").strip()
+    raw = refuse_unprintable(text or "", field=field).strip()
     if not raw:
         raise ValidationError(_("Enter a phone number."), field=field)
     if not _PHONE_TYPED.fullmatch(raw):
@@ -202,7 +232,7 @@ def normalise_contact(
 ) -> tuple[ContactKind, str]:
     """What a member types to be found again: their e-mail or their phone (a phone without
     its country code being one of ``region``)."""
-    value = (text or "").strip()
+    value = refuse_unprintable(text or "", field=field).strip()
     if "@" in value:
         return "email", normalise_email(value, field=field)
     if any(ch.isdigit() for ch in value):
@@ -220,6 +250,7 @@ _NAME_PUNCTUATION = set(" -'’.")
 def normalise_full_name(text: str, *, field: str = "full_name") -> str:
     """``  Ольга   Иванова `` -> ``Ольга Иванова``; letters of any script, first and last
     name at least."""
+    refuse_unprintable(text or "", field=field)
     value = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if not value:
         raise ValidationError(_("Enter the full name."), field=field)
@@ -377,7 +408,7 @@ def normalise_registration_number(text: str, *, field: str = "login") -> str:
 
 def normalise_passport(text: str | None, *, field: str = "passport") -> str | None:
     """Optional: ``None`` when left empty; else 6 to 20 letters and digits as printed."""
-    value = _SPACES.sub(" ", text or "").strip().upper()
+    value = _SPACES.sub(" ", refuse_unprintable(text or "", field=field)).strip().upper()
     if not value:
         return None
     characters = [ch for ch in value if ch not in " -"]
@@ -410,7 +441,7 @@ def normalise_address(address: Address, *, field: str = "address") -> Address:
 
 def normalise_country(text: str | None, *, field: str = "country") -> str:
     """``ru`` -> ``RU``: an ISO 3166 country code."""
-    country = (text or "").strip().upper()
+    country = refuse_unprintable(text or "", field=field).strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise ValidationError(_("Choose the country of the address."), field=field)
     return country
@@ -418,7 +449,7 @@ def normalise_country(text: str | None, *, field: str = "country") -> str:
 
 def normalise_postcode(text: str | None, country: str, *, field: str = "postcode") -> str:
     """A postcode as the post of ``country`` (``RU``, ``DE``...) writes it."""
-    postcode = _SPACES.sub(" ", text or "").strip().upper()
+    postcode = _SPACES.sub(" ", refuse_unprintable(text or "", field=field)).strip().upper()
     rule = _POSTCODES.get(country.upper())
     if rule is not None and not rule[0].fullmatch(postcode):
         raise ValidationError(
@@ -430,7 +461,8 @@ def normalise_postcode(text: str | None, country: str, *, field: str = "postcode
 
 
 def normalise_city(text: str | None, *, field: str = "city") -> str:
-    city = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    city = refuse_unprintable(text or "", field=field)
+    city = _SPACES.sub(" ", unicodedata.normalize("NFC", city)).strip()
     if not any(ch.isalpha() for ch in city) or len(city) > 100:
         raise ValidationError(_("Enter the city."), field=field)
     return city
@@ -438,7 +470,8 @@ def normalise_city(text: str | None, *, field: str = "city") -> str:
 
 def normalise_street(text: str | None, *, field: str = "street") -> str:
     """The street and house number: letters somewhere, not only a number."""
-    street = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    street = refuse_unprintable(text or "", field=field)
+    street = _SPACES.sub(" ", unicodedata.normalize("NFC", street)).strip()
     if not any(ch.isalpha() for ch in street) or len(street) > 200:
         raise ValidationError(_("Enter the street and house number."), field=field)
     return street

@@ -14,11 +14,13 @@ from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Session
+from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.text_input import TextInput
 
 FIELDS = ("login", "code", "password", "confirmation")
 
@@ -66,8 +68,8 @@ class ActivateScreen(AppScreen[None]):
             for name in FIELDS:
                 with Horizontal(classes="row"):
                     yield Label(labels[name])
-                    yield Input(self._login if name == "login" else "", id=name, compact=True,
-                                password=name in ("password", "confirmation"))
+                    yield TextInput(self._login if name == "login" else "", id=name,
+                                    compact=True, password=name in ("password", "confirmation"))
                 yield Static("", id=f"{name}-error", classes="field-error -empty",
                              markup=False)
             with Horizontal(id="actions"):
@@ -104,8 +106,8 @@ class ActivateScreen(AppScreen[None]):
 
     @on(Activated)
     def _activated(self, message: Activated) -> None:
-        self.app.notify(_("Welcome, {name}! Your account is active.").format(
-            name=message.session.full_name))
+        self.app.notify(printable(_("Welcome, {name}! Your account is active.").format(
+            name=message.session.full_name)), markup=False)
         self.post_message(SignedIn(message.session))
 
     @on(Refused)
@@ -113,11 +115,11 @@ class ActivateScreen(AppScreen[None]):
         field = message.error.field
         if field in FIELDS:
             label = self.query_one(f"#{field}-error", Static)
-            label.update("✗ " + message.error.message)
+            label.update(data_text("✗ " + message.error.message))
             label.remove_class("-empty")
             self.query_one(f"#{field}", Input).focus()
         else:
-            self.query_one("#result", Static).update(message.error.message)
+            self.query_one("#result", Static).update(data_text(message.error.message))
 
     def _clear_errors(self) -> None:
         for label in self.query(".field-error").results(Static):

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.rules.typed_numbers import read_whole_number
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
@@ -96,8 +97,8 @@ class AddToCartScreen(AppModalScreen[Added | None]):
                 price=money_text(p.price, company),
                 retail=money_text(p.retail_price, company),
                 points=points_text(p.points, company))
-            yield Static(f"{p.code}  {p.name}\n{figures}",
-                id="add-product", markup=False)
+            yield Static(data_text(f"{p.code}  {p.name}\n{figures}", multiline=True),
+                         id="add-product")
             yield FormField(_("Quantity"), "quantity", value=str(self.quantity),
                             select_on_focus=self._select)
             yield Static(self.hint, id="add-hint")

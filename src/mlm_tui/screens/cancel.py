@@ -19,6 +19,7 @@ from textual.widgets import Button, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CancellationQuote, CompanyProfile, Order
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppModalScreen
@@ -114,8 +115,8 @@ class CancelScreen(AppModalScreen[Order | None]):
     @on(Quoted)
     def _quoted(self, message: Quoted) -> None:
         self.quote = message.quote
-        self.query_one("#cancel-quote", Static).update(quote_text(message.quote,
-                                                                  message.company))
+        self.query_one("#cancel-quote", Static).update(
+            data_text(quote_text(message.quote, message.company), multiline=True))
         confirm = self.query_one("#confirm", Button)
         confirm.label = (_("Request stop and credit") if message.quote.shipped
                          else _("Cancel order"))
@@ -151,7 +152,7 @@ class CancelScreen(AppModalScreen[Order | None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._busy = False
-        self.query_one("#cancel-error", Static).update("✗ " + message.error.message)
+        self.query_one("#cancel-error", Static).update(data_text("✗ " + message.error.message))
         if self.quote is None:
             self.query_one("#cancel-quote", Static).update("")
         else:

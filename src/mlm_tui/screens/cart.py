@@ -29,6 +29,7 @@ from textual.widgets import DataTable, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.add_to_cart import Added, SetQuantityScreen
@@ -60,7 +61,7 @@ def line_key(line: CartLine) -> str:
 
 
 def line_cells(line: CartLine, company: CompanyProfile | None) -> list[Any]:
-    name = Text(line.product.name, no_wrap=True, overflow="ellipsis")
+    name = data_text(line.product.name, no_wrap=True, overflow="ellipsis")
     if line.is_gift:
         name = Text(_("gift") + ": ", style="italic") + name
     # What the line costs: money, or (in the same column, so the name keeps its room at
@@ -68,7 +69,7 @@ def line_cells(line: CartLine, company: CompanyProfile | None) -> list[Any]:
     to_pay = (right(points_text(line.points_spent, company), "bold italic")
               if line.paid_with_points else right(money_text(line.to_pay, company), "bold"))
     return [
-        line.product.code,
+        data_text(line.product.code),
         name,
         right(str(line.quantity)),
         right(money_text(line.retail, company)),
@@ -92,12 +93,12 @@ def totals_table(cart: Cart, company: CompanyProfile | None) -> Table:
         _("Delivery"), delivery,
     )
     spent = ((Text(_("Paid with"), style="bold"),
-              Text(points_text(cart.points_spent, company), style="bold"))
+              data_text(points_text(cart.points_spent, company), style="bold"))
              if cart.points_spent else ("", ""))
     grid.add_row(
         Text(_("To pay"), style="bold"), Text(money_text(cart.to_pay, company), style="bold"),
         "", Text(_("Points"), style="bold"),
-        Text(points_text(cart.points, company), style="bold"), "", *spent,
+        data_text(points_text(cart.points, company), style="bold"), "", *spent,
     )
     return grid
 
@@ -232,12 +233,12 @@ class CartScreen(AppScreen[None]):
         self.query_one("#cart-summary").display = not cart.is_empty
         self.query_one("#cart-totals", Static).update(totals_table(cart, company))
         self.query_one("#cart-promotions", Static).update(
-            "\n".join(promotion_lines(cart, company)))
+            data_text("\n".join(promotion_lines(cart, company)), multiline=True))
         self.refresh_bindings()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#cart-status", Static)
-        status.update(("✗ " if error and text else "") + text)
+        status.update(data_text(("✗ " if error and text else "") + text))
         status.set_class(error, "-error")
 
     # --- changing lines --------------------------------------------------------------------

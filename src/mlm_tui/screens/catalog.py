@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from textual.worker import get_current_worker
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
@@ -28,6 +28,7 @@ from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, right
+from mlm_tui.widgets.text_input import TextInput
 
 RESULT_LIMIT = 50
 
@@ -55,14 +56,14 @@ def short_mark(mark: str) -> str:
 def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]:
     stock = str(product.stock) if product.available else _("sold out")
     return [
-        product.code,
-        Text(product.name, no_wrap=True, overflow="ellipsis"),
+        data_text(product.code),
+        data_text(product.name, no_wrap=True, overflow="ellipsis"),
         right(money_text(product.price, company), "bold"),
         right(money_text(product.retail_price, company)),
         right(points_number(product.points, company)),
         right(stock, "" if product.available else "italic"),
-        Text(", ".join(short_mark(mark) for mark in product.promotion_marks), no_wrap=True,
-             overflow="ellipsis"),
+        data_text(", ".join(short_mark(mark) for mark in product.promotion_marks),
+                  no_wrap=True, overflow="ellipsis"),
     ]
 
 
@@ -101,7 +102,7 @@ class CatalogScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         with Horizontal(id="catalog-filters"):
-            yield Input(placeholder=_("Search by code or part of the name…"), id="search")
+            yield TextInput(placeholder=_("Search by code or part of the name…"), id="search")
             yield Select[int]([], prompt=_("All categories"), id="category")
         yield Static("", id="catalog-info", markup=False)
         yield FlexTable(product_columns(self.company), id="products")
@@ -151,7 +152,7 @@ class CatalogScreen(AppScreen[None]):
         self.products = {product.code: product for product in message.products}
         table = self.query_one("#products", FlexTable)
         table.fill([(p.code, product_cells(p, self.company)) for p in message.products])
-        self.query_one("#catalog-info", Static).update(self._info(message))
+        self.query_one("#catalog-info", Static).update(data_text(self._info(message)))
 
     def _info(self, message: Results) -> str:
         found = len(message.products)
@@ -177,7 +178,7 @@ class CatalogScreen(AppScreen[None]):
     @on(Categories)
     def _categories(self, message: Categories) -> None:
         self.query_one("#category", Select).set_options(
-            (f"{category.name} ({category.products})", category.id)
+            (data_text(f"{category.name} ({category.products})"), category.id)
             for category in message.categories)
 
     @on(Failed)
@@ -224,7 +225,7 @@ class CatalogScreen(AppScreen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#catalog-status", Static)
-        status.update(("✗ " if error else "") + text)
+        status.update(data_text(("✗ " if error else "") + text))
         status.set_class(error, "-error")
 
     def on_screen_resume(self) -> None:

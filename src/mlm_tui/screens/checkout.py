@@ -18,7 +18,6 @@ from __future__ import annotations
 import uuid
 
 from rich.table import Table
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,6 +38,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
 from mlm_tui.core.rules.payment import payment_methods_for
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged, Refused
 from mlm_tui.navigation import DESTINATIONS
@@ -82,7 +82,7 @@ def details_table(member: Member) -> Table:
         (_("Address"), mask_address(member.address)),
     ]
     for label, value in rows:
-        grid.add_row(label, Text(value))
+        grid.add_row(label, data_text(value))
     return grid
 
 
@@ -155,8 +155,9 @@ class CheckoutScreen(AppScreen[None]):
                     yield Static(_("2. Delivery"), classes="section")
                     with RadioSet(id="delivery"):
                         for point in company.pickup_points if company else ():
-                            yield ChoiceButton(f"{delivery_label(point.kind)}: {point.name} "
-                                               f"— {point.address}", id=f"pickup-{point.code}")
+                            yield ChoiceButton(data_text(
+                                f"{delivery_label(point.kind)}: {point.name} "
+                                f"— {point.address}", end=""), id=f"pickup-{point.code}")
                         yield ChoiceButton(_("Courier to my address"), id=COURIER)
                     yield Static("", id="delivery-error", classes="field-error -empty",
                                  markup=False)
@@ -271,12 +272,12 @@ class CheckoutScreen(AppScreen[None]):
             text, short = _("The first instalment is due when the order is delivered."), False
         else:
             text, short = "", False
-        note.update(text)
+        note.update(data_text(text))
         note.set_class(short, "-error")
 
     def _error(self, widget_id: str, text: str) -> None:
         error = self.query_one(f"#{widget_id}", Static)
-        error.update("✗ " + text)
+        error.update(data_text("✗ " + text))
         error.remove_class("-empty")
 
     def _clear_error(self, widget_id: str) -> None:
@@ -344,7 +345,7 @@ class CheckoutScreen(AppScreen[None]):
         self.order = order
         company = self.company
         self.query_one("#placed-number", Static).update(
-            "✓ " + _("Order {number} is placed.").format(number=order.number))
+            data_text("✓ " + _("Order {number} is placed.").format(number=order.number)))
         paid = (_("paid from your balance") if order.payment_method is PaymentMethod.BALANCE
                 else payment_label(order.payment_method))
         details = Table.grid(padding=(0, 2))
@@ -354,12 +355,13 @@ class CheckoutScreen(AppScreen[None]):
         points = points_text(order.points, company)
         if order.points_pending:
             points = _("{points} — earned when the order is paid").format(points=points)
-        details.add_row(_("Points"), points)
+        details.add_row(_("Points"), data_text(points))
         if order.points_spent:
-            details.add_row(_("Paid with points"), points_text(order.points_spent, company))
-        details.add_row(_("Delivery"), self._delivery_text(order))
+            details.add_row(_("Paid with points"),
+                            data_text(points_text(order.points_spent, company)))
+        details.add_row(_("Delivery"), data_text(self._delivery_text(order)))
         if order.invoice_number:
-            details.add_row(_("Invoice"), order.invoice_number)
+            details.add_row(_("Invoice"), data_text(order.invoice_number))
         self.query_one("#placed-details", Static).update(details)
         self.query_one(ContentSwitcher).current = "placed"
         self.title = _("Order placed")

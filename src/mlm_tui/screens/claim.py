@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,6 +28,7 @@ from mlm_tui.core.models import (
     Invoice,
     OrderStatus,
 )
+from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -37,6 +37,7 @@ from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
 from mlm_tui.widgets.order_text import status_label
+from mlm_tui.widgets.text_input import TextInput
 
 
 def claim_status_label(status: ClaimStatus) -> str:
@@ -117,8 +118,8 @@ class ClaimScreen(AppScreen[None]):
             yield FlexTable(self._columns(), id="claim-lines")
             yield Static("", id="error-lines", classes="field-error", markup=False)
             yield Static(_("2. Reason"), classes="section")
-            yield Input(placeholder=_("What is wrong: damaged, wrong product, allergy…"),
-                        id="reason", max_length=2000)
+            yield TextInput(placeholder=_("What is wrong: damaged, wrong product, allergy…"),
+                            id="reason", max_length=2000)
             yield Static("", id="error-reason", classes="field-error", markup=False)
             yield Button(_("3. Submit claim"), id="submit", variant="primary")
         yield Static("", id="claim-status", markup=False)
@@ -159,10 +160,10 @@ class ClaimScreen(AppScreen[None]):
         invoice = context.invoice
         if not self.quantities:
             self.quantities = {line.product_code: 0 for line in invoice.lines}
-        self.query_one("#claim-title", Static).update(
+        self.query_one("#claim-title", Static).update(data_text(
             _("Invoice {number} · order {order} · {buyer}").format(
                 number=invoice.number, order=invoice.order_number,
-                buyer=invoice.buyer.full_name))
+                buyer=invoice.buyer.full_name)))
         warning = self.query_one("#claim-warning", Static)
         delivered = context.order_status is OrderStatus.DELIVERED
         warning.update("" if delivered else _(
@@ -171,8 +172,10 @@ class ClaimScreen(AppScreen[None]):
         warning.display = not delivered
         locale = context.company.locale
         earlier = self.query_one("#claim-earlier", Static)
-        earlier.update("\n".join(
-            _("Earlier: {claim}").format(claim=claim_line(c, locale)) for c in context.earlier))
+        # One line per claim: a line feed in a claim's text shows as a mark.
+        earlier.update(data_text("\n".join(
+            printable(_("Earlier: {claim}").format(claim=claim_line(c, locale)))
+            for c in context.earlier), multiline=True))
         earlier.display = bool(context.earlier)
         self._show_lines()
 
@@ -194,8 +197,8 @@ class ClaimScreen(AppScreen[None]):
         for code, bought in self._bought().items():
             chosen = self.quantities.get(code, 0)
             rows.append((code, [
-                code,
-                Text(names[code], no_wrap=True, overflow="ellipsis"),
+                data_text(code),
+                data_text(names[code], no_wrap=True, overflow="ellipsis"),
                 right(str(bought)),
                 right(str(chosen), "bold" if chosen else "dim"),
             ]))
@@ -274,12 +277,12 @@ class ClaimScreen(AppScreen[None]):
 
     def _field_error(self, field: str, text: str) -> None:
         shown = self.query_one(f"#error-{field}", Static)
-        shown.update(f"✗ {text}" if text else "")
+        shown.update(data_text(f"✗ {text}" if text else ""))
         shown.set_class(bool(text), "-shown")
 
     def _status(self, text: str, *, error: bool = False, done: bool = False) -> None:
         status = self.query_one("#claim-status", Static)
-        status.update(("✗ " if error else "✓ " if done else "") + text)
+        status.update(data_text(("✗ " if error else "✓ " if done else "") + text))
         status.set_class(error, "-error")
         status.set_class(done, "-done")
         status.display = bool(text)

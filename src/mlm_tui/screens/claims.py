@@ -22,6 +22,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import AccountChanged, Failed
 from mlm_tui.screens.base import AppScreen
@@ -55,9 +56,9 @@ def claims_columns() -> list[ColumnSpec]:
 def claim_cells(claim: Claim, locale: str) -> list[Any]:
     decided = claim.status is not ClaimStatus.SUBMITTED
     return [
-        claim.number,
+        data_text(claim.number),
         format_day(claim.submitted_at, locale),
-        claim.invoice_number,
+        data_text(claim.invoice_number),
         Text(short_status(claim.status), no_wrap=True, overflow="ellipsis",
              style={ClaimStatus.ACCEPTED: "green", ClaimStatus.REJECTED: "red"}.get(
                  claim.status, "")),
@@ -173,7 +174,8 @@ class ClaimsScreen(AppScreen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        self.query_one("#claims-summary", Static).update(f"✗ {message.error.message}")
+        self.query_one("#claims-summary", Static).update(
+            data_text(f"✗ {message.error.message}"))
 
     @on(DataTable.RowSelected, "#claims-table")
     def action_show(self) -> None:
@@ -212,8 +214,8 @@ class ClaimsScreen(AppScreen[None]):
         self._detail(title, claim_detail(claim, invoice, self._locale))
 
     def _detail(self, title: str, body: str, *, empty: bool = False) -> None:
-        self.query_one("#claims-detail-title", Static).update(title)
-        self.query_one("#claims-detail-body", Static).update(body)
+        self.query_one("#claims-detail-title", Static).update(data_text(title))
+        self.query_one("#claims-detail-body", Static).update(data_text(body, multiline=True))
         self.query_one("#claims-detail").set_class(empty, "-empty")
 
 

@@ -25,6 +25,7 @@ from mlm_tui.core.privacy import (
     mask_passport,
     mask_phone,
 )
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -98,8 +99,9 @@ class CustomerScreen(AppScreen[None]):
         member = message.overview.member
         self.title = member.full_name
         self.query_one("#name", Static).update(
-            f"{member.full_name}  ·  {member.registration_number}")
-        self.query_one("#details", Static).update(self._details(message.overview))
+            data_text(f"{member.full_name}  ·  {member.registration_number}"))
+        self.query_one("#details", Static).update(
+            data_text(self._details(message.overview), multiline=True))
         self._show_contacts()
         self._show_volume()
         self.query_one("#volume", DataTable).focus()
@@ -108,7 +110,7 @@ class CustomerScreen(AppScreen[None]):
     def _failed(self, message: Failed) -> None:
         self.query_one("#name", Static).update(_("This member cannot be shown."))
         status = self.query_one("#status", Static)
-        status.update(message.error.message)
+        status.update(data_text(message.error.message))
         status.add_class("error")
 
     def _details(self, overview: MemberOverview) -> str:
@@ -134,13 +136,14 @@ class CustomerScreen(AppScreen[None]):
         member = self._overview.member
         rows = _contacts(member, self.revealed, self._locale)
         hint = _("(r hides them again)") if self.revealed else _("(masked; r shows them)")
-        self.query_one("#contacts", Static).update("\n".join(rows) + f"\n{hint}")
+        self.query_one("#contacts", Static).update(
+            data_text("\n".join(rows) + f"\n{hint}", multiline=True))
 
     def _show_volume(self) -> None:
         assert self._overview is not None and self._company is not None
         table = self.query_one("#volume", DataTable)
         table.clear(columns=True)
-        table.add_columns(_("Month"), self._company.points_label, _("Orders"),
+        table.add_columns(_("Month"), data_text(self._company.points_label), _("Orders"),
                           _("Loyalty (AS)"))
         # Newest month on top: that is the one a leader looks at first.
         for month in reversed(self._overview.volume):

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import MemberMatch
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -24,6 +25,7 @@ from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import status_label
+from mlm_tui.widgets.text_input import TextInput
 
 SEARCH_LIMIT = 50
 
@@ -59,7 +61,7 @@ class CustomersScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         with Vertical():
-            yield Input(self._initial_query, placeholder=_("Name, e.g. Иванова"), id="search")
+            yield TextInput(self._initial_query, placeholder=_("Name, e.g. Иванова"), id="search")
             yield Static(_("Type a name to search your team."), id="status")
             table = FittingTable(id="matches", cursor_type="row", zebra_stripes=True)
             table.add_columns(_("Reg. no."), _("Name"), _("City"), _("Phone"), _("Last order"),
@@ -128,10 +130,10 @@ class CustomersScreen(AppScreen[None]):
         table.clear()
         for match in matches:
             table.add_row(
-                match.registration_number,
-                match.full_name,
-                match.city,
-                match.phone_masked,
+                data_text(match.registration_number, end=""),
+                data_text(match.full_name, end=""),
+                data_text(match.city, end=""),
+                data_text(match.phone_masked, end=""),
                 format_day(match.last_order_at, locale) or _("never"),
                 status_label(match.status),
                 key=str(match.id),
@@ -139,7 +141,7 @@ class CustomersScreen(AppScreen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(data_text(text))
         status.set_class(error, "error")
 
     @on(DataTable.RowSelected, "#matches")

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
 from mlm_tui.core.errors import DomainError
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed, StoreRebuilt
 from mlm_tui.screens.base import AppScreen
@@ -169,7 +170,7 @@ class FirstRunScreen(AppScreen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#build-status", Static)
-        status.update(("✗ " if error else "") + text)
+        status.update(data_text(("✗ " if error else "") + text))
         status.set_class(error, "-error")
 
     @on(Button.Pressed, "#activate")

@@ -19,6 +19,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
 from mlm_tui.core.money import format_points
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -106,7 +107,7 @@ class HomeScreen(AppScreen[None]):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.query_one("#greeting", Static).update(
-            _("Hello, {name}!").format(name=message.me.full_name))
+            data_text(_("Hello, {name}!").format(name=message.me.full_name)))
         options = self.query_one("#alerts", OptionList)
         options.clear_options()
         if not message.alerts:
@@ -114,11 +115,11 @@ class HomeScreen(AppScreen[None]):
         for index, alert in enumerate(message.alerts):
             if index:
                 options.add_option(None)
-            options.add_option(Option(Text("! ", style="bold") + Text(
+            options.add_option(Option(Text("! ", style="bold") + data_text(
                 alert_text(alert, message.company)), disabled=True))
             for member in alert.members:
                 options.add_option(Option(
-                    f"   {member.full_name}  {member.registration_number}",
+                    data_text(f"   {member.full_name}  {member.registration_number}"),
                     id=f"{alert.kind.value}:{member.id}"))
             if alert.count > len(alert.members):
                 options.add_option(Option(
@@ -128,7 +129,7 @@ class HomeScreen(AppScreen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        self.query_one("#greeting", Static).update(message.error.message)
+        self.query_one("#greeting", Static).update(data_text(message.error.message))
 
     @on(OptionList.OptionSelected, "#alerts")
     def _open_member(self, event: OptionList.OptionSelected) -> None:

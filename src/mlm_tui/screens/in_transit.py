@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,6 +19,7 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -45,8 +45,8 @@ def transit_cells(shipment: Shipment, locale: str) -> list[Any]:
               else delivery_window(shipment, locale))
     return [
         shipment.order_number,
-        Text(shipment.buyer_name, no_wrap=True, overflow="ellipsis"),
-        Text(shipment.carrier.name, no_wrap=True, overflow="ellipsis"),
+        data_text(shipment.buyer_name, no_wrap=True, overflow="ellipsis"),
+        data_text(shipment.carrier.name, no_wrap=True, overflow="ellipsis"),
         tracking_link(shipment),
         window,
     ]
@@ -101,7 +101,7 @@ class InTransitScreen(AppScreen[None]):
         locale = message.company.locale
         self.query_one("#transit-table", FlexTable).fill(
             [(s.order_number, transit_cells(s, locale)) for s in message.shipments])
-        self.query_one("#transit-info", Static).update(_summary(message.shipments))
+        self.query_one("#transit-info", Static).update(data_text(_summary(message.shipments)))
 
     @on(DataTable.RowSelected, "#transit-table")
     def _open(self) -> None:
@@ -114,7 +114,7 @@ class InTransitScreen(AppScreen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         status = self.query_one("#transit-status", Static)
-        status.update("✗ " + message.error.message)
+        status.update(data_text("✗ " + message.error.message))
         status.add_class("-error")
         status.display = True
 

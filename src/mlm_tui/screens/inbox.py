@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -94,12 +96,12 @@ class InboxScreen(AppScreen[None]):
         self._summarise()
         table.focus()
 
-    def _cells(self, notification: Notification) -> tuple[str, str, str, str]:
+    def _cells(self, notification: Notification) -> tuple[str, str, str, Text]:
         return (
             "" if notification.read else "●",
             format_day(notification.at, self._locale),
             notification_kind_label(notification.kind),
-            notification.title,
+            data_text(notification.title, end=""),
         )
 
     def _summarise(self) -> None:
@@ -114,14 +116,15 @@ class InboxScreen(AppScreen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        self.query_one("#summary", Static).update(message.error.message)
+        self.query_one("#summary", Static).update(data_text(message.error.message))
 
     @on(DataTable.RowSelected, "#messages")
     def _open(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value or ""
         notification = self._notifications[key]
-        self.query_one("#reader-title", Static).update(notification.title)
-        self.query_one("#reader-body", Static).update(notification.body)
+        self.query_one("#reader-title", Static).update(data_text(notification.title))
+        self.query_one("#reader-body", Static).update(
+            data_text(notification.body, multiline=True))
         if not notification.read:
             notification = replace(notification, read=True)
             self._notifications[key] = notification

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +21,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.core.privacy import mask_email
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -44,8 +44,8 @@ def invoice_columns() -> list[ColumnSpec]:
 def invoice_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
     name = line.product_name + (f" ({_('gift')})" if line.is_gift else "")
     return [
-        line.product_code,
-        Text(name, no_wrap=True, overflow="ellipsis"),
+        data_text(line.product_code),
+        data_text(name, no_wrap=True, overflow="ellipsis"),
         right(str(line.quantity)),
         right(money_text(line.unit_price, company)),
         right(money_text(line.total, company)),
@@ -120,20 +120,21 @@ class InvoiceScreen(AppScreen[None]):
         invoice, company = message.invoice, message.company
         self.invoice, self.company = invoice, company
         locale = company.locale
-        self.query_one("#invoice-title", Static).update(
+        self.query_one("#invoice-title", Static).update(data_text(
             _("Invoice {number} of {day}").format(
-                number=invoice.number, day=format_day(invoice.issued_at, locale)))
+                number=invoice.number, day=format_day(invoice.issued_at, locale))))
         # Masked as the customer overview masks it: one rule for a contact on screen.
         email = mask_email(invoice.buyer_email) or _("no e-mail address on file")
-        self.query_one("#invoice-facts", Static).update("\n".join((
+        self.query_one("#invoice-facts", Static).update(data_text("\n".join((
             _("Order: {number}").format(number=invoice.order_number),
             _("Buyer: {name} ({number}), {email}").format(
                 name=invoice.buyer.full_name, number=invoice.buyer.registration_number,
                 email=email),
-        )))
+        )), multiline=True))
         self.query_one("#invoice-lines", FlexTable).fill(
             [(str(line.line_no), invoice_cells(line, company)) for line in invoice.lines])
-        self.query_one("#invoice-totals", Static).update(_totals(invoice, company))
+        self.query_one("#invoice-totals", Static).update(
+            data_text(_totals(invoice, company), multiline=True))
         self.call_after_refresh(self.query_one("#invoice-body").scroll_home, animate=False)
 
     # --- PDF and e-mail --------------------------------------------------------------------
@@ -195,11 +196,11 @@ class InvoiceScreen(AppScreen[None]):
         self._status(message.error.message, error=True)
         if self.invoice is None:
             self.query_one("#invoice-title", Static).update(
-                _("Invoice {number} cannot be shown.").format(number=self.number))
+                data_text(_("Invoice {number} cannot be shown.").format(number=self.number)))
 
     def _status(self, text: str, *, error: bool = False, done: bool = False) -> None:
         status = self.query_one("#invoice-status", Static)
-        status.update(("✗ " if error else "✓ " if done else "") + text)
+        status.update(data_text(("✗ " if error else "✓ " if done else "") + text))
         status.set_class(error, "-error")
         status.set_class(done, "-done")
         status.display = bool(text)

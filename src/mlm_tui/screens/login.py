@@ -24,6 +24,7 @@ from mlm_tui.core.errors import (
     Throttled,
     ValidationError,
 )
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
@@ -120,7 +121,7 @@ class LoginScreen(AppScreen[None]):
         return self.query_one(f"#{name}-field", FormField)
 
     def _status(self, text: str) -> None:
-        self.query_one("#login-status", Static).update(text)
+        self.query_one("#login-status", Static).update(data_text(text))
 
     @on(Input.Submitted, "#password")
     @on(ActionLink.Pressed, "#submit")

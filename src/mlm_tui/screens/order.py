@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +22,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError, NotFound
 from mlm_tui.core.models import CompanyProfile, Order, OrderLine, OrderStatus, Shipment
 from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged, Failed
 from mlm_tui.screens.base import AppScreen
@@ -65,8 +65,8 @@ def line_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
 def line_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
     name = line.product_name + (f" ({_('gift')})" if line.is_gift else "")
     return [
-        line.product_code,
-        Text(name, no_wrap=True, overflow="ellipsis"),
+        data_text(line.product_code),
+        data_text(name, no_wrap=True, overflow="ellipsis"),
         right(str(line.quantity)),
         right(money_text(line.unit_price, company)),
         right(money_text(line.total, company)),
@@ -149,32 +149,33 @@ class OrderScreen(AppScreen[None]):
         self.view = view = message.view
         order, company = view.order, view.company
         locale = company.locale
-        self.query_one("#order-title", Static).update(" · ".join((
+        self.query_one("#order-title", Static).update(data_text(" · ".join((
             _("Order {number}").format(number=order.number),
             format_day(order.placed_at, locale),
             status_label(order.status),
-        )))
+        ))))
         flag = self.query_one("#order-flag", Static)
         flag.update(f"{FLAG_MARK} {flag_text(view.flag)}" if view.flag else "")
         flag.display = view.flag is not None
-        self.query_one("#order-facts", Static).update(self._facts(view))
+        self.query_one("#order-facts", Static).update(
+            data_text(self._facts(view), multiline=True))
         table = self.query_one("#order-lines", FlexTable)
         table.set_specs(line_columns(company))
         table.fill([(str(line.line_no), line_cells(line, company)) for line in order.lines])
-        self.query_one("#order-totals", Static).update(" · ".join((
+        self.query_one("#order-totals", Static).update(data_text(" · ".join((
             _("Retail {amount}").format(amount=money_text(order.retail, company)),
             _("Discount {amount}").format(amount=money_text(-order.discount, company)),
             _("Delivery {amount}").format(amount=money_text(order.delivery_fee, company)),
         )) + "\n" + " · ".join((
             _("Total {amount}").format(amount=money_text(order.total, company)),
             points_text(order.points, company),
-        )))
-        self.query_one("#order-history", Static).update("\n".join(
+        )), multiline=True))
+        self.query_one("#order-history", Static).update(data_text("\n".join(
             f"{format_day(change.at, locale)} {change.at:%H:%M}  {status_label(change.status)}"
             + (f" — {_(change.note)}"
                if change.note and _(change.note) != status_label(change.status) else "")
             for change in order.history
-        ))
+        ), multiline=True))
         # Filling the table scrolls its cursor into view; the reader starts at the top.
         self.call_after_refresh(self.query_one("#order-body").scroll_home, animate=False)
 
@@ -210,7 +211,7 @@ class OrderScreen(AppScreen[None]):
         self._status(message.error.message, error=True)
         if self.view is None:
             self.query_one("#order-title", Static).update(
-                _("Order {number} cannot be shown.").format(number=self.number))
+                data_text(_("Order {number} cannot be shown.").format(number=self.number)))
 
     # --- actions ---------------------------------------------------------------------------
     def action_invoice(self) -> None:
@@ -268,7 +269,7 @@ class OrderScreen(AppScreen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#order-status", Static)
-        status.update(("✗ " if error else "") + text)
+        status.update(data_text(("✗ " if error else "") + text))
         status.set_class(error, "-error")
         status.display = bool(text)
 

@@ -37,6 +37,7 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderStatus,
 )
+from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -51,6 +52,7 @@ from mlm_tui.widgets.order_text import (
     source_short_label,
     status_label,
 )
+from mlm_tui.widgets.text_input import TextInput
 
 
 class ExportStopped(Exception):
@@ -147,7 +149,7 @@ class OrdersScreen(AppScreen[None]):
             Select[str](
                 [(status_label(s), s.value) for s in OrderStatus],
                 prompt=_("All statuses"), id="filter-status", compact=True),
-            Input(placeholder=_("Name or number"), id="filter-member", compact=True),
+            TextInput(placeholder=_("Name or number"), id="filter-member", compact=True),
             id="order-filter-controls",
         )
 
@@ -288,6 +290,8 @@ class OrdersScreen(AppScreen[None]):
             self._show_info()
 
     def _set_member_label(self, label: str) -> None:
+        # Shown in the member field: a field shows its value as it is, so made printable.
+        label = printable(label)
         self._member_label = label
         self._with_filters(lambda: setattr(self.query_one("#filter-member", Input), "value",
                                            label))
@@ -323,7 +327,7 @@ class OrdersScreen(AppScreen[None]):
             parts.append(format_month(filters.month, self._locale))
         if filters.member_id is not None and self._member_label:
             parts.append(self._member_label)
-        self.query_one("#orders-info", Static).update(" · ".join(parts))
+        self.query_one("#orders-info", Static).update(data_text(" · ".join(parts)))
 
     @on(OrderGrid.Highlighted)
     def _highlighted(self, message: OrderGrid.Highlighted) -> None:
@@ -337,7 +341,7 @@ class OrdersScreen(AppScreen[None]):
                 f"{points_text(order.points, self.company)}")
         if message.flag is not None:
             text += f"\n{FLAG_MARK} {flag_text(message.flag)}"
-        current.update(text)
+        current.update(data_text(text, multiline=True))
         current.set_class(message.flag is not None, "-flagged")
 
     @on(OrderGrid.OrderSelected)
@@ -458,7 +462,7 @@ class OrdersScreen(AppScreen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#orders-status", Static)
-        status.update(("✗ " if error else "") + text)
+        status.update(data_text(("✗ " if error else "") + text))
         status.set_class(error, "-error")
         status.display = bool(text)
 

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import MemberMatch
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 
 
@@ -37,7 +38,7 @@ class PickMemberScreen(ModalScreen[MemberMatch | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(_("Several members match: which one?"), id="pick-member-title")
-            yield OptionList(*(Option(self._describe(m), id=key)
+            yield OptionList(*(Option(data_text(self._describe(m)), id=key)
                                for key, m in self.matches.items()))
 
     def _describe(self, match: MemberMatch) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from mlm_tui.core.models import CompanyProfile, Product
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.screens.base import AppScreen
@@ -36,7 +36,7 @@ def product_facts(product: Product, company: CompanyProfile | None) -> Table:
     if product.promotion_marks:
         rows.append((_("Promotions"), " ".join(product.promotion_marks)))
     for label, value in rows:
-        facts.add_row(label, Text(value))
+        facts.add_row(label, data_text(value))
     return facts
 
 
@@ -61,9 +61,10 @@ class ProductDetailScreen(AppScreen[None]):
         company = self.mlm_app.company
         yield AccountHeader()
         with VerticalScroll():
-            yield Static(self.product.name, id="product-name", markup=False)
+            yield Static(data_text(self.product.name), id="product-name")
             yield Static(product_facts(self.product, company), id="product-facts")
-            yield Static(self.product.description, id="product-description", markup=False)
+            yield Static(data_text(self.product.description, multiline=True),
+                         id="product-description")
         yield Static("", id="product-status", markup=False)
         yield KeysFooter()
 
@@ -76,7 +77,7 @@ class ProductDetailScreen(AppScreen[None]):
     def _added(self, added: Added | None) -> None:
         if added is not None:
             self.query_one("#product-status", Static).update(
-                added.describe(self.mlm_app.company))
+                data_text(added.describe(self.mlm_app.company)))
 
     def action_back(self) -> None:
         self.dismiss()

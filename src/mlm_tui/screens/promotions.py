@@ -14,6 +14,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Product, Promotion, PromotionKind
 from mlm_tui.core.money import format_money, format_points
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -103,20 +104,21 @@ class PromotionsScreen(AppScreen[None]):
         if not message.promotions:
             text += "\n" + _("No promotions in this period.")
         header = self.query_one("#period", Static)
-        header.update(text)
+        header.update(data_text(text, multiline=True))
         header.set_class(not period.ordering_open, "closed")
         table = self.query_one("#promotions", DataTable)
         table.clear()
         self._promotions = {str(promotion.id): promotion for promotion in message.promotions}
         # Closed sales first: they are the reason a consultant opens this screen.
         for promotion in sorted(message.promotions, key=lambda p: (not p.closed_sale, p.id)):
-            table.add_row("★" if promotion.closed_sale else "", promotion.title,
-                          promotion_terms(promotion, locale), key=str(promotion.id))
+            table.add_row("★" if promotion.closed_sale else "", data_text(promotion.title, end=""),
+                          data_text(promotion_terms(promotion, locale), end=""),
+                          key=str(promotion.id))
         table.focus()
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        self.query_one("#period", Static).update(message.error.message)
+        self.query_one("#period", Static).update(data_text(message.error.message))
 
     @on(DataTable.RowSelected, "#promotions")
     def _row_chosen(self) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +22,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
 from mlm_tui.core.quick_order import BAD_QUANTITY
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -86,8 +86,8 @@ class QuickOrderScreen(AppScreen[None]):
             yield Static(_("Qty"), classes="qo-quantity")
             yield Static(_("Product"), classes="qo-name")
             yield Static(_("Sum"), classes="qo-sum")
-            yield Static(self.company.points_label if self.company else _("Points"),
-                         classes="qo-points")
+            yield Static(data_text(self.company.points_label) if self.company
+                         else _("Points"), classes="qo-points")
         with VerticalScroll(id="qo-rows"):
             yield self._make_row()
         yield Static("", id="qo-total", markup=False)
@@ -201,7 +201,7 @@ class QuickOrderScreen(AppScreen[None]):
             "{lines} lines ready: {total}, {points}. Ctrl+S puts them into the cart.",
             len(ready)).format(lines=len(ready), total=money_text(total, self.company),
                                points=points_text(points, self.company))
-        self.query_one("#qo-total", Static).update(text)
+        self.query_one("#qo-total", Static).update(data_text(text))
 
     # --- pasting a list --------------------------------------------------------------------
     @on(CodeInput.ListPasted)
@@ -341,5 +341,5 @@ class QuickOrderScreen(AppScreen[None]):
 
     def _report(self, text: str, *, error: bool = False) -> None:
         report = self.query_one("#qo-report", Static)
-        report.update(Text(text))
+        report.update(data_text(text, multiline=True))
         report.set_class(error, "-error")

@@ -35,11 +35,13 @@ from mlm_tui.core.validation import (
     parse_day,
     validate_birth_date,
 )
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.text_input import TextInput
 
 # The inputs, named as ValidationError.field names them.
 FIELDS = ("full_name", "birth_date", "passport", "postcode", "city", "street", "phone", "email")
@@ -140,7 +142,7 @@ class RegisterScreen(AppScreen[None]):
                 label, placeholder = texts[name]
                 with Horizontal(classes="row"):
                     yield Label(label, id=f"{name}-label")
-                    yield Input(placeholder=placeholder, id=name, compact=True)
+                    yield TextInput(placeholder=placeholder, id=name, compact=True)
                 yield Static("", id=f"{name}-error", classes="field-error -empty",
                              markup=False)
             with Horizontal(id="actions"):
@@ -267,7 +269,7 @@ class RegisterScreen(AppScreen[None]):
 
     def _mark(self, name: str, message: str) -> None:
         label = self.query_one(f"#{name}-error", Static)
-        label.update("✗ " + message)
+        label.update(data_text("✗ " + message))
         label.remove_class("-empty")
 
     def _unmark(self, name: str) -> None:
@@ -282,5 +284,5 @@ class RegisterScreen(AppScreen[None]):
     def _result(self, text: str, *, style: str = "") -> None:
         self._asked_to_correct = False
         result = self.query_one("#result", Static)
-        result.update(text)
+        result.update(data_text(text))
         result.set_classes(style)

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, OrderFilter, OrderSummary
 from mlm_tui.core.rules.typed_numbers import ascii_digits
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
@@ -84,10 +85,10 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
         options = self.query_one("#recent-orders", OptionList)
         options.clear_options()
         for order in message.orders:
-            options.add_option(Option(
+            options.add_option(Option(data_text(
                 f"{order.number}  {format_day(order.placed_at, locale)}  "
                 f"{money_text(order.total, company)}  {points_text(order.points, company)}",
-                id=order.number))
+                end=""), id=order.number))
         if not message.orders:
             options.add_option(Option(_("No orders yet."), disabled=True))
 

@@ -20,6 +20,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
 from mlm_tui.core.rules.typed_numbers import read_code
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
@@ -110,7 +111,7 @@ class ResetScreen(AppScreen[str | None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#reset-status", Static)
-        status.update(("✗ " if error and text else "") + text)
+        status.update(data_text(("✗ " if error and text else "") + text))
         status.set_class(error, "-error")
 
     def _tick(self) -> None:
@@ -163,9 +164,9 @@ class ResetScreen(AppScreen[str | None]):
     def _code_sent(self, message: CodeSent) -> None:
         self.request = message.request
         expires = message.request.expires_at - self._now()
-        self.query_one("#sent-to", Static).update(
+        self.query_one("#sent-to", Static).update(data_text(
             _("A code was sent to {destination}. It is valid for {left}.").format(
-                destination=message.request.destination_masked, left=time_left_text(expires)))
+                destination=message.request.destination_masked, left=time_left_text(expires))))
         self.query_one(ContentSwitcher).current = "step-code"
         self._status("")
         self._tick()

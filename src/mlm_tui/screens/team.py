@@ -17,6 +17,7 @@ from textual.widgets.tree import TreeNode
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -147,7 +148,7 @@ class TeamScreen(AppScreen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         status = self.query_one("#status", Static)
-        status.update(message.error.message)
+        status.update(data_text(message.error.message))
         status.add_class("error")
 
     @on(Tree.NodeSelected)
@@ -162,9 +163,10 @@ class TeamScreen(AppScreen[None]):
         locale = self._company.locale if self._company else "en"
         label = self._company.points_label if self._company else ""
         text = Text()
-        text.append(node.member.full_name, style="bold" if node.children else "")
+        text.append_text(data_text(node.member.full_name,
+                                   style="bold" if node.children else ""))
         text.append(f"  {node.member.registration_number}", style="dim")
-        text.append(f"  {format_points(node.points_this_month, locale)} {label}")
+        text.append_text(data_text(f"  {format_points(node.points_this_month, locale)} {label}"))
         if node.children:
             text.append(f"  ({node.children})", style="dim")
         if node.status is not MemberStatus.ACTIVE:

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
+from mlm_tui.display import data_text, link_target
 from mlm_tui.i18n import _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -30,19 +31,27 @@ from mlm_tui.widgets.order_text import delivery_window, shipment_status_label
 from mlm_tui.widgets.tracking_timeline import TrackingTimeline
 
 
+def tracking_url(shipment: Shipment) -> str:
+    """The carrier's page for the parcel, when it has one that a terminal may open."""
+    if not shipment.carrier.tracking_url:
+        return ""
+    return link_target(shipment.tracking_link) or ""
+
+
 def tracking_link(shipment: Shipment) -> Text:
     """The tracking number, underlined and linked to the carrier's page when there is one."""
-    url = shipment.tracking_link if shipment.carrier.tracking_url else ""
+    url = tracking_url(shipment)
     if not url:
-        return Text(shipment.tracking_number)
-    return Text(shipment.tracking_number, style=Style(link=url, underline=True, bold=True))
+        return data_text(shipment.tracking_number)
+    return data_text(shipment.tracking_number,
+                     style=Style(link=url, underline=True, bold=True))
 
 
 def shipment_facts(shipment: Shipment, locale: str) -> Text:
     rows: list[tuple[str, Text | str]] = [
-        (_("Order"), shipment.order_number + (f" · {shipment.buyer_name}"
-                                              if shipment.buyer_name else "")),
-        (_("Carrier"), shipment.carrier.name),
+        (_("Order"), data_text(shipment.order_number + (f" · {shipment.buyer_name}"
+                                                        if shipment.buyer_name else ""))),
+        (_("Carrier"), data_text(shipment.carrier.name)),
         (_("Tracking number"), tracking_link(shipment)),
         (_("Shipped"), format_day(shipment.shipped_at, locale)),
         (_("Status"), shipment_status_label(shipment.status)),
@@ -145,14 +154,14 @@ class TrackingScreen(AppScreen[None]):
             self._status(refresh_news(before, shipment))
         facts = self.query_one("#tracking-facts", Static)
         if shipment is None:
-            facts.update(_("Order {number} is not shipped yet: there is nothing to track."
-                           ).format(number=self.order_number))
+            facts.update(data_text(_(
+                "Order {number} is not shipped yet: there is nothing to track."
+            ).format(number=self.order_number)))
             return
         locale = message.company.locale
         self.query_one("#tracking-parcel").display = True
         facts.update(shipment_facts(shipment, locale))
-        self.query_one("#tracking-url", Static).update(
-            shipment.tracking_link if shipment.carrier.tracking_url else "")
+        self.query_one("#tracking-url", Static).update(tracking_url(shipment))
         self.query_one(TrackingTimeline).show(shipment.events, locale)
 
     @on(Failed)
@@ -162,7 +171,7 @@ class TrackingScreen(AppScreen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#tracking-status", Static)
-        status.update(text)
+        status.update(data_text(text))
         status.set_class(error, "-error")
         status.display = True
 

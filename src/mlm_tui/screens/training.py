@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from mlm_tui.core import training
 from mlm_tui.core.errors import DomainError
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -124,4 +125,4 @@ class TrainingScreen(AppScreen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        self.query_one("#progress", Static).update(message.error.message)
+        self.query_one("#progress", Static).update(data_text(message.error.message))

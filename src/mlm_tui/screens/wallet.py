@@ -33,12 +33,14 @@ from mlm_tui.core.money import (
     format_points,
     parse_amount,
 )
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged, Failed, Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.text_input import TextInput
 
 PAGE = 50
 
@@ -114,7 +116,7 @@ class WalletScreen(AppScreen[None]):
                 yield ledger
                 with Horizontal(id="top-up"):
                     yield Static(_("Top up:"))
-                    yield Input(placeholder=_("amount"), id="amount", compact=True)
+                    yield TextInput(placeholder=_("amount"), id="amount", compact=True)
                     yield Button(_("By card"), id="card", compact=True)
                     yield Button(_("At a terminal"), id="terminal", compact=True)
                 yield Static("", id="top-up-result")
@@ -170,8 +172,8 @@ class WalletScreen(AppScreen[None]):
                 format_day(entry.at, locale),
                 ledger_kind_label(entry.kind),
                 format_money(entry.amount, locale),
-                entry.order_number or "",
-                entry.note,
+                data_text(entry.order_number, end=""),
+                data_text(entry.note, end=""),
                 key=f"b{entry.id}",
             )
         self._balance_after = message.page.next_after
@@ -180,9 +182,9 @@ class WalletScreen(AppScreen[None]):
     def _points_loaded(self, message: PointsLoaded) -> None:
         self._loading.discard("points")
         locale, label = message.company.locale, message.company.points_label
-        self.query_one("#points", Static).update(
+        self.query_one("#points", Static).update(data_text(
             _("Points in your wallet: {points} {label}").format(
-                points=format_points(message.points, locale), label=label))
+                points=format_points(message.points, locale), label=label)))
         table = self.query_one("#points-ledger", DataTable)
         if message.first:
             table.clear()
@@ -192,7 +194,7 @@ class WalletScreen(AppScreen[None]):
                 points_kind_label(entry.kind),
                 format_points(entry.points, locale),
                 format_day(entry.expires_on, locale),
-                entry.note,
+                data_text(entry.note, end=""),
                 key=f"p{entry.id}",
             )
         self._points_after = message.page.next_after
@@ -267,11 +269,11 @@ class WalletScreen(AppScreen[None]):
         if isinstance(message.error, ValidationError):
             self._top_up_result(message.error.message, error=True)
         else:
-            self.query_one("#balance", Static).update(message.error.message)
+            self.query_one("#balance", Static).update(data_text(message.error.message))
 
     def _top_up_result(self, text: str, *, error: bool = False) -> None:
         result = self.query_one("#top-up-result", Static)
-        result.update(text)
+        result.update(data_text(text))
         result.set_classes("error" if error else "success")
 
     # --- tabs ------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
+from mlm_tui.display import data_text
+
 GAP = 1  # between columns; cells have no padding of their own, to spare the width
 SCROLLBAR = 1
 MIN_FLEX = 10
@@ -83,8 +85,8 @@ class FlexTable(DataTable[RenderableType]):
         inside, the column is simply one wider)."""
         if self.specs[index].justify == "right":
             return cell
-        text = cell if isinstance(cell, Text) else Text(str(cell), no_wrap=True,
-                                                         overflow="ellipsis")
+        text = cell if isinstance(cell, Text) else data_text(cell, no_wrap=True,
+                                                              overflow="ellipsis")
         return Text(" " * GAP, no_wrap=True, overflow="ellipsis") + text
 
     def _rebuild(self) -> None:
@@ -93,8 +95,9 @@ class FlexTable(DataTable[RenderableType]):
         self.clear(columns=True)
         flex = self._flex_width()
         for index, spec in enumerate(self.specs):
-            label = self._gapped(index, Text(spec.label, justify=spec.justify, no_wrap=True,
-                                             overflow="ellipsis"))
+            # A label may be the company's name for points.
+            label = self._gapped(index, data_text(spec.label, justify=spec.justify,
+                                                  no_wrap=True, overflow="ellipsis"))
             width = self._width(spec) if spec.width else flex
             self.add_column(label, width=width + GAP, key=spec.key)
         self._add_rows(cursor)

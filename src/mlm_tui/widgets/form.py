@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from mlm_tui.display import data_text
 from mlm_tui.widgets.typeahead import TypeAheadInput
 
 
@@ -61,7 +62,7 @@ class FormField(Vertical):
     def show_error(self, message: str) -> None:
         self.error_text = message
         error = self.query_one(".field-error", Static)
-        error.update("✗ " + message)
+        error.update(data_text("✗ " + message))
         error.remove_class("-empty")
         self._input.add_class("-invalid")
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.widgets.money import money_text, points_text
 
@@ -63,18 +64,19 @@ class AccountHeader(Widget):
         place = [part for part in (company.name if company else "", where) if part]
         if where:
             place.append(_("online") if online else _("OFFLINE"))
-        grid.add_row(Text(self.screen.title or "", style="bold"), Text(" · ".join(place)))
+        # The title may be a member's name (their overview), the place the company's.
+        grid.add_row(data_text(self.screen.title, style="bold"), data_text(" · ".join(place)))
 
         if account is None:
             grid.add_row(Text(_("Not logged in"), style="italic"), Text(""))
         else:
             member = account.member
-            who = Text(member.full_name, style="bold")
+            who = data_text(member.full_name, style="bold")
             who.append(" " + _("No. {number}").format(number=member.registration_number))
             figures = " · ".join((
                 _("Balance {amount}").format(amount=money_text(account.balance, company)),
                 _("Month {points}").format(points=points_text(account.points_this_month, company)),
                 _("Wallet {points}").format(points=points_text(account.points, company)),
             ))
-            grid.add_row(who, Text(figures))
+            grid.add_row(who, data_text(figures))
         return grid

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.display import data_text
 
 if TYPE_CHECKING:  # the models module is large; the login screen needs none of it
     from mlm_tui.core.models import CompanyProfile
@@ -35,5 +36,6 @@ def points_number(points: Decimal, company: CompanyProfile | None) -> str:
 
 
 def right(text: str, style: str = "") -> Text:
-    """A table cell aligned to the right, as amounts are."""
-    return Text(text, style=style, justify="right", no_wrap=True)
+    """A table cell aligned to the right, as amounts are (with the company's points label,
+    which is data)."""
+    return data_text(text, style=style, justify="right", no_wrap=True)

@@ -39,6 +39,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderStatus, OrderSummary, Page
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.core.order_checks import BuyerDirectory, OrderFlag
+from mlm_tui.display import printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
 from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows
@@ -542,9 +543,14 @@ class OrderGrid(ScrollView, can_focus=True):
 
 
 def _fit(text: str, width: int, right: bool) -> str:
-    """Exactly ``width`` cells: cut with an ellipsis, padded on the side it aligns away from."""
+    """Exactly ``width`` cells: cut with an ellipsis, padded on the side it aligns away from.
+
+    Cells are drawn as segments, never parsed as markup; their control characters are made
+    visible here, where every cell (a buyer's name, the points label) passes.
+    """
     if width <= 0:
         return ""
+    text = printable(text)
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     padding = " " * (width - cell_len(text))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -21,6 +20,7 @@ from textual.widgets import Input, Static
 from mlm_tui.core.models import CompanyProfile, Product
 from mlm_tui.core.quick_order import MAX_QUANTITY
 from mlm_tui.core.rules.typed_numbers import read_code, read_whole_number
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.widgets.money import money_text, points_text
 from mlm_tui.widgets.typeahead import TypeAheadInput
@@ -144,9 +144,9 @@ class QuickOrderRow(Horizontal):
                 total = money_text(product.price * quantity, company)
                 points = points_text(product.points * quantity, company)
         self.set_class(name.startswith("✗"), "-problem")
-        self._product_label.update(Text(name, no_wrap=True, overflow="ellipsis"))
+        self._product_label.update(data_text(name, no_wrap=True, overflow="ellipsis"))
         self._sum_label.update(total)
-        self._points_label.update(points)
+        self._points_label.update(data_text(points))
 
     def refresh_sums(self, company: CompanyProfile | None) -> None:
         self.show(self.state, self.product, company)

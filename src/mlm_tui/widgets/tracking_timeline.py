@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import ShipmentEvent
+from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 
 CURRENT, EARLIER, LINK = "●", "○", "│"
@@ -54,8 +55,8 @@ class TrackingTimeline(Widget):
         for position, event in enumerate(newest_first):
             is_current = position == 0
             when = f"{format_day(event.at, self.locale)} {event.at:%H:%M}"
-            what = Text(event.station + (": " if event.station else ""), style="bold")
-            what.append(_(event.description))
+            what = data_text(event.station + (": " if event.station else ""), style="bold")
+            what.append_text(data_text(_(event.description)))
             grid.add_row(Text(CURRENT if is_current else EARLIER,
                               style=current if is_current else earlier),
                          Text(when, style=current if is_current else ""), what)

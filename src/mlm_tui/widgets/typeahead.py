@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
-from textual.widgets import Input
+
+from mlm_tui.widgets.text_input import TextInput
 
 
-class TypeAheadInput(Input):
+class TypeAheadInput(TextInput):
     def __init__(self, *args: Any, next_on_enter: bool = False,
                  next_selector: str = "Input", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

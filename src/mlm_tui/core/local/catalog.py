@@ -49,6 +49,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 from mlm_tui.core.pricing import unit_price
 from mlm_tui.core.rules.search_folding import search_terms
+from mlm_tui.core.validation import search_text
 from mlm_tui.i18n import N_, _
 
 GIFT_MARK = N_("gift")
@@ -88,6 +89,7 @@ class CatalogMixin(LocalBase):
     ) -> list[Product]:
         if limit <= 0:
             return []
+        query = search_text(query)
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
             catalog = Catalog(conn, period, self.company().currency,

@@ -31,6 +31,7 @@ from mlm_tui.core.local.orders import notify
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, LedgerKind, NotificationKind
 from mlm_tui.core.money import Money, currency_exponent, format_money
+from mlm_tui.core.validation import refuse_unprintable
 from mlm_tui.i18n import _
 
 
@@ -189,7 +190,8 @@ def _worth(conn: Connection, claim_id: int, invoice_number: str, currency: str) 
 
 
 def _text(value: str, *, required: bool) -> str:
-    value = unicodedata.normalize("NFC", value or "").strip()
+    value = refuse_unprintable(value or "", field="reason", multiline=True)
+    value = unicodedata.normalize("NFC", value).strip()
     if required and not value:
         raise ValidationError(_("Say why the claim is rejected."), field="reason")
     if len(value) > MAX_REASON:

@@ -32,6 +32,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money
 from mlm_tui.core.rules.numbers import claim_number
+from mlm_tui.core.validation import refuse_unprintable
 from mlm_tui.i18n import _
 
 MAX_REASON = 2000
@@ -46,7 +47,8 @@ def decision_days(company: CompanyProfile) -> int:
 
 class ClaimsMixin(LocalBase):
     def submit_claim(self, invoice_number: str, lines: list[ClaimLine], reason: str) -> Claim:
-        reason = unicodedata.normalize("NFC", reason or "").strip()
+        reason = refuse_unprintable(reason or "", field="reason", multiline=True)
+        reason = unicodedata.normalize("NFC", reason).strip()
         if not reason:
             raise ValidationError(_("Say what is wrong with the products."), field="reason")
         if len(reason) > MAX_REASON:

@@ -35,6 +35,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.privacy import mask_phone
 from mlm_tui.core.rules.search_folding import index_words, search_terms
+from mlm_tui.core.validation import search_text
 
 # Orders that earned no points: they never became (or stopped being) a purchase.
 _NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
@@ -47,6 +48,7 @@ SMALL_TEAM = 500
 class TeamMixin(LocalBase):
     def search_members(self, name: str, *, limit: int = 50) -> list[MemberMatch]:
         """By name, or by registration number when only digits are typed."""
+        name = search_text(name)
         terms = search_terms(name)
         if not terms or limit <= 0:
             return []
