@@ -19,24 +19,29 @@ import argparse
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlm_tui.core.local.store import Store
 
 
 def add_maintenance_commands(
-    subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser] | None = None
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser] | None = None,
 ) -> None:
     """Register ``maintenance`` and its subcommands on the main parser's subparsers;
     ``parents`` carry the options every command accepts (``--data-dir``)."""
-    shared = {"parents": parents or []}
+    shared = parents or []
     maintenance = subparsers.add_parser(
         "maintenance", help="retention run and personal data requests (operator tasks)",
-        **shared,
+        parents=shared,
     )
     commands = maintenance.add_subparsers(dest="maintenance_command", required=True,
                                           metavar="COMMAND")
 
     retention = commands.add_parser(
         "retention", help="list the accounts due for removal; --apply anonymises them",
-        **shared,
+        parents=shared,
     )
     retention.add_argument("--apply", action="store_true",
                            help="anonymise the due accounts (default: only list them)")
@@ -45,13 +50,13 @@ def add_maintenance_commands(
     retention.set_defaults(handler=_retention)
 
     export = commands.add_parser("export-personal-data",
-                                 help="everything stored about one member, as JSON", **shared)
+                                 help="everything stored about one member, as JSON", parents=shared)
     export.add_argument("registration_number")
     export.add_argument("--output", type=Path, help="write to this file (default: stdout)")
     export.set_defaults(handler=_export)
 
     erase = commands.add_parser("erase-personal-data",
-                                help="anonymise one member now, on their request", **shared)
+                                help="anonymise one member now, on their request", parents=shared)
     erase.add_argument("registration_number")
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     erase.set_defaults(handler=_erase)
@@ -59,19 +64,20 @@ def add_maintenance_commands(
     _add_claim_commands(commands, shared)
 
 
-def _add_claim_commands(commands: argparse._SubParsersAction, shared: dict) -> None:
+def _add_claim_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                        shared: list[argparse.ArgumentParser]) -> None:
     claim = commands.add_parser("claim", help="list claims and decide them (the service)",
-                                **shared)
+                                parents=shared)
     actions = claim.add_subparsers(dest="claim_command", required=True, metavar="ACTION")
 
-    listing = actions.add_parser("list", help="every claim, newest first", **shared)
+    listing = actions.add_parser("list", help="every claim, newest first", parents=shared)
     listing.add_argument("--open", action="store_true",
                          help="only the claims awaiting a decision")
     listing.set_defaults(handler=_claim_list)
 
     decide = actions.add_parser(
         "decide", help="accept (crediting the balance) or reject a claim; the member's inbox "
-        "gets the decision", **shared)
+        "gets the decision", parents=shared)
     decide.add_argument("number", help="the claim number, e.g. CL-2611-000001")
     outcome = decide.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--accept", action="store_true",
@@ -85,7 +91,7 @@ def _add_claim_commands(commands: argparse._SubParsersAction, shared: dict) -> N
     decide.set_defaults(handler=_claim_decide)
 
 
-def _store(args: argparse.Namespace):  # a Store, imported only when needed
+def _store(args: argparse.Namespace) -> Store:
     from mlm_tui.cli import say_if_read_only
     from mlm_tui.core.errors import NotFound
     from mlm_tui.core.local.store import Store

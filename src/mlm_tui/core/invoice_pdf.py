@@ -83,8 +83,8 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
         line_height=6,
     ) as table:
         table.row(headings)
-        for line in invoice.lines:
-            table.row(_line_cells(line, locale))
+        for order_line in invoice.lines:
+            table.row(_line_cells(order_line, locale))
     pdf.ln(4)
 
     points = _shown(f"{format_points(invoice.points, locale)} {company.points_label}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.files import PRIVATE, FileModes, shared_with
@@ -97,7 +98,7 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
     return replace(settings, smtp=smtp)
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         fh = path.open("rb")
     except FileNotFoundError:
@@ -137,7 +138,7 @@ class _Values:
     """The settings of one table of the file, each checked for its kind as it is read:
     a wrong one is named with the file, never met later as a traceback."""
 
-    def __init__(self, table: dict, path: Path, prefix: str = "") -> None:
+    def __init__(self, table: dict[str, Any], path: Path, prefix: str = "") -> None:
         self.table, self.path, self.prefix = table, path, prefix
 
     def _wrong(self, key: str, kind: str) -> ConfigError:

@@ -24,6 +24,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
@@ -272,7 +273,7 @@ class CartScreen(AppScreen[None]):
         self._changes += 1
         table = self.query_one("#cart-lines", FlexTable)
         row = table.row_keys.index(line_key(line))
-        table.update_cell_at((row, 2), right(str(quantity)))
+        table.update_cell_at(Coordinate(row, 2), right(str(quantity)))
         assert self.cart is not None
         self.cart = _with_quantity(self.cart, code, quantity)
         self._run(self._changes, code,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.console import RenderableType
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -193,7 +194,7 @@ class ClaimScreen(AppScreen[None]):
         names: dict[str, str] = {}
         for line in self.context.invoice.lines:
             names.setdefault(line.product_code, line.product_name)
-        rows = []
+        rows: list[tuple[str, list[RenderableType]]] = []
         for code, bought in self._bought().items():
             chosen = self.quantities.get(code, 0)
             rows.append((code, [

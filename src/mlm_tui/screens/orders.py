@@ -153,7 +153,7 @@ class OrdersScreen(AppScreen[None]):
             id="order-filter-controls",
         )
 
-    def _with_filters(self, change: Callable[[], None]) -> None:
+    def _with_filters(self, change: Callable[[], object]) -> None:
         """Run ``change`` on the filter controls, once they are mounted."""
         try:
             change()

@@ -213,7 +213,7 @@ class ResetScreen(AppScreen[str | None]):
         if isinstance(error, Throttled):
             text = _("Please wait {left} before asking again.").format(
                 left=time_left_text(error.retry_at - self._now()))
-        fields = ("contact",) if message.about == "step-contact" else CODE_FIELDS
+        fields: tuple[str, ...] = ("contact",) if message.about == "step-contact" else CODE_FIELDS
         if error.field in fields:
             self._status("")
             self._field(error.field).show_error(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -79,6 +79,11 @@ class FlexTable(DataTable[RenderableType]):
         fixed = sum(self._width(spec) for spec in self.specs if spec.width)
         gaps = GAP * (len(self.specs) + 1)
         return max(MIN_FLEX, self.size.width - fixed - gaps - SCROLLBAR)
+
+    @overload
+    def _gapped(self, index: int, cell: Text) -> Text: ...
+    @overload
+    def _gapped(self, index: int, cell: RenderableType) -> RenderableType: ...
 
     def _gapped(self, index: int, cell: RenderableType) -> RenderableType:
         """A column's cell with the gap before it (amounts are right-aligned: no gap needed

@@ -9,7 +9,7 @@ that one rebuild shows the bindings as they are by then.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Footer
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class KeysFooter(Footer):
     _rebuild_waiting = False
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         # As Footer.bindings_changed (Textual is pinned exactly), with the rebuilds merged.
         self._bindings_ready = True
         if not screen.app.app_focus:

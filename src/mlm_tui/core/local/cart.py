@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, select, update
 
@@ -36,7 +37,6 @@ from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
 from mlm_tui.core.local.catalog import Catalog, current_period_row
 from mlm_tui.core.local.orders import (
-    N_,
     invoice_number,
     notify,
     order_number,
@@ -63,7 +63,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.core.pricing import price_cart
 from mlm_tui.core.rules.payment import paid_when_placed, payment_methods_for
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 
 MAX_LINE_QUANTITY = 99
 _KEY_LENGTH = 64
@@ -273,7 +273,7 @@ class CartMixin(LocalBase):
             conn.execute(lines.insert().values(member_id=me, product_code=product.code,
                                                quantity=quantity, added_at=self.clock()))
 
-    def _buyer(self, conn: Connection, buyer_id: int) -> Row:
+    def _buyer(self, conn: Connection, buyer_id: int) -> Row[Any, Any]:
         try:
             self._visible_member(conn, buyer_id)
         except NotFound as exc:
@@ -347,7 +347,7 @@ def _chosen(checkout: Checkout) -> Checkout:
 # --- placing -------------------------------------------------------------------------------
 
 
-def _order_by_key(conn: Connection, key: str) -> Row | None:
+def _order_by_key(conn: Connection, key: str) -> Row[Any, Any] | None:
     o = t.orders
     return conn.execute(
         select(o.c.id, o.c.placed_by_id).where(o.c.idempotency_key == key)
@@ -402,9 +402,10 @@ def _check_wallet(conn: Connection, member_id: int, cart: Cart,
 
 def _points_held(conn: Connection, member_id: int) -> Decimal:
     p = t.points_ledger
-    return conn.execute(
+    held: Decimal = conn.execute(
         select(func.coalesce(func.sum(p.c.points), 0)).where(p.c.member_id == member_id)
     ).scalar_one()
+    return held
 
 
 def _spend_wallet(conn: Connection, order_id: int, cart: Cart, now: datetime, *,
@@ -426,7 +427,7 @@ def _write_order(
     company: CompanyProfile,
     now: datetime,
     *,
-    buyer: Row,
+    buyer: Row[Any, Any],
     placed_by: int,
     period_id: int,
 ) -> int:

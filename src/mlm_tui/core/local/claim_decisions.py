@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Row, select, true, update
 
@@ -113,14 +114,15 @@ def _money_of(company: CompanyProfile) -> Callable[[Decimal], Money]:
     return lambda amount: Money(amount, company.currency)
 
 
-def _claim(conn: Connection, number: str, company: CompanyProfile) -> tuple[Row, Claim]:
+def _claim(conn: Connection, number: str, company: CompanyProfile) -> tuple[Row[Any], Claim]:
     found = read_claims(conn, t.claims.c.number == number.strip(), _money_of(company))
     if not found:
         raise NotFound(_("There is no claim {number}.").format(number=number), field="claim")
     return found[0]
 
 
-def _open_claim(conn: Connection, number: str, company: CompanyProfile) -> tuple[Row, Claim]:
+def _open_claim(conn: Connection, number: str, company: CompanyProfile
+                ) -> tuple[Row[Any], Claim]:
     row, claim = _claim(conn, number, company)
     if claim.status is ClaimStatus.SUBMITTED:
         return row, claim
@@ -134,8 +136,8 @@ def _open_claim(conn: Connection, number: str, company: CompanyProfile) -> tuple
     raise Conflict(text, field="claim")
 
 
-def _record(conn: Connection, row: Row, status: ClaimStatus, decision: str, now: datetime,
-            credit: Money | None) -> None:
+def _record(conn: Connection, row: Row[Any], status: ClaimStatus, decision: str,
+            now: datetime, credit: Money | None) -> None:
     c = t.claims
     moved = conn.execute(
         update(c).where(c.c.id == row.id, c.c.status == ClaimStatus.SUBMITTED.value)
@@ -147,7 +149,8 @@ def _record(conn: Connection, row: Row, status: ClaimStatus, decision: str, now:
             number=row.number), field="claim")
 
 
-def _case(conn: Connection, row: Row, claim: Claim, company: CompanyProfile) -> ClaimCase:
+def _case(conn: Connection, row: Row[Any], claim: Claim, company: CompanyProfile
+          ) -> ClaimCase:
     m = t.members
     member = conn.execute(
         select(m.c.registration_number, m.c.full_name).where(m.c.id == row.member_id)
@@ -157,9 +160,10 @@ def _case(conn: Connection, row: Row, claim: Claim, company: CompanyProfile) -> 
 
 
 def _order_id(conn: Connection, invoice_number: str) -> int:
-    return conn.execute(
+    order_id: int = conn.execute(
         select(t.invoices.c.order_id).where(t.invoices.c.number == invoice_number)
     ).scalar_one()
+    return order_id
 
 
 def _worth(conn: Connection, claim_id: int, invoice_number: str, currency: str) -> Money:
@@ -177,11 +181,11 @@ def _worth(conn: Connection, claim_id: int, invoice_number: str, currency: str) 
         invoiced[line.product_code] = (value + line.unit_price * line.quantity,
                                        quantity + line.quantity)
     total = Decimal(0)
-    for line in conn.execute(select(cl.c.product_code, cl.c.quantity)
-                             .where(cl.c.claim_id == claim_id)):
-        value, quantity = invoiced.get(line.product_code, (Decimal(0), 0))
+    for claimed in conn.execute(select(cl.c.product_code, cl.c.quantity)
+                                .where(cl.c.claim_id == claim_id)):
+        value, quantity = invoiced.get(claimed.product_code, (Decimal(0), 0))
         if quantity:
-            total += value * line.quantity / quantity
+            total += value * claimed.quantity / quantity
     quantum = Decimal(1).scaleb(-currency_exponent(currency))
     return Money(total.quantize(quantum, rounding=ROUND_DOWN), currency)
 

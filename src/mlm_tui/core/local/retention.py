@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, or_, select, update
+from sqlalchemy import Connection, Row, Table, delete, func, or_, select, update
 
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import schema as t
@@ -109,7 +110,7 @@ def _anonymise(conn: Connection, member_id: int, registration_number: str,
     conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key.in_(keys)))
 
 
-def _member_row(conn: Connection, registration_number: str):
+def _member_row(conn: Connection, registration_number: str) -> Row[Any]:
     row = conn.execute(
         select(t.members).where(t.members.c.registration_number == registration_number.strip())
     ).one_or_none()
@@ -182,7 +183,7 @@ def _orders(conn: Connection, member_id: int) -> list[dict[str, object]]:
     return [{key: _text(value) for key, value in row._mapping.items()} for row in rows]
 
 
-def _rows(conn: Connection, table, member_id: int, columns: tuple[str, ...],  # noqa: ANN001
+def _rows(conn: Connection, table: Table, member_id: int, columns: tuple[str, ...],
           order: str = "id") -> list[dict[str, object]]:
     rows = conn.execute(
         select(*(table.c[name] for name in columns))

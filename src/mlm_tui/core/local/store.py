@@ -94,14 +94,15 @@ class Store:
     def _engine(self) -> Engine:
         # Connections are kept: a new one reads the whole schema on its first statement,
         # which costs more than a catalog search. Each is used by one thread at a time.
-        options = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        timeout = BUSY_TIMEOUT_MS / 1000
         if self.read_only is None:
             engine = create_engine(f"sqlite+pysqlite:///{self.path}", poolclass=QueuePool,
-                                   pool_size=4, connect_args=options)
+                                   pool_size=4, connect_args={"check_same_thread": False,
+                                                              "timeout": timeout})
             event.listen(engine, "connect", _on_connect)
         else:
             engine = create_engine("sqlite+pysqlite://", poolclass=QueuePool, pool_size=4,
-                                   creator=lambda: _connect_read_only(self.path, options))
+                                   creator=lambda: _connect_read_only(self.path, timeout))
             event.listen(engine, "connect", _on_connect_read_only)
         event.listen(engine, "begin", _on_begin)
         return engine
@@ -219,10 +220,10 @@ def _may_write(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def _connect_read_only(path: Path, options: dict) -> sqlite3.Connection:
+def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
         # The -shm file WAL reads need cannot be made in a folder we may not write, and
         # no writer has the store open (it would have a -wal file): read it as it stands.
         uri += "&immutable=1"
-    return sqlite3.connect(uri, uri=True, **options)
+    return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
