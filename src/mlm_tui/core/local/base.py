@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from mlm_tui.core.changes import Changes
 from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.errors import NotAuthenticated, NotFound
 from mlm_tui.core.local import schema as t
@@ -50,6 +51,9 @@ class LocalBase:
 
     def close(self) -> None:
         self.store.close()
+
+    def changes_since(self, cursor: int | None) -> Changes:
+        return self.store.changes_since(cursor)
 
     def is_empty(self) -> bool:
         with self.store.read() as conn:
