@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from mlm_tui.core.changes import ChangeKind
     from mlm_tui.core.models import Session
 
 
@@ -45,3 +46,15 @@ class WentOffline(Message):
 
 class CameOnline(Message):
     """A backend call succeeded after being offline."""
+
+
+class DataChanged(Message, bubble=False):
+    """Data of these kinds was written (here or anywhere else): what shows it reloads.
+
+    The app sends it to every screen of the stack, and it stops there (``bubble`` off): a
+    screen reloads what it shows, keeping the cursor, the scroll and what is typed.
+    """
+
+    def __init__(self, kinds: frozenset[ChangeKind]) -> None:
+        super().__init__()
+        self.kinds = kinds

@@ -39,6 +39,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import DataChanged
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import points_text
@@ -312,6 +313,13 @@ class OrdersScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self._show(self.grid.filters)
+
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        from mlm_tui.core.changes import ChangeKind
+
+        if ChangeKind.ORDERS in message.kinds:
+            self.grid.refresh_rows()
 
     # --- what the grid says ----------------------------------------------------------------
     @on(OrderGrid.Counted)

@@ -95,6 +95,7 @@ class ChangeWatch:
         self._lock = threading.Lock()
         self._data_version: int | None = None
         self._counters: dict[ChangeKind, int] = {}
+        self._closed = False
 
     def since(self, cursor: int | None) -> Changes:
         with self._lock:
@@ -105,6 +106,8 @@ class ChangeWatch:
         return Changes(newest, frozenset(k for k, v in counters.items() if v > cursor))
 
     def _read_counters(self) -> dict[ChangeKind, int]:
+        if self._closed:  # a poll racing the store's closing must not open the file again
+            raise sqlite3.ProgrammingError("the store is closed")
         if self._connection is None:
             self._connection = self._connect()
         version = self._connection.execute("PRAGMA data_version").fetchone()[0]
@@ -115,6 +118,7 @@ class ChangeWatch:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
