@@ -33,6 +33,7 @@ from mlm_tui.messages import (
     AccountChanged,
     CameOnline,
     DataChanged,
+    LookForChanges,
     SignedIn,
     SignOutRequested,
     StoreRebuilt,
@@ -299,6 +300,7 @@ class MlmApp(App[None]):
             self._poll_timer = self.set_interval(self.poll_seconds, self.check_for_changes)
         self.check_for_changes()  # the starting cursor: what is shown now is current
 
+    @on(LookForChanges)
     def check_for_changes(self) -> None:
         """Ask the backend what changed since the last time (one call for every screen)."""
         if self.backend_ready and self._backend is not None:

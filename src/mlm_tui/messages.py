@@ -48,6 +48,11 @@ class CameOnline(Message):
     """A backend call succeeded after being offline."""
 
 
+class LookForChanges(Message):
+    """Ask the backend now what changed, rather than at the next poll (a screen came back
+    from one that may have written, such as a password reset)."""
+
+
 class DataChanged(Message, bubble=False):
     """Data of these kinds was written (here or anywhere else): what shows it reloads.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 
@@ -87,3 +88,16 @@ def test_the_poll_is_cheap_when_nothing_changed(backend) -> None:
         backend.changes_since(cursor)
     per_poll = (time.perf_counter() - started) / rounds
     assert per_poll < 0.0005, f"{per_poll * 1e6:.0f} µs a poll"
+
+
+def test_a_password_reset_is_a_credentials_change(anna, second) -> None:
+    from mlm_tui.core.notifier import read_maildir
+
+    start = anna.changes_since(None)
+    second.request_password_reset(world.ANNA.email)
+    assert ChangeKind.CREDENTIALS not in anna.changes_since(start.cursor).kinds
+    codes = re.findall(rb"\b\d{8}\b", b"".join(bytes(m) for m in
+                                                 read_maildir(second.settings.maildir)))
+    second.confirm_password_reset(world.ANNA.email, codes[-1].decode(), "Lavender-field-77",
+                                  "Lavender-field-77")
+    assert ChangeKind.CREDENTIALS in anna.changes_since(start.cursor).kinds

@@ -24,7 +24,8 @@ class ChangeKind(StrEnum):
     TEAM = "team"  # members
     CLAIMS = "claims"
     INBOX = "inbox"  # notifications
-    SIGN_IN = "sign_in"  # sessions, throttles, one-time codes, passwords
+    SIGN_IN = "sign_in"  # sessions, throttles, one-time codes
+    CREDENTIALS = "credentials"  # members' passwords, activation, closing: a reset lifts a lock
     TRAINING = "training"
 
 

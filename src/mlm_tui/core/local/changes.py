@@ -30,7 +30,7 @@ TABLE_KINDS: dict[str, tuple[ChangeKind, ...]] = {
     "categories": (K.CATALOG,),
     "products": (K.CATALOG,),
     "promotions": (K.CATALOG,),
-    "members": (K.TEAM, K.ACCOUNT, K.SIGN_IN),  # names, status, passwords
+    "members": (K.TEAM, K.ACCOUNT, K.CREDENTIALS),  # names, status, passwords
     "login_failures": (K.SIGN_IN,),
     "sessions": (K.SIGN_IN,),
     "one_time_codes": (K.SIGN_IN,),
