@@ -37,6 +37,8 @@ from mlm_tui.i18n import _
 from mlm_tui.messages import (
     AccountChanged,
     CameOnline,
+    DataChanged,
+    LookForChanges,
     SignedIn,
     SignOutRequested,
     StoreRebuilt,
@@ -55,6 +57,9 @@ if TYPE_CHECKING:
 FOOTER_DESTINATIONS = 3
 # How long a worker waits for the backend to open before giving up.
 BACKEND_WAIT_SECONDS = 60.0
+# How often the app asks whether data changed elsewhere (another app, the server): a
+# change shows within this time. Asking costs microseconds and draws nothing when quiet.
+POLL_SECONDS = 3.0
 
 
 def load_screen_class(destination: Destination) -> type[Screen[Any]]:
@@ -143,6 +148,7 @@ class MlmApp(App[None]):
         clock: Callable[[], datetime] = utc_now,
         keymap: dict[str, str] | None = None,
         error_log: Path | None = None,
+        poll_seconds: float = POLL_SECONDS,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -155,6 +161,7 @@ class MlmApp(App[None]):
         ``clock`` gives naive UTC: the time left of a throttle or a resend cooldown.
         ``error_log``: a failure of the app's own code is written there and shown, and the
         app keeps going (see :mod:`mlm_tui.failures`); without it the app ends, as in tests.
+        ``poll_seconds``: how often to ask the backend what changed elsewhere.
         """
         super().__init__()
         self._backend_factory = backend_factory
@@ -170,6 +177,10 @@ class MlmApp(App[None]):
         self.error_log = error_log
         self._failures_shown: set[str] = set()
         hook_dispatch()
+        self.poll_seconds = poll_seconds
+        self._change_cursor: int | None = None
+        self._poll_lock = threading.Lock()
+        self._poll_timer: Any = None
         if keymap:
             self.set_keymap(keymap)
 
@@ -278,6 +289,7 @@ class MlmApp(App[None]):
     async def _backend_opened(self, message: BackendOpened) -> None:
         self.location = message.location
         self.company = message.company
+        self._start_polling()
         if message.empty:
             from mlm_tui.screens.first_run import FirstRunScreen
 
@@ -321,6 +333,43 @@ class MlmApp(App[None]):
             old.close()
         self.open_backend()
 
+    # --- changes made anywhere --------------------------------------------------------------
+    def _start_polling(self) -> None:
+        self._change_cursor = None  # a store opened again starts counting afresh
+        if self._poll_timer is None:
+            self._poll_timer = self.set_interval(self.poll_seconds, self.check_for_changes)
+        self.check_for_changes()  # the starting cursor: what is shown now is current
+
+    @on(LookForChanges)
+    def check_for_changes(self) -> None:
+        """Ask the backend what changed since the last time (one call for every screen)."""
+        if self.backend_ready and self._backend is not None:
+            self._poll_changes()
+
+    @work(thread=True, exit_on_error=False, group="changes")
+    def _poll_changes(self) -> None:
+        with self._poll_lock:  # one at a time: each continues from the cursor of the last
+            cursor = self._change_cursor
+            try:
+                changes = self.backend.changes_since(cursor)
+            except Offline:
+                self.post_message(WentOffline())
+                return
+            except DomainError:
+                return  # the next poll asks again
+            self._change_cursor = changes.cursor
+        if cursor is not None and changes.kinds:
+            self.post_message(DataChanged(changes.kinds))
+
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        from mlm_tui.core.changes import ChangeKind
+
+        if self.session is not None and message.kinds & {ChangeKind.ACCOUNT, ChangeKind.TEAM}:
+            self.refresh_account()
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged(message.kinds))
+
     # --- session ---------------------------------------------------------------------------
     @on(SignedIn)
     async def _signed_in(self, message: SignedIn) -> None:
@@ -362,6 +411,7 @@ class MlmApp(App[None]):
     @on(AccountChanged)
     def _account_changed(self) -> None:
         self.refresh_account()
+        self.check_for_changes()  # what this write changed shows on the other screens too
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="account")
     def refresh_account(self) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from mlm_tui.core.changes import ChangeKind
     from mlm_tui.core.errors import DomainError
     from mlm_tui.core.models import Session
 
@@ -70,3 +71,18 @@ class Refused(Message):
     def __init__(self, error: DomainError, *, about: str = "") -> None:
         super().__init__()
         self.error, self.about = error, about
+class LookForChanges(Message):
+    """Ask the backend now what changed, rather than at the next poll (a screen came back
+    from one that may have written, such as a password reset)."""
+
+
+class DataChanged(Message, bubble=False):
+    """Data of these kinds was written (here or anywhere else): what shows it reloads.
+
+    The app sends it to every screen of the stack, and it stops there (``bubble`` off): a
+    screen reloads what it shows, keeping the cursor, the scroll and what is typed.
+    """
+
+    def __init__(self, kinds: frozenset[ChangeKind]) -> None:
+        super().__init__()
+        self.kinds = kinds

@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
+from mlm_tui.core.changes import Changes
 from mlm_tui.core.models import (
     AccountSummary,
     Alert,
@@ -64,6 +65,14 @@ class Backend(Protocol):
         """Where the data lives, for the header: ``local: /path/store.db`` or a server URL."""
 
     def close(self) -> None: ...
+
+    def changes_since(self, cursor: int | None) -> Changes:
+        """The kinds of data written anywhere since ``cursor``, and the cursor to pass next.
+
+        ``None`` asks for a starting cursor (no kinds). One call however many screens are
+        open, and cheap enough to ask every few seconds: with nothing changed it reads
+        nothing. Kinds are coarse (some order changed, not which) and need no session.
+        """
 
     # --- sessions --------------------------------------------------------------------------
     def login(self, login: str, password: str) -> Session:

@@ -7,6 +7,7 @@ field it concerns with its own words; what was typed stays.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -26,7 +27,7 @@ from mlm_tui.core.errors import (
 )
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
-from mlm_tui.messages import Refused, SignedIn
+from mlm_tui.messages import DataChanged, LookForChanges, Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.action_link import ActionLink
 from mlm_tui.widgets.footer import KeysFooter
@@ -35,6 +36,8 @@ from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.time_left import time_left_text
 
 if TYPE_CHECKING:  # kept off the first frame's imports
+    from textual.timer import Timer
+
     from mlm_tui.core.models import Session
 
 
@@ -63,9 +66,14 @@ class LoginScreen(AppScreen[None]):
             super().__init__()
             self.session = session
 
+    # The time left of a sign-in lock counts down by this step, then the message goes.
+    COUNTDOWN_SECONDS = 1.0
+
     def __init__(self, login: str = "") -> None:
         super().__init__()
         self._initial_login = login
+        self._locked_until: datetime | None = None
+        self._countdown: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -90,6 +98,7 @@ class LoginScreen(AppScreen[None]):
     def start_over(self) -> None:
         """Ready for the next person (after logging out, or once demo data is built):
         nothing typed, no message, the demo login as it is now."""
+        self._end_lock()
         for field in ("login", "password"):
             self._field(field).input.value = ""
             self._field(field).clear_error()
@@ -128,6 +137,7 @@ class LoginScreen(AppScreen[None]):
     def action_log_in(self) -> None:
         login = self._field("login").value.strip()
         password = self._field("password").value
+        self._end_lock()
         for field in ("login", "password"):
             self._field(field).clear_error()
         if not login:
@@ -163,6 +173,44 @@ class LoginScreen(AppScreen[None]):
         field, text = self._explain(message.error)
         self._field(field).show_error(text)
         self.set_focus(self._field(field).input)
+        if isinstance(message.error, Throttled):
+            self._count_down_to(message.error.retry_at)
+
+    # --- a sign-in lock ----------------------------------------------------------------------
+    def _count_down_to(self, until: datetime) -> None:
+        """The lock's time left keeps counting; at its end the message goes."""
+        self._locked_until = until
+        if self._countdown is None:
+            self._countdown = self.set_interval(self.COUNTDOWN_SECONDS, self._count_down)
+
+    def _count_down(self) -> None:
+        if self._locked_until is None:
+            return
+        left = self._locked_until - self.mlm_app.clock()
+        if left.total_seconds() <= 0:
+            self._end_lock()
+            return
+        text = _("Too many attempts. Try again in {left}.").format(left=time_left_text(left))
+        field = self._field("password")
+        if field.error_text != text:
+            field.show_error(text)
+
+    def _end_lock(self) -> None:
+        if self._countdown is not None:
+            self._countdown.stop()
+            self._countdown = None
+        if self._locked_until is not None:
+            self._locked_until = None
+            self._field("password").clear_error()
+
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        from mlm_tui.core.changes import ChangeKind
+
+        # A password was set (a reset, here or in another app): whatever locked this
+        # sign-in is lifted with it. Were it not, the next try would say so again.
+        if ChangeKind.CREDENTIALS in message.kinds:
+            self._end_lock()
 
     def _explain(self, error: DomainError) -> tuple[str, str]:
         """The field an error belongs to and what to tell the person."""
@@ -189,6 +237,7 @@ class LoginScreen(AppScreen[None]):
             if login:
                 self._field("login").input.value = login
             self.set_focus(self._field("password").input)
+            self.post_message(LookForChanges())  # a reset there lifts a lock shown here
 
         self.app.push_screen(ResetScreen(), back)
 

@@ -39,7 +39,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _, ngettext
-from mlm_tui.messages import Failed
+from mlm_tui.messages import DataChanged, Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -305,6 +305,13 @@ class OrdersScreen(AppScreen[None]):
 
     def action_reload(self) -> None:
         self._show(self.grid.filters)
+
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        from mlm_tui.core.changes import ChangeKind
+
+        if ChangeKind.ORDERS in message.kinds:
+            self.grid.refresh_rows()
 
     # --- what the grid says ----------------------------------------------------------------
     @on(OrderGrid.Counted)

@@ -170,6 +170,9 @@ class OrderGrid(ScrollView, can_focus=True):
         self.company: CompanyProfile | None = None
         self._generation = 0
         self._rows = OrderRows(filters or OrderFilter())
+        # While the rows are read again (the data changed), the rows read before stay on
+        # screen: nothing blinks, and a redraw happens only where a row differs.
+        self._shown: OrderRows | None = None
         self._flags: dict[int, OrderFlag | None] = {}
         self._buyers = BuyerDirectory(backend.member)
         self._reading = False  # one page in flight at a time: pages chain by keyset
@@ -198,6 +201,7 @@ class OrderGrid(ScrollView, can_focus=True):
         """Show the orders matching ``filters`` from the top (a new query)."""
         self._generation += 1
         self._rows = OrderRows(filters)
+        self._shown = None
         self._flags = {}
         self._reading = False
         self._pending_month = None
@@ -211,6 +215,21 @@ class OrderGrid(ScrollView, can_focus=True):
 
     def reload(self) -> None:
         self.show(self.filters)
+
+    def refresh_rows(self) -> None:
+        """Read the rows on screen again (orders changed, here or elsewhere), keeping the
+        cursor and the scroll where they are; lines are redrawn only where they differ."""
+        shown = self._shown or self._rows
+        self._generation += 1
+        self._rows = OrderRows(self.filters)
+        # The old count places the bottom and the months until the new one is read.
+        if shown.total is not None:
+            self._rows.set_total(shown.total)
+        self._shown = shown
+        self._reading = False
+        self._pending_month = None
+        self._months_asked = False
+        self._start()
 
     def _start(self) -> None:
         # The first page goes alone; the count (a scan of every matching order) starts
@@ -303,15 +322,35 @@ class OrderGrid(ScrollView, can_focus=True):
         if message.page is None:  # failed; Failed was posted, nothing more to read
             return
         if self._rows.accept(message.fetch, message.page):
-            if self._fit_numbers(message.page.items):
+            widened = self._fit_numbers(message.page.items)
+            if widened:
                 self._strips.clear()  # the order column widened: every line changes
             first, last = self._window()
             self._rows.trim(first, last)
             if self._rows.total is None:
                 self._set_height()
-            self.refresh()
-            self._highlight()
+            if widened or self._differs_from_shown():
+                self.refresh()
+                self._highlight()
         self._read_more()
+
+    def _differs_from_shown(self) -> bool:
+        """After reading again: does a row on screen differ from what is drawn? Then the
+        cached lines are stale. Always true for a new query (nothing was drawn before)."""
+        shown = self._shown
+        if shown is None:
+            return True
+        top = int(self.scroll_offset.y)
+        differs = False
+        for index in range(top, top + self._visible_rows):
+            row = self._rows.row(index)
+            if row is not None and row != shown.row(index):
+                differs = True
+        if self._rows.plan(*self._window()) is None:
+            self._shown = None  # the new rows cover the screen: the old ones may go
+        if differs:
+            self._strips.clear()
+        return differs
 
     @on(_Shape)
     def _shaped(self, message: _Shape) -> None:
@@ -319,8 +358,12 @@ class OrderGrid(ScrollView, can_focus=True):
         if message.generation != self._generation:
             return
         if message.count is not None:
+            known = self._rows.total  # set only when reading again (``refresh_rows``)
             self._rows.set_total(message.count)
             self._set_height()
+            if message.count == known and message.months is None:
+                self._read_more()  # read again after a change: the same count draws nothing
+                return
             self.post_message(self.Counted(message.count))
         if message.months is not None:
             self._rows.set_month_counts(message.months)
@@ -336,6 +379,9 @@ class OrderGrid(ScrollView, can_focus=True):
         message.stop()
         if message.generation != self._generation:
             return
+        if all(self._flags.get(order_id, False) == flag
+               for order_id, flag in message.flags.items()):
+            return  # read again, flagged as before: nothing to redraw
         self._flags.update(message.flags)
         self._strips.clear()
         self.refresh()
@@ -483,6 +529,8 @@ class OrderGrid(ScrollView, can_focus=True):
                 return self._message_strip(_("No orders match these filters."), width)
             return Strip.blank(width, self.rich_style)
         order = self._rows.row(index)
+        if order is None and self._shown is not None:
+            order = self._shown.row(index)
         if order is None:
             if total is None and self._rows.held == 0 and y == 1:
                 return self._message_strip(_("Loading orders…"), width)

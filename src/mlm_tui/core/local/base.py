@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
+from mlm_tui.core.changes import Changes
 from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import NotAuthenticated, NotFound
@@ -47,6 +48,9 @@ class LocalBase:
 
     def close(self) -> None:
         self.store.close()
+
+    def changes_since(self, cursor: int | None) -> Changes:
+        return self.store.changes_since(cursor)
 
     def is_empty(self) -> bool:
         with self.store.read() as conn:

@@ -24,9 +24,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from mlm_tui.core import files
+from mlm_tui.core.changes import Changes
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.files import PRIVATE, FileModes
 from mlm_tui.core.local import migrations, schema
+from mlm_tui.core.local.changes import (
+    ChangeWatch,
+    count_changes,
+    note_written_tables,
+    start_noting,
+)
 from mlm_tui.core.local.search_index import add_search_functions
 
 BUSY_TIMEOUT_MS = 5000
@@ -90,6 +97,7 @@ class Store:
             _take_over(path, modes)
         self.engine = self._engine()
         self.upgrade()
+        self._watch = ChangeWatch(self._watch_connection)
 
     def _engine(self) -> Engine:
         # Connections are kept: a new one reads the whole schema on its first statement,
@@ -100,6 +108,7 @@ class Store:
                                    pool_size=4, connect_args={"check_same_thread": False,
                                                               "timeout": timeout})
             event.listen(engine, "connect", _on_connect)
+            note_written_tables(engine)
         else:
             engine = create_engine("sqlite+pysqlite://", poolclass=QueuePool, pool_size=4,
                                    creator=lambda: _connect_read_only(self.path, timeout))
@@ -152,7 +161,9 @@ class Store:
         try:
             connection = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
             with connection as conn, conn.begin():
+                start_noting(conn)
                 yield conn
+                count_changes(conn)
         except DBAPIError as exc:
             raise StoreError(f"{self.path} could not be written: {exc.orig}",
                              field="store") from exc
@@ -166,7 +177,24 @@ class Store:
             raise StoreError(f"{self.path} could not be read: {exc.orig}",
                              field="store") from exc
 
+    def changes_since(self, cursor: int | None) -> Changes:
+        """The kinds of data written since ``cursor`` (see :mod:`core.local.changes`)."""
+        try:
+            return self._watch.since(cursor)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path} could not be read: {exc}", field="store") from exc
+
+    def _watch_connection(self) -> sqlite3.Connection:
+        options = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        if self.read_only is not None:
+            return _connect_read_only(self.path, options)
+        connection = sqlite3.connect(self.path, **options)
+        connection.isolation_level = None  # each read sees the latest commit
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
     def close(self) -> None:
+        self._watch.close()
         self.engine.dispose()
 
 
