@@ -185,10 +185,10 @@ class Store:
             raise StoreError(f"{self.path} could not be read: {exc}", field="store") from exc
 
     def _watch_connection(self) -> sqlite3.Connection:
-        options = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        timeout = BUSY_TIMEOUT_MS / 1000
         if self.read_only is not None:
-            return _connect_read_only(self.path, options)
-        connection = sqlite3.connect(self.path, **options)
+            return _connect_read_only(self.path, timeout)
+        connection = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
         connection.isolation_level = None  # each read sees the latest commit
         connection.execute("PRAGMA query_only = ON")
         return connection
