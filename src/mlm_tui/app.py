@@ -524,7 +524,8 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
 
     from mlm_tui.terminal import exit_when_input_closes
 
-    exit_when_input_closes(app, sys.stdin.fileno())
+    with contextlib.suppress(OSError, ValueError):  # io.UnsupportedOperation: no real stdin
+        exit_when_input_closes(app, sys.stdin.fileno())
     app.run()
     return app.return_code or 0
 

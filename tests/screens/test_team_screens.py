@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, OptionList, Tree
 
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.store import Store
+from mlm_tui.messages import Refused
 from mlm_tui.screens.customer import CustomerScreen
 from mlm_tui.screens.customers import CustomersScreen
 from mlm_tui.screens.home import HomeScreen
@@ -375,7 +376,7 @@ async def test_errors_the_backend_names_together_show_at_their_fields(tmp_path) 
         await settle(pilot)
         await open_screen(pilot, "register")
         screen = app.screen
-        screen.post_message(screen.Refused(ValidationErrors([
+        screen.post_message(Refused(ValidationErrors([
             ValidationError("The city is unknown.", field="address.city"),
             ValidationError("The phone is taken.", field="phone"),
         ])))

@@ -5,14 +5,13 @@ opens the landing screen as after a login.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Session
 from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _
@@ -95,14 +94,12 @@ class ActivateScreen(AppScreen[None]):
         values = [self.query_one(f"#{name}", Input).value for name in FIELDS]
         self.activate(values[0].strip(), values[1].strip(), values[2], values[3])
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="activate")
     def activate(self, login: str, code: str, password: str, confirmation: str) -> None:
-        try:
+        def ask() -> Message:
             session = self.backend.activate_member(login, code, password, confirmation)
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.Activated(session))
+            return self.Activated(session)
+
+        self.in_background(ask, group="activate", refused=True)
 
     @on(Activated)
     def _activated(self, message: Activated) -> None:

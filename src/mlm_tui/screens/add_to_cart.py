@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.rules.typed_numbers import read_whole_number
 from mlm_tui.display import data_text
@@ -119,14 +118,12 @@ class AddToCartScreen(AppModalScreen[Added | None]):
             return
         self.add(quantity)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="quantity")
     def add(self, quantity: int) -> None:
-        try:
+        def ask() -> Message:
             cart = self.apply(quantity)
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.Done(cart, quantity))
+            return self.Done(cart, quantity)
+
+        self.in_background(ask, group="quantity", refused=True)
 
     @on(Done)
     def _done(self, message: Done) -> None:

@@ -7,11 +7,16 @@ screen guessing at ``self.app`` on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
 
 from mlm_tui.app import MlmApp
+from mlm_tui.core.errors import DomainError
+from mlm_tui.messages import Failed, Refused
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -33,6 +38,26 @@ class AppScreen(Screen[ResultType]):
     def backend(self) -> Backend:
         """The app's backend. From workers only: it waits for the store to open."""
         return self.mlm_app.backend
+
+    def in_background(self, ask: Callable[[], Message], *, group: str,
+                      refused: bool = False) -> Worker[None]:
+        """Ask the backend in a thread worker, never on the UI thread.
+
+        ``ask`` makes the backend calls and returns the message that carries the answer;
+        the screen gets that message, or ``Failed`` (``Refused`` with ``refused``: what
+        was typed is wrong) carrying the domain error. A newer request of the same
+        ``group`` replaces one still running.
+        """
+        def run() -> None:
+            try:
+                answer = ask()
+            except DomainError as error:
+                self.post_message(Refused(error) if refused else Failed(error))
+                return
+            self.post_message(answer)
+
+        return self.run_worker(run, thread=True, exclusive=True, exit_on_error=False,
+                               group=group)
 
 
 # ModalScreen comes first: Textual takes a screen's CSS from its first base class.

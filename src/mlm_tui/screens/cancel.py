@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CancellationQuote, CompanyProfile, Order
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
@@ -102,15 +101,13 @@ class CancelScreen(AppModalScreen[Order | None]):
         self.query_one("#keep", Button).focus()
         self.load_quote()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cancel-quote")
     def load_quote(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             quote = self.backend.cancellation_quote(self.number)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Quoted(quote, company))
+            return self.Quoted(quote, company)
+
+        self.in_background(ask, group="cancel-quote")
 
     @on(Quoted)
     def _quoted(self, message: Quoted) -> None:
@@ -133,17 +130,15 @@ class CancelScreen(AppModalScreen[Order | None]):
         self.query_one("#confirm", Button).disabled = True
         self.carry_out(self.quote.shipped)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cancel-do")
     def carry_out(self, shipped: bool) -> None:
-        try:
+        def ask() -> Message:
             if shipped:
                 order = self.backend.request_delivery_stop(self.number)
             else:
                 order = self.backend.cancel_order(self.number)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Done(order))
+            return self.Done(order)
+
+        self.in_background(ask, group="cancel-do")
 
     @on(Done)
     def _done(self, message: Done) -> None:

@@ -166,14 +166,12 @@ class CatalogScreen(AppScreen[None]):
                 count=found)
         return ngettext("{count} product", "{count} products", found).format(count=found)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-categories")
     def load_categories(self) -> None:
-        try:
+        def ask() -> Message:
             categories = self.backend.categories()
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Categories(categories))
+            return self.Categories(categories)
+
+        self.in_background(ask, group="catalog-categories")
 
     @on(Categories)
     def _categories(self, message: Categories) -> None:

@@ -18,14 +18,14 @@ from __future__ import annotations
 import uuid
 
 from rich.table import Table
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
-from mlm_tui.core.errors import DomainError, InsufficientBalance
+from mlm_tui.core.errors import InsufficientBalance
 from mlm_tui.core.models import (
     Cart,
     Checkout,
@@ -190,15 +190,13 @@ class CheckoutScreen(AppScreen[None]):
         self.load()
 
     # --- loading ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-load")
     def load(self) -> None:
-        backend = self.backend
-        try:
+        def ask() -> Message:
+            backend = self.backend
             member, cart, balance = backend.me(), backend.cart(), backend.balance()
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.Loaded(member, cart, balance))
+            return self.Loaded(member, cart, balance)
+
+        self.in_background(ask, group="checkout-load", refused=True)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -310,14 +308,12 @@ class CheckoutScreen(AppScreen[None]):
         self.query_one("#place", Button).label = _("Placing the order…")
         self.place(checkout)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-place")
     def place(self, checkout: Checkout) -> None:
-        try:
+        def ask() -> Message:
             order = self.backend.place_order(checkout)
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.Placed(order))
+            return self.Placed(order)
+
+        self.in_background(ask, group="checkout-place", refused=True)
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:

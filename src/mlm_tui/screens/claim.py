@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import RenderableType
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import (
     Claim,
     ClaimLine,
@@ -141,19 +140,17 @@ class ClaimScreen(AppScreen[None]):
         self.query_one("#claim-lines").focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="claim-load")
     def load(self) -> None:
-        backend = self.backend
-        try:
+        def ask() -> Message:
+            backend = self.backend
             company = backend.company()
             invoice = backend.invoice(self.invoice_number)
             order = backend.order(invoice.order_number)
             earlier = tuple(c for c in backend.claims()
                             if c.invoice_number == self.invoice_number)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(ClaimContext(invoice, order.status, company, earlier)))
+            return self.Loaded(ClaimContext(invoice, order.status, company, earlier))
+
+        self.in_background(ask, group="claim-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -242,14 +239,12 @@ class ClaimScreen(AppScreen[None]):
         self._status(_("Submitting…"))
         self.submit(lines, reason)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="claim-submit")
     def submit(self, lines: list[ClaimLine], reason: str) -> None:
-        try:
+        def ask() -> Message:
             claim = self.backend.submit_claim(self.invoice_number, lines, reason)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Submitted(claim))
+            return self.Submitted(claim)
+
+        self.in_background(ask, group="claim-submit")
 
     @on(Submitted)
     def _submitted(self, message: Submitted) -> None:

@@ -139,15 +139,13 @@ class ClaimsScreen(AppScreen[None]):
         # A decision may have arrived while this screen was left: read again on return.
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="claims-load")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             claims = self.backend.claims()
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(claims, company))
+            return self.Loaded(claims, company)
+
+        self.in_background(ask, group="claims-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -7,7 +7,7 @@ a month opens the order history filtered to this member and that month.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day, format_month
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Member, MemberOverview, MemberRef
 from mlm_tui.core.money import format_points
 from mlm_tui.core.privacy import (
@@ -83,15 +82,13 @@ class CustomerScreen(AppScreen[None]):
         self.title = _("Customer")
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             overview = self.backend.member_overview(self.member_id)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(overview, company))
+            return self.Loaded(overview, company)
+
+        self.in_background(ask, group="overview")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

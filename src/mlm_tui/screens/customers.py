@@ -7,7 +7,7 @@ a newer keystroke cancels the older search, and a late answer for an old query i
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import MemberMatch
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
@@ -93,15 +92,13 @@ class CustomersScreen(AppScreen[None]):
         elif table.row_count:
             table.focus()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def search(self, query: str) -> None:
-        try:
+        def ask() -> Message:
             locale = self.backend.company().locale
             matches = self.backend.search_members(query, limit=SEARCH_LIMIT)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Found(query, matches, locale))
+            return self.Found(query, matches, locale)
+
+        self.in_background(ask, group="search")
 
     @on(Found)
     def _found(self, message: Found) -> None:

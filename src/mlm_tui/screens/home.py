@@ -8,7 +8,7 @@ A member named in an alert opens their overview with Enter.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -16,7 +16,6 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
@@ -93,16 +92,14 @@ class HomeScreen(AppScreen[None]):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             me = self.backend.me()
             alerts = self.backend.alerts()
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(me, alerts, company))
+            return self.Loaded(me, alerts, company)
+
+        self.in_background(ask, group="home")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
@@ -86,15 +85,13 @@ class InTransitScreen(AppScreen[None]):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="transit-load")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             shipments = self.backend.shipments_in_transit()
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(shipments, company))
+            return self.Loaded(shipments, company)
+
+        self.in_background(ask, group="transit-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

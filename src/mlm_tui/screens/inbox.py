@@ -75,15 +75,13 @@ class InboxScreen(AppScreen[None]):
         self.title = _("Inbox")
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
     def load(self, unread_only: bool = False) -> None:
-        try:
+        def ask() -> Message:
             locale = self.backend.company().locale
             notifications = self.backend.notifications(unread_only=unread_only)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(notifications, locale))
+            return self.Loaded(notifications, locale)
+
+        self.in_background(ask, group="inbox")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

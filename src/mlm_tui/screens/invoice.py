@@ -105,15 +105,13 @@ class InvoiceScreen(AppScreen[None]):
         self.query_one("#invoice-body").focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-load")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             invoice = self.backend.invoice(self.number)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(invoice, company))
+            return self.Loaded(invoice, company)
+
+        self.in_background(ask, group="invoice-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -152,14 +152,12 @@ class LoginScreen(AppScreen[None]):
         self._status(_("Checking…"))
         self.log_in(login, password)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def log_in(self, login: str, password: str) -> None:
-        try:
+        def ask() -> Message:
             session = self.backend.login(login, password)
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.LoggedIn(session))
+            return self.LoggedIn(session)
+
+        self.in_background(ask, group="login", refused=True)
 
     @on(LoggedIn)
     def _logged_in(self, message: LoggedIn) -> None:

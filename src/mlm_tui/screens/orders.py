@@ -198,14 +198,12 @@ class OrdersScreen(AppScreen[None]):
         self.query_one("#orders-info", Static).update(_("Counting orders…"))
         self.grid.show(filters)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-months")
     def load_months(self, filters: OrderFilter) -> None:
-        try:
+        def ask() -> Message:
             months = self.backend.order_months(replace(filters, month=None))
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Months(months))
+            return self.Months(months)
+
+        self.in_background(ask, group="orders-months")
 
     @on(Months)
     def _months(self, message: Months) -> None:
@@ -238,17 +236,15 @@ class OrdersScreen(AppScreen[None]):
             return
         self.find_members(typed)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-member")
     def find_members(self, typed: str) -> None:
-        try:
+        def ask() -> Message:
             matches = self.backend.search_members(typed, limit=20)
             if typed.isdigit():
                 exact = [m for m in matches if m.registration_number == typed]
                 matches = exact or matches
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Members(typed, matches))
+            return self.Members(typed, matches)
+
+        self.in_background(ask, group="orders-member")
 
     @on(Members)
     def _members(self, message: Members) -> None:
@@ -273,15 +269,13 @@ class OrdersScreen(AppScreen[None]):
         self.load_months(filters)
         self.grid.focus()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-member")
     def name_member(self, member_id: int) -> None:
-        try:
+        def ask() -> Message:
             member = self.backend.member(member_id)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.MemberNamed(
-            member_id, f"{member.full_name} ({member.registration_number})"))
+            return self.MemberNamed(
+ member_id, f"{member.full_name} ({member.registration_number})")
+
+        self.in_background(ask, group="orders-member")
 
     @on(MemberNamed)
     def _member_named(self, message: MemberNamed) -> None:

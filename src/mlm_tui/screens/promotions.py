@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Product, Promotion, PromotionKind
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.display import data_text
@@ -82,16 +81,14 @@ class PromotionsScreen(AppScreen[None]):
         self.title = _("Promotions")
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="promotions")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             period = self.backend.current_period()
             promotions = self.backend.promotions()
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(period, promotions, company))
+            return self.Loaded(period, promotions, company)
+
+        self.in_background(ask, group="promotions")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -139,14 +136,12 @@ class PromotionsScreen(AppScreen[None]):
             return
         self.find_product(promotion.product_code)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="promotions-product")
     def find_product(self, code: str) -> None:
-        try:
+        def ask() -> Message:
             product = self.backend.product(code)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.ProductFound(product))
+            return self.ProductFound(product)
+
+        self.in_background(ask, group="promotions-product")
 
     @on(ProductFound)
     def _product_found(self, message: ProductFound) -> None:

@@ -211,9 +211,8 @@ class RegisterScreen(AppScreen[None]):
         self._result(_("Registering…"))
         self.register({name: self._value(name) for name in FIELDS}, birth_date)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="register")
     def register(self, typed: dict[str, str], birth_date: date) -> None:
-        try:
+        def ask() -> Message:
             # The newcomer lives where the company sells: the address's country.
             country = market_country(self.backend.company())
             registration = Registration(
@@ -225,10 +224,9 @@ class RegisterScreen(AppScreen[None]):
                 passport=typed["passport"] or None,
             )
             member = self.backend.register_member(registration)
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.Registered(member))
+            return self.Registered(member)
+
+        self.in_background(ask, group="register", refused=True)
 
     @on(Registered)
     def _registered(self, message: Registered) -> None:

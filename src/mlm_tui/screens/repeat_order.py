@@ -114,14 +114,12 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
             return
         self.repeat(number)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="repeat")
     def repeat(self, number: str) -> None:
-        try:
+        def ask() -> Message:
             cart = self.backend.repeat_order(number)
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.Repeated(number, cart))
+            return self.Repeated(number, cart)
+
+        self.in_background(ask, group="repeat", refused=True)
 
     @on(Repeated)
     def _repeated(self, message: Repeated) -> None:

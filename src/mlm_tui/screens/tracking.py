@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -19,7 +19,6 @@ from textual.message import Message
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.display import data_text, link_target
 from mlm_tui.i18n import _, ngettext
@@ -135,15 +134,13 @@ class TrackingScreen(AppScreen[None]):
         self._status(_("Asking the carrier for news…"))
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="tracking-load")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             company = self.backend.company()
             shipment = self.backend.shipment(self.order_number)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Loaded(shipment, company))
+            return self.Loaded(shipment, company)
+
+        self.in_background(ask, group="tracking-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

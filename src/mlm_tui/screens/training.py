@@ -64,14 +64,12 @@ class TrainingScreen(AppScreen[None]):
         self.title = _("Successful start")
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="training")
     def load(self) -> None:
-        try:
+        def ask() -> Message:
             completed = self.backend.training_progress()
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.Progress(completed))
+            return self.Progress(completed)
+
+        self.in_background(ask, group="training")
 
     @work(thread=True, exit_on_error=False, group="training-done")
     def complete(self, lesson_id: str) -> None:

@@ -242,14 +242,12 @@ class WalletScreen(AppScreen[None]):
         self._top_up_result(_("Recording the top-up…"))
         self.top_up(Money(amount, self._company.currency), method)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="top-up")
     def top_up(self, amount: Money, method: TopUpMethod) -> None:
-        try:
+        def ask() -> Message:
             entry = self.backend.top_up(amount, method)
-        except DomainError as error:
-            self.post_message(Refused(error))
-            return
-        self.post_message(self.ToppedUp(entry))
+            return self.ToppedUp(entry)
+
+        self.in_background(ask, group="top-up", refused=True)
 
     @on(ToppedUp)
     def _topped_up(self, message: ToppedUp) -> None:

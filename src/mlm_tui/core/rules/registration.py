@@ -58,15 +58,25 @@ def check_registration(registration: Registration, today: date) -> Registration:
     full_name = c.check(lambda: normalise_full_name(r.full_name), r.full_name)
     birth_date = c.check(lambda: validate_birth_date(r.birth_date, today), r.birth_date)
     email = c.check(lambda: normalise_email(r.email), r.email)
-    address = c.check(lambda: _address(r.address), r.address)
     # A number typed without its country code is one of the newcomer's country.
-    phone = c.check(lambda: normalise_phone(r.phone, region=address.country or "RU"), r.phone)
+    region = _region(r.address)
+    phone = c.check(lambda: normalise_phone(r.phone, region=region), r.phone)
+    address = c.check(lambda: _address(r.address), r.address)
     passport = c.check(lambda: normalise_passport(r.passport), r.passport)
     kind = c.check(lambda: _kind(r.kind), MemberKind.CONSULTANT)
     if c.errors:
         raise ValidationErrors(c.errors)
     return replace(r, full_name=full_name, birth_date=birth_date, email=email, phone=phone,
                    address=address, passport=passport, kind=kind)
+
+
+def _region(address: Address) -> str:
+    """The country a phone number without its code is read in; while the address names
+    none that exists, the market the registrations mostly come from."""
+    try:
+        return normalise_country(address.country)
+    except ValidationError:
+        return "RU"
 
 
 def _address(address: Address) -> Address:
