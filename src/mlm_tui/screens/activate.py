@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Session
+from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.i18n import _
 from mlm_tui.messages import SignedIn
 from mlm_tui.widgets.footer import KeysFooter
@@ -75,8 +76,8 @@ class ActivateScreen(Screen[None]):
         yield AccountHeader()
         labels = field_labels()
         with VerticalScroll():
-            yield Static(_("Enter the code from the e-mail or SMS and choose a password of at "
-                           "least 10 characters."))
+            yield Static(_("Enter the code from the e-mail or SMS and choose a password.")
+                         + " " + password_rule())
             for name in FIELDS:
                 with Horizontal(classes="row"):
                     yield Label(labels[name])

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import Address, Member, Registration
 from mlm_tui.core.privacy import mask_email, mask_phone
+from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.core.validation import (
     normalise_address,
     normalise_email,
@@ -253,7 +254,8 @@ class RegisterScreen(Screen[None]):
             _("{name} is registered as {number}. The activation code went to {email} and "
               "{phone}; they activate the account and choose a password.").format(
                 name=member.full_name, number=member.registration_number,
-                email=mask_email(member.email), phone=mask_phone(member.phone)),
+                email=mask_email(member.email), phone=mask_phone(member.phone))
+            + " " + password_rule(),
             style="success",
         )
         self.query_one("#full_name", Input).focus()
