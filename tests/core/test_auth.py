@@ -120,11 +120,26 @@ def test_closed_account_is_named_only_to_whoever_knows_the_password(backend):
     assert backend.session() is None
 
 
-def test_pending_account_is_told_to_activate(backend):
+def test_a_pending_account_is_named_only_to_whoever_knows_its_password(backend, settings):
+    from mlm_tui.core.passwords import hash_secret
+
+    write_store(settings, update(t.members).where(t.members.c.id == world.NEWBIE.id)
+                .values(password_hash=hash_secret(world.PASSWORD)))
+    fail_login(backend, world.NEWBIE.email, times=3)  # like any wrong password
     with pytest.raises(AccountNotActivated) as caught:
-        backend.login(world.NEWBIE.email, "whatever-typed")
+        backend.login(world.NEWBIE.email, world.PASSWORD)
     assert caught.value.field == "login"
     assert "activation code" in caught.value.message
+    assert backend.session() is None
+    # Every try was counted, the right one too: the next wrong one locks.
+    with pytest.raises(Throttled):
+        backend.login(world.NEWBIE.registration_number, WRONG)
+
+
+def test_a_pending_account_without_a_password_answers_as_a_wrong_password(backend):
+    fail_login(backend, world.NEWBIE.email, times=4)
+    with pytest.raises(Throttled):
+        backend.login(world.NEWBIE.email, "whatever-typed")
 
 
 @pytest.mark.parametrize(
@@ -188,6 +203,99 @@ def test_each_further_lock_doubles_up_to_an_hour_and_ends_after_quiet_time(backe
 
     clock.advance(timedelta(minutes=15))  # a quarter of an hour without trying
     fail_login(backend, "1000001")
+
+
+def test_every_way_of_typing_a_login_counts_for_its_one_account(backend, clock):
+    for typed in ("1000001", "1 000001", "1000\u00a0001", " ANNA@example.ru\t"):
+        fail_login(backend, typed)
+    with pytest.raises(Throttled) as caught:
+        backend.login("\u00a01000001", WRONG)
+    assert caught.value.retry_at == clock.now + timedelta(minutes=5)
+    with pytest.raises(Throttled):
+        backend.login(world.ANNA.email, world.PASSWORD)
+
+
+def test_a_login_that_names_no_account_is_counted_in_its_normal_form(backend):
+    for typed in ("1999999", "1 999 999", "1999\u00a0999", "1999999 "):
+        fail_login(backend, typed)
+    with pytest.raises(Throttled):
+        backend.login("19 99 999", WRONG)
+
+
+def test_sixteen_parallel_guesses_get_only_five_checked(backend, monkeypatch):
+    import threading
+
+    from mlm_tui.core.local import auth
+
+    checked = []
+    real_verify = auth.verify_secret
+    monkeypatch.setattr(auth, "verify_secret",
+                        lambda stored, typed: checked.append(typed) or real_verify(stored, typed))
+    start = threading.Barrier(16)
+    answers = []
+
+    def guess(number: int) -> None:
+        start.wait()
+        try:
+            backend.login(world.ANNA.registration_number, f"guess-{number}-x7")
+        except (InvalidCredentials, Throttled) as error:
+            answers.append(type(error).__name__)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["InvalidCredentials"] * 4 + ["Throttled"] * 12
+    assert len(checked) == throttle.MAX_FAILURES  # the rest never reached the hash
+    with pytest.raises(Throttled):
+        backend.login(world.ANNA.registration_number, world.PASSWORD)
+
+
+def test_failed_logins_across_all_accounts_stop_every_login_for_the_hour(backend, settings,
+                                                                        clock):
+    started = clock.now - timedelta(minutes=20)
+    # Credential stuffing: one or two guesses each on many logins, this hour.
+    write_store(settings, insert(t.login_failures).values(
+        login_key=throttle.ALL_LOGINS, failures=throttle.MAX_FAILURES_PER_HOUR - 2,
+        last_failed_at=started, locked_until=None))
+    assert backend.login(world.OLGA_MSK.email, world.PASSWORD)  # a success is not a failure
+    fail_login(backend, "someone@example.ru")
+    with pytest.raises(Throttled) as caught:  # the thousandth
+        backend.login("another@example.ru", WRONG)
+    assert caught.value.retry_at == started + timedelta(hours=1)
+    with pytest.raises(Throttled) as caught:  # even the right password of a quiet account
+        backend.login(world.ANNA.registration_number, world.PASSWORD)
+    assert caught.value.field == "login"
+    assert "40 min" in caught.value.message
+
+    clock.now = started + timedelta(hours=1)
+    assert backend.login(world.ANNA.registration_number, world.PASSWORD).member_id == (
+        world.ANNA.id)
+
+
+def test_the_ceiling_across_all_accounts_counts_fixed_hours():
+    now = world.NOW
+    record = None
+    for _ in range(throttle.MAX_FAILURES_PER_HOUR - 1):
+        record = throttle.after_failure_anywhere(record, now)
+    assert throttle.locked_until(record, now) is None
+    assert throttle.after_success_anywhere(record, now).failures == (
+        throttle.MAX_FAILURES_PER_HOUR - 2)
+    full = throttle.after_failure_anywhere(record, now + timedelta(minutes=59))
+    assert throttle.locked_until(full, now + timedelta(minutes=59)) == now + timedelta(hours=1)
+    assert throttle.after_success_anywhere(full, now).locked_until is None
+    assert throttle.after_failure_anywhere(record, now + timedelta(hours=1)).failures == 1
+
+
+def test_a_patient_guesser_gets_far_fewer_than_100_tries_an_hour_on_one_account():
+    now, record, tries = world.NOW, None, 0
+    for second in range(0, 3600, 10):  # a try every ten seconds whenever not locked
+        at = now + timedelta(seconds=second)
+        if throttle.locked_until(record, at) is None:
+            record = throttle.after_failure(record, at)
+            tries += 1
+    assert tries <= 20
 
 
 def test_a_locked_login_does_not_lock_other_members(backend):
@@ -486,7 +594,7 @@ def test_register_a_consultant_then_she_activates_and_logs_in(anna, settings, cl
     assert "2000002" in email.get_content() and "Анна Смирнова" in email.get_content()
     [code] = codes_to(settings, "maria.petrova@example.ru")
     assert codes_to(settings, "+79165554433") == [code]
-    with pytest.raises(AccountNotActivated):
+    with pytest.raises(InvalidCredentials):  # no password of her own yet
         anna.login("2000002", NEW_PASSWORD)
 
     clock.advance(timedelta(hours=71))
@@ -616,7 +724,7 @@ def test_a_wrong_activation_code_counts_a_try(backend, maria):
         backend.activate_member(member.email, wrong, NEW_PASSWORD, NEW_PASSWORD)
     assert (caught.value.field, caught.value.message) == (
         "code", "The code is wrong; 4 tries left.")
-    with pytest.raises(AccountNotActivated):
+    with pytest.raises(InvalidCredentials):  # the password was not set
         backend.login(member.email, NEW_PASSWORD)
 
 

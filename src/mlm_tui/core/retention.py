@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, delete, func, or_, select, type_coerce, union_all, update
 
+from mlm_tui.core import login_throttle
 from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import schema as t
@@ -118,9 +119,7 @@ def anonymised_name(registration_number: str) -> str:
 def _anonymise(conn: Connection, member_id: int, registration_number: str,
                now: datetime) -> None:
     m = t.members
-    login_keys = conn.execute(
-        select(m.c.email, m.c.phone).where(m.c.id == member_id)
-    ).one()
+    email = conn.execute(select(m.c.email).where(m.c.id == member_id)).scalar_one()
     name = anonymised_name(registration_number)
     conn.execute(
         update(m)
@@ -136,7 +135,7 @@ def _anonymise(conn: Connection, member_id: int, registration_number: str,
     # What could still reach or describe the person: sign-ins, codes, messages, the cart.
     for table in (t.sessions, t.one_time_codes, t.notifications, t.cart_lines, t.cart_choices):
         conn.execute(delete(table).where(table.c.member_id == member_id))
-    keys = [registration_number.casefold()] + [k.casefold() for k in login_keys if k]
+    keys = login_throttle.keys_of_member(member_id, registration_number, email)
     conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key.in_(keys)))
 
 

@@ -5,8 +5,10 @@ account_summary), password reset, registration and activation.
 
 Secrets are never stored in clear: passwords and codes as argon2 hashes, session tokens
 as SHA-256. A login that names no account costs the same argon2 work and gets the same
-answer as a wrong password. Password hashing runs outside write transactions where it
-can, so a slow hash never holds the store's write lock during a login.
+answer as a wrong password; that an account is closed or not activated yet is said only
+to whoever typed its password. Every attempt is counted (``login_throttle``) before its
+password is checked. Password hashing runs outside write transactions where it can, so a
+slow hash never holds the store's write lock during a login.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from mlm_tui.core.errors import (
     AccountClosed,
     AccountNotActivated,
     Conflict,
-    DomainError,
     InvalidCredentials,
     NotAuthenticated,
     Throttled,
@@ -85,36 +86,44 @@ _NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
 class AuthMixin(LocalBase):
     # --- sessions --------------------------------------------------------------------------
     def login(self, login: str, password: str) -> Session:
-        key = throttle.login_key(login or "")
-        if not key:
+        if not (login or "").strip():
             raise ValidationError(_("Enter your registration number or e-mail."), field="login")
         if not password:
             raise ValidationError(_("Enter your password."), field="password")
         by, value = _parse_login(login)
         now = self.clock()
-        with self.store.read() as conn:
-            _raise_if_locked(conn, key, now)
+        # The attempt is counted before the password is checked, in the transaction that
+        # looked at the lock: parallel guesses queue here, and only those let in are tried.
+        with self.store.write() as conn:
             row = _member_by_login(conn, by, value)
-        if row is not None and row.status == MemberStatus.PENDING.value:
-            verify_nothing(password)
-            raise AccountNotActivated(
-                _("This account is not activated yet: enter the activation code from the "
-                  "e-mail or SMS."),
-                field="login",
-            )
+            key = (throttle.account_key(row.id) if row is not None
+                   else throttle.unknown_login_key(by, value))
+            lock_if_wrong = _count_attempt(conn, key, now)
         if row is None or not row.password_hash:
             verify_nothing(password)
             correct = False
         else:
             correct = verify_secret(row.password_hash, password)
         if not correct:
-            raise self._count_failure(key, now)
+            if lock_if_wrong is not None:
+                raise _throttled(lock_if_wrong, now)
+            # The same words whether the account exists or not.
+            raise InvalidCredentials(
+                _("The registration number, e-mail or password is wrong."), field="password"
+            )
+        # Only whoever knows the password learns what became of the account; the try
+        # stays counted.
+        if row.status == MemberStatus.PENDING.value:
+            raise AccountNotActivated(
+                _("This account is not activated yet: enter the activation code from the "
+                  "e-mail or SMS."),
+                field="login",
+            )
         if row.status == MemberStatus.CLOSED.value:
             raise AccountClosed(_("This account has been closed."), field="login")
         new_hash = hash_secret(password) if needs_rehash(row.password_hash) else None
         with self.store.write() as conn:
-            _raise_if_locked(conn, key, now)  # a parallel attempt may have locked it since
-            conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key == key))
+            _uncount_attempt(conn, key, now)
             if new_hash is not None:
                 conn.execute(
                     update(t.members).where(t.members.c.id == row.id)
@@ -201,22 +210,6 @@ class AuthMixin(LocalBase):
                                 member.full_name, expires_at)
         return self._session
 
-    def _count_failure(self, key: str, now: datetime) -> DomainError:
-        """Record a failed attempt (committed) and return what to tell the member."""
-        with self.store.write() as conn:
-            record = throttle.after_failure(_failure_record(conn, key), now)
-            lf = t.login_failures
-            conn.execute(delete(lf).where(lf.c.login_key == key))
-            conn.execute(insert(lf).values(
-                login_key=key, failures=record.failures, last_failed_at=record.last_failed_at,
-                locked_until=record.locked_until))
-        if record.locked_until is not None:
-            return _throttled(record.locked_until, now)
-        # The same words whether the account exists or not.
-        return InvalidCredentials(
-            _("The registration number, e-mail or password is wrong."), field="password"
-        )
-
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:
         kind, value = normalise_contact(contact)
@@ -261,9 +254,8 @@ class AuthMixin(LocalBase):
                              .values(password_hash=hash_secret(new_password)))
                 conn.execute(delete(t.sessions).where(t.sessions.c.member_id == member.id))
                 # A member who proved who they are need not wait out a login lock.
-                keys = {throttle.login_key(member.registration_number)}
-                if member.email:
-                    keys.add(throttle.login_key(member.email))
+                keys = throttle.keys_of_member(member.id, member.registration_number,
+                                               member.email)
                 conn.execute(delete(t.login_failures)
                              .where(t.login_failures.c.login_key.in_(keys)))
         if error is not None:
@@ -409,10 +401,39 @@ def _failure_record(conn: Connection, key: str) -> throttle.FailureRecord | None
     return throttle.FailureRecord(row.failures, row.last_failed_at, row.locked_until)
 
 
-def _raise_if_locked(conn: Connection, key: str, now: datetime) -> None:
-    until = throttle.locked_until(_failure_record(conn, key), now)
-    if until is not None:
-        raise _throttled(until, now)
+def _save_record(conn: Connection, key: str, record: throttle.FailureRecord) -> None:
+    lf = t.login_failures
+    conn.execute(delete(lf).where(lf.c.login_key == key))
+    conn.execute(insert(lf).values(
+        login_key=key, failures=record.failures, last_failed_at=record.last_failed_at,
+        locked_until=record.locked_until))
+
+
+def _count_attempt(conn: Connection, key: str, now: datetime) -> datetime | None:
+    """Refuse the attempt while its account (or every login) is locked; else count it as
+    a failure until the password proves right. Returns the lock this attempt starts, if
+    it is wrong."""
+    mine, anywhere = _failure_record(conn, key), _failure_record(conn, throttle.ALL_LOGINS)
+    for record in (mine, anywhere):
+        until = throttle.locked_until(record, now)
+        if until is not None:
+            raise _throttled(until, now)
+    mine = throttle.after_failure(mine, now)
+    anywhere = throttle.after_failure_anywhere(anywhere, now)
+    _save_record(conn, key, mine)
+    _save_record(conn, throttle.ALL_LOGINS, anywhere)
+    locks = [lock for lock in (mine.locked_until, anywhere.locked_until) if lock is not None]
+    return max(locks, default=None)
+
+
+def _uncount_attempt(conn: Connection, key: str, now: datetime) -> None:
+    """The password was right: the account's count starts over, and the attempt is taken
+    back from the count across all accounts."""
+    conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key == key))
+    anywhere = throttle.after_success_anywhere(
+        _failure_record(conn, throttle.ALL_LOGINS), now)
+    if anywhere is not None:
+        _save_record(conn, throttle.ALL_LOGINS, anywhere)
 
 
 def _throttled(until: datetime, now: datetime) -> Throttled:
