@@ -458,9 +458,66 @@ def test_reset_answers_alike_when_no_active_account_has_the_contact(backend, set
     assert known.destination_masked == "i***a@example.ru"
     assert (request.expires_at, request.resend_after) == (known.expires_at, known.resend_after)
     assert len(read_maildir(settings.maildir)) == 2  # Irina's e-mail and SMS, nothing else
+    [code] = codes_to(settings, world.IRINA.email)
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+
+    def answers(contact: str) -> list[tuple[str, str]]:
+        said = []
+        for _ in range(6):
+            with pytest.raises(ValidationError) as caught:
+                backend.confirm_password_reset(contact, wrong, NEW_PASSWORD, NEW_PASSWORD)
+            said.append((caught.value.field, caught.value.message))
+        return said
+
+    assert answers(contact) == answers(world.IRINA.email)
+    assert answers(contact)[0] == ("code", "Too many wrong tries for this code. "
+                                           "Ask for a new one.")
+
+
+def test_a_code_typed_for_an_unknown_contact_runs_out_like_a_real_one(backend, settings,
+                                                                      clock):
+    for contact in ("nobody@example.ru", world.IRINA.email):
+        backend.request_password_reset(contact)
+    [code] = codes_to(settings, world.IRINA.email)
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    said = {}
+    for contact in ("nobody@example.ru", world.IRINA.email, "never-asked@example.ru"):
+        first = []
+        with pytest.raises(ValidationError) as caught:
+            backend.confirm_password_reset(contact, wrong, NEW_PASSWORD, NEW_PASSWORD)
+        first.append(caught.value.message)
+        clock.advance(timedelta(minutes=15))
+        with pytest.raises(ValidationError) as caught:
+            backend.confirm_password_reset(contact, wrong, NEW_PASSWORD, NEW_PASSWORD)
+        first.append(caught.value.message)
+        clock.advance(timedelta(minutes=-15))
+        said[contact] = first
+    assert said["nobody@example.ru"] == said[world.IRINA.email] == [
+        "The code is wrong; 4 tries left.",
+        "This code is not valid or has expired. Ask for a new one."]
+    # Asked for nothing: as a member who asked for nothing.
+    assert said["never-asked@example.ru"] == [
+        "This code is not valid or has expired. Ask for a new one."] * 2
+
+
+def test_the_password_rule_names_no_e_mail_before_the_code_is_right(backend, settings):
+    backend.request_password_reset(world.ANNA.phone)
+    backend.request_password_reset("+79169999999")  # nobody's
+    [code] = codes_to(settings, world.ANNA.phone)
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    for phone in (world.ANNA.phone, "+79169999999"):
+        with pytest.raises(ValidationError) as caught:
+            backend.confirm_password_reset(phone, wrong, "anna@example.ru", "anna@example.ru")
+        assert (caught.value.field, caught.value.message) == (
+            "code", "The code is wrong; 4 tries left.")
+    before = snapshot(settings)
     with pytest.raises(ValidationError) as caught:
-        backend.confirm_password_reset(contact, "12345678", NEW_PASSWORD, NEW_PASSWORD)
-    assert caught.value.field == "code"
+        backend.confirm_password_reset(world.ANNA.phone, code, "anna@example.ru",
+                                       "anna@example.ru")
+    assert caught.value.field == "new_password" and "e-mail" in caught.value.message
+    assert snapshot(settings) == before  # the code is not spent
+    backend.confirm_password_reset(world.ANNA.phone, code, NEW_PASSWORD, NEW_PASSWORD)
+    assert backend.login(world.ANNA.email, NEW_PASSWORD).member_id == world.ANNA.id
 
 
 @pytest.mark.parametrize("contact", ["", "anna", "anna@", "+7 916 12", "@example.ru"])
@@ -527,7 +584,7 @@ def test_a_code_expires_after_fifteen_minutes(backend, settings, clock):
     with pytest.raises(ValidationError) as caught:
         backend.confirm_password_reset(world.ANNA.email, code, NEW_PASSWORD, NEW_PASSWORD)
     assert (caught.value.field, caught.value.message) == (
-        "code", "This code has expired. Ask for a new one.")
+        "code", "This code is not valid or has expired. Ask for a new one.")
 
 
 @pytest.mark.parametrize(
@@ -696,9 +753,10 @@ def maria(anna, settings):
 def test_activation_mistakes_name_their_field(backend, settings, maria):
     member, code = maria
     cases = [
-        (("2000003", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "login"),
-        (("nobody@example.ru", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "login"),
-        (("1000001", code, NEW_PASSWORD, NEW_PASSWORD), Conflict, "login"),
+        (("2000003", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
+        (("nobody@example.ru", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
+        (("1000001", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
+        (("anna", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "login"),
         (("2000002", "1234", NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
         (("2000002", code, "+79165554433", "+79165554433"), ValidationError, "password"),
         (("2000002", code, "maria.petrova", "maria.petrova"), ValidationError, "password"),
@@ -713,8 +771,30 @@ def test_activation_mistakes_name_their_field(backend, settings, maria):
     assert backend.session() is None
     assert backend.activate_member("2000002", code, NEW_PASSWORD, NEW_PASSWORD).member_id == (
         member.id)
-    with pytest.raises(Conflict):  # once is enough
+    with pytest.raises(ValidationError) as caught:  # once is enough
         backend.activate_member("2000002", code, NEW_PASSWORD, NEW_PASSWORD)
+    assert caught.value.field == "code"
+
+
+def test_activation_says_nothing_of_an_account_before_its_code_is_right(backend, settings,
+                                                                       maria):
+    member, code = maria
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    answers = {}
+    for login in ("1000001", "2000003", "nobody@example.ru", world.CLOSED.email):
+        with pytest.raises(ValidationError) as caught:
+            backend.activate_member(login, wrong, "maria.petrova", "maria.petrova")
+        answers[login] = (caught.value.field, caught.value.message)
+    assert set(answers.values()) == {
+        ("code", "This code is not valid or has expired. Ask for a new one.")}
+    # Her e-mail as the password is named only with the right code, which stays unspent.
+    before = snapshot(settings)
+    with pytest.raises(ValidationError) as caught:
+        backend.activate_member(member.registration_number, code, "maria.petrova",
+                                "maria.petrova")
+    assert caught.value.field == "password" and "e-mail" in caught.value.message
+    assert snapshot(settings) == before
+    assert backend.activate_member(member.email, code, NEW_PASSWORD, NEW_PASSWORD)
 
 
 def test_a_wrong_activation_code_counts_a_try(backend, maria):
@@ -740,4 +820,4 @@ def test_a_pending_member_without_a_code_cannot_activate(backend):
     with pytest.raises(ValidationError) as caught:
         backend.activate_member(world.NEWBIE.email, "12345678", NEW_PASSWORD, NEW_PASSWORD)
     assert (caught.value.field, caught.value.message) == (
-        "code", "This code is not valid. Ask for a new one.")
+        "code", "This code is not valid or has expired. Ask for a new one.")

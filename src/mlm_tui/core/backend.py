@@ -69,8 +69,8 @@ class Backend(Protocol):
     def login(self, login: str, password: str) -> Session:
         """Log in by registration number or e-mail.
 
-        Raises ``InvalidCredentials`` (field ``password``), ``Throttled`` with the retry time,
-        ``AccountClosed``, ``AccountNotActivated``.
+        Raises ``InvalidCredentials`` (field ``password``), ``Throttled`` with the retry time;
+        ``AccountClosed`` and ``AccountNotActivated`` only after the right password.
         """
 
     def resume(self, token: str) -> Session:
@@ -98,7 +98,9 @@ class Backend(Protocol):
         self, contact: str, code: str, new_password: str, confirmation: str
     ) -> None:
         """Set a new password. Errors name ``code`` (wrong, expired, used, too many tries),
-        ``new_password`` (weak) or ``confirmation`` (mismatch)."""
+        ``new_password`` (weak) or ``confirmation`` (mismatch). The same answers whether or
+        not an account has the contact; the password is compared with the account's own
+        e-mail, phone and number only once the code is right."""
 
     # --- registration ----------------------------------------------------------------------
     def register_member(self, registration: Registration) -> Member:
@@ -109,7 +111,8 @@ class Backend(Protocol):
         """
 
     def activate_member(self, login: str, code: str, password: str, confirmation: str) -> Session:
-        """The new member sets a password with the activation code."""
+        """The new member sets a password with the activation code. A login that names no
+        account waiting for activation gets the answer of a code that is not valid."""
 
     # --- catalog ---------------------------------------------------------------------------
     def periods(self) -> list[CatalogPeriod]: ...

@@ -32,7 +32,15 @@ from mlm_tui.core.errors import (
 )
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
-from mlm_tui.core.local.one_time_codes import ACTIVATION, RESET, invalid_code, issue_code, use_code
+from mlm_tui.core.local.one_time_codes import (
+    ACTIVATION,
+    RESET,
+    invalid_code,
+    issue_code,
+    issue_decoy,
+    use_code,
+    use_decoy,
+)
 from mlm_tui.core.local.team import member_from_row
 from mlm_tui.core.models import (
     AccountSummary,
@@ -54,6 +62,7 @@ from mlm_tui.core.passwords import (
     verify_nothing,
     verify_secret,
 )
+from mlm_tui.core.rules.passwords import check_not_personal, check_strength
 from mlm_tui.core.validation import (
     CODE_DIGITS,
     fold_name,
@@ -68,7 +77,6 @@ from mlm_tui.core.validation import (
     normalise_phone,
     normalise_registration_number,
     validate_birth_date,
-    validate_password,
 )
 from mlm_tui.i18n import _
 
@@ -219,7 +227,9 @@ class AuthMixin(LocalBase):
         with self.store.write() as conn:
             _start_cooldown(conn, f"{_COOLDOWN_PREFIX}{kind}:{value}", now)
             member = _active_member_by_contact(conn, kind, value)
-            if member is not None:
+            if member is None:
+                issue_decoy(conn, f"{kind}:{value}", now, RESET_VALID)
+            else:
                 issue_code(conn, member.id, RESET, code_hash, now, RESET_VALID)
                 # Inside the transaction: if the mail cannot go, no code is left behind.
                 send_reset_code(
@@ -237,21 +247,24 @@ class AuthMixin(LocalBase):
     ) -> None:
         kind, value = normalise_contact(contact)
         code = normalise_code(code)
-        with self.store.read() as conn:
-            member = _active_member_by_contact(conn, kind, value)
-        own = ((member.registration_number, member.email, member.phone) if member is not None
-               else (value,))
-        validate_password(new_password, avoid=own, field="new_password")
+        # Nothing about the account is looked at before the code is right: until then a
+        # contact with an account and one without get the same answers.
+        check_strength(new_password, field="new_password")
         _check_confirmation(new_password, confirmation)
-        if member is None:
-            verify_nothing(code)
-            raise invalid_code()
+        new_hash = hash_secret(new_password)
         now = self.clock()
         with self.store.write() as conn:
-            error = use_code(conn, member.id, RESET, code, now)
+            member = _active_member_by_contact(conn, kind, value)
+            if member is None:
+                error: ValidationError | None = use_decoy(conn, f"{kind}:{value}", code, now)
+            else:
+                error = use_code(conn, member.id, RESET, code, now)
             if error is None:
+                # Refused here, the code stays unspent: the transaction is rolled back.
+                check_not_personal(new_password, (member.registration_number, member.email,
+                                                  member.phone), field="new_password")
                 conn.execute(update(t.members).where(t.members.c.id == member.id)
-                             .values(password_hash=hash_secret(new_password)))
+                             .values(password_hash=new_hash))
                 conn.execute(delete(t.sessions).where(t.sessions.c.member_id == member.id))
                 # A member who proved who they are need not wait out a login lock.
                 keys = throttle.keys_of_member(member.id, member.registration_number,
@@ -312,29 +325,28 @@ class AuthMixin(LocalBase):
     def activate_member(self, login: str, code: str, password: str, confirmation: str) -> Session:
         by, value = _parse_login(login)
         code = normalise_code(code)
-        with self.store.read() as conn:
-            member = _member_by_login(conn, by, value)
-        if member is None or member.status == MemberStatus.CLOSED.value:
-            raise ValidationError(
-                _("No account waiting for activation has this registration number or e-mail."),
-                field="login",
-            )
-        if member.status == MemberStatus.ACTIVE.value:
-            raise Conflict(_("This account is already active: log in with your password."),
-                           field="login")
-        validate_password(password, avoid=(member.registration_number, member.email,
-                                           member.phone), field="password")
+        # As at a reset: whether the login names an account waiting for activation, and
+        # whose it is, shows only once the code is right.
+        check_strength(password, field="password")
         _check_confirmation(password, confirmation)
+        new_hash = hash_secret(password)
         now = self.clock()
         m = t.members
         with self.store.write() as conn:
-            error = use_code(conn, member.id, ACTIVATION, code, now)
+            member = _member_by_login(conn, by, value)
+            if member is None or member.status != MemberStatus.PENDING.value:
+                verify_nothing(code)  # the time a real code takes to check
+                error: ValidationError | None = invalid_code()
+            else:
+                error = use_code(conn, member.id, ACTIVATION, code, now)
             if error is None:
+                check_not_personal(password, (member.registration_number, member.email,
+                                              member.phone), field="password")
                 activated = conn.execute(
                     update(m).where(m.c.id == member.id,
                                     m.c.status == MemberStatus.PENDING.value)
-                    .values(password_hash=hash_secret(password),
-                            status=MemberStatus.ACTIVE.value, activated_at=now)
+                    .values(password_hash=new_hash, status=MemberStatus.ACTIVE.value,
+                            activated_at=now)
                 ).rowcount
                 if not activated:  # activated or closed in the meantime
                     raise Conflict(_("This account is no longer waiting for activation."),
