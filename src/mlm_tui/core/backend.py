@@ -194,7 +194,10 @@ class Backend(Protocol):
     def order(self, number: str) -> Order: ...
 
     def cancellation_quote(self, number: str) -> CancellationQuote:
-        """What cancelling would cost and refund; a shipped order gets the stop-delivery steps."""
+        """What cancelling would cost and refund; a shipped order gets the stop-delivery steps.
+
+        This, ``cancel_order`` and ``request_delivery_stop`` are only for whoever placed the
+        order or its buyer: an upline gets ``Forbidden``."""
 
     def cancel_order(self, number: str) -> Order:
         """Unshipped: cancel and refund to the balance less the fee, take back the wallet

@@ -60,6 +60,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Forbidden(DomainError):
+    """The member may see the thing but not do this to it (cancel an order of the team)."""
+
+    code = "forbidden"
+
+
 class ValidationError(DomainError):
     """Bad input. ``field`` names the input that failed."""
 
@@ -109,6 +115,7 @@ ERRORS_BY_CODE: dict[str, type[DomainError]] = {
         AccountClosed,
         AccountNotActivated,
         NotFound,
+        Forbidden,
         ValidationError,
         Conflict,
         InsufficientBalance,
