@@ -62,6 +62,7 @@ from mlm_tui.core.passwords import (
     verify_nothing,
     verify_secret,
 )
+from mlm_tui.core.privacy import as_seen_by_upline
 from mlm_tui.core.rules.passwords import check_not_personal, check_strength
 from mlm_tui.core.validation import (
     CODE_DIGITS,
@@ -320,7 +321,8 @@ class AuthMixin(LocalBase):
                 phone=phone, code=code, hours=int(ACTIVATION_VALID.total_seconds() // 3600),
             )
             row = conn.execute(select(m).where(m.c.id == member_id)).one()
-        return member_from_row(row)
+        # The sponsor typed it all, but reads it back as any upline would.
+        return as_seen_by_upline(member_from_row(row))
 
     def activate_member(self, login: str, code: str, password: str, confirmation: str) -> Session:
         by, value = _parse_login(login)
