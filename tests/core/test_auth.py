@@ -22,6 +22,7 @@ from mlm_tui.core.errors import (
     Conflict,
     InvalidCredentials,
     NotAuthenticated,
+    SessionEnded,
     Throttled,
     ValidationError,
 )
@@ -351,6 +352,61 @@ def test_logout_ends_the_session_for_good(backend):
     with pytest.raises(NotAuthenticated):
         backend.resume(token)
     backend.logout()  # logging out twice is harmless
+
+
+@pytest.fixture
+def elsewhere(settings, clock):
+    """The same store opened by another process: the CLI, another terminal."""
+    from mlm_tui.core.local import LocalBackend
+
+    other = LocalBackend(settings, clock=clock)
+    yield other
+    other.close()
+
+
+SIGNED_IN_CALLS = {
+    "me": lambda b: b.me(),
+    "summary": lambda b: b.account_summary(),
+    "cart": lambda b: b.cart(),
+    "add_to_cart": lambda b: b.add_to_cart("32548", 1),
+    "catalog": lambda b: b.search_products("крем"),
+    "categories": lambda b: b.categories(),
+    "product": lambda b: b.product("32548"),
+    "team": lambda b: b.team_children(world.ANNA.id),
+    "member": lambda b: b.member(world.OLGA_MSK.id),
+    "balance": lambda b: b.balance(),
+    "notifications": lambda b: b.notifications(),
+    "register": lambda b: b.register_member(MARIA),
+}
+
+
+@pytest.mark.parametrize("call", list(SIGNED_IN_CALLS))
+def test_a_logout_elsewhere_ends_the_session_here_at_its_next_call(backend, settings,
+                                                                   elsewhere, call):
+    token = backend.login(world.ANNA.registration_number, world.PASSWORD).token
+    elsewhere.resume(token)
+    elsewhere.logout()  # `mlm-tui logout` forgets the session this app holds too
+    before = snapshot(settings)
+    with pytest.raises(SessionEnded) as caught:
+        SIGNED_IN_CALLS[call](backend)
+    assert "log in again" in caught.value.message
+    assert snapshot(settings) == before  # nothing was done as her
+    assert backend.session() is None
+
+
+def test_a_password_reset_elsewhere_ends_every_running_session(backend, settings,
+                                                               elsewhere):
+    backend.login(world.ANNA.email, world.PASSWORD)
+    assert backend.cart().is_empty
+    elsewhere.request_password_reset(world.ANNA.phone)
+    [code] = codes_to(settings, world.ANNA.phone)
+    elsewhere.confirm_password_reset(world.ANNA.phone, code, NEW_PASSWORD, NEW_PASSWORD)
+    with pytest.raises(SessionEnded):
+        backend.cart()
+    with pytest.raises(NotAuthenticated):  # and stays ended
+        backend.cart()
+    assert backend.login(world.ANNA.email, NEW_PASSWORD).member_id == world.ANNA.id
+    assert backend.cart().is_empty
 
 
 def test_a_session_ends_when_the_account_is_closed(backend, settings):

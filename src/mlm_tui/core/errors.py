@@ -29,6 +29,13 @@ class NotAuthenticated(DomainError):
     code = "not_authenticated"
 
 
+class SessionEnded(NotAuthenticated):
+    """The session this client holds was ended elsewhere (a password reset, a logout from
+    another place) or ran out: log in again."""
+
+    code = "session_ended"
+
+
 class InvalidCredentials(NotAuthenticated):
     code = "invalid_credentials"
 
@@ -111,6 +118,7 @@ ERRORS_BY_CODE: dict[str, type[DomainError]] = {
     for cls in (
         DomainError,
         NotAuthenticated,
+        SessionEnded,
         InvalidCredentials,
         AccountClosed,
         AccountNotActivated,

@@ -31,7 +31,7 @@ from mlm_tui.core.errors import (
     ValidationError,
 )
 from mlm_tui.core.local import schema as t
-from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.base import LocalBase, live_session
 from mlm_tui.core.local.one_time_codes import (
     ACTIVATION,
     RESET,
@@ -142,16 +142,9 @@ class AuthMixin(LocalBase):
         return session
 
     def resume(self, token: str) -> Session:
-        s, m = t.sessions, t.members
-        now = self.clock()
         with self.store.read() as conn:
-            row = conn.execute(
-                select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status,
-                       s.c.expires_at)
-                .select_from(s.join(m, m.c.id == s.c.member_id))
-                .where(s.c.token_hash == token_hash(token or ""))
-            ).first()
-        if row is None or row.expires_at <= now or row.status != MemberStatus.ACTIVE.value:
+            row = live_session(conn, token, self.clock())
+        if row is None:
             raise NotAuthenticated(_("Your session has ended; please log in again."))
         self._session = Session(token, row.id, row.registration_number, row.full_name,
                                 row.expires_at)
