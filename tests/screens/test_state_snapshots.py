@@ -276,6 +276,9 @@ def klaus_has_ordered_this_month(app) -> None:
 def test_home_with_nothing_to_do(snap_compare, tmp_path, size):
     app = make_app(tmp_path, login=False)
     klaus_has_ordered_this_month(app)
-    steps = lambda p: keys(p, *world.KLAUS.registration_number, "enter",  # noqa: E731
-                           *world.PASSWORD, "enter", "ctrl+o")
+
+    async def steps(pilot) -> None:
+        await keys(pilot, *world.KLAUS.registration_number, "enter", *world.PASSWORD, "enter")
+        await keys(pilot, "ctrl+o")  # once signed in: before, there is no home to go to
+
     assert shoot(snap_compare, app, size, steps)
