@@ -10,17 +10,23 @@ The app is given its ``Settings`` (where exports and invoice PDFs are written), 
 the state the header shows (``company``, ``account``, ``location``, ``online``) and
 reacts to the shared messages of :mod:`mlm_tui.messages`; screens never change each
 other.
+
+A session can end while the app runs (a password reset, a logout elsewhere): the call
+that finds it ended tells the app, which puts the login screen over whatever was open.
+The same member logging in again gets the screens back as they were left, with what
+was typed in them; anyone else starts afresh.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.app import App
@@ -136,6 +142,13 @@ class MlmApp(App[None]):
     class SignedOut(Message):
         pass
 
+    class SessionEnded(Message):
+        """A backend call found the session ended (from a worker)."""
+
+        def __init__(self, error: NotAuthenticated) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(
         self,
         backend_factory: Callable[[], Backend],
@@ -167,7 +180,10 @@ class MlmApp(App[None]):
         self._backend_factory = backend_factory
         self.settings = settings
         self._backend: Backend | None = None
+        self._watched: Backend | None = None
         self._backend_error: Exception | None = None
+        # Who was signed in when the session ended under the open screens.
+        self._interrupted: Session | None = None
         self._backend_ready = threading.Event()
         self.keeper = keeper
         self.demo_login = demo_login
@@ -225,10 +241,10 @@ class MlmApp(App[None]):
             raise DomainError(_("The store is still opening."))
         if not self._backend_ready.wait(BACKEND_WAIT_SECONDS):
             raise DomainError(_("The store did not open in time."))
-        if self._backend is None:
+        if self._backend is None or self._watched is None:
             error = self._backend_error
             raise error if isinstance(error, DomainError) else DomainError(str(error))
-        return self._backend
+        return self._watched
 
     def get_default_screen(self) -> Screen[Any]:
         # The login screen is the bottom of the stack: the first frame draws it at once,
@@ -255,6 +271,7 @@ class MlmApp(App[None]):
             self.post_message(self.BackendFailed(error))
             return
         self._backend, self._backend_error = backend, None
+        self._watched = _watch_session(backend, self._session_ended_in_worker)
         self._backend_ready.set()
         session = None if empty else (backend.session() or self._resume_kept(backend, location))
         if company is not None:
@@ -327,7 +344,7 @@ class MlmApp(App[None]):
         return self.demo_builder(progress)
 
     def _reopen_backend(self) -> None:
-        old, self._backend = self._backend, None
+        old, self._backend, self._watched = self._backend, None, None
         self._backend_ready.clear()
         if old is not None:
             old.close()
@@ -374,7 +391,43 @@ class MlmApp(App[None]):
     @on(SignedIn)
     async def _signed_in(self, message: SignedIn) -> None:
         self.keep_session(message.session.token)
+        interrupted, self._interrupted = self._interrupted, None
+        from mlm_tui.screens.login import LoginScreen
+
+        if (interrupted is not None and interrupted.member_id == message.session.member_id
+                and isinstance(self.screen, LoginScreen) and len(self.screen_stack) > 2):
+            # The same member again: back to the screens as they were left.
+            self.session = message.session
+            self.refresh_account()
+            await self.pop_screen()
+            return
         await self._enter(message.session)
+
+    def _session_ended_in_worker(self, error: NotAuthenticated) -> None:
+        self.post_message(self.SessionEnded(error))
+
+    @on(SessionEnded)
+    async def _session_ended(self) -> None:
+        ended = self.session
+        if ended is None:  # already asked to log in again (or never signed in)
+            return
+        self.session = None
+        self.account = None
+        self._interrupted = ended
+        self.forget_session()
+        from mlm_tui.screens.login import LoginScreen
+
+        await self.push_screen(LoginScreen(
+            ended.registration_number,
+            notice=_("Your session has ended: the password was changed, or you logged out "
+                     "elsewhere. Log in again to go on where you were."),
+        ))
+
+    @work(thread=True, exit_on_error=False, group="keeper")
+    def forget_session(self) -> None:
+        if self.keeper is not None:
+            with contextlib.suppress(Exception):  # an unreadable keyring forgets nothing
+                self.keeper.clear(self.location)
 
     async def _enter(self, session: Session) -> None:
         self.session = session
@@ -406,6 +459,7 @@ class MlmApp(App[None]):
     async def _signed_out(self) -> None:
         self.session = None
         self.account = None
+        self._interrupted = None
         await self._reset_stack()
 
     @on(AccountChanged)
@@ -459,7 +513,12 @@ class MlmApp(App[None]):
         await self.push_screen(screen_class())
 
     async def action_back(self) -> None:
-        # The bottom is the login screen; the landing above it stays.
+        # The bottom is the login screen; the landing above it stays. A login screen over
+        # the others (the session ended) is left only by logging in.
+        from mlm_tui.screens.login import LoginScreen
+
+        if isinstance(self.screen, LoginScreen):
+            return
         if len(self.screen_stack) > 2 and not isinstance(self.screen, ModalScreen):
             await self.pop_screen()
 
@@ -487,6 +546,39 @@ class MlmApp(App[None]):
     def on_unmount(self) -> None:
         if self._backend is not None:
             self._backend.close()
+
+
+# Signing in and out answer NotAuthenticated for a wrong password, not for an ended session.
+_SIGNING_IN = frozenset({"login", "resume", "logout", "activate_member",
+                         "request_password_reset", "confirm_password_reset"})
+
+
+class _SessionWatch:
+    """The backend as screens use it: a call refused for want of a session tells the
+    app (``ended``, from the worker's thread) before the error goes back to the caller."""
+
+    def __init__(self, backend: Backend, ended: Callable[[NotAuthenticated], None]) -> None:
+        self._backend = backend
+        self._ended = ended
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._backend, name)
+        if name in _SIGNING_IN or name.startswith("_") or not callable(attribute):
+            return attribute
+
+        @functools.wraps(attribute)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attribute(*args, **kwargs)
+            except NotAuthenticated as error:
+                self._ended(error)
+                raise
+
+        return call
+
+
+def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) -> Backend:
+    return cast("Backend", _SessionWatch(backend, ended))
 
 
 def run_app(settings: Settings, *, demo: bool = False) -> int:

@@ -22,6 +22,7 @@ from mlm_tui.core.errors import (
     Conflict,
     InvalidCredentials,
     NotAuthenticated,
+    SessionEnded,
     Throttled,
     ValidationError,
     ValidationErrors,
@@ -121,11 +122,26 @@ def test_closed_account_is_named_only_to_whoever_knows_the_password(backend):
     assert backend.session() is None
 
 
-def test_pending_account_is_told_to_activate(backend):
+def test_a_pending_account_is_named_only_to_whoever_knows_its_password(backend, settings):
+    from mlm_tui.core.passwords import hash_secret
+
+    write_store(settings, update(t.members).where(t.members.c.id == world.NEWBIE.id)
+                .values(password_hash=hash_secret(world.PASSWORD)))
+    fail_login(backend, world.NEWBIE.email, times=3)  # like any wrong password
     with pytest.raises(AccountNotActivated) as caught:
-        backend.login(world.NEWBIE.email, "whatever-typed")
+        backend.login(world.NEWBIE.email, world.PASSWORD)
     assert caught.value.field == "login"
     assert "activation code" in caught.value.message
+    assert backend.session() is None
+    # Every try was counted, the right one too: the next wrong one locks.
+    with pytest.raises(Throttled):
+        backend.login(world.NEWBIE.registration_number, WRONG)
+
+
+def test_a_pending_account_without_a_password_answers_as_a_wrong_password(backend):
+    fail_login(backend, world.NEWBIE.email, times=4)
+    with pytest.raises(Throttled):
+        backend.login(world.NEWBIE.email, "whatever-typed")
 
 
 @pytest.mark.parametrize(
@@ -191,6 +207,99 @@ def test_each_further_lock_doubles_up_to_an_hour_and_ends_after_quiet_time(backe
     fail_login(backend, "1000001")
 
 
+def test_every_way_of_typing_a_login_counts_for_its_one_account(backend, clock):
+    for typed in ("1000001", "1 000001", "1000\u00a0001", " ANNA@example.ru\t"):
+        fail_login(backend, typed)
+    with pytest.raises(Throttled) as caught:
+        backend.login("\u00a01000001", WRONG)
+    assert caught.value.retry_at == clock.now + timedelta(minutes=5)
+    with pytest.raises(Throttled):
+        backend.login(world.ANNA.email, world.PASSWORD)
+
+
+def test_a_login_that_names_no_account_is_counted_in_its_normal_form(backend):
+    for typed in ("1999999", "1 999 999", "1999\u00a0999", "1999999 "):
+        fail_login(backend, typed)
+    with pytest.raises(Throttled):
+        backend.login("19 99 999", WRONG)
+
+
+def test_sixteen_parallel_guesses_get_only_five_checked(backend, monkeypatch):
+    import threading
+
+    from mlm_tui.core.local import auth
+
+    checked = []
+    real_verify = auth.verify_secret
+    monkeypatch.setattr(auth, "verify_secret",
+                        lambda stored, typed: checked.append(typed) or real_verify(stored, typed))
+    start = threading.Barrier(16)
+    answers = []
+
+    def guess(number: int) -> None:
+        start.wait()
+        try:
+            backend.login(world.ANNA.registration_number, f"guess-{number}-x7")
+        except (InvalidCredentials, Throttled) as error:
+            answers.append(type(error).__name__)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["InvalidCredentials"] * 4 + ["Throttled"] * 12
+    assert len(checked) == throttle.MAX_FAILURES  # the rest never reached the hash
+    with pytest.raises(Throttled):
+        backend.login(world.ANNA.registration_number, world.PASSWORD)
+
+
+def test_failed_logins_across_all_accounts_stop_every_login_for_the_hour(backend, settings,
+                                                                        clock):
+    started = clock.now - timedelta(minutes=20)
+    # Credential stuffing: one or two guesses each on many logins, this hour.
+    write_store(settings, insert(t.login_failures).values(
+        login_key=throttle.ALL_LOGINS, failures=throttle.MAX_FAILURES_PER_HOUR - 2,
+        last_failed_at=started, locked_until=None))
+    assert backend.login(world.OLGA_MSK.email, world.PASSWORD)  # a success is not a failure
+    fail_login(backend, "someone@example.ru")
+    with pytest.raises(Throttled) as caught:  # the thousandth
+        backend.login("another@example.ru", WRONG)
+    assert caught.value.retry_at == started + timedelta(hours=1)
+    with pytest.raises(Throttled) as caught:  # even the right password of a quiet account
+        backend.login(world.ANNA.registration_number, world.PASSWORD)
+    assert caught.value.field == "login"
+    assert "40 min" in caught.value.message
+
+    clock.now = started + timedelta(hours=1)
+    assert backend.login(world.ANNA.registration_number, world.PASSWORD).member_id == (
+        world.ANNA.id)
+
+
+def test_the_ceiling_across_all_accounts_counts_fixed_hours():
+    now = world.NOW
+    record = None
+    for _ in range(throttle.MAX_FAILURES_PER_HOUR - 1):
+        record = throttle.after_failure_anywhere(record, now)
+    assert throttle.locked_until(record, now) is None
+    assert throttle.after_success_anywhere(record, now).failures == (
+        throttle.MAX_FAILURES_PER_HOUR - 2)
+    full = throttle.after_failure_anywhere(record, now + timedelta(minutes=59))
+    assert throttle.locked_until(full, now + timedelta(minutes=59)) == now + timedelta(hours=1)
+    assert throttle.after_success_anywhere(full, now).locked_until is None
+    assert throttle.after_failure_anywhere(record, now + timedelta(hours=1)).failures == 1
+
+
+def test_a_patient_guesser_gets_far_fewer_than_100_tries_an_hour_on_one_account():
+    now, record, tries = world.NOW, None, 0
+    for second in range(0, 3600, 10):  # a try every ten seconds whenever not locked
+        at = now + timedelta(seconds=second)
+        if throttle.locked_until(record, at) is None:
+            record = throttle.after_failure(record, at)
+            tries += 1
+    assert tries <= 20
+
+
 def test_a_locked_login_does_not_lock_other_members(backend):
     fail_login(backend, "1000001", times=4)
     with pytest.raises(Throttled):
@@ -244,6 +353,61 @@ def test_logout_ends_the_session_for_good(backend):
     with pytest.raises(NotAuthenticated):
         backend.resume(token)
     backend.logout()  # logging out twice is harmless
+
+
+@pytest.fixture
+def elsewhere(settings, clock):
+    """The same store opened by another process: the CLI, another terminal."""
+    from mlm_tui.core.local import LocalBackend
+
+    other = LocalBackend(settings, clock=clock)
+    yield other
+    other.close()
+
+
+SIGNED_IN_CALLS = {
+    "me": lambda b: b.me(),
+    "summary": lambda b: b.account_summary(),
+    "cart": lambda b: b.cart(),
+    "add_to_cart": lambda b: b.add_to_cart("32548", 1),
+    "catalog": lambda b: b.search_products("крем"),
+    "categories": lambda b: b.categories(),
+    "product": lambda b: b.product("32548"),
+    "team": lambda b: b.team_children(world.ANNA.id),
+    "member": lambda b: b.member(world.OLGA_MSK.id),
+    "balance": lambda b: b.balance(),
+    "notifications": lambda b: b.notifications(),
+    "register": lambda b: b.register_member(MARIA),
+}
+
+
+@pytest.mark.parametrize("call", list(SIGNED_IN_CALLS))
+def test_a_logout_elsewhere_ends_the_session_here_at_its_next_call(backend, settings,
+                                                                   elsewhere, call):
+    token = backend.login(world.ANNA.registration_number, world.PASSWORD).token
+    elsewhere.resume(token)
+    elsewhere.logout()  # `mlm-tui logout` forgets the session this app holds too
+    before = snapshot(settings)
+    with pytest.raises(SessionEnded) as caught:
+        SIGNED_IN_CALLS[call](backend)
+    assert "log in again" in caught.value.message
+    assert snapshot(settings) == before  # nothing was done as her
+    assert backend.session() is None
+
+
+def test_a_password_reset_elsewhere_ends_every_running_session(backend, settings,
+                                                               elsewhere):
+    backend.login(world.ANNA.email, world.PASSWORD)
+    assert backend.cart().is_empty
+    elsewhere.request_password_reset(world.ANNA.phone)
+    [code] = codes_to(settings, world.ANNA.phone)
+    elsewhere.confirm_password_reset(world.ANNA.phone, code, NEW_PASSWORD, NEW_PASSWORD)
+    with pytest.raises(SessionEnded):
+        backend.cart()
+    with pytest.raises(NotAuthenticated):  # and stays ended
+        backend.cart()
+    assert backend.login(world.ANNA.email, NEW_PASSWORD).member_id == world.ANNA.id
+    assert backend.cart().is_empty
 
 
 def test_a_session_ends_when_the_account_is_closed(backend, settings):
@@ -344,9 +508,66 @@ def test_reset_answers_alike_when_no_active_account_has_the_contact(backend, set
     assert known.destination_masked == "i***a@example.ru"
     assert (request.expires_at, request.resend_after) == (known.expires_at, known.resend_after)
     assert len(read_maildir(settings.maildir)) == 2  # Irina's e-mail and SMS, nothing else
+    [code] = codes_to(settings, world.IRINA.email)
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+
+    def answers(contact: str) -> list[tuple[str, str]]:
+        said = []
+        for _ in range(6):
+            with pytest.raises(ValidationError) as caught:
+                backend.confirm_password_reset(contact, wrong, NEW_PASSWORD, NEW_PASSWORD)
+            said.append((caught.value.field, caught.value.message))
+        return said
+
+    assert answers(contact) == answers(world.IRINA.email)
+    assert answers(contact)[0] == ("code", "Too many wrong tries for this code. "
+                                           "Ask for a new one.")
+
+
+def test_a_code_typed_for_an_unknown_contact_runs_out_like_a_real_one(backend, settings,
+                                                                      clock):
+    for contact in ("nobody@example.ru", world.IRINA.email):
+        backend.request_password_reset(contact)
+    [code] = codes_to(settings, world.IRINA.email)
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    said = {}
+    for contact in ("nobody@example.ru", world.IRINA.email, "never-asked@example.ru"):
+        first = []
+        with pytest.raises(ValidationError) as caught:
+            backend.confirm_password_reset(contact, wrong, NEW_PASSWORD, NEW_PASSWORD)
+        first.append(caught.value.message)
+        clock.advance(timedelta(minutes=15))
+        with pytest.raises(ValidationError) as caught:
+            backend.confirm_password_reset(contact, wrong, NEW_PASSWORD, NEW_PASSWORD)
+        first.append(caught.value.message)
+        clock.advance(timedelta(minutes=-15))
+        said[contact] = first
+    assert said["nobody@example.ru"] == said[world.IRINA.email] == [
+        "The code is wrong; 4 tries left.",
+        "This code is not valid or has expired. Ask for a new one."]
+    # Asked for nothing: as a member who asked for nothing.
+    assert said["never-asked@example.ru"] == [
+        "This code is not valid or has expired. Ask for a new one."] * 2
+
+
+def test_the_password_rule_names_no_e_mail_before_the_code_is_right(backend, settings):
+    backend.request_password_reset(world.ANNA.phone)
+    backend.request_password_reset("+79169999999")  # nobody's
+    [code] = codes_to(settings, world.ANNA.phone)
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    for phone in (world.ANNA.phone, "+79169999999"):
+        with pytest.raises(ValidationError) as caught:
+            backend.confirm_password_reset(phone, wrong, "anna@example.ru", "anna@example.ru")
+        assert (caught.value.field, caught.value.message) == (
+            "code", "The code is wrong; 4 tries left.")
+    before = snapshot(settings)
     with pytest.raises(ValidationError) as caught:
-        backend.confirm_password_reset(contact, "12345678", NEW_PASSWORD, NEW_PASSWORD)
-    assert caught.value.field == "code"
+        backend.confirm_password_reset(world.ANNA.phone, code, "anna@example.ru",
+                                       "anna@example.ru")
+    assert caught.value.field == "new_password" and "e-mail" in caught.value.message
+    assert snapshot(settings) == before  # the code is not spent
+    backend.confirm_password_reset(world.ANNA.phone, code, NEW_PASSWORD, NEW_PASSWORD)
+    assert backend.login(world.ANNA.email, NEW_PASSWORD).member_id == world.ANNA.id
 
 
 @pytest.mark.parametrize("contact", ["", "anna", "anna@", "+7 916 12", "@example.ru"])
@@ -413,7 +634,7 @@ def test_a_code_expires_after_fifteen_minutes(backend, settings, clock):
     with pytest.raises(ValidationError) as caught:
         backend.confirm_password_reset(world.ANNA.email, code, NEW_PASSWORD, NEW_PASSWORD)
     assert (caught.value.field, caught.value.message) == (
-        "code", "This code has expired. Ask for a new one.")
+        "code", "This code is not valid or has expired. Ask for a new one.")
 
 
 @pytest.mark.parametrize(
@@ -466,12 +687,18 @@ def test_register_a_consultant_then_she_activates_and_logs_in(anna, settings, cl
     assert member.status is MemberStatus.PENDING
     assert member.kind is MemberKind.CONSULTANT
     assert (member.sponsor_id, member.enroller_id) == (world.ANNA.id, world.ANNA.id)
+    # Read back as her sponsor sees her: masked, without passport and birth date.
     assert (member.full_name, member.email, member.phone) == (
-        "Мария Петрова", "maria.petrova@example.ru", "+79165554433")
-    assert member.address == Address("300000", "Тула", "ул. Ленина, 5", "RU")
+        "Мария Петрова", "m***a@example.ru", "+7 *** ***-**-33")
+    assert member.address == Address("", "Тула", "", "RU")
+    assert (member.passport, member.birth_date, member.masked) == (None, None, True)
     assert member.registered_at == clock.now
     assert anna.member(member.id).full_name == "Мария Петрова"  # she is in Anna's team
     [row] = [r for r in snapshot(settings)["members"] if r.id == member.id]
+    assert (row.email, row.phone) == ("maria.petrova@example.ru", "+79165554433")
+    assert (row.postcode, row.city, row.street, row.country) == (
+        "300000", "Тула", "ул. Ленина, 5", "RU")
+    assert (row.passport, row.birth_date) == ("4510 123456", date(1990, 4, 12))
     assert row.path == f"/1/{member.id}/"
     assert row.name_folded == "мария петрова"
     assert row.password_hash is None
@@ -480,7 +707,7 @@ def test_register_a_consultant_then_she_activates_and_logs_in(anna, settings, cl
     assert "2000002" in email.get_content() and "Анна Смирнова" in email.get_content()
     [code] = codes_to(settings, "maria.petrova@example.ru")
     assert codes_to(settings, "+79165554433") == [code]
-    with pytest.raises(AccountNotActivated):
+    with pytest.raises(InvalidCredentials):  # no password of her own yet
         anna.login("2000002", NEW_PASSWORD)
 
     clock.advance(timedelta(hours=71))
@@ -499,8 +726,9 @@ def test_register_a_customer_in_germany(anna):
                          address=Address("80331", "München", "Marienplatz 1", "DE"),
                          kind=MemberKind.CUSTOMER)
     member = anna.register_member(klara)
-    assert (member.kind, member.phone, member.passport) == (
-        MemberKind.CUSTOMER, "+4915198765432", None)
+    assert (member.kind, member.phone) == (MemberKind.CUSTOMER, "+49 *** ***-**-32")
+    [row] = [r for r in snapshot(anna.settings)["members"] if r.id == member.id]
+    assert (row.phone, row.passport) == ("+4915198765432", None)
 
 
 def test_registration_needs_a_signed_in_sponsor(backend, settings):
@@ -575,7 +803,10 @@ def test_a_person_with_a_live_account_cannot_register_again(anna, settings, chan
 def test_a_closed_account_does_not_block_a_new_registration(anna):
     again = replace(MARIA, full_name=world.CLOSED.full_name, birth_date=date(1985, 5, 17),
                     email=world.CLOSED.email, phone=world.CLOSED.phone)
-    assert anna.register_member(again).email == world.CLOSED.email
+    member = anna.register_member(again)
+    assert member.status is MemberStatus.PENDING
+    [row] = [r for r in snapshot(anna.settings)["members"] if r.id == member.id]
+    assert row.email == world.CLOSED.email
 
 
 def test_a_namesake_born_on_another_day_is_a_different_person(anna):
@@ -590,17 +821,18 @@ def test_a_namesake_born_on_another_day_is_a_different_person(anna):
 def maria(anna, settings):
     """Maria registered by Anna, and her activation code."""
     member = anna.register_member(MARIA)
-    [code] = codes_to(settings, member.email)
+    [code] = codes_to(settings, "maria.petrova@example.ru")
     anna.logout()
-    return member, code
+    return replace(member, email="maria.petrova@example.ru"), code
 
 
 def test_activation_mistakes_name_their_field(backend, settings, maria):
     member, code = maria
     cases = [
-        (("2000003", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "login"),
-        (("nobody@example.ru", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "login"),
-        (("1000001", code, NEW_PASSWORD, NEW_PASSWORD), Conflict, "login"),
+        (("2000003", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
+        (("nobody@example.ru", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
+        (("1000001", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
+        (("anna", code, NEW_PASSWORD, NEW_PASSWORD), ValidationError, "login"),
         (("2000002", "1234", NEW_PASSWORD, NEW_PASSWORD), ValidationError, "code"),
         (("2000002", code, "+79165554433", "+79165554433"), ValidationError, "password"),
         (("2000002", code, "maria.petrova", "maria.petrova"), ValidationError, "password"),
@@ -615,8 +847,30 @@ def test_activation_mistakes_name_their_field(backend, settings, maria):
     assert backend.session() is None
     assert backend.activate_member("2000002", code, NEW_PASSWORD, NEW_PASSWORD).member_id == (
         member.id)
-    with pytest.raises(Conflict):  # once is enough
+    with pytest.raises(ValidationError) as caught:  # once is enough
         backend.activate_member("2000002", code, NEW_PASSWORD, NEW_PASSWORD)
+    assert caught.value.field == "code"
+
+
+def test_activation_says_nothing_of_an_account_before_its_code_is_right(backend, settings,
+                                                                       maria):
+    member, code = maria
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    answers = {}
+    for login in ("1000001", "2000003", "nobody@example.ru", world.CLOSED.email):
+        with pytest.raises(ValidationError) as caught:
+            backend.activate_member(login, wrong, "maria.petrova", "maria.petrova")
+        answers[login] = (caught.value.field, caught.value.message)
+    assert set(answers.values()) == {
+        ("code", "This code is not valid or has expired. Ask for a new one.")}
+    # Her e-mail as the password is named only with the right code, which stays unspent.
+    before = snapshot(settings)
+    with pytest.raises(ValidationError) as caught:
+        backend.activate_member(member.registration_number, code, "maria.petrova",
+                                "maria.petrova")
+    assert caught.value.field == "password" and "e-mail" in caught.value.message
+    assert snapshot(settings) == before
+    assert backend.activate_member(member.email, code, NEW_PASSWORD, NEW_PASSWORD)
 
 
 def test_a_wrong_activation_code_counts_a_try(backend, maria):
@@ -626,7 +880,7 @@ def test_a_wrong_activation_code_counts_a_try(backend, maria):
         backend.activate_member(member.email, wrong, NEW_PASSWORD, NEW_PASSWORD)
     assert (caught.value.field, caught.value.message) == (
         "code", "The code is wrong; 4 tries left.")
-    with pytest.raises(AccountNotActivated):
+    with pytest.raises(InvalidCredentials):  # the password was not set
         backend.login(member.email, NEW_PASSWORD)
 
 
@@ -642,4 +896,4 @@ def test_a_pending_member_without_a_code_cannot_activate(backend):
     with pytest.raises(ValidationError) as caught:
         backend.activate_member(world.NEWBIE.email, "12345678", NEW_PASSWORD, NEW_PASSWORD)
     assert (caught.value.field, caught.value.message) == (
-        "code", "This code is not valid. Ask for a new one.")
+        "code", "This code is not valid or has expired. Ask for a new one.")

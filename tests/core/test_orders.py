@@ -6,13 +6,14 @@ cancellation changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from mlm_tui.core.errors import Conflict, NotFound, ValidationError
+from mlm_tui.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from mlm_tui.core.local import history
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.orders import move_status, visible_order
@@ -26,8 +27,10 @@ from mlm_tui.core.models import (
     OrderStatus,
     PaymentMethod,
     ShipmentStatus,
+    TopUpMethod,
     can_move,
 )
+from mlm_tui.core.money import Money
 from tests import world
 
 pytestmark = pytest.mark.usefixtures("world_orders")
@@ -284,38 +287,42 @@ def test_placing_then_cancelling_puts_everything_back_but_the_fee(anna):
     assert anna.balance().amount == balance.amount - 150
 
 
-def test_a_shipped_order_is_not_cancelled_but_can_be_stopped(anna):
-    quote = anna.cancellation_quote(world.ORDER_OLGA_SHIPPED)
+def test_a_shipped_order_is_not_cancelled_but_can_be_stopped(backend):
+    backend.login(world.OLGA_MSK.email, world.PASSWORD)
+    olga = backend
+    quote = olga.cancellation_quote(world.ORDER_OLGA_SHIPPED)
     assert quote.shipped
     assert quote.steps == ("stop with the carrier", "parcel returns to the service centre",
                            "credit to the balance")
-    before = state(anna, world.ORDER_OLGA_SHIPPED)
+    before = state(olga, world.ORDER_OLGA_SHIPPED)
     with pytest.raises(Conflict) as caught:
-        anna.cancel_order(world.ORDER_OLGA_SHIPPED)
+        olga.cancel_order(world.ORDER_OLGA_SHIPPED)
     assert caught.value.field == "number"
     assert "delivery stop" in caught.value.message
-    assert state(anna, world.ORDER_OLGA_SHIPPED) == before
+    assert state(olga, world.ORDER_OLGA_SHIPPED) == before
 
-    order = anna.request_delivery_stop(world.ORDER_OLGA_SHIPPED)
+    order = olga.request_delivery_stop(world.ORDER_OLGA_SHIPPED)
     assert order.status is OrderStatus.STOP_REQUESTED
-    parcel = anna.shipment(world.ORDER_OLGA_SHIPPED)
+    parcel = olga.shipment(world.ORDER_OLGA_SHIPPED)
     assert parcel.status is ShipmentStatus.STOPPED
     assert world.ORDER_OLGA_SHIPPED not in [p.order_number
-                                            for p in anna.shipments_in_transit()]
+                                            for p in olga.shipments_in_transit()]
 
 
 @pytest.mark.parametrize(
-    "number",
-    [world.ORDER_ANNA_DELIVERED, world.ORDER_IRINA_CANCELLED],
+    ("number", "buyer"),
+    [(world.ORDER_ANNA_DELIVERED, world.ANNA), (world.ORDER_IRINA_CANCELLED, world.IRINA)],
     ids=["delivered", "cancelled"],
 )
-def test_a_delivered_or_cancelled_order_cannot_be_cancelled_or_stopped(anna, number):
-    before = state(anna, number)
-    for attempt in (anna.cancellation_quote, anna.cancel_order, anna.request_delivery_stop):
+def test_a_delivered_or_cancelled_order_cannot_be_cancelled_or_stopped(backend, number, buyer):
+    backend.login(buyer.email, world.PASSWORD)
+    before = state(backend, number)
+    for attempt in (backend.cancellation_quote, backend.cancel_order,
+                    backend.request_delivery_stop):
         with pytest.raises(Conflict) as caught:
             attempt(number)
         assert caught.value.field == "number"
-    assert state(anna, number) == before
+    assert state(backend, number) == before
 
 
 def test_an_unshipped_order_is_cancelled_not_stopped(anna):
@@ -332,6 +339,63 @@ def test_cancelling_twice_is_refused_the_second_time(anna):
     with pytest.raises(Conflict):
         anna.cancel_order(world.ORDER_ANNA_PAID)
     assert state(anna, world.ORDER_ANNA_PAID) == before
+
+
+# --- who may cancel -------------------------------------------------------------------------
+
+
+def olga_orders_for_herself(backend) -> str:
+    """Olga tops up her balance and orders for herself, paying from it; she is signed in."""
+    backend.logout()
+    backend.login(world.OLGA_MSK.email, world.PASSWORD)
+    backend.top_up(Money(Decimal(5000), "RUB"), TopUpMethod.CARD)
+    backend.add_to_cart("32548", 2)
+    return backend.place_order(
+        Checkout(DeliveryMethod.COURIER, PaymentMethod.BALANCE, "olga-1")).number
+
+
+def test_a_sponsor_cannot_cancel_a_downline_s_own_order(backend):
+    number = olga_orders_for_herself(backend)
+    backend.logout()
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    before = state(backend, number)
+    for attempt in (backend.cancellation_quote, backend.cancel_order,
+                    backend.request_delivery_stop):
+        with pytest.raises(Forbidden) as caught:
+            attempt(number)
+        assert caught.value.field == "number"
+        assert caught.value.message == (
+            "Only whoever placed this order, or its buyer, can cancel it.")
+    assert state(backend, number) == before
+    with pytest.raises(Forbidden):  # nor stop a downline's parcel on its way
+        backend.request_delivery_stop(world.ORDER_OLGA_SHIPPED)
+    assert backend.order(world.ORDER_OLGA_SHIPPED).status is OrderStatus.SHIPPED
+
+    backend.logout()
+    backend.login(world.OLGA_MSK.email, world.PASSWORD)
+    balance = backend.balance()
+    quote = backend.cancellation_quote(number)
+    assert backend.cancel_order(number).status is OrderStatus.CANCELLED
+    assert backend.balance() == balance + quote.refund  # she pays the fee of her own choice
+    assert backend.request_delivery_stop(world.ORDER_OLGA_SHIPPED).status is (
+        OrderStatus.STOP_REQUESTED)
+
+
+def test_an_order_placed_for_a_customer_may_be_cancelled_by_either_of_them(anna):
+    anna.add_to_cart("32548", 1)
+    checkout = Checkout(DeliveryMethod.COURIER, PaymentMethod.BALANCE, "for-irina",
+                        buyer_id=world.IRINA.id)
+    first = anna.place_order(checkout).number
+    anna.add_to_cart("32548", 1)
+    second = anna.place_order(replace(checkout, idempotency_key="for-irina-2")).number
+    balance = anna.balance()
+    quote = anna.cancellation_quote(first)
+    assert anna.cancel_order(first).status is OrderStatus.CANCELLED  # who placed it
+    assert anna.balance() == balance + quote.refund  # who paid gets the refund less the fee
+
+    anna.logout()
+    anna.login(world.IRINA.email, world.PASSWORD)
+    assert anna.cancel_order(second).status is OrderStatus.CANCELLED  # its buyer
 
 
 # --- the status lifecycle ------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
 from mlm_tui.core.dates import format_day, format_month
 from mlm_tui.core.models import Address
@@ -45,3 +46,23 @@ def test_days_and_months_in_each_locale():
     assert format_month("2026-11", "ru") == "ноябрь 2026"
     assert format_month("2026-03", "de") == "März 2026"
     assert format_day(None) == ""
+
+
+def test_an_upline_s_view_keeps_what_tells_members_apart_and_nothing_to_reach_them():
+    from mlm_tui.core.models import Member, MemberKind, MemberStatus
+    from mlm_tui.core.privacy import as_seen_by_upline
+
+    member = Member(
+        id=5, registration_number="1000005", kind=MemberKind.CONSULTANT,
+        status=MemberStatus.ACTIVE, full_name="Klaus Müller", email="klaus@example.de",
+        phone="+4915112345605", birth_date=date(1985, 5, 17),
+        address=Address("80331", "München", "Marienplatz 1", "DE"), passport="C01X00T47",
+        sponsor_id=2, enroller_id=2, registered_at=datetime(2024, 4, 2, 9),
+    )
+    seen = as_seen_by_upline(member)
+    assert (seen.email, seen.phone) == ("k***s@example.de", "+49 *** ***-**-05")
+    assert seen.address == Address("", "München", "", "DE")
+    assert (seen.birth_date, seen.passport, seen.masked) == (None, None, True)
+    assert (seen.full_name, seen.registration_number, seen.sponsor_id) == (
+        "Klaus Müller", "1000005", 2)
+    assert as_seen_by_upline(replace(member, email=None, address=None)).email is None

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import count
 
@@ -23,6 +23,7 @@ from mlm_tui.core.errors import DomainError, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local import team as team_module
 from mlm_tui.core.models import (
+    Address,
     Checkout,
     ClaimLine,
     DeliveryMethod,
@@ -358,6 +359,36 @@ def test_member_reads_contact_data_and_address(anna):
     assert klaus.city == "München"
     assert klaus.address is not None and klaus.address.country == "DE"
     assert klaus.sponsor_id == world.OLGA_MSK.id
+
+
+def give_klaus_a_passport(anna) -> None:
+    with anna.store.write() as conn:
+        conn.execute(update(t.members).where(t.members.c.id == world.KLAUS.id)
+                     .values(passport="C01X00T47"))
+
+
+@pytest.mark.parametrize("viewer", [world.ANNA, world.OLGA_MSK], ids=["upline", "sponsor"])
+def test_uplines_see_contacts_masked_and_never_passport_or_birth_date(backend, viewer):
+    give_klaus_a_passport(backend)
+    backend.login(viewer.email, world.PASSWORD)
+    for klaus in (backend.member(world.KLAUS.id),
+                  backend.member_overview(world.KLAUS.id).member):
+        assert (klaus.email, klaus.phone) == ("k***s@example.de", "+49 *** ***-**-05")
+        assert klaus.address == Address("", "München", "", "DE")
+        assert (klaus.passport, klaus.birth_date) == (None, None)
+        assert klaus.masked
+        assert (klaus.full_name, klaus.registration_number) == ("Klaus Müller", "1000005")
+
+
+def test_a_member_sees_all_of_her_own_data(backend):
+    give_klaus_a_passport(backend)
+    backend.login(world.KLAUS.email, world.PASSWORD)
+    for klaus in (backend.member(world.KLAUS.id), backend.me(),
+                  backend.member_overview(world.KLAUS.id).member):
+        assert (klaus.email, klaus.phone) == (world.KLAUS.email, world.KLAUS.phone)
+        assert klaus.address == Address("101000", "München", "ул. Примерная, 1", "DE")
+        assert (klaus.passport, klaus.birth_date) == ("C01X00T47", date(1985, 5, 17))
+        assert not klaus.masked
 
 
 def test_overview_names_enroller_and_sponsor_and_three_months(anna):

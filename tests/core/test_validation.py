@@ -272,6 +272,51 @@ def test_password_may_not_be_the_email_name_or_the_login():
     assert error.field == "password"
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["aaaaaaab", "qwerty12", "1234567a", "password1", "Passwort1", "trustno1", "zaq12wsx",
+     "1q2w3e4r", "iloveyou1", "sunshine1", "Qwerty123!",
+     "пароль123", "йцукенгш"],  # typed on a Russian keyboard: gfhjkm123, qwertyui
+)
+def test_breached_and_keyboard_passwords_are_refused(password):
+    error = rejected(validate_password, password)
+    assert error.message == "This password is too common or too easy to guess; choose another."
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Kw9#mLp2", "Tulpen-2026", "Rosen im Garten 4", "ёжик-в-тумане-77",
+     "ein langer Satz, den sich niemand merkt, außer mir selbst im Frühling 2026",
+     "x7" + "Lavendel-Abend-am-See-" * 2 + "Wg3!" * 5 + "Q"],
+)
+def test_long_or_unusual_passwords_pass(password):
+    validate_password(password, avoid=("1000001", "anna@example.ru", "+79161234501"))
+
+
+def test_the_length_rule_is_8_to_at_least_64():
+    from mlm_tui.core.validation import PASSWORD_MAX, PASSWORD_MIN
+
+    assert PASSWORD_MIN == 8 and PASSWORD_MAX >= 64
+    assert "at least 8" in rejected(validate_password, "Kw9#mLp").message
+    validate_password("Kw9#mLp2")
+    validate_password("Kw9#mLp2" * (PASSWORD_MAX // 8))
+
+
+def test_a_password_built_on_the_email_name_is_refused():
+    own = ("1000001", "anna.smirnova@example.ru", "+79161234501")
+    error = rejected(validate_password, "Anna.Smirnova-1", avoid=own)
+    assert "e-mail" in error.message
+    validate_password("Anna.Smirnova-1")  # for anyone else it is a fine password
+
+
+def test_the_rule_says_what_is_checked():
+    from mlm_tui.core.rules.passwords import password_rule
+
+    assert password_rule() == (
+        "A password has at least 8 characters, is not a common or easily guessed one, "
+        "and is not your registration number, e-mail or phone.")
+
+
 # --- registration number, passport, address, code --------------------------------------------
 
 

@@ -494,9 +494,16 @@ async def test_keeping_the_order_changes_nothing(tmp_path) -> None:
         assert app.backend.order(world.ORDER_ANNA_PAID).status is OrderStatus.PAID
 
 
+async def sign_in_as(pilot, person: world.Person) -> None:
+    await settle(pilot)
+    await pilot.press(*person.email, "enter", *world.PASSWORD, "enter")
+    await settle(pilot)
+
+
 async def test_a_shipped_order_gets_the_stop_and_credit_steps(tmp_path) -> None:
-    app = make_app(tmp_path, with_orders=True)
+    app = make_app(tmp_path, with_orders=True, login=False)
     async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in_as(pilot, world.OLGA_MSK)  # her own order
         await open_order(pilot, world.ORDER_OLGA_SHIPPED)
         await pilot.press("c")
         await settle(pilot)
@@ -508,6 +515,21 @@ async def test_a_shipped_order_gets_the_stop_and_credit_steps(tmp_path) -> None:
         await settle(pilot)
         assert app.backend.order(world.ORDER_OLGA_SHIPPED).status is OrderStatus.STOP_REQUESTED
         assert "is now stop requested" in text_of(app)
+
+
+async def test_an_upline_may_not_cancel_a_downline_s_own_order(tmp_path) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_order(pilot, world.ORDER_OLGA_SHIPPED)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CancelScreen)
+        text = text_of(app)
+        assert "✗ Only whoever placed this order, or its buyer, can cancel it." in text
+        assert "Request stop and credit" not in text
+        await pilot.press("y")  # nothing to confirm
+        await settle(pilot)
+        assert app.backend.order(world.ORDER_OLGA_SHIPPED).status is OrderStatus.SHIPPED
 
 
 async def test_a_delivered_order_cannot_be_cancelled_and_says_why(tmp_path) -> None:

@@ -91,6 +91,16 @@ async def order_with_fee(pilot) -> None:
 
 
 async def cancel_shipped(pilot) -> None:
+    # Only whoever placed an order may cancel it: Olga, for her parcel on its way.
+    await settle(pilot)
+    await pilot.app.run_action("logout")
+    await settle(pilot)
+    await keys(pilot, typed(world.OLGA_MSK.email), "enter", typed(world.PASSWORD), "enter")
+    await order_on_its_way(pilot)
+    await keys(pilot, "c")
+
+
+async def cancel_refused_to_an_upline(pilot) -> None:
     await order_on_its_way(pilot)
     await keys(pilot, "c")
 
@@ -133,6 +143,7 @@ STATES: dict[str, Steps] = {
     "in_transit": parcels_on_the_way,
     "cancel_unshipped": cancel_unshipped,
     "cancel_shipped": cancel_shipped,
+    "cancel_refused": cancel_refused_to_an_upline,
     "cancelled": cancelled,
     "claim": claim_being_filled,
     "claim_submitted": claim_submitted,

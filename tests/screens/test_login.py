@@ -92,10 +92,13 @@ async def test_a_closed_account_is_said_at_the_login(tmp_path):
 
 
 async def test_an_account_not_yet_activated_says_how_to_activate(tmp_path):
+    from tests.screens.test_state_snapshots import give_the_newcomer_a_password
+
     app = make_app(tmp_path, login=False)
+    give_the_newcomer_a_password(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await type_login(pilot, world.NEWBIE.email, "any-password-1")
+        await type_login(pilot, world.NEWBIE.email, world.PASSWORD)
         assert "not activated yet" in field(app, "login").error_text
         assert "Ctrl+N" in field(app, "login").error_text
         await pilot.press("ctrl+n")

@@ -73,12 +73,24 @@ async def reset_code_sent(pilot) -> None:
     await keys(pilot, "ctrl+r", typed(world.ANNA.email), "enter")
 
 
+def give_the_newcomer_a_password(app) -> None:
+    """That an account is not activated yet is said only to whoever types its password."""
+    from mlm_tui.core.passwords import hash_secret
+
+    store = Store(app.settings.store_path)
+    with store.write() as conn:
+        conn.execute(update(t.members).where(t.members.c.id == world.NEWBIE.id)
+                     .values(password_hash=hash_secret(world.PASSWORD)))
+    store.close()
+
+
 @pytest.mark.parametrize("size", SIZES)
 class TestAccountStates:
     def test_login_not_activated_yet(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, login=False)
+        give_the_newcomer_a_password(app)
         steps = lambda p: keys(p, typed(world.NEWBIE.email), "enter",  # noqa: E731
-                               typed("any-password-1"), "enter")
+                               typed(world.PASSWORD), "enter")
         assert shoot(snap_compare, app, size, steps)
 
     def test_reset_wrong_code_says_the_tries_left(self, snap_compare, tmp_path, size,
@@ -266,6 +278,10 @@ def klaus_has_ordered_this_month(app) -> None:
 def test_home_with_nothing_to_do(snap_compare, tmp_path, size):
     app = make_app(tmp_path, login=False)
     klaus_has_ordered_this_month(app)
-    steps = lambda p: keys(p, typed(world.KLAUS.registration_number), "enter",  # noqa: E731
-                           typed(world.PASSWORD), "enter", "ctrl+o")
+
+    async def steps(pilot) -> None:
+        await keys(pilot, typed(world.KLAUS.registration_number), "enter",
+                   typed(world.PASSWORD), "enter")
+        await keys(pilot, "ctrl+o")  # once signed in: before, there is no home to go to
+
     assert shoot(snap_compare, app, size, steps)

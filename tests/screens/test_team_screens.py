@@ -123,19 +123,37 @@ async def open_overview(pilot, member: world.Person) -> CustomerScreen:
     return pilot.app.screen
 
 
-async def test_contacts_are_masked_until_asked_for(tmp_path) -> None:
+async def test_a_downline_s_contacts_stay_masked_and_passport_and_birth_date_unsaid(
+    tmp_path,
+) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_overview(pilot, world.OLGA_KZN)
         text = screen_text(app)
         assert "o***n@example.ru" in text and "+7 *** ***-**-03" in text
-        assert world.OLGA_KZN.email not in text and "17.05.1985" not in text
+        assert "Казань, ***" in text
+        assert "only the member sees them in full" in text
+        assert "Born" not in text and "Passport" not in text
+        assert "Show contacts" not in text  # no key offers them
         await keys(pilot, "r")
         text = screen_text(app)
-        assert world.OLGA_KZN.email in text and world.OLGA_KZN.phone in text
-        assert "17.05.1985" in text and "101000 Казань, ул. Примерная, 1" in text
+        assert world.OLGA_KZN.email not in text and world.OLGA_KZN.phone not in text
+        assert "17.05.1985" not in text and "ул. Примерная" not in text
+
+
+async def test_one_s_own_contacts_are_masked_until_asked_for(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_overview(pilot, world.ANNA)
+        text = screen_text(app)
+        assert "a***a@example.ru" in text and "+7 *** ***-**-01" in text
+        assert world.ANNA.email not in text and "29.02.1980" not in text
         await keys(pilot, "r")
-        assert world.OLGA_KZN.email not in screen_text(app)
+        text = screen_text(app)
+        assert world.ANNA.email in text and world.ANNA.phone in text
+        assert "29.02.1980" in text and "101000 Москва, ул. Примерная, 1" in text
+        await keys(pilot, "r")
+        assert world.ANNA.email not in screen_text(app)
 
 
 async def test_overview_names_enroller_sponsor_status_and_loyalty(tmp_path) -> None:

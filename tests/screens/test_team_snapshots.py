@@ -69,7 +69,8 @@ async def customer_masked(pilot) -> None:
 
 
 async def customer_revealed(pilot) -> None:
-    await customer_masked(pilot)
+    # Only one's own contacts can be shown in full; a downline's stay masked.
+    await _overview(pilot, world.ANNA)
     await keys(pilot, "r")
 
 

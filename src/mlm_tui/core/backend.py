@@ -78,8 +78,8 @@ class Backend(Protocol):
     def login(self, login: str, password: str) -> Session:
         """Log in by registration number or e-mail.
 
-        Raises ``InvalidCredentials`` (field ``password``), ``Throttled`` with the retry time,
-        ``AccountClosed``, ``AccountNotActivated``.
+        Raises ``InvalidCredentials`` (field ``password``), ``Throttled`` with the retry time;
+        ``AccountClosed`` and ``AccountNotActivated`` only after the right password.
         """
 
     def resume(self, token: str) -> Session:
@@ -107,7 +107,9 @@ class Backend(Protocol):
         self, contact: str, code: str, new_password: str, confirmation: str
     ) -> None:
         """Set a new password. Errors name ``code`` (wrong, expired, used, too many tries),
-        ``new_password`` (weak) or ``confirmation`` (mismatch)."""
+        ``new_password`` (weak) or ``confirmation`` (mismatch). The same answers whether or
+        not an account has the contact; the password is compared with the account's own
+        e-mail, phone and number only once the code is right."""
 
     # --- registration ----------------------------------------------------------------------
     def register_member(self, registration: Registration) -> Member:
@@ -118,7 +120,8 @@ class Backend(Protocol):
         """
 
     def activate_member(self, login: str, code: str, password: str, confirmation: str) -> Session:
-        """The new member sets a password with the activation code."""
+        """The new member sets a password with the activation code. A login that names no
+        account waiting for activation gets the answer of a code that is not valid."""
 
     # --- catalog ---------------------------------------------------------------------------
     def periods(self) -> list[CatalogPeriod]: ...
@@ -200,7 +203,10 @@ class Backend(Protocol):
     def order(self, number: str) -> Order: ...
 
     def cancellation_quote(self, number: str) -> CancellationQuote:
-        """What cancelling would cost and refund; a shipped order gets the stop-delivery steps."""
+        """What cancelling would cost and refund; a shipped order gets the stop-delivery steps.
+
+        This, ``cancel_order`` and ``request_delivery_stop`` are only for whoever placed the
+        order or its buyer: an upline gets ``Forbidden``."""
 
     def cancel_order(self, number: str) -> Order:
         """Unshipped: cancel and refund to the balance less the fee, take back the wallet

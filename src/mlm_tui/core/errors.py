@@ -29,6 +29,13 @@ class NotAuthenticated(DomainError):
     code = "not_authenticated"
 
 
+class SessionEnded(NotAuthenticated):
+    """The session this client holds was ended elsewhere (a password reset, a logout from
+    another place) or ran out: log in again."""
+
+    code = "session_ended"
+
+
 class InvalidCredentials(NotAuthenticated):
     code = "invalid_credentials"
 
@@ -58,6 +65,12 @@ class NotFound(DomainError):
     """The thing does not exist, or this member may not see it (the same answer on purpose)."""
 
     code = "not_found"
+
+
+class Forbidden(DomainError):
+    """The member may see the thing but not do this to it (cancel an order of the team)."""
+
+    code = "forbidden"
 
 
 class ValidationError(DomainError):

@@ -60,6 +60,9 @@ class Member:
     loyalty_enrolled: bool = False
     loyalty_since: date | None = None
     last_order_at: datetime | None = None
+    # As an upline sees a downline: e-mail, phone and address masked, passport and birth
+    # date withheld (``core.privacy.as_seen_by_upline``).
+    masked: bool = False
 
     @property
     def city(self) -> str:

@@ -1,14 +1,32 @@
-"""Personal data as a consultant sees it by default: masked.
+"""Personal data as others see it: masked.
 
 Enough is left to recognise a contact ("the one ending in 17") without being able to
-use it; the full value is shown only when asked for, one member at a time.
+use it. A member's uplines only ever get a downline's contacts masked, and never the
+passport or the birth date: those are for the member and the company's service alone.
+A member's own screens may still keep her own data masked until she asks to see it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from mlm_tui.core.models import Address
+from mlm_tui.core.models import Address, Member
+
+
+def as_seen_by_upline(member: Member) -> Member:
+    """A downline member as their sponsor and everyone above see them."""
+    address = member.address
+    return replace(
+        member,
+        email=mask_email(member.email) or None,
+        phone=mask_phone(member.phone) or None,
+        # The city tells namesakes apart; the rest would find the door.
+        address=Address("", address.city, "", address.country) if address else None,
+        birth_date=None,
+        passport=None,
+        masked=True,
+    )
 
 
 def mask_phone(phone: str | None) -> str:

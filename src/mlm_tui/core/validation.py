@@ -5,8 +5,9 @@ lower case, a phone in E.164 ``+79161234567``, a name with single spaces) or rai
 ``ValidationError`` naming the field, with a message the user can act on. The same
 rules serve registration, activation, password reset and login, on both backends.
 
-The masking helpers live in :mod:`mlm_tui.core.privacy`; they are re-exported here so
-code that checks a value and then shows it masked needs one import.
+The masking helpers live in :mod:`mlm_tui.core.privacy` and the password rule in
+:mod:`mlm_tui.core.rules.passwords`; they are re-exported here so code that checks what
+a member typed needs one import.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from calendar import monthrange
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from mlm_tui.core.errors import UnprintableText, ValidationError
 from mlm_tui.core.models import Address
 from mlm_tui.core.privacy import mask_address, mask_email, mask_passport, mask_phone
+from mlm_tui.core.rules.passwords import PASSWORD_MAX, PASSWORD_MIN, validate_password
 from mlm_tui.core.rules.printable import UNPRINTABLE, UNPRINTABLE_BUT_NEWLINE
 from mlm_tui.i18n import _
 
@@ -63,9 +64,6 @@ __all__ = [
 ADULT_AGE = 18
 OLDEST_AGE = 120
 REGISTRATION_DIGITS = 7
-PASSWORD_MIN = 8
-# argon2 takes any length; a bound keeps a megabyte "password" from costing the server.
-PASSWORD_MAX = 128
 NAME_MAX = 200
 EMAIL_MAX = 254
 
@@ -329,64 +327,6 @@ def validate_birth_date(birth_date: object, today: date, *, field: str = "birth_
             _("A member must be at least {age} years old.").format(age=ADULT_AGE), field=field
         )
     return birth_date
-
-
-# --- password --------------------------------------------------------------------------------
-
-# The few that people pick first; a long list belongs to a breach check, not here.
-_COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "passwort", "passwort1", "qwertyui",
-    "qwerty123", "qwertyuiop", "12345678a", "abcdefgh", "abc12345", "iloveyou",
-    "11111111a", "letmein1", "welcome1", "admin123", "пароль123", "йцукенгш",
-})
-
-
-def validate_password(
-    password: str,
-    *,
-    avoid: Iterable[str | None] = (),
-    field: str = "new_password",
-) -> None:
-    """A password that is not trivially guessed; ``avoid`` holds the member's own
-    registration number, e-mail and phone."""
-    if not password:
-        raise ValidationError(_("Choose a password."), field=field)
-    if len(password) < PASSWORD_MIN:
-        raise ValidationError(
-            _("The password needs at least {n} characters.").format(n=PASSWORD_MIN),
-            field=field,
-        )
-    if len(password) > PASSWORD_MAX:
-        raise ValidationError(
-            _("The password may have at most {n} characters.").format(n=PASSWORD_MAX),
-            field=field,
-        )
-    if password.isdigit():
-        raise ValidationError(_("The password must not be only digits."), field=field)
-    if len(set(password)) == 1:
-        raise ValidationError(
-            _("The password must not be one character repeated."), field=field
-        )
-    folded = password.casefold()
-    if folded in _own_words(avoid):
-        raise ValidationError(
-            _("The password must not be your registration number, e-mail or phone."),
-            field=field,
-        )
-    if folded in _COMMON_PASSWORDS:
-        raise ValidationError(_("This password is too common; choose another."), field=field)
-
-
-def _own_words(avoid: Iterable[str | None]) -> set[str]:
-    words = set()
-    for value in avoid:
-        if not value:
-            continue
-        folded = value.strip().casefold()
-        words.add(folded)
-        words.add(folded.partition("@")[0])  # the name part of an e-mail
-        words.add(folded.removeprefix("+"))
-    return words
 
 
 # --- registration number ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.models import Session
+from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import Refused, SignedIn
@@ -62,8 +63,8 @@ class ActivateScreen(AppScreen[None]):
         yield AccountHeader()
         labels = field_labels()
         with VerticalScroll():
-            yield Static(_("Enter the code from the e-mail or SMS and choose a password of at "
-                           "least 10 characters."))
+            yield Static(_("Enter the code from the e-mail or SMS and choose a password.")
+                         + " " + password_rule())
             for name in FIELDS:
                 with Horizontal(classes="row"):
                     yield Label(labels[name])

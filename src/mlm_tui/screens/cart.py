@@ -28,7 +28,7 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from mlm_tui.core.errors import DomainError
+from mlm_tui.core.errors import DomainError, NotAuthenticated
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
@@ -220,7 +220,8 @@ class CartScreen(AppScreen[None]):
     @on(Refused)
     def _refused(self, message: Refused) -> None:
         self._status(error_text(message.error), error=True)
-        self.load()  # show what the store holds now
+        if not isinstance(message.error, NotAuthenticated):  # no reading without a session
+            self.load()  # show what the store holds now
 
     def show_cart(self, cart: Cart) -> None:
         self.cart = cart

@@ -1,6 +1,7 @@
 """One member's overview: who they are, who brought them in, and "Volume and Orders".
 
-Contacts are masked until the consultant asks to see them (a key, one member at a time).
+A downline's contacts come masked from the backend, without passport and birth date;
+only one's own are there in full, and even those stay masked until asked for (a key).
 The last three months show points, the number of orders and loyalty activity; choosing
 a month opens the order history filtered to this member and that month.
 """
@@ -101,6 +102,7 @@ class CustomerScreen(AppScreen[None]):
             data_text(self._details(message.overview), multiline=True))
         self._show_contacts()
         self._show_volume()
+        self.refresh_bindings()  # nothing to reveal of a downline's contacts
         self.query_one("#volume", DataTable).focus()
 
     @on(Failed)
@@ -132,7 +134,12 @@ class CustomerScreen(AppScreen[None]):
         assert self._overview is not None
         member = self._overview.member
         rows = _contacts(member, self.revealed, self._locale)
-        hint = _("(r hides them again)") if self.revealed else _("(masked; r shows them)")
+        if member.masked:
+            hint = _("(masked: only the member sees them in full)")
+        elif self.revealed:
+            hint = _("(r hides them again)")
+        else:
+            hint = _("(masked; r shows them)")
         self.query_one("#contacts", Static).update(
             data_text("\n".join(rows) + f"\n{hint}", multiline=True))
 
@@ -156,8 +163,13 @@ class CustomerScreen(AppScreen[None]):
     def _locale(self) -> str:
         return self._company.locale if self._company else "en"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self._overview is None or not self._overview.member.masked
+        return True
+
     def action_reveal(self) -> None:
-        if self._overview is None:
+        if self._overview is None or self._overview.member.masked:
             return
         self.revealed = not self.revealed
         self._show_contacts()
@@ -184,6 +196,13 @@ def _ref(ref: MemberRef | None) -> str:
 
 
 def _contacts(member: Member, revealed: bool, locale: str) -> list[str]:
+    if member.masked:
+        shown = (
+            (_("Phone"), member.phone or ""),
+            (_("E-mail"), member.email or ""),
+            (_("Address"), mask_address(member.address)),
+        )
+        return [f"{label + ':':<10} {value or '—'}" for label, value in shown]
     if revealed:
         values = (
             member.phone or "",

@@ -53,6 +53,8 @@ class LoginScreen(AppScreen[None]):
     LoginScreen #demo-hint { padding: 0 1; margin-top: 1; }
     LoginScreen #demo-hint.-empty { display: none; }
     LoginScreen #login-status { padding: 0 1; color: $text-muted; }
+    LoginScreen #login-notice { padding: 0 1; margin-top: 1; color: $text-warning; }
+    LoginScreen #login-notice.-empty { display: none; }
     """
 
     BINDINGS = [
@@ -69,16 +71,20 @@ class LoginScreen(AppScreen[None]):
     # The time left of a sign-in lock counts down by this step, then the message goes.
     COUNTDOWN_SECONDS = 1.0
 
-    def __init__(self, login: str = "") -> None:
+    def __init__(self, login: str = "", notice: str = "") -> None:
+        """``login`` fills in the login; ``notice`` says why one is asked to log in (again)."""
         super().__init__()
         self._initial_login = login
         self._locked_until: datetime | None = None
         self._countdown: Timer | None = None
+        self._notice = notice
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         with Vertical(id="login-box") as box:
             box.border_title = _("Log in")
+            yield Static(self._notice, id="login-notice", markup=False,
+                         classes="" if self._notice else "-empty")
             yield FormField(_("Registration number or e-mail"), "login",
                             value=self._initial_login, next_on_enter=True)
             yield FormField(_("Password"), "password", password=True)
@@ -91,7 +97,7 @@ class LoginScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Log in")
-        self.set_focus(self._field("login").input)
+        self.set_focus(self._field("password" if self._initial_login else "login").input)
         self._show_demo_hint()
         self.watch(self.app, "location", self._store_state)
 
@@ -102,6 +108,7 @@ class LoginScreen(AppScreen[None]):
         for field in ("login", "password"):
             self._field(field).input.value = ""
             self._field(field).clear_error()
+        self.query_one("#login-notice", Static).add_class("-empty")
         self.query_one("#submit", ActionLink).disabled = False
         self._status("")
         self._show_demo_hint()

@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Static
 from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import DomainError, ValidationError, ValidationErrors
 from mlm_tui.core.models import Address, Member, Registration
-from mlm_tui.core.privacy import mask_email, mask_phone
+from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.core.validation import (
     normalise_city,
     normalise_email,
@@ -237,8 +237,10 @@ class RegisterScreen(AppScreen[None]):
         self._result(
             _("{name} is registered as {number}. The activation code went to {email} and "
               "{phone}; they activate the account and choose a password.").format(
+                # As an upline sees her: masked already.
                 name=member.full_name, number=member.registration_number,
-                email=mask_email(member.email), phone=mask_phone(member.phone)),
+                email=member.email, phone=member.phone)
+            + " " + password_rule(),
             style="success",
         )
         self.query_one("#full_name", Input).focus()

@@ -19,6 +19,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
+from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.core.rules.typed_numbers import read_code
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
@@ -37,6 +38,7 @@ class ResetScreen(AppScreen[str | None]):
     DEFAULT_CSS = """
     ResetScreen VerticalScroll { padding: 0 1; }
     ResetScreen .intro { margin: 1 1 1 1; height: auto; }
+    ResetScreen #password-rule { margin: 0 1 1 1; height: auto; color: $text-muted; }
     ResetScreen .actions { height: auto; margin: 1 0 0 1; }
     ResetScreen .actions Button { margin-right: 2; }
     ResetScreen #reset-status { padding: 0 1; margin-top: 1; height: auto; }
@@ -77,6 +79,7 @@ class ResetScreen(AppScreen[str | None]):
                 yield Static("", id="sent-to", classes="intro", markup=False)
                 yield FormField(_("Code (8 digits)"), "code",
                                 next_on_enter=True)
+                yield Static(password_rule(), id="password-rule")
                 yield FormField(_("New password"), "new_password", password=True,
                                 next_on_enter=True)
                 yield FormField(_("Repeat the new password"), "confirmation", password=True)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from mlm_tui.core.backend import Backend
 from mlm_tui.core.local.alerts import AlertsMixin
 from mlm_tui.core.local.auth import AuthMixin
 from mlm_tui.core.local.cart import CartMixin
@@ -18,6 +24,37 @@ class LocalBackend(
     TrainingMixin, AlertsMixin,
 ):
     """Implements :class:`mlm_tui.core.backend.Backend` in-process on SQLite."""
+
+
+# Signing in and out, and what is the same for everyone, need no session to check.
+_NO_SESSION_TO_CHECK = frozenset({
+    "login", "resume", "logout", "session", "request_password_reset",
+    "confirm_password_reset", "activate_member", "company", "is_empty", "describe", "close",
+})
+_depth = threading.local()
+
+
+def _checks_the_session(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Every other call of the Backend first checks that the session still stands (once:
+    not again for the calls it makes itself)."""
+
+    @wraps(method)
+    def call(self: LocalBackend, *args: Any, **kwargs: Any) -> Any:
+        outermost = getattr(_depth, "calls", 0) == 0
+        if outermost:
+            self._check_session()
+        _depth.calls = getattr(_depth, "calls", 0) + 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _depth.calls -= 1
+
+    return call
+
+
+for _name, _member in vars(Backend).items():
+    if callable(_member) and not _name.startswith("_") and _name not in _NO_SESSION_TO_CHECK:
+        setattr(LocalBackend, _name, _checks_the_session(getattr(LocalBackend, _name)))
 
 
 __all__ = ["LocalBackend"]

@@ -5,8 +5,10 @@ account_summary), password reset, registration and activation.
 
 Secrets are never stored in clear: passwords and codes as argon2 hashes, session tokens
 as SHA-256. A login that names no account costs the same argon2 work and gets the same
-answer as a wrong password. Password hashing runs outside write transactions where it
-can, so a slow hash never holds the store's write lock during a login.
+answer as a wrong password; that an account is closed or not activated yet is said only
+to whoever typed its password. Every attempt is counted (``login_throttle``) before its
+password is checked. Password hashing runs outside write transactions where it can, so a
+slow hash never holds the store's write lock during a login.
 """
 
 from __future__ import annotations
@@ -24,15 +26,22 @@ from mlm_tui.core.errors import (
     AccountClosed,
     AccountNotActivated,
     Conflict,
-    DomainError,
     InvalidCredentials,
     NotAuthenticated,
     Throttled,
     ValidationError,
 )
 from mlm_tui.core.local import schema as t
-from mlm_tui.core.local.base import LocalBase
-from mlm_tui.core.local.one_time_codes import ACTIVATION, RESET, invalid_code, issue_code, use_code
+from mlm_tui.core.local.base import LocalBase, live_session
+from mlm_tui.core.local.one_time_codes import (
+    ACTIVATION,
+    RESET,
+    invalid_code,
+    issue_code,
+    issue_decoy,
+    use_code,
+    use_decoy,
+)
 from mlm_tui.core.local.team import member_from_row
 from mlm_tui.core.models import (
     AccountSummary,
@@ -53,6 +62,8 @@ from mlm_tui.core.passwords import (
     verify_nothing,
     verify_secret,
 )
+from mlm_tui.core.privacy import as_seen_by_upline
+from mlm_tui.core.rules.passwords import check_not_personal, check_strength
 from mlm_tui.core.rules.registration import check_registration
 from mlm_tui.core.validation import (
     CODE_DIGITS,
@@ -62,7 +73,6 @@ from mlm_tui.core.validation import (
     normalise_code,
     normalise_contact,
     normalise_registration_number,
-    validate_password,
 )
 from mlm_tui.i18n import _
 
@@ -80,36 +90,44 @@ _NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
 class AuthMixin(LocalBase):
     # --- sessions --------------------------------------------------------------------------
     def login(self, login: str, password: str) -> Session:
-        key = throttle.login_key(login or "")
-        if not key:
+        if not (login or "").strip():
             raise ValidationError(_("Enter your registration number or e-mail."), field="login")
         if not password:
             raise ValidationError(_("Enter your password."), field="password")
         by, value = _parse_login(login)
         now = self.clock()
-        with self.store.read() as conn:
-            _raise_if_locked(conn, key, now)
+        # The attempt is counted before the password is checked, in the transaction that
+        # looked at the lock: parallel guesses queue here, and only those let in are tried.
+        with self.store.write() as conn:
             row = _member_by_login(conn, by, value)
-        if row is not None and row.status == MemberStatus.PENDING.value:
-            verify_nothing(password)
-            raise AccountNotActivated(
-                _("This account is not activated yet: enter the activation code from the "
-                  "e-mail or SMS."),
-                field="login",
-            )
+            key = (throttle.account_key(row.id) if row is not None
+                   else throttle.unknown_login_key(by, value))
+            lock_if_wrong = _count_attempt(conn, key, now)
         if row is None or not row.password_hash:
             verify_nothing(password)
             correct = False
         else:
             correct = verify_secret(row.password_hash, password)
         if not correct:
-            raise self._count_failure(key, now)
+            if lock_if_wrong is not None:
+                raise _throttled(lock_if_wrong, now)
+            # The same words whether the account exists or not.
+            raise InvalidCredentials(
+                _("The registration number, e-mail or password is wrong."), field="password"
+            )
+        # Only whoever knows the password learns what became of the account; the try
+        # stays counted.
+        if row.status == MemberStatus.PENDING.value:
+            raise AccountNotActivated(
+                _("This account is not activated yet: enter the activation code from the "
+                  "e-mail or SMS."),
+                field="login",
+            )
         if row.status == MemberStatus.CLOSED.value:
             raise AccountClosed(_("This account has been closed."), field="login")
         new_hash = hash_secret(password) if needs_rehash(row.password_hash) else None
         with self.store.write() as conn:
-            _raise_if_locked(conn, key, now)  # a parallel attempt may have locked it since
-            conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key == key))
+            _uncount_attempt(conn, key, now)
             if new_hash is not None:
                 conn.execute(
                     update(t.members).where(t.members.c.id == row.id)
@@ -119,16 +137,9 @@ class AuthMixin(LocalBase):
         return session
 
     def resume(self, token: str) -> Session:
-        s, m = t.sessions, t.members
-        now = self.clock()
         with self.store.read() as conn:
-            row = conn.execute(
-                select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status,
-                       s.c.expires_at)
-                .select_from(s.join(m, m.c.id == s.c.member_id))
-                .where(s.c.token_hash == token_hash(token or ""))
-            ).first()
-        if row is None or row.expires_at <= now or row.status != MemberStatus.ACTIVE.value:
+            row = live_session(conn, token, self.clock())
+        if row is None:
             raise NotAuthenticated(_("Your session has ended; please log in again."))
         self._session = Session(token, row.id, row.registration_number, row.full_name,
                                 row.expires_at)
@@ -190,22 +201,6 @@ class AuthMixin(LocalBase):
                                 member.full_name, expires_at)
         return self._session
 
-    def _count_failure(self, key: str, now: datetime) -> DomainError:
-        """Record a failed attempt (committed) and return what to tell the member."""
-        with self.store.write() as conn:
-            record = throttle.after_failure(_failure_record(conn, key), now)
-            lf = t.login_failures
-            conn.execute(delete(lf).where(lf.c.login_key == key))
-            conn.execute(insert(lf).values(
-                login_key=key, failures=record.failures, last_failed_at=record.last_failed_at,
-                locked_until=record.locked_until))
-        if record.locked_until is not None:
-            return _throttled(record.locked_until, now)
-        # The same words whether the account exists or not.
-        return InvalidCredentials(
-            _("The registration number, e-mail or password is wrong."), field="password"
-        )
-
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:
         kind, value = normalise_contact(contact, region=market_country(self.company()))
@@ -215,7 +210,9 @@ class AuthMixin(LocalBase):
         with self.store.write() as conn:
             _start_cooldown(conn, f"{_COOLDOWN_PREFIX}{kind}:{value}", now)
             member = _active_member_by_contact(conn, kind, value)
-            if member is not None:
+            if member is None:
+                issue_decoy(conn, f"{kind}:{value}", now, RESET_VALID)
+            else:
                 issue_code(conn, member.id, RESET, code_hash, now, RESET_VALID)
                 # Inside the transaction: if the mail cannot go, no code is left behind.
                 send_reset_code(
@@ -233,26 +230,28 @@ class AuthMixin(LocalBase):
     ) -> None:
         kind, value = normalise_contact(contact, region=market_country(self.company()))
         code = normalise_code(code)
-        with self.store.read() as conn:
-            member = _active_member_by_contact(conn, kind, value)
-        own = ((member.registration_number, member.email, member.phone) if member is not None
-               else (value,))
-        validate_password(new_password, avoid=own, field="new_password")
+        # Nothing about the account is looked at before the code is right: until then a
+        # contact with an account and one without get the same answers.
+        check_strength(new_password, field="new_password")
         _check_confirmation(new_password, confirmation)
-        if member is None:
-            verify_nothing(code)
-            raise invalid_code()
+        new_hash = hash_secret(new_password)
         now = self.clock()
         with self.store.write() as conn:
-            error = use_code(conn, member.id, RESET, code, now)
+            member = _active_member_by_contact(conn, kind, value)
+            if member is None:
+                error: ValidationError | None = use_decoy(conn, f"{kind}:{value}", code, now)
+            else:
+                error = use_code(conn, member.id, RESET, code, now)
             if error is None:
+                # Refused here, the code stays unspent: the transaction is rolled back.
+                check_not_personal(new_password, (member.registration_number, member.email,
+                                                  member.phone), field="new_password")
                 conn.execute(update(t.members).where(t.members.c.id == member.id)
-                             .values(password_hash=hash_secret(new_password)))
+                             .values(password_hash=new_hash))
                 conn.execute(delete(t.sessions).where(t.sessions.c.member_id == member.id))
                 # A member who proved who they are need not wait out a login lock.
-                keys = {throttle.login_key(member.registration_number)}
-                if member.email:
-                    keys.add(throttle.login_key(member.email))
+                keys = throttle.keys_of_member(member.id, member.registration_number,
+                                               member.email)
                 conn.execute(delete(t.login_failures)
                              .where(t.login_failures.c.login_key.in_(keys)))
         if error is not None:
@@ -298,34 +297,34 @@ class AuthMixin(LocalBase):
                 phone=phone, code=code, hours=int(ACTIVATION_VALID.total_seconds() // 3600),
             )
             row = conn.execute(select(m).where(m.c.id == member_id)).one()
-        return member_from_row(row)
+        # The sponsor typed it all, but reads it back as any upline would.
+        return as_seen_by_upline(member_from_row(row))
 
     def activate_member(self, login: str, code: str, password: str, confirmation: str) -> Session:
         by, value = _parse_login(login)
         code = normalise_code(code)
-        with self.store.read() as conn:
-            member = _member_by_login(conn, by, value)
-        if member is None or member.status == MemberStatus.CLOSED.value:
-            raise ValidationError(
-                _("No account waiting for activation has this registration number or e-mail."),
-                field="login",
-            )
-        if member.status == MemberStatus.ACTIVE.value:
-            raise Conflict(_("This account is already active: log in with your password."),
-                           field="login")
-        validate_password(password, avoid=(member.registration_number, member.email,
-                                           member.phone), field="password")
+        # As at a reset: whether the login names an account waiting for activation, and
+        # whose it is, shows only once the code is right.
+        check_strength(password, field="password")
         _check_confirmation(password, confirmation)
+        new_hash = hash_secret(password)
         now = self.clock()
         m = t.members
         with self.store.write() as conn:
-            error = use_code(conn, member.id, ACTIVATION, code, now)
+            member = _member_by_login(conn, by, value)
+            if member is None or member.status != MemberStatus.PENDING.value:
+                verify_nothing(code)  # the time a real code takes to check
+                error: ValidationError | None = invalid_code()
+            else:
+                error = use_code(conn, member.id, ACTIVATION, code, now)
             if error is None:
+                check_not_personal(password, (member.registration_number, member.email,
+                                              member.phone), field="password")
                 activated = conn.execute(
                     update(m).where(m.c.id == member.id,
                                     m.c.status == MemberStatus.PENDING.value)
-                    .values(password_hash=hash_secret(password),
-                            status=MemberStatus.ACTIVE.value, activated_at=now)
+                    .values(password_hash=new_hash, status=MemberStatus.ACTIVE.value,
+                            activated_at=now)
                 ).rowcount
                 if not activated:  # activated or closed in the meantime
                     raise Conflict(_("This account is no longer waiting for activation."),
@@ -392,10 +391,39 @@ def _failure_record(conn: Connection, key: str) -> throttle.FailureRecord | None
     return throttle.FailureRecord(row.failures, row.last_failed_at, row.locked_until)
 
 
-def _raise_if_locked(conn: Connection, key: str, now: datetime) -> None:
-    until = throttle.locked_until(_failure_record(conn, key), now)
-    if until is not None:
-        raise _throttled(until, now)
+def _save_record(conn: Connection, key: str, record: throttle.FailureRecord) -> None:
+    lf = t.login_failures
+    conn.execute(delete(lf).where(lf.c.login_key == key))
+    conn.execute(insert(lf).values(
+        login_key=key, failures=record.failures, last_failed_at=record.last_failed_at,
+        locked_until=record.locked_until))
+
+
+def _count_attempt(conn: Connection, key: str, now: datetime) -> datetime | None:
+    """Refuse the attempt while its account (or every login) is locked; else count it as
+    a failure until the password proves right. Returns the lock this attempt starts, if
+    it is wrong."""
+    mine, anywhere = _failure_record(conn, key), _failure_record(conn, throttle.ALL_LOGINS)
+    for record in (mine, anywhere):
+        until = throttle.locked_until(record, now)
+        if until is not None:
+            raise _throttled(until, now)
+    mine = throttle.after_failure(mine, now)
+    anywhere = throttle.after_failure_anywhere(anywhere, now)
+    _save_record(conn, key, mine)
+    _save_record(conn, throttle.ALL_LOGINS, anywhere)
+    locks = [lock for lock in (mine.locked_until, anywhere.locked_until) if lock is not None]
+    return max(locks, default=None)
+
+
+def _uncount_attempt(conn: Connection, key: str, now: datetime) -> None:
+    """The password was right: the account's count starts over, and the attempt is taken
+    back from the count across all accounts."""
+    conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key == key))
+    anywhere = throttle.after_success_anywhere(
+        _failure_record(conn, throttle.ALL_LOGINS), now)
+    if anywhere is not None:
+        _save_record(conn, throttle.ALL_LOGINS, anywhere)
 
 
 def _throttled(until: datetime, now: datetime) -> Throttled:

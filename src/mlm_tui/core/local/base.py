@@ -10,18 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from mlm_tui.core.changes import Changes
 from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.dates import utc_now
-from mlm_tui.core.errors import NotAuthenticated, NotFound
+from mlm_tui.core.errors import NotAuthenticated, NotFound, SessionEnded
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.store import Store
-from mlm_tui.core.models import CompanyProfile, Session
+from mlm_tui.core.models import CompanyProfile, MemberStatus, Session
 from mlm_tui.core.money import Money
 from mlm_tui.core.notifier import Notifier
+from mlm_tui.core.passwords import token_hash
 from mlm_tui.core.settings import Settings
 from mlm_tui.i18n import _
 
@@ -72,6 +74,19 @@ class LocalBase:
             self._session = None
         return self._session
 
+    def _check_session(self) -> None:
+        """Before a call, make sure the session held here still stands in the store: a
+        password reset or a logout elsewhere deletes it, and this process must notice at
+        its next call, not go on as the member."""
+        held = self._session
+        if held is None:
+            return
+        with self.store.read() as conn:
+            live = live_session(conn, held.token, self.clock())
+        if live is None:
+            self._session = None
+            raise SessionEnded(_("Your session has ended; please log in again."))
+
     def _me_id(self) -> int:
         session = self.session()
         if session is None:
@@ -108,6 +123,20 @@ def read_company(conn: Connection) -> CompanyProfile:
     if text is None:
         raise NotFound(_("This store has no company yet; build the demo data."), field="store")
     return profile_from_json(text)
+
+
+def live_session(conn: Connection, token: str, now: datetime) -> Row[Any] | None:
+    """The session row of ``token`` (with its member) if it still stands: not deleted, not
+    run out, its member active."""
+    s, m = t.sessions, t.members
+    row = conn.execute(
+        select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status, s.c.expires_at)
+        .select_from(s.join(m, m.c.id == s.c.member_id))
+        .where(s.c.token_hash == token_hash(token or ""))
+    ).first()
+    if row is None or row.expires_at <= now or row.status != MemberStatus.ACTIVE.value:
+        return None
+    return row
 
 
 def downline_clause(path_column, my_path: str):  # noqa: ANN001, ANN201 - SQLAlchemy expressions

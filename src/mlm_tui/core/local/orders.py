@@ -2,7 +2,9 @@
 cancel_order, request_delivery_stop, invoice, shipment, shipments_in_transit.
 
 An order, its invoice and its shipment are visible to the buyer and everyone above the
-buyer; to anyone else they do not exist (``NotFound``). A status only ever moves along
+buyer; to anyone else they do not exist (``NotFound``). Only whoever placed an order, or
+its buyer, may cancel it or stop its delivery: a sponsor sees a downline's own orders but
+does not decide them (the fee would fall on the downline). A status only ever moves along
 :data:`mlm_tui.core.models.ORDER_TRANSITIONS`.
 """
 
@@ -14,7 +16,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Connection, Row, func, select, update
 
-from mlm_tui.core.errors import Conflict, NotFound, ValidationError
+from mlm_tui.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from mlm_tui.core.local import history
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
@@ -152,14 +154,14 @@ class OrdersMixin(LocalBase):
     # --- cancelling ------------------------------------------------------------------------
     def cancellation_quote(self, number: str) -> CancellationQuote:
         with self.store.read() as conn:
-            row = self._visible_order(conn, number)
+            row = self._order_to_cancel(conn, number)
             return _quote(conn, row, self.company())
 
     def cancel_order(self, number: str) -> Order:
         now = self.clock()
         company = self.company()
         with self.store.write() as conn:
-            row = self._visible_order(conn, number)
+            row = self._order_to_cancel(conn, number)
             quote = _quote(conn, row, company)
             if quote.shipped:
                 raise Conflict(
@@ -187,7 +189,7 @@ class OrdersMixin(LocalBase):
         now = self.clock()
         s = t.shipments
         with self.store.write() as conn:
-            row = self._visible_order(conn, number)
+            row = self._order_to_cancel(conn, number)
             status = OrderStatus(row.status)
             if status in (OrderStatus.PLACED, OrderStatus.PAID):
                 raise Conflict(_("Order {number} is not shipped yet: cancel it instead.").format(
@@ -213,6 +215,13 @@ class OrdersMixin(LocalBase):
     # --- visibility ------------------------------------------------------------------------
     def _visible_order(self, conn: Connection, number: str) -> Row:
         return visible_order(conn, number, self._my_path(conn))
+
+    def _order_to_cancel(self, conn: Connection, number: str) -> Row:
+        row = self._visible_order(conn, number)
+        if self._me_id() not in (row.placed_by_id, row.buyer_id):
+            raise Forbidden(_("Only whoever placed this order, or its buyer, can cancel it."),
+                            field="number")
+        return row
 
     def _sees_order(self, conn: Connection, order_id: int) -> bool:
         o, m = t.orders, t.members

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, delete, func, or_, select, update
 
+from mlm_tui.core import login_throttle
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.activity import last_orders_subquery
@@ -88,9 +89,7 @@ def anonymised_name(registration_number: str) -> str:
 def _anonymise(conn: Connection, member_id: int, registration_number: str,
                now: datetime) -> None:
     m = t.members
-    login_keys = conn.execute(
-        select(m.c.email, m.c.phone).where(m.c.id == member_id)
-    ).one()
+    email = conn.execute(select(m.c.email).where(m.c.id == member_id)).scalar_one()
     name = anonymised_name(registration_number)
     conn.execute(
         update(m)
@@ -106,7 +105,7 @@ def _anonymise(conn: Connection, member_id: int, registration_number: str,
     # What could still reach or describe the person: sign-ins, codes, messages, the cart.
     for table in (t.sessions, t.one_time_codes, t.notifications, t.cart_lines, t.cart_choices):
         conn.execute(delete(table).where(table.c.member_id == member_id))
-    keys = [registration_number.casefold()] + [k.casefold() for k in login_keys if k]
+    keys = login_throttle.keys_of_member(member_id, registration_number, email)
     conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key.in_(keys)))
 
 

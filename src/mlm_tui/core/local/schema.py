@@ -140,7 +140,7 @@ Index("ix_members_name_birth", members.c.name_folded, members.c.birth_date)
 login_failures = Table(
     "login_failures",
     metadata,
-    Column("login_key", String(254), primary_key=True),  # the casefolded login as typed
+    Column("login_key", String(254), primary_key=True),  # see core.login_throttle
     Column("failures", Integer, nullable=False),
     Column("last_failed_at", IsoDateTime, nullable=False),
     Column("locked_until", IsoDateTime),

@@ -2,7 +2,9 @@
 team_children.
 
 Every read starts from what the signed-in member may see: a member id is checked with
-``_visible_member``, a name search is limited to the downline's path range. Volumes are
+``_visible_member``, a name search is limited to the downline's path range. A downline's
+contacts come masked, without passport and birth date (``privacy.as_seen_by_upline``);
+only the member gets her own in full. Volumes are
 read through the index on (buyer_id, placed_at), so a member's months cost as much as
 the orders in them, whatever the size of the table.
 """
@@ -33,7 +35,7 @@ from mlm_tui.core.models import (
     OrderStatus,
     TeamNode,
 )
-from mlm_tui.core.privacy import mask_phone
+from mlm_tui.core.privacy import as_seen_by_upline, mask_phone
 from mlm_tui.core.rules.search_folding import index_words, search_terms
 from mlm_tui.core.validation import search_text
 
@@ -79,13 +81,13 @@ class TeamMixin(LocalBase):
     def member(self, member_id: int) -> Member:
         with self.store.read() as conn:
             self._visible_member(conn, member_id)
-            return _member(conn, member_id)
+            return self._as_i_may_see(_member(conn, member_id))
 
     def member_overview(self, member_id: int) -> MemberOverview:
         months = _months_back(self.clock().date(), OVERVIEW_MONTHS)
         with self.store.read() as conn:
             self._visible_member(conn, member_id)
-            member = _member(conn, member_id)
+            member = self._as_i_may_see(_member(conn, member_id))
             refs = _refs(conn, [i for i in (member.enroller_id, member.sponsor_id) if i],
                          self._my_path(conn))
             volume = _volumes(conn, [member_id], months)[member_id]
@@ -109,6 +111,9 @@ class TeamMixin(LocalBase):
             self._visible_member(conn, member_id)
             children = conn.execute(select(m.c.id).where(m.c.sponsor_id == member_id)).scalars()
             return _volumes(conn, list(children), wanted, sponsor_id=member_id)
+
+    def _as_i_may_see(self, member: Member) -> Member:
+        return member if member.id == self._me_id() else as_seen_by_upline(member)
 
     def team_children(self, member_id: int) -> list[TeamNode]:
         month_start = _month_start(self.clock().date()).isoformat()
