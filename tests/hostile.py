@@ -66,8 +66,7 @@ def make_hostile_app(tmp_path: Path, **app_options: Any) -> Any:
         backend.login(LOGIN.registration_number, LOGIN.password)
         return backend
 
-    app = MlmApp(open_backend, clock=clock, **app_options)
-    app.settings = settings  # type: ignore[attr-defined]
+    app = MlmApp(open_backend, settings=settings, clock=clock, **app_options)
     return app
 
 

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -79,13 +80,16 @@ def accepted_or_refused(call: Callable[[], object], *, multiline: bool = False) 
 
 
 NORMALISERS = [
-    validation.normalise_full_name, validation.normalise_email, validation.normalise_phone,
-    validation.normalise_contact, validation.normalise_passport,
-    validation.normalise_registration_number, validation.normalise_code,
+    validation.normalise_full_name, validation.normalise_email,
+    partial(validation.normalise_phone, region="RU"),
+    partial(validation.normalise_contact, region="DE"),
+    validation.normalise_passport, validation.normalise_registration_number,
+    validation.normalise_code,
 ]
 
 
-@pytest.mark.parametrize("normalise", NORMALISERS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("normalise", NORMALISERS,
+                         ids=lambda f: getattr(f, "__name__", None) or f.func.__name__)
 @BOUNDED
 @given(text=TEXT)
 def test_every_normaliser_accepts_or_names_the_field(normalise, text):

@@ -30,6 +30,7 @@ class LocalBackend(
 _NO_SESSION_TO_CHECK = frozenset({
     "login", "resume", "logout", "session", "request_password_reset",
     "confirm_password_reset", "activate_member", "company", "is_empty", "describe", "close",
+    "changes_since",  # the login screen asks too: it reads no member's data
 })
 _depth = threading.local()
 
