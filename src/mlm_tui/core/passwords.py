@@ -9,10 +9,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 
 @lru_cache(maxsize=1)
-def _hasher():
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
     from argon2.low_level import Type
 

@@ -16,8 +16,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 from math import ceil
+from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, case, cast, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Row,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from mlm_tui.core import login_throttle as throttle
 from mlm_tui.core.account_mail import send_activation_code, send_reset_code
@@ -105,10 +118,10 @@ class AuthMixin(LocalBase):
             lock_if_wrong = _count_attempt(conn, key, now)
         if row is None or not row.password_hash:
             verify_nothing(password)
-            correct = False
+            account = None
         else:
-            correct = verify_secret(row.password_hash, password)
-        if not correct:
+            account = row if verify_secret(row.password_hash, password) else None
+        if account is None:
             if lock_if_wrong is not None:
                 raise _throttled(lock_if_wrong, now)
             # The same words whether the account exists or not.
@@ -117,23 +130,23 @@ class AuthMixin(LocalBase):
             )
         # Only whoever knows the password learns what became of the account; the try
         # stays counted.
-        if row.status == MemberStatus.PENDING.value:
+        if account.status == MemberStatus.PENDING.value:
             raise AccountNotActivated(
                 _("This account is not activated yet: enter the activation code from the "
                   "e-mail or SMS."),
                 field="login",
             )
-        if row.status == MemberStatus.CLOSED.value:
+        if account.status == MemberStatus.CLOSED.value:
             raise AccountClosed(_("This account has been closed."), field="login")
-        new_hash = hash_secret(password) if needs_rehash(row.password_hash) else None
+        new_hash = hash_secret(password) if needs_rehash(account.password_hash) else None
         with self.store.write() as conn:
             _uncount_attempt(conn, key, now)
             if new_hash is not None:
                 conn.execute(
-                    update(t.members).where(t.members.c.id == row.id)
+                    update(t.members).where(t.members.c.id == account.id)
                     .values(password_hash=new_hash)
                 )
-            session = self._open_session(conn, row, now)
+            session = self._open_session(conn, account, now)
         return session
 
     def resume(self, token: str) -> Session:
@@ -189,7 +202,9 @@ class AuthMixin(LocalBase):
             points_this_month=this_month or Decimal(0),
         )
 
-    def _open_session(self, conn: Connection, member: Row, now: datetime) -> Session:
+    def _open_session(
+        self, conn: Connection, member: Row[*tuple[Any, ...]], now: datetime
+    ) -> Session:
         s = t.sessions
         token = new_token()
         expires_at = now + timedelta(days=self.settings.session_days)
@@ -242,21 +257,13 @@ class AuthMixin(LocalBase):
                 error: ValidationError | None = use_decoy(conn, f"{kind}:{value}", code, now)
             else:
                 error = use_code(conn, member.id, RESET, code, now)
-            if error is None:
-                # Refused here, the code stays unspent: the transaction is rolled back.
-                check_not_personal(new_password, (member.registration_number, member.email,
-                                                  member.phone), field="new_password")
-                conn.execute(update(t.members).where(t.members.c.id == member.id)
-                             .values(password_hash=new_hash))
-                conn.execute(delete(t.sessions).where(t.sessions.c.member_id == member.id))
-                # A member who proved who they are need not wait out a login lock.
-                keys = throttle.keys_of_member(member.id, member.registration_number,
-                                               member.email)
-                conn.execute(delete(t.login_failures)
-                             .where(t.login_failures.c.login_key.in_(keys)))
+                if error is None:
+                    _reset_password(conn, member, new_password, new_hash)
         if error is not None:
             raise error
-        if self._session is not None and self._session.member_id == member.id:
+        # The reset ended every session of the account, this one's too if it is theirs.
+        held = self._session
+        if member is not None and held is not None and held.member_id == member.id:
             self._session = None
 
     # --- registration ----------------------------------------------------------------------
@@ -278,7 +285,7 @@ class AuthMixin(LocalBase):
                 raise NotAuthenticated(_("This account no longer exists."))
             _refuse_duplicates(conn, email, phone, name_folded, birth_date)
             number = _next_registration_number(conn)
-            member_id = conn.execute(insert(m).values(
+            member_id: int = conn.execute(insert(m).values(
                 registration_number=number, kind=kind.value,
                 status=MemberStatus.PENDING.value, full_name=full_name,
                 name_folded=name_folded, email=email, phone=phone, birth_date=birth_date,
@@ -286,7 +293,7 @@ class AuthMixin(LocalBase):
                 country=address.country, passport=passport, sponsor_id=sponsor_id,
                 enroller_id=sponsor_id, path=sponsor.path, registered_at=now,
                 loyalty_enrolled=False,
-            )).inserted_primary_key[0]
+            ).returning(m.c.id)).scalar_one()
             # The path needs the new id, known only once the row exists.
             conn.execute(update(m).where(m.c.id == member_id)
                          .values(path=f"{sponsor.path}{member_id}/"))
@@ -317,19 +324,19 @@ class AuthMixin(LocalBase):
                 error: ValidationError | None = invalid_code()
             else:
                 error = use_code(conn, member.id, ACTIVATION, code, now)
-            if error is None:
-                check_not_personal(password, (member.registration_number, member.email,
-                                              member.phone), field="password")
-                activated = conn.execute(
-                    update(m).where(m.c.id == member.id,
-                                    m.c.status == MemberStatus.PENDING.value)
-                    .values(password_hash=new_hash, status=MemberStatus.ACTIVE.value,
-                            activated_at=now)
-                ).rowcount
-                if not activated:  # activated or closed in the meantime
-                    raise Conflict(_("This account is no longer waiting for activation."),
-                                   field="login")
-                session = self._open_session(conn, member, now)
+                if error is None:
+                    check_not_personal(password, (member.registration_number, member.email,
+                                                  member.phone), field="password")
+                    activated = conn.execute(
+                        update(m).where(m.c.id == member.id,
+                                        m.c.status == MemberStatus.PENDING.value)
+                        .values(password_hash=new_hash, status=MemberStatus.ACTIVE.value,
+                                activated_at=now)
+                    ).rowcount
+                    if not activated:  # activated or closed in the meantime
+                        raise Conflict(_("This account is no longer waiting for activation."),
+                                       field="login")
+                    session = self._open_session(conn, member, now)
         if error is not None:
             raise error
         return session
@@ -352,7 +359,7 @@ def _parse_login(login: str) -> tuple[str, str]:
         ) from None
 
 
-def _member_by_login(conn: Connection, by: str, value: str) -> Row | None:
+def _member_by_login(conn: Connection, by: str, value: str) -> Row[*tuple[Any, ...]] | None:
     m = t.members
     column = m.c.email if by == "email" else m.c.registration_number
     # An address may be on a closed account and on its successor: the live one wins.
@@ -367,7 +374,9 @@ def _member_by_login(conn: Connection, by: str, value: str) -> Row | None:
     ).first()
 
 
-def _active_member_by_contact(conn: Connection, kind: str, value: str) -> Row | None:
+def _active_member_by_contact(
+    conn: Connection, kind: str, value: str
+) -> Row[*tuple[Any, ...]] | None:
     """The one active account with this e-mail or phone; several (old data) count as none,
     since a code must reset one account the member can name."""
     m = t.members
@@ -453,6 +462,21 @@ def _start_cooldown(conn: Connection, key: str, now: datetime) -> None:
                                    locked_until=now + RESET_COOLDOWN))
 
 
+def _reset_password(
+    conn: Connection, member: Row[*tuple[Any, ...]], new_password: str, new_hash: str
+) -> None:
+    """The member's new password, once the code proved who they are."""
+    # Refused here, the code stays unspent: the transaction is rolled back.
+    check_not_personal(new_password, (member.registration_number, member.email,
+                                      member.phone), field="new_password")
+    conn.execute(update(t.members).where(t.members.c.id == member.id)
+                 .values(password_hash=new_hash))
+    conn.execute(delete(t.sessions).where(t.sessions.c.member_id == member.id))
+    # A member who proved who they are need not wait out a login lock.
+    keys = throttle.keys_of_member(member.id, member.registration_number, member.email)
+    conn.execute(delete(t.login_failures).where(t.login_failures.c.login_key.in_(keys)))
+
+
 def _check_confirmation(password: str, confirmation: str) -> None:
     if password != confirmation:
         raise ValidationError(_("The two passwords are not the same."), field="confirmation")
@@ -465,7 +489,7 @@ def _refuse_duplicates(
     m = t.members
     live = m.c.status.in_((MemberStatus.ACTIVE.value, MemberStatus.PENDING.value))
 
-    def exists(*conditions: object) -> bool:
+    def exists(*conditions: ColumnElement[bool]) -> bool:
         return conn.execute(select(m.c.id).where(live, *conditions).limit(1)).first() is not None
 
     if exists(m.c.email == email):

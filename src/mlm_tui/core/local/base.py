@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import ColumnElement, Connection, Row, select
 
 from mlm_tui.core.changes import Changes
 from mlm_tui.core.company import profile_from_json
@@ -94,7 +94,7 @@ class LocalBase:
         return session.member_id
 
     def _my_path(self, conn: Connection) -> str:
-        path = conn.execute(
+        path: str | None = conn.execute(
             select(t.members.c.path).where(t.members.c.id == self._me_id())
         ).scalar_one_or_none()
         if path is None:
@@ -108,7 +108,7 @@ class LocalBase:
         same, so nobody can probe for members outside their team.
         """
         my_path = self._my_path(conn)
-        path = conn.execute(
+        path: str | None = conn.execute(
             select(t.members.c.path).where(t.members.c.id == member_id)
         ).scalar_one_or_none()
         if path is None or not path.startswith(my_path):
@@ -125,7 +125,9 @@ def read_company(conn: Connection) -> CompanyProfile:
     return profile_from_json(text)
 
 
-def live_session(conn: Connection, token: str, now: datetime) -> Row[Any] | None:
+def live_session(
+    conn: Connection, token: str, now: datetime
+) -> Row[*tuple[Any, ...]] | None:
     """The session row of ``token`` (with its member) if it still stands: not deleted, not
     run out, its member active."""
     s, m = t.sessions, t.members
@@ -139,7 +141,7 @@ def live_session(conn: Connection, token: str, now: datetime) -> Row[Any] | None
     return row
 
 
-def downline_clause(path_column, my_path: str):  # noqa: ANN001, ANN201 - SQLAlchemy expressions
+def downline_clause(path_column: ColumnElement[str], my_path: str) -> ColumnElement[bool]:
     """Self and everyone below: an indexed range on the materialised path."""
     # '/1/7/' .. '/1/70' : every path that starts with my_path ('0' is the char after '/').
     return (path_column >= my_path) & (path_column < my_path[:-1] + "0")

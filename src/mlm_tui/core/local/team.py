@@ -12,9 +12,10 @@ the orders in them, whatever the size of the table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Row, and_, case, func, select, text
 
@@ -174,7 +175,9 @@ _MATCH_COLUMNS = (
 )
 
 
-def _by_registration_number(conn: Connection, number: str, my_path: str) -> list[Row]:
+def _by_registration_number(
+    conn: Connection, number: str, my_path: str
+) -> Sequence[Row[*tuple[Any, ...]]]:
     m = t.members
     return conn.execute(
         select(*_MATCH_COLUMNS).where(
@@ -190,7 +193,7 @@ def _downline_size(conn: Connection, my_path: str, at_most: int) -> int:
 
 
 def _scan_downline(conn: Connection, terms: list[tuple[str, ...]], my_path: str,
-                   limit: int) -> list[Row]:
+                   limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
     # A small team is read whole and matched here: cheaper than walking the index's
     # matches for the whole store (a one-letter prefix matches most of it). Only names
     # and cities are read for all; the rest for the page shown.
@@ -210,7 +213,7 @@ def _display_order(full_name: str, city: str | None, member_id: int) -> tuple[st
 
 
 def _search_index(conn: Connection, terms: list[tuple[str, ...]], my_path: str,
-                  limit: int) -> list[Row]:
+                  limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
     # FTS yields matches in rowid order; the path range keeps the downline, and LIMIT stops
     # the scan as soon as enough are found, so a one-letter query costs no more than a long
     # one. The page is sorted by name afterwards.
@@ -237,7 +240,7 @@ def _member(conn: Connection, member_id: int) -> Member:
     return member_from_row(row)
 
 
-def member_from_row(row: Row) -> Member:
+def member_from_row(row: Row[*tuple[Any, ...]]) -> Member:
     address = None
     if row.city or row.street or row.postcode:
         address = Address(
@@ -334,7 +337,7 @@ def _volumes(
         )
     else:
         query = query.where(o.c.buyer_id.in_(member_ids))
-    found: dict[int, dict[str, Row]] = defaultdict(dict)
+    found: dict[int, dict[str, Row[*tuple[Any, ...]]]] = defaultdict(dict)
     for row in conn.execute(query.group_by(o.c.buyer_id, month)):
         found[row.buyer_id][row.month] = row
 

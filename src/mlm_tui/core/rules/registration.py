@@ -94,7 +94,7 @@ def _address(address: Address) -> Address:
     return replace(address, postcode=postcode, city=city, street=street, country=country)
 
 
-def _kind(kind: object) -> MemberKind:
+def _kind(kind: MemberKind | str) -> MemberKind:
     try:
         return MemberKind(kind)
     except ValueError:
