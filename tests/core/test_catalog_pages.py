@@ -112,8 +112,8 @@ def test_a_store_of_version_6_finds_parts_of_words_once_opened(world_file, setti
 
     with sqlite3.connect(world_file) as conn:
         for trigger in ("insert", "delete", "update"):
-            conn.execute(f"DROP TRIGGER products_substrings_{trigger}")
-        conn.execute("DROP TABLE products_substrings")
+            conn.execute(f"DROP TRIGGER products_substring_fts_{trigger}")
+        conn.execute("DROP TABLE products_substring_fts")
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     conn.close()
     backend = LocalBackend(settings, clock=clock)

@@ -11,7 +11,7 @@ only when there are few, and otherwise read newest first up to the limit, in row
 order, which lets the index stop early. An exact code comes first.
 
 Words are found inside words too ("машка" finds «Ромашка», through the trigram index
-``products_substrings``): such matches come after every word-start match. Results come
+``products_substring_fts``): such matches come after every word-start match. Results come
 page by page (``search_products_page``); a page's position is where its last product
 stands in that order, so the next page goes on from there without reading the ones
 before again (an empty query: the last code).
@@ -249,8 +249,8 @@ class Catalog:
 # How many hold the words in any period, up to one more than are ranked: enough to choose
 # how to order them. Without ORDER BY the index is read in its own order and stops at the
 # cap.
-_COUNT_MATCHES = text("SELECT count(*) FROM (SELECT 1 FROM products_substrings "
-                      "WHERE products_substrings MATCH :substrings LIMIT :cap)")
+_COUNT_MATCHES = text("SELECT count(*) FROM (SELECT 1 FROM products_substring_fts "
+                      "WHERE products_substring_fts MATCH :substrings LIMIT :cap)")
 _NO_ROWID = 2**63 - 1
 _COLUMNS = ("p.id, p.period_id, p.category_id, p.code, p.name, p.description, "
             "p.retail_price, p.consultant_price, p.points, p.stock, c.name AS category ")
@@ -264,9 +264,9 @@ _MATCHES = ("SELECT " + _COLUMNS +
             "{category} ")
 _SUBSTRING_MATCHES = (
     "SELECT " + _COLUMNS +
-    "FROM products_substrings CROSS JOIN products AS p ON p.id = products_substrings.rowid "
+    "FROM products_substring_fts CROSS JOIN products AS p ON p.id = products_substring_fts.rowid "
     "JOIN categories AS c ON c.id = p.category_id "
-    "WHERE products_substrings MATCH :substrings AND p.period_id = :period "
+    "WHERE products_substring_fts MATCH :substrings AND p.period_id = :period "
     "AND p.id != :exact {category} "
     "AND p.id NOT IN (SELECT rowid FROM products_fts WHERE products_fts MATCH :match) ")
 
@@ -307,7 +307,7 @@ def _newest_word_starts(category_id: int | None) -> TextualSelect:
 
 def _newest_inside_words(category_id: int | None) -> TextualSelect:
     return _typed(_SUBSTRING_MATCHES.format(category=_in_category(category_id))
-                  + "AND p.id < :before ORDER BY products_substrings.rowid DESC LIMIT :limit")
+                  + "AND p.id < :before ORDER BY products_substring_fts.rowid DESC LIMIT :limit")
 
 
 _NEWEST_GROUPS = (_newest_initial, _newest_word_starts, _newest_inside_words)

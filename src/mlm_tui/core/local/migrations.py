@@ -105,22 +105,22 @@ FOLDED_SEARCH_INDEX_DDL = (*FOLDED_PRODUCTS_FTS_DDL, *FOLDED_MEMBERS_FTS_DDL)
 # spaces so that short words can still be asked for as word starts
 # (``core.local.search_index``).
 PRODUCTS_SUBSTRINGS_DDL = (
-    """CREATE VIRTUAL TABLE IF NOT EXISTS products_substrings USING fts5(
+    """CREATE VIRTUAL TABLE IF NOT EXISTS products_substring_fts USING fts5(
         words, tokenize = "trigram")""",
-    """CREATE TRIGGER IF NOT EXISTS products_substrings_insert AFTER INSERT ON products
+    """CREATE TRIGGER IF NOT EXISTS products_substring_fts_insert AFTER INSERT ON products
     BEGIN
-        INSERT INTO products_substrings(rowid, words)
+        INSERT INTO products_substring_fts(rowid, words)
         VALUES (new.id, search_substrings(new.code || ' ' || new.name || ' ' ||
                 (SELECT name FROM categories WHERE id = new.category_id)));
     END""",
-    """CREATE TRIGGER IF NOT EXISTS products_substrings_delete AFTER DELETE ON products
+    """CREATE TRIGGER IF NOT EXISTS products_substring_fts_delete AFTER DELETE ON products
     BEGIN
-        DELETE FROM products_substrings WHERE rowid = old.id;
+        DELETE FROM products_substring_fts WHERE rowid = old.id;
     END""",
-    """CREATE TRIGGER IF NOT EXISTS products_substrings_update
+    """CREATE TRIGGER IF NOT EXISTS products_substring_fts_update
     AFTER UPDATE OF code, name, category_id ON products BEGIN
-        DELETE FROM products_substrings WHERE rowid = old.id;
-        INSERT INTO products_substrings(rowid, words)
+        DELETE FROM products_substring_fts WHERE rowid = old.id;
+        INSERT INTO products_substring_fts(rowid, words)
         VALUES (new.id, search_substrings(new.code || ' ' || new.name || ' ' ||
                 (SELECT name FROM categories WHERE id = new.category_id)));
     END""",
@@ -241,9 +241,9 @@ def _v6_to_v7(conn: Connection) -> None:
         return
     for ddl in PRODUCTS_SUBSTRINGS_DDL:
         conn.exec_driver_sql(ddl)
-    conn.exec_driver_sql("DELETE FROM products_substrings")
+    conn.exec_driver_sql("DELETE FROM products_substring_fts")
     conn.exec_driver_sql(
-        "INSERT INTO products_substrings(rowid, words) "
+        "INSERT INTO products_substring_fts(rowid, words) "
         "SELECT p.id, search_substrings(p.code || ' ' || p.name || ' ' || c.name) "
         "FROM products AS p JOIN categories AS c ON c.id = p.category_id")
 

@@ -4,7 +4,7 @@ reads it.
 
 Two indexes answer a product search: the word index (``products_fts``: a word typed
 begins a word of the product, ranked with bm25) and the substring index
-(``products_substrings``, FTS5 trigrams): "машка" finds «Ромашка». A trigram index can
+(``products_substring_fts``, FTS5 trigrams): "машка" finds «Ромашка». A trigram index can
 find nothing shorter than three letters, so every word is kept there behind two spaces:
 a word that *begins* with "д" is the substring "  д". Short words and numbers (codes)
 are looked for as word starts that way; longer words anywhere.
@@ -75,7 +75,7 @@ def prefix_term(spellings: tuple[str, ...], *, initial: bool = False) -> str:
 
 
 def every_substring(terms: list[tuple[str, ...]]) -> str:
-    """Every word, in one of its spellings, somewhere in the product (``products_substrings``):
+    """Every word, in one of its spellings, somewhere in the product (``products_substring_fts``):
     ``[("машка",), ("д",)]`` -> ``"машка" AND "  д"``."""
     return " AND ".join(_substring_term(spellings) for spellings in terms)
 
