@@ -1,14 +1,19 @@
-"""The core library stays free of the UI, and heavy imports stay off the first frame.
+"""The core library stays free of the UI, the store's SQL stays in the store, and heavy
+imports stay off the first frame.
 
-Checked in a fresh interpreter, because this test process has imported everything.
+Loaded modules are checked in a fresh interpreter, because this test process has imported
+everything; who imports what is read from the source files, imports inside functions too.
 """
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
+import mlm_tui
 import mlm_tui.core
 
 
@@ -31,3 +36,30 @@ def test_core_imports_no_textual_and_no_screen() -> None:
     assert names, "the core package has modules"
     assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
     assert not {m for m in loaded if m.startswith(("mlm_tui.screens", "mlm_tui.widgets"))}
+
+
+def _imported_by(source: Path) -> set[str]:
+    """Every module a source file imports, anywhere in it (relative imports aside)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def _uses_sqlalchemy(source: Path) -> bool:
+    return any(name == "sqlalchemy" or name.startswith("sqlalchemy.")
+               for name in _imported_by(source))
+
+
+def test_sqlalchemy_is_imported_only_by_the_store_package() -> None:
+    package = Path(mlm_tui.__file__).parent
+    store = package / "core" / "local"
+    sources = sorted(package.rglob("*.py"))
+    assert any(_uses_sqlalchemy(s) for s in sources if store in s.parents), (
+        "the store itself imports SQLAlchemy (else this test checks nothing)")
+    outside = [str(s.relative_to(package)) for s in sources
+               if store not in s.parents and _uses_sqlalchemy(s)]
+    assert outside == [], "SQL belongs in mlm_tui/core/local"

@@ -123,7 +123,7 @@ def build_world(path: Path, *, with_orders: bool = False) -> Path:
                      title="Гель для душа в подарок от 3 000 ₽", product_code="34001",
                      percent=Decimal(0), threshold=Decimal(3000), closed_sale=False),
                 dict(period_id=2, kind="delivery_product",
-                     title="Пробник вместо оплаты доставки", product_code="38000",
+                     title="Пробник в обмен на оплату доставки", product_code="38000",
                      percent=Decimal(0), threshold=None, closed_sale=False),
                 dict(period_id=2, kind="percent_off", title="Закрытая распродажа: кисти −30%",
                      product_code="39000", percent=Decimal(30), threshold=None,

@@ -6,9 +6,10 @@ Everything the backend does runs in workers; the UI thread only renders. Heavy
 modules (SQLAlchemy, Babel, argon2, ``core.local``) are imported inside the functions
 that need them, never at the top of this module or of the login screen.
 
-The app keeps the state the header shows (``company``, ``account``, ``location``,
-``online``) and reacts to the shared messages of :mod:`mlm_tui.messages`; screens
-never change each other.
+The app is given its ``Settings`` (where exports and invoice PDFs are written), keeps
+the state the header shows (``company``, ``account``, ``location``, ``online``) and
+reacts to the shared messages of :mod:`mlm_tui.messages`; screens never change each
+other.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import contextlib
 import importlib
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -27,7 +29,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
+from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.i18n import _
 from mlm_tui.messages import (
     AccountChanged,
@@ -50,11 +54,6 @@ if TYPE_CHECKING:
 FOOTER_DESTINATIONS = 3
 # How long a worker waits for the backend to open before giving up.
 BACKEND_WAIT_SECONDS = 60.0
-
-
-def utc_now() -> datetime:
-    """Naive UTC, as the backend reports times (``Throttled.retry_at``, code expiry)."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def load_screen_class(destination: Destination) -> type[Screen[Any]]:
@@ -135,23 +134,30 @@ class MlmApp(App[None]):
         self,
         backend_factory: Callable[[], Backend],
         *,
+        settings: Settings,
         keeper: Any = None,
         demo_login: Any = None,
         demo_builder: Callable[[Callable[..., None]], Any] | None = None,
         build_demo_at_once: bool = False,
         clock: Callable[[], datetime] = utc_now,
         keymap: dict[str, str] | None = None,
+        error_log: Path | None = None,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
+        ``settings`` are those the backend was opened with: the app writes its exports
+        and invoice PDFs where they say.
         ``keeper`` keeps the session token between runs (``core.session_keeper``).
         ``demo_login`` is shown on the login screen (``core.demo.DemoLogin``).
         ``demo_builder(progress)`` fills an empty store with the demo data and returns the
         demo login; with ``build_demo_at_once`` an empty store is filled without asking.
         ``clock`` gives naive UTC: the time left of a throttle or a resend cooldown.
+        ``error_log``: a failure of the app's own code is written there and shown, and the
+        app keeps going (see :mod:`mlm_tui.failures`); without it the app ends, as in tests.
         """
         super().__init__()
         self._backend_factory = backend_factory
+        self.settings = settings
         self._backend: Backend | None = None
         self._backend_error: Exception | None = None
         self._backend_ready = threading.Event()
@@ -160,8 +166,38 @@ class MlmApp(App[None]):
         self.demo_builder = demo_builder
         self.build_demo_at_once = build_demo_at_once
         self.clock = clock
+        self.error_log = error_log
+        self._failures_shown: set[str] = set()
+        hook_dispatch()
         if keymap:
             self.set_keymap(keymap)
+
+    # --- failures of the app's own code ----------------------------------------------------
+    def handler_failed(self, error: Exception) -> bool:
+        """Log and show a failure and keep going; False (fail as usual) without a log."""
+        if self.error_log is None:
+            return False
+        from mlm_tui.failures import failure_summary, write_failure
+
+        try:
+            write_failure(self.error_log, error)
+            where = str(self.error_log)
+        except OSError:
+            where = _("nowhere: the log could not be written")
+        summary = failure_summary(error)
+        if summary not in self._failures_shown:  # one repeated at every key is shown once
+            self._failures_shown.add(summary)
+            self.notify(
+                _("That did not work: {what}. Your work is kept; details are in {log}.")
+                .format(what=summary, log=where),
+                title=_("Something failed"), severity="error", timeout=20, markup=False)
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Failures outside a handler (a worker, a timer, drawing) come here; Textual's own
+        # way ends the app.
+        if not self.handler_failed(error):
+            super()._handle_exception(error)
 
     # --- the backend -----------------------------------------------------------------------
     @property
@@ -270,9 +306,11 @@ class MlmApp(App[None]):
         while no other connection is open: the backend lets go of its connections first. It
         is opened again once the data is in (``StoreRebuilt``).
         """
+        if self.demo_builder is None:
+            raise DomainError(_("This store cannot be filled with demo data."))
         if self._backend is not None:
             self._backend.close()
-        return self.demo_builder(progress)  # type: ignore[misc]
+        return self.demo_builder(progress)
 
     def _reopen_backend(self) -> None:
         old, self._backend = self._backend, None
@@ -422,11 +460,13 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
 
     app = MlmApp(
         open_backend,
+        settings=settings,
         keeper=_session_keeper(settings),
         demo_login=_known_demo_login() if demo else None,
         demo_builder=None if settings.server_url else build_demo,
         build_demo_at_once=demo,
         keymap=_keymap(settings),
+        error_log=settings.state_dir / "errors.log",
     )
     import sys
 
@@ -461,10 +501,8 @@ class _KeeperOnFirstUse:
 
 def _known_demo_login() -> Any:
     """The demo login of an existing demo store (the demo data is deterministic)."""
-    try:
-        from mlm_tui.core.demo import DEMO_LOGIN  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    from mlm_tui.core.demo import DEMO_LOGIN
+
     return DEMO_LOGIN
 
 

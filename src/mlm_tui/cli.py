@@ -586,7 +586,7 @@ def _catalog_show(args: argparse.Namespace) -> int:
         ("Category", product.category),
         ("Catalog", product.period),
         ("Retail price", format_money(product.retail_price, locale)),
-        ("Your price", format_money(product.consultant_price, locale)),
+        ("Your price", format_money(product.price, locale)),
         (company.points_label, format_points(product.points, locale)),
         ("Stock", str(product.stock) if product.available else "sold out"),
         ("Promotions", ", ".join(product.promotion_marks)),
@@ -630,7 +630,7 @@ def _products_table(products: Iterable[Any], company: Any) -> None:
         table.add_column("Stock", justify="right", no_wrap=True)
         for p in chunk:
             table.add_row(p.code, p.name, p.category,
-                          format_money(p.consultant_price, locale),
+                          format_money(p.price, locale),
                           format_money(p.retail_price, locale),
                           format_points(p.points, locale),
                           str(p.stock) if p.available else "sold out")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 
@@ -101,13 +101,15 @@ def _store(args: argparse.Namespace):  # a Store, imported only when needed
 
 
 def _now(as_of: date | None) -> datetime:
+    from mlm_tui.core.dates import utc_now
+
     if as_of is not None:
         return datetime.combine(as_of, time(12, 0))
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    return utc_now()
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from mlm_tui.core.retention import run_retention
+    from mlm_tui.core.local.retention import run_retention
 
     store = _store(args)
     try:
@@ -135,7 +137,7 @@ def _export(args: argparse.Namespace) -> int:
     import json
 
     from mlm_tui.core.errors import NotFound
-    from mlm_tui.core.retention import export_personal_data
+    from mlm_tui.core.local.retention import export_personal_data
 
     store = _store(args)
     try:
@@ -159,7 +161,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _erase(args: argparse.Namespace) -> int:
     from mlm_tui.core.errors import NotFound
-    from mlm_tui.core.retention import erase_personal_data
+    from mlm_tui.core.local.retention import erase_personal_data
 
     if not args.yes:
         print("This anonymises the member for good (orders are kept). Add --yes to go on.",
@@ -178,7 +180,7 @@ def _erase(args: argparse.Namespace) -> int:
 
 
 def _claim_list(args: argparse.Namespace) -> int:
-    from mlm_tui.core.claim_decisions import list_claims
+    from mlm_tui.core.local.claim_decisions import list_claims
 
     store = _store(args)
     try:
@@ -201,7 +203,8 @@ def _claim_list(args: argparse.Namespace) -> int:
 
 
 def _claim_decide(args: argparse.Namespace) -> int:
-    from mlm_tui.core.claim_decisions import accept_claim, find_claim, reject_claim
+    from mlm_tui.core.local.base import read_company
+    from mlm_tui.core.local.claim_decisions import accept_claim, reject_claim
     from mlm_tui.core.money import Money, parse_amount
 
     if args.reject and args.credit is not None:
@@ -210,20 +213,22 @@ def _claim_decide(args: argparse.Namespace) -> int:
     if args.reject and not args.reason.strip():
         print("Say why with --reason: the member reads it in her inbox.", file=sys.stderr)
         return 2
-    try:
-        amount = None if args.credit is None else parse_amount(args.credit)
-    except ValueError:
-        print(f"--credit: not an amount: {args.credit}", file=sys.stderr)
-        return 2
     store = _store(args)
     try:
         now = _now(None)
         if args.reject:
             case = reject_claim(store, args.number, now=now, reason=args.reason)
         else:
-            # The amount is in the company's currency, which the claim's worth carries.
-            credit = None if amount is None else Money(
-                amount, find_claim(store, args.number).worth.currency)
+            credit = None
+            if args.credit is not None:
+                # In the company's currency, written as its locale writes amounts.
+                with store.read() as conn:
+                    company = read_company(conn)
+                try:
+                    credit = Money(parse_amount(args.credit, company.locale), company.currency)
+                except ValueError:
+                    print(f"--credit: not an amount: {args.credit}", file=sys.stderr)
+                    return 2
             case = accept_claim(store, args.number, now=now, credit=credit, note=args.reason)
     finally:
         store.close()

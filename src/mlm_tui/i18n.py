@@ -33,3 +33,9 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a text for the catalogue without translating it now: the one who shows it
+    translates it then, in the language of the person reading."""
+    return message

@@ -3,6 +3,9 @@
 Screens post these and the app decides what changes (the session, the header, the
 screen stack): widgets never reach for the app to change other widgets. Messages that
 only one widget or screen uses are nested in that class instead.
+
+``Failed`` and ``Refused`` carry a backend error from a worker back to the screen (or
+widget) that started it; each handles its own, and the app ignores them as they bubble.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from mlm_tui.core.errors import DomainError
     from mlm_tui.core.models import Session
 
 
@@ -45,3 +49,24 @@ class WentOffline(Message):
 
 class CameOnline(Message):
     """A backend call succeeded after being offline."""
+
+
+class Failed(Message):
+    """Reading or doing something failed: the screen says so where the result would be.
+
+    ``about`` tells apart a screen's requests whose errors it shows in different places
+    (say, which step of the password reset asked).
+    """
+
+    def __init__(self, error: DomainError, *, about: str = "") -> None:
+        super().__init__()
+        self.error, self.about = error, about
+
+
+class Refused(Message):
+    """The backend refused what the member typed or asked for: the screen shows why at the
+    field the error names, and keeps what was typed. ``about`` as for ``Failed``."""
+
+    def __init__(self, error: DomainError, *, about: str = "") -> None:
+        super().__init__()
+        self.error, self.about = error, about

@@ -24,6 +24,7 @@ from mlm_tui.core.errors import (
     NotAuthenticated,
     Throttled,
     ValidationError,
+    ValidationErrors,
 )
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.store import Store
@@ -253,7 +254,7 @@ def test_a_session_ends_when_the_account_is_closed(backend, settings):
         backend.resume(token)
 
 
-def test_account_summary_adds_up_ledgers_points_and_unread_news(anna, settings, clock):
+def test_account_summary_adds_up_ledgers_and_points(anna, settings, clock):
     order = dict(buyer_id=world.ANNA.id, placed_by_id=world.ANNA.id, source="SO", period_id=2,
                  retail=Decimal(1000), discount=Decimal(200), delivery_fee=Decimal(0),
                  total=Decimal(800), payment_method="balance", delivery_method="courier")
@@ -268,19 +269,12 @@ def test_account_summary_adds_up_ledgers_points_and_unread_news(anna, settings, 
         insert(t.orders).values(number="A-4", status="delivered",
                                 placed_at=datetime(2026, 10, 31, 23, 59), points=Decimal(99),
                                 **order),
-        insert(t.notifications).values(member_id=world.ANNA.id, at=clock.now, kind="claim",
-                                       title="Решение", body="Принято"),
-        insert(t.notifications).values(member_id=world.ANNA.id, at=clock.now, kind="shipping",
-                                       title="Отправлено", body="...", read_at=clock.now),
-        insert(t.notifications).values(member_id=world.OLGA_MSK.id, at=clock.now,
-                                       kind="promotion", title="Акция", body="..."),
     )
     summary = anna.account_summary()
     assert summary.member.registration_number == "1000001"
     assert summary.balance == Money(Decimal(10000), "RUB")
     assert summary.points == Decimal(100)
     assert summary.points_this_month == Decimal("20.5")
-    assert summary.unread_notifications == 1
 
 
 def test_me_and_summary_need_a_session(backend):
@@ -525,9 +519,9 @@ def test_registration_needs_a_signed_in_sponsor(backend, settings):
         ({"birth_date": date(2030, 1, 1)}, "birth_date"),
         ({"email": "maria.petrova@"}, "email"),
         ({"phone": "916-55"}, "phone"),
-        ({"address": Address("3000", "Тула", "ул. Ленина, 5")}, "address"),
-        ({"address": Address("300000", "", "ул. Ленина, 5")}, "address"),
-        ({"address": Address("300000", "Тула", "")}, "address"),
+        ({"address": Address("3000", "Тула", "ул. Ленина, 5")}, "address.postcode"),
+        ({"address": Address("300000", "", "ул. Ленина, 5")}, "address.city"),
+        ({"address": Address("300000", "Тула", "")}, "address.street"),
         ({"passport": "№ 12"}, "passport"),
     ],
 )
@@ -538,6 +532,22 @@ def test_each_field_of_a_registration_is_checked_and_nothing_is_stored(anna, set
         anna.register_member(replace(MARIA, **change))
     assert caught.value.field == field
     assert caught.value.message
+    assert snapshot(settings) == before
+    assert read_maildir(settings.maildir) == []
+
+
+def test_every_wrong_field_of_a_registration_is_named_at_once(anna, settings):
+    before = snapshot(settings)
+    wrong = replace(MARIA, full_name="Мария", birth_date=date(2030, 1, 1), email="maria@",
+                    phone="916-55", address=Address("3000", "", "5"), passport="№ 12")
+    with pytest.raises(ValidationErrors) as caught:
+        anna.register_member(wrong)
+    fields = [error.field for error in caught.value.errors]
+    assert fields == ["full_name", "birth_date", "email", "phone", "address.postcode",
+                      "address.city", "address.street", "passport"]
+    assert all(error.message for error in caught.value.errors)
+    assert caught.value.to_dict()["errors"][4]["message"] == (
+        "A postcode in this country has 6 digits.")
     assert snapshot(settings) == before
     assert read_maildir(settings.maildir) == []
 

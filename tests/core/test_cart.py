@@ -156,12 +156,13 @@ def test_the_gift_progress_says_what_is_missing_then_the_gift_appears(anna):
     assert cart.lines[-1].to_pay.amount == 0
 
 
-def test_a_delivery_product_instead_of_the_fee(anna):
+def test_a_delivery_product_comes_free_in_exchange_for_the_fee_which_is_paid(anna):
     anna.add_to_cart("32548", 1)
     cart = anna.choose_delivery_product("38000")
-    assert cart.delivery_fee.amount == 0
+    assert cart.delivery_fee.amount == Decimal(299)
     assert cart.delivery_product_code == "38000"
     assert gifts(cart) == ["38000"]
+    assert cart.to_pay.amount == Decimal("639.20") + 299
     cart = anna.choose_delivery_product(None)
     assert cart.delivery_fee.amount == Decimal(299) and gifts(cart) == []
 
@@ -214,3 +215,21 @@ def test_a_downline_order_can_be_repeated_but_not_another_teams(anna):
         anna.repeat_order(world.ORDER_PETR_DELIVERED)
     assert caught.value.field == "number"
     assert lines(anna.cart()) == [("36000", 2)]
+
+
+def test_every_price_shown_is_the_price_the_cart_charges(anna):
+    # 39000 is on a closed sale (−30 %): 1 899 ₽ less 30 %, shown and charged alike.
+    shown = {
+        "search": anna.search_products("39000")[0].price,
+        "product page": anna.product("39000").price,
+        "quick order": anna.products_by_code(["39000"])["39000"].price,
+    }
+    cart = anna.add_to_cart("39000", 1)
+    assert set(shown.values()) == {cart.lines[0].to_pay}
+    assert cart.lines[0].to_pay.amount == Decimal("1329.30")
+    mascara = anna.product("33012")  # an open −10 % on top of the consultant price
+    assert mascara.price.amount == Decimal("395.28")
+    cart = anna.add_to_cart("33012", 1)
+    assert next(line for line in cart.lines if line.product.code == "33012").to_pay \
+        == mascara.price
+

@@ -105,7 +105,7 @@ def test_a_page_position_the_backend_did_not_give_is_refused(anna, after):
     assert refused.value.field == "after"
 
 
-def test_a_store_of_version_6_finds_parts_of_words_once_opened(world_file, settings, clock):
+def test_a_store_of_version_7_finds_parts_of_words_once_opened(world_file, settings, clock):
     import sqlite3
 
     from mlm_tui.core.local import LocalBackend
@@ -114,7 +114,7 @@ def test_a_store_of_version_6_finds_parts_of_words_once_opened(world_file, setti
         for trigger in ("insert", "delete", "update"):
             conn.execute(f"DROP TRIGGER products_substring_fts_{trigger}")
         conn.execute("DROP TABLE products_substring_fts")
-        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     conn.close()
     backend = LocalBackend(settings, clock=clock)
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,6 +21,7 @@ from mlm_tui.core.errors import (
     ValidationError,
 )
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.orders import record_payment
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import (
     Checkout,
@@ -105,8 +106,8 @@ def test_the_gift_and_the_delivery_product_are_ordered_free(anna):
                                       pickup_point="ignored for a courier"))
     free = [(line.product_code, line.total.amount) for line in order.lines if line.is_gift]
     assert free == [("34001", 0), ("38000", 0)]
-    assert order.delivery_fee.amount == 0 and order.pickup_point is None
-    assert order.total.amount == Decimal("3998.40")
+    assert order.delivery_fee.amount == 299 and order.pickup_point is None
+    assert order.total.amount == Decimal("3998.40") + 299
     assert anna.product("38000").stock == 499
 
 
@@ -220,3 +221,63 @@ def test_nobody_outside_the_team_can_be_the_buyer(anna):
         anna.place_order(checkout(buyer_id=world.CLOSED.id))
     assert caught.value.field == "buyer_id"
     assert snapshot(anna) == before
+
+
+# --- ways to pay by delivery, and when the points are earned ------------------------------
+
+WAYS = {
+    (DeliveryMethod.COURIER, None): {PaymentMethod.BALANCE, PaymentMethod.CASH_TO_COURIER,
+                                     PaymentMethod.INSTALMENTS},
+    (DeliveryMethod.SERVICE_CENTRE, "SC-MSK-1"): {PaymentMethod.BALANCE,
+                                                  PaymentMethod.SERVICE_CENTRE,
+                                                  PaymentMethod.INSTALMENTS},
+    (DeliveryMethod.PICKUP_POINT, "PP-MSK-2"): {PaymentMethod.BALANCE,
+                                                PaymentMethod.INSTALMENTS},
+}
+
+
+@pytest.mark.parametrize("delivery, point", list(WAYS))
+@pytest.mark.parametrize("method", list(PaymentMethod))
+def test_a_way_to_pay_must_go_with_the_delivery(anna, delivery, point, method):
+    anna.add_to_cart("32548", 1)
+    chosen = checkout(delivery_method=delivery, pickup_point=point, payment_method=method)
+    if method in WAYS[(delivery, point)]:
+        assert anna.place_order(chosen).payment_method is method
+        return
+    before = snapshot(anna)
+    with pytest.raises(ValidationError) as caught:
+        anna.place_order(chosen)
+    assert caught.value.field == "payment_method"
+    assert snapshot(anna) == before
+
+
+def wallet_entries(backend, order_id: int) -> list[str]:
+    with backend.store.read() as conn:
+        p = t.points_ledger
+        return list(conn.execute(select(p.c.kind).where(p.c.order_id == order_id)).scalars())
+
+
+def test_an_order_paid_from_the_balance_is_paid_and_earns_at_once(anna):
+    anna.add_to_cart("32548", 2)
+    order = anna.place_order(checkout())
+    assert order.status is OrderStatus.PAID and order.paid_at == world.NOW
+    assert not order.points_pending
+    assert wallet_entries(anna, order.id) == ["earned"]
+
+
+def test_an_order_paid_at_the_service_centre_earns_nothing_until_its_money_arrives(anna):
+    anna.add_to_cart("32548", 2)
+    order = anna.place_order(checkout(delivery_method=DeliveryMethod.SERVICE_CENTRE,
+                                      pickup_point="SC-MSK-1",
+                                      payment_method=PaymentMethod.SERVICE_CENTRE))
+    assert order.status is OrderStatus.PLACED and order.paid_at is None
+    assert order.points_pending
+    assert wallet_entries(anna, order.id) == []
+    wallet = anna.points_wallet()
+    paid_at = world.NOW + timedelta(days=2)
+    with anna.store.write() as conn:  # the service centre confirms the payment
+        record_payment(conn, order.id, paid_at, anna.company())
+    paid = anna.order(order.number)
+    assert paid.status is OrderStatus.PAID and paid.paid_at == paid_at
+    assert not paid.points_pending
+    assert anna.points_wallet() == wallet + Decimal("2.5")

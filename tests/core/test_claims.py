@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
 
-from mlm_tui.core.claim_decisions import accept_claim, find_claim, list_claims, reject_claim
 from mlm_tui.core.company import profile_from_json, profile_to_json
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.claim_decisions import accept_claim, find_claim, list_claims, reject_claim
 from mlm_tui.core.local.claims import MAX_REASON
 from mlm_tui.core.models import ClaimLine, ClaimStatus, LedgerKind, NotificationKind
 from mlm_tui.core.money import Money

@@ -185,6 +185,26 @@ def test_a_german_store(tmp_path):
     assert ("Ätherische Öle",) in rows(path, "SELECT name FROM categories")
 
 
+@pytest.mark.parametrize("market", ["ru", "de"])
+def test_every_member_can_be_found_by_their_phone(tmp_path, market):
+    """A reset code goes to the phone a member types: every stored number must be one."""
+    path, _login = build(tmp_path, market=market, members=40, orders=20)
+    phones = rows(path, "SELECT phone, country FROM members WHERE phone IS NOT NULL")
+    assert len(phones) > 30
+    assert [(phone, country) for phone, country in phones
+            if _normalised(phone, country) != phone] == []
+
+
+def _normalised(phone: str, country: str) -> str | None:
+    from mlm_tui.core.errors import ValidationError
+    from mlm_tui.core.validation import normalise_phone
+
+    try:
+        return normalise_phone(phone, region=country)
+    except ValidationError:
+        return None
+
+
 def test_an_existing_store_is_kept_unless_forced(demo, tmp_path):
     path, _ = build(tmp_path, orders=10)
     with pytest.raises(Conflict) as caught:
@@ -212,3 +232,30 @@ def test_progress_is_reported_per_phase(tmp_path):
     phases = [phase for phase, _, _ in seen]
     assert phases[0] == "company" and phases[-1] == "finishing"
     assert ("orders", SMALL["orders"], SMALL["orders"]) in seen
+
+
+def test_orders_invoices_and_claims_each_have_the_one_number_format(demo):
+    import re
+
+    path, _ = demo
+    order_numbers = {n for (n,) in rows(path, "SELECT number FROM orders")}
+    invoices = {n for (n,) in rows(path, "SELECT number FROM invoices")}
+    claims = rows(path, "SELECT number, invoice_number FROM claims")
+    assert order_numbers and all(re.fullmatch(r"RU-\d{4}-\d{6}", n) for n in order_numbers)
+    assert all(re.fullmatch(r"INV-\d{4}-\d{6}", n) for n in invoices)
+    assert claims and all(re.fullmatch(r"CL-\d{4}-\d{6}", n) for n, _ in claims)
+    assert {invoice for _, invoice in claims} <= invoices
+    # What the inbox quotes is a number the history can find.
+    quoted = re.findall(r"[A-Z]{2,3}-\d{4}-\d{6}", " ".join(
+        title + " " + body for title, body in rows(path, "SELECT title, body FROM notifications")))
+    claim_numbers = {n for n, _ in claims}
+    assert quoted and set(quoted) <= order_numbers | claim_numbers
+
+
+def test_every_demo_order_is_paid_in_a_way_its_delivery_allows(demo):
+    path, _ = demo
+    ways = set(rows(path, "SELECT DISTINCT delivery_method, payment_method FROM orders"))
+    assert ("courier", "cash_to_courier") in ways
+    assert not {(d, p) for d, p in ways
+                if (p == "cash_to_courier" and d != "courier")
+                or (p == "service_centre" and d != "service_centre")}

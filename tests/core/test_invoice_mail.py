@@ -69,3 +69,39 @@ def test_saving_writes_the_pdf_and_leaves_no_partial_file(tmp_path: Path) -> Non
     assert path == tmp_path / "exports" / "invoice-INV-2026-000123.pdf"
     assert path.read_bytes().startswith(b"%PDF-")
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+# --- through the Backend: the same for the app whether the store is local or a server's ------
+
+
+@pytest.mark.usefixtures("world_orders")
+def test_the_backend_mails_a_downline_invoice_and_says_where_it_is_kept(anna, settings) -> None:
+    from tests import world
+
+    number = world.INVOICES[world.ORDER_KLAUS_ENROLMENT]
+    mailed = anna.email_invoice(number)
+    assert mailed.recipient == world.KLAUS.email
+    assert mailed.kept_in == str(settings.maildir)
+    [kept] = read_maildir(settings.maildir)
+    assert kept["To"] == world.KLAUS.email
+    assert number in kept["Subject"]
+
+
+@pytest.mark.usefixtures("world_orders")
+def test_the_backend_mails_over_its_mail_server_when_it_has_one(settings, clock) -> None:
+    from dataclasses import replace
+
+    from mlm_tui.core.local import LocalBackend
+    from tests import world
+
+    with smtp_server() as (inbox, smtp):
+        backend = LocalBackend(replace(settings, smtp=smtp), clock=clock)
+        try:
+            backend.login(world.ANNA.registration_number, world.PASSWORD)
+            mailed = backend.email_invoice(world.INVOICES[world.ORDER_ANNA_DELIVERED])
+        finally:
+            backend.close()
+    assert (mailed.recipient, mailed.kept_in) == (world.ANNA.email, None)
+    [message] = inbox.messages
+    assert message["To"] == world.ANNA.email
+    assert not read_maildir(settings.maildir)

@@ -70,3 +70,20 @@ def test_upgraded_cart_lines_are_paid_with_money_until_chosen(tmp_path: Path) ->
                      "VALUES (1, '32548', 2, '2026-11-20T12:00:00')")
         paid_with_points = conn.execute("SELECT paid_with_points FROM cart_lines").fetchone()
     assert paid_with_points == (0,)
+
+
+def test_orders_of_a_version_6_file_learn_when_they_were_paid(tmp_path: Path) -> None:
+    from tests import world
+
+    path = world.build_world(tmp_path / "store.db", with_orders=True)
+    with sqlite3.connect(path) as conn:  # the file as version 6 left it
+        conn.execute("ALTER TABLE orders DROP COLUMN paid_at")
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        rows = dict(conn.execute("SELECT number, paid_at FROM orders").fetchall())
+        paid = dict(conn.execute(
+            "SELECT o.number, h.at FROM orders AS o JOIN order_status_history AS h "
+            "ON h.order_id = o.id WHERE h.status = 'paid'").fetchall())
+    assert rows[world.ORDER_ANNA_PAID] == paid[world.ORDER_ANNA_PAID]
+    assert rows[world.ORDER_ANNA_PLACED] is None

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mlm_tui.core.company import demo_company
 from mlm_tui.core.models import Product, Promotion, PromotionKind
 from mlm_tui.core.money import Money
-from mlm_tui.core.pricing import points_price, price_cart
+from mlm_tui.core.pricing import points_price, price_cart, unit_price
 
 RU = demo_company("ru")  # 20 % consultant discount, delivery 299 ₽, free from 5 000 ₽
 DE = demo_company("de")
@@ -95,8 +95,22 @@ def test_closed_sales_are_for_consultants_only():
     consultant = price_cart([(PERFUME, 1)], company=RU, promotions=ALL, gifts=GIFTS)
     customer = price_cart([(PERFUME, 1)], company=RU, promotions=ALL, gifts=GIFTS,
                           consultant=False)
-    assert consultant.lines[0].to_pay == rub("1399.44")  # 1999.20 less 30 %
+    assert consultant.lines[0].to_pay == rub("1749.30")  # 2499 less 30 %
     assert customer.lines[0].to_pay == rub("2499")
+
+
+def test_a_closed_sale_replaces_the_consultant_discount_instead_of_adding_to_it():
+    brushes = product("39000", "1899.00")  # 1 519,20 ₽ at the consultant price
+    closed_40 = replace(CLOSED_PERFUME_30, product_code="39000", percent=Decimal(40))
+    cart = price_cart([(brushes, 1)], company=RU, promotions=(closed_40,))
+    assert cart.lines[0].to_pay == rub("1139.40")  # 1899 less 40 %, not 1519.20 less 40 %
+    assert unit_price(brushes, (closed_40,), consultant=True) == rub("1139.40")
+
+
+def test_a_closed_sale_smaller_than_the_consultant_discount_leaves_the_consultant_price():
+    closed_10 = replace(CLOSED_PERFUME_30, percent=Decimal(10))
+    cart = price_cart([(PERFUME, 1)], company=RU, promotions=(closed_10,))
+    assert cart.lines[0].to_pay == rub("1999.20")
 
 
 def test_the_gift_says_what_is_missing_until_the_threshold():
@@ -125,13 +139,14 @@ def test_a_sold_out_gift_is_not_promised():
     assert not any(line.is_gift for line in cart.lines)
 
 
-def test_a_delivery_product_replaces_the_fee():
+def test_a_delivery_product_comes_in_exchange_for_the_fee_which_is_paid():
     cart = price_cart([(CREAM, 1)], company=RU, promotions=ALL, gifts=GIFTS,
                       delivery_product_code="38000")
-    assert cart.delivery_fee == rub("0")
+    assert cart.delivery_fee == rub("299")
     assert cart.delivery_product_code == "38000"
     assert cart.lines[-1].product.code == "38000" and cart.lines[-1].is_gift
-    assert cart.to_pay == rub("639.20")
+    assert cart.lines[-1].to_pay == rub("0")
+    assert cart.to_pay == rub("938.20")  # the cream and the delivery fee
 
 
 def test_a_delivery_product_nobody_offers_is_ignored():
@@ -273,3 +288,11 @@ def test_totals_always_add_up(case, rate):
     for money in (cart.to_pay, cart.retail, cart.discount, cart.delivery_fee,
                   *(line.to_pay for line in cart.lines)):
         assert money.amount == money.rounded().amount  # whole kopecks
+
+
+def test_with_free_delivery_there_is_no_fee_to_exchange_for_a_product():
+    cart = price_cart([(PERFUME, 3)], company=RU, promotions=ALL, gifts=GIFTS,
+                      delivery_product_code="38000")  # 3 x 1 749,30 ₽: delivery is free
+    assert cart.delivery_fee == rub("0")
+    assert cart.delivery_product_code is None
+    assert not any(line.product.code == "38000" for line in cart.lines)

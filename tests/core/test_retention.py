@@ -11,8 +11,8 @@ from sqlalchemy import func, insert, select, text
 
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.retention import erase_personal_data, export_personal_data, run_retention
 from mlm_tui.core.local.store import Store
-from mlm_tui.core.retention import erase_personal_data, export_personal_data, run_retention
 from mlm_tui.core.retention_rules import RetentionRule, add_months
 from tests import world
 

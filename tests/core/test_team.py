@@ -206,6 +206,7 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
     "repeat_order": (Refused("order", lambda b, ref: b.repeat_order(ref)),),
     "shipment": (Refused("order", lambda b, ref: b.shipment(ref)),),
     "invoice": (Refused("invoice", lambda b, ref: b.invoice(ref)),),
+    "email_invoice": (Refused("invoice", lambda b, ref: b.email_invoice(ref)),),
     "submit_claim": (Refused("invoice", lambda b, ref: b.submit_claim(
         ref, [ClaimLine("32548", 1)], "damaged in transit")),),
     "search_members": (Hidden(lambda b, who: {

@@ -22,6 +22,18 @@ def test_the_course_is_short_lessons_with_unique_ids():
         assert all(len(paragraph) < 400 for paragraph in item.paragraphs)
 
 
+def test_the_welcome_lesson_sends_a_newcomer_where_the_sponsors_name_is(anna, settings):
+    from tests.core.test_auth import MARIA, messages_to
+
+    [paragraph] = [p for p in lesson("welcome").paragraphs if "sponsor is your first" in p]
+    assert "home screen" not in paragraph  # the home screen does not name the sponsor
+    assert "message that brought your activation code" in paragraph
+    anna.register_member(MARIA)
+    [message] = messages_to(settings, "maria.petrova@example.ru")
+    assert world.ANNA.full_name in message.get_content()
+    assert "activation code" in message.get_content().lower()
+
+
 def test_next_lesson_follows_course_order_and_ends():
     assert next_lesson(set()) is LESSONS[0]
     assert next_lesson({LESSONS[0].id, LESSONS[2].id}) is LESSONS[1]

@@ -17,13 +17,18 @@ from mlm_tui.core.validation import (
     mask_passport,
     mask_phone,
     normalise_address,
+    normalise_city,
     normalise_code,
     normalise_contact,
+    normalise_country,
     normalise_email,
     normalise_full_name,
     normalise_passport,
     normalise_phone,
+    normalise_postcode,
     normalise_registration_number,
+    normalise_street,
+    parse_day,
     validate_birth_date,
     validate_password,
 )
@@ -47,6 +52,9 @@ def rejected(call, *args, **kwargs) -> ValidationError:
         ("  Anna.Smirnova@Example.RU ", "anna.smirnova@example.ru"),
         ("o'brien+shop@mail.example.de", "o'brien+shop@mail.example.de"),
         ("klaus@müller.de", "klaus@müller.de"),
+        ("Иван@Пример.РФ", "иван@пример.рф"),
+        # The same mailbox typed as the DNS spells it is one address, not a second one.
+        ("klaus@xn--mller-kva.de", "klaus@müller.de"),
     ],
 )
 def test_email_is_trimmed_and_lower_cased(typed, stored):
@@ -57,7 +65,9 @@ def test_email_is_trimmed_and_lower_cased(typed, stored):
     "typed",
     ["anna", "anna@", "@example.ru", "anna@example", "an na@example.ru", "anna@@example.ru",
      "anna.@example.ru", ".anna@example.ru", "an..na@example.ru", "anna@-example.ru",
-     "anna@example.r", "anna@example.123", "anna@exa_mple.ru", "anna(x)@example.ru"],
+     "anna@example.123", "anna@exa_mple.ru", "anna(x)@example.ru", "anna@localhost",
+     '"anna smirnova"@example.ru', "Anna <anna@example.ru>", "anna@shop.local",
+     "anna@ex--ample.ru"],
 )
 def test_malformed_email_is_refused_with_an_example(typed):
     error = rejected(normalise_email, typed)
@@ -79,39 +89,49 @@ def test_email_error_can_name_another_field():
 
 
 @pytest.mark.parametrize(
-    ("typed", "e164"),
+    ("typed", "region", "e164"),
     [
-        ("+79161234501", "+79161234501"),
-        ("+7 (916) 123-45-01", "+79161234501"),
-        ("8 916 123 45 01", "+79161234501"),
-        ("7-916-123-45-01", "+79161234501"),
-        ("916 123-45-01", "+79161234501"),
-        ("+49 151 12345605", "+4915112345605"),
-        ("0151 1234 5605", "+4915112345605"),
-        ("0049 151 12345605", "+4915112345605"),
-        ("030/1234567", "+49301234567"),
-        ("+43 660 1234567", "+436601234567"),
+        ("+79161234501", "RU", "+79161234501"),
+        ("+7 (916) 123-45-01", "RU", "+79161234501"),
+        ("8 916 123 45 01", "RU", "+79161234501"),
+        ("7-916-123-45-01", "RU", "+79161234501"),
+        ("916 123-45-01", "RU", "+79161234501"),
+        ("+49 151 12345605", "RU", "+4915112345605"),
+        ("0049 151 12345605", "RU", "+4915112345605"),
+        ("0151 1234 5605", "DE", "+4915112345605"),
+        ("0049 151 12345605", "DE", "+4915112345605"),
+        ("030/1234567", "DE", "+49301234567"),
+        ("+43 660 1234567", "DE", "+436601234567"),
     ],
 )
-def test_russian_and_german_numbers_become_e164(typed, e164):
-    assert normalise_phone(typed) == e164
+def test_russian_and_german_numbers_become_e164(typed, region, e164):
+    assert normalise_phone(typed, region=region) == e164
+
+
+def test_a_number_without_country_code_is_one_of_the_members_country():
+    # A leading 0 is not Germany everywhere: in Austria it is Austria, in Russia no number.
+    assert normalise_phone("0660 1234567", region="AT") == "+436601234567"
+    assert "+7" in rejected(normalise_phone, "0151 1234 5605", region="RU").message
+    # A third market reads its own numbers, trunk prefix and all.
+    assert normalise_phone("8 701 123 45 67", region="KZ") == "+77011234567"
 
 
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
         ("", "Enter a phone number."),
-        ("+7 916 123 45", "10 digits after +7"),
-        ("8 916 123 45 011", "country code"),
-        ("+49 0151 1234567", "not a German phone number"),
-        ("+49 12", "not a German phone number"),
+        ("+7 916 123 45", "Too few digits for a phone number with +7."),
+        ("8 916 123 45 011", "no such number with +7"),
+        ("+49 0151 1234567", "no such number with +49"),
+        ("+49 12", "no such number with +49"),
         ("916-CALL-ME", "only digits"),
-        ("12345", "country code"),
-        ("+1 23", "country code"),
+        ("12345", "Too few digits for a phone number with +7."),
+        ("+1 23", "Too few digits for a phone number with +1."),
+        ("+999 1234567", "country code, e.g. +7 912 345-67-89"),
     ],
 )
 def test_wrong_phone_numbers_say_what_to_fix(typed, says):
-    error = rejected(normalise_phone, typed)
+    error = rejected(normalise_phone, typed, region="RU")
     assert error.field == "phone"
     assert says in error.message
 
@@ -120,13 +140,14 @@ def test_wrong_phone_numbers_say_what_to_fix(typed, says):
 
 
 def test_contact_is_an_email_or_a_phone():
-    assert normalise_contact(" Anna@Example.ru ") == ("email", "anna@example.ru")
-    assert normalise_contact("8 916 123-45-01") == ("phone", "+79161234501")
-    error = rejected(normalise_contact, "anna smirnova")
+    assert normalise_contact(" Anna@Example.ru ", region="RU") == ("email", "anna@example.ru")
+    assert normalise_contact("8 916 123-45-01", region="RU") == ("phone", "+79161234501")
+    assert normalise_contact("0151 1234 5605", region="DE") == ("phone", "+4915112345605")
+    error = rejected(normalise_contact, "anna smirnova", region="RU")
     assert error.field == "contact"
     assert "e-mail address or phone number" in error.message
-    assert rejected(normalise_contact, "anna@").field == "contact"
-    assert rejected(normalise_contact, "+7 916").field == "contact"
+    assert rejected(normalise_contact, "anna@", region="RU").field == "contact"
+    assert rejected(normalise_contact, "+7 916", region="RU").field == "contact"
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -175,6 +196,29 @@ def test_born_on_29_february_is_adult_on_1_march():
     assert adult_from(date(1990, 2, 28)) == date(2008, 2, 28)
     rejected(validate_birth_date, date(2008, 2, 29), date(2026, 2, 28))
     assert validate_birth_date(date(2008, 2, 29), date(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("31.02.2020", "There is no 31.02.2020: that month has 29 days."),
+        ("29.02.2021", "There is no 29.02.2021: that month has 28 days."),
+        ("31.04.1990", "There is no 31.04.1990: that month has 30 days."),
+        ("2021-02-29", "There is no 29.02.2021: that month has 28 days."),
+        ("12.13.1990", "There is no month 13: the month is 01 to 12."),
+        ("12/05/1990", "Enter the date as DD.MM.YYYY."),
+        ("12.05.90", "Enter the date as DD.MM.YYYY."),
+        ("", "Enter the date as DD.MM.YYYY."),
+    ],
+)
+def test_a_typed_day_says_whether_the_format_or_the_day_is_wrong(typed, says):
+    error = rejected(parse_day, typed)
+    assert (error.field, error.message) == ("birth_date", says)
+
+
+def test_a_typed_day_in_either_format():
+    assert parse_day(" 29.02.2020 ") == parse_day("2020-02-29") == date(2020, 2, 29)
+    assert parse_day("1.5.1985") == date(1985, 5, 1)
 
 
 @pytest.mark.parametrize(
@@ -272,6 +316,23 @@ def test_bad_addresses_are_refused(address, says):
     error = rejected(normalise_address, address)
     assert error.field == "address"
     assert says in error.message
+
+
+def test_each_address_line_is_checked_alone_and_names_itself():
+    assert normalise_postcode(" 101000 ", "RU") == "101000"
+    assert normalise_postcode("1010", "AT") == "1010"
+    assert normalise_city("  Нижний   Новгород ") == "Нижний Новгород"
+    assert normalise_street("Marienplatz  1") == "Marienplatz 1"
+    assert normalise_country(" de ") == "DE"
+    for call, args, field, says in (
+        (normalise_postcode, ("4201", "RU"), "postcode", "6 digits"),
+        (normalise_postcode, ("", "AT"), "postcode", "Enter the postcode."),
+        (normalise_city, (" ",), "city", "Enter the city."),
+        (normalise_street, ("7",), "street", "Enter the street and house number."),
+        (normalise_country, ("Russia",), "country", "country"),
+    ):
+        error = rejected(call, *args)
+        assert (error.field, says in error.message) == (field, True)
 
 
 def test_codes_have_eight_digits():

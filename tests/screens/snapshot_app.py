@@ -84,13 +84,12 @@ def make_app(
     def open_backend() -> Any:
         from mlm_tui.core.local import LocalBackend
 
-        backend = LocalBackend(settings, clock=clock)
+        backend = LocalBackend(app.settings, clock=clock)  # a test may have replaced them
         if login and not empty:
             backend.login(world.ANNA.registration_number, world.PASSWORD)
         return wrap(backend) if wrap else backend
 
-    app = MlmApp(open_backend, keeper=keeper, clock=clock, **app_options)
-    app.settings = settings  # type: ignore[attr-defined]  # for tests that read the Maildir
+    app = MlmApp(open_backend, settings=settings, keeper=keeper, clock=clock, **app_options)
     return app
 
 

@@ -294,7 +294,8 @@ async def test_invoice_lists_item_number_name_quantity_prices_totals_and_points(
         assert "2    327,20 ₽     654,40 ₽" in text
         assert "Total to pay:     1 952,60 ₽" in text
         assert "Points:                34 BB" in text
-        assert "klaus@example.de" in text
+        assert "k***s@example.de" in text  # masked as on the customer overview
+        assert world.KLAUS.email not in text
 
 
 async def test_save_pdf_shows_the_path_of_a_readable_pdf(tmp_path) -> None:
@@ -310,6 +311,37 @@ async def test_save_pdf_shows_the_path_of_a_readable_pdf(tmp_path) -> None:
         assert "Ätherisches Öl Lavendel" in pdf_text and "Straßenfeger" in pdf_text
 
 
+class NotTheLocalStore:
+    """A backend with no settings of its own to borrow, as a team server's has none."""
+
+    def __init__(self, backend) -> None:
+        self._backend = backend
+
+    def __getattr__(self, name: str):
+        if name == "settings":
+            raise AttributeError(name)
+        return getattr(self._backend, name)
+
+
+async def test_files_go_where_the_apps_settings_say_whatever_the_backend(
+        tmp_path, monkeypatch) -> None:
+    # The config file names another data dir: the app must not read it behind its back.
+    config_dir = tmp_path / "own-config"
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text(f'data_dir = "{tmp_path / "elsewhere"}"\n')
+    monkeypatch.setenv("MLM_TUI_CONFIG_DIR", str(config_dir))
+    app = make_app(tmp_path, with_orders=True, wrap=NotTheLocalStore)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_invoice(pilot, world.ORDER_KLAUS_ENROLMENT)
+        await pilot.press("p")
+        await settle(pilot)
+        path = app.settings.exports_dir / (
+            f"invoice-{world.INVOICES[world.ORDER_KLAUS_ENROLMENT]}.pdf")
+        assert f"✓Savedto{path}" in "".join(text_of(app).split())
+    assert path.is_file()
+    assert not (tmp_path / "elsewhere").exists()
+
+
 async def test_e_mail_sends_the_pdf_to_the_buyer_over_smtp(tmp_path) -> None:
     app = make_app(tmp_path, with_orders=True)
     with smtp_server() as (inbox, smtp):
@@ -318,7 +350,8 @@ async def test_e_mail_sends_the_pdf_to_the_buyer_over_smtp(tmp_path) -> None:
             await open_invoice(pilot, world.ORDER_KLAUS_ENROLMENT)
             await pilot.press("e")
             await settle(pilot)
-            assert "✓ Sent to klaus@example.de" in text_of(app)
+            assert "✓ Sent to k***s@example.de" in text_of(app)
+            assert world.KLAUS.email not in text_of(app)
     [message] = inbox.messages
     assert message["To"] == "klaus@example.de"
     [pdf] = list(message.iter_attachments())
@@ -376,6 +409,38 @@ async def test_tracking_links_the_number_and_shows_window_and_stations(tmp_path)
                  if getattr(span.style, "link", None)}
         assert links == {"https://www.myhermes.de/empfangen/sendungsverfolgung/"
                          f"sendungsinformation/#{world.HERMES_TRACKING}"}
+
+
+async def test_r_on_tracking_asks_again_and_says_what_it_found(tmp_path) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import insert, select
+
+    from mlm_tui.core.local import schema as t
+    from mlm_tui.core.local.store import Store
+
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(TrackingScreen(world.ORDER_KLAUS_HERMES))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Refreshed: no news from the carrier." in text_of(app)
+
+        store = Store(app.settings.store_path)
+        with store.write() as conn:
+            shipment_id = conn.execute(select(t.shipments.c.id).where(
+                t.shipments.c.tracking_number == world.HERMES_TRACKING)).scalar_one()
+            conn.execute(insert(t.shipment_events).values(
+                shipment_id=shipment_id, at=datetime(2026, 11, 9, 8, 0),
+                station="Hermes Zustellbasis Augsburg", description="in Zustellung"))
+        store.close()
+        await pilot.press("r")
+        await settle(pilot)
+        text = text_of(app)
+        assert "Refreshed: 1 new station." in text
+        assert "Hermes Zustellbasis Augsburg" in text
 
 
 async def test_parcels_on_the_way_lists_every_carrier_of_the_team_only(tmp_path) -> None:

@@ -7,6 +7,7 @@ import pytest
 from mlm_tui.screens.add_to_cart import SetQuantityScreen
 from mlm_tui.screens.cart import CartScreen
 from mlm_tui.screens.checkout import CheckoutScreen
+from tests.screens.keys import keys
 from tests.screens.snapshot_app import make_app, open_screen, screen_text, settle
 
 pytestmark = pytest.mark.anyio
@@ -135,21 +136,41 @@ async def test_delete_removes_a_line_and_the_last_one_leaves_the_empty_state(tmp
         assert isinstance(app.screen, CartScreen)
 
 
-async def test_a_product_instead_of_the_delivery_fee(tmp_path):
+async def test_a_removed_line_comes_back_with_u_even_the_last_one(tmp_path):
+    app = make_app(tmp_path, wrap=filled(("32548", 2), ("33012", 3)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_cart(pilot)
+        await keys(pilot, "delete")
+        assert stored(app) == {"33012": 3}
+        assert "Removed Крем для лица «Нежность». U puts it back." in screen_text(app)
+        await keys(pilot, "u")
+        assert stored(app) == {"32548": 2, "33012": 3}
+        await keys(pilot, "u")  # one undo per removal
+        assert stored(app) == {"32548": 2, "33012": 3}
+        await keys(pilot, "delete")
+        [left] = stored(app)
+        await keys(pilot, "delete")
+        assert stored(app) == {}
+        await keys(pilot, "u")
+        assert stored(app) == {left: {"32548": 2, "33012": 3}[left]}  # the last one removed
+        assert "The cart is empty." not in screen_text(app)
+
+
+async def test_a_product_in_exchange_for_the_delivery_fee(tmp_path):
     app = make_app(tmp_path, wrap=filled(("32548", 1)))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_cart(pilot)
-        assert "d: Пробник вместо оплаты доставки, instead of paying 299,00 ₽" in (
+        assert "d: Пробник в обмен на оплату доставки, free for the 299,00 ₽ delivery fee" in (
             screen_text(app))
         await pilot.press("d")
         await settle(pilot)
-        text = screen_text(app)
-        assert "product instead" in text
-        assert "639,20 ₽" in text_line(app, "To pay")  # no delivery fee to pay
+        assert text_line(app, "Retail").rstrip().endswith("Delivery      299,00 ₽")  # still paid
+        assert "938,20 ₽" in text_line(app, "To pay")
         assert "gift: Пробник крема" in text_line(app, "38000")
-        await pilot.press("d")  # and back to paying the fee
+        await pilot.press("d")  # and back to no product
         await settle(pilot)
         assert "938,20 ₽" in text_line(app, "To pay")
+        assert "gift: Пробник крема" not in screen_text(app)
 
 
 async def test_a_gift_line_cannot_be_changed(tmp_path):

@@ -141,7 +141,11 @@ async def test_add_to_cart_asks_for_a_quantity(tmp_path):
 
 @pytest.mark.parametrize(("code", "typed", "says"), [
     ("32548", "0", "Enter a whole number of at least 1."),
+    ("32548", "1.5", "Enter a whole number of at least 1."),
+    ("32548", "1e3", "Enter a whole number of at least 1."),
+    ("32548", "-1", "Enter a whole number of at least 1."),
     ("32548", "150", "The quantity must be a whole number from 1 to 99"),
+    ("32548", "99999999", "The quantity must be a whole number from 1 to 99"),
     ("35555", "20", "Only 15 of 35555 left"),
     ("37000", "1", "sold out"),
 ])
@@ -159,6 +163,20 @@ async def test_a_refused_quantity_is_said_at_the_quantity(tmp_path, code, typed,
         assert app._backend.cart().is_empty
         await pilot.press("escape")
         assert isinstance(app.screen, CatalogScreen)
+
+
+@pytest.mark.parametrize("typed", ["٣", "３"])
+async def test_a_quantity_in_digits_of_another_script_is_that_number(tmp_path, typed):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"32548", "enter")
+        await settle(pilot)
+        await pilot.press("a", typed, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
+        cart = app._backend.cart()
+        assert [(line.product.code, line.quantity) for line in cart.lines] == [("32548", 3)]
 
 
 async def test_add_from_the_product_page(tmp_path):

@@ -130,15 +130,55 @@ async def test_a_courier_delivery_with_cash(tmp_path):
         assert full.delivery_method.value == "courier" and full.pickup_point is None
 
 
-async def test_every_pickup_point_and_payment_of_the_company_is_offered(tmp_path):
+async def test_every_pickup_point_and_the_ways_to_pay_that_fit_it_are_offered(tmp_path):
     app = make_app(tmp_path, wrap=filled(("32548", 1)))
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_checkout(pilot)
+        screen = await open_checkout(pilot)
         text = screen_text(app)
         for name in ("СЦ Москва, Тверская", "Пункт выдачи «Сокол»", "Пункт выдачи «Невский»",
-                     "Courier to my address", "From my balance", "At the service centre",
-                     "Cash to the courier", "In instalments"):
+                     "Courier to my address"):
             assert name in text
+        ways = {
+            "pickup-SC-MSK-1": ["From my balance", "At the service centre", "In instalments"],
+            "pickup-PP-MSK-2": ["From my balance", "In instalments"],
+            "courier": ["From my balance", "Cash to the courier", "In instalments"],
+        }
+        every = {"From my balance", "At the service centre", "Cash to the courier",
+                 "In instalments"}
+        for delivery, offered in ways.items():
+            choose(screen, delivery)
+            await pilot.pause()
+            payment = screen_text(app).split("3. Payment")[1]
+            assert [way for way in every if way in payment] == [
+                way for way in every if way in offered]
+
+
+async def test_cash_chosen_for_a_courier_gives_way_when_a_pickup_is_chosen(tmp_path):
+    app = make_app(tmp_path, wrap=filled(("32548", 1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_checkout(pilot)
+        choose(screen, "courier")
+        await pilot.pause()
+        choose(screen, "pay-cash_to_courier")
+        await pilot.pause()
+        choose(screen, "pickup-SC-MSK-1")
+        await pilot.pause()
+        assert screen.payment_method is PaymentMethod.BALANCE
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [order] = app._backend.orders_page(OrderFilter(member_id=world.ANNA.id)).items
+        assert app._backend.order(order.number).payment_method is PaymentMethod.BALANCE
+
+
+async def test_points_of_an_order_paid_later_are_shown_as_pending(tmp_path):
+    app = make_app(tmp_path, wrap=filled(("32548", 2)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_checkout(pilot)
+        choose(screen, "pay-service_centre")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "25 BB — earned when the order is paid" in screen_text(app)
 
 
 async def test_the_keyboard_alone_chooses_delivery_and_payment(tmp_path):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from mlm_tui.core.claim_decisions import accept_claim, reject_claim
+from mlm_tui.core.local.claim_decisions import accept_claim, reject_claim
 from mlm_tui.screens.claim import ClaimScreen
 from mlm_tui.screens.claims import ClaimsScreen
 from mlm_tui.screens.inbox import InboxScreen

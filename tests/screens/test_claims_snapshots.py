@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from mlm_tui.core.claim_decisions import accept_claim
+from mlm_tui.core.local.claim_decisions import accept_claim
 from mlm_tui.core.models import ClaimLine
 from tests import world
 from tests.screens.snapshot_app import make_app, open_screen, settle

@@ -9,6 +9,7 @@ from mlm_tui.screens.paste_list import PasteListScreen
 from mlm_tui.screens.quick_order import QuickOrderScreen
 from mlm_tui.screens.repeat_order import RepeatOrderScreen
 from tests import world
+from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, open_screen, screen_text, settle
 
 pytestmark = pytest.mark.anyio
@@ -137,6 +138,33 @@ async def test_ctrl_l_takes_a_list_typed_line_by_line(tmp_path):
         assert rows(app)[:2] == [("38100", "2", "ready"), ("39000", "1", "ready")]
 
 
+@pytest.mark.parametrize("pasted", ["32548 1\n33012 2\n36001 1\n", "32548 1, 33012 2, 36001",
+                                    "32548\n33012\n33012\n36001"])
+async def test_a_list_pasted_with_ctrl_l_goes_into_the_cart(tmp_path, pasted):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await keys(pilot, "ctrl+l", typed(pasted), "ctrl+s")
+        assert rows(app) == [("32548", "1", "ready"), ("33012", "2", "ready"),
+                             ("36001", "1", "ready"), ("", "1", "empty")]
+        await keys(pilot, "ctrl+s")
+        assert cart_lines(app) == [("32548", 1), ("33012", 2), ("36001", 1)]
+        assert "3 lines put into the cart." in screen_text(app)
+        assert rows(app) == [("", "1", "empty")]
+
+
+async def test_typing_goes_on_after_a_pasted_list_not_over_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        app.screen.rows[0].code_input.post_message(events.Paste("32548 2\n33012 1"))
+        await settle(pilot)
+        await pilot.press(*"34001", "enter", "3", "enter")
+        await settle(pilot)
+        assert rows(app) == [("32548", "2", "ready"), ("33012", "1", "ready"),
+                             ("34001", "3", "ready"), ("", "1", "empty")]
+
+
 async def test_repeat_an_order_by_its_number(tmp_path):
     app = make_app(tmp_path, with_orders=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -191,3 +219,74 @@ async def test_keys_typed_ahead_of_the_screen_land_in_the_right_fields(tmp_path)
         burst(app, [*"33012", "enter", "3", "enter"])
         await settle(pilot)
         assert rows(app)[:2] == [("32548", "2", "ready"), ("33012", "3", "ready")]
+
+
+@pytest.mark.parametrize("quantity", ["1.5", "1e3", "-1", "100", "99999999", "0"])
+async def test_a_quantity_it_cannot_take_is_kept_as_typed_and_refused_at_the_row(
+        tmp_path, quantity):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press(*"32548", "enter", *quantity)
+        await settle(pilot)
+        assert rows(app)[0] == ("32548", quantity, "ready")
+        line = next(line for line in screen_text(app).splitlines() if "32548" in line)
+        assert "✗ quantity: a whole number, 1–99" in line
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "✗ 32548: the quantity must be a whole number from 1 to 99" in screen_text(app)
+        assert cart_lines(app) == []
+        assert rows(app)[0][:2] == ("32548", quantity)
+
+
+async def test_digits_of_other_scripts_are_taken_as_the_digits_they_are(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press(*"３２５４８", "enter", "２", "enter", *"33012", "enter", "٣", "enter")
+        await settle(pilot)
+        assert rows(app)[:2] == [("32548", "２", "ready"), ("33012", "٣", "ready")]
+        assert app.screen.rows[0].code_input.value == "３２５４８"  # shown as typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cart_lines(app) == [("32548", 2), ("33012", 3)]
+
+
+@pytest.mark.parametrize(("typed", "says"), [("0010023", "✗ no product with this code"),
+                                             ("3254-8", "✗ a product code is digits only"),
+                                             ("12345678901234567890", "✗ no product")])
+async def test_a_code_is_kept_as_typed_and_what_it_is_said(tmp_path, typed, says):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press(*typed)
+        await settle(pilot)
+        assert app.screen.rows[0].code_input.value == typed
+        assert says in screen_text(app)
+
+
+async def test_escape_over_typed_rows_asks_before_they_are_lost(tmp_path):
+    from mlm_tui.screens.confirm import ConfirmScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await keys(pilot, *"32548", "enter", "2", "enter", *"33012")
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Leave the quick order?" in screen_text(app)
+        assert "2 typed lines" in app.screen.question
+        await keys(pilot, "escape")  # stay
+        assert isinstance(app.screen, QuickOrderScreen)
+        assert rows(app)[:2] == [("32548", "2", "ready"), ("33012", "1", "ready")]
+        await keys(pilot, "escape", "y")
+        assert not isinstance(app.screen, (QuickOrderScreen, ConfirmScreen))
+
+
+async def test_escape_with_nothing_typed_goes_back_at_once(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        landing = app.screen_stack[-2]
+        await keys(pilot, "escape")
+        assert app.screen is landing

@@ -95,6 +95,28 @@ async def test_each_refusal_is_said_at_its_field_and_keeps_the_input(tmp_path, c
         assert app.screen.query_one("#new_password").value == values[1]
 
 
+@pytest.mark.parametrize("typed", ["123456789", "1234 5678", "1234567"])
+async def test_a_code_that_is_not_8_digits_is_kept_and_said_at_the_code(tmp_path, typed):
+    app = make_app(tmp_path, login=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reset(pilot, world.ANNA.email)
+        app.screen.query_one("#code").focus()
+        await pilot.press(*typed)
+        await fill_code(pilot, app.screen.query_one("#code").value, NEW_PASSWORD, NEW_PASSWORD)
+        assert app.screen.query_one("#code").value == typed
+        assert field(app, "code").error_text == "The code is 8 digits."
+
+
+async def test_a_code_in_full_width_digits_is_that_code(tmp_path):
+    app = make_app(tmp_path, login=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reset(pilot, world.ANNA.email)
+        [code] = codes_sent_to(app, world.ANNA.email)
+        wide = "".join(chr(ord("０") + int(digit)) for digit in code)
+        await fill_code(pilot, wide, NEW_PASSWORD, NEW_PASSWORD)
+        assert "Your password is changed" in screen_text(app)
+
+
 async def test_an_expired_code_is_refused_at_the_code(tmp_path):
     clock = Clock()
     app = make_app(tmp_path, login=False, clock=clock)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mlm_tui.core.session_keeper import SessionKeeper
@@ -12,7 +14,7 @@ from mlm_tui.screens.first_run import FirstRunScreen
 from mlm_tui.screens.help import HelpScreen
 from mlm_tui.screens.login import LoginScreen
 from tests import world
-from tests.screens.snapshot_app import make_app, open_screen, screen_text, settle
+from tests.screens.snapshot_app import make_app, open_screen, screen_text, settings_for, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -50,6 +52,20 @@ async def test_help_lists_the_screens_keys_and_the_global_ones(tmp_path):
             assert words in text
         await pilot.press("escape")
         assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_help_names_a_key_to_log_out_and_the_key_logs_out(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert re.search(r"f1, then l +Log out", screen_text(app))
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.session is None
+        await pilot.press("f1")  # logged out: nothing to log out of
+        assert "Log out" not in screen_text(app)
 
 
 async def test_question_mark_opens_help_but_types_into_a_field(tmp_path):
@@ -169,6 +185,16 @@ async def test_log_out_from_the_palette_forgets_the_session(tmp_path):
         assert "Not logged in" in screen_text(app)
 
 
+def test_the_app_the_command_line_starts_has_the_settings_it_was_given(tmp_path, monkeypatch):
+    from mlm_tui.app import MlmApp, run_app
+
+    started: list[MlmApp] = []
+    monkeypatch.setattr(MlmApp, "run", lambda self, *args, **kwargs: started.append(self))
+    settings = settings_for(tmp_path)
+    assert run_app(settings) == 0
+    assert started[0].settings is settings
+
+
 async def test_a_store_that_cannot_open_is_reported_at_the_login(tmp_path):
     from mlm_tui.app import MlmApp
     from mlm_tui.core.errors import DomainError
@@ -176,7 +202,7 @@ async def test_a_store_that_cannot_open_is_reported_at_the_login(tmp_path):
     def broken():
         raise DomainError("the store could not be read: disk I/O error")
 
-    app = MlmApp(broken)
+    app = MlmApp(broken, settings=settings_for(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await _log_in(pilot, "1000001", "whatever-password")

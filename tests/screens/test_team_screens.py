@@ -336,12 +336,53 @@ async def test_each_error_shows_under_its_field_and_keeps_what_was_typed(tmp_pat
 
         await fill_form(pilot, {"birth_date": "31.02.1990"})
         await keys(pilot, "ctrl+s")
-        assert "✗ Enter the date as DD.MM.YYYY." in screen_text(app)
+        assert "✗ There is no 31.02.1990: that month has 28 days." in screen_text(app)
 
         await fill_form(pilot, {"birth_date": NEWCOMER["birth_date"], "postcode": "4201"})
         await keys(pilot, "ctrl+s")
         assert "✗ A postcode in this country has 6 digits." in screen_text(app)
         assert app.screen.query_one("#postcode", Input).has_focus
+
+
+async def test_every_error_shows_at_its_own_field_in_one_submit(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 40)) as pilot:
+        wrong = {**NEWCOMER, "full_name": "Мария", "birth_date": "31.02.2020",
+                 "postcode": "4201", "email": "maria.example.ru"}
+        text = await register(pilot, wrong)
+        lines = text.splitlines()
+
+        def line_after(label: str) -> str:
+            return next(lines[i + 1] for i, line in enumerate(lines) if label in line)
+
+        assert "✗ Enter both the first and the last name." in line_after("Full name")
+        assert "✗ There is no 31.02.2020: that month has 29 days." in line_after(
+            "Date of birth")
+        assert "✗ A postcode in this country has 6 digits." in line_after("Postcode")
+        assert "✗" not in line_after("Street, house")
+        assert "✗ Enter an e-mail address like name@example.ru." in line_after("E-mail")
+        assert text.count("✗") == 4
+        assert "Please correct the 4 marked fields." in text
+        assert app.screen.query_one("#full_name", Input).has_focus  # the first of them
+        assert {name: app.screen.query_one(f"#{name}", Input).value for name in wrong} == wrong
+
+
+async def test_errors_the_backend_names_together_show_at_their_fields(tmp_path) -> None:
+    from mlm_tui.core.errors import ValidationError, ValidationErrors
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "register")
+        screen = app.screen
+        screen.post_message(screen.Refused(ValidationErrors([
+            ValidationError("The city is unknown.", field="address.city"),
+            ValidationError("The phone is taken.", field="phone"),
+        ])))
+        await settle(pilot)
+        assert screen.query_one("#city-error").render().plain == "✗ The city is unknown."
+        assert screen.query_one("#phone-error").render().plain == "✗ The phone is taken."
+        assert screen.query_one("#city", Input).has_focus
 
 
 async def test_a_duplicate_is_refused_with_the_reason(tmp_path) -> None:
@@ -435,6 +476,26 @@ async def test_promotions_of_the_period_with_closed_sales_first(tmp_path) -> Non
         assert rows[0].strip().startswith("★  Закрытая распродажа: кисти −30%")
         assert sum("★" in row for row in rows) == 1
         assert any("34001 free from 3 000,00 ₽" in row for row in rows)
+
+
+async def test_enter_on_a_promotion_opens_its_product_ready_to_add(tmp_path) -> None:
+    from mlm_tui.screens.product_detail import ProductDetailScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "promotions")
+        promotions = app.screen
+        rows = [line for line in screen_text(app).splitlines() if "free from" in line]
+        assert rows and "Open product" in screen_text(app)  # the footer names the key
+        table = promotions.query_one("#promotions", DataTable)
+        gift_row = next(index for index in range(table.row_count)
+                        if "34001 free from" in str(table.get_row_at(index)[2]))
+        table.move_cursor(row=gift_row)
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, ProductDetailScreen)
+        assert app.screen.product.code == "34001"
+        assert "Add to cart" in screen_text(app)
 
 
 def add_notifications(app) -> None:

@@ -12,7 +12,6 @@ database or HTTP error.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -28,6 +27,7 @@ from mlm_tui.core.models import (
     ClaimLine,
     CompanyProfile,
     Invoice,
+    InvoiceMailed,
     LedgerEntry,
     Member,
     MemberMatch,
@@ -211,6 +211,13 @@ class Backend(Protocol):
     def invoice(self, number: str) -> Invoice:
         """By invoice number."""
 
+    def email_invoice(self, number: str) -> InvoiceMailed:
+        """E-mail the invoice as a PDF to its buyer; who may see it as for ``invoice``.
+
+        ``ValidationError`` (field ``email``) when the buyer has no address on file;
+        ``DeliveryFailed`` when the mail server does not take it, and then nothing is sent.
+        """
+
     def shipment(self, order_number: str) -> Shipment | None: ...
 
     def shipments_in_transit(self) -> list[Shipment]:
@@ -266,7 +273,3 @@ class Backend(Protocol):
 
     def complete_lesson(self, lesson_id: str) -> None:
         """Mark a lesson done (again is harmless); ``NotFound`` (field ``lesson``) if unknown."""
-
-
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"

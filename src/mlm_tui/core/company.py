@@ -85,6 +85,21 @@ def profile_from_json(text: str) -> CompanyProfile:
     )
 
 
+def market_country(company: CompanyProfile) -> str:
+    """The country the company sells in (ISO 3166: ``RU``, ``DE``), from its locale: the
+    locale's own territory (``de_AT`` -> ``AT``), else where its language is mostly spoken
+    (``ru`` -> ``RU``, ``kk`` -> ``KZ``). A phone number typed without a country code, or
+    an address typed on its screens, belongs there."""
+    from babel.core import Locale, get_global, parse_locale
+
+    locale = Locale.parse(company.locale.replace("-", "_"))
+    if locale.territory:
+        return locale.territory
+    likely = get_global("likely_subtags").get(locale.language, "")
+    territory = parse_locale(likely)[1] if likely else None
+    return territory or ""
+
+
 def demo_company(market: str = "ru") -> CompanyProfile:
     """The demo company of a market: Russian (RUB, BB) or German (EUR, PV)."""
     if market == "de":

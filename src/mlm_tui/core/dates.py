@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 # Numeric day.month.year where people write it so; elsewhere Babel's medium form
 # ("Nov 20, 2026"), which no reader can take for another day.
 _NUMERIC = {"ru": "dd.MM.yyyy", "de": "dd.MM.yyyy"}
+
+
+def utc_now() -> datetime:
+    """Now, in naive UTC to the second: how the store keeps times and the backend reports
+    them (``Throttled.retry_at``, code expiry)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def format_day(day: date | datetime | None, locale: str = "en") -> str:

@@ -10,8 +10,8 @@ exact forms the schema's types store: money and points as integers of hundredths
 timestamps as ISO text ``YYYY-MM-DDTHH:MM:SS``, dates as ``YYYY-MM-DD``, booleans as 0/1.
 Ids are chosen here, not read back, so rows can refer to each other without a query.
 
-Numbers the demo gives out: registration numbers ``1000000 + member id``, order numbers
-``400000000 + order id``, invoice numbers ``700000000 + order id``.
+Numbers the demo gives out: registration numbers ``1000000 + member id``; orders,
+invoices and claims are numbered as the store numbers them (``core.rules.numbers``).
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ from mlm_tui.core.models import (
     PromotionKind,
     ShipmentStatus,
 )
+from mlm_tui.core.rules import numbers
+from mlm_tui.core.rules.payment import payment_methods_for
 
 DEMO_PASSWORD = "demo-2026"
 MARKETS = ("ru", "de")
-ORDER_NUMBER_BASE = 400_000_000
-INVOICE_NUMBER_BASE = 700_000_000
 REGISTRATION_BASE = 1_000_000
 HISTORY_DAYS = 730  # orders cover the last two years
 PERIOD_DAYS = 21  # a catalog every three weeks
@@ -306,6 +306,8 @@ class _Demo:
         self.root_delivered: list[int] = []  # the demo consultant's delivered order ids
         self.root_shipped: list[int] = []
         self.lines_by_order: dict[int, list[tuple[str, int]]] = {}
+        self.order_numbers: dict[int, str] = {}  # the demo consultant's, by order id
+        self.invoice_numbers: dict[int, str] = {}
 
     # --- company and catalog -------------------------------------------------------------
     def company(self) -> None:
@@ -403,13 +405,13 @@ class _Demo:
         threshold = 300_000 if currency == "RUB" else 7_500
         if self.market == "ru":
             titles = (f"−15% на {name[0]}", f"−10% на {name[1]}",
-                      f"{name[2]} в подарок от 3 000 ₽", f"{name[3]} вместо оплаты доставки",
+                      f"{name[2]} в подарок от 3 000 ₽", f"{name[3]} в обмен на оплату доставки",
                       f"Закрытая распродажа: {name[4]} −40%",
                       f"Закрытая распродажа: {name[5]} −30%", f"−20% на {name[6]}",
                       f"{name[7]} в подарок от 3 000 ₽")
         else:
             titles = (f"−15 % auf {name[0]}", f"−10 % auf {name[1]}",
-                      f"{name[2]} gratis ab 75 €", f"{name[3]} statt Versandkosten",
+                      f"{name[2]} gratis ab 75 €", f"{name[3]} gratis gegen die Versandkosten",
                       f"Exklusiver Abverkauf: {name[4]} −40 %",
                       f"Exklusiver Abverkauf: {name[5]} −30 %", f"−20 % auf {name[6]}",
                       f"{name[7]} gratis ab 75 €")
@@ -633,7 +635,7 @@ class _Demo:
         ]
         self._claims(texts, notes)
         for order_id in self.root_shipped[-2:]:
-            number = ORDER_NUMBER_BASE + order_id
+            number = self.order_numbers[order_id]
             notes.append((1, self.time.iso(now_ts - DAY), NotificationKind.SHIPPING.value,
                           texts["shipped"][0].format(number=number),
                           texts["shipped"][1].format(number=number), None))
@@ -657,8 +659,9 @@ class _Demo:
             zip(picks, outcomes, strict=True), 1
         ):
             submitted = now_ts - ago
-            invoice = str(INVOICE_NUMBER_BASE + order_id)
-            claim_number = f"CL-{number:05d}"
+            invoice = self.invoice_numbers[order_id]
+            claim_number = numbers.claim_number(
+                datetime.fromisoformat(self.time.iso(submitted)), number)
             reason = texts["reason"][0]
             self.conn.execute(
                 "INSERT INTO claims(id, number, member_id, invoice_number, reason, status, "
@@ -754,7 +757,8 @@ class _OrderWriter:
         self.cancel_fee = _hundredths(profile.cancellation_fee.amount)
         free = profile.free_delivery_from
         self.free_from = _hundredths(free.amount) if free else 10**12
-        self.payments = [m.value for m in profile.payment_methods]
+        self.payments = {d.value: [m.value for m in payment_methods_for(d, profile)]
+                         for d in DeliveryMethod}
         self.pickups = [(p.code, p.kind.value) for p in profile.pickup_points]
         self.carriers = [c.code for c in profile.carriers]
         self.stations = words.STATIONS[demo.market]
@@ -833,11 +837,12 @@ class _OrderWriter:
             lines.append((order_id, len(chosen), catalog.codes[product],
                           catalog.names[product], quantity, catalog.retail[product],
                           catalog.price[product], catalog.points[product]))
-        payment = self.payments[int(random_() * len(self.payments))]
         if random_() < 0.4:
             pickup, delivery = None, _COURIER
         else:
             pickup, delivery = self.pickups[int(random_() * len(self.pickups))]
+        ways = self.payments[delivery]  # only what the checkout would have accepted
+        payment = ways[int(random_() * len(ways))]
         fee = self.fee if paid < self.free_from and delivery != "service_centre" else 0
         total = paid + fee
         placed_iso = time_.iso(placed_ts)
@@ -853,10 +858,16 @@ class _OrderWriter:
             elif status == _SHIPPED:
                 self.demo.root_shipped.append(order_id)
         period = 2 if placed_ts >= self.demo.current_period_start else 1
-        orders.append((order_id, str(ORDER_NUMBER_BASE + order_id), buyer.id, placed_by,
+        placed_at = datetime.fromisoformat(placed_iso)
+        number = numbers.order_number(self.demo.market, placed_at, order_id)
+        invoice = numbers.invoice_number(placed_at, order_id)
+        if buyer.id == 1 and status in (_DELIVERED, _SHIPPED):  # the inbox and claims name them
+            self.demo.order_numbers[order_id] = number
+            self.demo.invoice_numbers[order_id] = invoice
+        orders.append((order_id, number, buyer.id, placed_by,
                        source, status, period, placed_iso, retail, retail - paid, fee, total,
                        points, payment, delivery, pickup))
-        invoices.append((str(INVOICE_NUMBER_BASE + order_id), order_id, placed_iso))
+        invoices.append((invoice, order_id, placed_iso))
 
     def _lifecycle(self, order_id: int, placed_ts: int, placed_iso: str, payment: str,
                    total: int, payer: int, history: list, shipments: list,

@@ -67,7 +67,7 @@ GERMAN = People(
             City("Nürnberg", "90402")),
     streets=("Hauptstraße", "Bahnhofstraße", "Gartenweg", "Schulstraße", "Lindenallee",
              "Bergstraße", "Am Markt", "Rosenweg"),
-    phone_prefix="+4915",
+    phone_prefix="+4917",  # 017x and nine digits: always a German mobile number
     phone_digits=9,
     email_domain="example.de",
 )

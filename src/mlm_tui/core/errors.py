@@ -66,6 +66,25 @@ class ValidationError(DomainError):
     code = "validation"
 
 
+class ValidationErrors(ValidationError):
+    """Several fields of one form are wrong at once: each error names its own field.
+
+    The first error is also this error's message and field, so code that shows a single
+    error still shows a true one; a form shows every one of ``errors`` at its field.
+    """
+
+    code = "validation_errors"
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        if not errors:
+            raise ValueError("ValidationErrors needs at least one error")
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = list(errors)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "errors": [error.to_dict() for error in self.errors]}
+
+
 class Conflict(DomainError):
     """The request clashes with the store: a duplicate, a lifecycle rule, a changed price."""
 
@@ -98,23 +117,3 @@ class DeliveryFailed(DomainError):
     """An e-mail or SMS could not be delivered; nothing was sent."""
 
     code = "delivery_failed"
-
-
-ERRORS_BY_CODE: dict[str, type[DomainError]] = {
-    cls.code: cls
-    for cls in (
-        DomainError,
-        NotAuthenticated,
-        InvalidCredentials,
-        AccountClosed,
-        AccountNotActivated,
-        NotFound,
-        ValidationError,
-        Conflict,
-        InsufficientBalance,
-        InsufficientPoints,
-        Unavailable,
-        Offline,
-        DeliveryFailed,
-    )
-}

@@ -6,7 +6,7 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -250,10 +250,18 @@ class Product:
     stock: int
     promotion_marks: tuple[str, ...] = ()  # short labels of promotions on this product
     description: str = ""
+    # What the signed-in buyer pays for one unit, promotions included: set by the catalog
+    # from ``pricing.unit_price``, the same rule the cart charges by.
+    your_price: Money | None = None
 
     @property
     def available(self) -> bool:
         return self.stock > 0
+
+    @property
+    def price(self) -> Money:
+        """The price to show; a product read without a buyer is at the consultant price."""
+        return self.your_price if self.your_price is not None else self.consultant_price
 
 
 class PromotionKind(StrEnum):
@@ -416,6 +424,12 @@ class Order:
     history: tuple[StatusChange, ...]
     idempotency_key: str | None = None
     points_spent: Decimal = Decimal(0)  # wallet points that paid some of its lines
+    paid_at: datetime | None = None  # None: not paid yet, so its points are still pending
+
+    @property
+    def points_pending(self) -> bool:
+        """Its points are not earned yet: it is waiting for its money."""
+        return self.paid_at is None and self.status is OrderStatus.PLACED
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,6 +486,14 @@ class Invoice:
     delivery_fee: Money
     total: Money
     points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceMailed:
+    """Where an e-mailed invoice went."""
+
+    recipient: str
+    kept_in: str | None = None  # no mail server is set: the local mail folder keeping it
 
 
 class ShipmentStatus(StrEnum):
@@ -600,8 +622,6 @@ class AccountSummary:
     balance: Money
     points: Decimal  # points wallet (sponsor / loyalty points)
     points_this_month: Decimal
-    unread_notifications: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 # --- home screen alerts --------------------------------------------------------------------

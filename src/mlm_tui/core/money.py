@@ -7,6 +7,7 @@ so it stays off the path to the first frame.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
@@ -15,8 +16,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from babel import Locale
 
+from mlm_tui.core.rules.typed_numbers import ascii_digits
+
 # Minor units per currency; every amount is rounded to these.
 _EXPONENT = {"RUB": 2, "EUR": 2, "USD": 2, "KZT": 2, "UAH": 2, "PLN": 2, "CHF": 2, "JPY": 0}
+
+
+_SPACES = re.compile(r"\s+")
+# Signs and exponents have no place in an amount a person types into a form.
+_NOT_IN_AN_AMOUNT = re.compile(r"[+\-eE]")
 
 
 def currency_exponent(currency: str) -> int:
@@ -38,10 +46,6 @@ class Money:
     @classmethod
     def zero(cls, currency: str) -> Money:
         return cls(Decimal(0), currency)
-
-    @classmethod
-    def from_minor(cls, minor: int, currency: str) -> Money:
-        return cls(Decimal(minor).scaleb(-currency_exponent(currency)), currency)
 
     @property
     def minor(self) -> int:
@@ -130,21 +134,36 @@ def _formatted_points(points: Decimal, locale: str) -> str:
     return format_decimal(points, locale=_babel_locale(locale))
 
 
-def parse_amount(text: str) -> Decimal:
-    """Read an amount typed by a person: ``1 234,50``, ``1234.5``, ``1.234,50``."""
-    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if "," in cleaned and "." in cleaned:
-        # The separator that comes last is the decimal one.
-        if cleaned.rfind(",") > cleaned.rfind("."):
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        else:
-            cleaned = cleaned.replace(",", "")
-    else:
-        cleaned = cleaned.replace(",", ".")
+def parse_amount(text: str, locale: str) -> Decimal:
+    """Read an amount a person typed, as numbers are written in ``locale`` (Babel):
+    ``1 234,50`` in ``ru``, ``1.234,50`` in ``de``, ``1,234.50`` in ``en``.
+
+    Separators that do not fit the locale are refused rather than guessed at: ``30.00``
+    is no amount in ``de`` (thirty, or three thousand?). ``ValueError`` for anything that
+    is not a finite number.
+    """
+    from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+
+    babel_locale = _babel_locale(locale)
+    typed = ascii_digits(text.strip())  # ２ and ٣ are the digits they are
+    # Digits and separators only: "1e3" or "-5" is a typo, not 1000 or a refund.
+    if _NOT_IN_AN_AMOUNT.search(typed):
+        raise ValueError(f"not an amount: {text!r}")
+    group = get_group_symbol(babel_locale)
+    if group.isspace():  # a no-break space in print; people type a plain one
+        typed = _SPACES.sub(group, typed)
     try:
-        value = Decimal(cleaned)
-    except ArithmeticError as exc:  # decimal.InvalidOperation
+        value = parse_decimal(typed, babel_locale, strict=True)
+    except NumberFormatError as exc:
         raise ValueError(f"not an amount: {text!r}") from exc
     if not value.is_finite():
         raise ValueError(f"not an amount: {text!r}")
     return value
+
+
+def amount_example(locale: str) -> str:
+    """An amount as ``locale`` writes it, for a hint: ``1 500,50`` in ``ru``."""
+    from babel.numbers import format_decimal
+
+    written = format_decimal(Decimal("1500.50"), format="#,##0.00", locale=_babel_locale(locale))
+    return _SPACES.sub(" ", written)  # the hint reads the same typed with a plain space

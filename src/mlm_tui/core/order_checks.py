@@ -99,6 +99,3 @@ class BuyerDirectory:
     def check(self, order: OrderSummary) -> OrderFlag | None:
         buyer = self.facts(order.buyer_id)
         return None if buyer is None else check_summary(order, buyer)
-
-    def knows(self, member_id: int) -> bool:
-        return member_id in self._known

@@ -6,13 +6,18 @@ The rules, in the order they apply:
   stored on the product per catalog period); a customer pays the retail price.
 - A PERCENT_OFF promotion takes its percent off that price (on one product, or on every
   line when it names no product). Promotions do not stack: a line gets the best percent.
-  Closed sales are for consultants only.
+- A closed sale is for consultants only and *is* a consultant's price: its percent comes
+  off the retail price instead of the consultant discount, never on top of it (the
+  consultant pays whichever of the two prices is lower).
+- :func:`unit_price` is the one answer to "what does one unit cost this buyer": the
+  catalog, the product page, quick order, the cart, checkout and the invoice all show it.
 - The unit price is rounded half up to the currency's minor unit *before* it is multiplied
   by the quantity, so an order's lines (unit price x quantity) add up to the cart exactly.
 - GIFT_OVER_THRESHOLD adds its product as a free line once the lines to pay reach the
   threshold; until then the progress says what is missing.
-- DELIVERY_PRODUCT: the product chosen instead of paying the delivery fee is added as a
-  free line and the delivery costs nothing.
+- DELIVERY_PRODUCT: a product given in exchange for the delivery fee. The fee is paid as
+  usual and the chosen product comes with the order as a free line; when the delivery is
+  free there is no fee to exchange and no product.
 - Delivery is free from ``company.free_delivery_from``; an empty cart has no delivery.
 - Points come from the bought lines (points per unit x quantity); gifts earn none.
 - A line may be paid with wallet points instead of money. One unit costs its unit price
@@ -71,6 +76,7 @@ def price_cart(
     ]
     goods = _sum((line.to_pay for line in bought), currency)
 
+    delivery = _delivery_fee(company, goods, has_goods=bool(bought))
     gift_lines: list[CartLine] = []
     progress: list[PromotionProgress] = []
     delivery_choice: str | None = None
@@ -83,14 +89,13 @@ def price_cart(
             if gift is not None:
                 gift_lines.append(gift)
         elif promotion.kind is PromotionKind.DELIVERY_PRODUCT:
-            chosen = _delivery_gift(promotion, delivery_product_code, bool(bought), gifts or {})
+            chosen = _delivery_gift(promotion, delivery_product_code, bool(delivery),
+                                    gifts or {})
             progress.append(PromotionProgress(promotion, chosen is not None, None))
             if chosen is not None and delivery_choice is None:
                 delivery_choice = chosen.product.code
                 gift_lines.append(chosen)
 
-    delivery = _delivery_fee(company, goods, has_goods=bool(bought),
-                             delivery_product=delivery_choice is not None)
     all_lines = tuple(bought + gift_lines)
     retail = _sum((line.retail for line in all_lines), currency)
     discount = _sum((line.discount for line in all_lines), currency)
@@ -108,11 +113,23 @@ def price_cart(
 
 
 def unit_price(product: Product, promotions: Sequence[Promotion], consultant: bool) -> Money:
-    """What one unit costs this buyer: the base price less the best applicable percent."""
+    """What one unit costs this buyer, rounded: every price shown comes from here.
+
+    The buyer's base price less the best open promotion; for a consultant, a closed sale
+    takes its percent off the retail price instead, when that is cheaper.
+    """
     base = product.consultant_price if consultant else product.retail_price
     base = min(base, product.retail_price)  # a discount never makes a product dearer
-    percent = best_percent(product.code, promotions)
-    return (base * ((HUNDRED - percent) / HUNDRED)).rounded()
+    price = _less(base, best_percent(product.code, [p for p in promotions
+                                                    if not p.closed_sale]))
+    if consultant:
+        closed = [p for p in promotions if p.closed_sale]
+        price = min(price, _less(product.retail_price, best_percent(product.code, closed)))
+    return price.rounded()
+
+
+def _less(price: Money, percent: Decimal) -> Money:
+    return price * ((HUNDRED - percent) / HUNDRED)
 
 
 def best_percent(code: str, promotions: Sequence[Promotion]) -> Decimal:
@@ -211,9 +228,10 @@ def _threshold_gift(
 
 
 def _delivery_gift(
-    promotion: Promotion, chosen: str | None, has_goods: bool, gifts: Mapping[str, Product]
+    promotion: Promotion, chosen: str | None, fee_paid: bool, gifts: Mapping[str, Product]
 ) -> CartLine | None:
-    if not has_goods or chosen is None or promotion.product_code != chosen:
+    # Nothing to exchange when the delivery costs nothing (an empty cart, free delivery).
+    if not fee_paid or chosen is None or promotion.product_code != chosen:
         return None
     product = gifts.get(chosen)
     if product is None or not product.available:
@@ -221,11 +239,9 @@ def _delivery_gift(
     return gift_line(product)
 
 
-def _delivery_fee(
-    company: CompanyProfile, goods: Money, *, has_goods: bool, delivery_product: bool
-) -> Money:
+def _delivery_fee(company: CompanyProfile, goods: Money, *, has_goods: bool) -> Money:
     free = Money.zero(company.currency).rounded()
-    if not has_goods or delivery_product:
+    if not has_goods:
         return free
     if company.free_delivery_from is not None and goods >= company.free_delivery_from:
         return free

@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mlm_tui.core.rules.typed_numbers import ascii_digits
+from mlm_tui.i18n import N_
+
 MAX_QUANTITY = 99
-
-
-def N_(message: str) -> str:  # the gettext convention: the screen translates it
-    return message
-
 
 NOT_A_CODE = N_("not a product code and quantity")
 BAD_QUANTITY = N_("the quantity must be a whole number from 1 to 99")
@@ -68,7 +66,7 @@ def parse_quick_order(text: str) -> QuickOrder:
                 reason = BAD_QUANTITY if _CODE_THEN_ANYTHING.match(entry) else NOT_A_CODE
                 unread.append(UnreadEntry(line_no, entry, reason))
                 continue
-            code = match["code"]
+            code = ascii_digits(match["code"])
             quantity = int(match["quantity"]) if match["quantity"] is not None else 1
             if not 1 <= quantity <= MAX_QUANTITY:
                 unread.append(UnreadEntry(line_no, entry, BAD_QUANTITY))

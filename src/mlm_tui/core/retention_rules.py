@@ -1,7 +1,7 @@
 """The company's retention rules as pure date arithmetic (no store, no I/O).
 
 With no order ever, an account is due a number of months after registration; otherwise
-a number of months after the last order. :mod:`mlm_tui.core.retention` applies them to
+a number of months after the last order. :mod:`mlm_tui.core.local.retention` applies them to
 the store; the home screen's alerts warn before they bite.
 """
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlm_tui.core.errors import NotFound
-
-
-def N_(message: str) -> str:  # the gettext convention for "translate later"
-    return message
+from mlm_tui.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +29,8 @@ LESSONS: tuple[Lesson, ...] = (
                "on every order, your own and your customers'."),
             N_("Your registration number is your login and the number your customers and "
                "your sponsor know you by. Keep it at hand."),
-            N_("Your sponsor is your first contact for every question. Their name is on "
-               "your home screen."),
+            N_("Your sponsor is your first contact for every question. Their name is in "
+               "the message that brought your activation code."),
         ),
     ),
     Lesson(

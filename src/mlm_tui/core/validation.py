@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.models import Address
 from mlm_tui.core.privacy import mask_address, mask_email, mask_passport, mask_phone
 from mlm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from phonenumbers import NumberParseException, PhoneNumber
 
 __all__ = [
     "ADULT_AGE",
@@ -37,13 +41,18 @@ __all__ = [
     "mask_passport",
     "mask_phone",
     "normalise_address",
+    "normalise_city",
     "normalise_code",
     "normalise_contact",
+    "normalise_country",
     "normalise_email",
     "normalise_full_name",
     "normalise_passport",
     "normalise_phone",
+    "normalise_postcode",
     "normalise_registration_number",
+    "normalise_street",
+    "parse_day",
     "validate_birth_date",
     "validate_password",
 ]
@@ -64,14 +73,15 @@ _SPACES = re.compile(r"\s+")
 
 # --- e-mail ----------------------------------------------------------------------------------
 
-# The characters RFC 5322 allows unquoted in a local part; letters of any script are
-# accepted as well (internationalised addresses). Quoted local parts are not supported:
-# nobody types them into a registration form, and they would break the masking.
-_LOCAL_SPECIALS = set("!#$%&'*+/=?^_`{|}~.-")
-
 
 def normalise_email(text: str, *, field: str = "email") -> str:
-    """``  Anna@Example.RU `` -> ``anna@example.ru``."""
+    """``  Anna@Example.RU `` -> ``anna@example.ru``; internationalised addresses
+    (``klaus@müller.de``) stay as typed, in lower case.
+
+    The syntax is email-validator's; nothing is looked up (no DNS, no network). Quoted
+    local parts are refused: nobody types them into a form, and they would break the
+    masking.
+    """
     value = unicodedata.normalize("NFC", text or "").strip()
     if not value:
         raise ValidationError(_("Enter an e-mail address."), field=field)
@@ -79,106 +89,124 @@ def normalise_email(text: str, *, field: str = "email") -> str:
         raise ValidationError(
             _("An e-mail address has at most {n} characters.").format(n=EMAIL_MAX), field=field
         )
-    local, at, domain = value.rpartition("@")
-    if not at or not _valid_local_part(local) or not _valid_domain(domain):
+    from email_validator import EmailNotValidError, validate_email  # with IDNA: on first use
+
+    try:
+        checked = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
         raise ValidationError(
             _("Enter an e-mail address like name@example.ru."), field=field
-        )
-    return value.lower()
-
-
-def _valid_local_part(local: str) -> bool:
-    if not local or len(local) > 64 or local[0] == "." or local[-1] == "." or ".." in local:
-        return False
-    return all(ch.isalnum() or ch in _LOCAL_SPECIALS for ch in local)
-
-
-def _valid_domain(domain: str) -> bool:
-    labels = domain.split(".")
-    if len(labels) < 2:
-        return False
-    for label in labels:
-        if not label or len(label) > 63 or label[0] == "-" or label[-1] == "-":
-            return False
-        if not all(ch.isalnum() or ch == "-" for ch in label):
-            return False
-    top = labels[-1]
-    return len(top) >= 2 and not top.isdigit()
+        ) from None
+    return checked.normalized.lower()
 
 
 # --- phone -----------------------------------------------------------------------------------
 
-_PHONE_SEPARATORS = re.compile(r"[\s\-().\u00a0/]")
+# What people put in a phone number besides digits. Letters are refused rather than read
+# as a keypad's (phonenumbers would turn "CALL" into 2255).
+_PHONE_TYPED = re.compile(r"\+?[0-9\s\-().\u00a0/]+")
 
 
-def normalise_phone(text: str, *, field: str = "phone") -> str:
-    """A Russian or German number as people write it -> E.164.
+def normalise_phone(text: str, *, region: str, field: str = "phone") -> str:
+    """A phone number as people write it -> E.164 (``+79161234567``), by the numbering plan
+    of its country (phonenumbers).
 
-    ``8 (916) 123-45-67``, ``+7 916 1234567`` and ``916 123 45 67`` -> ``+79161234567``;
-    ``0151 1234 5605`` and ``0049 151 12345605`` -> ``+4915112345605``. Any other
-    country is accepted in international form (``+43 ...``).
+    A number typed without its country code belongs to ``region``, the member's country
+    (ISO 3166): in ``RU`` ``8 (916) 123-45-67`` and ``916 123 45 67`` are +7 numbers, in
+    ``DE`` ``0151 1234 5605`` is a +49 one. ``+43 660 1234567`` and ``0043 660 1234567``
+    are Austrian anywhere.
     """
     raw = (text or "").strip()
     if not raw:
         raise ValidationError(_("Enter a phone number."), field=field)
-    compact = _PHONE_SEPARATORS.sub("", raw)
-    if compact.startswith("00"):  # the international prefix dialled from Germany
-        compact = "+" + compact[2:]
-    national = compact.removeprefix("+")
-    if not _DIGITS.fullmatch(national):
+    if not _PHONE_TYPED.fullmatch(raw):
         raise ValidationError(
             _("A phone number has only digits, spaces, dashes and brackets."), field=field
         )
-    if compact.startswith("+"):
-        e164 = compact
-    elif len(national) == 11 and national[0] in "78":
-        e164 = "+7" + national[1:]
-    elif len(national) == 10 and national[0] == "9":  # a Russian mobile typed without 8
-        e164 = "+7" + national
-    elif national.startswith("0"):
-        e164 = "+49" + national[1:]
-    else:
-        raise ValidationError(
-            _("Enter the number with its country code, e.g. +7 916 123-45-67 "
-              "or +49 151 12345678."),
-            field=field,
-        )
-    _check_e164(e164, field)
-    return e164
+    import phonenumbers  # its numbering plans are large: loaded when a number is read
+
+    # 00 is the international prefix of most countries, and people in the others type it
+    # too; no national number starts with it.
+    typed = "+" + raw[2:] if raw.startswith("00") else raw
+    try:
+        number = phonenumbers.parse(typed, region.upper())
+    except phonenumbers.NumberParseException as error:
+        raise _unreadable_phone(error, region, field) from None
+    if not phonenumbers.is_valid_number(number):
+        raise _invalid_phone(number, field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _check_e164(e164: str, field: str) -> None:
-    digits = e164[1:]
-    if digits.startswith("7"):
-        if len(digits) != 11:
-            raise ValidationError(
-                _("A Russian number has 10 digits after +7 (or after 8)."), field=field
-            )
-    elif digits.startswith("49"):
-        # German numbers vary in length: 6 to 13 digits after the country code.
-        if not 6 <= len(digits) - 2 <= 13 or digits[2] == "0":
-            raise ValidationError(
-                _("This is not a German phone number: check the digits after +49 (or 0)."),
-                field=field,
-            )
-    elif digits.startswith("0") or not 8 <= len(digits) <= 15:
-        raise ValidationError(
-            _("Enter the number with its country code, e.g. +7 916 123-45-67 "
-              "or +49 151 12345678."),
+def _unreadable_phone(error: NumberParseException, region: str, field: str) -> ValidationError:
+    import phonenumbers
+
+    code = phonenumbers.country_code_for_region(region.upper())
+    if error.error_type == error.INVALID_COUNTRY_CODE or not code:
+        example = _example_phone(region)
+        if example is None:
+            return ValidationError(
+                _("Enter the number with its country code, starting with +."), field=field)
+        return ValidationError(
+            _("Enter the number with its country code, e.g. {example}.").format(
+                example=example),
             field=field,
         )
+    return _phone_length_error(too_long=error.error_type == error.TOO_LONG, code=code,
+                               field=field)
+
+
+def _invalid_phone(number: PhoneNumber, field: str) -> ValidationError:
+    import phonenumbers
+
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    code = number.country_code or 0
+    if reason in (phonenumbers.ValidationResult.TOO_SHORT,
+                  phonenumbers.ValidationResult.TOO_LONG):
+        return _phone_length_error(
+            too_long=reason == phonenumbers.ValidationResult.TOO_LONG, code=code, field=field)
+    example = _example_phone(phonenumbers.region_code_for_country_code(code))
+    if example is None:
+        return ValidationError(
+            _("There is no such number with +{code}: check the digits.").format(code=code),
+            field=field)
+    return ValidationError(
+        _("There is no such number with +{code}: check the digits, e.g. {example}.").format(
+            code=code, example=example),
+        field=field,
+    )
+
+
+def _phone_length_error(*, too_long: bool, code: int, field: str) -> ValidationError:
+    message = (_("Too many digits for a phone number with +{code}.") if too_long
+               else _("Too few digits for a phone number with +{code}."))
+    return ValidationError(message.format(code=code), field=field)
+
+
+def _example_phone(region: str) -> str | None:
+    """A mobile number of ``region`` as written from abroad (``+7 912 345-67-89``), if
+    its numbering plan has one."""
+    import phonenumbers
+
+    example = phonenumbers.example_number_for_type(
+        region.upper(), phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        return None
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 # --- contact (e-mail or phone) ---------------------------------------------------------------
 
 
-def normalise_contact(text: str, *, field: str = "contact") -> tuple[ContactKind, str]:
-    """What a member types to be found again: their e-mail or their phone."""
+def normalise_contact(
+    text: str, *, region: str, field: str = "contact"
+) -> tuple[ContactKind, str]:
+    """What a member types to be found again: their e-mail or their phone (a phone without
+    its country code being one of ``region``)."""
     value = (text or "").strip()
     if "@" in value:
         return "email", normalise_email(value, field=field)
     if any(ch.isdigit() for ch in value):
-        return "phone", normalise_phone(value, field=field)
+        return "phone", normalise_phone(value, region=region, field=field)
     raise ValidationError(
         _("Enter the e-mail address or phone number of your account."), field=field
     )
@@ -216,6 +244,36 @@ def fold_name(full_name: str) -> str:
 
 
 # --- birth date ------------------------------------------------------------------------------
+
+
+_DOTTED_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_day(text: str, *, field: str = "birth_date") -> date:
+    """``17.05.1985`` or ``1985-05-17`` -> a date.
+
+    A text in the right shape naming a day the calendar lacks (``31.02.2020``) gets its own
+    message: the format was right, so asking for the format again would not help.
+    """
+    cleaned = (text or "").strip()
+    if dotted := _DOTTED_DAY.fullmatch(cleaned):
+        day, month, year = (int(part) for part in dotted.groups())
+    elif iso := _ISO_DAY.fullmatch(cleaned):
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        raise ValidationError(_("Enter the date as DD.MM.YYYY."), field=field)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            raise ValidationError(
+                _("There is no month {month}: the month is 01 to 12.").format(month=month),
+                field=field) from None
+        raise ValidationError(
+            _("There is no {day:02d}.{month:02d}.{year}: that month has {days} days.").format(
+                day=day, month=month, year=year, days=monthrange(year, month)[1]),
+            field=field) from None
 
 
 def adult_from(birth_date: date) -> date:
@@ -339,24 +397,51 @@ _OTHER_POSTCODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]")
 
 
 def normalise_address(address: Address, *, field: str = "address") -> Address:
-    country = (address.country or "").strip().upper()
+    """The whole address, each line by its own rule; any error names ``field``."""
+    country = normalise_country(address.country, field=field)
+    return replace(
+        address,
+        postcode=normalise_postcode(address.postcode, country, field=field),
+        city=normalise_city(address.city, field=field),
+        street=normalise_street(address.street, field=field),
+        country=country,
+    )
+
+
+def normalise_country(text: str | None, *, field: str = "country") -> str:
+    """``ru`` -> ``RU``: an ISO 3166 country code."""
+    country = (text or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise ValidationError(_("Choose the country of the address."), field=field)
-    postcode = _SPACES.sub(" ", address.postcode or "").strip().upper()
-    rule = _POSTCODES.get(country)
+    return country
+
+
+def normalise_postcode(text: str | None, country: str, *, field: str = "postcode") -> str:
+    """A postcode as the post of ``country`` (``RU``, ``DE``...) writes it."""
+    postcode = _SPACES.sub(" ", text or "").strip().upper()
+    rule = _POSTCODES.get(country.upper())
     if rule is not None and not rule[0].fullmatch(postcode):
         raise ValidationError(
             _("A postcode in this country has {n} digits.").format(n=rule[1]), field=field
         )
     if rule is None and not _OTHER_POSTCODE.fullmatch(postcode):
         raise ValidationError(_("Enter the postcode."), field=field)
-    city = _SPACES.sub(" ", unicodedata.normalize("NFC", address.city or "")).strip()
+    return postcode
+
+
+def normalise_city(text: str | None, *, field: str = "city") -> str:
+    city = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if not any(ch.isalpha() for ch in city) or len(city) > 100:
         raise ValidationError(_("Enter the city."), field=field)
-    street = _SPACES.sub(" ", unicodedata.normalize("NFC", address.street or "")).strip()
+    return city
+
+
+def normalise_street(text: str | None, *, field: str = "street") -> str:
+    """The street and house number: letters somewhere, not only a number."""
+    street = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if not any(ch.isalpha() for ch in street) or len(street) > 200:
         raise ValidationError(_("Enter the street and house number."), field=field)
-    return replace(address, postcode=postcode, city=city, street=street, country=country)
+    return street
 
 
 # --- one-time codes --------------------------------------------------------------------------

@@ -5,25 +5,20 @@ opens the landing screen as after a login.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Session
 from mlm_tui.i18n import _
-from mlm_tui.messages import SignedIn
+from mlm_tui.messages import Refused, SignedIn
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 FIELDS = ("login", "code", "password", "confirmation")
 
@@ -37,7 +32,7 @@ def field_labels() -> dict[str, str]:
     }
 
 
-class ActivateScreen(Screen[None]):
+class ActivateScreen(AppScreen[None]):
     DEFAULT_CSS = """
     ActivateScreen VerticalScroll { padding: 0 1; }
     ActivateScreen .row { height: 1; margin-top: 1; }
@@ -58,18 +53,9 @@ class ActivateScreen(Screen[None]):
             super().__init__()
             self.session = session
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, login: str = "") -> None:
         super().__init__()
         self._login = login
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -112,7 +98,7 @@ class ActivateScreen(Screen[None]):
         try:
             session = self.backend.activate_member(login, code, password, confirmation)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Activated(session))
 

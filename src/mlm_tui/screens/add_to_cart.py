@@ -15,12 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
+from mlm_tui.core.rules.typed_numbers import read_whole_number
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
+from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.form import FormField
@@ -40,15 +42,12 @@ class Added:
 
 
 def parse_quantity(text: str) -> int | None:
-    """A whole number of at least 1, or None."""
-    cleaned = text.strip()
-    if not cleaned.isdigit():
-        return None
-    quantity = int(cleaned)
-    return quantity if quantity >= 1 else None
+    """A whole number of at least 1 (in digits of any script), or None; the store says
+    how many it takes."""
+    return read_whole_number(text)
 
 
-class AddToCartScreen(ModalScreen[Added | None]):
+class AddToCartScreen(AppModalScreen[Added | None]):
     """Adds the quantity to the cart (on top of what the cart already holds)."""
 
     DEFAULT_CSS = """
@@ -70,11 +69,6 @@ class AddToCartScreen(ModalScreen[Added | None]):
             super().__init__()
             self.cart, self.quantity = cart, quantity
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, product: Product, quantity: int = 1, *, select: bool = True) -> None:
         super().__init__()
         self.product = product
@@ -91,21 +85,21 @@ class AddToCartScreen(ModalScreen[Added | None]):
 
     def apply(self, quantity: int) -> Cart:
         """The change itself; runs in a worker thread."""
-        return self.app.backend.add_to_cart(self.product.code, quantity)  # type: ignore[attr-defined]
+        return self.backend.add_to_cart(self.product.code, quantity)
 
     def compose(self) -> ComposeResult:
-        company = getattr(self.app, "company", None)
+        company = self.mlm_app.company
         p = self.product
         with Vertical() as box:
             box.border_title = self.dialog_title
             figures = _("Your price {price} · retail {retail} · {points}").format(
-                price=money_text(p.consultant_price, company),
+                price=money_text(p.price, company),
                 retail=money_text(p.retail_price, company),
                 points=points_text(p.points, company))
             yield Static(f"{p.code}  {p.name}\n{figures}",
                 id="add-product", markup=False)
             yield FormField(_("Quantity"), "quantity", value=str(self.quantity),
-                            restrict=r"[0-9]*", max_length=4, select_on_focus=self._select)
+                            select_on_focus=self._select)
             yield Static(self.hint, id="add-hint")
 
     def on_mount(self) -> None:
@@ -129,7 +123,7 @@ class AddToCartScreen(ModalScreen[Added | None]):
         try:
             cart = self.apply(quantity)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Done(cart, quantity))
 
@@ -157,5 +151,5 @@ class SetQuantityScreen(AddToCartScreen):
         return _("Enter sets the quantity, Escape cancels.")
 
     def apply(self, quantity: int) -> Cart:
-        return self.app.backend.set_cart_quantity(  # type: ignore[attr-defined]
+        return self.backend.set_cart_quantity(
             self.product.code, quantity)

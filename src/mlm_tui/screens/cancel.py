@@ -8,23 +8,21 @@ are listed so nobody is surprised. Returns the order as it is afterwards, or Non
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CancellationQuote, CompanyProfile, Order
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.money import money_text
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def quote_text(quote: CancellationQuote, company: CompanyProfile) -> str:
@@ -54,7 +52,7 @@ def quote_text(quote: CancellationQuote, company: CompanyProfile) -> str:
     return "\n".join(lines)
 
 
-class CancelScreen(ModalScreen[Order | None]):
+class CancelScreen(AppModalScreen[Order | None]):
     DEFAULT_CSS = """
     CancelScreen { align: center middle; }
     CancelScreen > Vertical {
@@ -83,20 +81,11 @@ class CancelScreen(ModalScreen[Order | None]):
             super().__init__()
             self.order = order
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
         self.quote: CancellationQuote | None = None
         self._busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -118,7 +107,7 @@ class CancelScreen(ModalScreen[Order | None]):
             company = self.backend.company()
             quote = self.backend.cancellation_quote(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Quoted(quote, company))
 
@@ -151,7 +140,7 @@ class CancelScreen(ModalScreen[Order | None]):
             else:
                 order = self.backend.cancel_order(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Done(order))
 

@@ -2,11 +2,11 @@
 
 Per line and in total: retail, discount, to pay and points (labelled as the company
 calls them). ``+``/``-`` change the quantity of the line under the cursor, a digit or
-Enter types a new one, Delete removes the line; ``d`` takes the offered product instead
-of paying the delivery fee; ``w`` pays the line with wallet points instead of money (and
-back again); ``c`` goes to the checkout. A line paid with points shows what it costs
-from the wallet ("80 BB") where the money would be, and the totals say what the whole
-cart spends ("Paid with 80 BB").
+Enter types a new one, Delete removes the line; ``d`` takes the product offered in
+exchange for the delivery fee (the fee is paid, the product comes free); ``w`` pays the
+line with wallet points instead of money (and back again); ``c`` goes to the checkout.
+A line paid with points shows what it costs from the wallet ("80 BB") where the money
+would be, and the totals say what the whole cart spends ("Paid with 80 BB").
 
 Quantity keys may be pressed faster than the store answers: each change is sent as the
 new absolute quantity, and an older change to the same line that has not been written
@@ -25,13 +25,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
 from mlm_tui.screens.add_to_cart import Added, SetQuantityScreen
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -84,12 +85,7 @@ def totals_table(cart: Cart, company: CompanyProfile | None) -> Table:
         grid.add_column(justify="right", no_wrap=True, min_width=12)
         if column < 2:
             grid.add_column(width=1)  # a little more room between the pairs
-    if cart.delivery_product_code:
-        delivery = _("product instead")
-    elif cart.delivery_fee:
-        delivery = money_text(cart.delivery_fee, company)
-    else:
-        delivery = _("free")
+    delivery = money_text(cart.delivery_fee, company) if cart.delivery_fee else _("free")
     grid.add_row(
         _("Retail"), money_text(cart.retail, company), "",
         _("Discount"), money_text(-cart.discount, company) if cart.discount else "—", "",
@@ -113,10 +109,11 @@ def promotion_lines(cart: Cart, company: CompanyProfile | None) -> list[str]:
         promotion = progress.promotion
         if promotion.kind is PromotionKind.DELIVERY_PRODUCT:
             if progress.applied:
-                lines.append("✓ " + _("{title} (d: pay the delivery fee instead)").format(
-                    title=promotion.title))
+                lines.append("✓ " + _("{title}: free for the {fee} delivery fee (d: leave it "
+                                      "out)").format(title=promotion.title,
+                                                     fee=money_text(cart.delivery_fee, company)))
             elif cart.delivery_fee:
-                lines.append("→ " + _("d: {title}, instead of paying {fee} for delivery").format(
+                lines.append("→ " + _("d: {title}, free for the {fee} delivery fee").format(
                     title=promotion.title, fee=money_text(cart.delivery_fee, company)))
         elif progress.applied:
             lines.append("✓ " + promotion.title)
@@ -126,7 +123,7 @@ def promotion_lines(cart: Cart, company: CompanyProfile | None) -> list[str]:
     return lines
 
 
-class CartScreen(Screen[None]):
+class CartScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CartScreen #cart-lines { height: 1fr; }
     CartScreen #cart-lines.-empty { display: none; }
@@ -145,6 +142,7 @@ class CartScreen(Screen[None]):
         Binding("minus", "less", _("One less"), id="cart.less",
                 group=Binding.Group(_("Quantity"), compact=True)),
         Binding("delete,x", "remove", _("Remove"), id="cart.remove"),
+        Binding("u", "undo_remove", _("Undo remove"), id="cart.undo"),
         Binding("d", "delivery_product", _("Delivery product"), id="cart.delivery"),
         # Not in the footer, which is full at 80 columns; the help screen lists it.
         Binding("w", "pay_with_points", _("Pay with points"), id="cart.pay_with_points",
@@ -157,11 +155,6 @@ class CartScreen(Screen[None]):
             super().__init__()
             self.cart, self.change = cart, change
 
-    class Refused(Message):
-        def __init__(self, error: DomainError, change: int) -> None:
-            super().__init__()
-            self.error, self.change = error, change
-
     def __init__(self) -> None:
         super().__init__()
         self.cart: Cart | None = None
@@ -169,10 +162,11 @@ class CartScreen(Screen[None]):
         self._shown_change = -1
         self._latest_for_line: dict[str, int] = {}
         self._write_lock = threading.Lock()
+        self._removed: CartLine | None = None  # the line Delete took out, to put back
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -208,9 +202,9 @@ class CartScreen(Screen[None]):
             if line is not None and self._latest_for_line.get(line, change) > change:
                 return  # a newer change to this line replaces this one
             try:
-                cart = operation(self.app.backend)  # type: ignore[attr-defined]
+                cart = operation(self.backend)
             except DomainError as error:
-                self.post_message(self.Refused(error, change))
+                self.post_message(Refused(error))
                 return
         self.post_message(self.Loaded(cart, change))
 
@@ -264,6 +258,8 @@ class CartScreen(Screen[None]):
         empty = self.cart is None or self.cart.is_empty
         if action in {"more", "less", "remove", "checkout", "pay_with_points"}:
             return not empty
+        if action == "undo_remove":
+            return self._removed is not None
         if action == "delivery_product":
             return not empty and self._delivery_offer() is not None
         return True
@@ -301,8 +297,20 @@ class CartScreen(Screen[None]):
             return
         code = line.product.code
         self._changes += 1
-        self._status(_("Removed {name}.").format(name=line.product.name))
+        self._removed = line
+        self.refresh_bindings()
+        self._status(_("Removed {name}. U puts it back.").format(name=line.product.name))
         self._run(self._changes, code, lambda backend: backend.remove_from_cart(code))
+
+    def action_undo_remove(self) -> None:
+        line, self._removed = self._removed, None
+        if line is None:
+            return
+        code, quantity = line.product.code, line.quantity
+        self._changes += 1
+        self.refresh_bindings()
+        self._status(_("{name} is back in the cart.").format(name=line.product.name))
+        self._run(self._changes, code, lambda backend: backend.add_to_cart(code, quantity))
 
     @on(DataTable.RowSelected, "#cart-lines")
     def _edit_quantity(self) -> None:
@@ -310,7 +318,7 @@ class CartScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         # A digit typed on a line opens the quantity dialog with that digit in it.
-        if event.character and event.character.isdigit() and isinstance(
+        if event.character and event.character.isdecimal() and isinstance(
                 self.focused, FlexTable):
             event.stop()
             self._ask_quantity(int(event.character))

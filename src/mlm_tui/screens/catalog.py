@@ -17,14 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -58,7 +59,7 @@ def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]
     return [
         product.code,
         Text(product.name, no_wrap=True, overflow="ellipsis"),
-        right(money_text(product.consultant_price, company), "bold"),
+        right(money_text(product.price, company), "bold"),
         right(money_text(product.retail_price, company)),
         right(points_number(product.points, company)),
         right(stock, "" if product.available else "italic"),
@@ -67,7 +68,7 @@ def product_cells(product: Product, company: CompanyProfile | None) -> list[Any]
     ]
 
 
-class CatalogScreen(Screen[None]):
+class CatalogScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CatalogScreen #catalog-filters { height: 3; }
     CatalogScreen #search { width: 1fr; }
@@ -102,11 +103,6 @@ class CatalogScreen(Screen[None]):
             self.query, self.category_id, self.products = query, category_id, products
             self.after, self.next_after = after, next_after
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.products: dict[str, Product] = {}
@@ -126,7 +122,7 @@ class CatalogScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def on_mount(self) -> None:
         self.title = _("Catalog")
@@ -159,10 +155,10 @@ class CatalogScreen(Screen[None]):
 
     def _read_page(self, query: str, category_id: int | None, after: str | None) -> None:
         try:
-            page = self.app.backend.search_products_page(  # type: ignore[attr-defined]
+            page = self.backend.search_products_page(
                 query, category_id=category_id, after=after, limit=RESULT_LIMIT)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(query, category_id, list(page.items),
@@ -209,9 +205,9 @@ class CatalogScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-categories")
     def load_categories(self) -> None:
         try:
-            categories = self.app.backend.categories()  # type: ignore[attr-defined]
+            categories = self.backend.categories()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Categories(categories))
 

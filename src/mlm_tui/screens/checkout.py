@@ -1,6 +1,10 @@
 """Checkout: confirm your details (masked), choose delivery and payment, see the summary,
 place the order and read its number.
 
+Only the ways to pay that go with the chosen delivery are offered (cash to the courier
+only for a courier, payment at the service centre only for a pickup there). An order not
+paid from the balance earns its points when it is paid, and the screen says so.
+
 One visit to this screen is one checkout attempt with one idempotency key: pressing
 "place" again after a failure (say, the connection dropped) sends the same key, so the
 order can never be placed twice. Paying from the balance shows the balance and, when
@@ -20,7 +24,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
 from mlm_tui.core.errors import DomainError, InsufficientBalance
@@ -35,9 +38,11 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money
 from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
+from mlm_tui.core.rules.payment import payment_methods_for
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Refused
 from mlm_tui.navigation import DESTINATIONS
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.cart import totals_table
 from mlm_tui.widgets.choice import ChoiceButton
 from mlm_tui.widgets.errors import error_text
@@ -93,7 +98,7 @@ def balance_note(balance: Money, to_pay: Money, company: CompanyProfile | None) 
         left=money_text((balance - to_pay).rounded(), company)), False)
 
 
-class CheckoutScreen(Screen[None]):
+class CheckoutScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CheckoutScreen ContentSwitcher { height: 1fr; }
     CheckoutScreen #checkout-form { height: 1fr; }
@@ -126,11 +131,6 @@ class CheckoutScreen(Screen[None]):
             super().__init__()
             self.order = order
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         # One key per attempt: a retry after a failure sends the same key.
@@ -142,7 +142,7 @@ class CheckoutScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def compose(self) -> ComposeResult:
         company = self.company
@@ -185,16 +185,17 @@ class CheckoutScreen(Screen[None]):
             if buttons:
                 buttons[0].value = True
         self.set_focus(self.query_one("#delivery", RadioSet))
+        self._fit_payments()
         self.load()
 
     # --- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-load")
     def load(self) -> None:
-        backend = self.app.backend  # type: ignore[attr-defined]
+        backend = self.backend
         try:
             member, cart, balance = backend.me(), backend.cart(), backend.balance()
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Loaded(member, cart, balance))
 
@@ -211,7 +212,10 @@ class CheckoutScreen(Screen[None]):
     # --- choices ---------------------------------------------------------------------------
     @property
     def payment_method(self) -> PaymentMethod | None:
-        pressed = self.query_one("#payment", RadioSet).pressed_button
+        # Read from the buttons: a choice made for the delivery (see _fit_payments) is set
+        # while the radio set's own messages are held back, so its pressed_button may lag.
+        pressed = next((button for button in self.query_one("#payment", RadioSet)
+                        .query(RadioButton) if button.value and not button.disabled), None)
         if pressed is None or not pressed.id:
             return None
         return PaymentMethod(pressed.id.removeprefix("pay-"))
@@ -228,13 +232,35 @@ class CheckoutScreen(Screen[None]):
         return (point.kind if point else DeliveryMethod.PICKUP_POINT), code
 
     @on(RadioSet.Changed, "#payment")
-    def _payment_changed(self) -> None:
+    def _payment_changed(self, event: RadioSet.Changed) -> None:
+        for button in event.radio_set.query(RadioButton):  # one way to pay at a time
+            if button is not event.pressed:
+                button.value = False
         self._clear_error("checkout-error")
         self._payment_note()
 
     @on(RadioSet.Changed, "#delivery")
     def _delivery_changed(self) -> None:
         self._clear_error("delivery-error")
+        self._fit_payments()
+
+    def _fit_payments(self) -> None:
+        """Offer only the ways to pay that go with the delivery chosen (no cash to a
+        courier for a pickup); a way that no longer fits gives way to the first that does."""
+        delivery, company = self._delivery(), self.company
+        if delivery is None or company is None:
+            return
+        fitting = set(payment_methods_for(delivery[0], company))
+        buttons = list(self.query_one("#payment", RadioSet).query(RadioButton))
+        for button in buttons:
+            fits = PaymentMethod((button.id or "").removeprefix("pay-")) in fitting
+            button.disabled = not fits
+            button.display = fits
+            if not fits:
+                button.value = False
+        offered = [button for button in buttons if not button.disabled]
+        if offered and not any(button.value for button in offered):
+            offered[0].value = True
 
     def _payment_note(self) -> None:
         note = self.query_one("#payment-note", Static)
@@ -286,9 +312,9 @@ class CheckoutScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="checkout-place")
     def place(self, checkout: Checkout) -> None:
         try:
-            order = self.app.backend.place_order(checkout)  # type: ignore[attr-defined]
+            order = self.backend.place_order(checkout)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Placed(order))
 
@@ -325,7 +351,10 @@ class CheckoutScreen(Screen[None]):
         details.add_column(style="bold", no_wrap=True)
         details.add_column()
         details.add_row(_("To pay"), f"{money_text(order.total, company)} — {paid}")
-        details.add_row(_("Points"), points_text(order.points, company))
+        points = points_text(order.points, company)
+        if order.points_pending:
+            points = _("{points} — earned when the order is paid").format(points=points)
+        details.add_row(_("Points"), points)
         if order.points_spent:
             details.add_row(_("Paid with points"), points_text(order.points_spent, company))
         details.add_row(_("Delivery"), self._delivery_text(order))

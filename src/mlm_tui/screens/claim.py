@@ -9,7 +9,7 @@ The decision itself arrives in the inbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 from mlm_tui.core.dates import format_day
@@ -31,14 +30,13 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
 from mlm_tui.widgets.order_text import status_label
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def claim_status_label(status: ClaimStatus) -> str:
@@ -68,7 +66,7 @@ class ClaimContext:
     earlier: tuple[Claim, ...]
 
 
-class ClaimScreen(Screen[None]):
+class ClaimScreen(AppScreen[None]):
     DEFAULT_CSS = """
     ClaimScreen #claim-body { padding: 0 1; }
     ClaimScreen #claim-title { text-style: bold; }
@@ -101,21 +99,12 @@ class ClaimScreen(Screen[None]):
             super().__init__()
             self.claim = claim
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, invoice_number: str) -> None:
         super().__init__()
         self.invoice_number = invoice_number
         self.context: ClaimContext | None = None
         self.quantities: dict[str, int] = {}
         self._busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -160,7 +149,7 @@ class ClaimScreen(Screen[None]):
             earlier = tuple(c for c in backend.claims()
                             if c.invoice_number == self.invoice_number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(ClaimContext(invoice, order.status, company, earlier)))
 
@@ -254,7 +243,7 @@ class ClaimScreen(Screen[None]):
         try:
             claim = self.backend.submit_claim(self.invoice_number, lines, reason)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Submitted(claim))
 

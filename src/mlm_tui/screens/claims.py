@@ -8,7 +8,7 @@ claim); the decision arrives in the inbox, and this list shows it when opened ag
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
@@ -24,15 +23,13 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.i18n import _, ngettext
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.claim import claim_status_label
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def short_status(status: ClaimStatus) -> str:
@@ -93,7 +90,7 @@ def claim_detail(claim: Claim, invoice: Invoice | None, locale: str) -> str:
     ))
 
 
-class ClaimsScreen(Screen[None]):
+class ClaimsScreen(AppScreen[None]):
     DEFAULT_CSS = """
     ClaimsScreen #claims-summary { height: auto; padding: 0 1; color: $text-muted; }
     ClaimsScreen #claims-table { height: 1fr; }
@@ -116,11 +113,6 @@ class ClaimsScreen(Screen[None]):
             super().__init__()
             self.claim, self.invoice = claim, invoice
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self._claims: dict[str, Claim] = {}
@@ -128,10 +120,6 @@ class ClaimsScreen(Screen[None]):
         self._invoices: dict[str, Invoice | None] = {}
         self._shown: str | None = None
         self._credited: set[str] = set()
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -156,7 +144,7 @@ class ClaimsScreen(Screen[None]):
             company = self.backend.company()
             claims = self.backend.claims()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(claims, company))
 

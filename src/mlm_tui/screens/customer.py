@@ -7,14 +7,11 @@ a month opens the order history filtered to this member and that month.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day, format_month
@@ -29,16 +26,15 @@ from mlm_tui.core.privacy import (
     mask_phone,
 )
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import kind_label, status_label
 
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
-
-class CustomerScreen(Screen[None]):
+class CustomerScreen(AppScreen[None]):
     DEFAULT_CSS = """
     CustomerScreen #card { height: auto; padding: 0 2; }
     CustomerScreen #name { text-style: bold; }
@@ -60,21 +56,12 @@ class CustomerScreen(Screen[None]):
             self.overview = overview
             self.company = company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, member_id: int) -> None:
         super().__init__()
         self.member_id = member_id
         self.revealed = False
         self._overview: MemberOverview | None = None
         self._company: CompanyProfile | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -101,7 +88,7 @@ class CustomerScreen(Screen[None]):
             company = self.backend.company()
             overview = self.backend.member_overview(self.member_id)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(overview, company))
 

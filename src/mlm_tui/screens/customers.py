@@ -7,32 +7,28 @@ a newer keystroke cancels the older search, and a late answer for an old query i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import MemberMatch
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import status_label
 
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
-
 SEARCH_LIMIT = 50
 
 
-class CustomersScreen(Screen[None]):
+class CustomersScreen(AppScreen[None]):
     """Name search over self and the downline."""
 
     DEFAULT_CSS = """
@@ -55,20 +51,10 @@ class CustomersScreen(Screen[None]):
             self.matches = matches
             self.locale = locale
 
-    class Failed(Message):
-        def __init__(self, query: str, error: DomainError) -> None:
-            super().__init__()
-            self.query = query
-            self.error = error
-
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self._initial_query = query
         self._matches: list[MemberMatch] = []
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -111,7 +97,7 @@ class CustomersScreen(Screen[None]):
             locale = self.backend.company().locale
             matches = self.backend.search_members(query, limit=SEARCH_LIMIT)
         except DomainError as error:
-            self.post_message(self.Failed(query, error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Found(query, matches, locale))
 

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Static
 
+from mlm_tui.core.errors import DomainError
 from mlm_tui.i18n import _
-from mlm_tui.messages import StoreRebuilt
+from mlm_tui.messages import Failed, StoreRebuilt
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
@@ -44,7 +45,7 @@ def overall_progress(phase: str, done: int, total: int) -> float:
     return (index + min(max(share, 0.0), 1.0)) / len(phases)
 
 
-class FirstRunScreen(Screen[None]):
+class FirstRunScreen(AppScreen[None]):
     DEFAULT_CSS = """
     FirstRunScreen { align: center top; }
     FirstRunScreen #first-run {
@@ -75,11 +76,6 @@ class FirstRunScreen(Screen[None]):
             super().__init__()
             self.demo_login = demo_login
 
-    class Failed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, *, build_at_once: bool = False) -> None:
         super().__init__()
         self.build_at_once = build_at_once
@@ -87,7 +83,7 @@ class FirstRunScreen(Screen[None]):
 
     @property
     def can_build(self) -> bool:
-        return getattr(self.app, "demo_builder", None) is not None
+        return self.mlm_app.demo_builder is not None
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -140,9 +136,12 @@ class FirstRunScreen(Screen[None]):
             self.post_message(self.Progress(phase, done, total))
 
         try:
-            demo_login = self.app.build_demo_data(progress)  # type: ignore[attr-defined]
+            demo_login = self.mlm_app.build_demo_data(progress)
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
         except Exception as error:  # shown to the person; the store stays as it was
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(DomainError(str(error))))
             return
         self.post_message(self.Built(demo_login))
 

@@ -21,6 +21,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mlm_tui.i18n import _
+from mlm_tui.messages import SignOutRequested
+
+LOG_OUT_KEY = "l"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,13 @@ def bindings_of(screen: Any) -> list[KeyHelp]:
     rows = [KeyHelp(" / ".join(keys), description, everywhere)
             for (_action, everywhere), (keys, description) in merged.items()]
     rows.append(KeyHelp(_("tab, shift+tab"), _("Next, previous field"), True))
+    if signed_in:
+        # Logging out is not worth a key of its own on every screen, where a slip would
+        # end the session: it is one key here, in the help every screen opens.
+        help_keys = next((app.get_key_display(binding) for _key, binding in app._bindings
+                          if binding.id == "app.help"), "f1")
+        rows.append(KeyHelp(_("{help}, then {key}").format(help=help_keys, key=LOG_OUT_KEY),
+                            _("Log out"), True))
     return sorted(rows, key=lambda row: row.everywhere)
 
 
@@ -97,6 +107,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", _("Close"), id="help.close"),
         Binding("q", "close", _("Close"), show=False, id="help.close_q"),
+        Binding(LOG_OUT_KEY, "logout", _("Log out"), id="help.logout"),
     ]
 
     def __init__(self, rows: list[KeyHelp]) -> None:
@@ -112,3 +123,12 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "logout":
+            return getattr(self.app, "session", None) is not None
+        return True
+
+    def action_logout(self) -> None:
+        self.dismiss()
+        self.app.post_message(SignOutRequested())

@@ -7,14 +7,11 @@ A member named in an alert opens their overview with Enter.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,11 +20,10 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
 from mlm_tui.core.money import format_points
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def alert_text(alert: Alert, company: CompanyProfile) -> str:
@@ -68,7 +64,7 @@ def alert_text(alert: Alert, company: CompanyProfile) -> str:
     ).format(count=alert.count)
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(AppScreen[None]):
     DEFAULT_CSS = """
     HomeScreen #greeting { padding: 0 1; height: auto; text-style: bold; }
     HomeScreen #alerts { height: 1fr; margin: 0 1; }
@@ -82,15 +78,6 @@ class HomeScreen(Screen[None]):
         def __init__(self, me: Member, alerts: list[Alert], company: CompanyProfile) -> None:
             super().__init__()
             self.me, self.alerts, self.company = me, alerts, company
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -112,7 +99,7 @@ class HomeScreen(Screen[None]):
             me = self.backend.me()
             alerts = self.backend.alerts()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(me, alerts, company))
 

@@ -8,28 +8,26 @@ parcel's tracking with its status and stations.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.tracking import tracking_link
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def transit_columns() -> list[ColumnSpec]:
@@ -54,7 +52,7 @@ def transit_cells(shipment: Shipment, locale: str) -> list[Any]:
     ]
 
 
-class InTransitScreen(Screen[None]):
+class InTransitScreen(AppScreen[None]):
     DEFAULT_CSS = """
     InTransitScreen #transit-info { height: auto; padding: 0 1; color: $text-muted; }
     InTransitScreen #transit-table { height: 1fr; }
@@ -71,15 +69,6 @@ class InTransitScreen(Screen[None]):
         def __init__(self, shipments: list[Shipment], company: CompanyProfile) -> None:
             super().__init__()
             self.shipments, self.company = shipments, company
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -103,7 +92,7 @@ class InTransitScreen(Screen[None]):
             company = self.backend.company()
             shipments = self.backend.shipments_in_transit()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(shipments, company))
 

@@ -7,26 +7,23 @@ only the unread ones.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def notification_kind_label(kind: NotificationKind) -> str:
@@ -38,7 +35,7 @@ def notification_kind_label(kind: NotificationKind) -> str:
     }[kind]
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(AppScreen[None]):
     DEFAULT_CSS = """
     InboxScreen #summary { padding: 0 1; height: 1; color: $text-muted; }
     InboxScreen #messages { height: 1fr; margin: 0 1; }
@@ -55,20 +52,11 @@ class InboxScreen(Screen[None]):
             super().__init__()
             self.notifications, self.locale = notifications, locale
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.unread_only = False
         self._notifications: dict[str, Notification] = {}
         self._locale = "en"
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -91,7 +79,7 @@ class InboxScreen(Screen[None]):
             locale = self.backend.company().locale
             notifications = self.backend.notifications(unread_only=unread_only)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(notifications, locale))
 
@@ -147,7 +135,7 @@ class InboxScreen(Screen[None]):
         try:
             self.backend.mark_notification_read(notification_id)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
 
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only

@@ -1,13 +1,14 @@
 """An invoice: its lines (item number, name, quantity, unit price, total), totals, points.
 
-``p`` saves it as a PDF in the exports folder and shows the path; ``e`` e-mails the PDF
-to the buyer (over the SMTP server from the settings, else into the local mail folder).
-Both run in workers; a failure is shown as it is and changes nothing.
+``p`` saves it as a PDF in the exports folder of the app's settings and shows the path;
+``e`` has the backend e-mail the PDF to the buyer (over its mail server, else into its
+local mail folder, which is named). Both run in workers; a failure is shown as it is and
+changes nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,20 +16,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
+from mlm_tui.core.privacy import mask_email
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text, right
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def invoice_columns() -> list[ColumnSpec]:
@@ -52,7 +52,7 @@ def invoice_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
     ]
 
 
-class InvoiceScreen(Screen[None]):
+class InvoiceScreen(AppScreen[None]):
     DEFAULT_CSS = """
     InvoiceScreen #invoice-body { padding: 0 1; }
     InvoiceScreen #invoice-title { text-style: bold; }
@@ -79,21 +79,12 @@ class InvoiceScreen(Screen[None]):
             super().__init__()
             self.text = text
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
         self.invoice: Invoice | None = None
         self.company: CompanyProfile | None = None
         self._busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -120,7 +111,7 @@ class InvoiceScreen(Screen[None]):
             company = self.backend.company()
             invoice = self.backend.invoice(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(invoice, company))
 
@@ -132,7 +123,8 @@ class InvoiceScreen(Screen[None]):
         self.query_one("#invoice-title", Static).update(
             _("Invoice {number} of {day}").format(
                 number=invoice.number, day=format_day(invoice.issued_at, locale)))
-        email = invoice.buyer_email or _("no e-mail address on file")
+        # Masked as the customer overview masks it: one rule for a contact on screen.
+        email = mask_email(invoice.buyer_email) or _("no e-mail address on file")
         self.query_one("#invoice-facts", Static).update("\n".join((
             _("Order: {number}").format(number=invoice.order_number),
             _("Buyer: {name} ({number}), {email}").format(
@@ -167,36 +159,29 @@ class InvoiceScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-file")
     def save_pdf(self) -> None:
         from mlm_tui.core.invoice_pdf import save_invoice_pdf
-        from mlm_tui.screens.support import app_settings
 
         assert self.invoice is not None and self.company is not None
         try:
             path = save_invoice_pdf(self.invoice, self.company,
-                                    app_settings(self.app).exports_dir)
+                                    self.mlm_app.settings.exports_dir)
         except OSError as error:
-            self.post_message(self.Failed(DomainError(
+            self.post_message(Failed(DomainError(
                 _("The PDF could not be written: {error}").format(error=error))))
             return
         self.post_message(self.Done(_("Saved to {path}").format(path=path)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-file")
     def send_email(self) -> None:
-        from mlm_tui.core.invoice_mail import email_invoice
-        from mlm_tui.core.notifier import Notifier
-        from mlm_tui.screens.support import app_settings
-
-        assert self.invoice is not None and self.company is not None
-        settings = app_settings(self.app)
         try:
-            sent_to = email_invoice(self.invoice, self.company, Notifier.from_settings(settings))
+            mailed = self.backend.email_invoice(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
-        if settings.smtp is None:
+        if mailed.kept_in is not None:
             text = _("No mail server is set: the e-mail to {email} is kept in {folder}").format(
-                email=sent_to, folder=settings.maildir)
+                email=mask_email(mailed.recipient), folder=mailed.kept_in)
         else:
-            text = _("Sent to {email}").format(email=sent_to)
+            text = _("Sent to {email}").format(email=mask_email(mailed.recipient))
         self.post_message(self.Done(text))
 
     @on(Done)

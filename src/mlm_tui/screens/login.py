@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import (
@@ -26,7 +25,8 @@ from mlm_tui.core.errors import (
     ValidationError,
 )
 from mlm_tui.i18n import _
-from mlm_tui.messages import SignedIn
+from mlm_tui.messages import Refused, SignedIn
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.action_link import ActionLink
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # kept off the first frame's imports
     from mlm_tui.core.models import Session
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(AppScreen[None]):
     DEFAULT_CSS = """
     LoginScreen { align: center top; }
     LoginScreen #login-box {
@@ -61,11 +61,6 @@ class LoginScreen(Screen[None]):
         def __init__(self, session: Session) -> None:
             super().__init__()
             self.session = session
-
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, login: str = "") -> None:
         super().__init__()
@@ -107,7 +102,7 @@ class LoginScreen(Screen[None]):
         self._status("" if location else _("Opening the store…"))
 
     def _show_demo_hint(self) -> None:
-        demo = getattr(self.app, "demo_login", None)
+        demo = self.mlm_app.demo_login
         hint = self.query_one("#demo-hint", Static)
         if demo is None:
             hint.add_class("-empty")
@@ -118,7 +113,7 @@ class LoginScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "use_demo":
-            return getattr(self.app, "demo_login", None) is not None
+            return self.mlm_app.demo_login is not None
         return True
 
     def _field(self, name: str) -> FormField:
@@ -149,9 +144,9 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def log_in(self, login: str, password: str) -> None:
         try:
-            session = self.app.backend.login(login, password)  # type: ignore[attr-defined]
+            session = self.backend.login(login, password)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.LoggedIn(session))
 
@@ -171,10 +166,7 @@ class LoginScreen(Screen[None]):
     def _explain(self, error: DomainError) -> tuple[str, str]:
         """The field an error belongs to and what to tell the person."""
         if isinstance(error, Throttled):
-            clock = getattr(self.app, "clock", None)
-            left = error.retry_at - clock() if clock else None
-            if left is None:
-                return "password", _("Too many attempts. Try again later.")
+            left = error.retry_at - self.mlm_app.clock()
             return "password", _("Too many attempts. Try again in {left}.").format(
                 left=time_left_text(left))
         if isinstance(error, AccountClosed):
@@ -200,7 +192,7 @@ class LoginScreen(Screen[None]):
         self.app.push_screen(ResetScreen(), back)
 
     def action_use_demo(self) -> None:
-        demo = getattr(self.app, "demo_login", None)
+        demo = self.mlm_app.demo_login
         if demo is None:
             return
         self._field("login").input.value = demo.registration_number

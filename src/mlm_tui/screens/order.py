@@ -9,7 +9,7 @@ claim on the invoice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
@@ -25,7 +24,8 @@ from mlm_tui.core.errors import DomainError, NotFound
 from mlm_tui.core.models import CompanyProfile, Order, OrderLine, OrderStatus, Shipment
 from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -39,9 +39,6 @@ from mlm_tui.widgets.order_text import (
     source_label,
     status_label,
 )
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +74,7 @@ def line_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
     ]
 
 
-class OrderScreen(Screen[None]):
+class OrderScreen(AppScreen[None]):
     DEFAULT_CSS = """
     OrderScreen #order-body { padding: 0 1; }
     OrderScreen #order-title { text-style: bold; }
@@ -103,19 +100,10 @@ class OrderScreen(Screen[None]):
             super().__init__()
             self.view = view
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
         self.view: OrderView | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -147,7 +135,7 @@ class OrderScreen(Screen[None]):
             order = backend.order(self.number)
             shipment = backend.shipment(self.number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         try:
             buyer = BuyerFacts.of(backend.member(order.buyer.id))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -25,7 +25,6 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.lazy import Lazy
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -39,6 +38,8 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import points_text
@@ -51,15 +52,12 @@ from mlm_tui.widgets.order_text import (
     status_label,
 )
 
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
-
 
 class ExportStopped(Exception):
     """The screen was left while exporting: the partial file is removed."""
 
 
-class OrdersScreen(Screen[None]):
+class OrdersScreen(AppScreen[None]):
     DEFAULT_CSS = """
     OrdersScreen #order-filters, OrdersScreen #order-filter-controls { height: 1; }
     OrdersScreen #order-filters Select { width: 18; margin-right: 1; }
@@ -108,11 +106,6 @@ class OrdersScreen(Screen[None]):
             super().__init__()
             self.rows, self.path, self.done = rows, path, done
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, member: int | None = None, month: str | None = None) -> None:
         super().__init__()
         self._initial = OrderFilter(member_id=member, month=month)
@@ -121,13 +114,9 @@ class OrdersScreen(Screen[None]):
         self._months_loaded = False  # read once the first count is in, off the first frame
 
     @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
-
-    @property
     def company(self) -> CompanyProfile | None:
         grid_company = self.grid.company if self.is_mounted else None
-        return grid_company or getattr(self.app, "company", None)
+        return grid_company or self.mlm_app.company
 
     @property
     def grid(self) -> OrderGrid:
@@ -212,7 +201,7 @@ class OrdersScreen(Screen[None]):
         try:
             months = self.backend.order_months(replace(filters, month=None))
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Months(months))
 
@@ -255,7 +244,7 @@ class OrdersScreen(Screen[None]):
                 exact = [m for m in matches if m.registration_number == typed]
                 matches = exact or matches
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Members(typed, matches))
 
@@ -287,7 +276,7 @@ class OrdersScreen(Screen[None]):
         try:
             member = self.backend.member(member_id)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.MemberNamed(
             member_id, f"{member.full_name} ({member.registration_number})"))
@@ -368,9 +357,8 @@ class OrdersScreen(Screen[None]):
             PickMonthScreen(_("Jump to month"), message.months, self._locale),
             self._jump_to)
 
-    @on(OrderGrid.Failed)
-    @on(Failed)
-    def _failed(self, message: OrderGrid.Failed | Failed) -> None:
+    @on(Failed)  # the screen's own workers' and the grid's
+    def _failed(self, message: Failed) -> None:
         self._status(message.error.message, error=True)
 
     def action_jump(self) -> None:
@@ -414,8 +402,6 @@ class OrdersScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="orders-export")
     def export(self, filters: OrderFilter) -> None:
         from mlm_tui.core.export import export_orders
-        from mlm_tui.screens.support import app_settings
-
         worker = get_current_worker()
 
         def progress(rows: int) -> None:
@@ -424,16 +410,16 @@ class OrdersScreen(Screen[None]):
             self.post_message(self.Exported(rows, None, False))
 
         try:
-            result = export_orders(self.backend, filters, app_settings(self.app).exports_dir,
+            result = export_orders(self.backend, filters, self.mlm_app.settings.exports_dir,
                                    progress=progress)
         except ExportStopped:
             return
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             self.post_message(self.Exported(0, None, True))
             return
         except OSError as error:
-            self.post_message(self.Failed(DomainError(
+            self.post_message(Failed(DomainError(
                 _("The export could not be written: {error}").format(error=error))))
             self.post_message(self.Exported(0, None, True))
             return

@@ -7,12 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from mlm_tui.core.models import CompanyProfile, Product
 from mlm_tui.i18n import _
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text
@@ -28,7 +28,7 @@ def product_facts(product: Product, company: CompanyProfile | None) -> Table:
         (_("Code"), product.code),
         (_("Category"), product.category),
         (_("Catalog"), product.period),
-        (_("Your price"), money_text(product.consultant_price, company)),
+        (_("Your price"), money_text(product.price, company)),
         (_("Retail price"), money_text(product.retail_price, company)),
         (_("Points"), points_text(product.points, company)),
         (_("Availability"), stock),
@@ -40,7 +40,7 @@ def product_facts(product: Product, company: CompanyProfile | None) -> Table:
     return facts
 
 
-class ProductDetailScreen(Screen[None]):
+class ProductDetailScreen(AppScreen[None]):
     DEFAULT_CSS = """
     ProductDetailScreen VerticalScroll { padding: 1 2; }
     ProductDetailScreen #product-name { text-style: bold; margin-bottom: 1; height: auto; }
@@ -58,7 +58,7 @@ class ProductDetailScreen(Screen[None]):
         self.product = product
 
     def compose(self) -> ComposeResult:
-        company = getattr(self.app, "company", None)
+        company = self.mlm_app.company
         yield AccountHeader()
         with VerticalScroll():
             yield Static(self.product.name, id="product-name", markup=False)
@@ -76,7 +76,7 @@ class ProductDetailScreen(Screen[None]):
     def _added(self, added: Added | None) -> None:
         if added is not None:
             self.query_one("#product-status", Static).update(
-                added.describe(getattr(self.app, "company", None)))
+                added.describe(self.mlm_app.company))
 
     def action_back(self) -> None:
         self.dismiss()

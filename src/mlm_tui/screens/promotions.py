@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
-from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Promotion, PromotionKind
+from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Product, Promotion, PromotionKind
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def promotion_terms(promotion: Promotion, locale: str) -> str:
@@ -35,10 +34,18 @@ def promotion_terms(promotion: Promotion, locale: str) -> str:
         threshold = format_money(promotion.threshold, locale) if promotion.threshold else ""
         return _("{code} free from {threshold}").format(code=promotion.product_code or "",
                                                          threshold=threshold)
-    return _("{code} instead of the delivery fee").format(code=promotion.product_code or "")
+    return _("{code} free for the delivery fee").format(code=promotion.product_code or "")
 
 
-class PromotionsScreen(Screen[None]):
+class PromotionsTable(FittingTable):
+    """The promotions, where Enter (named in the footer) opens the promotion's product."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", _("Open product"), id="promotions.open"),
+    ]
+
+
+class PromotionsScreen(AppScreen[None]):
     DEFAULT_CSS = """
     PromotionsScreen #period { padding: 0 1; height: auto; text-style: bold; }
     PromotionsScreen #period.closed { color: $warning; }
@@ -46,26 +53,25 @@ class PromotionsScreen(Screen[None]):
     PromotionsScreen #legend { padding: 0 1; color: $text-muted; height: auto; }
     """
 
-
     class Loaded(Message):
         def __init__(self, period: CatalogPeriod, promotions: list[Promotion],
                      company: CompanyProfile) -> None:
             super().__init__()
             self.period, self.promotions, self.company = period, promotions, company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
+    class ProductFound(Message):
+        def __init__(self, product: Product) -> None:
             super().__init__()
-            self.error = error
+            self.product = product
 
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
+    def __init__(self) -> None:
+        super().__init__()
+        self._promotions: dict[str, Promotion] = {}
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         yield Static(_("Loading…"), id="period")
-        table = FittingTable(id="promotions", cursor_type="row")
+        table = PromotionsTable(id="promotions", cursor_type="row")
         table.add_columns("", _("Promotion"), _("Terms"))
         yield table
         yield Static(_("★ closed sale: for consultants only, not for customers"), id="legend")
@@ -82,7 +88,7 @@ class PromotionsScreen(Screen[None]):
             period = self.backend.current_period()
             promotions = self.backend.promotions()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(period, promotions, company))
 
@@ -101,6 +107,7 @@ class PromotionsScreen(Screen[None]):
         header.set_class(not period.ordering_open, "closed")
         table = self.query_one("#promotions", DataTable)
         table.clear()
+        self._promotions = {str(promotion.id): promotion for promotion in message.promotions}
         # Closed sales first: they are the reason a consultant opens this screen.
         for promotion in sorted(message.promotions, key=lambda p: (not p.closed_sale, p.id)):
             table.add_row("★" if promotion.closed_sale else "", promotion.title,
@@ -110,3 +117,37 @@ class PromotionsScreen(Screen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.query_one("#period", Static).update(message.error.message)
+
+    @on(DataTable.RowSelected, "#promotions")
+    def _row_chosen(self) -> None:
+        self.action_open_product()
+
+    def action_open_product(self) -> None:
+        """The product the promotion is about, where ``a`` puts it in the cart."""
+        table = self.query_one("#promotions", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        promotion = self._promotions.get(key or "")
+        if promotion is None:
+            return
+        if not promotion.product_code:
+            self.notify(_("This promotion applies to the whole cart: there is no one "
+                          "product to open."), title=promotion.title)
+            return
+        self.find_product(promotion.product_code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="promotions-product")
+    def find_product(self, code: str) -> None:
+        try:
+            product = self.backend.product(code)
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
+        self.post_message(self.ProductFound(product))
+
+    @on(ProductFound)
+    def _product_found(self, message: ProductFound) -> None:
+        from mlm_tui.screens.product_detail import ProductDetailScreen
+
+        self.app.push_screen(ProductDetailScreen(message.product))

@@ -17,13 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
+from mlm_tui.core.quick_order import BAD_QUANTITY
 from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.cart_summary import cart_summary_text
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.footer import KeysFooter
@@ -32,7 +34,7 @@ from mlm_tui.widgets.money import money_text, points_text
 from mlm_tui.widgets.quick_order_row import CodeInput, QuickOrderRow, RowState
 
 
-class QuickOrderScreen(Screen[None]):
+class QuickOrderScreen(AppScreen[None]):
     DEFAULT_CSS = """
     QuickOrderScreen #qo-intro { padding: 0 1; height: auto; color: $text-muted; }
     QuickOrderScreen #qo-columns { height: 1; padding: 0 1; text-style: bold; }
@@ -52,6 +54,7 @@ class QuickOrderScreen(Screen[None]):
                 tooltip=_("Put every ready row into the cart")),
         Binding("ctrl+l", "paste_list", _("Paste list"), id="quick_order.paste"),
         Binding("ctrl+r", "repeat_order", _("Repeat order"), id="quick_order.repeat"),
+        Binding("escape", "leave", _("Back"), show=False, id="quick_order.back"),
     ]
 
     class Looked(Message):
@@ -65,11 +68,6 @@ class QuickOrderScreen(Screen[None]):
             super().__init__()
             self.cart, self.added, self.refused = cart, added, refused
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.known: dict[str, Product | None] = {}  # code -> product (None: no such code)
@@ -77,7 +75,7 @@ class QuickOrderScreen(Screen[None]):
 
     @property
     def company(self) -> CompanyProfile | None:
-        return getattr(self.app, "company", None)
+        return self.mlm_app.company
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -152,6 +150,8 @@ class QuickOrderScreen(Screen[None]):
         code = row.code
         if not code:
             row.show(RowState.EMPTY, None, self.company)
+        elif not row.code_is_readable:
+            row.show(RowState.NOT_A_CODE, None, self.company)
         elif code in self.known:
             self._show_known(row)
         else:
@@ -163,9 +163,9 @@ class QuickOrderScreen(Screen[None]):
 
     def _find(self, codes: list[str]) -> None:
         try:
-            products = self.app.backend.products_by_code(codes)  # type: ignore[attr-defined]
+            products = self.backend.products_by_code(codes)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Looked(codes, products))
 
@@ -194,7 +194,7 @@ class QuickOrderScreen(Screen[None]):
         points = Decimal(0)
         for row in ready:
             assert row.product is not None and row.quantity is not None
-            total += row.product.consultant_price * row.quantity
+            total += row.product.price * row.quantity
             points += row.product.points * row.quantity
         text = "" if not ready else ngettext(
             "{lines} line ready: {total}, {points}. Ctrl+S puts it into the cart.",
@@ -235,6 +235,8 @@ class QuickOrderScreen(Screen[None]):
                 row = await self._new_row(item.code, item.quantity)
                 self._look_up(row)
         await self._keep_an_empty_row()
+        # Typing goes on after the list, not over its first row.
+        self.set_focus(next(row for row in self.rows if not row.code).code_input)
         report = [ngettext("{count} code taken from the list.",
                            "{count} codes taken from the list.",
                            len(parsed.items)).format(count=len(parsed.items))]
@@ -250,12 +252,15 @@ class QuickOrderScreen(Screen[None]):
         for row in self.rows:
             if not row.code:
                 continue
-            if row.state is RowState.UNKNOWN:
+            if row.state is RowState.NOT_A_CODE:
+                problems.append(_("{code}: a product code is digits only").format(code=row.code))
+            elif row.state is RowState.UNKNOWN:
                 problems.append(_("{code}: no product with this code").format(code=row.code))
             elif row.state is RowState.SOLD_OUT:
                 problems.append(_("{code}: sold out").format(code=row.code))
             elif row.quantity is None:
-                problems.append(_("{code}: enter a quantity").format(code=row.code))
+                problems.append(_("{code}: {reason}").format(code=row.code,
+                                                             reason=_(BAD_QUANTITY)))
             else:
                 wanted.append((row.code, row.quantity))
         if not wanted:
@@ -272,7 +277,7 @@ class QuickOrderScreen(Screen[None]):
         refused = [("", problem) for problem in problems]
         for code, quantity in wanted:
             try:
-                cart = self.app.backend.add_to_cart(code, quantity)  # type: ignore[attr-defined]
+                cart = self.backend.add_to_cart(code, quantity)
             except DomainError as error:
                 refused.append((code, error_text(error)))
             else:
@@ -301,6 +306,25 @@ class QuickOrderScreen(Screen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._report(error_text(message.error), error=True)
+
+    # --- leaving ----------------------------------------------------------------------------
+    async def action_leave(self) -> None:
+        """Back, but not over typed rows without asking: they exist nowhere else."""
+        filled = [row for row in self.rows if row.code]
+        if not filled:
+            await self.app.run_action("back")
+            return
+        from mlm_tui.screens.confirm import ConfirmScreen
+
+        async def answered(leave: bool | None) -> None:
+            if leave:
+                await self.app.run_action("back")
+
+        question = ngettext("Leave the quick order? Its {count} typed line is not in the "
+                            "cart and will be lost.",
+                            "Leave the quick order? Its {count} typed lines are not in the "
+                            "cart and will be lost.", len(filled)).format(count=len(filled))
+        self.app.push_screen(ConfirmScreen(question, _("leave and lose them")), answered)
 
     # --- repeating an order ----------------------------------------------------------------
     def action_repeat_order(self) -> None:

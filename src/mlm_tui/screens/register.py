@@ -11,33 +11,35 @@ success the new member's number is shown and an activation code is on its way to
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from mlm_tui.core.errors import DomainError, ValidationError
+from mlm_tui.core.company import market_country
+from mlm_tui.core.errors import DomainError, ValidationError, ValidationErrors
 from mlm_tui.core.models import Address, Member, Registration
 from mlm_tui.core.privacy import mask_email, mask_phone
 from mlm_tui.core.validation import (
-    normalise_address,
+    normalise_city,
     normalise_email,
     normalise_full_name,
     normalise_passport,
     normalise_phone,
+    normalise_postcode,
+    normalise_street,
+    parse_day,
     validate_birth_date,
 )
-from mlm_tui.i18n import _
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Refused
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 # The inputs, named as ValidationError.field names them.
 FIELDS = ("full_name", "birth_date", "passport", "postcode", "city", "street", "phone", "email")
@@ -56,32 +58,20 @@ def field_texts() -> dict[str, tuple[str, str]]:
         "email": (_("E-mail"), "name@example.ru"),
     }
 
-# Where each field's error is shown: the address's three lines share one error line,
-# because the backend checks (and names) the address as a whole.
-ERROR_SLOTS = {"full_name": "full_name", "birth_date": "birth_date", "passport": "passport",
-               "address": "address", "postcode": "address", "city": "address",
-               "street": "address", "phone": "phone", "email": "email"}
-# The input to put the cursor in when a slot's error shows.
-_SLOT_INPUT = {"address": "postcode"}
-# The country of an address typed here: the company's market.
-_COUNTRY_OF_LOCALE = {"ru": "RU", "de": "DE"}
-# An address is checked as a whole; to check one of its lines alone, the other lines hold
-# values that pass, so the message can only be about the line just left.
-_ADDRESS_LINES = ("postcode", "city", "street")
-_PASSING_POSTCODE = {"RU": "101000", "DE": "10115"}
-_PASSING_LINES = {"city": "City", "street": "Street 1"}
 
 
 def parse_birth_date(text: str) -> date:
-    """``17.05.1985`` or ``1985-05-17``."""
-    cleaned = text.strip()
-    try:
-        if "." in cleaned:
-            day, month, year = (int(part) for part in cleaned.split("."))
-            return date(year, month, day)
-        return date.fromisoformat(cleaned)
-    except ValueError as exc:
-        raise ValidationError(_("Enter the date as DD.MM.YYYY."), field="birth_date") from exc
+    """``17.05.1985`` or ``1985-05-17``; a day the calendar lacks is named as such."""
+    return parse_day(text, field="birth_date")
+
+
+def field_of(error: DomainError) -> str | None:
+    """The input an error belongs at: ``address.postcode`` is the postcode's."""
+    name = error.field or ""
+    for candidate in (name.rsplit(".", 1)[-1], name):
+        if candidate in FIELDS:
+            return candidate
+    return None
 
 
 def field_error(name: str, text: str, *, today: date, country: str) -> ValidationError | None:
@@ -95,20 +85,21 @@ def field_error(name: str, text: str, *, today: date, country: str) -> Validatio
         elif name == "passport":
             normalise_passport(text)
         elif name == "phone":
-            normalise_phone(text)
+            normalise_phone(text, region=country)
         elif name == "email":
             normalise_email(text)
-        elif name in _ADDRESS_LINES:
-            lines = {"postcode": _PASSING_POSTCODE.get(country, "1000"), **_PASSING_LINES,
-                     name: text}
-            normalise_address(Address(lines["postcode"], lines["city"], lines["street"],
-                                      country))
+        elif name == "postcode":
+            normalise_postcode(text, country)
+        elif name == "city":
+            normalise_city(text)
+        elif name == "street":
+            normalise_street(text)
     except ValidationError as error:
         return error
     return None
 
 
-class RegisterScreen(Screen[None]):
+class RegisterScreen(AppScreen[None]):
     DEFAULT_CSS = """
     RegisterScreen VerticalScroll { padding: 0 1; }
     RegisterScreen #intro { margin-bottom: 1; }
@@ -132,21 +123,12 @@ class RegisterScreen(Screen[None]):
             super().__init__()
             self.member = member
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Each field's text when it was last checked (on leaving it, or on submit): leaving
         # a field unchanged says nothing new, and keeps an error the backend gave.
         self._checked: dict[str, str] = {}
         self._asked_to_correct = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -159,10 +141,8 @@ class RegisterScreen(Screen[None]):
                 with Horizontal(classes="row"):
                     yield Label(label, id=f"{name}-label")
                     yield Input(placeholder=placeholder, id=name, compact=True)
-                slot = ERROR_SLOTS[name]
-                if slot == name or name == "street":  # the address's error after its last line
-                    yield Static("", id=f"{slot}-error", classes="field-error -empty",
-                                 markup=False)
+                yield Static("", id=f"{name}-error", classes="field-error -empty",
+                             markup=False)
             with Horizontal(id="actions"):
                 yield Button(_("Register"), id="submit", variant="primary", compact=True)
             yield Static("", id="result")
@@ -171,6 +151,14 @@ class RegisterScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = _("Register a consultant")
         self.query_one("#full_name", Input).focus()
+        self.load_checks()
+
+    @work(thread=True, exit_on_error=False, group="register-checks")
+    def load_checks(self) -> None:
+        """The phone and e-mail rules take a tenth of a second to load: here, not when the
+        user first leaves one of those fields."""
+        import email_validator  # noqa: F401
+        import phonenumbers  # noqa: F401
 
     @on(Input.Blurred)
     def _check_left_field(self, event: Input.Blurred) -> None:
@@ -183,24 +171,19 @@ class RegisterScreen(Screen[None]):
         if name not in self._checked and not value:
             return  # only passing through: an empty field is asked for on submit
         self._checked[name] = value
-        self._refresh_slot(ERROR_SLOTS[name])
-
-    def _refresh_slot(self, slot: str) -> None:
-        """Show the first error of the checked fields sharing ``slot``, or clear it."""
-        clock = getattr(self.app, "clock", None)
-        today = clock().date() if clock else date.today()
-        company = getattr(self.app, "company", None)
-        country = _COUNTRY_OF_LOCALE.get(company.locale[:2], "RU") if company else "RU"
-        for name in FIELDS:
-            if ERROR_SLOTS[name] != slot or name not in self._checked:
-                continue
-            error = field_error(name, self._value(name), today=today, country=country)
-            if error is not None:
-                self._mark(slot, error.message)
-                return
-        self._unmark(slot)
+        error = self._typed_error(name)
+        if error is not None:
+            self._mark(name, error.message)
+            return
+        self._unmark(name)
         if self._asked_to_correct and not self.query(".field-error").exclude(".-empty"):
             self._result("")
+
+    def _typed_error(self, name: str) -> ValidationError | None:
+        today = self.mlm_app.clock().date()
+        company = self.mlm_app.company
+        country = market_country(company) if company else ""
+        return field_error(name, self._value(name), today=today, country=country)
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
@@ -217,18 +200,20 @@ class RegisterScreen(Screen[None]):
     def action_submit(self) -> None:
         self._clear_errors()
         self._checked = {name: self._value(name) for name in FIELDS}
-        try:
-            birth_date = parse_birth_date(self._value("birth_date"))
-        except ValidationError as error:
-            self._show_error(error)
+        # Every field as typed, by the backend's own rules: all mistakes shown in one go.
+        errors = [error for name in FIELDS if (error := self._typed_error(name)) is not None]
+        if errors:
+            self._show_error(ValidationErrors(errors))
             return
+        birth_date = parse_birth_date(self._value("birth_date"))
         self._result(_("Registering…"))
         self.register({name: self._value(name) for name in FIELDS}, birth_date)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="register")
     def register(self, typed: dict[str, str], birth_date: date) -> None:
         try:
-            country = _COUNTRY_OF_LOCALE.get(self.backend.company().locale[:2], "RU")
+            # The newcomer lives where the company sells: the address's country.
+            country = market_country(self.backend.company())
             registration = Registration(
                 full_name=typed["full_name"],
                 birth_date=birth_date,
@@ -239,7 +224,7 @@ class RegisterScreen(Screen[None]):
             )
             member = self.backend.register_member(registration)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Registered(member))
 
@@ -263,28 +248,36 @@ class RegisterScreen(Screen[None]):
         self._show_error(message.error)
 
     def _show_error(self, error: DomainError) -> None:
-        slot = ERROR_SLOTS.get((error.field or "").split(".")[0])
-        if slot is None:
-            self._result(error.message, style="error")
+        """Each error at its field, the cursor in the first; one without a field below."""
+        errors = error.errors if isinstance(error, ValidationErrors) else [error]
+        marked = [(name, each) for each in errors if (name := field_of(each)) is not None]
+        unplaced = [each.message for each in errors if field_of(each) is None]
+        for name, each in marked:
+            self._mark(name, each.message)
+        if not marked:
+            self._result(" ".join(unplaced), style="error")
             return
-        self._mark(slot, error.message)
-        self.query_one(f"#{_SLOT_INPUT.get(slot, slot)}", Input).focus()
-        self._result(_("Please correct the marked field."), style="error")
+        first = min(FIELDS.index(name) for name, _each in marked)
+        self.query_one(f"#{FIELDS[first]}", Input).focus()
+        self._result(" ".join([ngettext("Please correct the marked field.",
+                                        "Please correct the {n} marked fields.",
+                                        len(marked)).format(n=len(marked)), *unplaced]),
+                     style="error")
         self._asked_to_correct = True
 
-    def _mark(self, slot: str, message: str) -> None:
-        label = self.query_one(f"#{slot}-error", Static)
+    def _mark(self, name: str, message: str) -> None:
+        label = self.query_one(f"#{name}-error", Static)
         label.update("✗ " + message)
         label.remove_class("-empty")
 
-    def _unmark(self, slot: str) -> None:
-        label = self.query_one(f"#{slot}-error", Static)
+    def _unmark(self, name: str) -> None:
+        label = self.query_one(f"#{name}-error", Static)
         label.update("")
         label.add_class("-empty")
 
     def _clear_errors(self) -> None:
-        for slot in set(ERROR_SLOTS.values()):
-            self._unmark(slot)
+        for name in FIELDS:
+            self._unmark(name)
 
     def _result(self, text: str, *, style: str = "") -> None:
         self._asked_to_correct = False

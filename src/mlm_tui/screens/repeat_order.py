@@ -11,13 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, OrderFilter, OrderSummary
+from mlm_tui.core.rules.typed_numbers import ascii_digits
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
+from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.money import money_text, points_text
@@ -25,7 +27,7 @@ from mlm_tui.widgets.money import money_text, points_text
 RECENT = 8
 
 
-class RepeatOrderScreen(ModalScreen[tuple[str, Cart] | None]):
+class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
     DEFAULT_CSS = """
     RepeatOrderScreen { align: center middle; }
     RepeatOrderScreen > Vertical {
@@ -50,15 +52,10 @@ class RepeatOrderScreen(ModalScreen[tuple[str, Cart] | None]):
             super().__init__()
             self.number, self.cart = number, cart
 
-    class Refused(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = _("Repeat an order")
-            yield FormField(_("Order number"), "order_number", restrict=r"[0-9A-Za-z-]*")
+            yield FormField(_("Order number"), "order_number")
             yield Static(_("Your latest orders (Down, then Enter picks one):"), classes="hint")
             yield OptionList(id="recent-orders")
             yield Static(_("Enter repeats the order, Escape cancels."), classes="hint")
@@ -69,10 +66,10 @@ class RepeatOrderScreen(ModalScreen[tuple[str, Cart] | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="repeat-recent")
     def load_recent(self) -> None:
-        session = getattr(self.app, "session", None)
+        session = self.mlm_app.session
         try:
             member_id = session.member_id if session else None
-            page = self.app.backend.orders_page(  # type: ignore[attr-defined]
+            page = self.backend.orders_page(
                 OrderFilter(member_id=member_id), limit=RECENT)
         except DomainError:
             return  # the list is a convenience; typing the number still works
@@ -82,7 +79,7 @@ class RepeatOrderScreen(ModalScreen[tuple[str, Cart] | None]):
     def _recent(self, message: Recent) -> None:
         from mlm_tui.core.dates import format_day
 
-        company = getattr(self.app, "company", None)
+        company = self.mlm_app.company
         locale = company.locale if company else "en"
         options = self.query_one("#recent-orders", OptionList)
         options.clear_options()
@@ -106,7 +103,7 @@ class RepeatOrderScreen(ModalScreen[tuple[str, Cart] | None]):
 
     @on(Input.Submitted, "#order_number")
     def _submitted(self, event: Input.Submitted) -> None:
-        self._repeat(event.value.strip())
+        self._repeat(ascii_digits(event.value.strip()))
 
     def _repeat(self, number: str) -> None:
         field = self.query_one("#order_number-field", FormField)
@@ -119,9 +116,9 @@ class RepeatOrderScreen(ModalScreen[tuple[str, Cart] | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="repeat")
     def repeat(self, number: str) -> None:
         try:
-            cart = self.app.backend.repeat_order(number)  # type: ignore[attr-defined]
+            cart = self.backend.repeat_order(number)
         except DomainError as error:
-            self.post_message(self.Refused(error))
+            self.post_message(Refused(error))
             return
         self.post_message(self.Repeated(number, cart))
 

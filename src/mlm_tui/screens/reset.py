@@ -15,21 +15,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from mlm_tui.core.errors import DomainError, Throttled
 from mlm_tui.core.models import ResetRequest
+from mlm_tui.core.rules.typed_numbers import read_code
 from mlm_tui.i18n import _
+from mlm_tui.messages import Refused
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.time_left import time_left_text
 
 CODE_FIELDS = ("code", "new_password", "confirmation")
+RESET_CODE_DIGITS = 8
 
 
-class ResetScreen(Screen[str | None]):
+class ResetScreen(AppScreen[str | None]):
     DEFAULT_CSS = """
     ResetScreen VerticalScroll { padding: 0 1; }
     ResetScreen .intro { margin: 1 1 1 1; height: auto; }
@@ -55,11 +58,6 @@ class ResetScreen(Screen[str | None]):
     class PasswordChanged(Message):
         pass
 
-    class Refused(Message):
-        def __init__(self, error: DomainError, step: str) -> None:
-            super().__init__()
-            self.error, self.step = error, step
-
     def __init__(self) -> None:
         super().__init__()
         self.request: ResetRequest | None = None
@@ -76,7 +74,7 @@ class ResetScreen(Screen[str | None]):
                     yield Button(_("Send code"), id="send", variant="primary", compact=True)
             with Vertical(id="step-code"):
                 yield Static("", id="sent-to", classes="intro", markup=False)
-                yield FormField(_("Code (8 digits)"), "code", max_length=8, restrict=r"[0-9]*",
+                yield FormField(_("Code (8 digits)"), "code",
                                 next_on_enter=True)
                 yield FormField(_("New password"), "new_password", password=True,
                                 next_on_enter=True)
@@ -108,7 +106,7 @@ class ResetScreen(Screen[str | None]):
         return self.query_one(ContentSwitcher).current or "step-contact"
 
     def _now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.mlm_app.clock()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#reset-status", Static)
@@ -155,9 +153,9 @@ class ResetScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reset")
     def request_code(self, contact: str, step: str) -> None:
         try:
-            request = self.app.backend.request_password_reset(contact)  # type: ignore[attr-defined]
+            request = self.backend.request_password_reset(contact)
         except DomainError as error:
-            self.post_message(self.Refused(error, step))
+            self.post_message(Refused(error, about=step))
             return
         self.post_message(self.CodeSent(request))
 
@@ -181,16 +179,22 @@ class ResetScreen(Screen[str | None]):
         for name in CODE_FIELDS:
             self._field(name).clear_error()
         values = [self._field(name).value for name in CODE_FIELDS]
+        code = read_code(values[0])
+        if code is None or len(code) != RESET_CODE_DIGITS:
+            self._field("code").show_error(_("The code is {digits} digits.").format(
+                digits=RESET_CODE_DIGITS))
+            self.set_focus(self._field("code").input)
+            return
         self._status(_("Checking the code…"))
-        self.confirm(self.contact, values[0].strip(), values[1], values[2])
+        self.confirm(self.contact, code, values[1], values[2])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reset")
     def confirm(self, contact: str, code: str, password: str, confirmation: str) -> None:
         try:
-            self.app.backend.confirm_password_reset(  # type: ignore[attr-defined]
+            self.backend.confirm_password_reset(
                 contact, code, password, confirmation)
         except DomainError as error:
-            self.post_message(self.Refused(error, "step-code"))
+            self.post_message(Refused(error, about="step-code"))
             return
         self.post_message(self.PasswordChanged())
 
@@ -208,12 +212,12 @@ class ResetScreen(Screen[str | None]):
         if isinstance(error, Throttled):
             text = _("Please wait {left} before asking again.").format(
                 left=time_left_text(error.retry_at - self._now()))
-        fields = ("contact",) if message.step == "step-contact" else CODE_FIELDS
+        fields = ("contact",) if message.about == "step-contact" else CODE_FIELDS
         if error.field in fields:
             self._status("")
             self._field(error.field).show_error(text)
             self.set_focus(self._field(error.field).input)
-        elif message.step == "step-contact":
+        elif message.about == "step-contact":
             self._status("")
             self._field("contact").show_error(text)
         else:

@@ -6,14 +6,11 @@ ever read (``team_children``), in a worker, and each node is read once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -21,12 +18,11 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.member_text import status_label
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 class TeamTree(Tree[TeamNode]):
@@ -53,7 +49,7 @@ class TeamTree(Tree[TeamNode]):
             self.move_cursor(node.parent)
 
 
-class TeamScreen(Screen[None]):
+class TeamScreen(AppScreen[None]):
     DEFAULT_CSS = """
     TeamScreen TeamTree { height: 1fr; margin: 0 1; }
     TeamScreen #status { margin: 0 2; height: auto; color: $text-muted; }
@@ -65,11 +61,6 @@ class TeamScreen(Screen[None]):
             super().__init__()
             self.node = node
             self.children = children
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     class Started(Message):
         def __init__(self, me: TeamNode, children: list[TeamNode],
@@ -83,10 +74,6 @@ class TeamScreen(Screen[None]):
         super().__init__()
         self._company: CompanyProfile | None = None
         self._loaded: set[int] = set()  # member ids whose children are in the tree
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -110,7 +97,7 @@ class TeamScreen(Screen[None]):
             children = self.backend.team_children(me.id)
             points = self.backend.monthly_volume(me.id, months=1)[-1].points
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         node = TeamNode(MemberRef(me.id, me.registration_number, me.full_name), me.kind,
                         me.status, points, len(children))
@@ -153,7 +140,7 @@ class TeamScreen(Screen[None]):
             children = self.backend.team_children(member_id)
         except DomainError as error:
             self._loaded.discard(member_id)
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.ChildrenLoaded(node, children))
 

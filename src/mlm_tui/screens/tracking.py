@@ -7,7 +7,7 @@ terminals that do not follow links.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -16,20 +16,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Shipment
-from mlm_tui.i18n import _
+from mlm_tui.i18n import _, ngettext
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window, shipment_status_label
 from mlm_tui.widgets.tracking_timeline import TrackingTimeline
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 
 def tracking_link(shipment: Shipment) -> Text:
@@ -60,7 +58,23 @@ def shipment_facts(shipment: Shipment, locale: str) -> Text:
     return text
 
 
-class TrackingScreen(Screen[None]):
+def refresh_news(before: Shipment | None, now: Shipment | None) -> str:
+    """What a refresh found, compared with what was shown."""
+    if now is None:
+        return _("Refreshed: the order is not shipped yet.")
+    if before is None:
+        return _("Refreshed: the parcel is on its way.")
+    new = len(now.events) - len(before.events)
+    if now.status != before.status:
+        return _("Refreshed: the parcel is now {status}.").format(
+            status=shipment_status_label(now.status))
+    if new > 0:
+        return ngettext("Refreshed: {n} new station.", "Refreshed: {n} new stations.",
+                        new).format(n=new)
+    return _("Refreshed: no news from the carrier.")
+
+
+class TrackingScreen(AppScreen[None]):
     DEFAULT_CSS = """
     TrackingScreen #tracking-body { padding: 0 1; }
     TrackingScreen #tracking-facts { height: auto; }
@@ -81,19 +95,11 @@ class TrackingScreen(Screen[None]):
             super().__init__()
             self.shipment, self.company = shipment, company
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, order_number: str) -> None:
         super().__init__()
         self.order_number = order_number
         self.shipment: Shipment | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
+        self._reloading = False
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -114,6 +120,10 @@ class TrackingScreen(Screen[None]):
         self.load()
 
     def action_reload(self) -> None:
+        # Said at once and again when done: a refresh that finds nothing new must not look
+        # like a key that does nothing.
+        self._reloading = True
+        self._status(_("Asking the carrier for news…"))
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tracking-load")
@@ -122,13 +132,17 @@ class TrackingScreen(Screen[None]):
             company = self.backend.company()
             shipment = self.backend.shipment(self.order_number)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Loaded(shipment, company))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        before = self.shipment
         self.shipment = shipment = message.shipment
+        if self._reloading:
+            self._reloading = False
+            self._status(refresh_news(before, shipment))
         facts = self.query_one("#tracking-facts", Static)
         if shipment is None:
             facts.update(_("Order {number} is not shipped yet: there is nothing to track."
@@ -143,9 +157,13 @@ class TrackingScreen(Screen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        self._reloading = False
+        self._status("✗ " + message.error.message, error=True)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#tracking-status", Static)
-        status.update("✗ " + message.error.message)
-        status.add_class("-error")
+        status.update(text)
+        status.set_class(error, "-error")
         status.display = True
 
     def action_back(self) -> None:

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mlm_tui.core import training
 from mlm_tui.core.errors import DomainError
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
-
-class TrainingScreen(Screen[None]):
+class TrainingScreen(AppScreen[None]):
     DEFAULT_CSS = """
     TrainingScreen #progress { padding: 0 1; height: 1; color: $text-muted; }
     TrainingScreen #lessons { width: 30; height: 1fr; }
@@ -41,19 +37,10 @@ class TrainingScreen(Screen[None]):
             super().__init__()
             self.completed = completed
 
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self._completed: set[str] = set()
         self._opened = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -81,7 +68,7 @@ class TrainingScreen(Screen[None]):
         try:
             completed = self.backend.training_progress()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Progress(completed))
 
@@ -91,7 +78,7 @@ class TrainingScreen(Screen[None]):
             self.backend.complete_lesson(lesson_id)
             completed = self.backend.training_progress()
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.Progress(completed))
 

@@ -7,14 +7,12 @@ reaches the last row, so a long history never loads at once.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 
 from mlm_tui.core.dates import format_day
@@ -28,15 +26,19 @@ from mlm_tui.core.models import (
     PointsKind,
     TopUpMethod,
 )
-from mlm_tui.core.money import Money, format_money, format_points, parse_amount
+from mlm_tui.core.money import (
+    Money,
+    amount_example,
+    format_money,
+    format_points,
+    parse_amount,
+)
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged
+from mlm_tui.messages import AccountChanged, Failed, Refused
+from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-if TYPE_CHECKING:
-    from mlm_tui.core.backend import Backend
 
 PAGE = 50
 
@@ -59,7 +61,7 @@ def points_kind_label(kind: PointsKind) -> str:
     }[kind]
 
 
-class WalletScreen(Screen[None]):
+class WalletScreen(AppScreen[None]):
     DEFAULT_CSS = """
     WalletScreen .total { padding: 0 1; text-style: bold; height: 1; }
     WalletScreen DataTable { height: 1fr; }
@@ -95,21 +97,12 @@ class WalletScreen(Screen[None]):
             super().__init__()
             self.entry = entry
 
-    class Failed(Message):
-        def __init__(self, error: DomainError, *, top_up: bool = False) -> None:
-            super().__init__()
-            self.error, self.top_up = error, top_up
-
     def __init__(self) -> None:
         super().__init__()
         self._company: CompanyProfile | None = None
         self._balance_after: str | None = None
         self._points_after: str | None = None
         self._loading: set[str] = set()
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -147,7 +140,7 @@ class WalletScreen(Screen[None]):
             balance = self.backend.balance()
             page = self.backend.balance_ledger(after=after, limit=PAGE)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.BalanceLoaded(balance, page, company, first=after is None))
 
@@ -158,7 +151,7 @@ class WalletScreen(Screen[None]):
             points = self.backend.points_wallet()
             page = self.backend.points_ledger(after=after, limit=PAGE)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self.PointsLoaded(points, page, company, first=after is None))
 
@@ -237,10 +230,12 @@ class WalletScreen(Screen[None]):
         if self._company is None:
             return
         text = self.query_one("#amount", Input).value
+        locale = self._company.locale
         try:
-            amount = parse_amount(text)
+            amount = parse_amount(text, locale)
         except ValueError:
-            self._top_up_result(_("Enter an amount, e.g. 1500 or 1 500,50."), error=True)
+            self._top_up_result(_("Enter an amount, e.g. 1500 or {example}.").format(
+                example=amount_example(locale)), error=True)
             return
         self._top_up_result(_("Recording the top-up…"))
         self.top_up(Money(amount, self._company.currency), method)
@@ -250,7 +245,7 @@ class WalletScreen(Screen[None]):
         try:
             entry = self.backend.top_up(amount, method)
         except DomainError as error:
-            self.post_message(self.Failed(error, top_up=True))
+            self.post_message(Refused(error))
             return
         self.post_message(self.ToppedUp(entry))
 
@@ -263,9 +258,13 @@ class WalletScreen(Screen[None]):
         self.load_balance(None)
         self.post_message(AccountChanged())  # the header shows the balance too
 
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._top_up_result(message.error.message, error=True)
+
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        if message.top_up or isinstance(message.error, ValidationError):
+        if isinstance(message.error, ValidationError):
             self._top_up_result(message.error.message, error=True)
         else:
             self.query_one("#balance", Static).update(message.error.message)

@@ -13,7 +13,7 @@ Each row may carry a flag mark ("!") from the order-type check
 drawn, so a flag can appear a moment after its row.
 
 Messages up: ``OrderSelected`` (Enter), ``Highlighted`` (the cursor moved or its row
-arrived), ``Counted``, ``MonthsCounted`` and ``Failed``.
+arrived), ``Counted``, ``MonthsCounted``, and the shared ``messages.Failed``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderStatus, OrderS
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.core.order_checks import BuyerDirectory, OrderFlag
 from mlm_tui.i18n import _
+from mlm_tui.messages import Failed
 from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows
 from mlm_tui.widgets.order_text import FLAG_MARK, status_label
 
@@ -139,11 +140,6 @@ class OrderGrid(ScrollView, can_focus=True):
         def __init__(self, months: list[tuple[str, int]]) -> None:
             super().__init__()
             self.months = months
-
-    class Failed(Message):
-        def __init__(self, error: DomainError) -> None:
-            super().__init__()
-            self.error = error
 
     # Private: results of the workers, tagged with the query they belong to.
     class _Loaded(Message):
@@ -257,7 +253,7 @@ class OrderGrid(ScrollView, can_focus=True):
             company = self.backend.company() if need_company else None
             page = self.backend.orders_page(fetch.filters, after=fetch.after, limit=fetch.limit)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             self.post_message(self._Loaded(generation, fetch, None))
             return
         self.post_message(self._Loaded(generation, fetch, page, company))
@@ -275,7 +271,7 @@ class OrderGrid(ScrollView, can_focus=True):
         try:
             count = self.backend.count_orders(filters)
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self._Shape(generation, count, None))
 
@@ -287,7 +283,7 @@ class OrderGrid(ScrollView, can_focus=True):
                 months.reverse()
             counts = [(m, self.backend.count_orders(replace(filters, month=m))) for m in months]
         except DomainError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(Failed(error))
             return
         self.post_message(self._Shape(generation, None, counts))
 

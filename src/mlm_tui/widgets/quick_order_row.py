@@ -19,6 +19,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from mlm_tui.core.models import CompanyProfile, Product
+from mlm_tui.core.quick_order import MAX_QUANTITY
+from mlm_tui.core.rules.typed_numbers import read_code, read_whole_number
 from mlm_tui.i18n import _
 from mlm_tui.widgets.money import money_text, points_text
 from mlm_tui.widgets.typeahead import TypeAheadInput
@@ -27,6 +29,7 @@ from mlm_tui.widgets.typeahead import TypeAheadInput
 class RowState(StrEnum):
     EMPTY = "empty"
     LOOKING = "looking"
+    NOT_A_CODE = "not_a_code"
     UNKNOWN = "unknown"
     SOLD_OUT = "sold_out"
     READY = "ready"
@@ -49,7 +52,7 @@ class CodeInput(RowInput):
     def _on_paste(self, event: events.Paste) -> None:
         # Runs before Input's own handler (Textual calls each class's in turn): a single
         # code is left to it, a list is taken away from it.
-        if event.text.strip().isdigit():
+        if read_code(event.text) is not None:
             return
         # Several codes, or codes with quantities: the screen spreads them over rows.
         event.stop()
@@ -58,8 +61,7 @@ class CodeInput(RowInput):
 
 
 def parse_row_quantity(text: str) -> int | None:
-    cleaned = text.strip()
-    return int(cleaned) if cleaned.isdigit() and int(cleaned) > 0 else None
+    return read_whole_number(text, most=MAX_QUANTITY)
 
 
 class QuickOrderRow(Horizontal):
@@ -78,29 +80,42 @@ class QuickOrderRow(Horizontal):
         self.number = number
         self.state = RowState.EMPTY
         self.product: Product | None = None
-        self._code, self._quantity = code, quantity
+        # Made here, not in compose: the screen reads a row's code while the row is still
+        # being mounted (a pasted list) or already being removed (put into the cart).
+        # Not selected on focus: a code typed ahead of the focus would be replaced.
+        # Nothing typed is dropped or cut short: what a field cannot take, the row says.
+        self._code_input = CodeInput(code, id=f"code-{number}", classes="qo-code",
+                                     compact=True, select_on_focus=False)
+        self._quantity_input = RowInput(str(quantity), id=f"quantity-{number}",
+                                        classes="qo-quantity", compact=True)
+        self._product_label = Static("", classes="qo-name", markup=False)
+        self._sum_label = Static("", classes="qo-sum", markup=False)
+        self._points_label = Static("", classes="qo-points", markup=False)
 
     def compose(self) -> ComposeResult:
-        # Not selected on focus: a code typed ahead of the focus would be replaced.
-        yield CodeInput(self._code, id=f"code-{self.number}", classes="qo-code", compact=True,
-                        restrict=r"[0-9]*", max_length=16, select_on_focus=False)
-        yield RowInput(str(self._quantity), id=f"quantity-{self.number}",
-                       classes="qo-quantity", compact=True, restrict=r"[0-9]*", max_length=2)
-        yield Static("", classes="qo-name", markup=False)
-        yield Static("", classes="qo-sum", markup=False)
-        yield Static("", classes="qo-points", markup=False)
+        yield self._code_input
+        yield self._quantity_input
+        yield self._product_label
+        yield self._sum_label
+        yield self._points_label
 
     @property
     def code_input(self) -> Input:
-        return self.query_one(".qo-code", Input)
+        return self._code_input
 
     @property
     def quantity_input(self) -> Input:
-        return self.query_one(".qo-quantity", Input)
+        return self._quantity_input
 
     @property
     def code(self) -> str:
-        return self.code_input.value.strip()
+        """The code in ASCII digits; what was typed when it is not a code."""
+        typed = self.code_input.value.strip()
+        return read_code(typed) or typed
+
+    @property
+    def code_is_readable(self) -> bool:
+        return read_code(self.code_input.value) is not None
 
     @property
     def quantity(self) -> int | None:
@@ -110,10 +125,11 @@ class QuickOrderRow(Horizontal):
              company: CompanyProfile | None) -> None:
         """What the code turned out to be; the sums follow the quantity."""
         self.state, self.product = state, product
-        self.set_class(state in {RowState.UNKNOWN, RowState.SOLD_OUT}, "-problem")
         name, total, points = "", "", ""
         if state is RowState.LOOKING:
             name = "…"
+        elif state is RowState.NOT_A_CODE:
+            name = "✗ " + _("a product code is digits only")
         elif state is RowState.UNKNOWN:
             name = "✗ " + _("no product with this code")
         elif state is RowState.SOLD_OUT and product is not None:
@@ -122,13 +138,15 @@ class QuickOrderRow(Horizontal):
             name = product.name
             quantity = self.quantity
             if quantity is None:
-                total = "✗ " + _("quantity?")
+                name = "✗ " + _("quantity: a whole number, 1–{most}").format(
+                    most=MAX_QUANTITY)
             else:
-                total = money_text(product.consultant_price * quantity, company)
+                total = money_text(product.price * quantity, company)
                 points = points_text(product.points * quantity, company)
-        self.query_one(".qo-name", Static).update(Text(name, no_wrap=True, overflow="ellipsis"))
-        self.query_one(".qo-sum", Static).update(total)
-        self.query_one(".qo-points", Static).update(points)
+        self.set_class(name.startswith("✗"), "-problem")
+        self._product_label.update(Text(name, no_wrap=True, overflow="ellipsis"))
+        self._sum_label.update(total)
+        self._points_label.update(points)
 
     def refresh_sums(self, company: CompanyProfile | None) -> None:
         self.show(self.state, self.product, company)

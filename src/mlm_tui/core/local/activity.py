@@ -1,8 +1,8 @@
 """When each member last bought: what keeps an account alive, for retention and alerts.
 
-It lives beside the schema, not in ``core.retention``: the backend's alerts need it too,
-and ``core.retention`` builds on the backend's modules, so a home there would make each
-import the other.
+A module of its own because both need it: the backend's alerts and the operator's
+retention run, which builds on the backend's modules (a home in either would make each
+import the other).
 """
 
 from __future__ import annotations

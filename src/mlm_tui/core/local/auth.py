@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Integer, Row, case, cast, delete, func, inser
 
 from mlm_tui.core import login_throttle as throttle
 from mlm_tui.core.account_mail import send_activation_code, send_reset_code
+from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import (
     AccountClosed,
     AccountNotActivated,
@@ -36,7 +37,6 @@ from mlm_tui.core.local.team import member_from_row
 from mlm_tui.core.models import (
     AccountSummary,
     Member,
-    MemberKind,
     MemberRef,
     MemberStatus,
     OrderStatus,
@@ -53,20 +53,15 @@ from mlm_tui.core.passwords import (
     verify_nothing,
     verify_secret,
 )
+from mlm_tui.core.rules.registration import check_registration
 from mlm_tui.core.validation import (
     CODE_DIGITS,
     fold_name,
     mask_email,
     mask_phone,
-    normalise_address,
     normalise_code,
     normalise_contact,
-    normalise_email,
-    normalise_full_name,
-    normalise_passport,
-    normalise_phone,
     normalise_registration_number,
-    validate_birth_date,
     validate_password,
 )
 from mlm_tui.i18n import _
@@ -160,8 +155,7 @@ class AuthMixin(LocalBase):
         now = self.clock()
         month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         next_month = (month_start + timedelta(days=32)).replace(day=1)
-        b, p, o, n, m = (t.balance_ledger, t.points_ledger, t.orders, t.notifications,
-                         t.members)
+        b, p, o, m = t.balance_ledger, t.points_ledger, t.orders, t.members
         with self.store.read() as conn:
             who = conn.execute(
                 select(m.c.id, m.c.registration_number, m.c.full_name).where(m.c.id == me)
@@ -177,16 +171,11 @@ class AuthMixin(LocalBase):
                     o.c.buyer_id == me, o.c.placed_at >= month_start,
                     o.c.placed_at < next_month, o.c.status.not_in(_NO_POINTS))
             ).scalar_one()
-            unread = conn.execute(
-                select(func.count()).select_from(n)
-                .where(n.c.member_id == me, n.c.read_at.is_(None))
-            ).scalar_one()
         return AccountSummary(
             member=MemberRef(who.id, who.registration_number, who.full_name),
             balance=self.money(balance or Decimal(0)),
             points=wallet or Decimal(0),
             points_this_month=this_month or Decimal(0),
-            unread_notifications=unread,
         )
 
     def _open_session(self, conn: Connection, member: Row, now: datetime) -> Session:
@@ -219,7 +208,7 @@ class AuthMixin(LocalBase):
 
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:
-        kind, value = normalise_contact(contact)
+        kind, value = normalise_contact(contact, region=market_country(self.company()))
         now = self.clock()
         code = new_numeric_code(CODE_DIGITS)
         code_hash = hash_secret(code)  # hashed for an unknown contact too: the same time
@@ -242,7 +231,7 @@ class AuthMixin(LocalBase):
     def confirm_password_reset(
         self, contact: str, code: str, new_password: str, confirmation: str
     ) -> None:
-        kind, value = normalise_contact(contact)
+        kind, value = normalise_contact(contact, region=market_country(self.company()))
         code = normalise_code(code)
         with self.store.read() as conn:
             member = _active_member_by_contact(conn, kind, value)
@@ -275,16 +264,10 @@ class AuthMixin(LocalBase):
     def register_member(self, registration: Registration) -> Member:
         sponsor_id = self._me_id()
         now = self.clock()
-        full_name = normalise_full_name(registration.full_name)
-        birth_date = validate_birth_date(registration.birth_date, now.date())
-        email = normalise_email(registration.email)
-        phone = normalise_phone(registration.phone)
-        address = normalise_address(registration.address)
-        passport = normalise_passport(registration.passport)
-        try:
-            kind = MemberKind(registration.kind)
-        except ValueError:
-            raise ValidationError(_("Choose consultant or customer."), field="kind") from None
+        checked = check_registration(registration, now.date())
+        full_name, birth_date, email, phone, address, passport, kind = (
+            checked.full_name, checked.birth_date, checked.email, checked.phone,
+            checked.address, checked.passport, checked.kind)
         name_folded = fold_name(full_name)
         code = new_numeric_code(CODE_DIGITS)
         code_hash = hash_secret(code)

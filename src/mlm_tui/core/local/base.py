@@ -8,12 +8,13 @@ on this base.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
 from mlm_tui.core.company import profile_from_json
+from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import NotAuthenticated, NotFound
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.store import Store
@@ -21,11 +22,7 @@ from mlm_tui.core.models import CompanyProfile, Session
 from mlm_tui.core.money import Money
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.settings import Settings
-
-
-def utc_now() -> datetime:
-    """Naive UTC, as the store keeps it."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+from mlm_tui.i18n import _
 
 
 class LocalBase:
@@ -58,15 +55,12 @@ class LocalBase:
     def company(self) -> CompanyProfile:
         if self._company is None:
             with self.store.read() as conn:
-                text = conn.execute(select(t.company.c.profile)).scalar_one_or_none()
-            if text is None:
-                raise NotFound("this store has no company profile yet; build the demo data")
-            self._company = profile_from_json(text)
+                self._company = read_company(conn)
         return self._company
 
-    def money(self, amount: object) -> Money:
+    def money(self, amount: Decimal) -> Money:
         """A stored Decimal as Money in the company's currency."""
-        return Money(amount, self.company().currency)  # type: ignore[arg-type]
+        return Money(amount, self.company().currency)
 
     # --- who is asking ---------------------------------------------------------------------
     def session(self) -> Session | None:
@@ -103,11 +97,16 @@ class LocalBase:
         return path
 
 
+def read_company(conn: Connection) -> CompanyProfile:
+    """The company profile the store holds (one JSON document); ``NotFound`` before the
+    store has one."""
+    text = conn.execute(select(t.company.c.profile)).scalar_one_or_none()
+    if text is None:
+        raise NotFound(_("This store has no company yet; build the demo data."), field="store")
+    return profile_from_json(text)
+
+
 def downline_clause(path_column, my_path: str):  # noqa: ANN001, ANN201 - SQLAlchemy expressions
     """Self and everyone below: an indexed range on the materialised path."""
     # '/1/7/' .. '/1/70' : every path that starts with my_path ('0' is the char after '/').
     return (path_column >= my_path) & (path_column < my_path[:-1] + "0")
-
-
-def data_dir_of(store_path: Path) -> Path:
-    return store_path.parent

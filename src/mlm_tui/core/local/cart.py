@@ -19,8 +19,8 @@ order number.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
+from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, Row, delete, func, select, update
 
@@ -36,10 +36,12 @@ from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
 from mlm_tui.core.local.catalog import Catalog, current_period_row
 from mlm_tui.core.local.orders import (
+    N_,
     invoice_number,
     notify,
     order_number,
     read_order,
+    record_payment,
     visible_order,
 )
 from mlm_tui.core.models import (
@@ -60,6 +62,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.core.pricing import price_cart
+from mlm_tui.core.rules.payment import paid_when_placed, payment_methods_for
 from mlm_tui.i18n import _
 
 MAX_LINE_QUANTITY = 99
@@ -190,7 +193,9 @@ class CartMixin(LocalBase):
             _check_wallet(conn, me, cart, company)
             order_id = _write_order(conn, checkout, cart, company, now,
                                     buyer=buyer, placed_by=me, period_id=period.id)
-            _write_wallet(conn, order_id, cart, company, now, placed_by=me)
+            _spend_wallet(conn, order_id, cart, now, placed_by=me)
+            if paid_when_placed(checkout.payment_method):
+                record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
             _clear(conn, me)
             conn.execute(update(t.members).where(t.members.c.id == buyer.id)
                          .values(last_order_at=now))
@@ -220,8 +225,9 @@ class CartMixin(LocalBase):
             select(choices.c.delivery_product_code).where(choices.c.member_id == me)
         ).scalar_one_or_none()
         kind = conn.execute(select(m.c.kind).where(m.c.id == me)).scalar_one()
+        consultant = kind == MemberKind.CONSULTANT.value
         catalog = Catalog(conn, current_period_row(conn, self.clock().date()),
-                          self.company().currency)
+                          self.company().currency, consultant=consultant)
         given = [p.product_code for p in catalog.promotions if p.product_code]
         products = catalog.by_code([row.product_code for row in rows] + given)
         return price_cart(
@@ -232,7 +238,7 @@ class CartMixin(LocalBase):
             promotions=catalog.promotions,
             gifts=products,
             delivery_product_code=choice,
-            consultant=kind == MemberKind.CONSULTANT.value,
+            consultant=consultant,
             paid_with_points={row.product_code for row in rows if row.paid_with_points},
         )
 
@@ -307,6 +313,10 @@ def check_checkout(checkout: Checkout, company: CompanyProfile) -> Checkout:
         raise ValidationError(_("{company} does not accept this payment method.").format(
             company=company.name),
                               field="payment_method")
+    if checkout.payment_method not in payment_methods_for(checkout.delivery_method, company):
+        raise ValidationError(_("This way to pay does not go with this delivery: cash goes "
+                                "to a courier, payment at the service centre with a pickup "
+                                "there."), field="payment_method")
     if checkout.delivery_method is DeliveryMethod.COURIER:
         return checkout
     points = {p.code for p in company.pickup_points if p.kind is checkout.delivery_method}
@@ -397,25 +407,16 @@ def _points_held(conn: Connection, member_id: int) -> Decimal:
     ).scalar_one()
 
 
-def _write_wallet(conn: Connection, order_id: int, cart: Cart, company: CompanyProfile,
-                  now: datetime, *, placed_by: int) -> None:
-    """The order's wallet entries: the points its lines spent and the points it earned."""
+def _spend_wallet(conn: Connection, order_id: int, cart: Cart, now: datetime, *,
+                  placed_by: int) -> None:
+    """The wallet points the order's lines spent: taken when it is placed."""
+    if not cart.points_spent:
+        return
     number = conn.execute(select(t.orders.c.number).where(t.orders.c.id == order_id)
                           ).scalar_one()
-    # Rounded down: the wallet never holds a fraction the store cannot keep.
-    earned = (cart.points * company.wallet_points_share).quantize(_HUNDREDTH, ROUND_DOWN)
-    entries = []
-    if cart.points_spent:
-        entries.append(dict(member_id=placed_by, at=now, kind=PointsKind.SPENT.value,
-                            points=-cart.points_spent, expires_on=None, order_id=order_id,
-                            note=number))
-    if earned > 0:
-        entries.append(dict(
-            member_id=placed_by, at=now, kind=PointsKind.EARNED.value, points=earned,
-            expires_on=now.date() + timedelta(days=company.wallet_points_valid_days),
-            order_id=order_id, note=number))
-    if entries:
-        conn.execute(t.points_ledger.insert(), entries)
+    conn.execute(t.points_ledger.insert().values(
+        member_id=placed_by, at=now, kind=PointsKind.SPENT.value, points=-cart.points_spent,
+        expires_on=None, order_id=order_id, note=number))
 
 
 def _write_order(
@@ -431,14 +432,13 @@ def _write_order(
 ) -> int:
     o = t.orders
     order_id = (conn.execute(select(func.max(o.c.id))).scalar_one() or 0) + 1
-    paid = checkout.payment_method is PaymentMethod.BALANCE
     conn.execute(o.insert().values(
         id=order_id,
         number=order_number(company, now, order_id),
         buyer_id=buyer.id,
         placed_by_id=placed_by,
         source=(checkout.source or _source(conn, buyer.id)).value,
-        status=(OrderStatus.PAID if paid else OrderStatus.PLACED).value,
+        status=OrderStatus.PLACED.value,
         period_id=period_id,
         placed_at=now,
         retail=cart.retail.amount,
@@ -460,14 +460,12 @@ def _write_order(
              points_each=line.points / line.quantity, is_gift=line.is_gift)
         for number, line in enumerate(cart.lines, 1)
     ])
-    history = [dict(order_id=order_id, status=OrderStatus.PLACED.value, at=now, note="")]
-    if paid:
-        history.append(dict(order_id=order_id, status=OrderStatus.PAID.value, at=now,
-                            note="paid from the balance"))
+    conn.execute(t.order_status_history.insert().values(
+        order_id=order_id, status=OrderStatus.PLACED.value, at=now, note=""))
+    if paid_when_placed(checkout.payment_method):
         conn.execute(t.balance_ledger.insert().values(
             member_id=placed_by, at=now, kind="payment", amount=-cart.to_pay.amount,
             order_id=order_id, note="order payment"))
-    conn.execute(t.order_status_history.insert(), history)
     conn.execute(t.invoices.insert().values(
         number=invoice_number(now, order_id), order_id=order_id, issued_at=now))
     return order_id

@@ -20,7 +20,7 @@ before again (an empty query: the last code).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -47,19 +47,16 @@ from mlm_tui.core.local.search_index import every_substring, every_word, prefix_
 from mlm_tui.core.models import (
     CatalogPeriod,
     Category,
+    MemberKind,
     Page,
     Product,
     Promotion,
     PromotionKind,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.pricing import unit_price
 from mlm_tui.core.rules.search_folding import search_terms
-from mlm_tui.i18n import _
-
-
-def N_(message: str) -> str:  # the gettext convention: the screen translates it
-    return message
-
+from mlm_tui.i18n import N_, _
 
 GIFT_MARK = N_("gift")
 DELIVERY_MARK = N_("instead of delivery")
@@ -107,7 +104,8 @@ class CatalogMixin(LocalBase):
             return Page((), None)
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
-            catalog = Catalog(conn, period, self.company().currency)
+            catalog = Catalog(conn, period, self.company().currency,
+                              consultant=self._buys_as_consultant(conn))
             if not query.strip():
                 return catalog.listing(category_id, after, limit)
             return catalog.search(query, category_id, after, limit)
@@ -115,7 +113,8 @@ class CatalogMixin(LocalBase):
     def product(self, code: str) -> Product:
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
-            found = Catalog(conn, period, self.company().currency).by_code([code.strip()])
+            found = Catalog(conn, period, self.company().currency,
+                              consultant=self._buys_as_consultant(conn)).by_code([code.strip()])
         if not found:
             raise NotFound(_("There is no product {code} in this catalog.").format(code=code),
                            field="code")
@@ -124,7 +123,8 @@ class CatalogMixin(LocalBase):
     def products_by_code(self, codes: list[str]) -> dict[str, Product]:
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
-            return Catalog(conn, period, self.company().currency).by_code(codes)
+            return Catalog(conn, period, self.company().currency,
+                              consultant=self._buys_as_consultant(conn)).by_code(codes)
 
     def promotions(self) -> list[Promotion]:
         with self.store.read() as conn:
@@ -132,13 +132,29 @@ class CatalogMixin(LocalBase):
             return Catalog(conn, period, self.company().currency).promotions
 
 
-class Catalog:
-    """The current period's products and promotions, read through one connection."""
+    def _buys_as_consultant(self, conn: Connection) -> bool:
+        """Whether prices shown are the consultant's; before sign-in they are."""
+        session = self.session()
+        if session is None:
+            return True
+        kind = conn.execute(select(t.members.c.kind).where(t.members.c.id == session.member_id)
+                            ).scalar_one_or_none()
+        return kind in (None, MemberKind.CONSULTANT.value)
 
-    def __init__(self, conn: Connection, period: Row[Any], currency: str) -> None:
+
+class Catalog:
+    """The current period's products and promotions, read through one connection.
+
+    Every product read is priced for the buyer (``consultant`` or a customer) by
+    :func:`mlm_tui.core.pricing.unit_price`, the rule the cart charges by.
+    """
+
+    def __init__(self, conn: Connection, period: Row[Any], currency: str, *,
+                 consultant: bool = True) -> None:
         self.conn = conn
         self.period = period
         self.currency = currency
+        self.consultant = consultant
         self.promotions = _promotions(conn, period, currency)
         self.marks = promotion_marks(self.promotions)
 
@@ -232,7 +248,7 @@ class Catalog:
         return self.conn.execute(query).first()
 
     def _product(self, row: Row[Any]) -> Product:
-        return Product(
+        product = Product(
             code=row.code,
             name=row.name,
             category=row.category,
@@ -244,6 +260,8 @@ class Catalog:
             promotion_marks=self.marks.get(row.code, ()),
             description=row.description,
         )
+        return replace(product,
+                       your_price=unit_price(product, self.promotions, self.consultant))
 
 
 # How many hold the words in any period, up to one more than are ranked: enough to choose

@@ -3,7 +3,7 @@
 A claim returns products of one delivered invoice: every product must be on that invoice,
 and all claims together never ask back more than was invoiced. The decision is due
 ``company.claim_decision_days`` after submission (never more than a week) and arrives in
-the inbox; the service decides in :mod:`mlm_tui.core.claim_decisions`, not a member.
+the inbox; the service decides in :mod:`mlm_tui.core.local.claim_decisions`, not a member.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.rules.numbers import claim_number
 from mlm_tui.i18n import _
 
 MAX_REASON = 2000
@@ -62,7 +63,7 @@ class ClaimsMixin(LocalBase):
                                field="invoice_number")
             _check_lines(conn, order_id, invoice_number, wanted)
             claim_id = (conn.execute(select(func.max(t.claims.c.id))).scalar_one() or 0) + 1
-            number = f"CL-{now:%y%m}-{claim_id:06d}"
+            number = claim_number(now, claim_id)
             due = now.date() + timedelta(days=decision_days(company))
             conn.execute(t.claims.insert().values(
                 id=claim_id, number=number, member_id=me, invoice_number=invoice_number,

@@ -24,6 +24,7 @@ import binascii
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, literal, select, tuple_, union_all
@@ -213,6 +214,6 @@ def _in_team(path: str) -> ColumnElement[bool]:
     return func.substr(buyer_path, 1, len(path)) == path
 
 
-def _text(value: object) -> str:
+def _text(value: str | datetime) -> str:
     """placed_at as stored (ISO text), whether SQLAlchemy typed it or not."""
-    return value if isinstance(value, str) else value.isoformat()  # type: ignore[attr-defined]
+    return value if isinstance(value, str) else value.isoformat()

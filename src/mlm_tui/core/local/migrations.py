@@ -100,7 +100,7 @@ FOLDED_MEMBERS_FTS_DDL = (
 )
 FOLDED_SEARCH_INDEX_DDL = (*FOLDED_PRODUCTS_FTS_DDL, *FOLDED_MEMBERS_FTS_DDL)
 
-# Since version 7 a product is also found by part of a word ("машка" finds «Ромашка»):
+# Since version 8 a product is also found by part of a word ("машка" finds «Ромашка»):
 # trigrams of its code, name (both spellings) and category, folded, each word behind two
 # spaces so that short words can still be asked for as word starts
 # (``core.local.search_index``).
@@ -236,6 +236,17 @@ def _v5_to_v6(conn: Connection) -> None:
 
 
 def _v6_to_v7(conn: Connection) -> None:
+    """When each order was paid, taken from its status history (None: not paid yet)."""
+    present = {column["name"] for column in inspect(conn).get_columns(schema.orders.name)}
+    if "paid_at" not in present:
+        kind = schema.orders.c.paid_at.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE orders ADD COLUMN paid_at {kind}"))
+    conn.execute(text(
+        "UPDATE orders SET paid_at = (SELECT min(h.at) FROM order_status_history AS h "
+        "WHERE h.order_id = orders.id AND h.status = 'paid') WHERE paid_at IS NULL"))
+
+
+def _v7_to_v8(conn: Connection) -> None:
     """The substring index, filled from the products (see ``PRODUCTS_SUBSTRINGS_DDL``)."""
     if conn.dialect.name != "sqlite":
         return
@@ -249,7 +260,8 @@ def _v6_to_v7(conn: Connection) -> None:
 
 
 STEPS: dict[int, Callable[[Connection], None]] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
+    7: _v7_to_v8}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

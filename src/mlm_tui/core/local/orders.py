@@ -9,8 +9,8 @@ buyer; to anyone else they do not exist (``NotFound``). A status only ever moves
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from decimal import Decimal
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Connection, Row, func, select, update
 
@@ -24,6 +24,7 @@ from mlm_tui.core.models import (
     CompanyProfile,
     DeliveryMethod,
     Invoice,
+    InvoiceMailed,
     LedgerKind,
     MemberRef,
     NotificationKind,
@@ -43,18 +44,15 @@ from mlm_tui.core.models import (
     can_move,
 )
 from mlm_tui.core.money import Money, format_money
-from mlm_tui.i18n import _
-
-
-def N_(message: str) -> str:  # the gettext convention: the screen translates it
-    return message
-
+from mlm_tui.core.rules import numbers
+from mlm_tui.i18n import N_, _
 
 STOP_STEPS = (
     N_("stop with the carrier"),
     N_("parcel returns to the service centre"),
     N_("credit to the balance"),
 )
+_HUNDREDTH = Decimal("0.01")  # the store keeps points in hundredths
 MoneyOf = Callable[[Decimal], Money]  # a stored amount as Money in the company's currency
 _ON_THE_WAY = (ShipmentStatus.LABEL_CREATED.value, ShipmentStatus.IN_TRANSIT.value,
                ShipmentStatus.OUT_FOR_DELIVERY.value)
@@ -65,11 +63,11 @@ _ON_THE_WAY = (ShipmentStatus.LABEL_CREATED.value, ShipmentStatus.IN_TRANSIT.val
 
 def order_number(company: CompanyProfile, placed_at: datetime, sequence: int) -> str:
     """``RU-2611-000123``: market, year and month placed, then a running number."""
-    return f"{company.locale[:2].upper()}-{placed_at:%y%m}-{sequence:06d}"
+    return numbers.order_number(company.locale, placed_at, sequence)
 
 
 def invoice_number(placed_at: datetime, sequence: int) -> str:
-    return f"INV-{placed_at:%y%m}-{sequence:06d}"
+    return numbers.invoice_number(placed_at, sequence)
 
 
 class OrdersMixin(LocalBase):
@@ -119,6 +117,14 @@ class OrdersMixin(LocalBase):
                 raise NotFound(_("There is no invoice {number}.").format(number=number),
                                field="invoice_number")
             return read_invoice(conn, number, self.money)
+
+    def email_invoice(self, number: str) -> InvoiceMailed:
+        # Rendering a PDF needs fpdf, which nothing else here does.
+        from mlm_tui.core.invoice_mail import email_invoice
+
+        recipient = email_invoice(self.invoice(number), self.company(), self.notifier)
+        kept_in = None if self.notifier.smtp else str(self.notifier.maildir)
+        return InvoiceMailed(recipient, kept_in)
 
     def shipment(self, order_number: str) -> Shipment | None:
         s = t.shipments
@@ -250,6 +256,27 @@ def move_status(
             number=row.number), field="number")
     conn.execute(t.order_status_history.insert().values(
         order_id=row.id, status=target.value, at=at, note=note))
+
+
+def record_payment(conn: Connection, order_id: int, at: datetime, company: CompanyProfile,
+                   *, note: str = "") -> None:
+    """The order's money arrived at ``at``: it is paid, and it earns its wallet points now.
+
+    Whoever confirms a payment made elsewhere (at the door, at the service centre) calls
+    this too; until then the order's points are pending.
+    """
+    o = t.orders
+    row = conn.execute(select(o).where(o.c.id == order_id)).one()
+    move_status(conn, row, OrderStatus.PAID, at, note)
+    conn.execute(update(o).where(o.c.id == order_id).values(paid_at=at))
+    # Rounded down: the wallet never holds a fraction the store cannot keep.
+    earned = (Decimal(row.points) * company.wallet_points_share).quantize(
+        _HUNDREDTH, ROUND_DOWN)
+    if earned > 0:
+        conn.execute(t.points_ledger.insert().values(
+            member_id=row.placed_by_id, at=at, kind=PointsKind.EARNED.value, points=earned,
+            expires_on=at.date() + timedelta(days=company.wallet_points_valid_days),
+            order_id=order_id, note=row.number))
 
 
 def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> str:
@@ -397,6 +424,7 @@ def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
         history=tuple(StatusChange(OrderStatus(c.status), c.at, c.note) for c in changes),
         idempotency_key=row.idempotency_key,
         points_spent=points_spent_on(conn, order_id),
+        paid_at=row.paid_at,
     )
 
 

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class Hundredths(TypeDecorator[Decimal]):
@@ -257,6 +257,9 @@ orders = Table(
     Column("delivery_method", String(20), nullable=False),
     Column("pickup_point", String(16)),
     Column("idempotency_key", String(64), unique=True),
+    # When the money arrived (from the balance at once; at the door or the counter later):
+    # the order earns its points then. None while it is unpaid.
+    Column("paid_at", IsoDateTime),
     CheckConstraint("source in ('SO','IO','AS','IN')", name="order_source"),
 )
 Index("ix_orders_placed", orders.c.placed_at, orders.c.id)

@@ -17,12 +17,12 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, delete, func, or_, select, update
 
-from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.activity import last_orders_subquery
+from mlm_tui.core.local.base import read_company
 from mlm_tui.core.local.store import Store
-from mlm_tui.core.models import CompanyProfile, MemberStatus
+from mlm_tui.core.models import MemberStatus
 from mlm_tui.core.retention_rules import RetentionRule, retention_due_on
 
 
@@ -46,11 +46,6 @@ class RetentionReport:
     applied: bool  # False: a dry run, nothing changed
 
 
-def _company(conn: Connection) -> CompanyProfile:
-    text = conn.execute(select(t.company.c.profile)).scalar_one_or_none()
-    if text is None:
-        raise NotFound("this store has no company profile yet; build the demo data")
-    return profile_from_json(text)
 
 
 def _due_cases(conn: Connection, today: date) -> list[RetentionCase]:
@@ -63,7 +58,7 @@ def _due_cases(conn: Connection, today: date) -> list[RetentionCase]:
         .where(m.c.status != MemberStatus.CLOSED.value)
         .order_by(m.c.id)
     ).all()
-    company = _company(conn)
+    company = read_company(conn)
     cases = []
     for member_id, number, name, registered_at, last_order_at in rows:
         rule, due_on = retention_due_on(registered_at, last_order_at, company)

@@ -22,10 +22,10 @@ from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Connection, Row, select, true, update
 
-from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.base import read_company
 from mlm_tui.core.local.claims import MAX_REASON, read_claims
 from mlm_tui.core.local.orders import notify
 from mlm_tui.core.local.store import Store
@@ -54,7 +54,7 @@ def list_claims(store: Store, *, open_only: bool = False) -> list[ClaimCase]:
     c = t.claims
     where = c.c.status == ClaimStatus.SUBMITTED.value if open_only else true()
     with store.read() as conn:
-        company = _company(conn)
+        company = read_company(conn)
         return [_case(conn, row, claim, company) for row, claim in
                 read_claims(conn, where, _money_of(company))]
 
@@ -62,7 +62,7 @@ def list_claims(store: Store, *, open_only: bool = False) -> list[ClaimCase]:
 def find_claim(store: Store, number: str) -> ClaimCase:
     """One claim by its number (``NotFound`` naming ``claim`` when there is none)."""
     with store.read() as conn:
-        company = _company(conn)
+        company = read_company(conn)
         return _case(conn, *_claim(conn, number, company), company)
 
 
@@ -72,7 +72,7 @@ def accept_claim(store: Store, number: str, *, now: datetime, credit: Money | No
     the claimed lines were paid (never more). ``note`` adds a word from the service."""
     note = _text(note, required=False)
     with store.write() as conn:
-        company = _company(conn)
+        company = read_company(conn)
         row, claim = _open_claim(conn, number, company)
         worth = _worth(conn, row.id, claim.invoice_number, company.currency)
         amount = worth if credit is None else _checked_credit(credit, worth, company)
@@ -94,7 +94,7 @@ def reject_claim(store: Store, number: str, *, now: datetime, reason: str) -> Cl
     """Reject a claim; ``reason`` tells the member why and is required."""
     reason = _text(reason, required=True)
     with store.write() as conn:
-        company = _company(conn)
+        company = read_company(conn)
         row, claim = _open_claim(conn, number, company)
         decision = _("Rejected: {reason}").format(reason=reason)
         _record(conn, row, ClaimStatus.REJECTED, decision, now, None)
@@ -106,13 +106,6 @@ def reject_claim(store: Store, number: str, *, now: datetime, reason: str) -> Cl
 
 
 # --- inside one transaction ----------------------------------------------------------------
-
-
-def _company(conn: Connection) -> CompanyProfile:
-    text = conn.execute(select(t.company.c.profile)).scalar_one_or_none()
-    if text is None:
-        raise NotFound(_("This store has no company yet."), field="store")
-    return profile_from_json(text)
 
 
 def _money_of(company: CompanyProfile) -> Callable[[Decimal], Money]:

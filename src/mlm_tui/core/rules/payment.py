@@ -1,0 +1,34 @@
+"""How an order may be paid, given where it is received, and when it counts as paid.
+
+The company's ways to pay (the advance on the balance, at the service centre, cash to
+the courier, instalments) are not all possible everywhere: cash goes to a courier only
+when a courier brings the order, and paying at the service centre means collecting it
+there. The balance and instalments work for any delivery.
+
+Only an order paid from the balance is paid when it is placed. Any other way is paid
+later (at the door, at the counter, to the bank); until then the order has earned no
+points and no wallet points.
+"""
+
+from __future__ import annotations
+
+from mlm_tui.core.models import CompanyProfile, DeliveryMethod, PaymentMethod
+
+_WAYS_BY_DELIVERY: dict[DeliveryMethod, frozenset[PaymentMethod]] = {
+    DeliveryMethod.COURIER: frozenset({
+        PaymentMethod.BALANCE, PaymentMethod.CASH_TO_COURIER, PaymentMethod.INSTALMENTS}),
+    DeliveryMethod.SERVICE_CENTRE: frozenset({
+        PaymentMethod.BALANCE, PaymentMethod.SERVICE_CENTRE, PaymentMethod.INSTALMENTS}),
+    DeliveryMethod.PICKUP_POINT: frozenset({
+        PaymentMethod.BALANCE, PaymentMethod.INSTALMENTS}),
+}
+
+
+def payment_methods_for(delivery: DeliveryMethod,
+                        company: CompanyProfile) -> tuple[PaymentMethod, ...]:
+    """The company's ways to pay that fit this delivery, in the company's order."""
+    return tuple(m for m in company.payment_methods if m in _WAYS_BY_DELIVERY[delivery])
+
+
+def paid_when_placed(method: PaymentMethod) -> bool:
+    return method is PaymentMethod.BALANCE
