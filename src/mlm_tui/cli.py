@@ -5,23 +5,27 @@
                  [--hostile]
     mlm-tui login [LOGIN] [--password-stdin]
     mlm-tui logout
-    mlm-tui catalog search QUERY [--limit N] [--json | --csv]
+    mlm-tui catalog search QUERY [--limit N] [--json | --csv]     every match unless --limit
     mlm-tui catalog show CODE [--json]
     mlm-tui orders list [--member ID|REGNO] [--month YYYY-MM] [--source SO|IO|AS|IN]
-                        [--status S] [--limit N] [--json | --csv]
+                        [--status S] [--limit N] [--json | --csv]   every order unless --limit
     mlm-tui volume MEMBER [--months N] [--json | --csv]
     mlm-tui maintenance ...                               operator tasks on the store
 
 Commands act as the member logged in with ``mlm-tui login``; the session token is kept
 like the app keeps it. Start-up time counts, so everything beyond argparse and the
 settings is imported inside the function that needs it.
+
+Lists are complete unless a limit is given: they are read from the backend page by page
+(keyset) and written as they come, so an export of a whole history never sits in memory.
+A limit that leaves something out says so on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mlm_tui.core.settings import Settings, load_settings
@@ -143,7 +147,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     search = catalog_commands.add_parser("search", parents=[common],
                                          help="products by code, name or category")
     search.add_argument("query")
-    search.add_argument("--limit", type=_positive, default=50)
+    search.add_argument("--limit", type=_count, default=0,
+                        help="at most this many products (default: all)")
     _output_options(search)
     search.set_defaults(handler=_catalog_search)
     show = catalog_commands.add_parser("show", parents=[common], help="one product by code")
@@ -161,8 +166,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     listing.add_argument("--month", type=_month, metavar="YYYY-MM")
     listing.add_argument("--source", choices=SOURCES, type=str.upper)
     listing.add_argument("--status", choices=STATUSES, type=str.lower)
-    listing.add_argument("--limit", type=_count, default=100,
-                         help="at most this many orders; 0 for all (default 100)")
+    listing.add_argument("--limit", type=_count, default=0,
+                         help="at most this many orders (default: all)")
     _output_options(listing)
     listing.set_defaults(handler=_orders_list)
 
@@ -358,6 +363,49 @@ def _print_json(data: object) -> None:
     print(json_text(data))
 
 
+def _print_json_list(items: Iterable[object]) -> None:
+    """A JSON array written item by item, the same text ``_print_json`` makes of a list."""
+    import json
+
+    out = sys.stdout
+    opening = "["
+    for item in items:
+        out.write(opening + "\n  " + json.dumps(item, ensure_ascii=False, indent=2)
+                  .replace("\n", "\n  "))
+        opening = ","
+    out.write("[]\n" if opening == "[" else "\n]\n")
+
+
+def _pages(read: Callable[[str | None, int], Any], limit: int) -> Iterator[Any]:
+    """Every item of a keyset-paged list (``read(after, size)`` gives a ``Page``), up to
+    ``limit`` (0: all). When the limit leaves some out, stderr says so after the last."""
+    size = PAGE_SIZE if not limit else min(PAGE_SIZE, limit + 1)  # one more tells if cut
+    after, given = None, 0
+    while True:
+        page = read(after, size)
+        for item in page.items:
+            if limit and given == limit:
+                _note(f"showing {limit} of more; drop --limit for all")
+                return
+            given += 1
+            yield item
+        if page.next_after is None or not page.items:
+            return
+        after = page.next_after
+
+
+def _in_chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
+    """``items`` a page's worth at a time: a table is drawn per chunk, never of all."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == PAGE_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _print_csv(header: list[str], rows: Iterator[list[object]]) -> None:
     import csv
 
@@ -510,21 +558,22 @@ def _catalog_search(args: argparse.Namespace) -> int:
     backend = _signed_in(args, required=False)
     try:
         company = backend.company()
-        products = backend.search_products(args.query, limit=args.limit)
-    finally:
-        backend.close()
-    if args.json:
-        _print_json([_product_json(p) for p in products])
-    elif args.csv:
-        _print_csv(
-            ["code", "name", "category", "period", "retail_price", "consultant_price",
-             "currency", "points", "stock"],
-            iter([p.code, p.name, p.category, p.period, _plain(p.retail_price),
+        products = _pages(lambda after, size: backend.search_products_page(
+            args.query, after=after, limit=size), args.limit)
+        if args.json:
+            _print_json_list(_product_json(p) for p in products)
+        elif args.csv:
+            _print_csv(
+                ["code", "name", "category", "period", "retail_price", "consultant_price",
+                 "currency", "points", "stock"],
+                ([p.code, p.name, p.category, p.period, _plain(p.retail_price),
                   _plain(p.consultant_price), p.consultant_price.currency, _plain(p.points),
                   p.stock] for p in products),
-        )
-    else:
-        _products_table(products, company)
+            )
+        else:
+            _products_table(products, company)
+    finally:
+        backend.close()
     return 0
 
 
@@ -580,27 +629,31 @@ def _product_json(product: Any) -> dict[str, object]:
     }
 
 
-def _products_table(products: list[Any], company: Any) -> None:
+def _products_table(products: Iterable[Any], company: Any) -> None:
     from mlm_tui.core.money import format_money, format_points
     from mlm_tui.display import data_text
 
     locale = company.locale
-    table = _table()
-    table.add_column("Code", no_wrap=True)
-    table.add_column("Name", min_width=16, ratio=2)
-    table.add_column("Category", min_width=8, ratio=1)
-    table.add_column("Your price", justify="right", no_wrap=True)
-    table.add_column("Retail", justify="right", no_wrap=True)
-    table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
-    table.add_column("Stock", justify="right", no_wrap=True)
-    for p in products:
-        table.add_row(data_text(p.code), data_text(p.name), data_text(p.category),
-                      format_money(p.price, locale),
-                      format_money(p.retail_price, locale), format_points(p.points, locale),
-                      str(p.stock) if p.available else "sold out")
     console = _console()
-    console.print(table)
-    if not products:
+    shown = False
+    for chunk in _in_chunks(products):
+        table = _table(show_header=not shown)
+        table.add_column("Code", no_wrap=True)
+        table.add_column("Name", min_width=16, ratio=2)
+        table.add_column("Category", min_width=8, ratio=1)
+        table.add_column("Your price", justify="right", no_wrap=True)
+        table.add_column("Retail", justify="right", no_wrap=True)
+        table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
+        table.add_column("Stock", justify="right", no_wrap=True)
+        for p in chunk:
+            table.add_row(data_text(p.code), data_text(p.name), data_text(p.category),
+                          format_money(p.price, locale),
+                          format_money(p.retail_price, locale),
+                          format_points(p.points, locale),
+                          str(p.stock) if p.available else "sold out")
+        console.print(table)
+        shown = True
+    if not shown:
         console.print("No product matches.")
 
 
@@ -619,9 +672,10 @@ def _orders_list(args: argparse.Namespace) -> int:
             source=OrderSource(args.source) if args.source else None,
             status=OrderStatus(args.status) if args.status else None,
         )
-        orders = _orders(backend, filters, args.limit)
+        orders = _pages(lambda after, size: backend.orders_page(filters, after=after,
+                                                                limit=size), args.limit)
         if args.json:
-            _print_json([_order_json(o) for o in orders])
+            _print_json_list(_order_json(o) for o in orders)
         elif args.csv:
             _print_csv(
                 ["number", "placed_at", "buyer_registration_number", "buyer_name", "source",
@@ -631,27 +685,10 @@ def _orders_list(args: argparse.Namespace) -> int:
                   _plain(o.total), o.total.currency, o.invoice_number or ""] for o in orders),
             )
         else:
-            _orders_table(list(orders), company)
+            _orders_table(orders, company)
     finally:
         backend.close()
     return 0
-
-
-def _orders(backend: Any, filters: Any, limit: int) -> Iterator[Any]:
-    """Orders page by page (keyset), up to ``limit`` (0: all), never all in memory."""
-    after = None
-    left = limit or None
-    while True:
-        size = PAGE_SIZE if left is None else min(PAGE_SIZE, left)
-        page = backend.orders_page(filters, after=after, limit=size)
-        yield from page.items
-        if left is not None:
-            left -= len(page.items)
-            if left <= 0:
-                return
-        if page.next_after is None or not page.items:
-            return
-        after = page.next_after
 
 
 def _order_json(order: Any) -> dict[str, object]:
@@ -670,7 +707,7 @@ def _order_json(order: Any) -> dict[str, object]:
     }
 
 
-def _orders_table(orders: list[Any], company: Any) -> None:
+def _orders_table(orders: Iterable[Any], company: Any) -> None:
     from mlm_tui.core.dates import format_day
     from mlm_tui.core.money import format_money, format_points
     from mlm_tui.display import data_text
@@ -679,23 +716,27 @@ def _orders_table(orders: list[Any], company: Any) -> None:
     console = _console()
     # On a narrow terminal the invoice number gives way to the buyer's name (--csv has all).
     with_invoice = console.width >= WIDE
-    table = _table()
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Order", no_wrap=True)
-    table.add_column("Buyer", min_width=14)
-    table.add_column("Source", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
-    table.add_column("Total", justify="right", no_wrap=True)
-    if with_invoice:
-        table.add_column("Invoice", no_wrap=True)
-    for o in orders:
-        row = [format_day(o.placed_at, locale), data_text(o.number),
-               data_text(f"{o.buyer_name} ({o.buyer_registration_number})"), o.source.value,
-               o.status.value, format_points(o.points, locale), format_money(o.total, locale)]
-        table.add_row(*row, *([data_text(o.invoice_number)] if with_invoice else []))
-    console.print(table)
-    if not orders:
+    shown = False
+    for chunk in _in_chunks(orders):
+        table = _table(show_header=not shown)
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Order", no_wrap=True)
+        table.add_column("Buyer", min_width=14)
+        table.add_column("Source", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
+        table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
+        table.add_column("Total", justify="right", no_wrap=True)
+        if with_invoice:
+            table.add_column("Invoice", no_wrap=True)
+        for o in chunk:
+            row = [format_day(o.placed_at, locale), data_text(o.number),
+                   data_text(f"{o.buyer_name} ({o.buyer_registration_number})"), o.source.value,
+                   o.status.value, format_points(o.points, locale),
+                   format_money(o.total, locale)]
+            table.add_row(*row, *([data_text(o.invoice_number or "")] if with_invoice else []))
+        console.print(table)
+        shown = True
+    if not shown:
         console.print("No orders match.")
 
 

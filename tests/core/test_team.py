@@ -224,6 +224,7 @@ OWN_DATA: dict[str, str] = {
     "register_member": "creates a member under the signed-in sponsor; names no existing one",
     "activate_member": "the new member's own account, proved by the activation code",
     "search_products": "category_id names a catalog category, the same for everyone",
+    "search_products_page": "category_id names a catalog category, the same for everyone",
     "complete_lesson": "lesson_id names a lesson of the course; progress is the caller's own",
     "claims": "the signed-in member's own claims only",
     "notifications": "the signed-in member's own inbox only",

@@ -85,11 +85,11 @@ class SlowSearch:
     def __getattr__(self, name):
         return getattr(self._backend, name)
 
-    def search_products(self, query, **options):
+    def search_products_page(self, query, **options):
         self.calls.append(query)
         if query:
             self.release.wait(10)
-        return self._backend.search_products(query, **options)
+        return self._backend.search_products_page(query, **options)
 
 
 async def test_typing_never_waits_for_the_search_and_only_the_latest_result_shows(tmp_path):

@@ -136,6 +136,13 @@ class Backend(Protocol):
         """Products of the current period by code, name or category (FTS); empty query lists
         the category (or everything) in code order."""
 
+    def search_products_page(
+        self, query: str, *, category_id: int | None = None, after: str | None = None,
+        limit: int = 50,
+    ) -> Page[Product]:
+        """``search_products`` page by page: ``after`` is the ``next_after`` of the page
+        before; ``ValidationError`` (field ``after``) for one this backend did not give."""
+
     def product(self, code: str) -> Product:
         """``NotFound`` (field ``code``) for an unknown code."""
 

@@ -56,6 +56,9 @@ PERIOD_DAYS = 21  # a catalog every three weeks
 EVENTS_DAYS = 45  # tracking events only for parcels shipped this recently
 BATCH_ORDERS = 50_000
 MAX_ORDERS = 20_000_000  # ten times the largest store measured: a typo, not a wish, beyond it
+# Codes every demo catalog holds, whatever its size: the README and the app's hints show
+# them, and an example must work when typed.
+EXAMPLE_CODES = (32548, 33012)
 
 Progress = Callable[[str, int, int], None]
 
@@ -159,6 +162,19 @@ def _build(path: Path, modes: FileModes, *, products: int, orders: int, members:
     finally:
         conn.close()
     return login
+
+
+def _with_examples(codes: list[int]) -> list[int]:
+    """``codes`` sorted, each of ``EXAMPLE_CODES`` in place of the nearest other code: the
+    random draws are not changed, so the rest of the demo data stays as it was."""
+    codes = sorted(codes)
+    for example in EXAMPLE_CODES:
+        if example in codes:
+            continue
+        nearest = min((i for i, code in enumerate(codes) if code not in EXAMPLE_CODES),
+                      key=lambda i: abs(codes[i] - example))
+        codes[nearest] = example
+    return sorted(codes)
 
 
 def _silent(_phase: str, _done: int, _total: int) -> None:
@@ -342,7 +358,7 @@ class _Demo:
         discount_bp = int(self.profile.consultant_discount * 10_000)
         german_share = 1.0 if self.market == "de" else 0.08
         digits = 5 if count <= 90_000 else 6
-        codes = sorted(rng.sample(range(10 ** (digits - 1), 10**digits), count))
+        codes = _with_examples(rng.sample(range(10 ** (digits - 1), 10**digits), count))
         catalog = _Catalog([], [], [], [], [], [])
         current: list[tuple] = []
         previous: list[tuple] = []

@@ -2,7 +2,9 @@
 
 Every keystroke starts a search worker; a newer one makes the older result stale, so
 typing never waits for the database and the table only ever shows the latest query.
-Enter opens a product; ``a`` asks for a quantity and puts it into the cart.
+Results come a page at a time: moving or scrolling near the last row reads the next page
+(a category with nothing typed lists all its products that way). Enter opens a product;
+``a`` asks for a quantity and puts it into the cart; Esc clears the category first.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, right
 from mlm_tui.widgets.text_input import TextInput
 
-RESULT_LIMIT = 50
+RESULT_LIMIT = 50  # products per page read
 
 
 def product_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
@@ -83,6 +85,8 @@ class CatalogScreen(AppScreen[None]):
         Binding("ctrl+f", "focus_search", _("Search"), show=False, id="catalog.search_ctrl"),
         Binding("a", "add_to_cart", _("Add to cart"), id="catalog.add"),
         Binding("ctrl+g", "focus_category", _("Category"), show=False, id="catalog.category"),
+        Binding("escape", "clear_category", _("Clear the category"), show=False,
+                id="catalog.clear_category"),
     ]
 
     class Categories(Message):
@@ -91,13 +95,21 @@ class CatalogScreen(AppScreen[None]):
             self.categories = categories
 
     class Results(Message):
-        def __init__(self, query: str, category_id: int | None, products: list[Product]) -> None:
+        """A page of products for the query and category; ``after`` is the position the
+        page was read from (None: the first), ``next_after`` where the next one starts."""
+
+        def __init__(self, query: str, category_id: int | None, products: list[Product],
+                     *, after: str | None = None, next_after: str | None = None) -> None:
             super().__init__()
             self.query, self.category_id, self.products = query, category_id, products
+            self.after, self.next_after = after, next_after
 
     def __init__(self) -> None:
         super().__init__()
         self.products: dict[str, Product] = {}
+        self.category_names: dict[int, str] = {}
+        self.next_after: str | None = None  # where the next page starts; None: no more
+        self.reading_more = False
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -136,34 +148,59 @@ class CatalogScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-search")
     def search(self, query: str, category_id: int | None) -> None:
+        self._read_page(query, category_id, None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-more")
+    def read_more(self, query: str, category_id: int | None, after: str) -> None:
+        self._read_page(query, category_id, after)
+
+    def _read_page(self, query: str, category_id: int | None, after: str | None) -> None:
         try:
-            products = self.backend.search_products(
-                query, category_id=category_id, limit=RESULT_LIMIT)
+            page = self.backend.search_products_page(
+                query, category_id=category_id, after=after, limit=RESULT_LIMIT)
         except DomainError as error:
             self.post_message(Failed(error))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Results(query, category_id, products))
+            self.post_message(self.Results(query, category_id, list(page.items),
+                                           after=after, next_after=page.next_after))
 
     @on(Results)
     def _results(self, message: Results) -> None:
         if (message.query, message.category_id) != (self.query_text, self.category_id):
             return  # a newer search is on its way
-        self.products = {product.code: product for product in message.products}
         table = self.query_one("#products", FlexTable)
-        table.fill([(p.code, product_cells(p, self.company)) for p in message.products])
+        rows = [(p.code, product_cells(p, self.company)) for p in message.products]
+        if message.after is None:
+            self.products = {product.code: product for product in message.products}
+            table.fill(rows)
+        elif message.after == self.next_after:
+            self.products.update((product.code, product) for product in message.products)
+            table.append(rows)
+        else:
+            return  # a page of an earlier list of the same query
+        self.next_after, self.reading_more = message.next_after, False
         self.query_one("#catalog-info", Static).update(data_text(self._info(message)))
 
+    @on(FlexTable.NearEnd, "#products")
+    def _near_end(self) -> None:
+        if self.next_after is not None and not self.reading_more:
+            self.reading_more = True
+            self.read_more(self.query_text, self.category_id, self.next_after)
+
     def _info(self, message: Results) -> str:
-        found = len(message.products)
+        found = len(self.products)
         if not found:
+            category = self.category_names.get(message.category_id or -1)
+            if message.query and category is not None:
+                return _("Nothing in «{category}» matches “{query}”; Esc clears the "
+                         "category.").format(category=category, query=message.query)
             if message.query:
                 return _("Nothing found for “{query}”. Try part of the name or the code."
                          ).format(query=message.query)
             return _("No products in this category.")
-        if found >= RESULT_LIMIT:
-            return _("The first {count} products: type more to narrow down.").format(
-                count=found)
+        if self.next_after is not None:
+            return _("{count} products so far: scroll down for more.").format(count=found)
         return ngettext("{count} product", "{count} products", found).format(count=found)
 
     def load_categories(self) -> None:
@@ -175,6 +212,7 @@ class CatalogScreen(AppScreen[None]):
 
     @on(Categories)
     def _categories(self, message: Categories) -> None:
+        self.category_names = {category.id: category.name for category in message.categories}
         self.query_one("#category", Select).set_options(
             (data_text(f"{category.name} ({category.products})"), category.id)
             for category in message.categories)
@@ -197,6 +235,14 @@ class CatalogScreen(AppScreen[None]):
 
     def action_focus_category(self) -> None:
         self.set_focus(self.query_one("#category", Select))
+
+    async def action_clear_category(self) -> None:
+        """Esc drops the category filter first; without one it goes back."""
+        category = self.query_one("#category", Select)
+        if self.category_id is not None:
+            category.clear()
+            return
+        await self.app.run_action("back")
 
     def _selected(self) -> Product | None:
         key = self.query_one("#products", FlexTable).current_key

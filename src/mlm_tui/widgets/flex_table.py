@@ -3,6 +3,9 @@
 DataTable columns have fixed or content widths; at 80 columns the name must shrink so
 the amounts stay visible, and at 120 it may grow. The table keeps its rows and rebuilds
 itself when its width changes, keeping the cursor on the same row.
+
+A long list comes a page at a time: the table says when the cursor or the view comes near
+its last row (``NearEnd``), and the next page is ``append``-ed below what is shown.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Literal, overload
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events
+from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable
 
 from mlm_tui.display import data_text
@@ -22,6 +27,7 @@ GAP = 1  # between columns; cells have no padding of their own, to spare the wid
 SCROLLBAR = 1
 MIN_FLEX = 10
 WIDE = 110  # from this width on, columns take their ``wide`` width
+NEAR_END = 10  # rows before the last from which the next page is asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,17 @@ class ColumnSpec:
 
 
 class FlexTable(DataTable[RenderableType]):
+    class NearEnd(Message):
+        """The cursor or the view is within ``NEAR_END`` rows of the last one."""
+
+        def __init__(self, table: FlexTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> FlexTable:
+            return self.table
+
     def __init__(self, columns: Sequence[ColumnSpec], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.specs = list(columns)
@@ -55,6 +72,31 @@ class FlexTable(DataTable[RenderableType]):
         cursor = self.cursor_row
         self.clear()
         self._add_rows(cursor)
+
+    def append(self, rows: Sequence[tuple[str, list[RenderableType]]]) -> None:
+        """More rows below the ones shown; the cursor stays where it is."""
+        if self._built_for_width != self.size.width or not self.columns:
+            self._rows.extend(rows)
+            self._rebuild()
+            return
+        self._rows.extend(rows)
+        for key, cells in rows:
+            self.add_row(*(self._gapped(i, cell) for i, cell in enumerate(cells)), key=key)
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        self._say_if_near_end()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._say_if_near_end()
+
+    def _say_if_near_end(self) -> None:
+        if not self._rows:
+            return
+        last_seen = max(self.cursor_row, int(self.scroll_y) + self.scrollable_content_region.height)
+        if last_seen >= len(self._rows) - NEAR_END:
+            self.post_message(self.NearEnd(self))
 
     @property
     def row_keys(self) -> list[str]:

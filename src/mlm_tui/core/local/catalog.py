@@ -9,12 +9,18 @@ before "Пробник крема"). A broad query ("к") matches tens of thousa
 ranking them all would cost more than the page is worth, so matches are ranked (bm25)
 only when there are few, and otherwise read newest first up to the limit, in rowid
 order, which lets the index stop early. An exact code comes first.
+
+Words are found inside words too ("машка" finds «Ромашка», through the trigram index
+``products_substring_fts``): such matches come after every word-start match. Results come
+page by page (``search_products_page``); a page's position is where its last product
+stands in that order, so the next page goes on from there without reading the ones
+before again (an empty query: the last code).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -34,14 +40,15 @@ from sqlalchemy import (
     text,
 )
 
-from mlm_tui.core.errors import NotFound
+from mlm_tui.core.errors import NotFound, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
-from mlm_tui.core.local.search_index import every_word, prefix_term
+from mlm_tui.core.local.search_index import every_substring, every_word, prefix_term
 from mlm_tui.core.models import (
     CatalogPeriod,
     Category,
     MemberKind,
+    Page,
     Product,
     Promotion,
     PromotionKind,
@@ -87,16 +94,23 @@ class CatalogMixin(LocalBase):
     def search_products(
         self, query: str, *, category_id: int | None = None, limit: int = 50
     ) -> list[Product]:
+        return list(self.search_products_page(query, category_id=category_id,
+                                              limit=limit).items)
+
+    def search_products_page(
+        self, query: str, *, category_id: int | None = None, after: str | None = None,
+        limit: int = 50,
+    ) -> Page[Product]:
         if limit <= 0:
-            return []
+            return Page((), None)
         query = search_text(query)
         with self.store.read() as conn:
             period = current_period_row(conn, self.clock().date())
             catalog = Catalog(conn, period, self.company().currency,
                               consultant=self._buys_as_consultant(conn))
             if not query.strip():
-                return catalog.listing(category_id, limit)
-            return catalog.search(query, category_id, limit)
+                return catalog.listing(category_id, after, limit)
+            return catalog.search(query, category_id, after, limit)
 
     def product(self, code: str) -> Product:
         with self.store.read() as conn:
@@ -156,38 +170,76 @@ class Catalog:
             ).all()
         return {row.code: self._product(row) for row in rows}
 
-    def listing(self, category_id: int | None, limit: int) -> list[Product]:
+    def listing(self, category_id: int | None, after: str | None,
+                limit: int) -> Page[Product]:
+        """The period's products (of a category) in code order, from after ``after``."""
         p = t.products
         query = _PRODUCTS.where(p.c.period_id == self.period.id)
         if category_id is not None:
             query = query.where(p.c.category_id == category_id)
-        rows = self.conn.execute(query.order_by(p.c.code).limit(limit)).all()
-        return [self._product(row) for row in rows]
+        if after is not None:
+            query = query.where(p.c.code > after)
+        rows = self.conn.execute(query.order_by(p.c.code).limit(limit + 1)).all()
+        more = len(rows) > limit
+        return Page(tuple(self._product(row) for row in rows[:limit]),
+                    rows[limit - 1].code if more else None)
 
-    def search(self, query: str, category_id: int | None, limit: int) -> list[Product]:
+    def search(self, query: str, category_id: int | None, after: str | None,
+               limit: int) -> Page[Product]:
         terms = search_terms(query)
         if not terms:
-            return []  # only punctuation: nothing a person could have meant
-        matches = self._matching(fts_query(terms), fts_initial(terms), category_id, limit)
+            return Page((), None)  # only punctuation: nothing a person could have meant
         exact = self._exact(query.strip(), category_id)
-        if exact is not None:
-            matches = [exact] + [row for row in matches if row.id != exact.id]
-        return [self._product(row) for row in matches[:limit]]
+        params = {"match": fts_query(terms), "initial": fts_initial(terms),
+                  "substrings": every_substring(terms), "period": self.period.id,
+                  "category": category_id, "exact": -1 if exact is None else exact.id}
+        position = SearchPosition.read(after) if after is not None else None
+        ranked = (position.ranked if position is not None else
+                  self.conn.execute(_COUNT_MATCHES, {**params, "cap": RANK_AT_MOST + 1}
+                                    ).scalar_one() <= RANK_AT_MOST)
+        # The exact code leads the first page and is left out of every list after it.
+        lead = [exact] if exact is not None and position is None else []
+        wanted = limit + 1 - len(lead)  # one more than fits tells whether there are more
+        if ranked:
+            skip = position.skip if position is not None else 0
+            rows = lead + self._ranked(params, category_id, skip + wanted)[skip:]
+            more = len(rows) > limit
+            next_position = SearchPosition(True, skip=skip + limit - len(lead))
+        else:
+            start = position if position is not None else SearchPosition(False)
+            found = self._newest(params, category_id, start, wanted)
+            rows = lead + [row for row, _ in found]
+            more = len(rows) > limit
+            shown = limit - len(lead)  # of those found, how many this page shows
+            next_position = found[shown - 1][1] if more and shown > 0 else start
+        page = tuple(self._product(row) for row in rows[:limit])
+        return Page(page, next_position.write() if more else None)
 
-    def _matching(self, match: str, initial: str, category_id: int | None,
-                  limit: int) -> list[Row[Any]]:
-        params = {"match": match, "initial": initial, "period": self.period.id,
-                  "category": category_id, "limit": limit, "cap": RANK_AT_MOST + 1}
-        if self.conn.execute(_COUNT_MATCHES, params).scalar_one() <= RANK_AT_MOST:
-            return list(self.conn.execute(_ranked(category_id), params))
-        # Too many to rank: the newest whose name begins with the query, then the newest
-        # of the rest.
-        rows = list(self.conn.execute(_newest(category_id), {**params, "match": initial}))
-        if len(rows) < limit:
-            seen = {row.id for row in rows}
-            rows += [row for row in self.conn.execute(_newest(category_id), params)
-                     if row.id not in seen][:limit - len(rows)]
+    def _ranked(self, params: dict[str, Any], category_id: int | None,
+                count: int) -> list[Row[Any]]:
+        """Up to ``count``: matches of every word's start ranked (``_word_ranked``), then
+        those that hold the words only inside a word, by code."""
+        rows = list(self.conn.execute(_word_ranked(category_id), {**params, "limit": count}))
+        if len(rows) < count:
+            rows += self.conn.execute(_inside_words(category_id),
+                                      {**params, "limit": count - len(rows)})
         return rows
+
+    def _newest(self, params: dict[str, Any], category_id: int | None,
+                start: SearchPosition, count: int) -> list[tuple[Row[Any], SearchPosition]]:
+        """Up to ``count`` from ``start`` on: the newest whose name begins with the query,
+        then the newest of the other word-start matches, then the newest that hold the
+        words only inside a word; each with the position just after it."""
+        found: list[tuple[Row[Any], SearchPosition]] = []
+        group, before = start.group, start.before
+        while len(found) < count and group < len(_NEWEST_GROUPS):
+            statement = _NEWEST_GROUPS[group](category_id)
+            rows = self.conn.execute(statement, {**params, "before": before,
+                                                 "limit": count - len(found)}).all()
+            found += [(row, SearchPosition(False, group=group, before=row.id))
+                      for row in rows]
+            group, before = group + 1, _NO_ROWID
+        return found
 
     def _exact(self, code: str, category_id: int | None) -> Row[Any] | None:
         """The product whose code is exactly what was typed, in the period and category."""
@@ -214,25 +266,36 @@ class Catalog:
                        your_price=unit_price(product, self.promotions, self.consultant))
 
 
-# How many match in any period, up to one more than are ranked: enough to choose how to
-# order them. Without ORDER BY the index is read in its own order and stops at the cap.
-_COUNT_MATCHES = text("SELECT count(*) FROM (SELECT 1 FROM products_fts "
-                      "WHERE products_fts MATCH :match LIMIT :cap)")
+# How many hold the words in any period, up to one more than are ranked: enough to choose
+# how to order them. Without ORDER BY the index is read in its own order and stops at the
+# cap.
+_COUNT_MATCHES = text("SELECT count(*) FROM (SELECT 1 FROM products_substring_fts "
+                      "WHERE products_substring_fts MATCH :substrings LIMIT :cap)")
+_NO_ROWID = 2**63 - 1
+_COLUMNS = ("p.id, p.period_id, p.category_id, p.code, p.name, p.description, "
+            "p.retail_price, p.consultant_price, p.points, p.stock, c.name AS category ")
 # CROSS JOIN keeps the full-text index as the outer loop: read in rowid order, LIMIT stops
 # early instead of every product of the period being sorted.
 # The matches are read whole, with the columns of ``_PRODUCTS``, in one statement.
-_MATCHES = ("SELECT p.id, p.period_id, p.category_id, p.code, p.name, p.description, "
-            "p.retail_price, p.consultant_price, p.points, p.stock, c.name AS category "
+_MATCHES = ("SELECT " + _COLUMNS +
             "FROM products_fts CROSS JOIN products AS p ON p.id = products_fts.rowid "
             "JOIN categories AS c ON c.id = p.category_id "
-            "WHERE products_fts MATCH :match AND p.period_id = :period {category} ")
+            "WHERE products_fts MATCH :match AND p.period_id = :period AND p.id != :exact "
+            "{category} ")
+_SUBSTRING_MATCHES = (
+    "SELECT " + _COLUMNS +
+    "FROM products_substring_fts CROSS JOIN products AS p ON p.id = products_substring_fts.rowid "
+    "JOIN categories AS c ON c.id = p.category_id "
+    "WHERE products_substring_fts MATCH :substrings AND p.period_id = :period "
+    "AND p.id != :exact {category} "
+    "AND p.id NOT IN (SELECT rowid FROM products_fts WHERE products_fts MATCH :match) ")
 
 
 def _in_category(category_id: int | None) -> str:
     return "" if category_id is None else "AND p.category_id = :category"
 
 
-def _ranked(category_id: int | None) -> TextualSelect:
+def _word_ranked(category_id: int | None) -> TextualSelect:
     """Names that begin with what was typed first ("Крем ..." before "Пробник крема"), then
     bm25 with a hit in the code or the name (either spelling) worth more than one in the
     category."""
@@ -244,9 +307,62 @@ def _ranked(category_id: int | None) -> TextualSelect:
     )
 
 
-def _newest(category_id: int | None) -> TextualSelect:
+def _inside_words(category_id: int | None) -> TextualSelect:
+    return _typed(_SUBSTRING_MATCHES.format(category=_in_category(category_id))
+                  + "ORDER BY p.code LIMIT :limit")
+
+
+def _newest_initial(category_id: int | None) -> TextualSelect:
+    return _typed(_MATCHES.replace(":match", ":initial").format(
+        category=_in_category(category_id))
+        + "AND p.id < :before ORDER BY products_fts.rowid DESC LIMIT :limit")
+
+
+def _newest_word_starts(category_id: int | None) -> TextualSelect:
     return _typed(_MATCHES.format(category=_in_category(category_id))
-                  + "ORDER BY products_fts.rowid DESC LIMIT :limit")
+                  + "AND p.id < :before AND p.id NOT IN (SELECT rowid FROM products_fts "
+                  "WHERE products_fts MATCH :initial) "
+                  "ORDER BY products_fts.rowid DESC LIMIT :limit")
+
+
+def _newest_inside_words(category_id: int | None) -> TextualSelect:
+    return _typed(_SUBSTRING_MATCHES.format(category=_in_category(category_id))
+                  + "AND p.id < :before ORDER BY products_substring_fts.rowid DESC LIMIT :limit")
+
+
+_NEWEST_GROUPS = (_newest_initial, _newest_word_starts, _newest_inside_words)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPosition:
+    """Where a page of search results ends: ``ranked``, after ``skip`` of the ranked list
+    (a few hundred at most); else in ``group`` of ``_NEWEST_GROUPS``, before the product id
+    ``before``."""
+
+    ranked: bool
+    skip: int = 0
+    group: int = 0
+    before: int = _NO_ROWID
+
+    def write(self) -> str:
+        if self.ranked:
+            return f"r{self.skip}"
+        return f"n{self.group}.{self.before}"
+
+    @staticmethod
+    def read(after: str) -> SearchPosition:
+        try:
+            if after[:1] == "r":
+                skip = int(after[1:])
+                if 0 <= skip <= 10 * RANK_AT_MOST:
+                    return SearchPosition(True, skip=skip)
+            elif after[:1] == "n":
+                group, before = (int(part) for part in after[1:].split("."))
+                if 0 <= group < len(_NEWEST_GROUPS) and 0 <= before <= _NO_ROWID:
+                    return SearchPosition(False, group=group, before=before)
+        except ValueError:
+            pass
+        raise ValidationError(_("This page position is not valid."), field="after")
 
 
 @cache

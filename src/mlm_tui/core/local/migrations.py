@@ -98,7 +98,34 @@ FOLDED_MEMBERS_FTS_DDL = (
         INSERT INTO members_fts(rowid, full_name) VALUES (new.id, search_text(new.full_name));
     END""",
 )
-SEARCH_INDEX_DDL = (*FOLDED_PRODUCTS_FTS_DDL, *FOLDED_MEMBERS_FTS_DDL)
+FOLDED_SEARCH_INDEX_DDL = (*FOLDED_PRODUCTS_FTS_DDL, *FOLDED_MEMBERS_FTS_DDL)
+
+# Since version 8 a product is also found by part of a word ("машка" finds «Ромашка»):
+# trigrams of its code, name (both spellings) and category, folded, each word behind two
+# spaces so that short words can still be asked for as word starts
+# (``core.local.search_index``).
+PRODUCTS_SUBSTRINGS_DDL = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS products_substring_fts USING fts5(
+        words, tokenize = "trigram")""",
+    """CREATE TRIGGER IF NOT EXISTS products_substring_fts_insert AFTER INSERT ON products
+    BEGIN
+        INSERT INTO products_substring_fts(rowid, words)
+        VALUES (new.id, search_substrings(new.code || ' ' || new.name || ' ' ||
+                (SELECT name FROM categories WHERE id = new.category_id)));
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS products_substring_fts_delete AFTER DELETE ON products
+    BEGIN
+        DELETE FROM products_substring_fts WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS products_substring_fts_update
+    AFTER UPDATE OF code, name, category_id ON products BEGIN
+        DELETE FROM products_substring_fts WHERE rowid = old.id;
+        INSERT INTO products_substring_fts(rowid, words)
+        VALUES (new.id, search_substrings(new.code || ' ' || new.name || ' ' ||
+                (SELECT name FROM categories WHERE id = new.category_id)));
+    END""",
+)
+SEARCH_INDEX_DDL = (*FOLDED_SEARCH_INDEX_DDL, *PRODUCTS_SUBSTRINGS_DDL)
 
 # Tables added after version 1; a version-1 file lacks them.
 _ADDED_IN = {schema.training_progress.name: 2}
@@ -197,7 +224,7 @@ def _v5_to_v6(conn: Connection) -> None:
         for trigger in ("insert", "delete", "update"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_fts_{trigger}")
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}_fts")
-    for ddl in SEARCH_INDEX_DDL:
+    for ddl in FOLDED_SEARCH_INDEX_DDL:
         conn.exec_driver_sql(ddl)
     conn.exec_driver_sql(
         "INSERT INTO products_fts(rowid, code, name, category, spelling) "
@@ -219,8 +246,22 @@ def _v6_to_v7(conn: Connection) -> None:
         "WHERE h.order_id = orders.id AND h.status = 'paid') WHERE paid_at IS NULL"))
 
 
+def _v7_to_v8(conn: Connection) -> None:
+    """The substring index, filled from the products (see ``PRODUCTS_SUBSTRINGS_DDL``)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for ddl in PRODUCTS_SUBSTRINGS_DDL:
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql("DELETE FROM products_substring_fts")
+    conn.exec_driver_sql(
+        "INSERT INTO products_substring_fts(rowid, words) "
+        "SELECT p.id, search_substrings(p.code || ' ' || p.name || ' ' || c.name) "
+        "FROM products AS p JOIN categories AS c ON c.id = p.category_id")
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
+    7: _v7_to_v8}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

@@ -2,6 +2,13 @@
 that reads a query (:mod:`mlm_tui.core.rules.search_folding`), and the query as FTS5
 reads it.
 
+Two indexes answer a product search: the word index (``products_fts``: a word typed
+begins a word of the product, ranked with bm25) and the substring index
+(``products_substring_fts``, FTS5 trigrams): "машка" finds «Ромашка». A trigram index can
+find nothing shorter than three letters, so every word is kept there behind two spaces:
+a word that *begins* with "д" is the substring "  д". Short words and numbers (codes)
+are looked for as word starts that way; longer words anywhere.
+
 The index triggers call these functions: every connection that writes products,
 categories or members must have them (``add_search_functions``), including the plain
 ``sqlite3`` connections that build stores in bulk.
@@ -34,8 +41,20 @@ def search_spelling(text: str | None) -> str:
     return " ".join(term[-1] for term in terms)
 
 
+# What is put before each word in the substring index (see above).
+WORD_START = "  "
+# Words shorter than this are only looked for at the start of a word.
+SUBSTRING_AT_LEAST = 3
+
+
+def search_substrings(text: str | None) -> str:
+    """Every folded word and German spelling, each behind ``WORD_START``:
+    ``Öl «Ромашка»`` -> ``"  ol  ромашка  oel"``."""
+    return "".join(WORD_START + word for word in index_words(text or ""))
+
+
 def add_search_functions(conn: sqlite3.Connection) -> None:
-    for function in (search_text, search_name, search_spelling):
+    for function in (search_text, search_name, search_spelling, search_substrings):
         conn.create_function(function.__name__, 1, function, deterministic=True)
 
 
@@ -53,3 +72,21 @@ def prefix_term(spellings: tuple[str, ...], *, initial: bool = False) -> str:
     start = "^" if initial else ""
     terms = [f'{start}"{word}"*' for word in spellings]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def every_substring(terms: list[tuple[str, ...]]) -> str:
+    """Every word, in one of its spellings, somewhere in the product (``products_substring_fts``):
+    ``[("машка",), ("д",)]`` -> ``"машка" AND "  д"``."""
+    return " AND ".join(_substring_term(spellings) for spellings in terms)
+
+
+def _substring_term(spellings: tuple[str, ...]) -> str:
+    terms = [f'"{_fragment(word)}"' for word in spellings]
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _fragment(word: str) -> str:
+    # A code is typed from its start: "325" means 32548, not 13250.
+    if len(word) < SUBSTRING_AT_LEAST or word.isdigit():
+        return WORD_START + word
+    return word
