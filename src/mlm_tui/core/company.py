@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from decimal import Decimal
+from typing import Any
 
 from mlm_tui.core.models import (
     Carrier,
@@ -29,7 +31,8 @@ def profile_to_json(profile: CompanyProfile) -> str:
             "locale": profile.locale,
             "points_label": profile.points_label,
             "consultant_discount": str(profile.consultant_discount),
-            "cancellation_fee": money(profile.cancellation_fee),
+            "cancellation_forming_fee": money(profile.cancellation_forming_fee),
+            "cancellation_round_trip_fee": money(profile.cancellation_round_trip_fee),
             "delivery_fee": money(profile.delivery_fee),
             "free_delivery_from": money(profile.free_delivery_from),
             "monthly_points_target": str(profile.monthly_points_target),
@@ -62,7 +65,7 @@ def profile_from_json(text: str) -> CompanyProfile:
         locale=data["locale"],
         points_label=data["points_label"],
         consultant_discount=Decimal(data["consultant_discount"]),
-        cancellation_fee=money(data["cancellation_fee"]) or Money.zero(currency),
+        **_cancellation_fees(data, money, currency),
         delivery_fee=money(data["delivery_fee"]) or Money.zero(currency),
         free_delivery_from=money(data.get("free_delivery_from")),
         monthly_points_target=Decimal(data["monthly_points_target"]),
@@ -85,6 +88,22 @@ def profile_from_json(text: str) -> CompanyProfile:
     )
 
 
+def _cancellation_fees(data: dict[str, Any], money: Callable[[str | None], Money | None],
+                       currency: str) -> dict[str, Money]:
+    if "cancellation_forming_fee" not in data:
+        # A profile stored as one flat fee: it stays what an unshipped cancel costs, and
+        # nothing more is charged for the round trip until the company sets it.
+        return {"cancellation_forming_fee": money(data.get("cancellation_fee"))
+                or Money.zero(currency),
+                "cancellation_round_trip_fee": Money.zero(currency)}
+    return {
+        "cancellation_forming_fee": money(data["cancellation_forming_fee"])
+        or Money.zero(currency),
+        "cancellation_round_trip_fee": money(data.get("cancellation_round_trip_fee"))
+        or Money.zero(currency),
+    }
+
+
 def demo_company(market: str = "ru") -> CompanyProfile:
     """The demo company of a market: Russian (RUB, BB) or German (EUR, PV)."""
     if market == "de":
@@ -94,7 +113,8 @@ def demo_company(market: str = "ru") -> CompanyProfile:
             locale="de",
             points_label="PV",
             consultant_discount=Decimal("0.25"),
-            cancellation_fee=Money(Decimal("4.90"), "EUR"),
+            cancellation_forming_fee=Money(Decimal("4.90"), "EUR"),
+            cancellation_round_trip_fee=Money(Decimal("9.80"), "EUR"),
             delivery_fee=Money(Decimal("5.90"), "EUR"),
             free_delivery_from=Money(Decimal("100"), "EUR"),
             monthly_points_target=Decimal(100),
@@ -117,7 +137,8 @@ def demo_company(market: str = "ru") -> CompanyProfile:
         locale="ru",
         points_label="BB",
         consultant_discount=Decimal("0.20"),
-        cancellation_fee=Money(Decimal("150"), "RUB"),
+        cancellation_forming_fee=Money(Decimal("150"), "RUB"),
+        cancellation_round_trip_fee=Money(Decimal("300"), "RUB"),
         delivery_fee=Money(Decimal("299"), "RUB"),
         free_delivery_from=Money(Decimal("5000"), "RUB"),
         monthly_points_target=Decimal(150),

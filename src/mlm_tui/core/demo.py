@@ -45,7 +45,7 @@ from mlm_tui.core.models import (
     PromotionKind,
     ShipmentStatus,
 )
-from mlm_tui.core.rules import numbers
+from mlm_tui.core.rules import cancellation, numbers
 from mlm_tui.core.rules.payment import payment_methods_for
 
 DEMO_PASSWORD = "demo-2026"
@@ -738,7 +738,11 @@ class _OrderWriter:
         self.balance: dict[int, int] = {}
         profile = demo.profile
         self.fee = _hundredths(profile.delivery_fee.amount)
-        self.cancel_fee = _hundredths(profile.cancellation_fee.amount)
+        # The parts of the cancellation fee and the notes the ledger gives them.
+        self.forming_fee = (_hundredths(profile.cancellation_forming_fee.amount),
+                            cancellation.LEDGER_NOTES[cancellation.FORMING])
+        self.round_trip_fee = (_hundredths(profile.cancellation_round_trip_fee.amount),
+                               cancellation.LEDGER_NOTES[cancellation.ROUND_TRIP])
         free = profile.free_delivery_from
         self.free_from = _hundredths(free.amount) if free else 10**12
         self.payments = {d.value: [m.value for m in payment_methods_for(d, profile)]
@@ -877,7 +881,7 @@ class _OrderWriter:
             if cancel_ts <= now_ts:
                 if paid_ts < cancel_ts:
                     history.append((order_id, _PAID, iso(paid_ts), ""))
-                    self._refund(payer, cancel_ts, total, order_id)
+                    self._refund(payer, cancel_ts, total, order_id, shipped=False)
                 history.append((order_id, _CANCELLED, iso(cancel_ts),
                                 notes["cancelled"]))
                 return _CANCELLED
@@ -897,7 +901,7 @@ class _OrderWriter:
             if credited_ts <= now_ts:
                 history.append((order_id, _CREDITED, iso(credited_ts),
                                 notes["credited"]))
-                self._refund(payer, credited_ts, total, order_id)
+                self._refund(payer, credited_ts, total, order_id, shipped=True)
                 status = _CREDITED
         elif delivered_ts <= now_ts:
             history.append((order_id, _DELIVERED, iso(delivered_ts), ""))
@@ -908,7 +912,7 @@ class _OrderWriter:
         return status
 
     def _pay(self, member: int, at_ts: int, amount: int, kind: str,
-             order_id: int | None) -> None:
+             order_id: int | None, note: str = "") -> None:
         balance = self.balance.get(member, 0)
         if balance + amount < 0:
             # Topped up just before, by a round sum, as people do.
@@ -917,12 +921,19 @@ class _OrderWriter:
                                      None, "card" if self.rng.random() < 0.7 else "terminal"))
             balance += top_up
         self.balance[member] = balance + amount
-        self.demo.ledger.append((at_ts, member, kind, amount, order_id, ""))
+        self.demo.ledger.append((at_ts, member, kind, amount, order_id, note))
 
-    def _refund(self, member: int, at_ts: int, total: int, order_id: int) -> None:
+    def _refund(self, member: int, at_ts: int, total: int, order_id: int, *,
+                shipped: bool) -> None:
+        """The refund less the fee, as ``core.rules.cancellation`` withholds it."""
         self._pay(member, at_ts, total, _LEDGER_REFUND, order_id)
-        if self.cancel_fee:
-            self._pay(member, at_ts, -self.cancel_fee, _LEDGER_FEE, order_id)
+        left = total
+        for amount, note in (self.forming_fee, self.round_trip_fee) if shipped \
+                else (self.forming_fee,):
+            charged = min(amount, left)
+            if charged > 0:
+                self._pay(member, at_ts, -charged, _LEDGER_FEE, order_id, note)
+                left -= charged
 
     def _shipment(self, order_id: int, status: str, shipped_ts: int, delivered_ts: int,
                   shipments: list, events: list) -> None:
