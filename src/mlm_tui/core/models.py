@@ -177,6 +177,7 @@ class Carrier:
     code: str
     name: str
     tracking_url: str  # template with "{number}"
+    country: str = ""  # ISO code of the country it delivers in; "" anywhere
 
     def tracking_link(self, number: str) -> str:
         return self.tracking_url.format(number=number)
@@ -188,6 +189,7 @@ class PickupPoint:
     name: str
     address: str
     kind: DeliveryMethod  # PICKUP_POINT or SERVICE_CENTRE
+    country: str = ""  # ISO code of the country it stands in
 
 
 @dataclass(frozen=True, slots=True)
