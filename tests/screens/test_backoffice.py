@@ -424,6 +424,17 @@ async def test_cancelling_an_unshipped_order_shows_the_fee_first_then_refunds(tm
         assert backend.balance().amount - before == Decimal("2787.40")
 
 
+async def test_an_order_not_paid_yet_says_its_points_are_pending(tmp_path) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_order(pilot, world.ORDER_ANNA_PLACED)  # to be paid at the service centre
+        assert "Total 777,40 ₽ · 10 BB pending: earned when the order is paid" in text_of(app)
+        await keys(pilot, "escape")
+        await open_order(pilot, world.ORDER_ANNA_PAID)
+        text = text_of(app)
+        assert "52,5 BB" in text and "pending" not in text
+
+
 def test_the_stop_dialog_lists_what_the_fee_is_made_of() -> None:
     from mlm_tui.core.company import demo_company
     from mlm_tui.core.models import CancellationQuote, FeePart
