@@ -271,6 +271,14 @@ def test_an_accepted_claim_has_its_credit_on_the_balance(market_demo):
         else:
             assert credit is None and credits == []
         assert (decided_at is None) == (status == "submitted")
+    # Each claim is on an order of its member that had arrived before the claim was sent.
+    late = rows(market_demo, """
+        SELECT c.number FROM claims c JOIN invoices i ON i.number = c.invoice_number
+        JOIN orders o ON o.id = i.order_id
+        WHERE o.buyer_id != c.member_id OR o.status != 'delivered' OR NOT EXISTS (
+            SELECT 1 FROM order_status_history h WHERE h.order_id = o.id
+            AND h.status = 'delivered' AND h.at < c.submitted_at)""")
+    assert late == []
 
 
 def test_parcels_and_pickups_stay_in_the_buyers_country(market_demo):

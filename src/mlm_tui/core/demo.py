@@ -289,7 +289,8 @@ class _Demo:
         self.current_period_id = 2
         self.current_period_start = 0
         self.ledger: list[tuple] = []  # balance entries, sorted by time before writing
-        self.root_delivered: list[int] = []  # the demo consultant's delivered order ids
+        # The demo consultant's delivered orders: (order id, delivered at, ISO).
+        self.root_delivered: list[tuple[int, str]] = []
         self.root_shipped: list[int] = []
         self.lines_by_order: dict[int, list[tuple[str, int, int]]] = {}
         self.order_numbers: dict[int, str] = {}  # the demo consultant's, by order id
@@ -652,14 +653,19 @@ class _Demo:
 
     def _claims(self, texts: dict[str, tuple[str, str]], notes: list[tuple]) -> None:
         """Three claims of the demo consultant: one waiting, one accepted, one rejected."""
-        delivered = self.root_delivered[-40:]
-        if len(delivered) < 3:
-            return
-        picks = self.rng.sample(delivered, 3)
         now_ts = self.time.now_ts
         decision_days = self.profile.claim_decision_days
         outcomes = (("submitted", 2 * DAY, None), ("accepted", 20 * DAY, "accepted"),
                     ("rejected", 40 * DAY, "rejected"))
+        # A claim is sent for an order that had arrived by then, one claim an order.
+        picks: list[int] = []
+        for _status, ago, _decision in outcomes:
+            sent = self.time.iso(now_ts - ago)
+            arrived = [order_id for order_id, at in self.root_delivered[-60:]
+                       if at < sent and order_id not in picks]
+            if not arrived:
+                return
+            picks.append(arrived[int(self.rng.random() * len(arrived))])
         for number, (order_id, (status, ago, decision)) in enumerate(
             zip(picks, outcomes, strict=True), 1
         ):
@@ -886,7 +892,7 @@ class _OrderWriter:
             self.last_order[buyer.id] = placed_ts
         if buyer.id == 1:
             if status == _DELIVERED:
-                self.demo.root_delivered.append(order_id)
+                self.demo.root_delivered.append((order_id, history[-1][2]))
                 # What a claim returns: one of the first product, at the price paid.
                 self.demo.lines_by_order[order_id] = [
                     (catalog.codes[chosen[0]], 1, catalog.price[chosen[0]])]
