@@ -270,7 +270,7 @@ def test_an_order_paid_from_the_balance_is_refunded_less_the_fee(anna):
     assert anna.balance() == balance + quote.refund
     entries = anna.balance_ledger(limit=2).items
     assert [(e.kind, e.amount, e.note) for e in entries] == [
-        (LedgerKind.FEE, -quote.fee, "cancellation fee: forming the order"),
+        (LedgerKind.FEE, -quote.fee, "forming the order"),
         (LedgerKind.REFUND, paid, "refund: order cancelled")]
     assert {e.order_number for e in entries} == {world.ORDER_ANNA_PAID}
     assert anna.product("35555").stock == stock + 1  # back on the shelf

@@ -420,6 +420,10 @@ async def test_cancelling_an_unshipped_order_shows_the_fee_first_then_refunds(tm
         text = text_of(app)
         assert f"Order {world.ORDER_ANNA_PAID} is now cancelled." in text
         assert "Cancellation fee withheld: forming the order 150,00 ₽" in text
+        # The balance's ledger names the part the fee paid for.
+        await open_screen(pilot, "wallet")
+        fee = next(line for line in text_of(app).splitlines() if "-150,00 ₽" in line)
+        assert "Fee" in fee and world.ORDER_ANNA_PAID in fee and "forming the order" in fee
         assert backend.order(world.ORDER_ANNA_PAID).status is OrderStatus.CANCELLED
         assert backend.balance().amount - before == Decimal("2787.40")
 

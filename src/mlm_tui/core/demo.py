@@ -775,9 +775,9 @@ class _OrderWriter:
         self.fee = _hundredths(profile.delivery_fee.amount)
         # The parts of the cancellation fee and the notes the ledger gives them.
         self.forming_fee = (_hundredths(profile.cancellation_forming_fee.amount),
-                            cancellation.LEDGER_NOTES[cancellation.FORMING])
+                            cancellation.FORMING)
         self.round_trip_fee = (_hundredths(profile.cancellation_round_trip_fee.amount),
-                               cancellation.LEDGER_NOTES[cancellation.ROUND_TRIP])
+                               cancellation.ROUND_TRIP)
         free = profile.free_delivery_from
         self.free_from = _hundredths(free.amount) if free else 10**12
         self.payments = {d.value: [m.value for m in payment_methods_for(d, profile)]

@@ -169,8 +169,7 @@ class OrdersMixin(LocalBase):
             if paid:
                 _ledger(conn, row, now, LedgerKind.REFUND, paid, N_("refund: order cancelled"))
             for part in quote.fee_parts:  # one entry per part: the ledger says what it paid for
-                _ledger(conn, row, now, LedgerKind.FEE, -part.amount.amount,
-                        fee_note(part.what))
+                _ledger(conn, row, now, LedgerKind.FEE, -part.amount.amount, part.what)
             _restock(conn, row)
             _reverse_points(conn, row, now)
             refund = format_money(quote.refund, company.locale)
@@ -309,13 +308,6 @@ def _quote(conn: Connection, row: Row, company: CompanyProfile) -> CancellationQ
     )
 
 
-_PART_OF_NOTE = {note: what for what, note in cancellation.LEDGER_NOTES.items()}
-
-
-def fee_note(what: str) -> str:
-    return cancellation.LEDGER_NOTES.get(what, what)
-
-
 def cancellation_fees(conn: Connection, order_id: int, money: MoneyOf) -> tuple[FeePart, ...]:
     """What cancelling the order withheld, part by part, as its ledger recorded it."""
     b = t.balance_ledger
@@ -325,8 +317,7 @@ def cancellation_fees(conn: Connection, order_id: int, money: MoneyOf) -> tuple[
         .order_by(b.c.id)
     ).all()
     # A fee from before it had parts keeps its own note ("cancellation fee").
-    return tuple(FeePart(_PART_OF_NOTE.get(row.note, row.note), money(-row.amount))
-                 for row in rows)
+    return tuple(FeePart(row.note, money(-row.amount)) for row in rows)
 
 
 def _paid_from_balance(conn: Connection, row: Row) -> Decimal:

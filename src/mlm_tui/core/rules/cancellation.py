@@ -16,13 +16,9 @@ def N_(message: str) -> str:  # the gettext convention: the client words it
     return message
 
 
+# What each part pays for; the balance ledger's fee entries carry it as their note.
 FORMING = N_("forming the order")
 ROUND_TRIP = N_("delivery there and back")
-# How the balance ledger names each part it withheld.
-LEDGER_NOTES = {
-    FORMING: N_("cancellation fee: forming the order"),
-    ROUND_TRIP: N_("cancellation fee: delivery there and back"),
-}
 
 
 def cancellation_fee(company: CompanyProfile, *, shipped: bool,
