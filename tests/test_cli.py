@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -194,10 +195,28 @@ def test_catalog_search_finds_a_product_by_part_of_its_russian_name(logged_in, d
     found = {p["code"]: p for p in json.loads(out)}
     assert found[code]["name"] == name
     assert found[code]["currency"] == "RUB"
-    assert found[code]["consultant_price"].count(".") == 1  # a plain decimal string
+    assert found[code]["your_price"].count(".") == 1  # a plain decimal string
 
     exit_code, out, _ = logged_in("catalog", "search", fragment, "--limit", "100")
     assert code in out and "₽" in out
+
+
+def test_exports_give_the_price_the_buyer_pays_under_its_own_name(logged_in, data_dir):
+    # A closed sale takes its percent off the retail price instead of the consultant
+    # discount: the export says what the demo consultant pays, as "your_price".
+    ((code, retail, consultant, percent),) = query(data_dir, """
+        SELECT p.code, p.retail_price, p.consultant_price, s.percent
+        FROM promotions s JOIN products p ON p.code = s.product_code AND p.period_id = 2
+        WHERE s.period_id = 2 AND s.closed_sale = 1 ORDER BY p.code LIMIT 1""")
+    sale = (Decimal(retail) * (10_000 - percent) / 10_000 / 100).quantize(Decimal("0.01"))
+    assert sale != Decimal(consultant) / 100
+    _, out, _ = logged_in("catalog", "search", code, "--json")
+    (found,) = [p for p in json.loads(out) if p["code"] == code]
+    assert "consultant_price" not in found
+    assert Decimal(found["your_price"]) == sale
+    _, out, _ = logged_in("catalog", "search", code, "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert Decimal(next(r for r in rows if r["code"] == code)["your_price"]) == sale
 
 
 def test_catalog_search_as_csv_keeps_russian_names_whole(run, data_dir):
@@ -212,11 +231,11 @@ def test_catalog_search_as_csv_keeps_russian_names_whole(run, data_dir):
     assert (exit_code, err) == (0, "")
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["code", "name", "category", "period", "retail_price",
-                       "consultant_price", "currency", "points", "stock"]
+                       "your_price", "currency", "points", "stock"]
     found = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert found[code]["name"] == name
     assert found[code]["currency"] == "RUB"
-    assert found[code]["consultant_price"].replace(".", "").isdigit()
+    assert found[code]["your_price"].replace(".", "").isdigit()
     assert all(fragment in row["name"].lower() or fragment in row["category"].lower()
                or row["code"].startswith(fragment) for row in found.values())
 
@@ -252,11 +271,14 @@ def test_orders_list_as_json_with_filters(logged_in, data_dir):
     ((in_store,),) = query(data_dir, "SELECT count(*) FROM orders WHERE source = 'AS'")
     assert len(loyalty) == in_store  # --limit 0: every page
 
+    # A month the demo consultant bought in (which one depends on the day it was built).
+    ((month,),) = query(data_dir, "SELECT substr(max(placed_at), 1, 7) FROM orders "
+                                  "WHERE buyer_id = 1")
     code, out, _ = logged_in("orders", "list", "--json", "--member", "1000001",
-                             "--month", loyalty[0]["placed_at"][:7])
+                             "--month", month)
     mine = json.loads(out)
     assert mine and {o["buyer_registration_number"] for o in mine} == {"1000001"}
-    assert {o["placed_at"][:7] for o in mine} == {loyalty[0]["placed_at"][:7]}
+    assert {o["placed_at"][:7] for o in mine} == {month}
 
 
 def test_orders_list_as_a_table(logged_in):

@@ -564,10 +564,10 @@ def _catalog_search(args: argparse.Namespace) -> int:
             _print_json_list(_product_json(p) for p in products)
         elif args.csv:
             _print_csv(
-                ["code", "name", "category", "period", "retail_price", "consultant_price",
+                ["code", "name", "category", "period", "retail_price", "your_price",
                  "currency", "points", "stock"],
                 ([p.code, p.name, p.category, p.period, _plain(p.retail_price),
-                  _plain(p.consultant_price), p.consultant_price.currency, _plain(p.points),
+                  _plain(p.price), p.price.currency, _plain(p.points),
                   p.stock] for p in products),
             )
         else:
@@ -621,8 +621,9 @@ def _product_json(product: Any) -> dict[str, object]:
         "category": product.category,
         "period": product.period,
         "retail_price": _plain(product.retail_price),
-        "consultant_price": _plain(product.consultant_price),
-        "currency": product.consultant_price.currency,
+        # What the signed-in buyer pays, as the table, the cart and the screens show it.
+        "your_price": _plain(product.price),
+        "currency": product.price.currency,
         "points": _plain(product.points),
         "stock": product.stock,
         "promotions": list(product.promotion_marks),

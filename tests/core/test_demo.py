@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,114 @@ def test_every_demo_order_is_paid_in_a_way_its_delivery_allows(demo):
     assert not {(d, p) for d, p in ways
                 if (p == "cash_to_courier" and d != "courier")
                 or (p == "service_centre" and d != "service_centre")}
+
+
+# --- the demo agrees with the product's own rules -----------------------------------------
+
+
+@pytest.fixture(scope="module", params=["ru", "de"])
+def market_demo(request, tmp_path_factory) -> Path:
+    path, _ = build(tmp_path_factory.mktemp(f"demo-{request.param}"), market=request.param)
+    return path
+
+
+def company_of(path: Path):
+    from mlm_tui.core.company import profile_from_json
+
+    return profile_from_json(rows(path, "SELECT profile FROM company")[0][0])
+
+
+def test_an_accepted_claim_has_its_credit_on_the_balance(market_demo):
+    claims = rows(market_demo, "SELECT number, member_id, status, credit, decided_at "
+                               "FROM claims ORDER BY id")
+    assert {status for _n, _m, status, _c, _d in claims} == {"submitted", "accepted",
+                                                              "rejected"}
+    for number, member, status, credit, decided_at in claims:
+        credits = rows(market_demo, "SELECT member_id, amount, at FROM balance_ledger "
+                                    "WHERE kind = 'refund' AND note = ?", number)
+        if status == "accepted":
+            assert credit and credit > 0
+            assert credits == [(member, credit, decided_at)]
+        else:
+            assert credit is None and credits == []
+        assert (decided_at is None) == (status == "submitted")
+    # Each claim is on an order of its member that had arrived before the claim was sent.
+    late = rows(market_demo, """
+        SELECT c.number FROM claims c JOIN invoices i ON i.number = c.invoice_number
+        JOIN orders o ON o.id = i.order_id
+        WHERE o.buyer_id != c.member_id OR o.status != 'delivered' OR NOT EXISTS (
+            SELECT 1 FROM order_status_history h WHERE h.order_id = o.id
+            AND h.status = 'delivered' AND h.at < c.submitted_at)""")
+    assert late == []
+
+
+def test_parcels_and_pickups_stay_in_the_buyers_country(market_demo):
+    company = company_of(market_demo)
+    point_country = {p.code: p.country for p in company.pickup_points}
+    carrier_country = {c.code: c.country for c in company.carriers}
+    picked_up = rows(market_demo, "SELECT o.pickup_point, m.country FROM orders o "
+                                  "JOIN members m ON m.id = o.buyer_id "
+                                  "WHERE o.pickup_point IS NOT NULL")
+    assert picked_up and all(point_country[point] == country for point, country in picked_up)
+    shipped = rows(market_demo, "SELECT s.carrier, m.country FROM shipments s "
+                                "JOIN orders o ON o.id = s.order_id "
+                                "JOIN members m ON m.id = o.buyer_id")
+    assert all(carrier_country[carrier] == country for carrier, country in shipped)
+    # Members abroad are there, and their parcels go by their own country's carriers.
+    home = company.locale.upper()
+    abroad = {carrier for carrier, country in shipped if country != home}
+    assert abroad and all(carrier_country[c] != home for c in abroad)
+
+
+def test_a_paid_order_has_paid_at_as_record_payment_sets_it(market_demo):
+    orders = rows(market_demo, """
+        SELECT o.id, o.paid_at, (SELECT h.at FROM order_status_history h
+                                 WHERE h.order_id = o.id AND h.status = 'paid')
+        FROM orders o""")
+    assert all(paid_at == paid for _id, paid_at, paid in orders)
+    assert any(paid_at for _id, paid_at, _paid in orders)
+    assert any(paid_at is None for _id, paid_at, _paid in orders)
+
+
+def test_every_order_s_wallet_points_and_balance_agree_with_its_payment(market_demo):
+    from mlm_tui.core.money import Money
+    from mlm_tui.core.rules.cancellation import cancellation_fee
+
+    company = company_of(market_demo)
+    share = company.wallet_points_share
+    orders = rows(market_demo, "SELECT id, number, placed_by_id, status, placed_at, paid_at, "
+                               "total, points, payment_method FROM orders")
+    points = {}
+    for order_id, member, kind, amount, at, note in rows(
+            market_demo, "SELECT order_id, member_id, kind, points, at, note "
+                         "FROM points_ledger WHERE order_id IS NOT NULL"):
+        points.setdefault(order_id, []).append((member, kind, amount, at, note))
+    money = {}
+    for order_id, member, kind, amount, note in rows(
+            market_demo, "SELECT order_id, member_id, kind, amount, note FROM balance_ledger "
+                         "WHERE order_id IS NOT NULL AND note NOT LIKE 'CL-%'"):  # not claims
+        money.setdefault(order_id, []).append((member, kind, amount, note))
+    cancelled_or_credited = 0
+    for (order_id, number, placer, status, _placed_at, paid_at, total, order_points,
+         payment) in orders:
+        undone = status in ("cancelled", "credited")
+        earned = int(Decimal(order_points) * share)  # hundredths, rounded down
+        expected_points = []
+        if paid_at and earned:
+            expected_points.append((placer, "earned", earned, paid_at, number))
+            if undone:
+                expected_points.append((placer, "cancelled", -earned))
+        got = [entry if entry[1] == "earned" else entry[:3]
+               for entry in points.get(order_id, [])]
+        assert got == expected_points, number
+        expected_money = []
+        if payment == "balance":
+            expected_money.append((placer, "payment", -total, ""))
+            if undone:
+                cancelled_or_credited += 1
+                expected_money.append((placer, "refund", total, ""))
+                paid = Money(Decimal(total) / 100, company.currency)
+                for part in cancellation_fee(company, shipped=status == "credited", paid=paid):
+                    expected_money.append((placer, "fee", -part.amount.minor, part.what))
+        assert sorted(money.get(order_id, [])) == sorted(expected_money), number
+    assert cancelled_or_credited

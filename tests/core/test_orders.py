@@ -21,6 +21,7 @@ from mlm_tui.core.models import (
     ORDER_TRANSITIONS,
     Checkout,
     DeliveryMethod,
+    FeePart,
     LedgerKind,
     OrderFilter,
     OrderSource,
@@ -34,6 +35,10 @@ from mlm_tui.core.money import Money
 from tests import world
 
 pytestmark = pytest.mark.usefixtures("world_orders")
+
+def rub(amount: int) -> Money:
+    return Money(Decimal(amount), "RUB")
+
 
 ANNAS_TEAM = [o for o in world.WORLD_ORDERS if o.buyer is not world.PETR]
 
@@ -256,15 +261,19 @@ def test_an_order_paid_from_the_balance_is_refunded_less_the_fee(anna):
     quote = anna.cancellation_quote(world.ORDER_ANNA_PAID)
     paid = anna.order(world.ORDER_ANNA_PAID).total
     assert not quote.shipped and quote.steps == ()
+    # Never shipped, so nothing travelled: only forming the order is withheld.
+    assert quote.fee_parts == (FeePart("forming the order", rub(150)),)
     assert quote.fee.amount == Decimal(150)
     assert quote.refund == paid - quote.fee
     order = anna.cancel_order(world.ORDER_ANNA_PAID)
     assert order.status is OrderStatus.CANCELLED
     assert order.history[-1].status is OrderStatus.CANCELLED
+    assert order.cancellation_fees == quote.fee_parts
     assert anna.balance() == balance + quote.refund
     entries = anna.balance_ledger(limit=2).items
-    assert [(e.kind, e.amount) for e in entries] == [(LedgerKind.FEE, -quote.fee),
-                                                     (LedgerKind.REFUND, paid)]
+    assert [(e.kind, e.amount, e.note) for e in entries] == [
+        (LedgerKind.FEE, -quote.fee, "forming the order"),
+        (LedgerKind.REFUND, paid, "refund: order cancelled")]
     assert {e.order_number for e in entries} == {world.ORDER_ANNA_PAID}
     assert anna.product("35555").stock == stock + 1  # back on the shelf
     assert world.ORDER_ANNA_PAID in anna.notifications()[0].title
@@ -285,6 +294,22 @@ def test_placing_then_cancelling_puts_everything_back_but_the_fee(anna):
     anna.cancel_order(order.number)
     assert anna.product("32548").stock == stock
     assert anna.balance().amount == balance.amount - 150
+
+
+def test_stopping_a_shipped_order_withholds_forming_and_the_round_trip(backend):
+    backend.login(world.PETR.registration_number, world.PASSWORD)
+    paid = backend.order(world.ORDER_PETR_SHIPPED).total  # paid from his balance
+    quote = backend.cancellation_quote(world.ORDER_PETR_SHIPPED)
+    assert quote.shipped
+    assert quote.fee_parts == (FeePart("forming the order", rub(150)),
+                               FeePart("delivery there and back", rub(300)))
+    assert quote.fee == rub(450)
+    assert quote.refund == paid - rub(450)
+
+
+def test_an_order_never_shipped_is_not_charged_the_round_trip(anna):
+    quote = anna.cancellation_quote(world.ORDER_ANNA_PAID)
+    assert "delivery there and back" not in [part.what for part in quote.fee_parts]
 
 
 def test_a_shipped_order_is_not_cancelled_but_can_be_stopped(backend):

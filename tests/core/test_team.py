@@ -441,6 +441,13 @@ def test_monthly_volume_counts_points_orders_and_loyalty_orders(anna):
     ]
 
 
+def test_an_order_waiting_for_its_money_is_ordered_but_earns_no_volume_yet(anna):
+    add_order(anna, world.OLGA_MSK, datetime(2026, 11, 3), "12.5")
+    add_order(anna, world.OLGA_MSK, datetime(2026, 11, 4), "40", status="placed")
+    november = anna.monthly_volume(world.OLGA_MSK.id, months=1)[0]
+    assert (november.points, november.orders) == (Decimal("12.5"), 2)
+
+
 def test_monthly_volume_crosses_the_new_year(anna):
     add_order(anna, world.IRINA, datetime(2025, 12, 24), "20")
     volume = anna.monthly_volume(world.IRINA.id, months=12)

@@ -86,3 +86,10 @@ def test_progress_needs_a_signed_in_member(backend):
         backend.training_progress()
     with pytest.raises(NotAuthenticated):
         backend.complete_lesson("welcome")
+
+
+def test_the_lesson_on_cancelling_says_what_the_fee_covers_as_cancelling_charges_it():
+    text = " ".join(lesson("after_the_order").paragraphs)
+    # Not shipped: forming the order only; shipped and stopped: the round trip too.
+    assert "not yet shipped can be cancelled without a reason; a fee for forming it" in text
+    assert "stopped with the carrier; then its delivery there and back" in text

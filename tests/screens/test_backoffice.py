@@ -26,6 +26,7 @@ from mlm_tui.screens.pick_month import PickMonthScreen
 from mlm_tui.screens.tracking import TrackingScreen
 from mlm_tui.widgets.order_grid import OrderGrid
 from tests import world
+from tests.screens.keys import keys
 from tests.screens.snapshot_app import make_app, open_screen, screen_text, settle
 from tests.smtp import free_port, smtp_server
 
@@ -471,15 +472,52 @@ async def test_cancelling_an_unshipped_order_shows_the_fee_first_then_refunds(tm
         assert isinstance(app.screen, CancelScreen)
         text = text_of(app)
         assert "Cancellation fee withheld: 150,00 ₽" in text
+        assert "– forming the order: 150,00 ₽" in text
+        assert "delivery there and back" not in text  # it never left the warehouse
+        assert "No delivery is charged: the order was never shipped." in text
         assert "Refund to the balance:     2 787,40 ₽" in text
         backend = app.backend
         before = backend.balance().amount
-        await pilot.press("y")
-        await settle(pilot)
+        await keys(pilot, "y")
         assert isinstance(app.screen, OrderScreen)
-        assert f"Order {world.ORDER_ANNA_PAID} is now cancelled." in text_of(app)
+        text = text_of(app)
+        assert f"Order {world.ORDER_ANNA_PAID} is now cancelled." in text
+        assert "Cancellation fee withheld: forming the order 150,00 ₽" in text
+        # The balance's ledger names the part the fee paid for.
+        await open_screen(pilot, "wallet")
+        fee = next(line for line in text_of(app).splitlines() if "-150,00 ₽" in line)
+        assert "Fee" in fee and world.ORDER_ANNA_PAID in fee and "forming the order" in fee
         assert backend.order(world.ORDER_ANNA_PAID).status is OrderStatus.CANCELLED
         assert backend.balance().amount - before == Decimal("2787.40")
+
+
+async def test_an_order_not_paid_yet_says_its_points_are_pending(tmp_path) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_order(pilot, world.ORDER_ANNA_PLACED)  # to be paid at the service centre
+        assert "Total 777,40 ₽ · 10 BB pending: earned when the order is paid" in text_of(app)
+        await keys(pilot, "escape")
+        await open_order(pilot, world.ORDER_ANNA_PAID)
+        text = text_of(app)
+        assert "52,5 BB" in text and "pending" not in text
+
+
+def test_the_stop_dialog_lists_what_the_fee_is_made_of() -> None:
+    from mlm_tui.core.company import demo_company
+    from mlm_tui.core.models import CancellationQuote, FeePart
+    from mlm_tui.core.money import Money
+    from mlm_tui.screens.cancel import quote_text
+
+    def rub(amount: int) -> Money:
+        return Money(Decimal(amount), "RUB")
+
+    quote = CancellationQuote("RU-2611-000009", True, rub(450), rub(550),
+                              ("stop with the carrier",),
+                              (FeePart("forming the order", rub(150)),
+                               FeePart("delivery there and back", rub(300))))
+    text = quote_text(quote, demo_company("ru")).replace("\xa0", " ")
+    assert "Credit when the parcel is back: 550,00 ₽ (fee 450,00 ₽)" in text
+    assert "– forming the order: 150,00 ₽\n  – delivery there and back: 300,00 ₽" in text
 
 
 async def test_keeping_the_order_changes_nothing(tmp_path) -> None:
@@ -510,6 +548,8 @@ async def test_a_shipped_order_gets_the_stop_and_credit_steps(tmp_path) -> None:
         text = text_of(app)
         assert "already shipped: it cannot be cancelled" in text
         assert "1. stop with the carrier" in text and "3. credit to the balance" in text
+        # Paid in cash to the courier, not from the balance: nothing to withhold.
+        assert "forming the order" not in text
         assert "Request stop and credit" in text
         await pilot.press("y")
         await settle(pilot)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from mlm_tui.core.models import OrderFilter, OrderSource, OrderStatus, OrderSummary, Page
 from mlm_tui.core.money import Money
+from mlm_tui.core.rules import numbers
 
 SOURCES = (OrderSource.SO, OrderSource.IO, OrderSource.AS, OrderSource.IN)
 
@@ -23,11 +24,13 @@ def make_orders(count: int, *, newest: datetime = datetime(2026, 11, 20, 12),
     """``count`` orders, newest first, one every ``spacing`` (so months hold ~360 each)."""
     return [
         OrderSummary(
-            id=count - i, number=str(400_000_000 + count - i), placed_at=newest - spacing * i,
+            id=count - i, number=numbers.order_number("ru", newest - spacing * i, count - i),
+            placed_at=newest - spacing * i,
             buyer_id=2 + i % 3, buyer_name=NAMES[i % 3],
             buyer_registration_number=str(1_000_002 + i % 3), source=SOURCES[i % 4],
             status=OrderStatus.DELIVERED, points=Decimal(i % 50), total=Money(Decimal(
-                1000 + i % 700), "RUB"), invoice_number=str(700_000_000 + count - i),
+                1000 + i % 700), "RUB"),
+            invoice_number=numbers.invoice_number(newest - spacing * i, count - i),
         )
         for i in range(count)
     ]

@@ -173,3 +173,12 @@ def test_any_sequence_of_jumps_shows_exactly_the_right_rows(windows: list[int],
     for first in windows:
         settle(rows, history, first, first + 21)
         assert shown(rows, first, first + 21) == truth(history, filters, first, first + 21)
+
+
+def test_the_rows_carry_order_and_invoice_numbers_as_the_store_gives_them():
+    from mlm_tui.core.rules import numbers
+
+    newest, oldest = ORDERS[0], ORDERS[-1]
+    assert newest.number == numbers.order_number("ru", newest.placed_at, newest.id)
+    assert newest.number.startswith("RU-2611-")
+    assert oldest.invoice_number == numbers.invoice_number(oldest.placed_at, oldest.id)

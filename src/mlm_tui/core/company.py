@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from decimal import Decimal
+from typing import Any
 
 from mlm_tui.core.models import (
     Carrier,
@@ -15,6 +17,8 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money
 
+_HERMES_TRACKING = "https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation/#{number}"
+_DHL_TRACKING = "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={number}"
 _DEFAULTS = {f.name: f.default for f in fields(CompanyProfile)}
 
 
@@ -29,14 +33,16 @@ def profile_to_json(profile: CompanyProfile) -> str:
             "locale": profile.locale,
             "points_label": profile.points_label,
             "consultant_discount": str(profile.consultant_discount),
-            "cancellation_fee": money(profile.cancellation_fee),
+            "cancellation_forming_fee": money(profile.cancellation_forming_fee),
+            "cancellation_round_trip_fee": money(profile.cancellation_round_trip_fee),
             "delivery_fee": money(profile.delivery_fee),
             "free_delivery_from": money(profile.free_delivery_from),
             "monthly_points_target": str(profile.monthly_points_target),
-            "carriers": [[c.code, c.name, c.tracking_url] for c in profile.carriers],
+            "carriers": [[c.code, c.name, c.tracking_url, c.country] for c in profile.carriers],
             "payment_methods": [p.value for p in profile.payment_methods],
             "pickup_points": [
-                [p.code, p.name, p.address, p.kind.value] for p in profile.pickup_points
+                [p.code, p.name, p.address, p.kind.value, p.country]
+                for p in profile.pickup_points
             ],
             "claim_decision_days": profile.claim_decision_days,
             "retention_no_order_months": profile.retention_no_order_months,
@@ -62,15 +68,16 @@ def profile_from_json(text: str) -> CompanyProfile:
         locale=data["locale"],
         points_label=data["points_label"],
         consultant_discount=Decimal(data["consultant_discount"]),
-        cancellation_fee=money(data["cancellation_fee"]) or Money.zero(currency),
+        **_cancellation_fees(data, money, currency),
         delivery_fee=money(data["delivery_fee"]) or Money.zero(currency),
         free_delivery_from=money(data.get("free_delivery_from")),
         monthly_points_target=Decimal(data["monthly_points_target"]),
         carriers=tuple(Carrier(*c) for c in data["carriers"]),
         payment_methods=tuple(PaymentMethod(p) for p in data["payment_methods"]),
+        # Stored before carriers and points named their country: the rest is "" (anywhere).
         pickup_points=tuple(
-            PickupPoint(code, name, address, DeliveryMethod(kind))
-            for code, name, address, kind in data["pickup_points"]
+            PickupPoint(code, name, address, DeliveryMethod(kind), *rest)
+            for code, name, address, kind, *rest in data["pickup_points"]
         ),
         claim_decision_days=data.get("claim_decision_days", 7),
         retention_no_order_months=data.get("retention_no_order_months", 3),
@@ -98,6 +105,20 @@ def market_country(company: CompanyProfile) -> str:
     likely = get_global("likely_subtags").get(locale.language, "")
     territory = parse_locale(likely)[1] if likely else None
     return territory or ""
+def _cancellation_fees(data: dict[str, Any], money: Callable[[str | None], Money | None],
+                       currency: str) -> dict[str, Money]:
+    if "cancellation_forming_fee" not in data:
+        # A profile stored as one flat fee: it stays what an unshipped cancel costs, and
+        # nothing more is charged for the round trip until the company sets it.
+        return {"cancellation_forming_fee": money(data.get("cancellation_fee"))
+                or Money.zero(currency),
+                "cancellation_round_trip_fee": Money.zero(currency)}
+    return {
+        "cancellation_forming_fee": money(data["cancellation_forming_fee"])
+        or Money.zero(currency),
+        "cancellation_round_trip_fee": money(data.get("cancellation_round_trip_fee"))
+        or Money.zero(currency),
+    }
 
 
 def demo_company(market: str = "ru") -> CompanyProfile:
@@ -109,21 +130,24 @@ def demo_company(market: str = "ru") -> CompanyProfile:
             locale="de",
             points_label="PV",
             consultant_discount=Decimal("0.25"),
-            cancellation_fee=Money(Decimal("4.90"), "EUR"),
+            cancellation_forming_fee=Money(Decimal("4.90"), "EUR"),
+            cancellation_round_trip_fee=Money(Decimal("9.80"), "EUR"),
             delivery_fee=Money(Decimal("5.90"), "EUR"),
             free_delivery_from=Money(Decimal("100"), "EUR"),
             monthly_points_target=Decimal(100),
             carriers=(
-                Carrier("hermes", "Hermes", "https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation/#{number}"),
-                Carrier("dhl", "DHL", "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={number}"),
+                Carrier("hermes", "Hermes", _HERMES_TRACKING, "DE"),
+                Carrier("dhl", "DHL", _DHL_TRACKING, "DE"),
+                # Members living in Russia get their parcels by the Russian post.
+                Carrier("pochta", "Почта России", "https://www.pochta.ru/tracking#{number}", "RU"),
             ),
             payment_methods=(PaymentMethod.BALANCE, PaymentMethod.CASH_TO_COURIER,
                              PaymentMethod.INSTALMENTS),
             pickup_points=(
                 PickupPoint("B-01", "Servicecenter Berlin", "10115 Berlin, Invalidenstraße 12",
-                            DeliveryMethod.SERVICE_CENTRE),
+                            DeliveryMethod.SERVICE_CENTRE, "DE"),
                 PickupPoint("M-01", "Paketshop München", "80331 München, Sendlinger Str. 5",
-                            DeliveryMethod.PICKUP_POINT),
+                            DeliveryMethod.PICKUP_POINT, "DE"),
             ),
         )
     return CompanyProfile(
@@ -132,23 +156,26 @@ def demo_company(market: str = "ru") -> CompanyProfile:
         locale="ru",
         points_label="BB",
         consultant_discount=Decimal("0.20"),
-        cancellation_fee=Money(Decimal("150"), "RUB"),
+        cancellation_forming_fee=Money(Decimal("150"), "RUB"),
+        cancellation_round_trip_fee=Money(Decimal("300"), "RUB"),
         delivery_fee=Money(Decimal("299"), "RUB"),
         free_delivery_from=Money(Decimal("5000"), "RUB"),
         monthly_points_target=Decimal(150),
         carriers=(
-            Carrier("cdek", "СДЭК", "https://www.cdek.ru/ru/tracking?order_id={number}"),
-            Carrier("pochta", "Почта России", "https://www.pochta.ru/tracking#{number}"),
-            Carrier("hermes", "Hermes", "https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation/#{number}"),
+            Carrier("cdek", "СДЭК", "https://www.cdek.ru/ru/tracking?order_id={number}", "RU"),
+            Carrier("pochta", "Почта России", "https://www.pochta.ru/tracking#{number}", "RU"),
+            # Members living in Germany get their parcels by Hermes.
+            Carrier("hermes", "Hermes", _HERMES_TRACKING, "DE"),
         ),
         payment_methods=(PaymentMethod.BALANCE, PaymentMethod.SERVICE_CENTRE,
                          PaymentMethod.CASH_TO_COURIER, PaymentMethod.INSTALMENTS),
         pickup_points=(
             PickupPoint("SC-MSK-1", "СЦ Москва, Тверская", "125009, Москва, ул. Тверская, 7",
-                        DeliveryMethod.SERVICE_CENTRE),
+                        DeliveryMethod.SERVICE_CENTRE, "RU"),
             PickupPoint("PP-MSK-2", "Пункт выдачи «Сокол»", "125080, Москва, Волоколамское ш., 1",
-                        DeliveryMethod.PICKUP_POINT),
+                        DeliveryMethod.PICKUP_POINT, "RU"),
             PickupPoint("PP-SPB-1", "Пункт выдачи «Невский»",
-                        "191025, Санкт-Петербург, Невский пр., 48", DeliveryMethod.PICKUP_POINT),
+                        "191025, Санкт-Петербург, Невский пр., 48", DeliveryMethod.PICKUP_POINT,
+                        "RU"),
         ),
     )

@@ -45,7 +45,7 @@ from mlm_tui.core.models import (
     PromotionKind,
     ShipmentStatus,
 )
-from mlm_tui.core.rules import numbers
+from mlm_tui.core.rules import cancellation, numbers
 from mlm_tui.core.rules.payment import payment_methods_for
 
 DEMO_PASSWORD = "demo-2026"
@@ -149,6 +149,7 @@ def _build(path: Path, modes: FileModes, *, products: int, orders: int, members:
         demo.orders(orders)
         demo.wallets()
         demo.inbox()
+        demo.balances()  # last: accepted claims credit the balance too
         conn.execute("COMMIT")
         demo.report("finishing", 0, 1)
         conn.execute("PRAGMA analysis_limit = 1000")
@@ -276,6 +277,7 @@ class _Person:
     registered_ts: int  # may be negative: before the history window
     loyalty_ts: int | None
     weight: float  # how often this member orders
+    country: str = ""  # where they live: their parcels go to that country's points and carriers
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,11 +305,16 @@ class _Demo:
         self.current_period_id = 2
         self.current_period_start = 0
         self.ledger: list[tuple] = []  # balance entries, sorted by time before writing
-        self.root_delivered: list[int] = []  # the demo consultant's delivered order ids
+        # The demo consultant's delivered orders: (order id, delivered at, ISO).
+        self.root_delivered: list[tuple[int, str]] = []
         self.root_shipped: list[int] = []
-        self.lines_by_order: dict[int, list[tuple[str, int]]] = {}
+        self.lines_by_order: dict[int, list[tuple[str, int, int]]] = {}
         self.order_numbers: dict[int, str] = {}  # the demo consultant's, by order id
         self.invoice_numbers: dict[int, str] = {}
+        self.home = market.upper()  # the country the company's own market is in
+        # Wallet points paid orders earned (and undone ones gave back), by who placed them:
+        # (at, kind, points, expires at, order id, order number).
+        self.order_points: dict[int, list[tuple]] = {}
 
     # --- company and catalog -------------------------------------------------------------
     def company(self) -> None:
@@ -483,7 +490,7 @@ class _Demo:
                 enroller = int(paths[sponsor].strip("/").split("/")[-2])  # sponsor's sponsor
             self.people.append(_Person(
                 member_id, full_name, kind.value, status.value, sponsor, reg_ts, loyalty_ts,
-                _order_weight(rng, member_id, kind, status, total),
+                _order_weight(rng, member_id, kind, status, total), people.country,
             ))
             rows.append(self._member_row(
                 member_id, full_name, people, city, kind, status, sponsor, enroller,
@@ -565,10 +572,9 @@ class _Demo:
         )
 
     # --- balance and points --------------------------------------------------------------
-    def wallets(self) -> None:
+    def balances(self) -> None:
+        """The balance ledger: order payments, refunds, fees, claim credits and top-ups."""
         self.report("ledgers", 0, 2)
-        rng = self.rng
-        root = self.people[0]
         top_up = 2_000_000 if self.profile.currency == "RUB" else 50_000
         # The demo consultant starts with money on her account.
         self.ledger.append((self.time.now_ts - 2 * DAY, 1, LedgerKind.TOP_UP.value,
@@ -581,43 +587,59 @@ class _Demo:
              for ts, member, kind, amount, order_id, note in self.ledger],
         )
         self.report("ledgers", 1, 2)
+
+    def wallets(self) -> None:
+        """The points wallets: what paid orders earned, some spent, the unspent expiring."""
+        rng = self.rng
         rows = []
         for person in self.people:
-            if person.kind != MemberKind.CONSULTANT.value or person.status != "active":
-                continue
-            rows += self._points_entries(person, rng, generous=person is root)
+            earned = self.order_points.get(person.id, [])
+            if earned or (person.kind == MemberKind.CONSULTANT.value
+                          and person.status == "active"):
+                rows += self._points_entries(person, rng, earned)
         self.conn.executemany(
-            "INSERT INTO points_ledger(member_id, at, kind, points, expires_on, note) "
-            "VALUES (?,?,?,?,?,?)", rows)
+            "INSERT INTO points_ledger(member_id, at, kind, points, expires_on, order_id, note) "
+            "VALUES (?,?,?,?,?,?,?)", rows)
         self.report("ledgers", 2, 2)
 
-    def _points_entries(self, person: _Person, rng: random.Random, *,
-                        generous: bool) -> list[tuple]:
-        """Sponsor points earned each month, some spent, the unspent expiring after a year."""
+    def _points_entries(self, person: _Person, rng: random.Random,
+                        earned: list[tuple]) -> list[tuple]:
+        """The orders' points in time order, with some spent each month and, after a year,
+        a third of what is still unspent expired."""
         rows: list[tuple] = []
         wallet = 0
-        earned_by_month: list[tuple[int, int]] = []
-        month_ts = max(person.registered_ts, 0) + 5 * DAY
         notes = _POINTS_NOTES[self.market]
-        while month_ts < self.time.now_ts:
-            earned = (20 + int(rng.random() * 60)) * (3 if generous else 1) * 100
-            expires = self.time.day(min(month_ts + 365 * DAY, self.time.now_ts + 400 * DAY))
-            rows.append((person.id, self.time.iso(month_ts), PointsKind.EARNED.value, earned,
-                         expires, notes[0]))
-            wallet += earned
-            earned_by_month.append((month_ts, earned))
+        now_ts = self.time.now_ts
+        entries = sorted(earned, key=lambda entry: entry[0])
+        # The day of each month the member spends, if they do: after that month's orders.
+        month_ts = max(person.registered_ts, 0) + 14 * DAY
+        next_entry = 0
+        old = 0  # earned more than a year ago
+        while month_ts < now_ts:
+            while next_entry < len(entries) and entries[next_entry][0] < month_ts:
+                at_ts, kind, points, expires_ts, order_id, number = entries[next_entry]
+                rows.append((person.id, self.time.iso(at_ts), kind, points,
+                             None if expires_ts is None else self.time.day(expires_ts),
+                             order_id, number))
+                wallet += points
+                if at_ts < now_ts - 365 * DAY:
+                    old += points
+                next_entry += 1
             if rng.random() < 0.3 and wallet > 1_000:
                 spent = wallet // 2 // 100 * 100
-                rows.append((person.id, self.time.iso(month_ts + 9 * DAY),
-                             PointsKind.SPENT.value, -spent, None, notes[1]))
+                rows.append((person.id, self.time.iso(month_ts), PointsKind.SPENT.value,
+                             -spent, None, None, notes[1]))
                 wallet -= spent
             month_ts += 30 * DAY
-        # What was earned more than a year ago and is still unspent expires.
-        old = sum(e for ts, e in earned_by_month if ts < self.time.now_ts - 365 * DAY)
-        expired = min(wallet, old // 3 // 100 * 100)
+        for at_ts, kind, points, expires_ts, order_id, number in entries[next_entry:]:
+            rows.append((person.id, self.time.iso(at_ts), kind, points,
+                         None if expires_ts is None else self.time.day(expires_ts),
+                         order_id, number))
+            wallet += points
+        expired = min(wallet, max(old, 0) // 3 // 100 * 100)
         if expired > 0:
-            rows.append((person.id, self.time.iso(self.time.now_ts - 20 * DAY),
-                         PointsKind.EXPIRED.value, -expired, None, notes[2]))
+            rows.append((person.id, self.time.iso(now_ts - 20 * DAY),
+                         PointsKind.EXPIRED.value, -expired, None, None, notes[2]))
         rows.sort(key=lambda row: row[1])  # the ledger reads in id order: keep it in time order
         return rows
 
@@ -647,34 +669,47 @@ class _Demo:
 
     def _claims(self, texts: dict[str, tuple[str, str]], notes: list[tuple]) -> None:
         """Three claims of the demo consultant: one waiting, one accepted, one rejected."""
-        delivered = self.root_delivered[-40:]
-        if len(delivered) < 3:
-            return
-        picks = self.rng.sample(delivered, 3)
         now_ts = self.time.now_ts
         decision_days = self.profile.claim_decision_days
         outcomes = (("submitted", 2 * DAY, None), ("accepted", 20 * DAY, "accepted"),
                     ("rejected", 40 * DAY, "rejected"))
+        # A claim is sent for an order that had arrived by then, one claim an order.
+        picks: list[int] = []
+        for _status, ago, _decision in outcomes:
+            sent = self.time.iso(now_ts - ago)
+            arrived = [order_id for order_id, at in self.root_delivered[-60:]
+                       if at < sent and order_id not in picks]
+            if not arrived:
+                return
+            picks.append(arrived[int(self.rng.random() * len(arrived))])
         for number, (order_id, (status, ago, decision)) in enumerate(
             zip(picks, outcomes, strict=True), 1
         ):
             submitted = now_ts - ago
+            decided = submitted + 5 * DAY if decision else None
             invoice = self.invoice_numbers[order_id]
             claim_number = numbers.claim_number(
                 datetime.fromisoformat(self.time.iso(submitted)), number)
             reason = texts["reason"][0]
+            code, quantity, unit_price = self.lines_by_order[order_id][0]
+            # As accept_claim does: an accepted claim credits what the claimed lines were
+            # paid, on the balance, under the claim's number.
+            credit = unit_price * quantity if decision == "accepted" else None
             self.conn.execute(
                 "INSERT INTO claims(id, number, member_id, invoice_number, reason, status, "
-                "submitted_at, decision_due, decision) VALUES (?,?,?,?,?,?,?,?,?)",
+                "submitted_at, decision_due, decision, decided_at, credit) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (number, claim_number, 1, invoice, reason, status, self.time.iso(submitted),
                  self.time.day(submitted + decision_days * DAY),
-                 texts[decision][1] if decision else None))
-            code, quantity = self.lines_by_order[order_id][0]
+                 texts[decision][1] if decision else None,
+                 None if decided is None else self.time.iso(decided), credit))
             self.conn.execute(
                 "INSERT INTO claim_lines(claim_id, product_code, quantity) VALUES (?,?,?)",
                 (number, code, quantity))
-            if decision:
-                decided = submitted + 5 * DAY
+            if credit:
+                self.ledger.append((decided, 1, LedgerKind.REFUND.value, credit, order_id,
+                                    claim_number))
+            if decided is not None:
                 notes.append((1, self.time.iso(decided), NotificationKind.CLAIM.value,
                               texts[decision][0].format(number=claim_number),
                               texts[decision][1], self.time.iso(decided + DAY)))
@@ -754,13 +789,26 @@ class _OrderWriter:
         self.balance: dict[int, int] = {}
         profile = demo.profile
         self.fee = _hundredths(profile.delivery_fee.amount)
-        self.cancel_fee = _hundredths(profile.cancellation_fee.amount)
+        # The parts of the cancellation fee and the notes the ledger gives them.
+        self.forming_fee = (_hundredths(profile.cancellation_forming_fee.amount),
+                            cancellation.FORMING)
+        self.round_trip_fee = (_hundredths(profile.cancellation_round_trip_fee.amount),
+                               cancellation.ROUND_TRIP)
         free = profile.free_delivery_from
         self.free_from = _hundredths(free.amount) if free else 10**12
         self.payments = {d.value: [m.value for m in payment_methods_for(d, profile)]
                          for d in DeliveryMethod}
-        self.pickups = [(p.code, p.kind.value) for p in profile.pickup_points]
-        self.carriers = [c.code for c in profile.carriers]
+        # Each country's own pickup points and carriers: a member's parcel goes where
+        # they live (a member abroad, with no point of ours there, gets a courier).
+        self.pickups: dict[str, list[tuple[str, str]]] = {}
+        for point in profile.pickup_points:
+            self.pickups.setdefault(point.country, []).append((point.code, point.kind.value))
+        self.carriers: dict[str, list[str]] = {}
+        for carrier in profile.carriers:
+            self.carriers.setdefault(carrier.country, []).append(carrier.code)
+        # What record_payment credits: this share of the order's points, rounded down.
+        self.share_bp = int(profile.wallet_points_share * 10_000)
+        self.points_valid = profile.wallet_points_valid_days * DAY
         self.stations = words.STATIONS[demo.market]
         self.steps = words.SHIPMENT_STEPS[demo.market]
         self.notes = _HISTORY_NOTES[demo.market]
@@ -776,7 +824,8 @@ class _OrderWriter:
         conn.executemany(
             "INSERT INTO orders(id, number, buyer_id, placed_by_id, source, status, period_id, "
             "placed_at, retail, discount, delivery_fee, total, points, payment_method, "
-            "delivery_method, pickup_point) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
+            "delivery_method, pickup_point, paid_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
         conn.executemany(
             "INSERT INTO order_lines(order_id, line_no, product_code, product_name, quantity, "
             "unit_retail, unit_price, points_each, is_gift) VALUES (?,?,?,?,?,?,?,?,0)", lines)
@@ -837,50 +886,61 @@ class _OrderWriter:
             lines.append((order_id, len(chosen), catalog.codes[product],
                           catalog.names[product], quantity, catalog.retail[product],
                           catalog.price[product], catalog.points[product]))
-        if random_() < 0.4:
-            pickup, delivery = None, _COURIER
-        else:
-            pickup, delivery = self.pickups[int(random_() * len(self.pickups))]
+        pickup, delivery = None, _COURIER
+        if random_() >= 0.4:
+            pick = random_()
+            points_near = self.pickups.get(buyer.country)
+            if points_near:
+                pickup, delivery = points_near[int(pick * len(points_near))]
         ways = self.payments[delivery]  # only what the checkout would have accepted
         payment = ways[int(random_() * len(ways))]
         fee = self.fee if paid < self.free_from and delivery != "service_centre" else 0
         total = paid + fee
         placed_iso = time_.iso(placed_ts)
-        status = self._lifecycle(order_id, placed_ts, placed_iso, payment, total, placed_by,
-                                 history, shipments, events)
+        placed_at = datetime.fromisoformat(placed_iso)
+        number = numbers.order_number(self.demo.market, placed_at, order_id)
+        status, paid_ts, undone_ts = self._lifecycle(
+            order_id, placed_ts, placed_iso, payment, total, placed_by, buyer.country, history,
+            shipments, events)
+        if paid_ts is not None:
+            self._earn(placed_by, order_id, number, points, paid_ts, undone_ts)
         if status != _CANCELLED:
             self.last_order[buyer.id] = placed_ts
         if buyer.id == 1:
             if status == _DELIVERED:
-                self.demo.root_delivered.append(order_id)
+                self.demo.root_delivered.append((order_id, history[-1][2]))
+                # What a claim returns: one of the first product, at the price paid.
                 self.demo.lines_by_order[order_id] = [
-                    (catalog.codes[chosen[0]], 1)]
+                    (catalog.codes[chosen[0]], 1, catalog.price[chosen[0]])]
             elif status == _SHIPPED:
                 self.demo.root_shipped.append(order_id)
         period = 2 if placed_ts >= self.demo.current_period_start else 1
-        placed_at = datetime.fromisoformat(placed_iso)
-        number = numbers.order_number(self.demo.market, placed_at, order_id)
         invoice = numbers.invoice_number(placed_at, order_id)
         if buyer.id == 1 and status in (_DELIVERED, _SHIPPED):  # the inbox and claims name them
             self.demo.order_numbers[order_id] = number
             self.demo.invoice_numbers[order_id] = invoice
         orders.append((order_id, number, buyer.id, placed_by,
                        source, status, period, placed_iso, retail, retail - paid, fee, total,
-                       points, payment, delivery, pickup))
+                       points, payment, delivery, pickup,
+                       None if paid_ts is None else time_.iso(paid_ts)))
         invoices.append((invoice, order_id, placed_iso))
 
     def _lifecycle(self, order_id: int, placed_ts: int, placed_iso: str, payment: str,
-                   total: int, payer: int, history: list, shipments: list,
-                   events: list) -> str:
+                   total: int, payer: int, country: str, history: list, shipments: list,
+                   events: list) -> tuple[str, int | None, int | None]:
         """Walk the order along its lifecycle up to now; the last step reached is its status.
 
-        Writes the status history, the shipment and the money moves on the way.
+        Writes the status history, the shipment and the money moves on the way. Returns the
+        status, when it was paid (None: not yet) and when it was undone (cancelled or
+        credited; None: it stands).
         """
         random_ = self.rng.random
         now_ts = self.time.now_ts
         iso = self.time.iso
         notes = self.notes
         history.append((order_id, _PLACED, placed_iso, ""))
+        # As checkout and record_payment do: only the balance pays when the order is placed,
+        # and only what the balance paid comes back to it (less the fee) when undone.
         from_balance = payment == _BALANCE
         paid_ts = placed_ts if from_balance else placed_ts + 600 + int(random_() * 8 * HOUR)
         shipped_ts = paid_ts + 12 * HOUR + int(random_() * 36 * HOUR)
@@ -891,21 +951,24 @@ class _OrderWriter:
         if fate < 0.03:  # cancelled before it left the warehouse
             cancel_ts = min(placed_ts + HOUR + int(random_() * 20 * HOUR), shipped_ts - HOUR)
             if cancel_ts <= now_ts:
-                if paid_ts < cancel_ts:
+                paid = paid_ts < cancel_ts
+                if paid:
                     history.append((order_id, _PAID, iso(paid_ts), ""))
-                    self._refund(payer, cancel_ts, total, order_id)
+                if from_balance:
+                    self._refund(payer, cancel_ts, total, order_id, shipped=False)
                 history.append((order_id, _CANCELLED, iso(cancel_ts),
                                 notes["cancelled"]))
-                return _CANCELLED
+                return _CANCELLED, paid_ts if paid else None, cancel_ts
         if paid_ts > now_ts:
-            return _PLACED
+            return _PLACED, None, None
         history.append((order_id, _PAID, iso(paid_ts), ""))
         if shipped_ts > now_ts:
-            return _PAID
+            return _PAID, paid_ts, None
         history.append((order_id, _SHIPPED, iso(shipped_ts), ""))
         stopped = fate > 0.993
         stop_ts = shipped_ts + DAY
         credited_ts = stop_ts + 6 * DAY
+        undone_ts = None
         if stopped and stop_ts <= now_ts:
             history.append((order_id, _STOP_REQUESTED, iso(stop_ts),
                             notes["stopped"]))
@@ -913,18 +976,33 @@ class _OrderWriter:
             if credited_ts <= now_ts:
                 history.append((order_id, _CREDITED, iso(credited_ts),
                                 notes["credited"]))
-                self._refund(payer, credited_ts, total, order_id)
+                if from_balance:
+                    self._refund(payer, credited_ts, total, order_id, shipped=True)
                 status = _CREDITED
+                undone_ts = credited_ts
         elif delivered_ts <= now_ts:
             history.append((order_id, _DELIVERED, iso(delivered_ts), ""))
             status = _DELIVERED
         else:
             status = _SHIPPED
-        self._shipment(order_id, status, shipped_ts, delivered_ts, shipments, events)
-        return status
+        self._shipment(order_id, status, shipped_ts, delivered_ts, country, shipments, events)
+        return status, paid_ts, undone_ts
+
+    def _earn(self, member: int, order_id: int, number: str, points: int, paid_ts: int,
+              undone_ts: int | None) -> None:
+        """The wallet points a paid order credits its placer, taken back if it is undone."""
+        earned = points * self.share_bp // 10_000
+        if earned <= 0:
+            return
+        entries = self.demo.order_points.setdefault(member, [])
+        entries.append((paid_ts, PointsKind.EARNED.value, earned, paid_ts + self.points_valid,
+                        order_id, number))
+        if undone_ts is not None:
+            entries.append((undone_ts, PointsKind.CANCELLED.value, -earned, None, order_id,
+                            number))
 
     def _pay(self, member: int, at_ts: int, amount: int, kind: str,
-             order_id: int | None) -> None:
+             order_id: int | None, note: str = "") -> None:
         balance = self.balance.get(member, 0)
         if balance + amount < 0:
             # Topped up just before, by a round sum, as people do.
@@ -933,17 +1011,25 @@ class _OrderWriter:
                                      None, "card" if self.rng.random() < 0.7 else "terminal"))
             balance += top_up
         self.balance[member] = balance + amount
-        self.demo.ledger.append((at_ts, member, kind, amount, order_id, ""))
+        self.demo.ledger.append((at_ts, member, kind, amount, order_id, note))
 
-    def _refund(self, member: int, at_ts: int, total: int, order_id: int) -> None:
+    def _refund(self, member: int, at_ts: int, total: int, order_id: int, *,
+                shipped: bool) -> None:
+        """The refund less the fee, as ``core.rules.cancellation`` withholds it."""
         self._pay(member, at_ts, total, _LEDGER_REFUND, order_id)
-        if self.cancel_fee:
-            self._pay(member, at_ts, -self.cancel_fee, _LEDGER_FEE, order_id)
+        left = total
+        for amount, note in (self.forming_fee, self.round_trip_fee) if shipped \
+                else (self.forming_fee,):
+            charged = min(amount, left)
+            if charged > 0:
+                self._pay(member, at_ts, -charged, _LEDGER_FEE, order_id, note)
+                left -= charged
 
     def _shipment(self, order_id: int, status: str, shipped_ts: int, delivered_ts: int,
-                  shipments: list, events: list) -> None:
+                  country: str, shipments: list, events: list) -> None:
         random_ = self.rng.random
-        carrier = self.carriers[int(random_() * len(self.carriers))]
+        carriers = self.carriers.get(country) or self.carriers[self.demo.home]
+        carrier = carriers[int(random_() * len(carriers))]
         shipment_status = _PARCEL_OF[status]
         now_ts = self.time.now_ts
         expected_from = shipped_ts + 2 * DAY

@@ -180,6 +180,7 @@ class Carrier:
     code: str
     name: str
     tracking_url: str  # template with "{number}"
+    country: str = ""  # ISO code of the country it delivers in; "" anywhere
 
     def tracking_link(self, number: str) -> str:
         # Not str.format: a template is the company's text, and "{number.__class__}" or a
@@ -195,6 +196,7 @@ class PickupPoint:
     name: str
     address: str
     kind: DeliveryMethod  # PICKUP_POINT or SERVICE_CENTRE
+    country: str = ""  # ISO code of the country it stands in
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +206,10 @@ class CompanyProfile:
     locale: str  # "ru", "de", "en"
     points_label: str  # "BB", "PV"
     consultant_discount: Decimal  # 0.20 for 20 %
-    cancellation_fee: Money
+    # What cancelling withholds from the balance: forming the order always, delivering it
+    # there and back only when it was delivered (shipped) before it came back.
+    cancellation_forming_fee: Money
+    cancellation_round_trip_fee: Money
     delivery_fee: Money
     free_delivery_from: Money | None
     monthly_points_target: Decimal
@@ -432,6 +437,8 @@ class Order:
     idempotency_key: str | None = None
     points_spent: Decimal = Decimal(0)  # wallet points that paid some of its lines
     paid_at: datetime | None = None  # None: not paid yet, so its points are still pending
+    # What cancelling it withheld from the balance, part by part; empty when nothing was.
+    cancellation_fees: tuple[FeePart, ...] = ()
 
     @property
     def points_pending(self) -> bool:
@@ -469,12 +476,21 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
+class FeePart:
+    """One part of a cancellation fee: what it pays for (a message the client words)."""
+
+    what: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
 class CancellationQuote:
     order_number: str
     shipped: bool  # True -> a delivery stop and credit request, not a plain cancel
-    fee: Money
+    fee: Money  # the sum of ``fee_parts``
     refund: Money
     steps: tuple[str, ...] = ()
+    fee_parts: tuple[FeePart, ...] = ()
 
 
 # --- invoices and shipments ----------------------------------------------------------------

@@ -84,8 +84,9 @@ LESSONS: tuple[Lesson, ...] = (
         N_("After the order"),
         (
             N_("Follow every parcel in one tracking list, whatever the carrier."),
-            N_("An order not yet shipped can be cancelled without a reason; a fee may be "
-               "kept for the round trip. A shipped parcel can be stopped with the carrier."),
+            N_("An order not yet shipped can be cancelled without a reason; a fee for "
+               "forming it may be kept. A shipped parcel can be stopped with the carrier; "
+               "then its delivery there and back may be kept too."),
             N_("For a faulty product, send a claim with the invoice number. The decision "
                "arrives in your inbox within a week."),
         ),

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from mlm_tui.core.models import CancellationQuote, CompanyProfile, Order
+from mlm_tui.core.models import CancellationQuote, CompanyProfile, FeePart, Order
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
@@ -34,8 +34,11 @@ def quote_text(quote: CancellationQuote, company: CompanyProfile) -> str:
         if quote.fee or quote.refund:
             lines += [
                 _("Cancellation fee withheld: {fee}").format(fee=fee),
+                *fee_part_lines(quote.fee_parts, company),
                 _("Refund to the balance:     {refund}").format(refund=refund),
             ]
+            if quote.fee:
+                lines.append(_("No delivery is charged: the order was never shipped."))
         else:
             lines.append(_("Nothing was paid from the balance: there is no fee and nothing "
                            "to refund."))
@@ -47,9 +50,15 @@ def quote_text(quote: CancellationQuote, company: CompanyProfile) -> str:
     if quote.fee or quote.refund:
         lines.append(_("Credit when the parcel is back: {refund} (fee {fee})").format(
             refund=refund, fee=fee))
+        lines += fee_part_lines(quote.fee_parts, company)
     else:
         lines.append(_("Nothing was paid from the balance: there is nothing to credit."))
     return "\n".join(lines)
+
+
+def fee_part_lines(parts: tuple[FeePart, ...], company: CompanyProfile) -> list[str]:
+    """One indented line per part of the fee: what it pays for and how much."""
+    return [f"  – {_(part.what)}: {money_text(part.amount, company)}" for part in parts]
 
 
 class CancelScreen(AppModalScreen[Order | None]):

@@ -74,6 +74,27 @@ def line_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
     ]
 
 
+def totals_text(order: Order, company: CompanyProfile) -> str:
+    """What the order cost, its points (pending until it is paid) and any cancellation fee."""
+    points = points_text(order.points, company)
+    if order.points_pending:
+        points = _("{points} pending: earned when the order is paid").format(points=points)
+    lines = [
+        " · ".join((
+            _("Retail {amount}").format(amount=money_text(order.retail, company)),
+            _("Discount {amount}").format(amount=money_text(-order.discount, company)),
+            _("Delivery {amount}").format(amount=money_text(order.delivery_fee, company)),
+        )),
+        " · ".join((_("Total {amount}").format(amount=money_text(order.total, company)),
+                    points)),
+    ]
+    if order.cancellation_fees:
+        lines.append(_("Cancellation fee withheld: {parts}").format(parts=" + ".join(
+            f"{_(part.what)} {money_text(part.amount, company)}"
+            for part in order.cancellation_fees)))
+    return "\n".join(lines)
+
+
 class OrderScreen(AppScreen[None]):
     DEFAULT_CSS = """
     OrderScreen #order-body { padding: 0 1; }
@@ -162,14 +183,8 @@ class OrderScreen(AppScreen[None]):
         table = self.query_one("#order-lines", FlexTable)
         table.set_specs(line_columns(company))
         table.fill([(str(line.line_no), line_cells(line, company)) for line in order.lines])
-        self.query_one("#order-totals", Static).update(data_text(" · ".join((
-            _("Retail {amount}").format(amount=money_text(order.retail, company)),
-            _("Discount {amount}").format(amount=money_text(-order.discount, company)),
-            _("Delivery {amount}").format(amount=money_text(order.delivery_fee, company)),
-        )) + "\n" + " · ".join((
-            _("Total {amount}").format(amount=money_text(order.total, company)),
-            points_text(order.points, company),
-        )), multiline=True))
+        self.query_one("#order-totals", Static).update(
+            data_text(totals_text(order, company), multiline=True))
         self.query_one("#order-history", Static).update(data_text("\n".join(
             f"{format_day(change.at, locale)} {change.at:%H:%M}  {status_label(change.status)}"
             + (f" — {_(change.note)}"

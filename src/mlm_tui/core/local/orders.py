@@ -25,6 +25,7 @@ from mlm_tui.core.models import (
     Carrier,
     CompanyProfile,
     DeliveryMethod,
+    FeePart,
     Invoice,
     InvoiceMailed,
     LedgerKind,
@@ -46,7 +47,7 @@ from mlm_tui.core.models import (
     can_move,
 )
 from mlm_tui.core.money import Money, format_money
-from mlm_tui.core.rules import numbers
+from mlm_tui.core.rules import cancellation, numbers
 from mlm_tui.i18n import N_, _
 
 STOP_STEPS = (
@@ -173,9 +174,8 @@ class OrdersMixin(LocalBase):
             paid = _paid_from_balance(conn, row)
             if paid:
                 _ledger(conn, row, now, LedgerKind.REFUND, paid, N_("refund: order cancelled"))
-            if quote.fee:
-                _ledger(conn, row, now, LedgerKind.FEE, -quote.fee.amount,
-                        N_("cancellation fee"))
+            for part in quote.fee_parts:  # one entry per part: the ledger says what it paid for
+                _ledger(conn, row, now, LedgerKind.FEE, -part.amount.amount, part.what)
             _restock(conn, row)
             _reverse_points(conn, row, now)
             refund = format_money(quote.refund, company.locale)
@@ -309,14 +309,28 @@ def _quote(conn: Connection, row: Row, company: CompanyProfile) -> CancellationQ
         raise Conflict(_why_not(row.number, status, target), field="number")
     paid = Money(_paid_from_balance(conn, row), company.currency)
     # The fee is withheld from what was paid; an order paid elsewhere costs nothing here.
-    fee = min(company.cancellation_fee, paid).rounded()
+    parts = cancellation.cancellation_fee(company, shipped=shipped, paid=paid)
+    fee = cancellation.total(parts, company.currency)
     return CancellationQuote(
         order_number=row.number,
         shipped=shipped,
         fee=fee,
         refund=(paid - fee).rounded(),
         steps=STOP_STEPS if shipped else (),
+        fee_parts=parts,
     )
+
+
+def cancellation_fees(conn: Connection, order_id: int, money: MoneyOf) -> tuple[FeePart, ...]:
+    """What cancelling the order withheld, part by part, as its ledger recorded it."""
+    b = t.balance_ledger
+    rows = conn.execute(
+        select(b.c.note, b.c.amount)
+        .where(b.c.order_id == order_id, b.c.kind == LedgerKind.FEE.value)
+        .order_by(b.c.id)
+    ).all()
+    # A fee from before it had parts keeps its own note ("cancellation fee").
+    return tuple(FeePart(row.note, money(-row.amount)) for row in rows)
 
 
 def _paid_from_balance(conn: Connection, row: Row) -> Decimal:
@@ -434,6 +448,7 @@ def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
         idempotency_key=row.idempotency_key,
         points_spent=points_spent_on(conn, order_id),
         paid_at=row.paid_at,
+        cancellation_fees=cancellation_fees(conn, order_id, money),
     )
 
 

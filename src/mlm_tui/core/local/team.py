@@ -320,10 +320,14 @@ def _volumes(
     end = _add_months(months[-1], 1).isoformat()
     month = func.substr(o.c.placed_at, 1, 7).label("month")
     is_loyalty = case((o.c.source == OrderSource.AS.value, 1), else_=0)
+    # The month's volume is what its orders earned, and an order earns its points when it
+    # is paid (core.rules.payment): one still waiting for its money counts as ordered, as
+    # the month's order list shows it, but adds no points until paid.
+    earned = case((o.c.status == OrderStatus.PLACED.value, 0), else_=o.c.points)
     query = select(
         o.c.buyer_id,
         month,
-        func.sum(o.c.points).label("points"),
+        func.sum(earned, type_=o.c.points.type).label("points"),
         func.count().label("orders"),
         func.sum(is_loyalty).label("loyalty_orders"),
     ).where(
