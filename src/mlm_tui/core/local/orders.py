@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Row, func, select, update
 
@@ -213,10 +214,10 @@ class OrdersMixin(LocalBase):
             return read_order(conn, row.id, self.money)
 
     # --- visibility ------------------------------------------------------------------------
-    def _visible_order(self, conn: Connection, number: str) -> Row:
+    def _visible_order(self, conn: Connection, number: str) -> Row[*tuple[Any, ...]]:
         return visible_order(conn, number, self._my_path(conn))
 
-    def _order_to_cancel(self, conn: Connection, number: str) -> Row:
+    def _order_to_cancel(self, conn: Connection, number: str) -> Row[*tuple[Any, ...]]:
         row = self._visible_order(conn, number)
         if self._me_id() not in (row.placed_by_id, row.buyer_id):
             raise Forbidden(_("Only whoever placed this order, or its buyer, can cancel it."),
@@ -232,7 +233,7 @@ class OrdersMixin(LocalBase):
         return path is not None and path.startswith(self._my_path(conn))
 
 
-def visible_order(conn: Connection, number: str, my_path: str) -> Row:
+def visible_order(conn: Connection, number: str, my_path: str) -> Row[*tuple[Any, ...]]:
     """The order's row if its buyer is under ``my_path``; anything else is ``NotFound``."""
     o, m = t.orders, t.members
     row = conn.execute(
@@ -249,7 +250,7 @@ def visible_order(conn: Connection, number: str, my_path: str) -> Row:
 
 
 def move_status(
-    conn: Connection, row: Row, target: OrderStatus, at: datetime, note: str = ""
+    conn: Connection, row: Row[*tuple[Any, ...]], target: OrderStatus, at: datetime, note: str = ""
 ) -> None:
     """Move an order along its lifecycle; any other move is a ``Conflict``."""
     current = OrderStatus(row.status)
@@ -301,7 +302,9 @@ def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> str:
         number=number, current=current.value, target=target.value)
 
 
-def _quote(conn: Connection, row: Row, company: CompanyProfile) -> CancellationQuote:
+def _quote(
+    conn: Connection, row: Row[*tuple[Any, ...]], company: CompanyProfile
+) -> CancellationQuote:
     status = OrderStatus(row.status)
     shipped = status is OrderStatus.SHIPPED
     target = OrderStatus.STOP_REQUESTED if shipped else OrderStatus.CANCELLED
@@ -333,7 +336,7 @@ def cancellation_fees(conn: Connection, order_id: int, money: MoneyOf) -> tuple[
     return tuple(FeePart(row.note, money(-row.amount)) for row in rows)
 
 
-def _paid_from_balance(conn: Connection, row: Row) -> Decimal:
+def _paid_from_balance(conn: Connection, row: Row[*tuple[Any, ...]]) -> Decimal:
     """What the order took from the payer's balance, net of refunds and fees already made."""
     b = t.balance_ledger
     net = conn.execute(
@@ -343,14 +346,14 @@ def _paid_from_balance(conn: Connection, row: Row) -> Decimal:
     return max(-Decimal(net), Decimal(0))
 
 
-def _ledger(conn: Connection, row: Row, at: datetime, kind: LedgerKind, amount: Decimal,
-            note: str) -> None:
+def _ledger(conn: Connection, row: Row[*tuple[Any, ...]], at: datetime, kind: LedgerKind,
+            amount: Decimal, note: str) -> None:
     conn.execute(t.balance_ledger.insert().values(
         member_id=row.placed_by_id, at=at, kind=kind.value, amount=amount,
         order_id=row.id, note=note))
 
 
-def _reverse_points(conn: Connection, row: Row, at: datetime) -> None:
+def _reverse_points(conn: Connection, row: Row[*tuple[Any, ...]], at: datetime) -> None:
     """Take back the wallet points the order earned and give back those it spent.
 
     Taking back may leave the wallet below zero when the earned points are already spent
@@ -383,7 +386,7 @@ def points_spent_on(conn: Connection, order_id: int) -> Decimal:
     return -Decimal(spent)
 
 
-def _restock(conn: Connection, row: Row) -> None:
+def _restock(conn: Connection, row: Row[*tuple[Any, ...]]) -> None:
     p, lines = t.products, t.order_lines
     for line in conn.execute(select(lines.c.product_code, lines.c.quantity)
                              .where(lines.c.order_id == row.id)):
