@@ -26,9 +26,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlm_tui.core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from mlm_tui.core.backend import Backend
 
 NOT_LOGGED_IN = "not logged in: run `mlm-tui login`"
 PAGE_SIZE = 500
@@ -58,7 +61,7 @@ def _main(argv: list[str]) -> int:
     if garbled is not None:
         return _fail(f"an argument is not valid UTF-8: {_shown(garbled)}", code=2)
     args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
-    handler = getattr(args, "handler", None)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     from mlm_tui.core.errors import DomainError, NotAuthenticated
 
     try:
@@ -184,7 +187,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     # Accepted before or after the command; after it, only when given (SUPPRESS), so it
     # never hides a value given before.
-    keep = {} if defaults else {"default": argparse.SUPPRESS}
+    keep: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
     parser.add_argument("--data-dir", metavar="PATH", help="where the store lives", **keep)
     parser.add_argument("--server", metavar="URL", help="a team server (kept in settings)",
                         **keep)
@@ -248,12 +251,12 @@ def _shown(text: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def _typed(read: Any, *, field: str, secret: bool = False) -> str:
+def _typed(read: Callable[[], str], *, field: str, secret: bool = False) -> str:
     """A line read by ``read()``, refused unless UTF-8 (and never echoed when ``secret``)."""
     from mlm_tui.core.errors import ValidationError
 
     try:
-        text = read()
+        text: str | None = read()
     except UnicodeDecodeError:
         text = None
     if text is None or not _is_utf8(text):
@@ -427,7 +430,7 @@ def _plain(value: Any) -> str:
     return str(amount)
 
 
-def _member_id(backend: Any, text: str) -> int:
+def _member_id(backend: Backend, text: str) -> int:
     """A member given as a registration number (as printed on papers) or an internal id."""
     from mlm_tui.core.errors import NotFound, ValidationError
     from mlm_tui.core.validation import REGISTRATION_DIGITS
