@@ -26,6 +26,7 @@ from decimal import Decimal
 from itertools import accumulate
 from math import sqrt
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from mlm_tui.core import demo_words as words
 from mlm_tui.core.company import demo_company, profile_to_json
@@ -280,6 +281,10 @@ class _Person:
     country: str = ""  # where they live: their parcels go to that country's points and carriers
 
 
+# A row as executemany takes it: the values of its columns, in the statement's order.
+_Row: TypeAlias = tuple[Any, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _Catalog:
     codes: list[str]
@@ -304,7 +309,7 @@ class _Demo:
         self.catalog_rows: _Catalog | None = None
         self.current_period_id = 2
         self.current_period_start = 0
-        self.ledger: list[tuple] = []  # balance entries, sorted by time before writing
+        self.ledger: list[_Row] = []  # balance entries, sorted by time before writing
         # The demo consultant's delivered orders: (order id, delivered at, ISO).
         self.root_delivered: list[tuple[int, str]] = []
         self.root_shipped: list[int] = []
@@ -314,7 +319,7 @@ class _Demo:
         self.home = market.upper()  # the country the company's own market is in
         # Wallet points paid orders earned (and undone ones gave back), by who placed them:
         # (at, kind, points, expires at, order id, order number).
-        self.order_points: dict[int, list[tuple]] = {}
+        self.order_points: dict[int, list[_Row]] = {}
 
     # --- company and catalog -------------------------------------------------------------
     def company(self) -> None:
@@ -359,7 +364,7 @@ class _Demo:
             "VALUES (?,?,?,?,?,?)", rows)
         self.current_period_start = self.time.of(datetime.combine(starts, time()))
 
-    def _products(self, count: int, category_names: list[str]) -> tuple[_Catalog, list[tuple]]:
+    def _products(self, count: int, category_names: list[str]) -> tuple[_Catalog, list[_Row]]:
         rng = self.rng
         currency = self.profile.currency
         discount_bp = int(self.profile.consultant_discount * 10_000)
@@ -367,8 +372,8 @@ class _Demo:
         digits = 5 if count <= 90_000 else 6
         codes = _with_examples(rng.sample(range(10 ** (digits - 1), 10**digits), count))
         catalog = _Catalog([], [], [], [], [], [])
-        current: list[tuple] = []
-        previous: list[tuple] = []
+        current: list[_Row] = []
+        previous: list[_Row] = []
         for number in codes:
             category_index = int(rng.random() * len(words.CATEGORIES))
             category = words.CATEGORIES[category_index]
@@ -454,7 +459,7 @@ class _Demo:
             else set()
         namesakes = self._namesakes(total, pending | closed)
         first_name, surname = words.DEMO_ROOT[self.market]
-        rows: list[tuple] = []
+        rows: list[_Row] = []
         sponsors: list[int] = [1]  # active consultants so far: who may sponsor newcomers
         paths = {1: "/1/"}
         registered = sorted(rng.randrange(founded + 30 * DAY, now_ts - 4 * DAY)
@@ -527,7 +532,7 @@ class _Demo:
     def _member_row(self, member_id: int, full_name: str, people: words.People,
                     city: words.City, kind: MemberKind, status: MemberStatus,
                     sponsor: int | None, enroller: int | None, path: str, reg_ts: int,
-                    loyalty_ts: int | None, password_hash: str, namesakes: set[int]) -> tuple:
+                    loyalty_ts: int | None, password_hash: str, namesakes: set[int]) -> _Row:
         rng = self.rng
         registered = self.time.start + timedelta(seconds=reg_ts)
         if member_id == 1:
@@ -559,7 +564,7 @@ class _Demo:
         if count == 0 or self.catalog_rows is None:
             self.report("orders", count, count)
             return
-        writer = _OrderWriter(self, count)
+        writer = _OrderWriter(self, self.catalog_rows, count)
         done = 0
         while done < count:
             size = min(BATCH_ORDERS, count - done)
@@ -603,10 +608,10 @@ class _Demo:
         self.report("ledgers", 2, 2)
 
     def _points_entries(self, person: _Person, rng: random.Random,
-                        earned: list[tuple]) -> list[tuple]:
+                        earned: list[_Row]) -> list[_Row]:
         """The orders' points in time order, with some spent each month and, after a year,
         a third of what is still unspent expired."""
-        rows: list[tuple] = []
+        rows: list[_Row] = []
         wallet = 0
         notes = _POINTS_NOTES[self.market]
         now_ts = self.time.now_ts
@@ -648,7 +653,7 @@ class _Demo:
         self.report("inbox", 0, 1)
         texts = _INBOX[self.market]
         now_ts = self.time.now_ts
-        notes: list[tuple] = [
+        notes: list[_Row] = [
             (1, self.time.iso(self.people[0].registered_ts + HOUR),
              NotificationKind.ACCOUNT.value, texts["welcome"][0], texts["welcome"][1],
              self.time.iso(self.people[0].registered_ts + 2 * HOUR)),
@@ -667,7 +672,7 @@ class _Demo:
             "VALUES (?,?,?,?,?,?)", notes)
         self.report("inbox", 1, 1)
 
-    def _claims(self, texts: dict[str, tuple[str, str]], notes: list[tuple]) -> None:
+    def _claims(self, texts: dict[str, tuple[str, str]], notes: list[_Row]) -> None:
         """Three claims of the demo consultant: one waiting, one accepted, one rejected."""
         now_ts = self.time.now_ts
         decision_days = self.profile.claim_decision_days
@@ -709,7 +714,7 @@ class _Demo:
             if credit:
                 self.ledger.append((decided, 1, LedgerKind.REFUND.value, credit, order_id,
                                     claim_number))
-            if decided is not None:
+            if decision and decided is not None:  # decided exactly when there is a decision
                 notes.append((1, self.time.iso(decided), NotificationKind.CLAIM.value,
                               texts[decision][0].format(number=claim_number),
                               texts[decision][1], self.time.iso(decided + DAY)))
@@ -770,11 +775,11 @@ class _OrderWriter:
     together; each batch is written with one ``executemany`` per table.
     """
 
-    def __init__(self, demo: _Demo, count: int) -> None:
+    def __init__(self, demo: _Demo, catalog: _Catalog, count: int) -> None:
         self.demo = demo
         self.rng = demo.rng
         self.time = demo.time
-        self.catalog = demo.catalog_rows
+        self.catalog = catalog
         rng = self.rng
         # The business grows: twice as many orders now as on average, so recent months
         # (what people look at most) are the fullest.
@@ -815,7 +820,12 @@ class _OrderWriter:
         self.products = len(self.catalog.codes)
 
     def batch(self, first: int, size: int) -> None:
-        orders, lines, invoices, history, shipments, events = [], [], [], [], [], []
+        orders: list[_Row] = []
+        lines: list[_Row] = []
+        invoices: list[_Row] = []
+        history: list[_Row] = []
+        shipments: list[_Row] = []
+        events: list[_Row] = []
         for index in range(first, first + size):
             order_id = index + 1
             self._order(order_id, self.placed[index], orders, lines, invoices, history,
@@ -859,8 +869,9 @@ class _OrderWriter:
             return _AS
         return _IO if roll > 0.99 else _SO
 
-    def _order(self, order_id: int, placed_ts: int, orders: list, lines: list, invoices: list,
-               history: list, shipments: list, events: list) -> None:
+    def _order(self, order_id: int, placed_ts: int, orders: list[_Row], lines: list[_Row],
+               invoices: list[_Row], history: list[_Row], shipments: list[_Row],
+               events: list[_Row]) -> None:
         rng = self.rng
         random_ = rng.random
         catalog = self.catalog
@@ -926,8 +937,8 @@ class _OrderWriter:
         invoices.append((invoice, order_id, placed_iso))
 
     def _lifecycle(self, order_id: int, placed_ts: int, placed_iso: str, payment: str,
-                   total: int, payer: int, country: str, history: list, shipments: list,
-                   events: list) -> tuple[str, int | None, int | None]:
+                   total: int, payer: int, country: str, history: list[_Row],
+                   shipments: list[_Row], events: list[_Row]) -> tuple[str, int | None, int | None]:
         """Walk the order along its lifecycle up to now; the last step reached is its status.
 
         Writes the status history, the shipment and the money moves on the way. Returns the
@@ -1026,7 +1037,7 @@ class _OrderWriter:
                 left -= charged
 
     def _shipment(self, order_id: int, status: str, shipped_ts: int, delivered_ts: int,
-                  country: str, shipments: list, events: list) -> None:
+                  country: str, shipments: list[_Row], events: list[_Row]) -> None:
         random_ = self.rng.random
         carriers = self.carriers.get(country) or self.carriers[self.demo.home]
         carrier = carriers[int(random_() * len(carriers))]
