@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -33,6 +33,7 @@ from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.i18n import _
+from mlm_tui.key_gate import KeyGate
 from mlm_tui.messages import (
     AccountChanged,
     CameOnline,
@@ -168,9 +169,18 @@ class MlmApp(App[None]):
         self.clock = clock
         self.error_log = error_log
         self._failures_shown: set[str] = set()
+        self.key_gate = KeyGate(self, self._route_input)
         hook_dispatch()
         if keymap:
             self.set_keymap(keymap)
+
+    # --- keys in a burst land where they would typed one by one (mlm_tui.key_gate) ------
+    async def on_event(self, event: events.Event) -> None:
+        if not self.key_gate.holds(event):
+            await super().on_event(event)
+
+    async def _route_input(self, event: events.Key | events.Paste) -> None:
+        await super().on_event(event)
 
     # --- failures of the app's own code ----------------------------------------------------
     def handler_failed(self, error: Exception) -> bool:
