@@ -25,6 +25,7 @@ from tests.screens.snapshot_app import _world_template
 
 F3 = "\x1bOR"  # as xterm sends it
 TAB, ENTER = "\t", "\r"
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"  # a bracketed paste
 
 
 class Terminal:
@@ -144,3 +145,12 @@ def test_slash_then_a_code_in_one_burst_searches_for_it(terminal: Terminal) -> N
     assert "33012" in line_with(text, "▊  ")  # in the search field
     assert "Тушь для ресниц" in text
     assert "Крем для лица" not in text
+
+
+def test_a_paste_right_after_f3_lands_in_the_quick_order(terminal: Terminal) -> None:
+    log_in_step_by_step(terminal)
+    terminal.write(F3 + PASTE_START + "32548 3\n33012 2\n" + PASTE_END)
+    terminal.wait_for("2 lines ready")
+    text = terminal.settle()
+    assert " 3 " in line_with(text, " 32548 ")
+    assert " 2 " in line_with(text, " 33012 ")
