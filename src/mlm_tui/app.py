@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -40,6 +40,7 @@ from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.display import printable
 from mlm_tui.i18n import _
+from mlm_tui.key_gate import KeyGate
 from mlm_tui.messages import (
     AccountChanged,
     CameOnline,
@@ -192,6 +193,7 @@ class MlmApp(App[None]):
         self.clock = clock
         self.error_log = error_log
         self._failures_shown: set[str] = set()
+        self.key_gate = KeyGate(self, self._route_input)
         hook_dispatch()
         self.poll_seconds = poll_seconds
         self._change_cursor: int | None = None
@@ -199,6 +201,14 @@ class MlmApp(App[None]):
         self._poll_timer: Any = None
         if keymap:
             self.set_keymap(keymap)
+
+    # --- keys in a burst land where they would typed one by one (mlm_tui.key_gate) ------
+    async def on_event(self, event: events.Event) -> None:
+        if not self.key_gate.holds(event):
+            await super().on_event(event)
+
+    async def _route_input(self, event: events.Key | events.Paste) -> None:
+        await super().on_event(event)
 
     # --- failures of the app's own code ----------------------------------------------------
     def handler_failed(self, error: Exception) -> bool:
