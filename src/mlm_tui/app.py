@@ -26,11 +26,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, on, work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -73,7 +73,8 @@ def load_screen_class(destination: Destination) -> type[Screen[Any]]:
     """Import a destination's screen when first opened, so start-up stays fast."""
     module_name, _sep, class_name = destination.screen.partition(":")
     module = importlib.import_module(f"mlm_tui.screens.{module_name}")
-    return getattr(module, class_name)
+    screen_class: type[Screen[Any]] = getattr(module, class_name)
+    return screen_class
 
 
 def _is_showing(screen: Screen[Any], destination_id: str) -> bool:
@@ -92,8 +93,8 @@ def _palette_provider() -> type[Provider]:
     return NavigationProvider
 
 
-def _bindings() -> list[Binding]:
-    bindings = [
+def _bindings() -> list[BindingType]:
+    bindings: list[BindingType] = [
         Binding("f1", "help", _("Help"), id="app.help"),
         Binding("question_mark", "help", _("Help"), show=False, id="app.help_question"),
         Binding("escape", "back", _("Back"), show=False, id="app.back"),
@@ -114,7 +115,7 @@ class MlmApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "mlm-tui"
-    BINDINGS = _bindings()
+    BINDINGS: ClassVar[list[BindingType]] = _bindings()
     COMMANDS = {_palette_provider}  # quit and the theme are in it too, after this app's own
 
     company: reactive[CompanyProfile | None] = reactive(None)
@@ -600,9 +601,10 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
 
     def open_backend() -> Backend:
         if settings.server_url:
-            from mlm_tui.core.remote import RemoteBackend  # type: ignore[import-not-found]
-
-            return RemoteBackend(settings)
+            # Said plainly rather than failing on a module that is not there yet.
+            raise DomainError(_("This mlm-tui cannot connect to a team server yet: start it "
+                                "without --server (or MLM_TUI_SERVER, server in config.toml) "
+                                "to use the store on this computer."), field="server")
         from mlm_tui.core.local import LocalBackend
 
         return LocalBackend(settings)
