@@ -368,13 +368,12 @@ def _print_json(data: object) -> None:
 
 def _print_json_list(items: Iterable[object]) -> None:
     """A JSON array written item by item, the same text ``_print_json`` makes of a list."""
-    import json
+    from mlm_tui.display import json_text
 
     out = sys.stdout
     opening = "["
     for item in items:
-        out.write(opening + "\n  " + json.dumps(item, ensure_ascii=False, indent=2)
-                  .replace("\n", "\n  "))
+        out.write(opening + "\n  " + json_text(item).replace("\n", "\n  "))
         opening = ","
     out.write("[]\n" if opening == "[" else "\n]\n")
 

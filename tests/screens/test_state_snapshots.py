@@ -111,6 +111,7 @@ class TestAccountStates:
         async def steps(pilot) -> None:
             await reset_code_sent(pilot)
             clock.advance(timedelta(minutes=16))  # the code lives 15 minutes
+            await pilot.pause(1.2)  # the resend button counts down once a second
             await keys(pilot, typed(known_reset_code), "enter", typed(NEW_PASSWORD), "enter",
                        typed(NEW_PASSWORD), "enter")
 
