@@ -465,3 +465,13 @@ def test_the_store_refuses_a_forbidden_move_and_keeps_the_order(anna):
         move_status(conn, row, OrderStatus.PLACED, world.NOW)
     assert caught.value.field == "number"
     assert state(anna, world.ORDER_ANNA_DELIVERED) == before
+
+
+def test_an_upline_reads_a_downline_s_invoice_with_the_e_mail_masked(anna):
+    invoice = anna.invoice(world.INVOICES[world.ORDER_OLGA_SHIPPED])
+    assert invoice.buyer_email == "o***k@example.ru"
+    assert world.OLGA_MSK.email not in repr(invoice)
+    mailed = anna.email_invoice(invoice.number)  # still sent to her real address
+    assert mailed.recipient == "o***k@example.ru"
+    own = anna.invoice(world.INVOICES[world.ORDER_ANNA_DELIVERED])
+    assert own.buyer_email == world.ANNA.email

@@ -11,6 +11,7 @@ does not decide them (the fee would fall on the downline). A status only ever mo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -48,6 +49,7 @@ from mlm_tui.core.models import (
     can_move,
 )
 from mlm_tui.core.money import Money, format_money
+from mlm_tui.core.privacy import mask_email
 from mlm_tui.core.rules import cancellation, numbers
 from mlm_tui.i18n import N_, _
 
@@ -112,6 +114,14 @@ class OrdersMixin(LocalBase):
             return read_order(conn, row.id, self.money)
 
     def invoice(self, number: str) -> Invoice:
+        invoice = self._readable_invoice(number)
+        if invoice.buyer.id == self._me_id():
+            return invoice
+        # Uplines see a downline's e-mail masked, as everywhere else they see it.
+        return replace(invoice, buyer_email=mask_email(invoice.buyer_email) or None)
+
+    def _readable_invoice(self, number: str) -> Invoice:
+        """The invoice as stored, if the signed-in member may read it at all."""
         i = t.invoices
         with self.store.read() as conn:
             found = conn.execute(
@@ -126,7 +136,10 @@ class OrdersMixin(LocalBase):
         # Rendering a PDF needs fpdf, which nothing else here does.
         from mlm_tui.core.invoice_mail import email_invoice
 
-        recipient = email_invoice(self.invoice(number), self.company(), self.notifier)
+        invoice = self._readable_invoice(number)
+        recipient = email_invoice(invoice, self.company(), self.notifier)
+        if invoice.buyer.id != self._me_id():
+            recipient = mask_email(recipient)  # sent to the buyer; the upline learns no more
         kept_in = None if self.notifier.smtp else str(self.notifier.maildir)
         return InvoiceMailed(recipient, kept_in)
 
