@@ -24,6 +24,8 @@ from mlm_tui.core.order_checks import (
     FlagReason,
     check_order,
     check_summary,
+    correction,
+    may_correct,
 )
 
 REGISTERED = datetime(2026, 1, 10, 9, 0)
@@ -116,3 +118,26 @@ def test_directory_asks_for_each_buyer_once_and_skips_invisible_ones() -> None:
     assert directory.check(_summary(OrderSource.IO, 8)) is None
     assert directory.check(_summary(OrderSource.IO, 8)) is None
     assert asked == [5, 8]
+
+
+# --- the one correction a flag offers ------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [OrderSource.IN, OrderSource.AS, OrderSource.IO])
+def test_a_flagged_order_may_become_a_standard_order_and_nothing_else(source):
+    flag = check_order(source, datetime(2026, 11, 20, 12), buyer())
+    assert flag is not None
+    assert correction(flag, OrderStatus.SHIPPED) is OrderSource.SO
+    assert [wanted for wanted in OrderSource if may_correct(flag, OrderStatus.PLACED, wanted)
+            ] == [OrderSource.SO]
+
+
+def test_an_order_without_a_flag_may_not_be_changed():
+    assert correction(None, OrderStatus.PLACED) is None
+    assert not any(may_correct(None, OrderStatus.PLACED, wanted) for wanted in OrderSource)
+
+
+@pytest.mark.parametrize("status", [OrderStatus.CANCELLED, OrderStatus.CREDITED])
+def test_a_settled_order_keeps_its_type_even_when_flagged(status):
+    flag = check_order(OrderSource.IO, datetime(2026, 11, 20, 12), buyer())
+    assert correction(flag, status) is None

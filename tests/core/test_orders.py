@@ -475,3 +475,42 @@ def test_an_upline_reads_a_downline_s_invoice_with_the_e_mail_masked(anna):
     assert mailed.recipient == "o***k@example.ru"
     own = anna.invoice(world.INVOICES[world.ORDER_ANNA_DELIVERED])
     assert own.buyer_email == world.ANNA.email
+
+
+# --- correcting the order type -------------------------------------------------------------
+
+
+def test_an_upline_corrects_a_consultant_s_internet_order_to_a_standard_order(anna):
+    corrected = anna.correct_order_source(world.ORDER_KLAUS_HERMES, OrderSource.SO)
+    assert corrected.source is OrderSource.SO
+    assert corrected.status is OrderStatus.SHIPPED  # the type changes, not the lifecycle
+    last = corrected.history[-1]
+    assert (last.status, last.at, last.note) == (
+        OrderStatus.SHIPPED, world.NOW, "order type corrected from IO to SO")
+    assert anna.order(world.ORDER_KLAUS_HERMES).source is OrderSource.SO
+    history = anna.orders_page(OrderFilter(member_id=world.KLAUS.id)).items
+    assert {o.number: o.source for o in history}[world.ORDER_KLAUS_HERMES] is OrderSource.SO
+
+
+@pytest.mark.parametrize(("number", "wanted"), [
+    (world.ORDER_KLAUS_HERMES, OrderSource.AS),  # not what its flag suggests
+    (world.ORDER_KLAUS_HERMES, OrderSource.IO),  # no change at all
+    (world.ORDER_ANNA_DELIVERED, OrderSource.IO),  # a standard order is never flagged
+    (world.ORDER_ANNA_LOYALTY, OrderSource.SO),  # AS is right: she is in the programme
+])
+def test_a_change_no_flag_suggests_is_refused_and_changes_nothing(anna, number, wanted):
+    before = state(anna, number)
+    with pytest.raises(ValidationError) as caught:
+        anna.correct_order_source(number, wanted)
+    assert caught.value.field == "source"
+    assert state(anna, number) == before
+
+
+def test_an_order_the_member_cannot_see_cannot_be_corrected(backend):
+    backend.login(world.OLGA_MSK.email, world.PASSWORD)
+    for number in (world.ORDER_PETR_DELIVERED, world.ORDER_ANNA_LOYALTY):
+        with pytest.raises(NotFound):
+            backend.correct_order_source(number, OrderSource.SO)
+    backend.logout()
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    assert backend.order(world.ORDER_ANNA_LOYALTY).source is OrderSource.AS

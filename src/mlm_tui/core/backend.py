@@ -37,6 +37,7 @@ from mlm_tui.core.models import (
     Notification,
     Order,
     OrderFilter,
+    OrderSource,
     OrderSummary,
     Page,
     PointsEntry,
@@ -222,6 +223,13 @@ class Backend(Protocol):
 
     def request_delivery_stop(self, number: str) -> Order:
         """Shipped, not delivered: stop the parcel with the carrier and request a credit."""
+
+    def correct_order_source(self, order_number: str, source: OrderSource) -> Order:
+        """Give a flagged order the type its flag suggests (see ``order_checks.correction``).
+
+        Anyone who sees the order may; anyone else gets ``NotFound``. Any other change, or
+        one to a cancelled or credited order, is a ``ValidationError`` (field ``source``).
+        The status history records the correction under the order's unchanged status."""
 
     def invoice(self, number: str) -> Invoice:
         """By invoice number."""

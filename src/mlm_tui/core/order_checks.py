@@ -10,7 +10,9 @@ never changed. Three rules, each about the buyer as the store knows them today:
 - ``IO`` (internet order at the customer price) bought for a consultant: consultants order
   at the consultant price (``SO``); ``IO`` is the customers' channel.
 
-``SO`` is never flagged: it is the default a consultant may always use.
+``SO`` is never flagged: it is the default a consultant may always use. That is also the
+one correction each flag offers: a flagged order may become ``SO``, unless it is already
+cancelled or credited (its money is settled; its type no longer matters to anyone).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from mlm_tui.core.errors import NotFound
-from mlm_tui.core.models import Member, MemberKind, OrderSource, OrderSummary
+from mlm_tui.core.models import Member, MemberKind, OrderSource, OrderStatus, OrderSummary
 
 # How long after registration an enrolment order still makes sense.
 ENROLMENT_WINDOW_DAYS = 60
@@ -71,6 +73,27 @@ def check_order(source: OrderSource, placed_at: datetime, buyer: BuyerFacts) -> 
     elif source is OrderSource.IO and buyer.kind is MemberKind.CONSULTANT:
         return OrderFlag(FlagReason.CUSTOMER_ORDER_FOR_CONSULTANT, source)
     return None
+
+
+# What each flag suggests the order should have been.
+CORRECTIONS: dict[FlagReason, OrderSource] = {
+    FlagReason.LATE_ENROLMENT: OrderSource.SO,
+    FlagReason.LOYALTY_NOT_ENROLLED: OrderSource.SO,
+    FlagReason.CUSTOMER_ORDER_FOR_CONSULTANT: OrderSource.SO,
+}
+# Settled orders keep the type they were settled under.
+_SETTLED = frozenset({OrderStatus.CANCELLED, OrderStatus.CREDITED})
+
+
+def correction(flag: OrderFlag | None, status: OrderStatus) -> OrderSource | None:
+    """The source a flagged order may be corrected to, or None when it may not be changed."""
+    if flag is None or status in _SETTLED:
+        return None
+    return CORRECTIONS[flag.reason]
+
+
+def may_correct(flag: OrderFlag | None, status: OrderStatus, wanted: OrderSource) -> bool:
+    return correction(flag, status) is wanted
 
 
 def check_summary(order: OrderSummary, buyer: BuyerFacts) -> OrderFlag | None:

@@ -1,11 +1,14 @@
 """LocalBackend: orders_page, count_orders, order_months, order, cancellation_quote,
-cancel_order, request_delivery_stop, invoice, shipment, shipments_in_transit.
+cancel_order, request_delivery_stop, correct_order_source, invoice, shipment,
+shipments_in_transit.
 
 An order, its invoice and its shipment are visible to the buyer and everyone above the
 buyer; to anyone else they do not exist (``NotFound``). Only whoever placed an order, or
 its buyer, may cancel it or stop its delivery: a sponsor sees a downline's own orders but
-does not decide them (the fee would fall on the downline). A status only ever moves along
-:data:`mlm_tui.core.models.ORDER_TRANSITIONS`.
+does not decide them (the fee would fall on the downline). Correcting a flagged order's
+type is different: it is the field leader's job, so whoever sees the order may make the one
+correction its flag suggests (:func:`mlm_tui.core.order_checks.correction`). A status
+only ever moves along :data:`mlm_tui.core.models.ORDER_TRANSITIONS`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from mlm_tui.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from mlm_tui.core.local import history
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.team import member_from_row
 from mlm_tui.core.models import (
     CancellationQuote,
     Carrier,
@@ -49,6 +53,7 @@ from mlm_tui.core.models import (
     can_move,
 )
 from mlm_tui.core.money import Money, format_money
+from mlm_tui.core.order_checks import BuyerFacts, check_order, correction
 from mlm_tui.core.privacy import mask_email
 from mlm_tui.core.rules import cancellation, numbers
 from mlm_tui.i18n import N_, _
@@ -58,6 +63,12 @@ STOP_STEPS = (
     N_("parcel returns to the service centre"),
     N_("credit to the balance"),
 )
+# The note the status history keeps for each correction an order's flag may suggest.
+SOURCE_CORRECTED = {
+    OrderSource.IO: N_("order type corrected from IO to SO"),
+    OrderSource.AS: N_("order type corrected from AS to SO"),
+    OrderSource.IN: N_("order type corrected from IN to SO"),
+}
 _HUNDREDTH = Decimal("0.01")  # the store keeps points in hundredths
 MoneyOf = Callable[[Decimal], Money]  # a stored amount as Money in the company's currency
 _ON_THE_WAY = (ShipmentStatus.LABEL_CREATED.value, ShipmentStatus.IN_TRANSIT.value,
@@ -224,6 +235,34 @@ class OrdersMixin(LocalBase):
                    _("Delivery stop requested for order {number}").format(number=number),
                    _("The parcel goes back to the service centre; the amount is credited to "
                      "the balance when it arrives."))
+            return read_order(conn, row.id, self.money)
+
+    # --- correcting the order type --------------------------------------------------------
+    def correct_order_source(self, order_number: str, source: OrderSource) -> Order:
+        now = self.clock()
+        o = t.orders
+        with self.store.write() as conn:
+            row = self._visible_order(conn, order_number)
+            buyer = member_from_row(conn.execute(
+                select(t.members).where(t.members.c.id == row.buyer_id)).one())
+            current = OrderSource(row.source)
+            flag = check_order(current, row.placed_at, BuyerFacts.of(buyer))
+            if correction(flag, OrderStatus(row.status)) is not source:
+                raise ValidationError(
+                    _("Order {number} cannot change from {current} to {wanted}.").format(
+                        number=order_number, current=current.value, wanted=source.value),
+                    field="source")
+            changed = conn.execute(
+                update(o).where(o.c.id == row.id, o.c.source == current.value)
+                .values(source=source.value)
+            ).rowcount
+            if changed != 1:  # corrected by someone else since it was read
+                raise Conflict(_("Order {number} changed meanwhile; look again.").format(
+                    number=order_number), field="number")
+            # The status stays; its history says who changed what, when, under the same status.
+            conn.execute(t.order_status_history.insert().values(
+                order_id=row.id, status=row.status, at=now,
+                note=SOURCE_CORRECTED[current]))
             return read_order(conn, row.id, self.money)
 
     # --- visibility ------------------------------------------------------------------------
