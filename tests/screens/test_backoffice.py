@@ -625,3 +625,32 @@ async def test_an_undelivered_order_warns_before_a_claim_is_typed(tmp_path) -> N
         await pilot.app.push_screen(ClaimScreen(world.INVOICES[world.ORDER_ANNA_PAID]))
         await settle(pilot)
         assert "The order is paid: only a delivered order can be claimed." in text_of(app)
+
+
+async def test_s_corrects_a_flagged_order_to_so_and_the_history_shows_it(tmp_path) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await history(pilot)
+        await move_to(pilot, world.ORDER_KLAUS_HERMES)
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, OrderScreen)
+        assert "Correct type to SO" in text_of(app)
+        await keys(pilot, "s")
+        text = text_of(app)
+        assert f"Order {world.ORDER_KLAUS_HERMES} is now SO standard order." in text
+        assert "expected SO" not in text, "the flag is gone"
+        assert "order type corrected from IO to SO" in text
+        assert "Correct type to SO" not in text, "nothing left to correct"
+        await keys(pilot, "escape")
+        row = next(r for r in grid_rows(app) if world.ORDER_KLAUS_HERMES in r)
+        assert not row.startswith("!") and " SO " in row
+
+
+async def test_an_order_without_a_flag_offers_no_correction(tmp_path) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_order(pilot, world.ORDER_OLGA_SHIPPED)
+        assert "Correct type to SO" not in text_of(app)
+        await keys(pilot, "s")
+        assert "is now" not in text_of(app)
+        assert app.screen.view.order.source.value == "SO"

@@ -3,7 +3,8 @@
 The header line carries the order-type check: when the source code looks wrong for the
 buyer, the reason stands right under the number. From here: ``i`` the invoice, ``t`` the
 parcel's tracking, ``c`` cancel (or stop the delivery, once shipped), ``r`` a return or
-claim on the invoice.
+claim on the invoice, and ``s`` gives a flagged order the type its flag suggests (the key
+shows only then).
 """
 
 from __future__ import annotations
@@ -20,11 +21,18 @@ from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError, NotFound
-from mlm_tui.core.models import CompanyProfile, Order, OrderLine, OrderStatus, Shipment
-from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order
+from mlm_tui.core.models import (
+    CompanyProfile,
+    Order,
+    OrderLine,
+    OrderSource,
+    OrderStatus,
+    Shipment,
+)
+from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order, correction
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
-from mlm_tui.messages import AccountChanged, Failed
+from mlm_tui.messages import AccountChanged, Failed, LookForChanges
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -114,12 +122,18 @@ class OrderScreen(AppScreen[None]):
         Binding("t", "tracking", _("Tracking"), id="order.tracking"),
         Binding("c", "cancel", _("Cancel order"), id="order.cancel"),
         Binding("r", "claim", _("Return / claim"), id="order.claim"),
+        Binding("s", "correct_source", _("Correct type to SO"), id="order.correct_source"),
     ]
 
     class Loaded(Message):
         def __init__(self, view: OrderView) -> None:
             super().__init__()
             self.view = view
+
+    class SourceCorrected(Message):
+        def __init__(self, order: Order) -> None:
+            super().__init__()
+            self.order = order
 
     def __init__(self, number: str) -> None:
         super().__init__()
@@ -191,6 +205,7 @@ class OrderScreen(AppScreen[None]):
                if change.note and _(change.note) != status_label(change.status) else "")
             for change in order.history
         ), multiline=True))
+        self.refresh_bindings()  # the correction key shows only for a flagged order
         # Filling the table scrolls its cursor into view; the reader starts at the top.
         self.call_after_refresh(self.query_one("#order-body").scroll_home, animate=False)
 
@@ -281,6 +296,33 @@ class OrderScreen(AppScreen[None]):
         from mlm_tui.screens.claim import ClaimScreen
 
         self.app.push_screen(ClaimScreen(number))
+
+    def _correction(self) -> OrderSource | None:
+        if self.view is None:
+            return None
+        return correction(self.view.flag, self.view.order.status)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "correct_source":
+            return self._correction() is not None
+        return True
+
+    def action_correct_source(self) -> None:
+        target = self._correction()
+        if target is None:
+            return
+        number = self.number
+        self.in_background(
+            lambda: self.SourceCorrected(self.backend.correct_order_source(number, target)),
+            group="order-correct")
+
+    @on(SourceCorrected)
+    def _source_corrected(self, message: SourceCorrected) -> None:
+        order = message.order
+        self._status(_("Order {number} is now {source} {label}.").format(
+            number=order.number, source=order.source.value, label=source_label(order.source)))
+        self.post_message(LookForChanges())  # the history behind this screen shows it now
+        self.load()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#order-status", Static)
