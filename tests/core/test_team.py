@@ -29,6 +29,7 @@ from mlm_tui.core.models import (
     DeliveryMethod,
     MonthVolume,
     OrderFilter,
+    OrderSource,
     PaymentMethod,
 )
 from tests import world
@@ -205,6 +206,8 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
     "cancel_order": (Refused("order", lambda b, ref: b.cancel_order(ref)),),
     "request_delivery_stop": (Refused("order", lambda b, ref: b.request_delivery_stop(ref)),),
     "repeat_order": (Refused("order", lambda b, ref: b.repeat_order(ref)),),
+    "correct_order_source": (
+        Refused("order", lambda b, ref: b.correct_order_source(ref, OrderSource.SO)),),
     "shipment": (Refused("order", lambda b, ref: b.shipment(ref)),),
     "invoice": (Refused("invoice", lambda b, ref: b.invoice(ref)),),
     "email_invoice": (Refused("invoice", lambda b, ref: b.email_invoice(ref)),),
