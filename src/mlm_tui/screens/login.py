@@ -7,7 +7,7 @@ field it concerns with its own words; what was typed stays.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -195,7 +195,7 @@ class LoginScreen(AppScreen[None]):
         if left.total_seconds() <= 0:
             self._end_lock()
             return
-        text = _("Too many attempts. Try again in {left}.").format(left=time_left_text(left))
+        text = _locked_text(left)
         field = self._field("password")
         if field.error_text != text:
             field.show_error(text)
@@ -220,9 +220,7 @@ class LoginScreen(AppScreen[None]):
     def _explain(self, error: DomainError) -> tuple[str, str]:
         """The field an error belongs to and what to tell the person."""
         if isinstance(error, Throttled):
-            left = error.retry_at - self.mlm_app.clock()
-            return "password", _("Too many attempts. Try again in {left}.").format(
-                left=time_left_text(left))
+            return "password", _locked_text(error.retry_at - self.mlm_app.clock())
         if isinstance(error, AccountClosed):
             return "login", _("This account is closed. Ask your sponsor or the service centre.")
         if isinstance(error, AccountNotActivated):
@@ -259,3 +257,8 @@ class LoginScreen(AppScreen[None]):
 
         # The activation screen signs the member in itself (it posts SignedIn).
         self.app.push_screen(ActivateScreen(self._field("login").value.strip()))
+
+
+def _locked_text(left: timedelta) -> str:
+    """What a sign-in lock says while it holds: the same when refused and as it counts."""
+    return _("Too many attempts. Try again in {left}.").format(left=time_left_text(left))
