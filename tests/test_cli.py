@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 
 from mlm_tui.cli import NOT_LOGGED_IN, main
 from mlm_tui.core.demo import DEMO_PASSWORD, build_demo
+from tests.cli_runner import copy_store, runner
 
 SIZES = dict(products=40, orders=400, members=12)
 
@@ -33,24 +33,12 @@ def demo_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def data_dir(demo_template, tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copyfile(demo_template, folder / "store.db")
-    return folder
+    return copy_store(demo_template, tmp_path)
 
 
 @pytest.fixture
 def run(data_dir, capsys, monkeypatch):
-    """``mlm-tui --data-dir DATA ARGS`` -> (exit code, stdout, stderr)."""
-
-    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(["--data-dir", str(data_dir), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return runner(data_dir, capsys, monkeypatch)
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from mlm_tui import cli
-from mlm_tui.cli import main
 from mlm_tui.core.demo import DEMO_PASSWORD, build_demo
+from tests.cli_runner import copy_store, runner
 
 # More orders than the old default of 100 and more "для" products than the old 50.
 SIZES = dict(products=200, orders=600, members=12)
@@ -30,10 +28,7 @@ def demo_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def data_dir(demo_template, tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copyfile(demo_template, folder / "store.db")
-    return folder
+    return copy_store(demo_template, tmp_path)
 
 
 @pytest.fixture
@@ -41,13 +36,7 @@ def run(data_dir, capsys, monkeypatch):
     # Small pages: every export below spans several.
     monkeypatch.setattr(cli, "PAGE_SIZE", 64)
 
-    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(["--data-dir", str(data_dir), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
+    run = runner(data_dir, capsys, monkeypatch)
     code, _, err = run("login", "1000001", "--password-stdin", stdin=DEMO_PASSWORD + "\n")
     assert code == 0, err
     return run
