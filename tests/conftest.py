@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +50,13 @@ def _cheap_password_hashing() -> None:
 
 _quick_idle_waits()
 _cheap_password_hashing()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core. A screen test spends about a third of its time
+    waiting (for the app to go idle, for a terminal in a pty, for a subprocess), and a
+    second worker on the same core uses those waits."""
+    return 2 * len(os.sched_getaffinity(0))
 
 
 @pytest.fixture(autouse=True)
