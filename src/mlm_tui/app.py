@@ -141,6 +141,11 @@ class MlmApp(App[None]):
             super().__init__()
             self.summary = summary
 
+    class CompanyLoaded(Message):
+        def __init__(self, company: CompanyProfile) -> None:
+            super().__init__()
+            self.company = company
+
     class SignedOut(Message):
         pass
 
@@ -395,6 +400,8 @@ class MlmApp(App[None]):
 
         if self.session is not None and message.kinds & {ChangeKind.ACCOUNT, ChangeKind.TEAM}:
             self.refresh_account()
+        if ChangeKind.CATALOG in message.kinds:
+            self.refresh_company()  # screens take the company from here, not each its own
         for screen in self.screen_stack:
             screen.post_message(DataChanged(message.kinds))
 
@@ -488,6 +495,15 @@ class MlmApp(App[None]):
         except DomainError:
             return
         self.post_message(self.AccountLoaded(summary))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="company")
+    def refresh_company(self) -> None:
+        with contextlib.suppress(DomainError):  # the next change asks again
+            self.post_message(self.CompanyLoaded(self.backend.company()))
+
+    @on(CompanyLoaded)
+    def _company_loaded(self, message: CompanyLoaded) -> None:
+        self.company = message.company
 
     @on(AccountLoaded)
     def _account_loaded(self, message: AccountLoaded) -> None:

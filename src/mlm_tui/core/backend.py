@@ -37,6 +37,7 @@ from mlm_tui.core.models import (
     Notification,
     Order,
     OrderFilter,
+    OrderHistory,
     OrderSource,
     OrderSummary,
     Page,
@@ -202,6 +203,12 @@ class Backend(Protocol):
         self, filters: OrderFilter, *, after: str | None = None, limit: int = 100
     ) -> Page[OrderSummary]:
         """A page of the history grid, by keyset: pass the last page's ``next_after``."""
+
+    def order_history(self, filters: OrderFilter, *, limit: int = 100) -> OrderHistory:
+        """The history as a screen opens it, in one call: the first page of
+        ``orders_page(filters, limit=limit)``, how many orders match, the months with their
+        counts (see ``OrderHistory``) and the member ``filters.member_id`` names.
+        ``NotFound`` (field ``member``) for a member outside the downline."""
 
     def count_orders(self, filters: OrderFilter) -> int: ...
 

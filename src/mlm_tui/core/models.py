@@ -70,6 +70,23 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class BuyerFacts:
+    """What the order-type check needs to know about an order's buyer
+    (:mod:`mlm_tui.core.order_checks`). Orders carry it, so checking a page of them asks
+    the backend for nothing more; none of it is withheld from an upline."""
+
+    kind: MemberKind
+    registered_at: datetime
+    loyalty_enrolled: bool
+    loyalty_since: date | None = None
+
+    @classmethod
+    def of(cls, member: Member) -> BuyerFacts:
+        return cls(member.kind, member.registered_at, member.loyalty_enrolled,
+                   member.loyalty_since)
+
+
+@dataclass(frozen=True, slots=True)
 class MemberRef:
     """Just enough of a member to name them (enroller, sponsor, a tree node)."""
 
@@ -411,6 +428,7 @@ class OrderSummary:
     points: Decimal
     total: Money
     invoice_number: str | None
+    buyer: BuyerFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,11 +452,15 @@ class Order:
     pickup_point: str | None
     invoice_number: str | None
     history: tuple[StatusChange, ...]
+    buyer_facts: BuyerFacts
     idempotency_key: str | None = None
     points_spent: Decimal = Decimal(0)  # wallet points that paid some of its lines
     paid_at: datetime | None = None  # None: not paid yet, so its points are still pending
     # What cancelling it withheld from the balance, part by part; empty when nothing was.
     cancellation_fees: tuple[FeePart, ...] = ()
+    # Its parcel, once shipped: the order screen shows it and offers tracking with no
+    # second request.
+    shipment: Shipment | None = None
 
     @property
     def points_pending(self) -> bool:
@@ -473,6 +495,25 @@ class Page(Generic[T]):
 
     items: tuple[T, ...]
     next_after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str  # "YYYY-MM"
+    orders: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderHistory:
+    """The history grid as it opens, in one answer: the first page and the shape of the
+    whole list, so the grid can size its scrollbar and jump to any month at once."""
+
+    page: Page[OrderSummary]
+    total: int  # orders matching the filters
+    # The months holding orders that match the filters other than their month, newest
+    # first, with how many each holds: the month menu, and where each month begins.
+    months: tuple[MonthCount, ...]
+    member: MemberRef | None  # the member the filters name, to show whose orders these are
 
 
 @dataclass(frozen=True, slots=True)

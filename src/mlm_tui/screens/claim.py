@@ -143,7 +143,7 @@ class ClaimScreen(AppScreen[None]):
     def load(self) -> None:
         def ask() -> Message:
             backend = self.backend
-            company = backend.company()
+            company = self.company_profile()
             invoice = backend.invoice(self.invoice_number)
             order = backend.order(invoice.order_number)
             earlier = tuple(c for c in backend.claims()

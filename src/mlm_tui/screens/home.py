@@ -94,7 +94,7 @@ class HomeScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             me = self.backend.me()
             alerts = self.backend.alerts()
             return self.Loaded(me, alerts, company)

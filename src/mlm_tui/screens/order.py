@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError, NotFound
+from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import (
     CompanyProfile,
     Order,
@@ -29,7 +29,7 @@ from mlm_tui.core.models import (
     OrderStatus,
     Shipment,
 )
-from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order, correction
+from mlm_tui.core.order_checks import OrderFlag, check_full_order, correction
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged, Failed, LookForChanges
@@ -166,17 +166,13 @@ class OrderScreen(AppScreen[None]):
     def load(self) -> None:
         backend = self.backend
         try:
-            company = backend.company()
+            company = self.company_profile()
             order = backend.order(self.number)
             shipment = backend.shipment(self.number)
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        try:
-            buyer = BuyerFacts.of(backend.member(order.buyer.id))
-            flag = check_order(order.source, order.placed_at, buyer)
-        except NotFound:
-            flag = None  # a buyer we may not see is not checked
+        flag = check_full_order(order)  # the order carries its buyer's facts
         self.post_message(self.Loaded(OrderView(order, shipment, company, flag)))
 
     @on(Loaded)

@@ -131,7 +131,7 @@ class OrdersScreen(AppScreen[None]):
             # and the three menus cost more to mount than the rest of the screen.
             yield Lazy(self._filter_controls())
         yield Static(_("Counting orders…"), id="orders-info", markup=False)
-        yield OrderGrid(self.backend, self._initial)
+        yield OrderGrid(self.backend, self._initial, company=self.mlm_app.company)
         yield Static("", id="orders-current", markup=False)
         yield Static("", id="orders-legend", markup=False)
         yield Static("", id="orders-status", markup=False)

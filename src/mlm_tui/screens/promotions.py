@@ -83,7 +83,7 @@ class PromotionsScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             period = self.backend.current_period()
             promotions = self.backend.promotions()
             return self.Loaded(period, promotions, company)

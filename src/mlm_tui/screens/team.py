@@ -92,7 +92,7 @@ class TeamScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="team-root")
     def start(self) -> None:
         try:
-            company = self.backend.company()
+            company = self.company_profile()
             me = self.backend.me()
             # My own node: my points this month and how many are directly below me.
             children = self.backend.team_children(me.id)

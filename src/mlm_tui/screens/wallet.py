@@ -138,7 +138,7 @@ class WalletScreen(AppScreen[None]):
     @work(thread=True, exit_on_error=False, group="balance")
     def load_balance(self, after: str | None) -> None:
         try:
-            company = self.backend.company()
+            company = self.company_profile()
             balance = self.backend.balance()
             page = self.backend.balance_ledger(after=after, limit=PAGE)
         except DomainError as error:
@@ -149,7 +149,7 @@ class WalletScreen(AppScreen[None]):
     @work(thread=True, exit_on_error=False, group="points")
     def load_points(self, after: str | None) -> None:
         try:
-            company = self.backend.company()
+            company = self.company_profile()
             points = self.backend.points_wallet()
             page = self.backend.points_ledger(after=after, limit=PAGE)
         except DomainError as error:
