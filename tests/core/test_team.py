@@ -502,6 +502,23 @@ def test_team_children_shows_points_this_month_and_who_has_a_downline(anna):
     assert klaus.member.full_name == "Klaus Müller"
 
 
+def test_the_team_opens_with_ones_own_node_and_first_level_in_one_answer(anna):
+    add_order(anna, world.ANNA, datetime(2026, 11, 12), "42")
+    add_order(anna, world.ANNA, datetime(2026, 10, 12), "99")  # last month
+    root = anna.team_root()
+    assert root.me.member.id == world.ANNA.id
+    assert root.me.points_this_month == anna.monthly_volume(world.ANNA.id, months=1)[-1].points
+    assert root.me.points_this_month >= 42
+    assert root.me.children == len(root.children) == 5
+    assert list(root.children) == anna.team_children(world.ANNA.id)
+
+
+def test_a_member_at_the_bottom_opens_a_team_of_one(backend):
+    backend.login(world.KLAUS.registration_number, world.PASSWORD)
+    root = backend.team_root()
+    assert (root.me.member.id, root.me.children, root.children) == (world.KLAUS.id, 0, ())
+
+
 # --- name search in every spelling ---------------------------------------------------------
 
 

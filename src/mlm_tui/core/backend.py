@@ -49,6 +49,7 @@ from mlm_tui.core.models import (
     Session,
     Shipment,
     TeamNode,
+    TeamRoot,
     TopUpMethod,
 )
 from mlm_tui.core.money import Money
@@ -269,6 +270,10 @@ class Backend(Protocol):
 
     def team_children(self, member_id: int) -> list[TeamNode]:
         """The direct downline of a member, for a tree that loads nodes as they open."""
+
+    def team_root(self) -> TeamRoot:
+        """The signed-in member's own node (points this month, how many directly below) and
+        their direct downline: the team tree as it opens, in one call."""
 
     # --- balance and points ----------------------------------------------------------------
     def balance(self) -> Money: ...

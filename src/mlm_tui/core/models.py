@@ -138,6 +138,14 @@ class TeamNode:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamRoot:
+    """The team screen as it opens: the signed-in member's own node and the first level."""
+
+    me: TeamNode
+    children: tuple[TeamNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Registration:
     """What a sponsor types to register a new consultant into their team."""
 

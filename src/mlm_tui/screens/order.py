@@ -59,6 +59,10 @@ class OrderView:
     flag: OrderFlag | None
 
 
+def view_of(order: Order, company: CompanyProfile) -> OrderView:
+    return OrderView(order, order.shipment, company, check_full_order(order))
+
+
 def line_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
     return [
         ColumnSpec("code", _("Item no."), 8),
@@ -164,16 +168,21 @@ class OrderScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-load")
     def load(self) -> None:
-        backend = self.backend
         try:
             company = self.company_profile()
-            order = backend.order(self.number)
-            shipment = backend.shipment(self.number)
+            # One request: the order brings its parcel and its buyer's facts for the check.
+            order = self.backend.order(self.number)
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        flag = check_full_order(order)  # the order carries its buyer's facts
-        self.post_message(self.Loaded(OrderView(order, shipment, company, flag)))
+        self.post_message(self.Loaded(view_of(order, company)))
+
+    def _show_order(self, order: Order) -> None:
+        """An order a write just returned: shown as it is, with no second request."""
+        if self.view is not None:
+            self.post_message(self.Loaded(view_of(order, self.view.company)))
+        else:
+            self.load()
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -280,7 +289,7 @@ class OrderScreen(AppScreen[None]):
         self._status(_("Order {number} is now {status}.").format(
             number=order.number, status=status_label(order.status)))
         self.post_message(AccountChanged())
-        self.load()
+        self._show_order(order)
 
     def action_claim(self) -> None:
         if self.view is None:
@@ -318,7 +327,7 @@ class OrderScreen(AppScreen[None]):
         self._status(_("Order {number} is now {source} {label}.").format(
             number=order.number, source=order.source.value, label=source_label(order.source)))
         self.post_message(LookForChanges())  # the history behind this screen shows it now
-        self.load()
+        self._show_order(order)
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#order-status", Static)
