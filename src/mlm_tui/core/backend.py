@@ -21,10 +21,14 @@ from mlm_tui.core.models import (
     Alert,
     CancellationQuote,
     Cart,
+    CartAdditions,
+    CatalogOverview,
     CatalogPeriod,
     Category,
     Checkout,
+    CheckoutOverview,
     Claim,
+    ClaimableInvoice,
     ClaimLine,
     CompanyProfile,
     Invoice,
@@ -41,6 +45,7 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderSummary,
     Page,
+    PeriodPromotions,
     PointsEntry,
     Product,
     Promotion,
@@ -51,6 +56,7 @@ from mlm_tui.core.models import (
     TeamNode,
     TeamRoot,
     TopUpMethod,
+    WalletOverview,
 )
 from mlm_tui.core.money import Money
 
@@ -146,6 +152,10 @@ class Backend(Protocol):
         """``search_products`` page by page: ``after`` is the ``next_after`` of the page
         before; ``ValidationError`` (field ``after``) for one this backend did not give."""
 
+    def catalog_overview(self, *, limit: int = 50) -> CatalogOverview:
+        """``categories`` and the first page of ``search_products_page("", limit=limit)`` in
+        one answer (the catalog screen as it opens)."""
+
     def product(self, code: str) -> Product:
         """``NotFound`` (field ``code``) for an unknown code."""
 
@@ -154,6 +164,9 @@ class Backend(Protocol):
 
     def promotions(self) -> list[Promotion]:
         """Promotions of the current period, closed sales included."""
+
+    def period_promotions(self) -> PeriodPromotions:
+        """``current_period`` and ``promotions`` in one answer (the promotions screen)."""
 
     # --- cart and checkout -----------------------------------------------------------------
     def cart(self) -> Cart: ...
@@ -164,6 +177,11 @@ class Backend(Protocol):
 
     def set_cart_quantity(self, code: str, quantity: int) -> Cart:
         """Set a line's quantity; 0 removes the line."""
+
+    def add_lines_to_cart(self, lines: list[tuple[str, int]]) -> CartAdditions:
+        """``add_to_cart`` for each (code, quantity) in turn, in one call (quick order,
+        paste). A line refused for what ``add_to_cart`` would raise is listed with that
+        error's code, message and field, and the others still go in."""
 
     def remove_from_cart(self, code: str) -> Cart: ...
 
@@ -187,6 +205,9 @@ class Backend(Protocol):
         the cart stays as it was. A quantity change that would overdraw the wallet is
         refused the same way.
         """
+
+    def checkout_overview(self) -> CheckoutOverview:
+        """``me``, ``cart`` and ``balance`` in one answer (the checkout screen)."""
 
     def place_order(self, checkout: Checkout) -> Order:
         """Turn the cart into an order, invoice and ledger entries in one transaction.
@@ -283,6 +304,10 @@ class Backend(Protocol):
 
     def top_up(self, amount: Money, method: TopUpMethod) -> LedgerEntry: ...
 
+    def wallet_overview(self, *, limit: int = 50) -> WalletOverview:
+        """``balance``, ``points_wallet`` and the first ``limit`` entries of each ledger in
+        one answer (the wallet screen); further pages come from the ledgers themselves."""
+
     def points_wallet(self) -> Decimal:
         """The points wallet: the sum of its ledger (earned, spent, expired, cancelled)."""
 
@@ -293,6 +318,10 @@ class Backend(Protocol):
     def submit_claim(self, invoice_number: str, lines: list[ClaimLine], reason: str) -> Claim: ...
 
     def claims(self) -> list[Claim]: ...
+
+    def claimable_invoice(self, invoice_number: str) -> ClaimableInvoice:
+        """The invoice (as ``invoice``), its order's status and the signed-in member's claims
+        on it, in one answer (the claim form). ``NotFound`` as for ``invoice``."""
 
     def notifications(self, *, unread_only: bool = False) -> list[Notification]: ...
 
@@ -306,5 +335,6 @@ class Backend(Protocol):
     def training_progress(self) -> set[str]:
         """Ids of the "Successful start" lessons the signed-in member has finished."""
 
-    def complete_lesson(self, lesson_id: str) -> None:
-        """Mark a lesson done (again is harmless); ``NotFound`` (field ``lesson``) if unknown."""
+    def complete_lesson(self, lesson_id: str) -> set[str]:
+        """Mark a lesson done (again is harmless); ``NotFound`` (field ``lesson``) if unknown.
+        Returns the progress after it, as ``training_progress`` would."""

@@ -716,3 +716,73 @@ class Alert:
     days_left: int | None = None  # counting today
     members: tuple[MemberRef, ...] = ()  # the first few concerned, most urgent first
     count: int = 0  # how many members in all
+
+
+# --- what a screen opens with, in one answer -------------------------------------------------
+# Over HTTP every request is a round trip: a screen that needs several things at once asks
+# for them together.
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogOverview:
+    """The catalog as it opens: its categories and the first page of every product."""
+
+    categories: tuple[Category, ...]
+    page: Page[Product]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutOverview:
+    """The checkout screen: who orders (their contact details), the cart, the balance."""
+
+    member: Member
+    cart: Cart
+    balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class WalletOverview:
+    """The balance and points screen: both amounts and the first page of each ledger."""
+
+    balance: Money
+    ledger: Page[LedgerEntry]
+    points: Decimal
+    points_ledger: Page[PointsEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodPromotions:
+    """The promotions screen: the current catalog period and its promotions."""
+
+    period: CatalogPeriod
+    promotions: tuple[Promotion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimableInvoice:
+    """The claim form: the invoice, where its order stands, and the claims already made
+    on it (its lines may not be claimed twice)."""
+
+    invoice: Invoice
+    order_status: OrderStatus
+    earlier: tuple[Claim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineRefused:
+    """A quick-order line the cart did not take: the domain error's code, message and field
+    (what a raised error would carry), for the client to word."""
+
+    product_code: str
+    error: str
+    message: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CartAdditions:
+    """Several lines put into the cart at once: the cart after them, and those refused."""
+
+    cart: Cart
+    refused: tuple[LineRefused, ...]
+

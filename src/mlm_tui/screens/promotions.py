@@ -84,9 +84,8 @@ class PromotionsScreen(AppScreen[None]):
     def load(self) -> None:
         def ask() -> Message:
             company = self.company_profile()
-            period = self.backend.current_period()
-            promotions = self.backend.promotions()
-            return self.Loaded(period, promotions, company)
+            found = self.backend.period_promotions()  # one request for the whole screen
+            return self.Loaded(found.period, list(found.promotions), company)
 
         self.in_background(ask, group="promotions")
 
