@@ -41,9 +41,9 @@ class AppScreen(Screen[ResultType]):
         return self.mlm_app.backend
 
     def company_profile(self) -> CompanyProfile:
-        """The company profile, from workers. The app read it when the store opened (and
-        reads it again when the catalog changes), so a screen that opens asks the backend
-        for its own data only; the backend is asked only if the app has none yet."""
+        """The company profile, from workers. The app read it when the store opened, so a
+        screen that opens asks the backend for its own data only; the backend is asked
+        only if the app has none yet."""
         company = self.mlm_app.company
         return company if company is not None else self.backend.company()
 
