@@ -115,3 +115,21 @@ def test_an_empty_history_gives_just_the_header(tmp_path: Path) -> None:
     result = export_orders(PagedOrders(0), OrderFilter(), tmp_path, stamp=STAMP)
     assert result.rows == 0
     assert len(_read(result.path)) == 1
+
+
+@pytest.mark.usefixtures("world_orders")
+def test_a_real_export_asks_once_per_page_never_once_per_row(anna, tmp_path: Path) -> None:
+    """Over HTTP a call is a round trip: the export's calls follow its pages, and the flag
+    column needs no look-up of the buyer (the rows carry what the check needs)."""
+    from tests import world
+    from tests.counting import CountingBackend
+
+    counting = CountingBackend(anna)
+    result = export_orders(counting, OrderFilter(), tmp_path, stamp=STAMP, page_size=3)
+    team = [o for o in world.WORLD_ORDERS if o.buyer is not world.PETR]
+    assert result.rows == len(team)
+    pages = -(-len(team) // 3)
+    assert counting.take() == {"company": 1, "orders_page": pages}
+    flags = {row[1]: row[-1] for row in _read(result.path)[1:]}
+    assert flags[world.ORDER_KLAUS_ENROLMENT] == "late_enrolment"
+    assert flags[world.ORDER_ANNA_PAID] == ""

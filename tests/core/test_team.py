@@ -214,6 +214,7 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
         Refused("order", lambda b, ref: b.correct_order_source(ref, OrderSource.SO)),),
     "shipment": (Refused("order", lambda b, ref: b.shipment(ref)),),
     "invoice": (Refused("invoice", lambda b, ref: b.invoice(ref)),),
+    "claimable_invoice": (Refused("invoice", lambda b, ref: b.claimable_invoice(ref)),),
     "email_invoice": (Refused("invoice", lambda b, ref: b.email_invoice(ref)),),
     "submit_claim": (Refused("invoice", lambda b, ref: b.submit_claim(
         ref, [ClaimLine("32548", 1)], "damaged in transit")),),
@@ -234,6 +235,7 @@ OWN_DATA: dict[str, str] = {
     "search_products_page": "category_id names a catalog category, the same for everyone",
     "complete_lesson": "lesson_id names a lesson of the course; progress is the caller's own",
     "claims": "the signed-in member's own claims only",
+    "checkout_overview": "the signed-in member's own details, cart and balance",
     "notifications": "the signed-in member's own inbox only",
     "mark_notification_read": "a notification of the caller's own inbox; any other is NotFound",
 }
