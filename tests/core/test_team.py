@@ -506,6 +506,7 @@ def test_team_children_shows_points_this_month_and_who_has_a_downline(anna):
 
 def test_the_team_opens_with_ones_own_node_and_first_level_in_one_answer(anna):
     add_order(anna, world.ANNA, datetime(2026, 11, 12), "42")
+    add_order(anna, world.ANNA, datetime(2026, 11, 13), "7", status="placed")  # not paid yet
     add_order(anna, world.ANNA, datetime(2026, 10, 12), "99")  # last month
     root = anna.team_root()
     assert root.me.member.id == world.ANNA.id

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -123,10 +124,14 @@ class TeamMixin(LocalBase):
             return self._team_nodes(conn, t.members.c.sponsor_id == member_id)
 
     def team_root(self) -> TeamRoot:
+        this_month = _months_back(self.clock().date(), 1)
         with self.store.read() as conn:
             me = self._me_id()
             (root,) = self._team_nodes(conn, t.members.c.id == me)
-            return TeamRoot(root, tuple(self._team_nodes(conn, t.members.c.sponsor_id == me)))
+            # One's own points as ``monthly_volume`` counts them (an order earns once paid).
+            points = _volumes(conn, [me], this_month)[me][-1].points
+            return TeamRoot(replace(root, points_this_month=points),
+                            tuple(self._team_nodes(conn, t.members.c.sponsor_id == me)))
 
     def _team_nodes(self, conn: Connection, which: ColumnElement[bool]) -> list[TeamNode]:
         """Tree nodes of the members ``which`` selects, by name: points this month (orders
