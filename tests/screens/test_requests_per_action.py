@@ -78,6 +78,12 @@ async def test_the_order_history_opens_pages_and_filters_with_one_request_each(
         assert counting().take() == {"order_history": 1}
         assert grid.count == 2
 
+        # Exporting what is shown: its pages, nothing for each row (flags included).
+        await keys(pilot, "x")
+        await settle(pilot)
+        assert counting().take() == {"orders_page": 1}
+        assert "Exported 2 orders" in screen_text(app)
+
         # Opening an order: the order, with its parcel and its buyer's facts.
         await keys(pilot, "enter")
         assert isinstance(app.screen, OrderScreen)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlm_tui.core.files import make_folder, private_file
-from mlm_tui.core.models import OrderFilter, OrderSummary
+from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderSummary
 from mlm_tui.core.order_checks import check_summary
 from mlm_tui.core.rules.printable import printable
 from mlm_tui.i18n import _
@@ -78,16 +78,18 @@ def export_orders(
     stamp: datetime | None = None,
     progress: Callable[[int], None] | None = None,
     page_size: int = EXPORT_PAGE_SIZE,
+    company: CompanyProfile | None = None,
 ) -> ExportResult:
     """Write every order matching ``filters`` to a new CSV file in ``directory``.
 
     ``progress`` hears the number of rows written after each page; if it raises (the user
     stopped the export), the partial file is removed and the exception goes on.
+    ``company`` (for the points label) is asked for when the caller does not hold it.
     """
     make_folder(directory)
     target = _free_path(directory, export_filename(filters, stamp or datetime.now()))
     partial = target.with_name(target.name + ".part")
-    points_label = backend.company().points_label
+    points_label = (company or backend.company()).points_label
     written = 0
     try:
         with private_file(partial, "w", encoding="utf-8-sig", newline="") as handle:

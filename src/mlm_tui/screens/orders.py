@@ -383,7 +383,7 @@ class OrdersScreen(AppScreen[None]):
 
         try:
             result = export_orders(self.backend, filters, self.mlm_app.settings.exports_dir,
-                                   progress=progress)
+                                   progress=progress, company=self.company_profile())
         except ExportStopped:
             return
         except DomainError as error:
