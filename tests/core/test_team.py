@@ -202,6 +202,8 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
         Refused("member", lambda b, ref: b.order_history(OrderFilter(member_id=ref))),
         Hidden(lambda b, who: {o.buyer_id for o in b.order_history(OrderFilter()).page.items}),
     ),
+    "order_month_counts": (
+        Refused("member", lambda b, ref: b.order_month_counts(OrderFilter(member_id=ref))),),
     "count_orders": (Refused("member", lambda b, ref: b.count_orders(OrderFilter(member_id=ref))),),
     "order_months": (Refused("member", lambda b, ref: b.order_months(OrderFilter(member_id=ref))),),
     "place_order": (Refused("member", lambda b, ref: b.place_order(_probe_checkout(ref))),),

@@ -66,8 +66,11 @@ async def test_the_order_history_opens_pages_and_filters_with_one_request_each(
         assert f"{len(world.WORLD_ORDERS) - 2} orders" in text  # Anna's team, not Petr's
         assert world.ORDER_ANNA_PLACED in text
 
-        # Jumping to a month asks nothing: the months came with the first answer.
+        # Jumping to a month: every month's count in one request, the first time only.
         await keys(pilot, "j")
+        assert counting().take() == {"order_month_counts": 1}
+        assert "Jump to month" in screen_text(app)
+        await keys(pilot, "escape", "j")
         assert counting().take() == {}
         await keys(pilot, "escape")
 

@@ -89,10 +89,12 @@ class History:
 
     def order_history(self, filters: OrderFilter, *, limit: int = 100) -> OrderHistory:
         page = self.orders_page(filters, limit=limit)
-        every_month = replace(filters, month=None, newest_first=True)
-        months = tuple(MonthCount(m, self.count_orders(replace(every_month, month=m)))
-                       for m in self.order_months(every_month))
+        months = tuple(self.order_months(replace(filters, month=None)))
         return OrderHistory(page, self.count_orders(filters), months, None)
+
+    def order_month_counts(self, filters: OrderFilter) -> list[MonthCount]:
+        return [MonthCount(m, self.count_orders(replace(filters, month=m)))
+                for m in self.order_months(filters)]
 
     def count_orders(self, filters: OrderFilter) -> int:
         return len(self.matching(filters))

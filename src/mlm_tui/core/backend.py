@@ -37,6 +37,7 @@ from mlm_tui.core.models import (
     Member,
     MemberMatch,
     MemberOverview,
+    MonthCount,
     MonthVolume,
     Notification,
     Order,
@@ -228,9 +229,14 @@ class Backend(Protocol):
 
     def order_history(self, filters: OrderFilter, *, limit: int = 100) -> OrderHistory:
         """The history as a screen opens it, in one call: the first page of
-        ``orders_page(filters, limit=limit)``, how many orders match, the months with their
-        counts (see ``OrderHistory``) and the member ``filters.member_id`` names.
-        ``NotFound`` (field ``member``) for a member outside the downline."""
+        ``orders_page(filters, limit=limit)``, ``count_orders(filters)``, the months of
+        ``order_months`` for the filters without their month, and the member
+        ``filters.member_id`` names. ``NotFound`` (field ``member``) for a member outside
+        the downline."""
+
+    def order_month_counts(self, filters: OrderFilter) -> list[MonthCount]:
+        """Each month holding orders that match ``filters``, newest first, with how many it
+        holds (where each month begins in the grid): one call however many months."""
 
     def count_orders(self, filters: OrderFilter) -> int: ...
 

@@ -513,15 +513,15 @@ class MonthCount:
 
 @dataclass(frozen=True, slots=True)
 class OrderHistory:
-    """The history grid as it opens, in one answer: the first page and the shape of the
-    whole list, so the grid can size its scrollbar and jump to any month at once."""
+    """The history grid as it opens, in one answer: the first page, how long the whole
+    list is (the scrollbar), the months for the menu and whose orders these are."""
 
     page: Page[OrderSummary]
     total: int  # orders matching the filters
     # The months holding orders that match the filters other than their month, newest
-    # first, with how many each holds: the month menu, and where each month begins.
-    months: tuple[MonthCount, ...]
-    member: MemberRef | None  # the member the filters name, to show whose orders these are
+    # first: the month menu.
+    months: tuple[str, ...]
+    member: MemberRef | None  # the member the filters name
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,7 +188,7 @@ class OrdersScreen(AppScreen[None]):
         """A query's first answer names the months for the menu and whose orders these are:
         a filter change is one request, however much of the screen it changes."""
         history = message.history
-        months = [c.month for c in history.months]
+        months = list(history.months)
         self._with_filters(lambda: self._show_months(months))
         member = history.member
         if member is not None and self.grid.filters.member_id == member.id:

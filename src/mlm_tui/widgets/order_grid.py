@@ -3,10 +3,11 @@
 A ``ScrollView`` that draws one line at a time (``render_line``) from the rows it holds,
 as Toolong draws a huge log. It never holds the whole history: a new query is one request
 (``Backend.order_history``) that brings the first page with the number of matching orders
-(the grid's height) and the months with their counts (where each month begins); after
-that the rows on screen are read page by page by keyset in a thread worker. How rows far
-away are reached (End, a month, a scrollbar drag) without reading everything before them
-is described in :mod:`mlm_tui.widgets.order_rows`.
+(the grid's height); after that the rows on screen are read page by page by keyset in a
+thread worker. Where each month begins (for a jump far away) is one more request,
+``order_month_counts``, made only when first needed. How rows far away are reached (End,
+a month, a scrollbar drag) without reading everything before them is described in
+:mod:`mlm_tui.widgets.order_rows`.
 
 Line 0 is the column header and stays put; row *i* of the list is line ``i + 1``.
 Each row may carry a flag mark ("!") from the order-type check
@@ -51,7 +52,7 @@ from mlm_tui.core.order_checks import OrderFlag, check_summary
 from mlm_tui.display import printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
-from mlm_tui.widgets.order_rows import Fetch, OrderRows
+from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows
 from mlm_tui.widgets.order_text import FLAG_MARK, status_label
 
 if TYPE_CHECKING:
@@ -159,6 +160,11 @@ class OrderGrid(ScrollView, can_focus=True):
             self.history = history
 
     # Private: results of the workers, tagged with the query they belong to.
+    class _Months(Message):
+        def __init__(self, generation: int, months: list[tuple[str, int]]) -> None:
+            super().__init__()
+            self.generation, self.months = generation, months
+
     class _Loaded(Message):
         def __init__(self, generation: int, fetch: Fetch, page: Page[OrderSummary] | None,
                      company: CompanyProfile | None = None,
@@ -183,7 +189,7 @@ class OrderGrid(ScrollView, can_focus=True):
         self._shown: OrderRows | None = None
         self._reading = False  # one page in flight at a time: pages chain by keyset
         self._pending_month: str | None = None
-        self._months_wanted = False
+        self._months_asked = False
         self._strips: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(1024)
         self._number_width = 9  # grows to the longest order number read so far
 
@@ -209,6 +215,7 @@ class OrderGrid(ScrollView, can_focus=True):
         self._shown = None
         self._reading = False
         self._pending_month = None
+        self._months_asked = False
         self._strips.clear()
         self.set_reactive(OrderGrid.cursor_row, 0)
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -229,6 +236,7 @@ class OrderGrid(ScrollView, can_focus=True):
         self._shown = shown
         self._reading = False
         self._pending_month = None
+        self._months_asked = False
         self._start()
 
     def _start(self) -> None:
@@ -259,12 +267,18 @@ class OrderGrid(ScrollView, can_focus=True):
             return
         first, last = self._window()
         step = self._rows.plan(first, last)
-        # With the first answer the count and the months are known, so a page is all
-        # there is left to ask for.
+        if step is MONTHS_NEEDED:
+            self._ask_months()
+            return
         if not isinstance(step, Fetch):
             return
         self._reading = True
         self._read_page(self._generation, step)
+
+    def _ask_months(self) -> None:
+        if not self._months_asked:
+            self._months_asked = True
+            self._read_months(self._generation, self.filters)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-page")
     def _read_history(self, generation: int, fetch: Fetch, *, need_company: bool) -> None:
@@ -286,6 +300,31 @@ class OrderGrid(ScrollView, can_focus=True):
             self.post_message(self._Loaded(generation, fetch, None))
             return
         self.post_message(self._Loaded(generation, fetch, page))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-months")
+    def _read_months(self, generation: int, filters: OrderFilter) -> None:
+        try:
+            counts = self.backend.order_month_counts(filters)  # every month in one request
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
+        months = [(c.month, c.orders) for c in counts]
+        if not filters.newest_first:
+            months.reverse()
+        self.post_message(self._Months(generation, months))
+
+    @on(_Months)
+    def _months_read(self, message: _Months) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._rows.set_month_counts(message.months)
+        self.post_message(self.MonthsCounted(message.months))
+        if self._pending_month is not None:
+            month, self._pending_month = self._pending_month, None
+            self.jump_to_month(month)
+        self.refresh()
+        self._read_more()
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
@@ -332,25 +371,13 @@ class OrderGrid(ScrollView, can_focus=True):
         return differs
 
     def _shape(self, history: OrderHistory) -> None:
-        """The count and the month table of the query, from its first answer."""
+        """The count of the query, from its first answer."""
         known = self._shown.total if self._shown is not None else None
-        filters = self.filters
-        months = [(c.month, c.orders) for c in history.months
-                  if filters.month in (None, c.month)]
-        if not filters.newest_first:
-            months.reverse()
         self._rows.set_total(history.total)
-        self._rows.set_month_counts(months)
         self._set_height()
         self.post_message(self.Opened(history))
         if history.total != known:  # read again after a change: the same count says nothing
             self.post_message(self.Counted(history.total))
-        if self._months_wanted:
-            self._months_wanted = False
-            self.count_months()
-        if self._pending_month is not None:
-            month, self._pending_month = self._pending_month, None
-            self.call_after_refresh(self.jump_to_month, month)
         self.refresh()
 
     def _fit_numbers(self, orders: tuple[OrderSummary, ...]) -> bool:
@@ -444,7 +471,8 @@ class OrderGrid(ScrollView, can_focus=True):
     def jump_to_month(self, month: str) -> None:
         """Put the first order of ``month`` at the top (reading the month table if needed)."""
         if self._rows.months is None:
-            self._pending_month = month  # jumped to once the first answer is in
+            self._pending_month = month
+            self._ask_months()
             return
         span = self._rows.month_of(month)
         if span is None:
@@ -454,12 +482,12 @@ class OrderGrid(ScrollView, can_focus=True):
         self._read_more()
 
     def count_months(self) -> None:
-        """Post the month table (``MonthsCounted``); it came with the query's first answer,
-        so asking costs no request (before that answer, it is posted when the answer comes)."""
-        self._months_wanted = self._rows.months is None
+        """Ask for the month table (posts ``MonthsCounted``): one request, the first time."""
         if self._rows.months is not None:
             self.post_message(self.MonthsCounted(
                 [(s.month, s.count) for s in self._rows.months]))
+        else:
+            self._ask_months()
 
     # --- drawing -------------------------------------------------------------------------
     def notify_style_update(self) -> None:

@@ -23,7 +23,7 @@ import base64
 import binascii
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -167,12 +167,12 @@ def count(conn: Connection, scope: Scope, filters: OrderFilter) -> int:
 
 
 def month_counts(conn: Connection, scope: Scope, filters: OrderFilter) -> list[tuple[str, int]]:
-    """Each month holding orders that match ``filters`` apart from their month, newest
-    first, with how many it holds: one grouped scan, what ``count`` costs."""
+    """Each month holding orders that match ``filters``, newest first, with how many it
+    holds: one grouped scan of the matching orders."""
     o, m = t.orders, t.members
     month = func.substr(o.c.placed_at, 1, 7)  # placed_at is ISO text: "YYYY-MM..."
     query = (select(month.label("month"), func.count().label("orders")).select_from(o)
-             .where(*conditions(replace(filters, month=None)))
+             .where(*conditions(filters))
              .group_by(month).order_by(month.desc()))
     if scope.path is not None:
         team = select(m.c.id).where(downline_clause(m.c.path, scope.path))

@@ -1,6 +1,6 @@
-"""LocalBackend: orders_page, order_history, count_orders, order_months, order, cancellation_quote,
-cancel_order, request_delivery_stop, correct_order_source, invoice, shipment,
-shipments_in_transit.
+"""LocalBackend: orders_page, order_history, order_month_counts, count_orders, order_months,
+order, cancellation_quote, cancel_order, request_delivery_stop, correct_order_source,
+invoice, shipment, shipments_in_transit.
 
 An order, its invoice and its shipment are visible to the buyer and everyone above the
 buyer; to anyone else they do not exist (``NotFound``). Only whoever placed an order, or
@@ -120,10 +120,15 @@ class OrdersMixin(LocalBase):
                 found = conn.execute(select(m.c.id, m.c.registration_number, m.c.full_name)
                                      .where(m.c.id == filters.member_id)).one()
                 member = MemberRef(found.id, found.registration_number, found.full_name)
+            scope = self._history_scope(conn, filters)
+            total = history.count(conn, scope, filters)
+            months = history.months(conn, scope, replace(filters, month=None))
+        return OrderHistory(page, total, tuple(months), member)
+
+    def order_month_counts(self, filters: OrderFilter) -> list[MonthCount]:
+        with self.store.read() as conn:
             counts = history.month_counts(conn, self._history_scope(conn, filters), filters)
-        months = tuple(MonthCount(month, orders) for month, orders in counts)
-        total = sum(c.orders for c in months if filters.month in (None, c.month))
-        return OrderHistory(page, total, months, member)
+        return [MonthCount(month, orders) for month, orders in counts]
 
     def count_orders(self, filters: OrderFilter) -> int:
         with self.store.read() as conn:
