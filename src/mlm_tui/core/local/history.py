@@ -166,24 +166,6 @@ def count(conn: Connection, scope: Scope, filters: OrderFilter) -> int:
     return conn.execute(query).scalar_one()
 
 
-def month_counts(conn: Connection, scope: Scope, filters: OrderFilter) -> list[tuple[str, int]]:
-    """Each month holding orders that match ``filters``, newest first, with how many it
-    holds: one grouped scan of the matching orders."""
-    o, m = t.orders, t.members
-    month = func.substr(o.c.placed_at, 1, 7)  # placed_at is ISO text: "YYYY-MM..."
-    query = (select(month.label("month"), func.count().label("orders")).select_from(o)
-             .where(*conditions(filters))
-             .group_by(month).order_by(month.desc()))
-    if scope.path is not None:
-        team = select(m.c.id).where(downline_clause(m.c.path, scope.path))
-        query = query.where(o.c.buyer_id.in_(team))
-    elif scope.buyers:
-        query = query.where(o.c.buyer_id.in_(scope.buyers))
-    else:
-        return []
-    return [(row.month, row.orders) for row in conn.execute(query)]
-
-
 def months(conn: Connection, scope: Scope, filters: OrderFilter) -> list[str]:
     """The months holding matching orders, newest first.
 
