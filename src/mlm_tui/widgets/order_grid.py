@@ -240,9 +240,9 @@ class OrderGrid(ScrollView, can_focus=True):
         self._start()
 
     def _start(self) -> None:
-        # One request opens the query: the top page, the count and the month table
-        # together. Pages further down follow by keyset once it is in.
-        # The top screenfuls: where the view stands (read again deep down) follows after.
+        # One request opens the query: the top page with the count (the scrollbar) and
+        # the month menu. The rows where the view stands, if it stands deeper (reading
+        # again after a change), follow by keyset once it is in.
         fetch = self._rows.plan(0, 2 * self._visible_rows)
         assert isinstance(fetch, Fetch)  # with nothing held, the top run's first page
         self._reading = True
