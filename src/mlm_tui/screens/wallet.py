@@ -104,6 +104,9 @@ class WalletScreen(AppScreen[None]):
         self._company: CompanyProfile | None = None
         self._balance_after: str | None = None
         self._points_after: str | None = None
+        # What the balance tab shows: a top-up is added to it, not read again.
+        self._balance: Money | None = None
+        self._ledger: list[LedgerEntry] = []
         self._loading: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -175,11 +178,14 @@ class WalletScreen(AppScreen[None]):
         self._company = message.company
         locale = message.company.locale
         if message.balance is not None:
+            self._balance = message.balance
             self.query_one("#balance", Static).update(_("On your account: {amount}").format(
                 amount=format_money(message.balance, locale)))
         table = self.query_one("#ledger", DataTable)
         if message.first:
             table.clear()
+            self._ledger = []
+        self._ledger += message.page.items
         for entry in message.page.items:
             table.add_row(
                 format_day(entry.at, locale),
@@ -269,7 +275,15 @@ class WalletScreen(AppScreen[None]):
         self.query_one("#amount", Input).value = ""
         self._top_up_result(_("{amount} added to your balance.").format(
             amount=format_money(message.entry.amount, locale)))
-        self.load_wallet()
+        if self._balance is None or self._company is None:
+            self.load_wallet()
+        else:
+            # The top-up is the newest entry and adds its amount: shown without asking
+            # again (the header reads the account once, as after every payment).
+            self.post_message(self.BalanceLoaded(
+                self._balance + message.entry.amount,
+                Page((message.entry, *self._ledger), self._balance_after), self._company,
+                first=True))
         self.post_message(AccountChanged())  # the header shows the balance too
 
     @on(Refused)
