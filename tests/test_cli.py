@@ -331,3 +331,23 @@ def test_the_command_line_starts_without_heavy_imports():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_volume_by_registration_number_asks_for_the_member_once(logged_in, monkeypatch):
+    """The search that finds a registration number names the member too: the command asks
+    for the session, the company, the member and the months, and nothing twice."""
+    from mlm_tui import cli
+    from tests.counting import CountingBackend
+
+    made: list[CountingBackend] = []
+    opened = cli._open_backend
+
+    def counted(settings):
+        made.append(CountingBackend(opened(settings)))
+        return made[-1]
+
+    monkeypatch.setattr(cli, "_open_backend", counted)
+    code, out, _ = logged_in("volume", "1000001", "--json")
+    assert code == 0 and json.loads(out)["member"]["registration_number"] == "1000001"
+    assert made[-1].take() == {"describe": 1, "resume": 1, "company": 1, "search_members": 1,
+                               "monthly_volume": 1, "close": 1}

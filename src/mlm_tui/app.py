@@ -199,6 +199,10 @@ class MlmApp(App[None]):
         self.poll_seconds = poll_seconds
         self._change_cursor: int | None = None
         self._poll_lock = threading.Lock()
+        # A write of this app moved money: the header reads the account once, when the
+        # change poll that follows the write is in (not once for the write and once more
+        # for the change it reports).
+        self._header_stale = False
         self._poll_timer: Any = None
         if keymap:
             self.set_keymap(keymap)
@@ -384,16 +388,20 @@ class MlmApp(App[None]):
                 self.post_message(WentOffline())
                 return
             except DomainError:
+                if self._header_stale:  # the header still follows the write
+                    self.post_message(DataChanged(frozenset()))
                 return  # the next poll asks again
             self._change_cursor = changes.cursor
-        if cursor is not None and changes.kinds:
+        if cursor is not None and (changes.kinds or self._header_stale):
             self.post_message(DataChanged(changes.kinds))
 
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
         from mlm_tui.core.changes import ChangeKind
 
-        if self.session is not None and message.kinds & {ChangeKind.ACCOUNT, ChangeKind.TEAM}:
+        stale, self._header_stale = self._header_stale, False
+        if self.session is not None and (
+                stale or message.kinds & {ChangeKind.ACCOUNT, ChangeKind.TEAM}):
             self.refresh_account()
         for screen in self.screen_stack:
             screen.post_message(DataChanged(message.kinds))
@@ -475,8 +483,10 @@ class MlmApp(App[None]):
 
     @on(AccountChanged)
     def _account_changed(self) -> None:
-        self.refresh_account()
-        self.check_for_changes()  # what this write changed shows on the other screens too
+        # What this write changed shows on the other screens too, and in the header: one
+        # poll, then one read of the account (``_data_changed``).
+        self._header_stale = True
+        self.check_for_changes()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="account")
     def refresh_account(self) -> None:

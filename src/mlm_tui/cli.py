@@ -32,6 +32,7 @@ from mlm_tui.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
+    from mlm_tui.core.models import MemberRef
 
 NOT_LOGGED_IN = "not logged in: run `mlm-tui login`"
 PAGE_SIZE = 500
@@ -431,7 +432,14 @@ def _plain(value: Any) -> str:
 
 def _member_id(backend: Backend, text: str) -> int:
     """A member given as a registration number (as printed on papers) or an internal id."""
+    return _member_named(backend, text, need_name=False).id
+
+
+def _member_named(backend: Backend, text: str, *, need_name: bool = True) -> MemberRef:
+    """The member: a registration number is found by a search that names them already (one
+    request); an internal id is asked for by name only when ``need_name``."""
     from mlm_tui.core.errors import NotFound, ValidationError
+    from mlm_tui.core.models import MemberRef
     from mlm_tui.core.validation import REGISTRATION_DIGITS
 
     value = text.strip()
@@ -442,10 +450,14 @@ def _member_id(backend: Backend, text: str) -> int:
         matches = backend.search_members(value, limit=1)
         if not matches:
             raise NotFound(f"no member {value} in your team", field="member")
-        return matches[0].id
+        match = matches[0]
+        return MemberRef(match.id, match.registration_number, match.full_name)
     if int(value) > LARGEST:
         raise NotFound(f"no member {value} in your team", field="member")
-    return int(value)
+    if not need_name:
+        return MemberRef(int(value), "", "")
+    member = backend.member(int(value))
+    return MemberRef(member.id, member.registration_number, member.full_name)
 
 
 # --- demo, login, logout -------------------------------------------------------------------
@@ -747,7 +759,7 @@ def _volume(args: argparse.Namespace) -> int:
     backend = _signed_in(args)
     try:
         company = backend.company()
-        member = backend.member(_member_id(backend, args.member))
+        member = _member_named(backend, args.member)
         months = backend.monthly_volume(member.id, months=args.months)
     finally:
         backend.close()

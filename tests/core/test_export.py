@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 
 from mlm_tui.core.company import demo_company
-from mlm_tui.core.errors import NotFound
 from mlm_tui.core.export import export_filename, export_orders
 from mlm_tui.core.models import (
-    Member,
+    BuyerFacts,
     MemberKind,
-    MemberStatus,
     OrderFilter,
     OrderSource,
     OrderStatus,
@@ -27,8 +25,15 @@ from mlm_tui.core.money import Money
 STAMP = datetime(2026, 11, 20, 12, 0, 0)
 
 
+OLGA = BuyerFacts(MemberKind.CONSULTANT, datetime(2021, 6, 1, 9), loyalty_enrolled=False)
+CUSTOMER = BuyerFacts(MemberKind.CUSTOMER, datetime(2024, 2, 1, 9), loyalty_enrolled=True)
+
+
 class PagedOrders:
-    """Just the part of a Backend the export reads: numbered orders, served by keyset."""
+    """Just the part of a Backend the export reads: numbered orders, served by keyset.
+
+    It has no ``member``: the rows carry what the order-type check needs about the buyer,
+    so the export asks one page at a time and nothing per row."""
 
     def __init__(self, count: int) -> None:
         self.orders = [
@@ -38,7 +43,7 @@ class PagedOrders:
                 buyer_registration_number="1000002" if i % 2 else "1000003",
                 source=OrderSource.IN if i == 1 else OrderSource.SO, status=OrderStatus.PAID,
                 points=Decimal("12.50"), total=Money(Decimal("1234.5"), "RUB"),
-                invoice_number=f"INV-{i:06d}",
+                invoice_number=f"INV-{i:06d}", buyer=OLGA if i % 2 else CUSTOMER,
             )
             for i in range(1, count + 1)
         ]
@@ -46,16 +51,6 @@ class PagedOrders:
 
     def company(self):
         return demo_company("ru")
-
-    def member(self, member_id: int) -> Member:
-        if member_id == 3:
-            raise NotFound("no such member in your team", field="member")
-        return Member(
-            id=member_id, registration_number="1000002", kind=MemberKind.CONSULTANT,
-            status=MemberStatus.ACTIVE, full_name="Ольга Иванова", email=None, phone=None,
-            birth_date=None, address=None, passport=None, sponsor_id=1, enroller_id=1,
-            registered_at=datetime(2021, 6, 1, 9),
-        )
 
     def orders_page(self, filters: OrderFilter, *, after: str | None = None, limit: int = 100):
         self.calls.append((after, limit))
@@ -83,7 +78,7 @@ def test_every_order_is_written_reading_one_page_at_a_time(tmp_path: Path) -> No
     assert len(rows) == 26
     assert rows[1] == ["2026-10-31 23:00", "R-000001", "1000002", "Ольга Иванова", "IN", "12.5",
                        "1234.50", "RUB", "paid", "INV-000001", "late_enrolment"]
-    assert rows[2][-1] == "", "an invisible buyer is simply not checked"
+    assert rows[2][-1] == "", "a standard order (SO) is never flagged"
 
 
 def test_the_file_starts_with_a_byte_order_mark_for_spreadsheets(tmp_path: Path) -> None:
@@ -120,3 +115,21 @@ def test_an_empty_history_gives_just_the_header(tmp_path: Path) -> None:
     result = export_orders(PagedOrders(0), OrderFilter(), tmp_path, stamp=STAMP)
     assert result.rows == 0
     assert len(_read(result.path)) == 1
+
+
+@pytest.mark.usefixtures("world_orders")
+def test_a_real_export_asks_once_per_page_never_once_per_row(anna, tmp_path: Path) -> None:
+    """Over HTTP a call is a round trip: the export's calls follow its pages, and the flag
+    column needs no look-up of the buyer (the rows carry what the check needs)."""
+    from tests import world
+    from tests.counting import CountingBackend
+
+    counting = CountingBackend(anna)
+    result = export_orders(counting, OrderFilter(), tmp_path, stamp=STAMP, page_size=3)
+    team = [o for o in world.WORLD_ORDERS if o.buyer is not world.PETR]
+    assert result.rows == len(team)
+    pages = -(-len(team) // 3)
+    assert counting.take() == {"company": 1, "orders_page": pages}
+    flags = {row[1]: row[-1] for row in _read(result.path)[1:]}
+    assert flags[world.ORDER_KLAUS_ENROLMENT] == "late_enrolment"
+    assert flags[world.ORDER_ANNA_PAID] == ""

@@ -7,11 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from mlm_tui.core.errors import NotFound
 from mlm_tui.core.models import (
-    Member,
     MemberKind,
-    MemberStatus,
     OrderSource,
     OrderStatus,
     OrderSummary,
@@ -19,7 +16,6 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 from mlm_tui.core.order_checks import (
     ENROLMENT_WINDOW_DAYS,
-    BuyerDirectory,
     BuyerFacts,
     FlagReason,
     check_order,
@@ -80,44 +76,19 @@ def test_a_standard_order_is_never_flagged(kind: MemberKind) -> None:
     assert check_order(OrderSource.SO, datetime(2030, 1, 1), buyer(kind)) is None
 
 
-def _summary(source: OrderSource, buyer_id: int = 5) -> OrderSummary:
+def _summary(source: OrderSource, facts: BuyerFacts) -> OrderSummary:
     return OrderSummary(
-        id=1, number="R-1", placed_at=datetime(2026, 11, 1, 10), buyer_id=buyer_id,
+        id=1, number="R-1", placed_at=datetime(2026, 11, 1, 10), buyer_id=5,
         buyer_name="Klaus Müller", buyer_registration_number="1000005", source=source,
         status=OrderStatus.PAID, points=Decimal(10), total=Money("100", "RUB"),
-        invoice_number=None,
-    )
-
-
-def _member(member_id: int, kind: MemberKind = MemberKind.CONSULTANT) -> Member:
-    return Member(
-        id=member_id, registration_number=str(1000000 + member_id), kind=kind,
-        status=MemberStatus.ACTIVE, full_name="X", email=None, phone=None, birth_date=None,
-        address=None, passport=None, sponsor_id=None, enroller_id=None,
-        registered_at=REGISTERED,
+        invoice_number=None, buyer=facts,
     )
 
 
 def test_check_summary_reads_source_and_date_from_the_grid_row() -> None:
-    flag = check_summary(_summary(OrderSource.IN), buyer())
+    flag = check_summary(_summary(OrderSource.IN, buyer()))
     assert flag is not None and flag.reason is FlagReason.LATE_ENROLMENT
-
-
-def test_directory_asks_for_each_buyer_once_and_skips_invisible_ones() -> None:
-    asked: list[int] = []
-
-    def lookup(member_id: int) -> Member:
-        asked.append(member_id)
-        if member_id == 8:
-            raise NotFound("no such member in your team", field="member")
-        return _member(member_id)
-
-    directory = BuyerDirectory(lookup)
-    assert directory.check(_summary(OrderSource.IO, 5)) is not None
-    assert directory.check(_summary(OrderSource.AS, 5)) is not None
-    assert directory.check(_summary(OrderSource.IO, 8)) is None
-    assert directory.check(_summary(OrderSource.IO, 8)) is None
-    assert asked == [5, 8]
+    assert check_summary(_summary(OrderSource.IO, buyer(MemberKind.CUSTOMER))) is None
 
 
 # --- the one correction a flag offers ------------------------------------------------------

@@ -19,6 +19,7 @@ from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.orders import move_status, visible_order
 from mlm_tui.core.models import (
     ORDER_TRANSITIONS,
+    BuyerFacts,
     Checkout,
     DeliveryMethod,
     FeePart,
@@ -125,6 +126,56 @@ def test_counts_and_months(anna):
                                                                           "2026-09"]
     assert anna.order_months(OrderFilter(source=OrderSource.AS)) == ["2026-10", "2026-09"]
     assert anna.order_months(OrderFilter(member_id=world.NEWBIE.id)) == []
+
+
+@pytest.mark.usefixtures("history_way")
+@pytest.mark.parametrize("filters", [
+    OrderFilter(), OrderFilter(month="2026-10"), OrderFilter(member_id=world.OLGA_MSK.id),
+    OrderFilter(source=OrderSource.AS, newest_first=False),
+    OrderFilter(member_id=world.NEWBIE.id), OrderFilter(month="2025-01"),
+])
+def test_the_history_opens_with_its_first_page_count_and_months_in_one_answer(anna, filters):
+    opened = anna.order_history(filters, limit=3)
+    assert opened.page == anna.orders_page(filters, limit=3)
+    assert opened.total == anna.count_orders(filters)
+    assert list(opened.months) == anna.order_months(replace(filters, month=None))
+    if filters.member_id is None:
+        assert opened.member is None
+    else:
+        person = next(p for p in (world.OLGA_MSK, world.NEWBIE) if p.id == filters.member_id)
+        assert (opened.member.registration_number, opened.member.full_name) == (
+            person.registration_number, person.full_name)
+
+
+@pytest.mark.usefixtures("history_way")
+@pytest.mark.parametrize("filters", [
+    OrderFilter(), OrderFilter(month="2026-10"), OrderFilter(member_id=world.OLGA_MSK.id),
+    OrderFilter(source=OrderSource.AS, newest_first=False),
+    OrderFilter(member_id=world.NEWBIE.id),
+])
+def test_every_months_count_comes_in_one_answer(anna, filters):
+    counts = anna.order_month_counts(filters)
+    assert [c.month for c in counts] == anna.order_months(replace(filters, newest_first=True))
+    assert [c.orders for c in counts] == [
+        anna.count_orders(replace(filters, month=c.month)) for c in counts]
+    assert sum(c.orders for c in counts) == anna.count_orders(filters)
+
+
+def test_the_history_refuses_a_month_written_wrong(anna):
+    with pytest.raises(ValidationError) as refused:
+        anna.order_history(OrderFilter(month="2026-13"))
+    assert refused.value.field == "month"
+
+
+def test_history_rows_and_orders_carry_their_buyers_facts(anna):
+    """The order-type check needs the buyer: each row brings it, as the member reads."""
+    rows = anna.orders_page(OrderFilter(), limit=100).items
+    assert rows
+    for row in rows:
+        buyer = anna.member(row.buyer_id)
+        assert row.buyer == BuyerFacts.of(buyer)
+    order = anna.order(rows[0].number)
+    assert order.buyer_facts == BuyerFacts.of(anna.member(order.buyer.id))
 
 
 @pytest.mark.usefixtures("history_way")

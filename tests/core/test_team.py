@@ -198,6 +198,12 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
         Refused("member", lambda b, ref: b.orders_page(OrderFilter(member_id=ref))),
         Hidden(lambda b, who: {o.buyer_id for o in b.orders_page(OrderFilter()).items}),
     ),
+    "order_history": (
+        Refused("member", lambda b, ref: b.order_history(OrderFilter(member_id=ref))),
+        Hidden(lambda b, who: {o.buyer_id for o in b.order_history(OrderFilter()).page.items}),
+    ),
+    "order_month_counts": (
+        Refused("member", lambda b, ref: b.order_month_counts(OrderFilter(member_id=ref))),),
     "count_orders": (Refused("member", lambda b, ref: b.count_orders(OrderFilter(member_id=ref))),),
     "order_months": (Refused("member", lambda b, ref: b.order_months(OrderFilter(member_id=ref))),),
     "place_order": (Refused("member", lambda b, ref: b.place_order(_probe_checkout(ref))),),
@@ -210,6 +216,7 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
         Refused("order", lambda b, ref: b.correct_order_source(ref, OrderSource.SO)),),
     "shipment": (Refused("order", lambda b, ref: b.shipment(ref)),),
     "invoice": (Refused("invoice", lambda b, ref: b.invoice(ref)),),
+    "claimable_invoice": (Refused("invoice", lambda b, ref: b.claimable_invoice(ref)),),
     "email_invoice": (Refused("invoice", lambda b, ref: b.email_invoice(ref)),),
     "submit_claim": (Refused("invoice", lambda b, ref: b.submit_claim(
         ref, [ClaimLine("32548", 1)], "damaged in transit")),),
@@ -230,6 +237,7 @@ OWN_DATA: dict[str, str] = {
     "search_products_page": "category_id names a catalog category, the same for everyone",
     "complete_lesson": "lesson_id names a lesson of the course; progress is the caller's own",
     "claims": "the signed-in member's own claims only",
+    "checkout_overview": "the signed-in member's own details, cart and balance",
     "notifications": "the signed-in member's own inbox only",
     "mark_notification_read": "a notification of the caller's own inbox; any other is NotFound",
 }
@@ -496,6 +504,24 @@ def test_team_children_shows_points_this_month_and_who_has_a_downline(anna):
     assert nodes[world.OLGA_KZN.id].kind == "customer"
     (klaus,) = anna.team_children(world.OLGA_MSK.id)
     assert klaus.member.full_name == "Klaus Müller"
+
+
+def test_the_team_opens_with_ones_own_node_and_first_level_in_one_answer(anna):
+    add_order(anna, world.ANNA, datetime(2026, 11, 12), "42")
+    add_order(anna, world.ANNA, datetime(2026, 11, 13), "7", status="placed")  # not paid yet
+    add_order(anna, world.ANNA, datetime(2026, 10, 12), "99")  # last month
+    root = anna.team_root()
+    assert root.me.member.id == world.ANNA.id
+    assert root.me.points_this_month == anna.monthly_volume(world.ANNA.id, months=1)[-1].points
+    assert root.me.points_this_month >= 42
+    assert root.me.children == len(root.children) == 5
+    assert list(root.children) == anna.team_children(world.ANNA.id)
+
+
+def test_a_member_at_the_bottom_opens_a_team_of_one(backend):
+    backend.login(world.KLAUS.registration_number, world.PASSWORD)
+    root = backend.team_root()
+    assert (root.me.member.id, root.me.children, root.children) == (world.KLAUS.id, 0, ())
 
 
 # --- name search in every spelling ---------------------------------------------------------

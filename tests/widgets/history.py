@@ -6,10 +6,21 @@ can say how much reading a jump costs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from mlm_tui.core.models import OrderFilter, OrderSource, OrderStatus, OrderSummary, Page
+from mlm_tui.core.models import (
+    BuyerFacts,
+    MemberKind,
+    MonthCount,
+    OrderFilter,
+    OrderHistory,
+    OrderSource,
+    OrderStatus,
+    OrderSummary,
+    Page,
+)
 from mlm_tui.core.money import Money
 from mlm_tui.core.rules import numbers
 
@@ -17,6 +28,11 @@ SOURCES = (OrderSource.SO, OrderSource.IO, OrderSource.AS, OrderSource.IN)
 
 
 NAMES = ("Ольга Иванова", "Ирина Иванова", "Klaus Müller")
+BUYERS = (
+    BuyerFacts(MemberKind.CONSULTANT, datetime(2021, 6, 1, 9), loyalty_enrolled=True),
+    BuyerFacts(MemberKind.CONSULTANT, datetime(2022, 3, 1, 9), loyalty_enrolled=False),
+    BuyerFacts(MemberKind.CUSTOMER, datetime(2026, 8, 1, 9), loyalty_enrolled=False),
+)
 
 
 def make_orders(count: int, *, newest: datetime = datetime(2026, 11, 20, 12),
@@ -31,6 +47,7 @@ def make_orders(count: int, *, newest: datetime = datetime(2026, 11, 20, 12),
             status=OrderStatus.DELIVERED, points=Decimal(i % 50), total=Money(Decimal(
                 1000 + i % 700), "RUB"),
             invoice_number=numbers.invoice_number(newest - spacing * i, count - i),
+            buyer=BUYERS[i % 3],
         )
         for i in range(count)
     ]
@@ -69,6 +86,15 @@ class History:
         items = tuple(rows[start:start + limit])
         more = start + limit < len(rows)
         return Page(items, str(items[-1].id) if more and items else None)
+
+    def order_history(self, filters: OrderFilter, *, limit: int = 100) -> OrderHistory:
+        page = self.orders_page(filters, limit=limit)
+        months = tuple(self.order_months(replace(filters, month=None)))
+        return OrderHistory(page, self.count_orders(filters), months, None)
+
+    def order_month_counts(self, filters: OrderFilter) -> list[MonthCount]:
+        return [MonthCount(m, self.count_orders(replace(filters, month=m)))
+                for m in self.order_months(filters)]
 
     def count_orders(self, filters: OrderFilter) -> int:
         return len(self.matching(filters))

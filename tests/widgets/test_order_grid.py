@@ -6,7 +6,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from mlm_tui.core.models import OrderFilter, OrderSource
-from mlm_tui.core.order_checks import BuyerDirectory
+from mlm_tui.core.order_checks import check_summary
 from mlm_tui.widgets.order_grid import OrderGrid
 
 pytestmark = pytest.mark.anyio
@@ -143,14 +143,13 @@ async def test_filters_and_oldest_first_change_the_query(demo_backend) -> None:
 
 
 async def test_orders_with_a_doubtful_source_carry_the_flag_mark(demo_backend) -> None:
-    checks = BuyerDirectory(demo_backend.member)
     everything = []
     after = None
     while after is not None or not everything:
         page = demo_backend.orders_page(OrderFilter(), after=after, limit=1000)
         everything += page.items
         after = page.next_after
-    index = next(i for i, order in enumerate(everything) if checks.check(order))
+    index = next(i for i, order in enumerate(everything) if check_summary(order))
     app = GridApp(demo_backend)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -160,7 +159,7 @@ async def test_orders_with_a_doubtful_source_carry_the_flag_mark(demo_backend) -
         row = lines(grid)[index - int(grid.scroll_offset.y) + 1]
         assert row.startswith("!") and everything[index].number in row
         last = app.highlighted[-1]
-        assert last.index == index and last.flag == checks.check(everything[index])
+        assert last.index == index and last.flag == check_summary(everything[index])
         unflagged = [line for line in lines(grid)[1:] if line.strip() and line[0] != "!"]
         assert unflagged, "only the doubtful ones are marked"
 

@@ -21,10 +21,14 @@ from mlm_tui.core.models import (
     Alert,
     CancellationQuote,
     Cart,
+    CartAdditions,
+    CatalogOverview,
     CatalogPeriod,
     Category,
     Checkout,
+    CheckoutOverview,
     Claim,
+    ClaimableInvoice,
     ClaimLine,
     CompanyProfile,
     Invoice,
@@ -33,13 +37,16 @@ from mlm_tui.core.models import (
     Member,
     MemberMatch,
     MemberOverview,
+    MonthCount,
     MonthVolume,
     Notification,
     Order,
     OrderFilter,
+    OrderHistory,
     OrderSource,
     OrderSummary,
     Page,
+    PeriodPromotions,
     PointsEntry,
     Product,
     Promotion,
@@ -48,7 +55,9 @@ from mlm_tui.core.models import (
     Session,
     Shipment,
     TeamNode,
+    TeamRoot,
     TopUpMethod,
+    WalletOverview,
 )
 from mlm_tui.core.money import Money
 
@@ -144,6 +153,10 @@ class Backend(Protocol):
         """``search_products`` page by page: ``after`` is the ``next_after`` of the page
         before; ``ValidationError`` (field ``after``) for one this backend did not give."""
 
+    def catalog_overview(self, *, limit: int = 50) -> CatalogOverview:
+        """``categories`` and the first page of ``search_products_page("", limit=limit)`` in
+        one answer (the catalog screen as it opens)."""
+
     def product(self, code: str) -> Product:
         """``NotFound`` (field ``code``) for an unknown code."""
 
@@ -152,6 +165,9 @@ class Backend(Protocol):
 
     def promotions(self) -> list[Promotion]:
         """Promotions of the current period, closed sales included."""
+
+    def period_promotions(self) -> PeriodPromotions:
+        """``current_period`` and ``promotions`` in one answer (the promotions screen)."""
 
     # --- cart and checkout -----------------------------------------------------------------
     def cart(self) -> Cart: ...
@@ -162,6 +178,11 @@ class Backend(Protocol):
 
     def set_cart_quantity(self, code: str, quantity: int) -> Cart:
         """Set a line's quantity; 0 removes the line."""
+
+    def add_lines_to_cart(self, lines: list[tuple[str, int]]) -> CartAdditions:
+        """``add_to_cart`` for each (code, quantity) in turn, in one call (quick order,
+        paste). A line refused for what ``add_to_cart`` would raise is listed with that
+        error's code, message and field, and the others still go in."""
 
     def remove_from_cart(self, code: str) -> Cart: ...
 
@@ -186,6 +207,9 @@ class Backend(Protocol):
         refused the same way.
         """
 
+    def checkout_overview(self) -> CheckoutOverview:
+        """``me``, ``cart`` and ``balance`` in one answer (the checkout screen)."""
+
     def place_order(self, checkout: Checkout) -> Order:
         """Turn the cart into an order, invoice and ledger entries in one transaction.
 
@@ -202,6 +226,17 @@ class Backend(Protocol):
         self, filters: OrderFilter, *, after: str | None = None, limit: int = 100
     ) -> Page[OrderSummary]:
         """A page of the history grid, by keyset: pass the last page's ``next_after``."""
+
+    def order_history(self, filters: OrderFilter, *, limit: int = 100) -> OrderHistory:
+        """The history as a screen opens it, in one call: the first page of
+        ``orders_page(filters, limit=limit)``, ``count_orders(filters)``, the months of
+        ``order_months`` for the filters without their month, and the member
+        ``filters.member_id`` names. ``NotFound`` (field ``member``) for a member outside
+        the downline."""
+
+    def order_month_counts(self, filters: OrderFilter) -> list[MonthCount]:
+        """Each month holding orders that match ``filters``, newest first, with how many it
+        holds (where each month begins in the grid): one call however many months."""
 
     def count_orders(self, filters: OrderFilter) -> int: ...
 
@@ -263,6 +298,10 @@ class Backend(Protocol):
     def team_children(self, member_id: int) -> list[TeamNode]:
         """The direct downline of a member, for a tree that loads nodes as they open."""
 
+    def team_root(self) -> TeamRoot:
+        """The signed-in member's own node (points this month, how many directly below) and
+        their direct downline: the team tree as it opens, in one call."""
+
     # --- balance and points ----------------------------------------------------------------
     def balance(self) -> Money: ...
 
@@ -270,6 +309,10 @@ class Backend(Protocol):
         ...
 
     def top_up(self, amount: Money, method: TopUpMethod) -> LedgerEntry: ...
+
+    def wallet_overview(self, *, limit: int = 50) -> WalletOverview:
+        """``balance``, ``points_wallet`` and the first ``limit`` entries of each ledger in
+        one answer (the wallet screen); further pages come from the ledgers themselves."""
 
     def points_wallet(self) -> Decimal:
         """The points wallet: the sum of its ledger (earned, spent, expired, cancelled)."""
@@ -281,6 +324,10 @@ class Backend(Protocol):
     def submit_claim(self, invoice_number: str, lines: list[ClaimLine], reason: str) -> Claim: ...
 
     def claims(self) -> list[Claim]: ...
+
+    def claimable_invoice(self, invoice_number: str) -> ClaimableInvoice:
+        """The invoice (as ``invoice``), its order's status and the signed-in member's claims
+        on it, in one answer (the claim form). ``NotFound`` as for ``invoice``."""
 
     def notifications(self, *, unread_only: bool = False) -> list[Notification]: ...
 
@@ -294,5 +341,6 @@ class Backend(Protocol):
     def training_progress(self) -> set[str]:
         """Ids of the "Successful start" lessons the signed-in member has finished."""
 
-    def complete_lesson(self, lesson_id: str) -> None:
-        """Mark a lesson done (again is harmless); ``NotFound`` (field ``lesson``) if unknown."""
+    def complete_lesson(self, lesson_id: str) -> set[str]:
+        """Mark a lesson done (again is harmless); ``NotFound`` (field ``lesson``) if unknown.
+        Returns the progress after it, as ``training_progress`` would."""

@@ -1,8 +1,10 @@
 """Export the order history to CSV, page by page, however long it is.
 
 Rows stream from ``Backend.orders_page`` by keyset straight into the file, so a million
-orders never sit in memory at once. The file is written under a temporary name and renamed
-when complete: an export that fails or is stopped leaves nothing behind.
+orders never sit in memory at once; each page is one request, whatever its rows name (a row
+carries what the order-type check needs about its buyer). The file is written under a
+temporary name and renamed when complete: an export that fails or is stopped leaves
+nothing behind.
 
 The format is for spreadsheets: UTF-8 with a byte-order mark (so Excel reads Cyrillic),
 ISO dates, amounts with a decimal point, the currency in its own column. The file is
@@ -27,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlm_tui.core.files import make_folder, private_file
-from mlm_tui.core.models import OrderFilter, OrderSummary
-from mlm_tui.core.order_checks import BuyerDirectory
+from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderSummary
+from mlm_tui.core.order_checks import check_summary
 from mlm_tui.core.rules.printable import printable
 from mlm_tui.i18n import _
 
@@ -76,17 +78,18 @@ def export_orders(
     stamp: datetime | None = None,
     progress: Callable[[int], None] | None = None,
     page_size: int = EXPORT_PAGE_SIZE,
+    company: CompanyProfile | None = None,
 ) -> ExportResult:
     """Write every order matching ``filters`` to a new CSV file in ``directory``.
 
     ``progress`` hears the number of rows written after each page; if it raises (the user
     stopped the export), the partial file is removed and the exception goes on.
+    ``company`` (for the points label) is asked for when the caller does not hold it.
     """
     make_folder(directory)
     target = _free_path(directory, export_filename(filters, stamp or datetime.now()))
     partial = target.with_name(target.name + ".part")
-    points_label = backend.company().points_label
-    buyers = BuyerDirectory(backend.member)
+    points_label = (company or backend.company()).points_label
     written = 0
     try:
         with private_file(partial, "w", encoding="utf-8-sig", newline="") as handle:
@@ -95,7 +98,7 @@ def export_orders(
             after: str | None = None
             while True:
                 page = backend.orders_page(filters, after=after, limit=page_size)
-                writer.writerows([csv_cell(cell) for cell in _row(order, buyers)]
+                writer.writerows([csv_cell(cell) for cell in _row(order)]
                                  for order in page.items)
                 written += len(page.items)
                 if progress is not None:
@@ -117,8 +120,8 @@ def _header(points_label: str) -> list[str]:
     ]
 
 
-def _row(order: OrderSummary, buyers: BuyerDirectory) -> list[str]:
-    flag = buyers.check(order)
+def _row(order: OrderSummary) -> list[str]:
+    flag = check_summary(order)  # the row carries its buyer's facts: nothing more to ask
     return [
         order.placed_at.strftime("%Y-%m-%d %H:%M"),
         order.number,

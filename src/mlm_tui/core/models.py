@@ -70,6 +70,23 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class BuyerFacts:
+    """What the order-type check needs to know about an order's buyer
+    (:mod:`mlm_tui.core.order_checks`). Orders carry it, so checking a page of them asks
+    the backend for nothing more; none of it is withheld from an upline."""
+
+    kind: MemberKind
+    registered_at: datetime
+    loyalty_enrolled: bool
+    loyalty_since: date | None = None
+
+    @classmethod
+    def of(cls, member: Member) -> BuyerFacts:
+        return cls(member.kind, member.registered_at, member.loyalty_enrolled,
+                   member.loyalty_since)
+
+
+@dataclass(frozen=True, slots=True)
 class MemberRef:
     """Just enough of a member to name them (enroller, sponsor, a tree node)."""
 
@@ -118,6 +135,14 @@ class TeamNode:
     status: MemberStatus
     points_this_month: Decimal
     children: int  # direct downline size, so the tree knows whether a node expands
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRoot:
+    """The team screen as it opens: the signed-in member's own node and the first level."""
+
+    me: TeamNode
+    children: tuple[TeamNode, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,6 +436,7 @@ class OrderSummary:
     points: Decimal
     total: Money
     invoice_number: str | None
+    buyer: BuyerFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,11 +460,15 @@ class Order:
     pickup_point: str | None
     invoice_number: str | None
     history: tuple[StatusChange, ...]
+    buyer_facts: BuyerFacts
     idempotency_key: str | None = None
     points_spent: Decimal = Decimal(0)  # wallet points that paid some of its lines
     paid_at: datetime | None = None  # None: not paid yet, so its points are still pending
     # What cancelling it withheld from the balance, part by part; empty when nothing was.
     cancellation_fees: tuple[FeePart, ...] = ()
+    # Its parcel, once shipped: the order screen shows it and offers tracking with no
+    # second request.
+    shipment: Shipment | None = None
 
     @property
     def points_pending(self) -> bool:
@@ -473,6 +503,25 @@ class Page(Generic[T]):
 
     items: tuple[T, ...]
     next_after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str  # "YYYY-MM"
+    orders: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderHistory:
+    """The history grid as it opens, in one answer: the first page, how long the whole
+    list is (the scrollbar), the months for the menu and whose orders these are."""
+
+    page: Page[OrderSummary]
+    total: int  # orders matching the filters
+    # The months holding orders that match the filters other than their month, newest
+    # first: the month menu.
+    months: tuple[str, ...]
+    member: MemberRef | None  # the member the filters name
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,3 +716,73 @@ class Alert:
     days_left: int | None = None  # counting today
     members: tuple[MemberRef, ...] = ()  # the first few concerned, most urgent first
     count: int = 0  # how many members in all
+
+
+# --- what a screen opens with, in one answer -------------------------------------------------
+# Over HTTP every request is a round trip: a screen that needs several things at once asks
+# for them together.
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogOverview:
+    """The catalog as it opens: its categories and the first page of every product."""
+
+    categories: tuple[Category, ...]
+    page: Page[Product]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutOverview:
+    """The checkout screen: who orders (their contact details), the cart, the balance."""
+
+    member: Member
+    cart: Cart
+    balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class WalletOverview:
+    """The balance and points screen: both amounts and the first page of each ledger."""
+
+    balance: Money
+    ledger: Page[LedgerEntry]
+    points: Decimal
+    points_ledger: Page[PointsEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodPromotions:
+    """The promotions screen: the current catalog period and its promotions."""
+
+    period: CatalogPeriod
+    promotions: tuple[Promotion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimableInvoice:
+    """The claim form: the invoice, where its order stands, and the claims already made
+    on it (its lines may not be claimed twice)."""
+
+    invoice: Invoice
+    order_status: OrderStatus
+    earlier: tuple[Claim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineRefused:
+    """A quick-order line the cart did not take: the domain error's code, message and field
+    (what a raised error would carry), for the client to word."""
+
+    product_code: str
+    error: str
+    message: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CartAdditions:
+    """Several lines put into the cart at once: the cart after them, and those refused."""
+
+    cart: Cart
+    refused: tuple[LineRefused, ...]
+

@@ -17,13 +17,21 @@ cancelled or credited (its money is settled; its type no longer matters to anyon
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
-from mlm_tui.core.errors import NotFound
-from mlm_tui.core.models import Member, MemberKind, OrderSource, OrderStatus, OrderSummary
+from mlm_tui.core.models import (
+    BuyerFacts,
+    MemberKind,
+    Order,
+    OrderSource,
+    OrderStatus,
+    OrderSummary,
+)
+
+__all__ = ["BuyerFacts", "FlagReason", "OrderFlag", "check_full_order", "check_order",
+           "check_summary", "correction", "may_correct"]
 
 # How long after registration an enrolment order still makes sense.
 ENROLMENT_WINDOW_DAYS = 60
@@ -33,21 +41,6 @@ class FlagReason(StrEnum):
     LATE_ENROLMENT = "late_enrolment"
     LOYALTY_NOT_ENROLLED = "loyalty_not_enrolled"
     CUSTOMER_ORDER_FOR_CONSULTANT = "customer_order_for_consultant"
-
-
-@dataclass(frozen=True, slots=True)
-class BuyerFacts:
-    """What the rules need to know about the buyer."""
-
-    kind: MemberKind
-    registered_at: datetime
-    loyalty_enrolled: bool
-    loyalty_since: date | None = None
-
-    @classmethod
-    def of(cls, member: Member) -> BuyerFacts:
-        return cls(member.kind, member.registered_at, member.loyalty_enrolled,
-                   member.loyalty_since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,29 +89,10 @@ def may_correct(flag: OrderFlag | None, status: OrderStatus, wanted: OrderSource
     return correction(flag, status) is wanted
 
 
-def check_summary(order: OrderSummary, buyer: BuyerFacts) -> OrderFlag | None:
-    return check_order(order.source, order.placed_at, buyer)
+def check_summary(order: OrderSummary) -> OrderFlag | None:
+    """A row of the history: it carries its buyer's facts, so nothing more is asked."""
+    return check_order(order.source, order.placed_at, order.buyer)
 
 
-class BuyerDirectory:
-    """Buyer facts looked up once per member: a page of orders names few distinct buyers.
-
-    ``lookup`` is ``Backend.member``; a buyer it cannot show (``NotFound``) is remembered
-    as unknown, so their orders are simply not checked.
-    """
-
-    def __init__(self, lookup: Callable[[int], Member]) -> None:
-        self._lookup = lookup
-        self._known: dict[int, BuyerFacts | None] = {}
-
-    def facts(self, member_id: int) -> BuyerFacts | None:
-        if member_id not in self._known:
-            try:
-                self._known[member_id] = BuyerFacts.of(self._lookup(member_id))
-            except NotFound:
-                self._known[member_id] = None
-        return self._known[member_id]
-
-    def check(self, order: OrderSummary) -> OrderFlag | None:
-        buyer = self.facts(order.buyer_id)
-        return None if buyer is None else check_summary(order, buyer)
+def check_full_order(order: Order) -> OrderFlag | None:
+    return check_order(order.source, order.placed_at, order.buyer_facts)

@@ -20,6 +20,7 @@ from mlm_tui.messages import Failed, Refused
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
+    from mlm_tui.core.models import CompanyProfile
 
 ResultType = TypeVar("ResultType")
 
@@ -38,6 +39,13 @@ class AppScreen(Screen[ResultType]):
     def backend(self) -> Backend:
         """The app's backend. From workers only: it waits for the store to open."""
         return self.mlm_app.backend
+
+    def company_profile(self) -> CompanyProfile:
+        """The company profile, from workers. The app read it when the store opened, so a
+        screen that opens asks the backend for its own data only; the backend is asked
+        only if the app has none yet."""
+        company = self.mlm_app.company
+        return company if company is not None else self.backend.company()
 
     def in_background(self, ask: Callable[[], Message], *, group: str,
                       refused: bool = False) -> Worker[None]:

@@ -112,7 +112,7 @@ class CancelScreen(AppModalScreen[Order | None]):
 
     def load_quote(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             quote = self.backend.cancellation_quote(self.number)
             return self.Quoted(quote, company)
 

@@ -128,8 +128,7 @@ class CatalogScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.title = _("Catalog")
         self.set_focus(self.query_one("#search", Input))
-        self.load_categories()
-        self._search()
+        self.open_catalog()
 
     # --- searching -------------------------------------------------------------------------
     @property
@@ -203,12 +202,18 @@ class CatalogScreen(AppScreen[None]):
             return _("{count} products so far: scroll down for more.").format(count=found)
         return ngettext("{count} product", "{count} products", found).format(count=found)
 
-    def load_categories(self) -> None:
-        def ask() -> Message:
-            categories = self.backend.categories()
-            return self.Categories(categories)
-
-        self.in_background(ask, group="catalog-categories")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-open")
+    def open_catalog(self) -> None:
+        """The categories and the first products, in one request. A search typed meanwhile
+        has its own answer: these products are then dropped as an older query's."""
+        try:
+            opened = self.backend.catalog_overview(limit=RESULT_LIMIT)
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
+        self.post_message(self.Categories(list(opened.categories)))
+        self.post_message(self.Results("", None, list(opened.page.items),
+                                       next_after=opened.page.next_after))
 
     @on(Categories)
     def _categories(self, message: Categories) -> None:

@@ -192,9 +192,8 @@ class CheckoutScreen(AppScreen[None]):
     # --- loading ---------------------------------------------------------------------------
     def load(self) -> None:
         def ask() -> Message:
-            backend = self.backend
-            member, cart, balance = backend.me(), backend.cart(), backend.balance()
-            return self.Loaded(member, cart, balance)
+            start = self.backend.checkout_overview()  # one request for the whole screen
+            return self.Loaded(start.member, start.cart, start.balance)
 
         self.in_background(ask, group="checkout-load", refused=True)
 

@@ -142,13 +142,10 @@ class ClaimScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            backend = self.backend
-            company = backend.company()
-            invoice = backend.invoice(self.invoice_number)
-            order = backend.order(invoice.order_number)
-            earlier = tuple(c for c in backend.claims()
-                            if c.invoice_number == self.invoice_number)
-            return self.Loaded(ClaimContext(invoice, order.status, company, earlier))
+            company = self.company_profile()
+            found = self.backend.claimable_invoice(self.invoice_number)  # one request
+            return self.Loaded(ClaimContext(found.invoice, found.order_status, company,
+                                            found.earlier))
 
         self.in_background(ask, group="claim-load")
 

@@ -141,7 +141,7 @@ class ClaimsScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             claims = self.backend.claims()
             return self.Loaded(claims, company)
 

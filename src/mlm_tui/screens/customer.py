@@ -85,7 +85,7 @@ class CustomerScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             overview = self.backend.member_overview(self.member_id)
             return self.Loaded(overview, company)
 

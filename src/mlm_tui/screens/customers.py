@@ -94,7 +94,7 @@ class CustomersScreen(AppScreen[None]):
 
     def search(self, query: str) -> None:
         def ask() -> Message:
-            locale = self.backend.company().locale
+            locale = self.company_profile().locale
             matches = self.backend.search_members(query, limit=SEARCH_LIMIT)
             return self.Found(query, matches, locale)
 

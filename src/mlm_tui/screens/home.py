@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
+from mlm_tui.core.models import Alert, AlertKind, CompanyProfile
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _, ngettext
@@ -75,9 +75,9 @@ class HomeScreen(AppScreen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, me: Member, alerts: list[Alert], company: CompanyProfile) -> None:
+        def __init__(self, name: str, alerts: list[Alert], company: CompanyProfile) -> None:
             super().__init__()
-            self.me, self.alerts, self.company = me, alerts, company
+            self.greeting_name, self.alerts, self.company = name, alerts, company
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -94,17 +94,19 @@ class HomeScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
-            me = self.backend.me()
+            company = self.company_profile()
+            # The greeting's name comes with the session: the alerts are the one request.
+            session = self.mlm_app.session
+            name = session.full_name if session else self.backend.me().full_name
             alerts = self.backend.alerts()
-            return self.Loaded(me, alerts, company)
+            return self.Loaded(name, alerts, company)
 
         self.in_background(ask, group="home")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.query_one("#greeting", Static).update(
-            data_text(_("Hello, {name}!").format(name=message.me.full_name)))
+            data_text(_("Hello, {name}!").format(name=message.greeting_name)))
         options = self.query_one("#alerts", OptionList)
         options.clear_options()
         if not message.alerts:

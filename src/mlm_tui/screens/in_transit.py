@@ -87,7 +87,7 @@ class InTransitScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             shipments = self.backend.shipments_in_transit()
             return self.Loaded(shipments, company)
 

@@ -77,7 +77,7 @@ class InboxScreen(AppScreen[None]):
 
     def load(self, unread_only: bool = False) -> None:
         def ask() -> Message:
-            locale = self.backend.company().locale
+            locale = self.company_profile().locale
             notifications = self.backend.notifications(unread_only=unread_only)
             return self.Loaded(notifications, locale)
 

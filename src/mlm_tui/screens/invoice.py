@@ -107,7 +107,7 @@ class InvoiceScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             invoice = self.backend.invoice(self.number)
             return self.Loaded(invoice, company)
 

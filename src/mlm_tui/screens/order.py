@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from mlm_tui.core.dates import format_day
-from mlm_tui.core.errors import DomainError, NotFound
+from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import (
     CompanyProfile,
     Order,
@@ -29,7 +29,7 @@ from mlm_tui.core.models import (
     OrderStatus,
     Shipment,
 )
-from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order, correction
+from mlm_tui.core.order_checks import OrderFlag, check_full_order, correction
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 from mlm_tui.messages import AccountChanged, Failed, LookForChanges
@@ -57,6 +57,10 @@ class OrderView:
     shipment: Shipment | None
     company: CompanyProfile
     flag: OrderFlag | None
+
+
+def view_of(order: Order, company: CompanyProfile) -> OrderView:
+    return OrderView(order, order.shipment, company, check_full_order(order))
 
 
 def line_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
@@ -164,20 +168,21 @@ class OrderScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-load")
     def load(self) -> None:
-        backend = self.backend
         try:
-            company = backend.company()
-            order = backend.order(self.number)
-            shipment = backend.shipment(self.number)
+            company = self.company_profile()
+            # One request: the order brings its parcel and its buyer's facts for the check.
+            order = self.backend.order(self.number)
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        try:
-            buyer = BuyerFacts.of(backend.member(order.buyer.id))
-            flag = check_order(order.source, order.placed_at, buyer)
-        except NotFound:
-            flag = None  # a buyer we may not see is not checked
-        self.post_message(self.Loaded(OrderView(order, shipment, company, flag)))
+        self.post_message(self.Loaded(view_of(order, company)))
+
+    def _show_order(self, order: Order) -> None:
+        """An order a write just returned: shown as it is, with no second request."""
+        if self.view is not None:
+            self.post_message(self.Loaded(view_of(order, self.view.company)))
+        else:
+            self.load()
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -284,7 +289,7 @@ class OrderScreen(AppScreen[None]):
         self._status(_("Order {number} is now {status}.").format(
             number=order.number, status=status_label(order.status)))
         self.post_message(AccountChanged())
-        self.load()
+        self._show_order(order)
 
     def action_claim(self) -> None:
         if self.view is None:
@@ -322,7 +327,7 @@ class OrderScreen(AppScreen[None]):
         self._status(_("Order {number} is now {source} {label}.").format(
             number=order.number, source=order.source.value, label=source_label(order.source)))
         self.post_message(LookForChanges())  # the history behind this screen shows it now
-        self.load()
+        self._show_order(order)
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#order-status", Static)

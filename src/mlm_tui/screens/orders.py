@@ -88,20 +88,10 @@ class OrdersScreen(AppScreen[None]):
     ]
 
     # --- messages from the workers ---------------------------------------------------------
-    class Months(Message):
-        def __init__(self, months: list[str]) -> None:
-            super().__init__()
-            self.months = months
-
     class Members(Message):
         def __init__(self, typed: str, matches: list[MemberMatch]) -> None:
             super().__init__()
             self.typed, self.matches = typed, matches
-
-    class MemberNamed(Message):
-        def __init__(self, member_id: int, label: str) -> None:
-            super().__init__()
-            self.member_id, self.label = member_id, label
 
     class Exported(Message):
         def __init__(self, rows: int, path: str | None, done: bool) -> None:
@@ -113,7 +103,6 @@ class OrdersScreen(AppScreen[None]):
         self._initial = OrderFilter(member_id=member, month=month)
         self._member_label = ""
         self._exporting = False
-        self._months_loaded = False  # read once the first count is in, off the first frame
 
     @property
     def company(self) -> CompanyProfile | None:
@@ -131,7 +120,7 @@ class OrdersScreen(AppScreen[None]):
             # and the three menus cost more to mount than the rest of the screen.
             yield Lazy(self._filter_controls())
         yield Static(_("Counting orders…"), id="orders-info", markup=False)
-        yield OrderGrid(self.backend, self._initial)
+        yield OrderGrid(self.backend, self._initial, company=self.mlm_app.company)
         yield Static("", id="orders-current", markup=False)
         yield Static("", id="orders-legend", markup=False)
         yield Static("", id="orders-status", markup=False)
@@ -168,8 +157,6 @@ class OrdersScreen(AppScreen[None]):
         self.app.theme_changed_signal.subscribe(
             self, lambda _theme: self.call_after_refresh(self._paint_legend))
         self.grid.focus()
-        if self._initial.member_id is not None:
-            self.name_member(self._initial.member_id)
 
     # --- filters ---------------------------------------------------------------------------
     def _filters_from_inputs(self) -> OrderFilter:
@@ -190,24 +177,23 @@ class OrdersScreen(AppScreen[None]):
         filters = self._filters_from_inputs()
         if filters != self.grid.filters:
             self._show(filters)
-            if event.select.id != "filter-month":
-                self.load_months(filters)
             self.grid.focus()  # the next Enter opens an order, not the menu again
 
     def _show(self, filters: OrderFilter) -> None:
         self.query_one("#orders-info", Static).update(_("Counting orders…"))
         self.grid.show(filters)
 
-    def load_months(self, filters: OrderFilter) -> None:
-        def ask() -> Message:
-            months = self.backend.order_months(replace(filters, month=None))
-            return self.Months(months)
-
-        self.in_background(ask, group="orders-months")
-
-    @on(Months)
-    def _months(self, message: Months) -> None:
-        self._with_filters(lambda: self._show_months(message.months))
+    @on(OrderGrid.Opened)
+    def _opened(self, message: OrderGrid.Opened) -> None:
+        """A query's first answer names the months for the menu and whose orders these are:
+        a filter change is one request, however much of the screen it changes."""
+        history = message.history
+        months = list(history.months)
+        self._with_filters(lambda: self._show_months(months))
+        member = history.member
+        if member is not None and self.grid.filters.member_id == member.id:
+            self._set_member_label(f"{member.full_name} ({member.registration_number})")
+        self._show_info()
 
     def _show_months(self, found: list[str]) -> None:
         select = self.query_one("#filter-month", Select)
@@ -231,7 +217,6 @@ class OrdersScreen(AppScreen[None]):
             self._member_label = ""
             filters = replace(self.grid.filters, member_id=None)
             self._show(filters)
-            self.load_months(filters)
             self.grid.focus()
             return
         self.find_members(typed)
@@ -266,22 +251,7 @@ class OrdersScreen(AppScreen[None]):
         self._set_member_label(f"{match.full_name} ({match.registration_number})")
         filters = replace(self.grid.filters, member_id=match.id)
         self._show(filters)
-        self.load_months(filters)
         self.grid.focus()
-
-    def name_member(self, member_id: int) -> None:
-        def ask() -> Message:
-            member = self.backend.member(member_id)
-            return self.MemberNamed(
- member_id, f"{member.full_name} ({member.registration_number})")
-
-        self.in_background(ask, group="orders-member")
-
-    @on(MemberNamed)
-    def _member_named(self, message: MemberNamed) -> None:
-        if self.grid.filters.member_id == message.member_id:
-            self._set_member_label(message.label)
-            self._show_info()
 
     def _set_member_label(self, label: str) -> None:
         # Shown in the member field: a field shows its value as it is, so made printable.
@@ -310,9 +280,6 @@ class OrdersScreen(AppScreen[None]):
     # --- what the grid says ----------------------------------------------------------------
     @on(OrderGrid.Counted)
     def _counted(self, message: OrderGrid.Counted) -> None:
-        if not self._months_loaded:
-            self._months_loaded = True
-            self.load_months(self.grid.filters)
         self._show_info()
 
     def _show_info(self) -> None:
@@ -416,7 +383,7 @@ class OrdersScreen(AppScreen[None]):
 
         try:
             result = export_orders(self.backend, filters, self.mlm_app.settings.exports_dir,
-                                   progress=progress)
+                                   progress=progress, company=self.company_profile())
         except ExportStopped:
             return
         except DomainError as error:

@@ -83,10 +83,9 @@ class PromotionsScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
-            period = self.backend.current_period()
-            promotions = self.backend.promotions()
-            return self.Loaded(period, promotions, company)
+            company = self.company_profile()
+            found = self.backend.period_promotions()  # one request for the whole screen
+            return self.Loaded(found.period, list(found.promotions), company)
 
         self.in_background(ask, group="promotions")
 

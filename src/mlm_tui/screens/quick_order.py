@@ -272,17 +272,18 @@ class QuickOrderScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quick-order-cart")
     def put_into_cart(self, wanted: list[tuple[str, int]], problems: list[str]) -> None:
-        cart: Cart | None = None
-        added: list[str] = []
         refused = [("", problem) for problem in problems]
-        for code, quantity in wanted:
-            try:
-                cart = self.backend.add_to_cart(code, quantity)
-            except DomainError as error:
-                refused.append((code, error_text(error)))
-            else:
-                added.append(code)
-        self.post_message(self.Added(cart, added, refused))
+        try:
+            # Every line in one request: each is still taken or refused on its own.
+            result = self.backend.add_lines_to_cart(wanted)
+        except DomainError as error:
+            self.post_message(self.Added(None, [], [*refused, ("", error_text(error))]))
+            return
+        not_taken = {line.product_code for line in result.refused}
+        added = [code for code, _quantity in wanted if code not in not_taken]
+        refused += [(line.product_code, error_text(DomainError(line.message, field=line.field)))
+                    for line in result.refused]
+        self.post_message(self.Added(result.cart if added else None, added, refused))
 
     @on(Added)
     async def _added(self, message: Added) -> None:

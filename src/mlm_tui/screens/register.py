@@ -214,7 +214,7 @@ class RegisterScreen(AppScreen[None]):
     def register(self, typed: dict[str, str], birth_date: date) -> None:
         def ask() -> Message:
             # The newcomer lives where the company sells: the address's country.
-            country = market_country(self.backend.company())
+            country = market_country(self.company_profile())
             registration = Registration(
                 full_name=typed["full_name"],
                 birth_date=birth_date,

@@ -15,7 +15,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from mlm_tui.core.errors import DomainError
-from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
+from mlm_tui.core.models import CompanyProfile, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
@@ -92,17 +92,13 @@ class TeamScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="team-root")
     def start(self) -> None:
         try:
-            company = self.backend.company()
-            me = self.backend.me()
-            # My own node: my points this month and how many are directly below me.
-            children = self.backend.team_children(me.id)
-            points = self.backend.monthly_volume(me.id, months=1)[-1].points
+            company = self.company_profile()
+            # One request: my own node (my points this month) and my first level.
+            root = self.backend.team_root()
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        node = TeamNode(MemberRef(me.id, me.registration_number, me.full_name), me.kind,
-                        me.status, points, len(children))
-        self.post_message(self.Started(node, children, company))
+        self.post_message(self.Started(root.me, list(root.children), company))
 
     @on(Started)
     def _started(self, message: Started) -> None:

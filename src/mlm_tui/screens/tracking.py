@@ -136,7 +136,7 @@ class TrackingScreen(AppScreen[None]):
 
     def load(self) -> None:
         def ask() -> Message:
-            company = self.backend.company()
+            company = self.company_profile()
             shipment = self.backend.shipment(self.order_number)
             return self.Loaded(shipment, company)
 

@@ -74,8 +74,7 @@ class TrainingScreen(AppScreen[None]):
     @work(thread=True, exit_on_error=False, group="training-done")
     def complete(self, lesson_id: str) -> None:
         try:
-            self.backend.complete_lesson(lesson_id)
-            completed = self.backend.training_progress()
+            completed = self.backend.complete_lesson(lesson_id)  # answers with the progress
         except DomainError as error:
             self.post_message(Failed(error))
             return

@@ -83,14 +83,14 @@ class WalletScreen(AppScreen[None]):
     ]
 
     class BalanceLoaded(Message):
-        def __init__(self, balance: Money, page: Page[LedgerEntry], company: CompanyProfile,
-                     first: bool) -> None:
+        def __init__(self, balance: Money | None, page: Page[LedgerEntry],
+                     company: CompanyProfile, first: bool) -> None:
             super().__init__()
             self.balance, self.page, self.company, self.first = balance, page, company, first
 
     class PointsLoaded(Message):
-        def __init__(self, points: Decimal, page: Page[PointsEntry], company: CompanyProfile,
-                     first: bool) -> None:
+        def __init__(self, points: Decimal | None, page: Page[PointsEntry],
+                     company: CompanyProfile, first: bool) -> None:
             super().__init__()
             self.points, self.page, self.company, self.first = points, page, company, first
 
@@ -104,6 +104,9 @@ class WalletScreen(AppScreen[None]):
         self._company: CompanyProfile | None = None
         self._balance_after: str | None = None
         self._points_after: str | None = None
+        # What the balance tab shows: a top-up is added to it, not read again.
+        self._balance: Money | None = None
+        self._ledger: list[LedgerEntry] = []
         self._loading: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -130,43 +133,59 @@ class WalletScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Balance and points")
-        self.load_balance(None)
-        self.load_points(None)
+        self.load_wallet()
         self.query_one("#ledger", DataTable).focus()
 
     # --- reading ---------------------------------------------------------------------------
-    @work(thread=True, exit_on_error=False, group="balance")
-    def load_balance(self, after: str | None) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wallet")
+    def load_wallet(self) -> None:
+        """Both tabs from the top, in one request."""
         try:
-            company = self.backend.company()
-            balance = self.backend.balance()
+            company = self.company_profile()
+            wallet = self.backend.wallet_overview(limit=PAGE)
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
+        self.post_message(self.BalanceLoaded(wallet.balance, wallet.ledger, company, first=True))
+        self.post_message(self.PointsLoaded(wallet.points, wallet.points_ledger, company,
+                                            first=True))
+
+    @work(thread=True, exit_on_error=False, group="balance")
+    def load_balance(self, after: str) -> None:
+        """The next page of the balance ledger (the amount above it stands as it was read)."""
+        try:
+            company = self.company_profile()
             page = self.backend.balance_ledger(after=after, limit=PAGE)
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        self.post_message(self.BalanceLoaded(balance, page, company, first=after is None))
+        self.post_message(self.BalanceLoaded(None, page, company, first=False))
 
     @work(thread=True, exit_on_error=False, group="points")
-    def load_points(self, after: str | None) -> None:
+    def load_points(self, after: str) -> None:
+        """The next page of the points ledger."""
         try:
-            company = self.backend.company()
-            points = self.backend.points_wallet()
+            company = self.company_profile()
             page = self.backend.points_ledger(after=after, limit=PAGE)
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        self.post_message(self.PointsLoaded(points, page, company, first=after is None))
+        self.post_message(self.PointsLoaded(None, page, company, first=False))
 
     @on(BalanceLoaded)
     def _balance_loaded(self, message: BalanceLoaded) -> None:
         self._loading.discard("balance")
         self._company = message.company
         locale = message.company.locale
-        self.query_one("#balance", Static).update(
-            _("On your account: {amount}").format(amount=format_money(message.balance, locale)))
+        if message.balance is not None:
+            self._balance = message.balance
+            self.query_one("#balance", Static).update(_("On your account: {amount}").format(
+                amount=format_money(message.balance, locale)))
         table = self.query_one("#ledger", DataTable)
         if message.first:
             table.clear()
+            self._ledger = []
+        self._ledger += message.page.items
         for entry in message.page.items:
             table.add_row(
                 format_day(entry.at, locale),
@@ -182,9 +201,10 @@ class WalletScreen(AppScreen[None]):
     def _points_loaded(self, message: PointsLoaded) -> None:
         self._loading.discard("points")
         locale, label = message.company.locale, message.company.points_label
-        self.query_one("#points", Static).update(data_text(
-            _("Points in your wallet: {points} {label}").format(
-                points=format_points(message.points, locale), label=label)))
+        if message.points is not None:
+            self.query_one("#points", Static).update(data_text(
+                _("Points in your wallet: {points} {label}").format(
+                    points=format_points(message.points, locale), label=label)))
         table = self.query_one("#points-ledger", DataTable)
         if message.first:
             table.clear()
@@ -255,7 +275,15 @@ class WalletScreen(AppScreen[None]):
         self.query_one("#amount", Input).value = ""
         self._top_up_result(_("{amount} added to your balance.").format(
             amount=format_money(message.entry.amount, locale)))
-        self.load_balance(None)
+        if self._balance is None or self._company is None:
+            self.load_wallet()
+        else:
+            # The top-up is the newest entry and adds its amount: shown without asking
+            # again (the header reads the account once, as after every payment).
+            self.post_message(self.BalanceLoaded(
+                self._balance + message.entry.amount,
+                Page((message.entry, *self._ledger), self._balance_after), self._company,
+                first=True))
         self.post_message(AccountChanged())  # the header shows the balance too
 
     @on(Refused)

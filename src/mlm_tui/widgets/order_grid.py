@@ -1,24 +1,27 @@
 """The order history grid: a virtual list over any number of orders.
 
 A ``ScrollView`` that draws one line at a time (``render_line``) from the rows it holds,
-as Toolong draws a huge log. It never holds the whole history: its height is the number
-of matching orders (``count_orders``, read in its own worker), and the rows on screen are
-read page by page by keyset in a thread worker. How rows far away are reached (End, a
-month, a scrollbar drag) without reading everything before them is described in
+as Toolong draws a huge log. It never holds the whole history: a new query is one request
+(``Backend.order_history``) that brings the first page with the number of matching orders
+(the grid's height); after that the rows on screen are read page by page by keyset in a
+thread worker. Where each month begins (for a jump far away) is one more request,
+``order_month_counts``, made only when first needed. How rows far away are reached (End,
+a month, a scrollbar drag) without reading everything before them is described in
 :mod:`mlm_tui.widgets.order_rows`.
 
 Line 0 is the column header and stays put; row *i* of the list is line ``i + 1``.
 Each row may carry a flag mark ("!") from the order-type check
-(:mod:`mlm_tui.core.order_checks`); the buyers it needs are looked up after the rows are
-drawn, so a flag can appear a moment after its row.
+(:mod:`mlm_tui.core.order_checks`); a row carries its buyer's facts, so the mark is drawn
+with the row and costs no request.
 
 Messages up: ``OrderSelected`` (Enter), ``Highlighted`` (the cursor moved or its row
-arrived), ``Counted``, ``MonthsCounted``, and the shared ``messages.Failed``.
+arrived), ``Opened`` (a query's first answer), ``Counted``, ``MonthsCounted``, and the
+shared ``messages.Failed``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -36,9 +39,16 @@ from textual.strip import Strip
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
-from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderStatus, OrderSummary, Page
+from mlm_tui.core.models import (
+    CompanyProfile,
+    OrderFilter,
+    OrderHistory,
+    OrderStatus,
+    OrderSummary,
+    Page,
+)
 from mlm_tui.core.money import format_money, format_points
-from mlm_tui.core.order_checks import BuyerDirectory, OrderFlag
+from mlm_tui.core.order_checks import OrderFlag, check_summary
 from mlm_tui.display import printable
 from mlm_tui.i18n import _
 from mlm_tui.messages import Failed
@@ -142,43 +152,44 @@ class OrderGrid(ScrollView, can_focus=True):
             super().__init__()
             self.months = months
 
+    class Opened(Message):
+        """The first answer of a query (``show``), or of reading it again."""
+
+        def __init__(self, history: OrderHistory) -> None:
+            super().__init__()
+            self.history = history
+
     # Private: results of the workers, tagged with the query they belong to.
+    class _Months(Message):
+        def __init__(self, generation: int, months: list[tuple[str, int]]) -> None:
+            super().__init__()
+            self.generation, self.months = generation, months
+
     class _Loaded(Message):
         def __init__(self, generation: int, fetch: Fetch, page: Page[OrderSummary] | None,
-                     company: CompanyProfile | None = None) -> None:
+                     company: CompanyProfile | None = None,
+                     history: OrderHistory | None = None) -> None:
             super().__init__()
             self.generation, self.fetch, self.page = generation, fetch, page
-            self.company = company
-
-    class _Shape(Message):
-        def __init__(self, generation: int, count: int | None,
-                     months: list[tuple[str, int]] | None) -> None:
-            super().__init__()
-            self.generation, self.count, self.months = generation, count, months
-
-    class _Flags(Message):
-        def __init__(self, generation: int, flags: dict[int, OrderFlag | None]) -> None:
-            super().__init__()
-            self.generation, self.flags = generation, flags
+            self.company, self.history = company, history
 
     # --- life ----------------------------------------------------------------------------
     def __init__(self, backend: Backend, filters: OrderFilter | None = None, *,
+                 company: CompanyProfile | None = None,
                  name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.backend = backend
-        self.company: CompanyProfile | None = None
+        # The app knows the company already; without it the first answer brings it along.
+        self.company = company
         self._generation = 0
         self._rows = OrderRows(filters or OrderFilter())
         # While the rows are read again (the data changed), the rows read before stay on
         # screen: nothing blinks, and a redraw happens only where a row differs.
         self._shown: OrderRows | None = None
-        self._flags: dict[int, OrderFlag | None] = {}
-        self._buyers = BuyerDirectory(backend.member)
         self._reading = False  # one page in flight at a time: pages chain by keyset
         self._pending_month: str | None = None
         self._months_asked = False
-        self._counting = False
         self._strips: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(1024)
         self._number_width = 9  # grows to the longest order number read so far
 
@@ -202,7 +213,6 @@ class OrderGrid(ScrollView, can_focus=True):
         self._generation += 1
         self._rows = OrderRows(filters)
         self._shown = None
-        self._flags = {}
         self._reading = False
         self._pending_month = None
         self._months_asked = False
@@ -222,9 +232,7 @@ class OrderGrid(ScrollView, can_focus=True):
         shown = self._shown or self._rows
         self._generation += 1
         self._rows = OrderRows(self.filters)
-        # The old count places the bottom and the months until the new one is read.
-        if shown.total is not None:
-            self._rows.set_total(shown.total)
+        # The rows read before stay drawn until the new first answer places them again.
         self._shown = shown
         self._reading = False
         self._pending_month = None
@@ -232,10 +240,13 @@ class OrderGrid(ScrollView, can_focus=True):
         self._start()
 
     def _start(self) -> None:
-        # The first page goes alone; the count (a scan of every matching order) starts
-        # once it is drawn, so the two never compete for the first frame.
-        self._counting = False
-        self._read_more()
+        # One request opens the query: the top page with the count (the scrollbar) and
+        # the month menu. The rows where the view stands, if it stands deeper (reading
+        # again after a change), follow by keyset once it is in.
+        fetch = self._rows.plan(0, 2 * self._visible_rows)
+        assert isinstance(fetch, Fetch)  # with nothing held, the top run's first page
+        self._reading = True
+        self._read_history(self._generation, fetch, need_company=self.company is None)
 
     # --- the rows on screen --------------------------------------------------------------
     @property
@@ -251,16 +262,18 @@ class OrderGrid(ScrollView, can_focus=True):
     def _read_more(self) -> None:
         if self._reading:
             return
+        if self._rows.total is None:
+            self._start()  # the first answer failed: asked again when the view moves
+            return
         first, last = self._window()
         step = self._rows.plan(first, last)
-        if step is None:
-            return
         if step is MONTHS_NEEDED:
             self._ask_months()
             return
-        assert isinstance(step, Fetch)
+        if not isinstance(step, Fetch):
+            return
         self._reading = True
-        self._read_page(self._generation, step, need_company=self.company is None)
+        self._read_page(self._generation, step)
 
     def _ask_months(self) -> None:
         if not self._months_asked:
@@ -268,44 +281,50 @@ class OrderGrid(ScrollView, can_focus=True):
             self._read_months(self._generation, self.filters)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-page")
-    def _read_page(self, generation: int, fetch: Fetch, *, need_company: bool) -> None:
+    def _read_history(self, generation: int, fetch: Fetch, *, need_company: bool) -> None:
         try:
             company = self.backend.company() if need_company else None
+            history = self.backend.order_history(fetch.filters, limit=fetch.limit)
+        except DomainError as error:
+            self.post_message(Failed(error))
+            self.post_message(self._Loaded(generation, fetch, None))
+            return
+        self.post_message(self._Loaded(generation, fetch, history.page, company, history))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-page")
+    def _read_page(self, generation: int, fetch: Fetch) -> None:
+        try:
             page = self.backend.orders_page(fetch.filters, after=fetch.after, limit=fetch.limit)
         except DomainError as error:
             self.post_message(Failed(error))
             self.post_message(self._Loaded(generation, fetch, None))
             return
-        self.post_message(self._Loaded(generation, fetch, page, company))
-        # Flags after the rows: the rows are drawn first, the marks follow.
-        flags: dict[int, OrderFlag | None] = {}
-        try:
-            for order in page.items:
-                flags[order.id] = self._buyers.check(order)
-        except DomainError:
-            return  # the check is a hint; without it the rows still stand
-        self.post_message(self._Flags(generation, flags))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-count")
-    def _read_count(self, generation: int, filters: OrderFilter) -> None:
-        try:
-            count = self.backend.count_orders(filters)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self._Shape(generation, count, None))
+        self.post_message(self._Loaded(generation, fetch, page))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-grid-months")
     def _read_months(self, generation: int, filters: OrderFilter) -> None:
         try:
-            months = self.backend.order_months(filters)
-            if not filters.newest_first:
-                months.reverse()
-            counts = [(m, self.backend.count_orders(replace(filters, month=m))) for m in months]
+            counts = self.backend.order_month_counts(filters)  # every month in one request
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        self.post_message(self._Shape(generation, None, counts))
+        months = [(c.month, c.orders) for c in counts]
+        if not filters.newest_first:
+            months.reverse()
+        self.post_message(self._Months(generation, months))
+
+    @on(_Months)
+    def _months_read(self, message: _Months) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._rows.set_month_counts(message.months)
+        self.post_message(self.MonthsCounted(message.months))
+        if self._pending_month is not None:
+            month, self._pending_month = self._pending_month, None
+            self.jump_to_month(month)
+        self.refresh()
+        self._read_more()
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
@@ -316,11 +335,10 @@ class OrderGrid(ScrollView, can_focus=True):
         if message.company is not None:
             self.company = message.company
             self._strips.clear()
-        if not self._counting:
-            self._counting = True
-            self._read_count(self._generation, self.filters)
         if message.page is None:  # failed; Failed was posted, nothing more to read
             return
+        if message.history is not None:
+            self._shape(message.history)
         if self._rows.accept(message.fetch, message.page):
             widened = self._fit_numbers(message.page.items)
             if widened:
@@ -352,40 +370,15 @@ class OrderGrid(ScrollView, can_focus=True):
             self._strips.clear()
         return differs
 
-    @on(_Shape)
-    def _shaped(self, message: _Shape) -> None:
-        message.stop()
-        if message.generation != self._generation:
-            return
-        if message.count is not None:
-            known = self._rows.total  # set only when reading again (``refresh_rows``)
-            self._rows.set_total(message.count)
-            self._set_height()
-            if message.count == known and message.months is None:
-                self._read_more()  # read again after a change: the same count draws nothing
-                return
-            self.post_message(self.Counted(message.count))
-        if message.months is not None:
-            self._rows.set_month_counts(message.months)
-            self.post_message(self.MonthsCounted(message.months))
-            if self._pending_month is not None:
-                month, self._pending_month = self._pending_month, None
-                self.jump_to_month(month)
+    def _shape(self, history: OrderHistory) -> None:
+        """The count of the query, from its first answer."""
+        known = self._shown.total if self._shown is not None else None
+        self._rows.set_total(history.total)
+        self._set_height()
+        self.post_message(self.Opened(history))
+        if history.total != known:  # read again after a change: the same count says nothing
+            self.post_message(self.Counted(history.total))
         self.refresh()
-        self._read_more()
-
-    @on(_Flags)
-    def _flagged(self, message: _Flags) -> None:
-        message.stop()
-        if message.generation != self._generation:
-            return
-        if all(self._flags.get(order_id, False) == flag
-               for order_id, flag in message.flags.items()):
-            return  # read again, flagged as before: nothing to redraw
-        self._flags.update(message.flags)
-        self._strips.clear()
-        self.refresh()
-        self._highlight()
 
     def _fit_numbers(self, orders: tuple[OrderSummary, ...]) -> bool:
         """Widen the order column to the longest number; True when it changed."""
@@ -402,6 +395,8 @@ class OrderGrid(ScrollView, can_focus=True):
     # --- moving --------------------------------------------------------------------------
     def validate_cursor_row(self, row: int) -> int:
         total = self._rows.total
+        if total is None and self._shown is not None:
+            total = self._shown.total  # reading again: the rows drawn still count
         last = (total if total is not None else self._rows.held) - 1
         return max(0, min(row, last))
 
@@ -427,7 +422,7 @@ class OrderGrid(ScrollView, can_focus=True):
 
     def _highlight(self) -> None:
         order = self._rows.row(self.cursor_row)
-        flag = self._flags.get(order.id) if order else None
+        flag = check_summary(order) if order else None
         self.post_message(self.Highlighted(self.cursor_row, order, flag))
 
     def action_cursor_up(self) -> None:
@@ -487,7 +482,7 @@ class OrderGrid(ScrollView, can_focus=True):
         self._read_more()
 
     def count_months(self) -> None:
-        """Ask for the month table (posts ``MonthsCounted``)."""
+        """Ask for the month table (posts ``MonthsCounted``): one request, the first time."""
         if self._rows.months is not None:
             self.post_message(self.MonthsCounted(
                 [(s.month, s.count) for s in self._rows.months]))
@@ -558,7 +553,7 @@ class OrderGrid(ScrollView, can_focus=True):
         base = self.rich_style
         if order.status is OrderStatus.CANCELLED:
             base = base + self.get_component_rich_style("order-grid--cancelled")
-        flag = self._flags.get(order.id)
+        flag = check_summary(order)
         flag_style = base + self.get_component_rich_style("order-grid--flag")
         source_style = base + self.get_component_rich_style(
             f"order-grid--source-{order.source.value}")

@@ -10,9 +10,9 @@ of consecutive rows read by one chain of keyset pages, anchored where the chain 
   (``newest_first`` flipped); it grows upwards, so End is one page away at any size.
 - a **month run** starts at the first row of a month (filters plus ``month=...``), or at its
   last row with the order reversed, whichever is nearer to the wanted row. Where a month
-  begins is the sum of the orders of the months before it (``order_months`` and
-  ``count_orders`` per month, read once when first needed); when a month run reaches the
-  end of its month, the next month starts a new run at the next row.
+  begins is the sum of the orders of the months before it (``order_month_counts``, one
+  request, read once when first needed); when a month run reaches the end of its month,
+  the next month starts a new run at the next row.
 
 To reach a row, extending a run whose end lies within ``REACH`` rows is cheapest; otherwise
 a new run is anchored (top, bottom or month), and the month table is asked for

@@ -43,6 +43,7 @@ from mlm_tui.core.local.orders import (
     read_order,
     record_payment,
     visible_order,
+    with_shipment,
 )
 from mlm_tui.core.models import (
     Cart,
@@ -181,7 +182,9 @@ class CartMixin(LocalBase):
                 if existing.placed_by_id != me:
                     raise Conflict(_("This order key belongs to another order."),
                                    field="idempotency_key")
-                return read_order(conn, existing.id, self.money)  # a retry: the same order
+                # A retry: the same order, as it stands now.
+                return with_shipment(conn, read_order(conn, existing.id, self.money),
+                                     company)
             buyer = self._buyer(conn, checkout.buyer_id or me)
             period = self._open_catalog(conn).period
             cart = self._priced_cart(conn)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, select, text
+from sqlalchemy import ColumnElement, Connection, Row, and_, case, func, select, text
 
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.local import schema as t
@@ -35,6 +36,7 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderStatus,
     TeamNode,
+    TeamRoot,
 )
 from mlm_tui.core.privacy import as_seen_by_upline, mask_phone
 from mlm_tui.core.rules.search_folding import index_words, search_terms
@@ -117,6 +119,23 @@ class TeamMixin(LocalBase):
         return member if member.id == self._me_id() else as_seen_by_upline(member)
 
     def team_children(self, member_id: int) -> list[TeamNode]:
+        with self.store.read() as conn:
+            self._visible_member(conn, member_id)
+            return self._team_nodes(conn, t.members.c.sponsor_id == member_id)
+
+    def team_root(self) -> TeamRoot:
+        this_month = _months_back(self.clock().date(), 1)
+        with self.store.read() as conn:
+            me = self._me_id()
+            (root,) = self._team_nodes(conn, t.members.c.id == me)
+            # One's own points as ``monthly_volume`` counts them (an order earns once paid).
+            points = _volumes(conn, [me], this_month)[me][-1].points
+            return TeamRoot(replace(root, points_this_month=points),
+                            tuple(self._team_nodes(conn, t.members.c.sponsor_id == me)))
+
+    def _team_nodes(self, conn: Connection, which: ColumnElement[bool]) -> list[TeamNode]:
+        """Tree nodes of the members ``which`` selects, by name: points this month (orders
+        neither cancelled nor credited) and how many are directly below each."""
         month_start = _month_start(self.clock().date()).isoformat()
         m, o = t.members, t.orders
         grandchild = m.alias("grandchild")
@@ -134,14 +153,12 @@ class TeamMixin(LocalBase):
             )
             .scalar_subquery()
         )
-        with self.store.read() as conn:
-            self._visible_member(conn, member_id)
-            rows = conn.execute(
-                select(m.c.id, m.c.registration_number, m.c.full_name, m.c.kind, m.c.status,
-                       children_count.label("children"), points.label("points"))
-                .where(m.c.sponsor_id == member_id)
-                .order_by(m.c.name_folded, m.c.id)
-            ).all()
+        rows = conn.execute(
+            select(m.c.id, m.c.registration_number, m.c.full_name, m.c.kind, m.c.status,
+                   children_count.label("children"), points.label("points"))
+            .where(which)
+            .order_by(m.c.name_folded, m.c.id)
+        ).all()
         return [
             TeamNode(
                 member=MemberRef(row.id, row.registration_number, row.full_name),

@@ -18,7 +18,7 @@ class TrainingMixin(LocalBase):
             ).scalars()
             return set(rows)
 
-    def complete_lesson(self, lesson_id: str) -> None:
+    def complete_lesson(self, lesson_id: str) -> set[str]:
         training.lesson(lesson_id)  # NotFound (field "lesson") for an unknown id
         me = self._me_id()
         with self.store.write() as conn:
@@ -35,3 +35,4 @@ class TrainingMixin(LocalBase):
                         member_id=me, lesson=lesson_id, completed_at=self.clock()
                     )
                 )
+        return self.training_progress()
