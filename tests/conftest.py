@@ -48,8 +48,27 @@ def _cheap_password_hashing() -> None:
     passwords._hasher = lambda: cheap  # type: ignore[assignment]
 
 
+def _stylesheets_parsed_once() -> None:
+    """Every app a test starts parses the same CSS with the same variables; Textual keeps
+    what it parsed per app. Here it is kept per process, keyed also by the variables."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    parsed: dict[tuple, list] = {}
+
+    def parse_once(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (tuple(sorted(self._variables.items())), css, read_from, is_default_rules,
+               tie_breaker, scope)
+        if key not in parsed:
+            parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    Stylesheet._parse_rules = parse_once  # type: ignore[method-assign]
+
+
 _quick_idle_waits()
 _cheap_password_hashing()
+_stylesheets_parsed_once()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
