@@ -197,7 +197,6 @@ def pytest_collection_modifyitems(config, items) -> None:
     """A test marked ``in_process`` looks inside the backend's own process (it counts
     calls of a patched function, or times a call against a budget no network round trip
     fits): it runs over the local backend only; the remote one has its own benchmark."""
-    config.addinivalue_line("markers", "in_process: runs over the local backend only")
     kept = [item for item in items if not (
         item.get_closest_marker("in_process") and "remote" in getattr(
             getattr(item, "callspec", None), "params", {}).values())]
