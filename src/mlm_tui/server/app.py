@@ -17,15 +17,19 @@ from mlm_tui.core.dates import utc_now
 from mlm_tui.core.remote.routes import API_PREFIX
 from mlm_tui.core.settings import Settings
 from mlm_tui.server import problems
-from mlm_tui.server.context import ContextOf, ServerContext
+from mlm_tui.server.context import AddressLimit, ContextOf, ServerContext
 from mlm_tui.server.endpoints import add_routes
 
 access_log = logging.getLogger("mlm_tui.server.access")
+DEFAULT_ADDRESS_LIMIT = AddressLimit()
 
 
-def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
-    """The server over the store of ``settings``, opened now and closed at shutdown."""
-    context = ServerContext.open(settings, clock or utc_now)
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
+               address_limit: AddressLimit | None = DEFAULT_ADDRESS_LIMIT) -> FastAPI:
+    """The server over the store of ``settings``, opened now and closed at shutdown.
+    ``address_limit``: the ceiling on sign-in, reset and registration requests per client
+    address (None: none)."""
+    context = ServerContext.open(settings, clock or utc_now, address_limit)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

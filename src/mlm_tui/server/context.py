@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
 from mlm_tui.core.errors import NotAuthenticated, SessionEnded
 from mlm_tui.core.local import LocalBackend
+from mlm_tui.core.local.address_limits import count_request
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.settings import Settings
@@ -19,31 +20,46 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
 
+@dataclass(frozen=True)
+class AddressLimit:
+    """At most ``ceiling`` requests of one kind (signing in, reset, registration) from one
+    client address per ``window``."""
+
+    ceiling: int = 30
+    window: timedelta = timedelta(minutes=1)
+
+
 @dataclass
 class ServerContext:
     settings: Settings
     store: Store
     clock: Callable[[], datetime]
     notifier: Notifier
+    address_limit: AddressLimit | None = None
 
     @classmethod
-    def open(cls, settings: Settings, clock: Callable[[], datetime]) -> ServerContext:
+    def open(cls, settings: Settings, clock: Callable[[], datetime],
+             address_limit: AddressLimit | None = None) -> ServerContext:
         return cls(settings, Store(settings.store_path, settings.file_modes), clock,
-                   Notifier.from_settings(settings))
+                   Notifier.from_settings(settings), address_limit)
+
+    def count_request(self, kind: str, address: str) -> None:
+        """Count a request of ``kind`` from ``address``: ``Throttled`` past the ceiling."""
+        if self.address_limit is None:
+            return
+        count_request(self.store, kind, address, self.clock(),
+                      ceiling=self.address_limit.ceiling, window=self.address_limit.window)
 
     def backend(self, token: str | None = None) -> LocalBackend:
         """A backend for one request: signed in as the token's member, or as nobody.
 
         A token that no longer stands is ``SessionEnded``: the client held a session and
         must learn it is over, as a local backend tells its app at the next call."""
-        backend = LocalBackend(self.settings, clock=self.clock, store=self.store,
-                               notifier=self.notifier)
-        if token:
-            try:
-                backend.resume(token)
-            except NotAuthenticated as ended:
-                raise SessionEnded(ended.message) from None
-        return backend
+        try:
+            return LocalBackend.for_one_request(self.settings, token, store=self.store,
+                                                clock=self.clock, notifier=self.notifier)
+        except NotAuthenticated as ended:
+            raise SessionEnded(ended.message) from None
 
     def close(self) -> None:
         self.store.close()

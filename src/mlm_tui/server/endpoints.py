@@ -29,6 +29,10 @@ from mlm_tui.core.remote import routes as r
 from mlm_tui.core.remote import wire
 from mlm_tui.server.context import ContextOf
 
+# The requests a client address may make only so many of, by the kind counted.
+_LIMITED = {"login": "sign_in", "activate_member": "sign_in",
+            "request_password_reset": "reset", "confirm_password_reset": "reset",
+            "register_member": "registration"}
 _bearer = HTTPBearer(auto_error=False, description="the token of POST /api/v1/sessions")
 _P = inspect.Parameter
 
@@ -143,6 +147,9 @@ def _endpoint(route: r.Route, context_of: ContextOf) -> Callable[..., Response]:
     def endpoint(**values: Any) -> Response:
         request: Request = values["request"]
         context = context_of(request)
+        if route.method in _LIMITED:
+            address = request.client.host if request.client else "unknown"
+            context.count_request(_LIMITED[route.method], address)
         credentials: HTTPAuthorizationCredentials | None = values["credentials"]
         token = credentials.credentials if credentials else None
         arguments = _arguments(route, values)

@@ -128,7 +128,8 @@ PRODUCTS_SUBSTRINGS_DDL = (
 SEARCH_INDEX_DDL = (*FOLDED_SEARCH_INDEX_DDL, *PRODUCTS_SUBSTRINGS_DDL)
 
 # Tables added after version 1; a version-1 file lacks them.
-_ADDED_IN = {schema.training_progress.name: 2, schema.idempotency_keys.name: 9}
+_ADDED_IN = {schema.training_progress.name: 2, schema.idempotency_keys.name: 9,
+             schema.address_requests.name: 9}
 
 
 class UnknownVersion(ValueError):
@@ -260,8 +261,9 @@ def _v7_to_v8(conn: Connection) -> None:
 
 
 def _v8_to_v9(conn: Connection) -> None:
-    """The team server's idempotency keys."""
+    """The team server's idempotency keys and its per-address request counts."""
     schema.idempotency_keys.create(conn, checkfirst=True)
+    schema.address_requests.create(conn, checkfirst=True)
 
 
 STEPS: dict[int, Callable[[Connection], None]] = {

@@ -415,3 +415,14 @@ idempotency_keys = Table(
     Column("status", Integer),
     Column("response", Text),
 )
+
+# Added in schema version 9: how many sign-in, reset and registration requests each client
+# address made in its current window, so that every server process on the store counts
+# them together.
+address_requests = Table(
+    "address_requests",
+    metadata,
+    Column("key", String(300), primary_key=True),  # "sign_in:203.0.113.7"
+    Column("window_start", IsoDateTime, nullable=False),
+    Column("requests", Integer, nullable=False),
+)
