@@ -53,6 +53,7 @@ def build_app(context_of: ContextOf, *, lifespan: Any = None) -> FastAPI:
     )
     problems.install(app, context_of)
     add_routes(app, context_of)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -69,6 +70,31 @@ def build_app(context_of: ContextOf, *, lifespan: Any = None) -> FastAPI:
 
     app.add_middleware(AccessLog)
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        _say_times_are_utc(document)
+        app.openapi_schema = document
+    return app.openapi_schema
+
+
+def _say_times_are_utc(node: Any) -> None:
+    """The store's times are UTC without an offset ("2026-11-20T12:00:00"): what RFC 3339's
+    date-time would refuse. Said as what they are."""
+    if isinstance(node, dict):
+        if node.get("format") == "date-time":
+            node["format"] = "utc-date-time"
+            node["pattern"] = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"
+            node["description"] = "UTC, written without an offset"
+        for value in node.values():
+            _say_times_are_utc(value)
+    elif isinstance(node, list):
+        for value in node:
+            _say_times_are_utc(value)
 
 
 class AccessLog:

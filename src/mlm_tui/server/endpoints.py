@@ -124,6 +124,8 @@ def _arguments(route: r.Route, values: dict[str, Any]) -> dict[str, Any]:
     for param in route.params():
         if param.where in ("path", "query"):
             found[param.name] = values[param.name]
+        elif param.where == "bearer":
+            continue
         elif param.where == "query-fields":
             found[param.name] = param.annotation(**{
                 field.name: values[field.name]

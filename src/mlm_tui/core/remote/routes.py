@@ -27,7 +27,9 @@ API_PREFIX = "/api/v1"
 class Param:
     name: str
     annotation: Any
-    where: str  # "path", "query", "body", or "query-fields" (a dataclass spread out)
+    # "path", "query", "body", "query-fields" (a dataclass spread out), or "bearer" (the
+    # token ``resume`` is given travels as the request's bearer token)
+    where: str
     default: Any = inspect.Parameter.empty
 
     @property
@@ -171,7 +173,9 @@ def _params(method: str, verb: str, path_names: tuple[str, ...]) -> tuple[Param,
         if name == "self":
             continue
         annotation = hints[name]
-        if name in path_names:
+        if method == "resume" and name == "token":
+            where = "bearer"
+        elif name in path_names:
             where = "path"
         elif verb in ("GET", "DELETE"):
             where = "query-fields" if dataclasses.is_dataclass(annotation) else "query"
