@@ -183,9 +183,7 @@ class RemoteUnderTest:
                 return self._store
 
             def close(self) -> None:
-                import httpx
-
-                httpx.delete(f"{self.server}/_stores/{self.store_id}")
+                self._client.delete(f"{self.server}/_stores/{self.store_id}")
                 if self._store is not None:
                     self._store.close()
                 super().close()

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
-schemathesis = pytest.importorskip("schemathesis")
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
-
-from tests import world  # noqa: E402
-from tests.remote_server import CLOCK_FILE, store_id  # noqa: E402
+from tests import world
+from tests.remote_server import CLOCK_FILE, store_id
 
 EXAMPLES = 4  # per operation: a few hundred requests in all
 

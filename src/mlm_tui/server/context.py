@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
-from mlm_tui.core.errors import NotAuthenticated, SessionEnded
+from mlm_tui.core.changes import ChangeKind
+from mlm_tui.core.errors import NotAuthenticated, NotFound, SessionEnded
 from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local.address_limits import count_request
+from mlm_tui.core.local.base import read_company
 from mlm_tui.core.local.store import Store
+from mlm_tui.core.models import CompanyProfile
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.settings import Settings
 
@@ -36,6 +39,7 @@ class ServerContext:
     clock: Callable[[], datetime]
     notifier: Notifier
     address_limit: AddressLimit | None = None
+    _company_seen: tuple[int | None, CompanyProfile | None] = (None, None)
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime],
@@ -56,10 +60,26 @@ class ServerContext:
         A token that no longer stands is ``SessionEnded``: the client held a session and
         must learn it is over, as a local backend tells its app at the next call."""
         try:
-            return LocalBackend.for_one_request(self.settings, token, store=self.store,
-                                                clock=self.clock, notifier=self.notifier)
+            backend = LocalBackend.for_one_request(self.settings, token, store=self.store,
+                                                   clock=self.clock, notifier=self.notifier)
         except NotAuthenticated as ended:
             raise SessionEnded(ended.message) from None
+        backend._company = self._company()
+        return backend
+
+    def _company(self) -> CompanyProfile | None:
+        """The company profile, read again only when the catalog's kind of data changed
+        (the store's change counters say so for the cost of one pragma)."""
+        cursor, profile = self._company_seen
+        changes = self.store.changes_since(cursor)
+        if profile is None or ChangeKind.CATALOG in changes.kinds:
+            try:
+                with self.store.read() as conn:
+                    profile = read_company(conn)
+            except NotFound:  # a store without its company yet: each call says so
+                return None
+        self._company_seen = (changes.cursor, profile)
+        return profile
 
     def close(self) -> None:
         self.store.close()

@@ -76,7 +76,8 @@ class RemoteBackend:
             base_url=self.url + r.API_PREFIX, timeout=timeout,
             headers={"Accept": "application/json"},
             transport=transport or httpx.HTTPTransport(
-                verify=ca_file if ca_file else True,
+                # No certificates to load for plain http (loopback, or asked for).
+                verify=(ca_file or True) if self.url.startswith("https:") else False,
                 limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=30),
                 # A request's headers and body go out at once, not 40 ms apart (Nagle).
                 socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]))
