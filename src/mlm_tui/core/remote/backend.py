@@ -166,7 +166,7 @@ class RemoteBackend:
             return e.DomainError(_("The server answered {status}.").format(
                 status=response.status_code))
         error = e.from_dict(data)
-        if isinstance(error, e.NotAuthenticated) and self._session is not None:
+        if type(error) in (e.NotAuthenticated, e.SessionEnded):
             self._session = None  # ended on the server: this client is signed out too
         return error
 
