@@ -187,6 +187,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--workers", type=_positive, default=1)
+    serve.add_argument("--sign-ins-per-minute", type=_count, default=30, metavar="N",
+                       help="sign-in, reset and registration requests one address may make "
+                            "a minute, each kind (0: no limit)")
     serve.set_defaults(handler=_serve)
 
     add_maintenance_commands(commands, parents=[common])
@@ -353,7 +356,8 @@ def _serve(args: argparse.Namespace) -> int:
         from mlm_tui.server.serve import serve
     except ImportError as missing:
         return _fail(f"the server needs its extra: pip install 'mlm-tui[server]' ({missing})")
-    serve(settings.data_dir, host=args.host, port=args.port, workers=args.workers)
+    serve(settings.data_dir, host=args.host, port=args.port, workers=args.workers,
+          per_address=args.sign_ins_per_minute)
     return 0
 
 

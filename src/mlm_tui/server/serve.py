@@ -16,21 +16,30 @@ from fastapi import FastAPI
 
 from mlm_tui.core.settings import load_settings
 from mlm_tui.server.app import create_app
+from mlm_tui.server.context import AddressLimit
 
 GRACE_SECONDS = 20  # how long in-flight requests may take to finish at shutdown
+
+
+# How ``serve`` tells its worker processes the per-address ceiling.
+_PER_ADDRESS = "MLM_TUI_SERVE_SIGN_INS_PER_MINUTE"
 
 
 def app_from_environment() -> FastAPI:
     """The app over the store ``MLM_TUI_DATA_DIR`` names (set by ``serve``)."""
     _log_requests()
-    return create_app(load_settings())
+    per_address = int(os.environ.get(_PER_ADDRESS, "30"))
+    return create_app(load_settings(),
+                      address_limit=AddressLimit(per_address) if per_address else None)
 
 
-def serve(data_dir: Path | None, *, host: str, port: int, workers: int) -> None:
+def serve(data_dir: Path | None, *, host: str, port: int, workers: int,
+          per_address: int = 30) -> None:
     import uvicorn
 
     if data_dir is not None:
         os.environ["MLM_TUI_DATA_DIR"] = str(data_dir)
+    os.environ[_PER_ADDRESS] = str(per_address)
     app_from_environment().state.context.close()  # a store that cannot open fails here, once
     uvicorn.run("mlm_tui.server.serve:app_from_environment", factory=True, host=host,
                 port=port, workers=workers, access_log=False, proxy_headers=False,
