@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Header, Path, Query, Request, Response
+from fastapi import Body, FastAPI, Header, Path, Query, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, StrictBool, StrictInt, StrictStr, create_model
 
@@ -80,7 +80,7 @@ def _body_model(route: r.Route) -> type[BaseModel] | None:
 def _signature(route: r.Route, body: type[BaseModel] | None) -> inspect.Signature:
     params = [_P("request", _P.KEYWORD_ONLY, annotation=Request),
               _P("credentials", _P.KEYWORD_ONLY,
-                 annotation=Annotated[HTTPAuthorizationCredentials | None, _bearer_dep()],
+                 annotation=Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
                  default=None)]
     for param in route.params():
         default = _P.empty if param.required else param.default
@@ -109,12 +109,6 @@ def _signature(route: r.Route, body: type[BaseModel] | None) -> inspect.Signatur
 
 def _allows_none(annotation: Any) -> bool:
     return type(None) in typing.get_args(annotation)
-
-
-def _bearer_dep() -> Any:
-    from fastapi import Security
-
-    return Security(_bearer)
 
 
 def _arguments(route: r.Route, values: dict[str, Any]) -> dict[str, Any]:
