@@ -5,7 +5,9 @@
 - ``world_file`` is the small fixed store of :mod:`tests.world`, built once per run and
   copied for each test, so a test may change it freely.
 - ``backend`` is the contract fixture: the same tests run over every Backend
-  implementation listed in ``BACKENDS``.
+  implementation listed in ``BACKENDS``: ``local`` (LocalBackend on the test's store) and
+  ``remote`` (RemoteBackend over HTTP to this worker's test server, ``tests.remote_server``,
+  serving the test's store; the test's clock moves the server's).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from tests import world
 from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
 from tests.cheap_hashing import use_cheap_password_hashing
 
-BACKENDS = ["local", "remote"]
+# Every backend by default (CI); ``TEST_BACKENDS=local`` for a quicker run while working.
+BACKENDS = os.environ.get("TEST_BACKENDS", "local,remote").split(",")
 ROOT = Path(__file__).resolve().parent.parent
 
 
