@@ -5,13 +5,17 @@
 - ``world_file`` is the small fixed store of :mod:`tests.world`, built once per run and
   copied for each test, so a test may change it freely.
 - ``backend`` is the contract fixture: the same tests run over every Backend
-  implementation listed in ``BACKENDS``.
+  implementation listed in ``BACKENDS``: ``local`` (LocalBackend on the test's store) and
+  ``remote`` (RemoteBackend over HTTP to this worker's test server, ``tests.remote_server``,
+  serving the test's store; the test's clock moves the server's).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,8 +25,11 @@ import pytest
 
 from tests import world
 from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
+from tests.cheap_hashing import use_cheap_password_hashing
 
-BACKENDS = ["local"]
+# Every backend by default (CI); ``TEST_BACKENDS=local`` for a quicker run while working.
+BACKENDS = os.environ.get("TEST_BACKENDS", "local,remote").split(",")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _quick_idle_waits() -> None:
@@ -33,19 +40,6 @@ def _quick_idle_waits() -> None:
 
     _wait.SLEEP_GRANULARITY = 0.002
     _wait.SLEEP_IDLE = 0.0005
-
-
-def _cheap_password_hashing() -> None:
-    """argon2id at OWASP's parameters costs ~50 ms a hash, and the tests hash thousands.
-    The hash carries its parameters, so stores made here still verify anywhere;
-    ``test_passwords.py`` checks the production parameters in a fresh interpreter."""
-    from argon2 import PasswordHasher
-    from argon2.low_level import Type
-
-    from mlm_tui.core import passwords
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1, type=Type.ID)
-    passwords._hasher = lambda: cheap  # type: ignore[assignment]
 
 
 def _stylesheets_parsed_once() -> None:
@@ -67,7 +61,7 @@ def _stylesheets_parsed_once() -> None:
 
 
 _quick_idle_waits()
-_cheap_password_hashing()
+use_cheap_password_hashing()
 _stylesheets_parsed_once()
 
 
@@ -96,12 +90,24 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @dataclass
 class Clock:
-    """A clock tests can move: reset codes expire, throttling ends."""
+    """A clock tests can move: reset codes expire, throttling ends.
+
+    With ``mirror`` set its time is also written to that file at every move, where the test
+    server's clock reads it (``tests.remote_server.FileClock``)."""
 
     now: datetime = world.NOW
+    mirror: Path | None = None
 
     def __call__(self) -> datetime:
         return self.now
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        mirror = getattr(self, "mirror", None)
+        if mirror is not None and name in ("now", "mirror"):
+            written = mirror.with_suffix(".new")
+            written.write_text(self.now.isoformat())
+            os.replace(written, mirror)  # the server never reads half a time
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
@@ -140,18 +146,104 @@ def settings(world_file: Path):
     return load_settings(data_dir=world_file.parent)
 
 
-def _make_backend(kind: str, settings, clock: Clock):
+@pytest.fixture(scope="session")
+def remote_server() -> Iterator[str]:
+    """The test team server of this worker (``tests.remote_server``): its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.remote_server"], cwd=ROOT, stdout=subprocess.PIPE,
+        text=True)
+    assert process.stdout is not None
+    port = process.stdout.readline().strip()
+    if not port.isdigit():
+        process.kill()
+        raise RuntimeError("the test server did not start")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _make_backend(kind: str, settings, clock: Clock, request: pytest.FixtureRequest):
     if kind == "local":
         from mlm_tui.core.local import LocalBackend
 
         return LocalBackend(settings, clock=clock)
+    if kind == "remote":
+        from tests.remote_server import CLOCK_FILE
+
+        clock.mirror = settings.data_dir / CLOCK_FILE
+        return RemoteUnderTest(request.getfixturevalue("remote_server"), settings)
     raise ValueError(kind)
+
+
+class RemoteUnderTest:
+    """A RemoteBackend on the test server, serving the test's store. Tests that prepare
+    state by writing the store (``backend.store``) write the very file the server reads."""
+
+    def __new__(cls, server: str, settings):
+        from mlm_tui.core.remote.backend import RemoteBackend
+        from tests.remote_server import knob_values, store_id
+
+        class Remote(RemoteBackend):
+            def __init__(self) -> None:
+                self.store_id = store_id(settings.data_dir)
+                super().__init__(f"{server}/{self.store_id}")
+                self.server = server
+                self.settings = settings
+                self._store = None
+                self._client.event_hooks["request"].append(self._send_knobs)
+
+            def _send_knobs(self, request) -> None:
+                import json
+
+                request.headers["X-Test-Knobs"] = json.dumps(knob_values())
+
+            def money(self, amount):
+                """As ``LocalBackend.money``: an amount in the company's currency."""
+                from mlm_tui.core.money import Money
+
+                return Money(amount, self.company().currency)
+
+            @property
+            def store(self):
+                from mlm_tui.core.local.store import Store
+
+                if self._store is None:
+                    self._store = Store(settings.store_path, settings.file_modes)
+                return self._store
+
+            def close(self) -> None:
+                self._client.delete(f"{self.server}/_stores/{self.store_id}")
+                if self._store is not None:
+                    self._store.close()
+                super().close()
+
+        return Remote()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test marked ``in_process`` looks inside the backend's own process (it counts
+    calls of a patched function, or times a call against a budget no network round trip
+    fits): it runs over the local backend only; the remote one has its own benchmark."""
+    kept = [item for item in items if not (
+        item.get_closest_marker("in_process") and "remote" in getattr(
+            getattr(item, "callspec", None), "params", {}).values())]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, settings, clock: Clock) -> Iterator[object]:
     """A Backend over the world, signed in as nobody."""
-    b = _make_backend(request.param, settings, clock)
+    b = _make_backend(request.param, settings, clock, request)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def remote(request: pytest.FixtureRequest, settings, clock: Clock) -> Iterator[object]:
+    """A RemoteBackend over the world on the test server, signed in as nobody."""
+    b = _make_backend("remote", settings, clock, request)
     yield b
     b.close()
 

@@ -610,14 +610,9 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
     install()
 
     def open_backend() -> Backend:
-        if settings.server_url:
-            # Said plainly rather than failing on a module that is not there yet.
-            raise DomainError(_("This mlm-tui cannot connect to a team server yet: start it "
-                                "without --server (or MLM_TUI_SERVER, server in config.toml) "
-                                "to use the store on this computer."), field="server")
-        from mlm_tui.core.local import LocalBackend
+        from mlm_tui.core.backends import open_backend as open_configured
 
-        return LocalBackend(settings)
+        return open_configured(settings)
 
     def build_demo(progress: Callable[..., None]) -> Any:
         from mlm_tui.core.demo import build_demo as build

@@ -1,6 +1,6 @@
 """``mlm-tui``: the terminal app, and commands for the shell.
 
-    mlm-tui [--data-dir PATH] [--server URL] [--demo]     start the app
+    mlm-tui [--data-dir PATH] [--server URL [--insecure]] [--demo]     start the app
     mlm-tui demo [--products N] [--orders N] [--members N] [--seed N] [--market ru|de] [--force]
                  [--hostile]
     mlm-tui login [LOGIN] [--password-stdin]
@@ -10,6 +10,7 @@
     mlm-tui orders list [--member ID|REGNO] [--month YYYY-MM] [--source SO|IO|AS|IN]
                         [--status S] [--limit N] [--json | --csv]   every order unless --limit
     mlm-tui volume MEMBER [--months N] [--json | --csv]
+    mlm-tui serve [--host H] [--port N] [--workers N]       the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
 
 Commands act as the member logged in with ``mlm-tui login``; the session token is kept
@@ -182,6 +183,16 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     _output_options(volume)
     volume.set_defaults(handler=_volume)
 
+    serve = commands.add_parser("serve", parents=[common],
+                                help="run the team server on this store (needs mlm-tui[server])")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_port, default=8080)
+    serve.add_argument("--workers", type=_positive, default=1)
+    serve.add_argument("--sign-ins-per-minute", type=_count, default=30, metavar="N",
+                       help="sign-in, reset and registration requests one address may make "
+                            "a minute, each kind (0: no limit)")
+    serve.set_defaults(handler=_serve)
+
     add_maintenance_commands(commands, parents=[common])
 
 
@@ -192,6 +203,9 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--data-dir", metavar="PATH", help="where the store lives", **keep)
     parser.add_argument("--server", metavar="URL", help="a team server (kept in settings)",
                         **keep)
+    parser.add_argument("--insecure", action="store_true",
+                        help="allow plain http:// to a team server on another host",
+                        **({"default": False} if defaults else keep))
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -219,6 +233,13 @@ def _positive(text: str) -> int:
     value = _count(text)
     if value == 0:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be from 0 to 65535")
     return value
 
 
@@ -297,12 +318,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     from pathlib import Path
 
     return load_settings(data_dir=Path(data_dir) if data_dir else None,
-                         server_url=getattr(args, "server", None))
+                         server_url=getattr(args, "server", None),
+                         insecure=bool(getattr(args, "insecure", False)))
 
 
 def _open_backend(settings: Settings) -> Any:
     from mlm_tui.core.errors import NotFound
 
+    if settings.server_url:
+        from mlm_tui.core.backends import open_backend
+
+        return open_backend(settings)
     if not settings.store_path.exists():
         raise NotFound(f"no store at {settings.store_path}: build one with `mlm-tui demo`",
                        field="store")
@@ -323,6 +349,17 @@ def _keeper(settings: Settings) -> Any:
     from mlm_tui.core.session_keeper import SessionKeeper
 
     return SessionKeeper(settings.state_dir)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        from mlm_tui.server.serve import serve
+    except ImportError as missing:
+        return _fail(f"the server needs its extra: pip install 'mlm-tui[server]' ({missing})")
+    serve(settings.data_dir, host=args.host, port=args.port, workers=args.workers,
+          per_address=args.sign_ins_per_minute)
+    return 0
 
 
 def _signed_in(args: argparse.Namespace, *, required: bool = True) -> Any:

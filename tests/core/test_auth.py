@@ -224,6 +224,7 @@ def test_a_login_that_names_no_account_is_counted_in_its_normal_form(backend):
         backend.login("19 99 999", WRONG)
 
 
+@pytest.mark.in_process
 def test_sixteen_parallel_guesses_get_only_five_checked(backend, monkeypatch):
     import threading
 

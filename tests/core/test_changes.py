@@ -80,6 +80,7 @@ def test_a_write_that_fails_half_way_counts_nothing(anna, second) -> None:
     assert not anna.changes_since(start.cursor)
 
 
+@pytest.mark.in_process
 def test_the_poll_is_cheap_when_nothing_changed(backend) -> None:
     cursor = backend.changes_since(None).cursor
     rounds = 2000

@@ -7,6 +7,7 @@ SQLAlchemy or ``httpx`` errors are translated at the boundary that meets them.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 
 class DomainError(Exception):
@@ -20,7 +21,13 @@ class DomainError(Exception):
         self.field = field
 
     def to_dict(self) -> dict[str, object]:
+        """The error as plain data (the wire form): its code, message, field and parameters.
+        ``from_dict`` reads it back; nothing else writes or reads an error's wire form."""
         return {"code": self.code, "message": self.message, "field": self.field}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> DomainError:
+        return cls(str(data.get("message") or ""), field=data.get("field"))
 
 
 class NotAuthenticated(DomainError):
@@ -60,6 +67,11 @@ class Throttled(DomainError):
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "retry_at": self.retry_at.isoformat()}
 
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> DomainError:
+        return cls(str(data.get("message") or ""), field=data.get("field"),
+                   retry_at=datetime.fromisoformat(str(data["retry_at"])))
+
 
 class NotFound(DomainError):
     """The thing does not exist, or this member may not see it (the same answer on purpose)."""
@@ -96,6 +108,14 @@ class ValidationErrors(ValidationError):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "errors": [error.to_dict() for error in self.errors]}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> DomainError:
+        errors = [from_dict(each) for each in data.get("errors") or ()]
+        return cls([e for e in errors if isinstance(e, ValidationError)] or [
+            ValidationError(str(data.get("message") or ""), field=data.get("field"))])
+
+
 class UnprintableText(ValidationError):
     """Free text holding a control character (an escape sequence, a NUL, a lone surrogate):
     refused, so that nothing stored can act on a terminal, a document or a spreadsheet."""
@@ -125,6 +145,18 @@ class Unavailable(Conflict):
     code = "unavailable"
 
 
+class IdempotencyKeyReused(ValidationError):
+    """An Idempotency-Key sent again with another request: a key names one request only."""
+
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInUse(Conflict):
+    """The first request with this Idempotency-Key is still being answered."""
+
+    code = "idempotency_key_in_use"
+
+
 class Offline(DomainError):
     """The server cannot be reached; the operation may be queued."""
 
@@ -135,3 +167,35 @@ class DeliveryFailed(DomainError):
     """An e-mail or SMS could not be delivered; nothing was sent."""
 
     code = "delivery_failed"
+
+
+def _by_code(root: type[DomainError]) -> dict[str, type[DomainError]]:
+    # Every subclass, wherever it is defined (the store's and the settings' errors too), as
+    # long as its module is imported: what is not known here reads back as a DomainError
+    # that keeps the code.
+    found: dict[str, type[DomainError]] = {root.code: root}
+    for sub in root.__subclasses__():
+        found.update(_by_code(sub))
+    return found
+
+
+def error_classes() -> dict[str, type[DomainError]]:
+    """Every domain error class by its code."""
+    return _by_code(DomainError)
+
+
+def to_dict(error: DomainError) -> dict[str, object]:
+    """An error's wire form (see :meth:`DomainError.to_dict`)."""
+    return error.to_dict()
+
+
+def from_dict(data: dict[str, Any]) -> DomainError:
+    """The error ``to_dict`` wrote, as the same class with the same attributes. A code this
+    version does not know becomes a plain ``DomainError`` carrying that code."""
+    code = str(data.get("code") or DomainError.code)
+    kind = error_classes().get(code)
+    if kind is None:
+        error = DomainError(str(data.get("message") or ""), field=data.get("field"))
+        error.code = code
+        return error
+    return kind._from_fields(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -15,9 +16,12 @@ from mlm_tui.core.local.catalog import CatalogMixin
 from mlm_tui.core.local.claims import ClaimsMixin
 from mlm_tui.core.local.orders import OrdersMixin
 from mlm_tui.core.local.overviews import OverviewsMixin
+from mlm_tui.core.local.store import Store
 from mlm_tui.core.local.team import TeamMixin
 from mlm_tui.core.local.training import TrainingMixin
 from mlm_tui.core.local.wallet import WalletMixin
+from mlm_tui.core.notifier import Notifier
+from mlm_tui.core.settings import Settings
 
 
 class LocalBackend(
@@ -25,6 +29,19 @@ class LocalBackend(
     ClaimsMixin, TrainingMixin, AlertsMixin,
 ):
     """Implements :class:`mlm_tui.core.backend.Backend` in-process on SQLite."""
+
+    @classmethod
+    def for_one_request(cls, settings: Settings, token: str | None, *, store: Store,
+                        clock: Callable[[], datetime], notifier: Notifier) -> LocalBackend:
+        """A backend for one request of a server, over the server's store: signed in with
+        ``token`` (``NotAuthenticated`` when it no longer stands), or as nobody.
+
+        The session was read just now, so the call made next does not read it again."""
+        backend = cls(settings, clock=clock, store=store, notifier=notifier)
+        if token:
+            backend.resume(token)
+            backend._session_just_read = True
+        return backend
 
 
 # Signing in and out, and what is the same for everyone, need no session to check.

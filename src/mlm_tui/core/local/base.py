@@ -42,6 +42,7 @@ class LocalBase:
         self.clock = clock
         self.notifier = notifier or Notifier.from_settings(settings)
         self._session: Session | None = None
+        self._session_just_read = False  # by ``resume``, for a server's one request
         self._company: CompanyProfile | None = None
 
     # --- store and company -----------------------------------------------------------------
@@ -80,6 +81,9 @@ class LocalBase:
         its next call, not go on as the member."""
         held = self._session
         if held is None:
+            return
+        if self._session_just_read:
+            self._session_just_read = False
             return
         with self.store.read() as conn:
             live = live_session(conn, held.token, self.clock())

@@ -128,7 +128,8 @@ PRODUCTS_SUBSTRINGS_DDL = (
 SEARCH_INDEX_DDL = (*FOLDED_SEARCH_INDEX_DDL, *PRODUCTS_SUBSTRINGS_DDL)
 
 # Tables added after version 1; a version-1 file lacks them.
-_ADDED_IN = {schema.training_progress.name: 2}
+_ADDED_IN = {schema.training_progress.name: 2, schema.idempotency_keys.name: 9,
+             schema.address_requests.name: 9}
 
 
 class UnknownVersion(ValueError):
@@ -259,9 +260,15 @@ def _v7_to_v8(conn: Connection) -> None:
         "FROM products AS p JOIN categories AS c ON c.id = p.category_id")
 
 
+def _v8_to_v9(conn: Connection) -> None:
+    """The team server's idempotency keys and its per-address request counts."""
+    schema.idempotency_keys.create(conn, checkfirst=True)
+    schema.address_requests.create(conn, checkfirst=True)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8}
+    7: _v7_to_v8, 8: _v8_to_v9}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class Hundredths(TypeDecorator[Decimal]):
@@ -400,4 +400,29 @@ training_progress = Table(
     Column("member_id", Integer, ForeignKey("members.id"), primary_key=True),
     Column("lesson", String(40), primary_key=True),
     Column("completed_at", IsoDateTime, nullable=False),
+)
+
+# Added in schema version 9: the team server's answers to requests that create something,
+# kept under the client's Idempotency-Key so that a retry gets the same answer and does
+# not create twice. ``status`` NULL: the first request is still being answered.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("member_id", Integer, ForeignKey("members.id"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),  # sha256 of the method, path, body
+    Column("created_at", IsoDateTime, nullable=False),
+    Column("status", Integer),
+    Column("response", Text),
+)
+
+# Added in schema version 9: how many sign-in, reset and registration requests each client
+# address made in its current window, so that every server process on the store counts
+# them together.
+address_requests = Table(
+    "address_requests",
+    metadata,
+    Column("key", String(300), primary_key=True),  # "sign_in:203.0.113.7"
+    Column("window_start", IsoDateTime, nullable=False),
+    Column("requests", Integer, nullable=False),
 )

@@ -177,6 +177,11 @@ class Store:
             raise StoreError(f"{self.path} could not be read: {exc.orig}",
                              field="store") from exc
 
+    def check(self) -> None:
+        """Read the file once: ``StoreError`` when it cannot be (a server's readiness)."""
+        with self.read() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
     def changes_since(self, cursor: int | None) -> Changes:
         """The kinds of data written since ``cursor`` (see :mod:`core.local.changes`)."""
         try:

@@ -1,0 +1,220 @@
+"""The team server under load: concurrent clients doing a realistic mix through
+``RemoteBackend`` against ``mlm-tui serve --workers 2``, beside the same operations called
+in-process on a LocalBackend over a copy of the same store in the same run.
+
+Each client is its own member (own session, own cart) and loops: a catalog search, a
+history page, one order opened, and a checkout (a product put in the cart, the order
+placed). Printed: requests per second and p50/p99 per operation.
+
+    .venv/bin/python benchmarks/bench_server.py [--clients 50] [--seconds 30]
+                                               [--products 100000] [--orders 200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _stores import big_store
+
+QUERIES = ["крем", "тушь", "гель", "32", "lavendel", "набор", "парф", "вода", "öl", "шамп"]
+PASSWORD = "Bench-pass-2026"
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def give_passwords(path: Path, how_many: int) -> list[str]:
+    """Registration numbers of active members, each given PASSWORD (a client each)."""
+    from sqlalchemy import select, update
+
+    from mlm_tui.core.local import schema as t
+    from mlm_tui.core.local.store import Store
+    from mlm_tui.core.passwords import hash_secret
+
+    store = Store(path)
+    hashed = hash_secret(PASSWORD)
+    with store.write() as conn:
+        rows = conn.execute(select(t.members.c.id, t.members.c.registration_number)
+                            .where(t.members.c.status == "active")
+                            .order_by(t.members.c.id).limit(how_many)).all()
+        conn.execute(update(t.members).where(t.members.c.id.in_([r.id for r in rows]))
+                     .values(password_hash=hashed))
+    store.close()
+    return [r.registration_number for r in rows]
+
+
+def orderable_codes(path: Path, login: str) -> list[str]:
+    """Codes of the current period with plenty in stock, for the checkouts."""
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.settings import load_settings
+
+    backend = LocalBackend(load_settings(data_dir=path.parent))
+    backend.login(login, PASSWORD)
+    found = [p.code for p in backend.search_products("", limit=500) if p.stock > 100]
+    backend.close()
+    return found
+
+
+def one_round(backend, rng: random.Random, numbers: list[str], timings, product_codes,
+              company) -> None:
+    from mlm_tui.core.models import Checkout, DeliveryMethod, OrderFilter, PaymentMethod
+
+    def timed(name: str, call):
+        started = time.perf_counter()
+        result = call()
+        timings[name].append(time.perf_counter() - started)
+        return result
+
+    timed("catalog search", lambda: backend.search_products(rng.choice(QUERIES), limit=50))
+    page = timed("history page", lambda: backend.orders_page(OrderFilter(), limit=100))
+    numbers.extend(o.number for o in page.items[:5])
+    if numbers:
+        timed("order view", lambda: backend.order(rng.choice(numbers)))
+    timed("add to cart", lambda: backend.add_to_cart(rng.choice(product_codes), 1))
+    # Paid at the service centre where it is picked up: no balance needed.
+    centre = next(p.code for p in company.pickup_points
+                  if p.kind is DeliveryMethod.SERVICE_CENTRE)
+    timed("checkout", lambda: backend.place_order(Checkout(
+        DeliveryMethod.SERVICE_CENTRE, PaymentMethod.SERVICE_CENTRE, str(uuid.uuid4()),
+        pickup_point=centre)))
+
+
+def run_clients(url: str, logins: list[str], seconds: float, product_codes: list[str]):
+    from mlm_tui.core.remote import RemoteBackend
+
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(logins) + 1)
+
+    def client(backend, seed: int) -> None:
+        rng = random.Random(seed)
+        company = backend.company()
+        mine: dict[str, list[float]] = defaultdict(list)
+        numbers: list[str] = []
+        start.wait()
+        while time.monotonic() < stop:
+            try:
+                one_round(backend, rng, numbers, mine, product_codes, company)
+            except Exception as error:  # counted and shown: a benchmark must not hide one
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}")
+        backend.close()
+        with lock:
+            for name, samples in mine.items():
+                timings[name] += samples
+
+    backends = []
+    for login in logins:  # signed in first: the run measures the work, not the logins
+        backend = RemoteBackend(url)
+        backend.login(login, PASSWORD)
+        backends.append(backend)
+    stop = time.monotonic() + seconds + 1
+    threads = [threading.Thread(target=client, args=(backend, n)) for n, backend in
+               enumerate(backends)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.monotonic()
+    for thread in threads:
+        thread.join()
+    return timings, errors, time.monotonic() - began
+
+
+def in_process(path: Path, login: str, seconds: float, product_codes: list[str]):
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.settings import load_settings
+
+    backend = LocalBackend(load_settings(data_dir=path.parent))
+    backend.login(login, PASSWORD)
+    company = backend.company()
+    timings: dict[str, list[float]] = defaultdict(list)
+    rng, numbers = random.Random(1), []
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop:
+        one_round(backend, rng, numbers, timings, product_codes, company)
+    backend.close()
+    return timings
+
+
+def report(title: str, timings, elapsed: float) -> None:
+    print(title)
+    reads = sum(len(timings[n]) for n in ("catalog search", "history page", "order view"))
+    checkouts = len(timings['checkout'])
+    print(f"  reads {reads / elapsed:7.1f}/s   checkouts {checkouts / elapsed:6.1f}/s")
+    for name, samples in list(timings.items()):
+        if not samples:
+            continue
+        print(f"  {name:15} n={len(samples):6}  p50 {percentile(samples, 0.5):7.1f} ms  "
+              f"p99 {percentile(samples, 0.99):7.1f} ms")
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--orders", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    template, _login = big_store(products=args.products, orders=args.orders, members=200)
+    work = Path(tempfile.mkdtemp(prefix="bench-server-"))
+    served, local = work / "served", work / "local"
+    for folder in (served, local):
+        folder.mkdir()
+        shutil.copyfile(template, folder / "store.db")
+    logins = give_passwords(served / "store.db", args.clients)
+    give_passwords(local / "store.db", args.clients)
+    product_codes = orderable_codes(local / "store.db", logins[0])
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(served), "--port",
+         str(port), "--workers", str(args.workers), "--sign-ins-per-minute", "0"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        print(f"{args.clients} clients, {args.seconds:.0f} s, {args.workers} workers, "
+              f"{args.products:,} products, {args.orders:,} orders\n")
+        timings, errors, elapsed = run_clients(url, logins, args.seconds, product_codes)
+        if errors:
+            print(f"  {len(errors)} failed calls, e.g. {errors[0]}\n")
+        report("over HTTP (RemoteBackend -> mlm-tui serve)", timings, elapsed)
+    finally:
+        server.terminate()
+        server.wait()
+    local_timings = in_process(local / "store.db", logins[0], min(args.seconds, 10),
+                               product_codes)
+    report("in-process (LocalBackend, one caller)", local_timings, min(args.seconds, 10))
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

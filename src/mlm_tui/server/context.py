@@ -1,0 +1,90 @@
+"""What a server process shares between requests: the settings, one store (one engine and
+its pool), the clock and the notifier. Nothing about who is asking lives here: each
+request gets a backend of its own, bound to the member of its bearer token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeAlias
+
+from mlm_tui.core.changes import ChangeKind
+from mlm_tui.core.errors import NotAuthenticated, NotFound, SessionEnded
+from mlm_tui.core.local import LocalBackend
+from mlm_tui.core.local.address_limits import count_request
+from mlm_tui.core.local.base import read_company
+from mlm_tui.core.local.store import Store
+from mlm_tui.core.models import CompanyProfile
+from mlm_tui.core.notifier import Notifier
+from mlm_tui.core.settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
+
+
+@dataclass(frozen=True)
+class AddressLimit:
+    """At most ``ceiling`` requests of one kind (signing in, reset, registration) from one
+    client address per ``window``."""
+
+    ceiling: int = 30
+    window: timedelta = timedelta(minutes=1)
+
+
+@dataclass
+class ServerContext:
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime]
+    notifier: Notifier
+    address_limit: AddressLimit | None = None
+    _company_seen: tuple[int | None, CompanyProfile | None] = (None, None)
+
+    @classmethod
+    def open(cls, settings: Settings, clock: Callable[[], datetime],
+             address_limit: AddressLimit | None = None) -> ServerContext:
+        return cls(settings, Store(settings.store_path, settings.file_modes), clock,
+                   Notifier.from_settings(settings), address_limit)
+
+    def count_request(self, kind: str, address: str) -> None:
+        """Count a request of ``kind`` from ``address``: ``Throttled`` past the ceiling."""
+        if self.address_limit is None:
+            return
+        count_request(self.store, kind, address, self.clock(),
+                      ceiling=self.address_limit.ceiling, window=self.address_limit.window)
+
+    def backend(self, token: str | None = None) -> LocalBackend:
+        """A backend for one request: signed in as the token's member, or as nobody.
+
+        A token that no longer stands is ``SessionEnded``: the client held a session and
+        must learn it is over, as a local backend tells its app at the next call."""
+        try:
+            backend = LocalBackend.for_one_request(self.settings, token, store=self.store,
+                                                   clock=self.clock, notifier=self.notifier)
+        except NotAuthenticated as ended:
+            raise SessionEnded(ended.message) from None
+        backend._company = self._company()
+        return backend
+
+    def _company(self) -> CompanyProfile | None:
+        """The company profile, read again only when the catalog's kind of data changed
+        (the store's change counters say so for the cost of one pragma)."""
+        cursor, profile = self._company_seen
+        changes = self.store.changes_since(cursor)
+        if profile is None or ChangeKind.CATALOG in changes.kinds:
+            try:
+                with self.store.read() as conn:
+                    profile = read_company(conn)
+            except NotFound:  # a store without its company yet: each call says so
+                return None
+        self._company_seen = (changes.cursor, profile)
+        return profile
+
+    def close(self) -> None:
+        self.store.close()
+
+
+# Which context a request is served from: always the one, but for a test server that
+# serves many stores from one app.
+ContextOf: TypeAlias = "Callable[[HTTPConnection], ServerContext]"

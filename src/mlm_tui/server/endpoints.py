@@ -1,0 +1,205 @@
+"""The API's endpoints, made from the route table (:mod:`mlm_tui.core.remote.routes`).
+
+Each endpoint gets a real signature (typed path, query and header parameters, and one
+JSON body model made from the method's parameters), so FastAPI validates every request
+and the OpenAPI document describes every parameter and answer. The endpoint runs the
+Backend method on a backend bound to the request's bearer token and answers with the
+wire codec; a request that creates something goes through its Idempotency-Key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import json
+import typing
+from collections.abc import Callable
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, Header, Path, Query, Request, Response, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, StrictBool, StrictInt, StrictStr, create_model
+
+from mlm_tui.core import errors as e
+from mlm_tui.core.backend import Backend
+from mlm_tui.core.local import idempotency
+from mlm_tui.core.remote import routes as r
+from mlm_tui.core.remote import wire
+from mlm_tui.server.context import ContextOf
+
+# The requests a client address may make only so many of, by the kind counted.
+_LIMITED = {"login": "sign_in", "activate_member": "sign_in",
+            "request_password_reset": "reset", "confirm_password_reset": "reset",
+            "register_member": "registration"}
+_bearer = HTTPBearer(auto_error=False, description="the token of POST /api/v1/sessions")
+_P = inspect.Parameter
+
+
+def add_routes(app: FastAPI, context_of: ContextOf) -> None:
+    for route in r.ROUTES:
+        returns = route.returns()
+        answers_nothing = returns is type(None)
+        app.add_api_route(
+            r.API_PREFIX + route.path,
+            _endpoint(route, context_of),
+            methods=[route.verb],
+            name=route.method,
+            summary=_summary(route.method),
+            response_model=None if answers_nothing else returns,
+            status_code=204 if answers_nothing else route.status,
+            tags=[route.path.strip("/").split("/")[0]],
+        )
+
+
+def _summary(method: str) -> str:
+    doc = inspect.getdoc(getattr(Backend, method)) or ""
+    first = doc.split("\n\n")[0].replace("\n", " ")
+    return first or method.replace("_", " ").capitalize()
+
+
+# A JSON body says what it means: "2" is no quantity and true is no number, as the
+# Backend's own checks have it.
+_STRICT: dict[Any, Any] = {int: StrictInt, bool: StrictBool, str: StrictStr}
+
+
+@cache
+def _body_model(route: r.Route) -> type[BaseModel] | None:
+    fields: dict[str, Any] = {}
+    for param in route.params():
+        if param.where == "body":
+            fields[param.name] = (_STRICT.get(param.annotation, param.annotation),
+                                  ... if param.required else param.default)
+    if not fields:
+        return None
+    name = "".join(part.capitalize() for part in route.method.split("_")) + "Request"
+    return create_model(name, **fields)
+
+
+def _signature(route: r.Route, body: type[BaseModel] | None) -> inspect.Signature:
+    params = [_P("request", _P.KEYWORD_ONLY, annotation=Request),
+              _P("credentials", _P.KEYWORD_ONLY,
+                 annotation=Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+                 default=None)]
+    for param in route.params():
+        default = _P.empty if param.required else param.default
+        if param.where == "path":
+            params.append(_P(param.name, _P.KEYWORD_ONLY,
+                             annotation=Annotated[param.annotation, Path()]))
+        elif param.where == "query":
+            if default is _P.empty and _allows_none(param.annotation):
+                default = None  # the client leaves out what is None
+            params.append(_P(param.name, _P.KEYWORD_ONLY,
+                             annotation=Annotated[param.annotation, Query()], default=default))
+        elif param.where == "query-fields":
+            hints = typing.get_type_hints(param.annotation)
+            for field in dataclasses.fields(param.annotation):
+                params.append(_P(field.name, _P.KEYWORD_ONLY,
+                                 annotation=Annotated[hints[field.name], Query()],
+                                 default=field.default))
+    if body is not None:
+        params.append(_P("body", _P.KEYWORD_ONLY, annotation=Annotated[body, Body()]))
+    if route.creates:
+        params.append(_P("idempotency_key", _P.KEYWORD_ONLY, annotation=Annotated[
+            str, Header(alias="Idempotency-Key", min_length=1, max_length=255,
+                        description="one key per request that creates something")]))
+    return inspect.Signature(params)
+
+
+def _allows_none(annotation: Any) -> bool:
+    return type(None) in typing.get_args(annotation)
+
+
+def _arguments(route: r.Route, values: dict[str, Any]) -> dict[str, Any]:
+    """The Backend method's arguments from the request's parts."""
+    body = values.get("body")
+    found: dict[str, Any] = {}
+    for param in route.params():
+        if param.where in ("path", "query"):
+            found[param.name] = values[param.name]
+        elif param.where == "bearer":
+            continue
+        elif param.where == "query-fields":
+            found[param.name] = param.annotation(**{
+                field.name: values[field.name]
+                for field in dataclasses.fields(param.annotation)})
+        else:
+            found[param.name] = getattr(body, param.name)
+    return found
+
+
+def _endpoint(route: r.Route, context_of: ContextOf) -> Callable[..., Response]:
+    body_model = _body_model(route)
+    returns = route.returns()
+    answers_nothing = returns is type(None)
+
+    def answer(result: Any) -> Response:
+        if answers_nothing:
+            return Response(status_code=204)
+        return Response(wire.dump(returns, result), status_code=route.status,
+                        media_type="application/json")
+
+    def endpoint(**values: Any) -> Response:
+        request: Request = values["request"]
+        context = context_of(request)
+        if route.method in _LIMITED:
+            address = request.client.host if request.client else "unknown"
+            context.count_request(_LIMITED[route.method], address)
+        credentials: HTTPAuthorizationCredentials | None = values["credentials"]
+        token = credentials.credentials if credentials else None
+        arguments = _arguments(route, values)
+        if route.method == "resume":
+            if not token:
+                raise e.NotAuthenticated("send the session token as a bearer token")
+            session = context.backend().resume(token)
+            request.state.member_id = session.member_id
+            return answer(session)
+        if route.method == "logout":
+            try:
+                backend = context.backend(token)
+            except e.NotAuthenticated:
+                return answer(None)  # ended already: logging out again is no error
+            backend.logout()
+            return answer(None)
+        # What needs no session is answered alike whoever asks (a session that has just
+        # ended does not stop a poll or a new login).
+        backend = context.backend(None if route.public else token)
+        held = backend.session()
+        request.state.member_id = held.member_id if held else None
+        call = getattr(backend, route.method)
+        if not route.creates or held is None:
+            return answer(call(**arguments))
+        key = values["idempotency_key"]
+        fingerprint = _fingerprint(route, arguments, body_model, values.get("body"))
+        kept = idempotency.take(context.store, held.member_id, key, fingerprint,
+                                context.clock())
+        if kept is not None:
+            return Response(kept.body or None, status_code=kept.status,
+                            media_type="application/json" if kept.body else None,
+                            headers={"Idempotent-Replayed": "true"})
+        try:
+            response = answer(call(**arguments))
+        except BaseException:
+            idempotency.release(context.store, held.member_id, key)
+            raise
+        idempotency.keep(context.store, held.member_id, key, response.status_code,
+                         bytes(response.body).decode())
+        return response
+
+    endpoint.__signature__ = _signature(route, body_model)  # type: ignore[attr-defined]
+    endpoint.__name__ = route.method
+    return endpoint
+
+
+def _fingerprint(route: r.Route, arguments: dict[str, Any], body_model: type[BaseModel] | None,
+                 body: Any) -> str:
+    """What makes two requests the same request: the method and its arguments."""
+    parts: dict[str, Any] = {"method": route.method}
+    for param in route.params():
+        if param.where != "body":
+            parts[param.name] = wire.to_plain(param.annotation, arguments[param.name])
+    if body_model is not None and body is not None:
+        parts["body"] = body.model_dump(mode="json")
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
