@@ -92,7 +92,7 @@ def _names_a_command(argv: list[str]) -> bool:
     """Whether ``argv`` holds anything beyond the app's own options (a command, a typo of
     one, or help). Starting the app is the common case and its start-up counts: the
     commands' parsers are built only when one may be meant."""
-    takes_value = {"--data-dir", "--server"}
+    takes_value = {"--data-dir", "--server", "--lang"}
     words = iter(argv)
     for word in words:
         if word in takes_value:
@@ -191,6 +191,9 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--data-dir", metavar="PATH", help="where the store lives", **keep)
     parser.add_argument("--server", metavar="URL", help="a team server (kept in settings)",
                         **keep)
+    parser.add_argument("--lang", choices=("en", "ru", "de"),
+                        help="the interface language (else MLM_TUI_LANG, config.toml, the "
+                             "locale, the company's)", **keep)
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -295,8 +298,15 @@ def _settings(args: argparse.Namespace) -> Settings:
     data_dir = getattr(args, "data_dir", None)
     from pathlib import Path
 
-    return load_settings(data_dir=Path(data_dir) if data_dir else None,
-                         server_url=getattr(args, "server", None))
+    settings = load_settings(data_dir=Path(data_dir) if data_dir else None,
+                             server_url=getattr(args, "server", None),
+                             language=getattr(args, "lang", None))
+    from mlm_tui.i18n import choose_language, install
+
+    # Messages of the commands in the language chosen; the app chooses again, knowing the
+    # company's default too.
+    install(choose_language(settings.language))
+    return settings
 
 
 def _open_backend(settings: Settings) -> Any:

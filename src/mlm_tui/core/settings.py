@@ -45,6 +45,9 @@ class Settings:
     config_dir: Path
     state_dir: Path
     server_url: str | None = None
+    # The interface language asked for (--lang, MLM_TUI_LANG, ``language`` in the file);
+    # None: the locale's, else the company's (``mlm_tui.i18n.choose_language``).
+    language: str | None = None
     smtp: SmtpSettings | None = None
     session_days: int = 14
     file_modes: FileModes = PRIVATE  # shared with a group only when the settings say so
@@ -74,7 +77,8 @@ def _dirs() -> tuple[Path, Path, Path]:
     )
 
 
-def load_settings(*, data_dir: Path | None = None, server_url: str | None = None) -> Settings:
+def load_settings(*, data_dir: Path | None = None, server_url: str | None = None,
+                  language: str | None = None) -> Settings:
     """Defaults <- config.toml <- environment <- the arguments (CLI flags)."""
     env = os.environ
     default_data, default_config, default_state = _dirs()
@@ -84,13 +88,14 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
 
     # Every value in the file is read, even one overridden below: a broken file is named.
     in_file = {key: values.text(key)
-               for key in ("data_dir", "state_dir", "server", "shared_group")}
+               for key in ("data_dir", "state_dir", "server", "shared_group", "language")}
     chosen_data = data_dir or env.get("MLM_TUI_DATA_DIR") or in_file["data_dir"]
     settings = Settings(
         data_dir=Path(chosen_data).expanduser() if chosen_data else default_data,
         config_dir=config_dir,
         state_dir=Path(env.get("MLM_TUI_STATE_DIR") or in_file["state_dir"] or default_state),
         server_url=server_url or env.get("MLM_TUI_SERVER") or in_file["server"],
+        language=language or env.get("MLM_TUI_LANG") or in_file["language"],
         session_days=values.whole("session_days", 14, 1, MAX_SESSION_DAYS),
         file_modes=_file_modes(env.get("MLM_TUI_SHARED_GROUP") or in_file["shared_group"]),
     )

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.screens.base import AppScreen
@@ -81,11 +81,11 @@ class CatalogScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("slash", "focus_search", _("Search"), id="catalog.search"),
-        Binding("ctrl+f", "focus_search", _("Search"), show=False, id="catalog.search_ctrl"),
-        Binding("a", "add_to_cart", _("Add to cart"), id="catalog.add"),
-        Binding("ctrl+g", "focus_category", _("Category"), show=False, id="catalog.category"),
-        Binding("escape", "clear_category", _("Clear the category"), show=False,
+        Binding("slash", "focus_search", N_("Search"), id="catalog.search"),
+        Binding("ctrl+f", "focus_search", N_("Search"), show=False, id="catalog.search_ctrl"),
+        Binding("a", "add_to_cart", N_("Add to cart"), id="catalog.add"),
+        Binding("ctrl+g", "focus_category", N_("Category"), show=False, id="catalog.category"),
+        Binding("escape", "clear_category", N_("Clear the category"), show=False,
                 id="catalog.clear_category"),
     ]
 

@@ -29,7 +29,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.display import data_text, printable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -84,10 +84,10 @@ class ClaimScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="claim.back"),
-        Binding("plus,equals_sign", "more", _("One more"), id="claim.more"),
-        Binding("minus", "fewer", _("One fewer"), id="claim.fewer"),
-        Binding("ctrl+s", "submit", _("Submit claim"), id="claim.submit"),
+        Binding("escape", "back", N_("Back"), id="claim.back"),
+        Binding("plus,equals_sign", "more", N_("One more"), id="claim.more"),
+        Binding("minus", "fewer", N_("One fewer"), id="claim.fewer"),
+        Binding("ctrl+s", "submit", N_("Submit claim"), id="claim.submit"),
     ]
 
     class Loaded(Message):

@@ -23,7 +23,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import AccountChanged, Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.claim import claim_status_label
@@ -101,7 +101,7 @@ class ClaimsScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "show", _("Show claim"), id="claims.show"),
+        Binding("enter", "show", N_("Show claim"), id="claims.show"),
     ]
 
     class Loaded(Message):

@@ -26,7 +26,7 @@ from mlm_tui.core.privacy import (
     mask_phone,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -47,8 +47,8 @@ class CustomerScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("r", "reveal", _("Show contacts"), id="customer.reveal"),
-        Binding("o", "all_orders", _("All orders"), id="customer.all_orders"),
+        Binding("r", "reveal", N_("Show contacts"), id="customer.reveal"),
+        Binding("o", "all_orders", N_("All orders"), id="customer.all_orders"),
     ]
 
     class Loaded(Message):

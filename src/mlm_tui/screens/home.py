@@ -19,7 +19,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile, Member
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -71,7 +71,7 @@ class HomeScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("r", "refresh", _("Refresh"), id="home.refresh"),
+        Binding("r", "refresh", N_("Refresh"), id="home.refresh"),
     ]
 
     class Loaded(Message):

@@ -20,7 +20,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -46,7 +46,7 @@ class InboxScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("u", "toggle_unread", _("Unread only"), id="inbox.unread_only"),
+        Binding("u", "toggle_unread", N_("Unread only"), id="inbox.unread_only"),
     ]
 
     class Loaded(Message):

@@ -22,7 +22,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.core.privacy import mask_email
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -64,9 +64,9 @@ class InvoiceScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="invoice.back"),
-        Binding("p", "save_pdf", _("Save PDF"), id="invoice.save_pdf"),
-        Binding("e", "email", _("E-mail to buyer"), id="invoice.email"),
+        Binding("escape", "back", N_("Back"), id="invoice.back"),
+        Binding("p", "save_pdf", N_("Save PDF"), id="invoice.save_pdf"),
+        Binding("e", "email", N_("E-mail to buyer"), id="invoice.email"),
     ]
 
     class Loaded(Message):

@@ -26,7 +26,7 @@ from mlm_tui.core.errors import (
     ValidationError,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import DataChanged, LookForChanges, Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.action_link import ActionLink
@@ -58,9 +58,9 @@ class LoginScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+r", "reset", _("Forgot password"), id="login.reset"),
-        Binding("ctrl+t", "use_demo", _("Demo login"), id="login.demo"),
-        Binding("ctrl+n", "activate", _("Activate account"), id="login.activate"),
+        Binding("ctrl+r", "reset", N_("Forgot password"), id="login.reset"),
+        Binding("ctrl+t", "use_demo", N_("Demo login"), id="login.demo"),
+        Binding("ctrl+n", "activate", N_("Activate account"), id="login.activate"),
     ]
 
     class LoggedIn(Message):
@@ -100,6 +100,10 @@ class LoginScreen(AppScreen[None]):
         self.set_focus(self._field("password" if self._initial_login else "login").input)
         self._show_demo_hint()
         self.watch(self.app, "location", self._store_state)
+
+    def typed_login(self) -> str:
+        """What is typed as the login now."""
+        return self._field("login").input.value
 
     def start_over(self) -> None:
         """Ready for the next person (after logging out, or once demo data is built):

@@ -31,7 +31,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order, correction
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, LookForChanges
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -117,12 +117,12 @@ class OrderScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="order.back"),
-        Binding("i", "invoice", _("Invoice"), id="order.invoice"),
-        Binding("t", "tracking", _("Tracking"), id="order.tracking"),
-        Binding("c", "cancel", _("Cancel order"), id="order.cancel"),
-        Binding("r", "claim", _("Return / claim"), id="order.claim"),
-        Binding("s", "correct_source", _("Correct type to SO"), id="order.correct_source"),
+        Binding("escape", "back", N_("Back"), id="order.back"),
+        Binding("i", "invoice", N_("Invoice"), id="order.invoice"),
+        Binding("t", "tracking", N_("Tracking"), id="order.tracking"),
+        Binding("c", "cancel", N_("Cancel order"), id="order.cancel"),
+        Binding("r", "claim", N_("Return / claim"), id="order.claim"),
+        Binding("s", "correct_source", N_("Correct type to SO"), id="order.correct_source"),
     ]
 
     class Loaded(Message):

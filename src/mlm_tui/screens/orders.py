@@ -38,7 +38,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.display import data_text, printable
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import DataChanged, Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -77,14 +77,14 @@ class OrdersScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Back and Tracking stay out of the footer (there is no room at 80 columns); the
         # help screen lists them.
-        Binding("escape", "back", _("Back"), show=False, id="orders.back"),
-        Binding("i", "invoice", _("Invoice"), id="orders.invoice"),
-        Binding("t", "tracking", _("Tracking"), show=False, id="orders.tracking"),
-        Binding("s", "sort", _("Sort"), id="orders.sort"),
-        Binding("j", "jump", _("Jump to month"), id="orders.jump"),
-        Binding("x", "export", _("Export CSV"), id="orders.export"),
-        Binding("f", "filters", _("Filters"), show=False, id="orders.filters"),
-        Binding("r", "reload", _("Reload"), show=False, id="orders.reload"),
+        Binding("escape", "back", N_("Back"), show=False, id="orders.back"),
+        Binding("i", "invoice", N_("Invoice"), id="orders.invoice"),
+        Binding("t", "tracking", N_("Tracking"), show=False, id="orders.tracking"),
+        Binding("s", "sort", N_("Sort"), id="orders.sort"),
+        Binding("j", "jump", N_("Jump to month"), id="orders.jump"),
+        Binding("x", "export", N_("Export CSV"), id="orders.export"),
+        Binding("f", "filters", N_("Filters"), show=False, id="orders.filters"),
+        Binding("r", "reload", N_("Reload"), show=False, id="orders.reload"),
     ]
 
     # --- messages from the workers ---------------------------------------------------------

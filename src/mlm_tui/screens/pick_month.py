@@ -11,7 +11,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from mlm_tui.core.dates import format_month
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, ngettext
 
 
 class PickMonthScreen(ModalScreen[str | None]):
@@ -27,7 +27,7 @@ class PickMonthScreen(ModalScreen[str | None]):
     PickMonthScreen #pick-month-title { text-style: bold; }
     """
 
-    BINDINGS = [Binding("escape", "close", _("Close"), id="pick_month.close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="pick_month.close")]
 
     def __init__(self, title: str, months: list[tuple[str, int]], locale: str) -> None:
         super().__init__()

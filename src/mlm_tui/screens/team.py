@@ -18,7 +18,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -30,8 +30,8 @@ class TeamTree(Tree[TeamNode]):
     """Enter opens the member; Space (or →) opens the branch."""
 
     BINDINGS = [
-        Binding("right", "expand", _("Open branch"), show=False, id="team.expand"),
-        Binding("left", "collapse_or_parent", _("Close branch"), show=False,
+        Binding("right", "expand", N_("Open branch"), show=False, id="team.expand"),
+        Binding("left", "collapse_or_parent", N_("Close branch"), show=False,
                 id="team.collapse"),
     ]
 

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.display import data_text, link_target
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -94,8 +94,8 @@ class TrackingScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="tracking.back"),
-        Binding("r", "reload", _("Refresh"), id="tracking.reload"),
+        Binding("escape", "back", N_("Back"), id="tracking.back"),
+        Binding("r", "reload", N_("Refresh"), id="tracking.reload"),
     ]
 
     class Loaded(Message):

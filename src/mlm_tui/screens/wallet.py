@@ -34,7 +34,7 @@ from mlm_tui.core.money import (
     parse_amount,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -77,9 +77,9 @@ class WalletScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("t", "top_up", _("Top up"), id="wallet.top_up"),
-        Binding("p", "show_points", _("Points"), id="wallet.points"),
-        Binding("b", "show_balance", _("Balance"), id="wallet.balance"),
+        Binding("t", "top_up", N_("Top up"), id="wallet.top_up"),
+        Binding("p", "show_points", N_("Points"), id="wallet.points"),
+        Binding("b", "show_balance", N_("Balance"), id="wallet.balance"),
     ]
 
     class BalanceLoaded(Message):
