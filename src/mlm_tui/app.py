@@ -573,9 +573,8 @@ class MlmApp(App[None]):
                 again.append(FirstRunScreen)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        bottom = self.screen
-        typed = bottom.typed_login() if isinstance(bottom, LoginScreen) else ""
-        await self.switch_screen(LoginScreen(typed))
+        if isinstance(self.screen, LoginScreen):
+            await self.screen.draw_again()
         for make in again:
             await self.push_screen(make())
 

@@ -191,7 +191,9 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--data-dir", metavar="PATH", help="where the store lives", **keep)
     parser.add_argument("--server", metavar="URL", help="a team server (kept in settings)",
                         **keep)
-    parser.add_argument("--lang", choices=("en", "ru", "de"),
+    from mlm_tui.i18n import LANGUAGES
+
+    parser.add_argument("--lang", choices=tuple(LANGUAGES),
                         help="the interface language (else MLM_TUI_LANG, config.toml, the "
                              "locale, the company's)", **keep)
 

@@ -101,9 +101,14 @@ class LoginScreen(AppScreen[None]):
         self._show_demo_hint()
         self.watch(self.app, "location", self._store_state)
 
-    def typed_login(self) -> str:
-        """What is typed as the login now."""
-        return self._field("login").input.value
+    async def draw_again(self) -> None:
+        """Drawn anew (in another language), keeping the login typed; the password goes."""
+        self._initial_login = self._field("login").input.value
+        await self.recompose()
+        self.title = _("Log in")
+        self.set_focus(self._field("password" if self._initial_login else "login").input)
+        self._show_demo_hint()
+        self._store_state(self.mlm_app.location)
 
     def start_over(self) -> None:
         """Ready for the next person (after logging out, or once demo data is built):
