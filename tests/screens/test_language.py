@@ -91,3 +91,31 @@ async def test_the_palette_offers_the_other_languages_by_their_own_names(tmp_pat
         text = screen_text(app)
         assert "Язык: Deutsch" in text and "Язык: English" in text
         assert "Язык: Русский" not in text  # the one in use
+
+
+async def test_a_german_top_up_is_typed_and_shown_the_german_way(tmp_path):
+    from textual.widgets import DataTable
+
+    app = make_app(tmp_path, language="de")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "wallet")
+        assert "Auf Ihrem Konto: 10.000,00 RUB" in screen_text(app)
+        await keys(pilot, "t", *"1.234,50")
+        app.screen.query_one("#terminal").press()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1.234,50 RUB Ihrem Guthaben gutgeschrieben." in text
+        assert "Auf Ihrem Konto: 11.234,50 RUB" in text
+        assert app.screen.query_one("#ledger", DataTable).row_count == 2
+
+
+async def test_month_names_are_in_the_interface_language(tmp_path):
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "orders")
+        await keys(pilot, "j")  # jump to a month: the months by name
+        await settle(pilot)
+        text = screen_text(app)
+        assert "November 2026" in text and "ноябрь" not in text

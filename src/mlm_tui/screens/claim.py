@@ -29,6 +29,7 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.display import data_text, printable
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -168,7 +169,7 @@ class ClaimScreen(AppScreen[None]):
             "The order is {status}: only a delivered order can be claimed."
         ).format(status=status_label(context.order_status)))
         warning.display = not delivered
-        locale = context.company.locale
+        locale = shown_locale(context.company.locale)
         earlier = self.query_one("#claim-earlier", Static)
         # One line per claim: a line feed in a claim's text shows as a mark.
         earlier.update(data_text("\n".join(
@@ -250,7 +251,7 @@ class ClaimScreen(AppScreen[None]):
     def _submitted(self, message: Submitted) -> None:
         self._busy = False
         claim = message.claim
-        locale = self.context.company.locale if self.context else "en"
+        locale = shown_locale(self.context.company.locale) if self.context else "en"
         self._status(_("Claim {number} submitted; decision by {day}. It will arrive in your "
                        "inbox.").format(number=claim.number,
                                         day=format_day(claim.decision_due, locale)),

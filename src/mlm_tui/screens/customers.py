@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import MemberMatch
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -94,7 +95,7 @@ class CustomersScreen(AppScreen[None]):
 
     def search(self, query: str) -> None:
         def ask() -> Message:
-            locale = self.backend.company().locale
+            locale = shown_locale(self.backend.company().locale)
             matches = self.backend.search_members(query, limit=SEARCH_LIMIT)
             return self.Found(query, matches, locale)
 

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -95,7 +96,7 @@ class InTransitScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        locale = message.company.locale
+        locale = shown_locale(message.company.locale)
         self.query_one("#transit-table", FlexTable).fill(
             [(s.order_number, transit_cells(s, locale)) for s in message.shipments])
         self.query_one("#transit-info", Static).update(data_text(_summary(message.shipments)))

@@ -20,6 +20,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -77,7 +78,7 @@ class InboxScreen(AppScreen[None]):
 
     def load(self, unread_only: bool = False) -> None:
         def ask() -> Message:
-            locale = self.backend.company().locale
+            locale = shown_locale(self.backend.company().locale)
             notifications = self.backend.notifications(unread_only=unread_only)
             return self.Loaded(notifications, locale)
 

@@ -31,6 +31,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.order_checks import BuyerFacts, OrderFlag, check_order, correction
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, LookForChanges
 from mlm_tui.screens.base import AppScreen
@@ -183,7 +184,7 @@ class OrderScreen(AppScreen[None]):
     def _loaded(self, message: Loaded) -> None:
         self.view = view = message.view
         order, company = view.order, view.company
-        locale = company.locale
+        locale = shown_locale(company.locale)
         self.query_one("#order-title", Static).update(data_text(" · ".join((
             _("Order {number}").format(number=order.number),
             format_day(order.placed_at, locale),
@@ -234,7 +235,7 @@ class OrderScreen(AppScreen[None]):
             return _("handed over without a parcel")
         if view.shipment is None and view.order.status is OrderStatus.CANCELLED:
             return "—"
-        return shipment_summary(view.shipment, view.company.locale)
+        return shipment_summary(view.shipment, shown_locale(view.company.locale))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from mlm_tui.core.dates import format_month
+from mlm_tui.formats import month_name
 from mlm_tui.i18n import N_, ngettext
 
 
@@ -39,7 +39,7 @@ class PickMonthScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.heading, id="pick-month-title")
             yield OptionList(*(
-                Option(f"{format_month(month, self.locale):<16} "
+                Option(f"{month_name(month, self.locale):<16} "
                        + ngettext("{count} order", "{count} orders", count).format(count=count),
                        id=month)
                 for month, count in self.months

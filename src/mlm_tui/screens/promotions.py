@@ -14,6 +14,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Product, Promotion, PromotionKind
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -92,7 +93,7 @@ class PromotionsScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        locale = message.company.locale
+        locale = shown_locale(message.company.locale)
         period = message.period
         dates = f"{format_day(period.starts_on, locale)} – {format_day(period.ends_on, locale)}"
         text = f"{period.name}  ({dates})"

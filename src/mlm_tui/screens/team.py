@@ -18,6 +18,7 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberRef, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
@@ -160,7 +161,7 @@ class TeamScreen(AppScreen[None]):
         self.app.push_screen(CustomerScreen(event.node.data.member.id))
 
     def _label(self, node: TeamNode) -> Text:
-        locale = self._company.locale if self._company else "en"
+        locale = shown_locale(self._company.locale) if self._company else "en"
         label = self._company.points_label if self._company else ""
         text = Text()
         text.append_text(data_text(node.member.full_name,

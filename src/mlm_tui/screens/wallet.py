@@ -34,6 +34,7 @@ from mlm_tui.core.money import (
     parse_amount,
 )
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, Refused
 from mlm_tui.screens.base import AppScreen
@@ -161,7 +162,7 @@ class WalletScreen(AppScreen[None]):
     def _balance_loaded(self, message: BalanceLoaded) -> None:
         self._loading.discard("balance")
         self._company = message.company
-        locale = message.company.locale
+        locale = shown_locale(message.company.locale)
         self.query_one("#balance", Static).update(
             _("On your account: {amount}").format(amount=format_money(message.balance, locale)))
         table = self.query_one("#ledger", DataTable)
@@ -181,7 +182,7 @@ class WalletScreen(AppScreen[None]):
     @on(PointsLoaded)
     def _points_loaded(self, message: PointsLoaded) -> None:
         self._loading.discard("points")
-        locale, label = message.company.locale, message.company.points_label
+        locale, label = shown_locale(message.company.locale), message.company.points_label
         self.query_one("#points", Static).update(data_text(
             _("Points in your wallet: {points} {label}").format(
                 points=format_points(message.points, locale), label=label)))
@@ -232,7 +233,7 @@ class WalletScreen(AppScreen[None]):
         if self._company is None:
             return
         text = self.query_one("#amount", Input).value
-        locale = self._company.locale
+        locale = shown_locale(self._company.locale)
         try:
             amount = parse_amount(text, locale)
         except ValueError:
@@ -251,7 +252,7 @@ class WalletScreen(AppScreen[None]):
 
     @on(ToppedUp)
     def _topped_up(self, message: ToppedUp) -> None:
-        locale = self._company.locale if self._company else "en"
+        locale = shown_locale(self._company.locale) if self._company else "en"
         self.query_one("#amount", Input).value = ""
         self._top_up_result(_("{amount} added to your balance.").format(
             amount=format_money(message.entry.amount, locale)))

@@ -40,6 +40,7 @@ from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderStatus, OrderS
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.core.order_checks import BuyerDirectory, OrderFlag
 from mlm_tui.display import printable
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows
@@ -554,7 +555,7 @@ class OrderGrid(ScrollView, can_focus=True):
         return Strip([Segment(_fit(" " + text, width, False), style)], width)
 
     def _row_strip(self, order: OrderSummary, is_cursor: bool, width: int) -> Strip:
-        locale = self.company.locale if self.company else "en"
+        locale = shown_locale(self.company.locale) if self.company else "en"
         base = self.rich_style
         if order.status is OrderStatus.CANCELLED:
             base = base + self.get_component_rich_style("order-grid--cancelled")
