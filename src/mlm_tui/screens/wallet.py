@@ -55,6 +55,15 @@ def ledger_kind_label(kind: LedgerKind) -> str:
     }[kind]
 
 
+# Notes the store writes itself (how a top-up was paid, what a payment was for): shown in
+# the reader's language. Any other note (an order or claim number) is shown as it is.
+STORE_NOTES = (N_("card"), N_("terminal"), N_("order payment"))
+
+
+def note_text(note: str) -> str:
+    return _(note) if note else note
+
+
 def points_kind_label(kind: PointsKind) -> str:
     return {
         PointsKind.EARNED: _("Earned"),
@@ -174,7 +183,7 @@ class WalletScreen(AppScreen[None]):
                 ledger_kind_label(entry.kind),
                 format_money(entry.amount, locale),
                 data_text(entry.order_number, end=""),
-                data_text(entry.note, end=""),
+                data_text(note_text(entry.note), end=""),
                 key=f"b{entry.id}",
             )
         self._balance_after = message.page.next_after
@@ -195,7 +204,7 @@ class WalletScreen(AppScreen[None]):
                 points_kind_label(entry.kind),
                 format_points(entry.points, locale),
                 format_day(entry.expires_on, locale),
-                data_text(entry.note, end=""),
+                data_text(note_text(entry.note), end=""),
                 key=f"p{entry.id}",
             )
         self._points_after = message.page.next_after
