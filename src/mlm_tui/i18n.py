@@ -15,6 +15,7 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 DOMAIN = "mlm_tui"
@@ -77,6 +78,22 @@ def install(language: str | None = None) -> str:
             wanted = SOURCE_LANGUAGE  # the catalogue is missing: say what is shown
     _language = wanted
     return wanted
+
+
+@lru_cache(maxsize=8)
+def translation_for(language: str | None) -> _gettext.NullTranslations:
+    """The catalogue of ``language`` (English when there is none), whatever the interface
+    speaks: what goes to someone else (an e-mail, an SMS, a PDF invoice) is written in
+    the recipient's language."""
+    wanted = language_of(language)
+    if wanted is None or wanted == SOURCE_LANGUAGE:
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[wanted], fallback=True)
+
+
+def recipient_language(company_locale: str, member_language: str | None = None) -> str:
+    """The language to write to a member in: their own when known, else the company's."""
+    return language_of(member_language) or language_of(company_locale) or SOURCE_LANGUAGE
 
 
 def current_language() -> str:

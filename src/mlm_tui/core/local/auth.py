@@ -230,10 +230,11 @@ class AuthMixin(LocalBase):
             else:
                 issue_code(conn, member.id, RESET, code_hash, now, RESET_VALID)
                 # Inside the transaction: if the mail cannot go, no code is left behind.
+                company = self.company()
                 send_reset_code(
-                    self.notifier, company=self.company().name, full_name=member.full_name,
+                    self.notifier, company=company.name, full_name=member.full_name,
                     email=member.email, phone=member.phone, code=code,
-                    minutes=int(RESET_VALID.total_seconds() // 60),
+                    minutes=int(RESET_VALID.total_seconds() // 60), locale=company.locale,
                 )
         # Only what was typed is echoed, masked: the answer must not tell whether an
         # account exists, nor reveal the other contact on it.
@@ -298,10 +299,12 @@ class AuthMixin(LocalBase):
             conn.execute(update(m).where(m.c.id == member_id)
                          .values(path=f"{sponsor.path}{member_id}/"))
             issue_code(conn, member_id, ACTIVATION, code_hash, now, ACTIVATION_VALID)
+            company = self.company()
             send_activation_code(
-                self.notifier, company=self.company().name, full_name=full_name,
+                self.notifier, company=company.name, full_name=full_name,
                 registration_number=number, sponsor_name=sponsor.full_name, email=email,
                 phone=phone, code=code, hours=int(ACTIVATION_VALID.total_seconds() // 3600),
+                locale=company.locale,
             )
             row = conn.execute(select(m).where(m.c.id == member_id)).one()
         # The sponsor typed it all, but reads it back as any upline would.
