@@ -109,6 +109,33 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def render_message(template: str | tuple[str, str], params: Mapping[str, object]) -> str:
+    """A domain error's template in the reader's language, filled with its params (a
+    template with a plural takes its form from ``params["n"]``)."""
+    if isinstance(template, tuple):
+        count = params.get("n", 1)
+        text = _translation.ngettext(*template, count if isinstance(count, int) else 1)
+        source = template[0] if count == 1 else template[1]
+    else:
+        text = source = _translation.gettext(template)
+        source = template
+    if not params:
+        return text
+    try:
+        return text.format_map(params)
+    except (KeyError, IndexError, ValueError):  # a catalogue that lost a placeholder
+        return source.format_map(params)
+
+
+def _render_domain_errors() -> None:
+    from mlm_tui.core import errors
+
+    errors.render_messages_with(render_message)
+
+
+_render_domain_errors()
+
+
 def N_(message: str) -> str:
     """Mark a text for the catalogue without translating it now: the one who shows it
     translates it then, in the language of the person reading."""

@@ -31,7 +31,7 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 ROOT = PACKAGE_DIR.parent.parent
 # What marks a text for the catalogue, as babel.cfg's users pass them to pybabel.
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
-    "_": None, "N_": None, "ngettext": (1, 2),
+    "_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2),
 }
 LANGUAGES = ("ru", "de")
 

@@ -14,7 +14,7 @@ from mlm_tui.core.models import CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.core.notifier import Attachment, Notifier
 from mlm_tui.core.rules.printable import printable
-from mlm_tui.i18n import _, recipient_language, translation_for
+from mlm_tui.i18n import N_, recipient_language, translation_for
 
 
 def email_invoice(
@@ -33,9 +33,9 @@ def email_invoice(
     recipient = (invoice.buyer_email or "").strip()
     if not recipient:
         raise ValidationError(
-            _("{name} has no e-mail address on file").format(name=invoice.buyer.full_name),
+            N_("{name} has no e-mail address on file"),
             field="email",
-        )
+         params={"name": invoice.buyer.full_name})
     language = recipient_language(company.locale, language)
     document = pdf if pdf is not None else render_invoice_pdf(invoice, company, language)
     # Names are data: a line feed in a subject would start a header of its own.
