@@ -69,13 +69,9 @@ def install(language: str | None = None) -> str:
     (English when there is no catalogue for the one asked)."""
     global _translation, _language
     wanted = language_of(language) or SOURCE_LANGUAGE
-    if wanted == SOURCE_LANGUAGE:
-        _translation = _gettext.NullTranslations()
-    else:
-        _translation = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[wanted],
-                                            fallback=True)
-        if not isinstance(_translation, _gettext.GNUTranslations):
-            wanted = SOURCE_LANGUAGE  # the catalogue is missing: say what is shown
+    _translation = translation_for(wanted)  # read once, however often it is installed
+    if not isinstance(_translation, _gettext.GNUTranslations):
+        wanted = SOURCE_LANGUAGE  # English, or the catalogue is missing: say what is shown
     _language = wanted
     return wanted
 

@@ -99,3 +99,28 @@ def test_the_command_line_follows_the_locale_without_a_flag(world_template, tmp_
     _code, _out, err = run("login", world.ANNA.registration_number, "--password-stdin",
                            stdin="not-the-password\n")
     assert "Неверный регистрационный номер" in err
+
+
+@pytest.mark.parametrize(("asked", "words"), [
+    (["--lang", "ru"], "история заказов"), (["--lang=de"], "der Bestellverlauf"),
+    ([], "the order history"),
+])
+def test_the_command_line_help_is_in_the_language_asked(asked, words, capsys):
+    from mlm_tui.cli import main
+
+    with pytest.raises(SystemExit):
+        main([*asked, "--help"])
+    assert words in capsys.readouterr().out
+
+
+def test_the_help_follows_mlm_tui_lang_and_the_locale(capsys, monkeypatch):
+    from mlm_tui.cli import main
+
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "wo der Datenspeicher liegt" in capsys.readouterr().out
+    monkeypatch.setenv("MLM_TUI_LANG", "ru")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "где находится хранилище" in capsys.readouterr().out
