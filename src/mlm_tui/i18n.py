@@ -113,8 +113,7 @@ def render_message(template: str | tuple[str, str], params: Mapping[str, object]
         text = _translation.ngettext(*template, count if isinstance(count, int) else 1)
         source = template[0] if count == 1 else template[1]
     else:
-        text = source = _translation.gettext(template)
-        source = template
+        text, source = _translation.gettext(template), template
     if not params:
         return text
     try:
