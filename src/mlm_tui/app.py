@@ -179,13 +179,14 @@ class MlmApp(App[None]):
         app keeps going (see :mod:`mlm_tui.failures`); without it the app ends, as in tests.
         ``poll_seconds``: how often to ask the backend what changed elsewhere.
         ``language``: the interface language ("en", "ru", "de"); None: the company's
-        default, once the store is open (the login screen is drawn in English until then).
+        default, once the store is open. Until then the login screen speaks the company's
+        language as last seen on this computer (kept in the state dir), else English.
         """
         super().__init__()
-        self.language = install(language)
-        self._language_from_company = language is None
         self._backend_factory = backend_factory
         self.settings = settings
+        self._language_from_company = language is None
+        self.language = install(language if language else self._company_language_seen())
         self._backend: Backend | None = None
         self._watched: Backend | None = None
         self._backend_error: Exception | None = None
@@ -292,8 +293,30 @@ class MlmApp(App[None]):
         session = None if empty else (backend.session() or self._resume_kept(backend, location))
         if company is not None:
             self._warm_up_formatting(company)
+            if self._language_from_company:
+                self._remember_company_language(company)
         self.post_message(self.BackendOpened(location, company, empty, session))
 
+    # The company's language, kept so that the next start draws its first frame in it.
+    def _company_language_file(self) -> Path:
+        return self.settings.state_dir / "company-language"
+
+    def _company_language_seen(self) -> str | None:
+        try:
+            return self._company_language_file().read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _remember_company_language(self, company: CompanyProfile) -> None:
+        language = language_of(company.locale) or "en"
+        if language == self._company_language_seen():
+            return
+        with contextlib.suppress(OSError):  # not kept: the next start shows English first
+            from mlm_tui.core.files import private_file
+
+            self._company_language_file().parent.mkdir(parents=True, exist_ok=True)
+            with private_file(self._company_language_file(), "w") as fh:
+                fh.write(language)
     def _resume_kept(self, backend: Backend, location: str) -> Session | None:
         if self.keeper is None:
             return None

@@ -119,3 +119,19 @@ async def test_month_names_are_in_the_interface_language(tmp_path):
         await settle(pilot)
         text = screen_text(app)
         assert "November 2026" in text and "ноябрь" not in text
+
+
+async def test_the_next_start_draws_its_first_frame_in_the_company_language(tmp_path):
+    first = make_app(tmp_path, login=False, language=None)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert first.language == "ru"
+    again = make_app(tmp_path, login=False, language=None)
+    assert again.language == "ru"  # before the store opens: the first frame is Russian
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Забыли пароль" in screen_text(again)
+        await settle(pilot)
+        assert again.language == "ru"
+    chosen = make_app(tmp_path, login=False, language="de")  # a choice still wins
+    assert chosen.language == "de"
