@@ -81,11 +81,24 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    for name in ("DATA_DIR", "CONFIG_DIR", "STATE_DIR", "SERVER", "SMTP_HOST"):
+    for name in ("DATA_DIR", "CONFIG_DIR", "STATE_DIR", "SERVER", "SMTP_HOST", "LANG"):
         monkeypatch.delenv(f"MLM_TUI_{name}", raising=False)
+    # English unless a test asks for another language, whatever the developer's locale.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # No keyring daemon in tests: the session keeper must use its file fallback.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """The language is the process's: a test that switches it leaves English behind."""
+    yield
+    from mlm_tui import i18n
+
+    i18n.install("en")
 
 
 @dataclass

@@ -39,7 +39,7 @@ from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.display import printable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _, install, language_of
 from mlm_tui.key_gate import KeyGate
 from mlm_tui.messages import (
     AccountChanged,
@@ -95,16 +95,16 @@ def _palette_provider() -> type[Provider]:
 
 def _bindings() -> list[BindingType]:
     bindings: list[BindingType] = [
-        Binding("f1", "help", _("Help"), id="app.help"),
-        Binding("question_mark", "help", _("Help"), show=False, id="app.help_question"),
-        Binding("escape", "back", _("Back"), show=False, id="app.back"),
-        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True, id="app.quit"),
-        Binding("ctrl+p", "command_palette", _("Commands"), show=False, priority=True,
+        Binding("f1", "help", N_("Help"), id="app.help"),
+        Binding("question_mark", "help", N_("Help"), show=False, id="app.help_question"),
+        Binding("escape", "back", N_("Back"), show=False, id="app.back"),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True, id="app.quit"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), show=False, priority=True,
                 id="app.palette"),
     ]
     for index, place in enumerate(DESTINATIONS):
         bindings.append(Binding(
-            place.key, f"go('{place.id}')", _(place.title),
+            place.key, f"go('{place.id}')", place.title,
             show=index < FOOTER_DESTINATIONS, id=f"go.{place.id}",
         ))
     return bindings
@@ -164,6 +164,7 @@ class MlmApp(App[None]):
         keymap: dict[str, str] | None = None,
         error_log: Path | None = None,
         poll_seconds: float = POLL_SECONDS,
+        language: str | None = "en",
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -177,10 +178,15 @@ class MlmApp(App[None]):
         ``error_log``: a failure of the app's own code is written there and shown, and the
         app keeps going (see :mod:`mlm_tui.failures`); without it the app ends, as in tests.
         ``poll_seconds``: how often to ask the backend what changed elsewhere.
+        ``language``: the interface language ("en", "ru", "de"); None: the company's
+        default, once the store is open. Until then the login screen speaks the company's
+        language as last seen on this computer (kept in the state dir), else English.
         """
         super().__init__()
         self._backend_factory = backend_factory
         self.settings = settings
+        self._language_from_company = language is None
+        self.language = install(language if language else self._company_language_seen())
         self._backend: Backend | None = None
         self._watched: Backend | None = None
         self._backend_error: Exception | None = None
@@ -291,8 +297,30 @@ class MlmApp(App[None]):
         session = None if empty else (backend.session() or self._resume_kept(backend, location))
         if company is not None:
             self._warm_up_formatting(company)
+            if self._language_from_company:
+                self._remember_company_language(company)
         self.post_message(self.BackendOpened(location, company, empty, session))
 
+    # The company's language, kept so that the next start draws its first frame in it.
+    def _company_language_file(self) -> Path:
+        return self.settings.state_dir / "company-language"
+
+    def _company_language_seen(self) -> str | None:
+        try:
+            return self._company_language_file().read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _remember_company_language(self, company: CompanyProfile) -> None:
+        language = language_of(company.locale) or "en"
+        if language == self._company_language_seen():
+            return
+        with contextlib.suppress(OSError):  # not kept: the next start shows English first
+            from mlm_tui.core.files import private_file
+
+            self._company_language_file().parent.mkdir(parents=True, exist_ok=True)
+            with private_file(self._company_language_file(), "w") as fh:
+                fh.write(language)
     def _resume_kept(self, backend: Backend, location: str) -> Session | None:
         if self.keeper is None:
             return None
@@ -321,6 +349,9 @@ class MlmApp(App[None]):
     async def _backend_opened(self, message: BackendOpened) -> None:
         self.location = message.location
         self.company = message.company
+        if self._language_from_company and message.company is not None:
+            self._language_from_company = False
+            await self.action_language(language_of(message.company.locale) or "en")
         self._start_polling()
         if message.empty:
             from mlm_tui.screens.first_run import FirstRunScreen
@@ -551,6 +582,35 @@ class MlmApp(App[None]):
             return
         self.push_screen(HelpScreen(bindings_of(self.screen)))
 
+    # --- the interface language --------------------------------------------------------------
+    async def action_language(self, language: str) -> None:
+        """Show everything in ``language`` from now on, without starting again."""
+        if install(language) == self.language:
+            return
+        self.language = install(language)
+        await self._draw_again()
+
+    async def _draw_again(self) -> None:
+        """Every screen drawn anew in the language now in effect. The top-level screens
+        open again in the same order; the login keeps what was typed as the login; one
+        order, invoice or dialog over them closes (it is a key away)."""
+        from mlm_tui.screens.first_run import FirstRunScreen
+        from mlm_tui.screens.login import LoginScreen
+
+        again: list[Callable[[], Screen[Any]]] = []
+        for screen in self.screen_stack[1:]:
+            place = next((d for d in DESTINATIONS if _is_showing(screen, d.id)), None)
+            if place is not None:
+                again.append(load_screen_class(place))
+            elif isinstance(screen, FirstRunScreen):
+                again.append(FirstRunScreen)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if isinstance(self.screen, LoginScreen):
+            await self.screen.draw_again()
+        for make in again:
+            await self.push_screen(make())
+
     async def _reset_stack(self, screen: Screen[Any] | None = None) -> None:
         """Back to the login screen at the bottom, with ``screen`` the only one above it;
         without ``screen``, the login screen itself, started over (nothing typed)."""
@@ -605,9 +665,7 @@ def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) 
 def run_app(settings: Settings, *, demo: bool = False) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
     when it is missing and shows the demo login."""
-    from mlm_tui.i18n import install
-
-    install()
+    from mlm_tui.i18n import choose_language
 
     def open_backend() -> Backend:
         from mlm_tui.core.backends import open_backend as open_configured
@@ -628,6 +686,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         build_demo_at_once=demo,
         keymap=_keymap(settings),
         error_log=settings.state_dir / "errors.log",
+        language=choose_language(settings.language),
     )
     import sys
 

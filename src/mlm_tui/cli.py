@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mlm_tui.core.settings import Settings, load_settings
+from mlm_tui.i18n import _
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -62,6 +63,7 @@ def _main(argv: list[str]) -> int:
     garbled = next((arg for arg in argv if not _is_utf8(arg)), None)
     if garbled is not None:
         return _fail(f"an argument is not valid UTF-8: {_shown(garbled)}", code=2)
+    _speak_the_language_asked(argv)
     args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     from mlm_tui.core.errors import DomainError, NotAuthenticated
@@ -90,11 +92,27 @@ def _main(argv: list[str]) -> int:
         return _fail("interrupted", code=130)
 
 
+def _speak_the_language_asked(argv: list[str]) -> None:
+    """--help and the parser's messages in the language of --lang, MLM_TUI_LANG or the
+    locale (config.toml is read with the settings, after parsing)."""
+    import os
+
+    from mlm_tui.i18n import choose_language, install
+
+    asked = os.environ.get("MLM_TUI_LANG")
+    for index, word in enumerate(argv):
+        if word == "--lang" and index + 1 < len(argv):
+            asked = argv[index + 1]
+        elif word.startswith("--lang="):
+            asked = word.partition("=")[2]
+    install(choose_language(asked))
+
+
 def _names_a_command(argv: list[str]) -> bool:
     """Whether ``argv`` holds anything beyond the app's own options (a command, a typo of
     one, or help). Starting the app is the common case and its start-up counts: the
     commands' parsers are built only when one may be meant."""
-    takes_value = {"--data-dir", "--server"}
+    takes_value = {"--data-dir", "--server", "--lang"}
     words = iter(argv)
     for word in words:
         if word in takes_value:
@@ -106,11 +124,11 @@ def _names_a_command(argv: list[str]) -> bool:
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mlm-tui", description="A keyboard-first back office for direct-selling consultants."
-    )
+        prog="mlm-tui",
+        description=_("A keyboard-first back office for direct-selling consultants."))
     _global_options(parser, defaults=True)
     parser.add_argument("--demo", action="store_true",
-                        help="start on the demo store, building it if it is missing")
+                        help=_("start on the demo store, building it if it is missing"))
     if with_commands:
         _add_commands(parser)
     return parser
@@ -122,63 +140,63 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     _global_options(common, defaults=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = commands.add_parser("demo", parents=[common], help="build the demo store")
+    demo = commands.add_parser("demo", parents=[common], help=_("build the demo store"))
     demo.add_argument("--products", type=_count, default=3200,
-                      help="products in the current catalog (default 3200)")
+                      help=_("products in the current catalog (default 3200)"))
     demo.add_argument("--orders", type=_count, default=15000,
-                      help="orders over the last two years (default 15000)")
+                      help=_("orders over the last two years (default 15000)"))
     demo.add_argument("--members", type=_count, default=200,
-                      help="members in the demo consultant's team (default 200)")
-    demo.add_argument("--seed", type=int, default=7, help="same seed, same data (default 7)")
+                      help=_("members in the demo consultant's team (default 200)"))
+    demo.add_argument("--seed", type=int, default=7, help=_("same seed, same data (default 7)"))
     demo.add_argument("--market", choices=("ru", "de"), default="ru")
-    demo.add_argument("--force", action="store_true", help="replace a store that holds data")
+    demo.add_argument("--force", action="store_true", help=_("replace a store that holds data"))
     demo.add_argument("--hostile", action="store_true",
-                      help="put terminal escapes, markup and formulas into every text, to "
-                           "see that they are shown as plain text")
+                      help=_("put terminal escapes, markup and formulas into every text, to "
+                             "see that they are shown as plain text"))
     demo.set_defaults(handler=_demo)
 
-    login = commands.add_parser("login", parents=[common], help="log in and keep the session")
-    login.add_argument("login", nargs="?", help="registration number or e-mail")
+    login = commands.add_parser("login", parents=[common], help=_("log in and keep the session"))
+    login.add_argument("login", nargs="?", help=_("registration number or e-mail"))
     login.add_argument("--password-stdin", action="store_true",
-                       help="read the password from standard input")
+                       help=_("read the password from standard input"))
     login.set_defaults(handler=_login)
 
-    logout = commands.add_parser("logout", parents=[common], help="end the kept session")
+    logout = commands.add_parser("logout", parents=[common], help=_("end the kept session"))
     logout.set_defaults(handler=_logout)
 
-    catalog = commands.add_parser("catalog", parents=[common], help="the current catalog")
+    catalog = commands.add_parser("catalog", parents=[common], help=_("the current catalog"))
     catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True,
                                               metavar="COMMAND")
     search = catalog_commands.add_parser("search", parents=[common],
-                                         help="products by code, name or category")
+                                         help=_("products by code, name or category"))
     search.add_argument("query")
     search.add_argument("--limit", type=_count, default=0,
-                        help="at most this many products (default: all)")
+                        help=_("at most this many products (default: all)"))
     _output_options(search)
     search.set_defaults(handler=_catalog_search)
-    show = catalog_commands.add_parser("show", parents=[common], help="one product by code")
+    show = catalog_commands.add_parser("show", parents=[common], help=_("one product by code"))
     show.add_argument("code")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=_catalog_show)
 
-    orders = commands.add_parser("orders", parents=[common], help="the order history")
+    orders = commands.add_parser("orders", parents=[common], help=_("the order history"))
     orders_commands = orders.add_subparsers(dest="orders_command", required=True,
                                             metavar="COMMAND")
     listing = orders_commands.add_parser("list", parents=[common],
-                                         help="orders of self and the team, newest first")
+                                         help=_("orders of self and the team, newest first"))
     listing.add_argument("--member", metavar="ID|REGNO",
-                         help="only this member's orders (id or registration number)")
+                         help=_("only this member's orders (id or registration number)"))
     listing.add_argument("--month", type=_month, metavar="YYYY-MM")
     listing.add_argument("--source", choices=SOURCES, type=str.upper)
     listing.add_argument("--status", choices=STATUSES, type=str.lower)
     listing.add_argument("--limit", type=_count, default=0,
-                         help="at most this many orders (default: all)")
+                         help=_("at most this many orders (default: all)"))
     _output_options(listing)
     listing.set_defaults(handler=_orders_list)
 
     volume = commands.add_parser("volume", parents=[common],
-                                 help="a member's points and orders per month")
-    volume.add_argument("member", metavar="MEMBER", help="id or registration number")
+                                 help=_("a member's points and orders per month"))
+    volume.add_argument("member", metavar="MEMBER", help=_("id or registration number"))
     volume.add_argument("--months", type=_positive, default=3)
     _output_options(volume)
     volume.set_defaults(handler=_volume)
@@ -200,18 +218,23 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     # Accepted before or after the command; after it, only when given (SUPPRESS), so it
     # never hides a value given before.
     keep: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
-    parser.add_argument("--data-dir", metavar="PATH", help="where the store lives", **keep)
-    parser.add_argument("--server", metavar="URL", help="a team server (kept in settings)",
+    parser.add_argument("--data-dir", metavar="PATH", help=_("where the store lives"), **keep)
+    parser.add_argument("--server", metavar="URL", help=_("a team server (kept in settings)"),
                         **keep)
     parser.add_argument("--insecure", action="store_true",
-                        help="allow plain http:// to a team server on another host",
+                        help=_("allow plain http:// to a team server on another host"),
                         **({"default": False} if defaults else keep))
+    from mlm_tui.i18n import LANGUAGES
+
+    parser.add_argument("--lang", choices=tuple(LANGUAGES),
+                        help=_("the interface language (else MLM_TUI_LANG, config.toml, the "
+                               "locale, the company's)"), **keep)
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--json", action="store_true", help="print JSON")
-    group.add_argument("--csv", action="store_true", help="print CSV")
+    group.add_argument("--json", action="store_true", help=_("print JSON"))
+    group.add_argument("--csv", action="store_true", help=_("print CSV"))
 
 
 # --- argument types ------------------------------------------------------------------------
@@ -317,9 +340,16 @@ def _settings(args: argparse.Namespace) -> Settings:
     data_dir = getattr(args, "data_dir", None)
     from pathlib import Path
 
-    return load_settings(data_dir=Path(data_dir) if data_dir else None,
-                         server_url=getattr(args, "server", None),
-                         insecure=bool(getattr(args, "insecure", False)))
+    settings = load_settings(data_dir=Path(data_dir) if data_dir else None,
+                             server_url=getattr(args, "server", None),
+                             insecure=bool(getattr(args, "insecure", False)),
+                             language=getattr(args, "lang", None))
+    from mlm_tui.i18n import choose_language, install
+
+    # Messages of the commands in the language chosen; the app chooses again, knowing the
+    # company's default too.
+    install(choose_language(settings.language))
+    return settings
 
 
 def _open_backend(settings: Settings) -> Any:

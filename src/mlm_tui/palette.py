@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from mlm_tui.i18n import _
+from mlm_tui.i18n import LANGUAGES, _, current_language
 from mlm_tui.navigation import DESTINATIONS
 
 
@@ -37,7 +37,7 @@ def palette_commands(app: Any, screen: Any) -> list[PaletteCommand]:
             continue
         seen.add(binding.action)
         commands.append(PaletteCommand(
-            binding.description, _("On this screen ({key})").format(
+            _(binding.description), _("On this screen ({key})").format(
                 key=app.get_key_display(binding)),
             partial(screen.run_action, binding.action)))
     if getattr(app, "session", None) is not None:
@@ -50,6 +50,12 @@ def palette_commands(app: Any, screen: Any) -> list[PaletteCommand]:
             app.action_logout))
     commands.append(PaletteCommand(_("Help"), _("Every key of the current screen"),
                                    app.action_help))
+    for code, name in LANGUAGES.items():
+        if code != current_language():
+            commands.append(PaletteCommand(
+                _("Language: {name}").format(name=name),
+                _("Every screen in this language, at once"),
+                partial(app.run_action, f"language('{code}')")))
     commands.append(PaletteCommand(_("Change theme"), _("Colours of the whole app"),
                                    app.search_themes))
     commands.append(PaletteCommand(_("Quit"), _("Leave the app (Ctrl+Q)"), app.exit))

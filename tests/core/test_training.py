@@ -31,7 +31,7 @@ def test_the_welcome_lesson_sends_a_newcomer_where_the_sponsors_name_is(anna, se
     anna.register_member(MARIA)
     [message] = messages_to(settings, "maria.petrova@example.ru")
     assert world.ANNA.full_name in message.get_content()
-    assert "activation code" in message.get_content().lower()
+    assert "код активации" in message.get_content().lower()  # in her company's language
 
 
 def test_next_lesson_follows_course_order_and_ends():

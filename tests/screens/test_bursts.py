@@ -77,7 +77,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     env = {"MLM_TUI_STATE_DIR": str(tmp_path / "state"),
            "MLM_TUI_CONFIG_DIR": str(tmp_path / "config"), "TERM": "xterm-256color",
            "COLUMNS": "80", "LINES": "24", "PYTHON_KEYRING_BACKEND":
-           "keyring.backends.fail.Keyring"}
+           "keyring.backends.fail.Keyring",
+           "MLM_TUI_LANG": "en"}  # the texts looked for are English; the company is Russian
     pid, fd = pty.fork()
     if pid == 0:  # the child: the app
         os.environ.update(env)

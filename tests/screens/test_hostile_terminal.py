@@ -39,7 +39,9 @@ class Terminal:
         self.output = b""
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the program
-            os.environ.update(COLUMNS=str(columns), LINES=str(lines), TERM="xterm-256color")
+            # English: the texts looked for are; the company would choose Russian.
+            os.environ.update(COLUMNS=str(columns), LINES=str(lines), TERM="xterm-256color",
+                              MLM_TUI_LANG="en")
             os.execv(argv[0], argv)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
 

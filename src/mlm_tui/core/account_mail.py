@@ -3,14 +3,15 @@
 E-mail goes first: it is the delivery that can fail (a mail server), and when it does
 nothing at all has been sent. The code itself appears only in the messages, never in a
 log or an error. Names are data: made printable first, so a line feed in one never
-starts a header of its own and an escape never reaches a reader's terminal.
+starts a header of its own and an escape never reaches a reader's terminal. Both are
+written in the recipient's language (``i18n.recipient_language``), not the sender's.
 """
 
 from __future__ import annotations
 
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.rules.printable import printable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import recipient_language, translation_for
 
 
 def send_reset_code(
@@ -22,7 +23,11 @@ def send_reset_code(
     phone: str | None,
     code: str,
     minutes: int,
+    locale: str,
+    language: str | None = None,
 ) -> None:
+    """``locale``: the company's; ``language``: the member's own, when known."""
+    _ = translation_for(recipient_language(locale, language)).gettext
     company, full_name = printable(company), printable(full_name)
     if email:
         notifier.email(
@@ -59,7 +64,11 @@ def send_activation_code(
     phone: str | None,
     code: str,
     hours: int,
+    locale: str,
+    language: str | None = None,
 ) -> None:
+    """``locale``: the company's; ``language``: the new member's own, when known."""
+    _ = translation_for(recipient_language(locale, language)).gettext
     company, full_name, sponsor_name = (
         printable(company), printable(full_name), printable(sponsor_name))
     if email:

@@ -2,12 +2,54 @@
 
 A screen shows each one once, next to the field it names. Raw ``sqlite3``,
 SQLAlchemy or ``httpx`` errors are translated at the boundary that meets them.
+
+The core does not translate: it raises an error with its English template, marked with
+``N_`` for the catalogue, and the ``params`` that fill it. ``message`` is rendered when
+read, by the renderer the client installed (``mlm_tui.i18n`` installs one that
+translates into the reader's language); without one, the English text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
+
+Params = Mapping[str, object]
+
+
+def N_(template: str) -> str:
+    """Mark a template for the catalogue; it is translated where it is shown."""
+    return template
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a template with a plural for the catalogue; ``params["n"]`` chooses the form."""
+    return singular, plural
+
+
+Template = str | tuple[str, str]
+
+
+def _in_english(template: Template, params: Params) -> str:
+    if isinstance(template, tuple):
+        count = params.get("n", 1)
+        template = template[0] if count == 1 else template[1]
+    return template.format_map(params) if params else template
+
+
+_render: Callable[[Template, Params], str] = _in_english
+
+
+def render_messages_with(render: Callable[[Template, Params], str]) -> None:
+    """How ``message`` turns a template and its params into text (the client's language)."""
+    global _render
+    _render = render
+
+
+def _plain(value: object) -> object:
+    """A param as it travels as JSON: numbers and text as they are, anything else as text."""
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 class DomainError(Exception):
@@ -15,19 +57,48 @@ class DomainError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: Template, *, field: str | None = None,
+                 params: Params | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.template: Template = message
+        self.params: dict[str, object] = dict(params or {})
         self.field = field
 
+    @property
+    def message(self) -> str:
+        """The text for whoever reads it now, in their language."""
+        return _render(self.template, self.params)
+
+    @property
+    def english(self) -> str:
+        """The text in the source language, whatever the reader's."""
+        return _in_english(self.template, self.params)
+
+    def __str__(self) -> str:
+        return self.message
+
     def to_dict(self) -> dict[str, object]:
-        """The error as plain data (the wire form): its code, message, field and parameters.
+        """The error as plain data (the wire form): its code, field, the English message,
+        and the template with its parameters, which a client renders in its own language.
         ``from_dict`` reads it back; nothing else writes or reads an error's wire form."""
-        return {"code": self.code, "message": self.message, "field": self.field}
+        return {"code": self.code, "message": self.english, "field": self.field,
+                "template": self.template,
+                "params": {key: _plain(value) for key, value in self.params.items()}}
 
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> DomainError:
-        return cls(str(data.get("message") or ""), field=data.get("field"))
+        return cls(_wire_template(data), field=data.get("field"), params=data.get("params"))
+
+
+def _wire_template(data: dict[str, Any]) -> Template:
+    """The template as it came over the wire (JSON makes a plural's pair a list); the
+    English message where a sender sent none."""
+    template = data.get("template")
+    if isinstance(template, list) and len(template) == 2:
+        return str(template[0]), str(template[1])
+    if isinstance(template, str):
+        return template
+    return str(data.get("message") or "")
 
 
 class NotAuthenticated(DomainError):
@@ -60,8 +131,9 @@ class Throttled(DomainError):
 
     code = "throttled"
 
-    def __init__(self, message: str, *, retry_at: datetime, field: str | None = None) -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: Template, *, retry_at: datetime, field: str | None = None,
+                 params: Params | None = None) -> None:
+        super().__init__(message, field=field, params=params)
         self.retry_at = retry_at
 
     def to_dict(self) -> dict[str, object]:
@@ -69,7 +141,7 @@ class Throttled(DomainError):
 
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> DomainError:
-        return cls(str(data.get("message") or ""), field=data.get("field"),
+        return cls(_wire_template(data), field=data.get("field"), params=data.get("params"),
                    retry_at=datetime.fromisoformat(str(data["retry_at"])))
 
 
@@ -103,7 +175,8 @@ class ValidationErrors(ValidationError):
     def __init__(self, errors: list[ValidationError]) -> None:
         if not errors:
             raise ValueError("ValidationErrors needs at least one error")
-        super().__init__(errors[0].message, field=errors[0].field)
+        first = errors[0]
+        super().__init__(first.template, field=first.field, params=first.params)
         self.errors = list(errors)
 
     def to_dict(self) -> dict[str, object]:
@@ -113,7 +186,8 @@ class ValidationErrors(ValidationError):
     def _from_fields(cls, data: dict[str, Any]) -> DomainError:
         errors = [from_dict(each) for each in data.get("errors") or ()]
         return cls([e for e in errors if isinstance(e, ValidationError)] or [
-            ValidationError(str(data.get("message") or ""), field=data.get("field"))])
+            ValidationError(_wire_template(data), field=data.get("field"),
+                            params=data.get("params"))])
 
 
 class UnprintableText(ValidationError):
@@ -195,7 +269,8 @@ def from_dict(data: dict[str, Any]) -> DomainError:
     code = str(data.get("code") or DomainError.code)
     kind = error_classes().get(code)
     if kind is None:
-        error = DomainError(str(data.get("message") or ""), field=data.get("field"))
+        error = DomainError(_wire_template(data), field=data.get("field"),
+                            params=data.get("params"))
         error.code = code
         return error
     return kind._from_fields(data)

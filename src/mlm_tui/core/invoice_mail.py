@@ -2,6 +2,7 @@
 
 The message goes whole through :class:`Notifier` (SMTP from the settings, else the Maildir),
 or not at all: ``DeliveryFailed`` says which server refused and nothing is half-sent.
+Message and invoice are in the buyer's language (``i18n.recipient_language``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from mlm_tui.core.models import CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.core.notifier import Attachment, Notifier
 from mlm_tui.core.rules.printable import printable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, recipient_language, translation_for
 
 
 def email_invoice(
@@ -22,30 +23,38 @@ def email_invoice(
     notifier: Notifier,
     *,
     pdf: bytes | None = None,
+    language: str | None = None,
 ) -> str:
     """Send the invoice to the buyer's e-mail address and return that address.
 
     ``ValidationError`` (field ``email``) when the buyer has no address on file.
+    ``language``: the buyer's own, when known (else the company's).
     """
     recipient = (invoice.buyer_email or "").strip()
     if not recipient:
         raise ValidationError(
-            _("{name} has no e-mail address on file").format(name=invoice.buyer.full_name),
+            N_("{name} has no e-mail address on file"),
             field="email",
-        )
-    document = pdf if pdf is not None else render_invoice_pdf(invoice, company)
+         params={"name": invoice.buyer.full_name})
+    language = recipient_language(company.locale, language)
+    document = pdf if pdf is not None else render_invoice_pdf(invoice, company, language)
     # Names are data: a line feed in a subject would start a header of its own.
     notifier.email(
         recipient,
-        printable(_("{company}: invoice {number}").format(company=company.name,
-                                                          number=invoice.number)),
-        printable(_invoice_mail_body(invoice, company), multiline=True),
+        printable(_invoice_mail_subject(invoice, company, language)),
+        printable(_invoice_mail_body(invoice, company, language), multiline=True),
         attachments=(Attachment(invoice_filename(invoice), document),),
     )
     return recipient
 
 
-def _invoice_mail_body(invoice: Invoice, company: CompanyProfile) -> str:
+def _invoice_mail_subject(invoice: Invoice, company: CompanyProfile, language: str) -> str:
+    _ = translation_for(language).gettext
+    return _("{company}: invoice {number}").format(company=company.name, number=invoice.number)
+
+
+def _invoice_mail_body(invoice: Invoice, company: CompanyProfile, language: str) -> str:
+    _ = translation_for(language).gettext
     return "\n".join((
         _("Hello {name},").format(name=printable(invoice.buyer.full_name)),
         "",

@@ -20,7 +20,7 @@ from mlm_tui.core.files import make_folder, private_file
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.core.rules.printable import printable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import recipient_language, translation_for
 
 FONT_FAMILY = "DejaVuSans"
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -30,7 +30,8 @@ def invoice_filename(invoice: Invoice) -> str:
     return f"invoice-{invoice.number}.pdf"
 
 
-def save_invoice_pdf(invoice: Invoice, company: CompanyProfile, directory: Path) -> Path:
+def save_invoice_pdf(invoice: Invoice, company: CompanyProfile, directory: Path,
+                     language: str | None = None) -> Path:
     """Write the PDF into ``directory`` and return its path.
 
     Written under a temporary name and renamed, so a reader never sees half a file; the
@@ -39,17 +40,22 @@ def save_invoice_pdf(invoice: Invoice, company: CompanyProfile, directory: Path)
     make_folder(directory)
     target = directory / invoice_filename(invoice)
     partial = target.with_suffix(".pdf.part")
-    document = render_invoice_pdf(invoice, company)
+    document = render_invoice_pdf(invoice, company, language)
     with private_file(partial, "wb") as fh:
         fh.write(document)
     partial.replace(target)
     return target
 
 
-def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
-    """The invoice as PDF bytes; the same invoice always gives the same document."""
+def render_invoice_pdf(invoice: Invoice, company: CompanyProfile,
+                       language: str | None = None) -> bytes:
+    """The invoice as PDF bytes; the same invoice always gives the same document.
+
+    In the buyer's language: ``language`` when known, else the company's.
+    """
     from fpdf import FPDF  # heavy; only needed when a PDF is made
 
+    _ = translation_for(recipient_language(company.locale, language)).gettext
     locale = company.locale
     pdf = FPDF(format="A4")
     pdf.set_creation_date(invoice.issued_at.replace(tzinfo=UTC))
@@ -84,7 +90,7 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
     ) as table:
         table.row(headings)
         for order_line in invoice.lines:
-            table.row(_line_cells(order_line, locale))
+            table.row(_line_cells(order_line, locale, _("gift")))
     pdf.ln(4)
 
     points = _shown(f"{format_points(invoice.points, locale)} {company.points_label}")
@@ -103,8 +109,8 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile) -> bytes:
     return bytes(pdf.output())
 
 
-def _line_cells(line: OrderLine, locale: str) -> tuple[str, ...]:
-    name = line.product_name + (f" ({_('gift')})" if line.is_gift else "")
+def _line_cells(line: OrderLine, locale: str, gift: str) -> tuple[str, ...]:
+    name = line.product_name + (f" ({gift})" if line.is_gift else "")
     return (
         _shown(line.product_code),
         _shown(name),

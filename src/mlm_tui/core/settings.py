@@ -49,6 +49,9 @@ class Settings:
     # asked for. ``server_ca``: a CA bundle to verify the server's certificate with.
     insecure: bool = False
     server_ca: Path | None = None
+    # The interface language asked for (--lang, MLM_TUI_LANG, ``language`` in the file);
+    # None: the locale's, else the company's (``mlm_tui.i18n.choose_language``).
+    language: str | None = None
     smtp: SmtpSettings | None = None
     session_days: int = 14
     file_modes: FileModes = PRIVATE  # shared with a group only when the settings say so
@@ -79,7 +82,7 @@ def _dirs() -> tuple[Path, Path, Path]:
 
 
 def load_settings(*, data_dir: Path | None = None, server_url: str | None = None,
-                  insecure: bool = False) -> Settings:
+                  insecure: bool = False, language: str | None = None) -> Settings:
     """Defaults <- config.toml <- environment <- the arguments (CLI flags)."""
     env = os.environ
     default_data, default_config, default_state = _dirs()
@@ -89,7 +92,8 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
 
     # Every value in the file is read, even one overridden below: a broken file is named.
     in_file = {key: values.text(key)
-               for key in ("data_dir", "state_dir", "server", "shared_group", "server_ca")}
+               for key in ("data_dir", "state_dir", "server", "shared_group", "server_ca",
+                           "language")}
     chosen_data = data_dir or env.get("MLM_TUI_DATA_DIR") or in_file["data_dir"]
     settings = Settings(
         data_dir=Path(chosen_data).expanduser() if chosen_data else default_data,
@@ -98,6 +102,7 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
         server_url=server_url or env.get("MLM_TUI_SERVER") or in_file["server"],
         insecure=insecure or values.flag("insecure", False),
         server_ca=Path(in_file["server_ca"]).expanduser() if in_file["server_ca"] else None,
+        language=language or env.get("MLM_TUI_LANG") or in_file["language"],
         session_days=values.whole("session_days", 14, 1, MAX_SESSION_DAYS),
         file_modes=_file_modes(env.get("MLM_TUI_SHARED_GROUP") or in_file["shared_group"]),
     )

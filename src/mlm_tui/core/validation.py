@@ -24,7 +24,7 @@ from mlm_tui.core.models import Address
 from mlm_tui.core.privacy import mask_address, mask_email, mask_passport, mask_phone
 from mlm_tui.core.rules.passwords import PASSWORD_MAX, PASSWORD_MIN, validate_password
 from mlm_tui.core.rules.printable import UNPRINTABLE, UNPRINTABLE_BUT_NEWLINE
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from phonenumbers import NumberParseException, PhoneNumber
@@ -86,7 +86,7 @@ def refuse_unprintable(text: str, *, field: str, multiline: bool = False) -> str
     pattern = UNPRINTABLE_BUT_NEWLINE if multiline else UNPRINTABLE
     if text and pattern.search(text):
         raise UnprintableText(
-            _("Remove the control characters (such as escape codes) from this field."),
+            N_("Remove the control characters (such as escape codes) from this field."),
             field=field,
         )
     return text
@@ -112,18 +112,18 @@ def normalise_email(text: str, *, field: str = "email") -> str:
     value = refuse_unprintable(text or "", field=field)
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
-        raise ValidationError(_("Enter an e-mail address."), field=field)
+        raise ValidationError(N_("Enter an e-mail address."), field=field)
     if len(value) > EMAIL_MAX:
         raise ValidationError(
-            _("An e-mail address has at most {n} characters.").format(n=EMAIL_MAX), field=field
-        )
+            N_("An e-mail address has at most {n} characters."), field=field
+        , params={"n": EMAIL_MAX})
     from email_validator import EmailNotValidError, validate_email  # with IDNA: on first use
 
     try:
         checked = validate_email(value, check_deliverability=False)
     except EmailNotValidError:
         raise ValidationError(
-            _("Enter an e-mail address like name@example.ru."), field=field
+            N_("Enter an e-mail address like name@example.ru."), field=field
         ) from None
     return checked.normalized.lower()
 
@@ -146,10 +146,10 @@ def normalise_phone(text: str, *, region: str, field: str = "phone") -> str:
     """
     raw = refuse_unprintable(text or "", field=field).strip()
     if not raw:
-        raise ValidationError(_("Enter a phone number."), field=field)
+        raise ValidationError(N_("Enter a phone number."), field=field)
     if not _PHONE_TYPED.fullmatch(raw):
         raise ValidationError(
-            _("A phone number has only digits, spaces, dashes and brackets."), field=field
+            N_("A phone number has only digits, spaces, dashes and brackets."), field=field
         )
     import phonenumbers  # its numbering plans are large: loaded when a number is read
 
@@ -173,12 +173,11 @@ def _unreadable_phone(error: NumberParseException, region: str, field: str) -> V
         example = _example_phone(region)
         if example is None:
             return ValidationError(
-                _("Enter the number with its country code, starting with +."), field=field)
+                N_("Enter the number with its country code, starting with +."), field=field)
         return ValidationError(
-            _("Enter the number with its country code, e.g. {example}.").format(
-                example=example),
+            N_("Enter the number with its country code, e.g. {example}."),
             field=field,
-        )
+         params={"example": example})
     return _phone_length_error(too_long=error.error_type == error.TOO_LONG, code=code,
                                field=field)
 
@@ -195,13 +194,12 @@ def _invalid_phone(number: PhoneNumber, field: str) -> ValidationError:
     example = _example_phone(phonenumbers.region_code_for_country_code(code))
     if example is None:
         return ValidationError(
-            _("There is no such number with +{code}: check the digits.").format(code=code),
-            field=field)
+            N_("There is no such number with +{code}: check the digits."),
+            field=field, params={"code": code})
     return ValidationError(
-        _("There is no such number with +{code}: check the digits, e.g. {example}.").format(
-            code=code, example=example),
+        N_("There is no such number with +{code}: check the digits, e.g. {example}."),
         field=field,
-    )
+     params={"code": code, "example": example})
 
 
 def _phone_length_error(*, too_long: bool, code: int, field: str) -> ValidationError:
@@ -236,7 +234,7 @@ def normalise_contact(
     if any(ch.isdigit() for ch in value):
         return "phone", normalise_phone(value, region=region, field=field)
     raise ValidationError(
-        _("Enter the e-mail address or phone number of your account."), field=field
+        N_("Enter the e-mail address or phone number of your account."), field=field
     )
 
 
@@ -251,19 +249,19 @@ def normalise_full_name(text: str, *, field: str = "full_name") -> str:
     refuse_unprintable(text or "", field=field)
     value = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if not value:
-        raise ValidationError(_("Enter the full name."), field=field)
+        raise ValidationError(N_("Enter the full name."), field=field)
     if len(value) > NAME_MAX:
         raise ValidationError(
-            _("A name has at most {n} characters.").format(n=NAME_MAX), field=field
-        )
+            N_("A name has at most {n} characters."), field=field
+        , params={"n": NAME_MAX})
     for ch in value:
         if not (ch.isalpha() or ch in _NAME_PUNCTUATION or unicodedata.combining(ch)):
             raise ValidationError(
-                _("A name has only letters, spaces, hyphens and apostrophes."), field=field
+                N_("A name has only letters, spaces, hyphens and apostrophes."), field=field
             )
     words = [word for word in value.split(" ") if any(ch.isalpha() for ch in word)]
     if len(words) < 2:
-        raise ValidationError(_("Enter both the first and the last name."), field=field)
+        raise ValidationError(N_("Enter both the first and the last name."), field=field)
     return value
 
 
@@ -291,18 +289,21 @@ def parse_day(text: str, *, field: str = "birth_date") -> date:
     elif iso := _ISO_DAY.fullmatch(cleaned):
         year, month, day = (int(part) for part in iso.groups())
     else:
-        raise ValidationError(_("Enter the date as DD.MM.YYYY."), field=field)
+        raise ValidationError(N_("Enter the date as DD.MM.YYYY."), field=field)
     try:
         return date(year, month, day)
     except ValueError:
         if not 1 <= month <= 12:
             raise ValidationError(
-                _("There is no month {month}: the month is 01 to 12.").format(month=month),
-                field=field) from None
+                N_("There is no month {month}: the month is 01 to 12."),
+                field=field, params={"month": month}) from None
         raise ValidationError(
-            _("There is no {day:02d}.{month:02d}.{year}: that month has {days} days.").format(
-                day=day, month=month, year=year, days=monthrange(year, month)[1]),
-            field=field) from None
+            N_("There is no {day:02d}.{month:02d}.{year}: that month has {days} days."),
+            field=field,
+                params={"day": day,
+                        "month": month,
+                        "year": year,
+                        "days": monthrange(year, month)[1]}) from None
 
 
 def adult_from(birth_date: date) -> date:
@@ -317,15 +318,15 @@ def adult_from(birth_date: date) -> date:
 def validate_birth_date(birth_date: object, today: date, *, field: str = "birth_date") -> date:
     """A real, past date of someone who is at least 18 on ``today``."""
     if isinstance(birth_date, datetime) or not isinstance(birth_date, date):
-        raise ValidationError(_("Enter the date of birth."), field=field)
+        raise ValidationError(N_("Enter the date of birth."), field=field)
     if birth_date > today:
-        raise ValidationError(_("The date of birth is in the future."), field=field)
+        raise ValidationError(N_("The date of birth is in the future."), field=field)
     if birth_date.year < today.year - OLDEST_AGE:
-        raise ValidationError(_("Check the year of birth."), field=field)
+        raise ValidationError(N_("Check the year of birth."), field=field)
     if adult_from(birth_date) > today:
         raise ValidationError(
-            _("A member must be at least {age} years old.").format(age=ADULT_AGE), field=field
-        )
+            N_("A member must be at least {age} years old."), field=field
+        , params={"age": ADULT_AGE})
     return birth_date
 
 
@@ -337,9 +338,9 @@ def normalise_registration_number(text: str, *, field: str = "login") -> str:
     value = _SPACES.sub("", text or "")
     if not _DIGITS.fullmatch(value) or len(value) != REGISTRATION_DIGITS:
         raise ValidationError(
-            _("A registration number has {n} digits.").format(n=REGISTRATION_DIGITS),
+            N_("A registration number has {n} digits."),
             field=field,
-        )
+         params={"n": REGISTRATION_DIGITS})
     return value
 
 
@@ -356,7 +357,7 @@ def normalise_passport(text: str | None, *, field: str = "passport") -> str | No
         6 <= len(characters) <= 20
     ):
         raise ValidationError(
-            _("Enter the passport number as printed: 6 to 20 letters and digits."),
+            N_("Enter the passport number as printed: 6 to 20 letters and digits."),
             field=field,
         )
     return value
@@ -383,7 +384,7 @@ def normalise_country(text: str | None, *, field: str = "country") -> str:
     """``ru`` -> ``RU``: an ISO 3166 country code."""
     country = refuse_unprintable(text or "", field=field).strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
-        raise ValidationError(_("Choose the country of the address."), field=field)
+        raise ValidationError(N_("Choose the country of the address."), field=field)
     return country
 
 
@@ -393,10 +394,10 @@ def normalise_postcode(text: str | None, country: str, *, field: str = "postcode
     rule = _POSTCODES.get(country.upper())
     if rule is not None and not rule[0].fullmatch(postcode):
         raise ValidationError(
-            _("A postcode in this country has {n} digits.").format(n=rule[1]), field=field
-        )
+            N_("A postcode in this country has {n} digits."), field=field
+        , params={"n": rule[1]})
     if rule is None and not _OTHER_POSTCODE.fullmatch(postcode):
-        raise ValidationError(_("Enter the postcode."), field=field)
+        raise ValidationError(N_("Enter the postcode."), field=field)
     return postcode
 
 
@@ -404,7 +405,7 @@ def normalise_city(text: str | None, *, field: str = "city") -> str:
     city = refuse_unprintable(text or "", field=field)
     city = _SPACES.sub(" ", unicodedata.normalize("NFC", city)).strip()
     if not any(ch.isalpha() for ch in city) or len(city) > 100:
-        raise ValidationError(_("Enter the city."), field=field)
+        raise ValidationError(N_("Enter the city."), field=field)
     return city
 
 
@@ -413,7 +414,7 @@ def normalise_street(text: str | None, *, field: str = "street") -> str:
     street = refuse_unprintable(text or "", field=field)
     street = _SPACES.sub(" ", unicodedata.normalize("NFC", street)).strip()
     if not any(ch.isalpha() for ch in street) or len(street) > 200:
-        raise ValidationError(_("Enter the street and house number."), field=field)
+        raise ValidationError(N_("Enter the street and house number."), field=field)
     return street
 
 
@@ -427,6 +428,6 @@ def normalise_code(text: str, *, field: str = "code") -> str:
     value = _SPACES.sub("", text or "").replace("-", "")
     if not _DIGITS.fullmatch(value) or len(value) != CODE_DIGITS:
         raise ValidationError(
-            _("The code has {n} digits.").format(n=CODE_DIGITS), field=field
-        )
+            N_("The code has {n} digits."), field=field
+        , params={"n": CODE_DIGITS})
     return value

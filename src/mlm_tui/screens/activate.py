@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from mlm_tui.core.models import Session
 from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.display import data_text, printable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -47,7 +47,7 @@ class ActivateScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", _("Activate"), id="activate.submit"),
+        Binding("ctrl+s", "submit", N_("Activate"), id="activate.submit"),
     ]
 
     class Activated(Message):

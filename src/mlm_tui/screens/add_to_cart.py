@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.rules.typed_numbers import read_whole_number
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.cart_summary import cart_summary_text
@@ -61,7 +61,7 @@ class AddToCartScreen(AppModalScreen[Added | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel"), id="add.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="add.cancel"),
     ]
 
     class Done(Message):

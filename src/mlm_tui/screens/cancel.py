@@ -19,7 +19,7 @@ from textual.widgets import Button, Static
 
 from mlm_tui.core.models import CancellationQuote, CompanyProfile, FeePart, Order
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.money import money_text
@@ -75,9 +75,9 @@ class CancelScreen(AppModalScreen[Order | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "keep", _("Keep the order"), id="cancel.keep"),
-        Binding("n", "keep", _("Keep the order"), show=False, id="cancel.no"),
-        Binding("y", "confirm", _("Confirm"), id="cancel.confirm"),
+        Binding("escape", "keep", N_("Keep the order"), id="cancel.keep"),
+        Binding("n", "keep", N_("Keep the order"), show=False, id="cancel.no"),
+        Binding("y", "confirm", N_("Confirm"), id="cancel.confirm"),
     ]
 
     class Quoted(Message):

@@ -31,7 +31,7 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.errors import DomainError, NotAuthenticated
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.add_to_cart import Added, SetQuantityScreen
 from mlm_tui.screens.base import AppScreen
@@ -139,17 +139,17 @@ class CartScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("plus,equals_sign", "more", _("One more"), id="cart.more",
-                group=Binding.Group(_("Quantity"), compact=True)),
-        Binding("minus", "less", _("One less"), id="cart.less",
-                group=Binding.Group(_("Quantity"), compact=True)),
-        Binding("delete,x", "remove", _("Remove"), id="cart.remove"),
-        Binding("u", "undo_remove", _("Undo remove"), id="cart.undo"),
-        Binding("d", "delivery_product", _("Delivery product"), id="cart.delivery"),
+        Binding("plus,equals_sign", "more", N_("One more"), id="cart.more",
+                group=Binding.Group(N_("Quantity"), compact=True)),
+        Binding("minus", "less", N_("One less"), id="cart.less",
+                group=Binding.Group(N_("Quantity"), compact=True)),
+        Binding("delete,x", "remove", N_("Remove"), id="cart.remove"),
+        Binding("u", "undo_remove", N_("Undo remove"), id="cart.undo"),
+        Binding("d", "delivery_product", N_("Delivery product"), id="cart.delivery"),
         # Not in the footer, which is full at 80 columns; the help screen lists it.
-        Binding("w", "pay_with_points", _("Pay with points"), id="cart.pay_with_points",
+        Binding("w", "pay_with_points", N_("Pay with points"), id="cart.pay_with_points",
                 show=False),
-        Binding("c", "checkout", _("Checkout"), id="cart.checkout"),
+        Binding("c", "checkout", N_("Checkout"), id="cart.checkout"),
     ]
 
     class Loaded(Message):

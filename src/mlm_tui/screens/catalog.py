@@ -9,6 +9,7 @@ Results come a page at a time: moving or scrolling near the last row reads the n
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from textual import on, work
@@ -21,8 +22,9 @@ from textual.worker import get_current_worker
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Category, CompanyProfile, Product
+from mlm_tui.core.money import Money
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.screens.base import AppScreen
@@ -37,11 +39,15 @@ RESULT_LIMIT = 50  # products per page read
 
 def product_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
     points_label = company.points_label if company else _("Points")
+    # Room for 9 999,99 ₽ and a space; more where the currency is written longer (RUB in
+    # a German interface).
+    price = max(11, len(money_text(Money(Decimal("9999.99"), company.currency), company)) + 1
+                ) if company else 11
     return [
         ColumnSpec("code", _("Code"), 6),
         ColumnSpec("name", _("Product"), None),
-        ColumnSpec("price", _("Your price"), 11, "right", wide=12),
-        ColumnSpec("retail", _("Retail"), 11, "right", wide=12),
+        ColumnSpec("price", _("Your price"), price, "right", wide=max(12, price)),
+        ColumnSpec("retail", _("Retail"), price, "right", wide=max(12, price)),
         ColumnSpec("points", points_label, 5, "right"),
         ColumnSpec("stock", _("In stock"), 8, "right"),
         ColumnSpec("promo", _("Promo"), 8, wide=24),
@@ -81,11 +87,11 @@ class CatalogScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("slash", "focus_search", _("Search"), id="catalog.search"),
-        Binding("ctrl+f", "focus_search", _("Search"), show=False, id="catalog.search_ctrl"),
-        Binding("a", "add_to_cart", _("Add to cart"), id="catalog.add"),
-        Binding("ctrl+g", "focus_category", _("Category"), show=False, id="catalog.category"),
-        Binding("escape", "clear_category", _("Clear the category"), show=False,
+        Binding("slash", "focus_search", N_("Search"), id="catalog.search"),
+        Binding("ctrl+f", "focus_search", N_("Search"), show=False, id="catalog.search_ctrl"),
+        Binding("a", "add_to_cart", N_("Add to cart"), id="catalog.add"),
+        Binding("ctrl+g", "focus_category", N_("Category"), show=False, id="catalog.category"),
+        Binding("escape", "clear_category", N_("Clear the category"), show=False,
                 id="catalog.clear_category"),
     ]
 

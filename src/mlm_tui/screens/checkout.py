@@ -39,7 +39,7 @@ from mlm_tui.core.money import Money
 from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
 from mlm_tui.core.rules.payment import payment_methods_for
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Refused
 from mlm_tui.navigation import DESTINATIONS
 from mlm_tui.screens.base import AppScreen
@@ -117,8 +117,8 @@ class CheckoutScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "place", _("Place the order"), id="checkout.place"),
-        Binding("escape", "back", _("Back"), id="checkout.back"),
+        Binding("ctrl+s", "place", N_("Place the order"), id="checkout.place"),
+        Binding("escape", "back", N_("Back"), id="checkout.back"),
     ]
 
     class Loaded(Message):

@@ -29,7 +29,8 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.display import data_text, printable
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -84,10 +85,10 @@ class ClaimScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="claim.back"),
-        Binding("plus,equals_sign", "more", _("One more"), id="claim.more"),
-        Binding("minus", "fewer", _("One fewer"), id="claim.fewer"),
-        Binding("ctrl+s", "submit", _("Submit claim"), id="claim.submit"),
+        Binding("escape", "back", N_("Back"), id="claim.back"),
+        Binding("plus,equals_sign", "more", N_("One more"), id="claim.more"),
+        Binding("minus", "fewer", N_("One fewer"), id="claim.fewer"),
+        Binding("ctrl+s", "submit", N_("Submit claim"), id="claim.submit"),
     ]
 
     class Loaded(Message):
@@ -165,7 +166,7 @@ class ClaimScreen(AppScreen[None]):
             "The order is {status}: only a delivered order can be claimed."
         ).format(status=status_label(context.order_status)))
         warning.display = not delivered
-        locale = context.company.locale
+        locale = shown_locale(context.company.locale)
         earlier = self.query_one("#claim-earlier", Static)
         # One line per claim: a line feed in a claim's text shows as a mark.
         earlier.update(data_text("\n".join(
@@ -247,7 +248,7 @@ class ClaimScreen(AppScreen[None]):
     def _submitted(self, message: Submitted) -> None:
         self._busy = False
         claim = message.claim
-        locale = self.context.company.locale if self.context else "en"
+        locale = shown_locale(self.context.company.locale) if self.context else "en"
         self._status(_("Claim {number} submitted; decision by {day}. It will arrive in your "
                        "inbox.").format(number=claim.number,
                                         day=format_day(claim.decision_due, locale)),

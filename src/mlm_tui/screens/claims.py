@@ -23,7 +23,8 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import AccountChanged, Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.claim import claim_status_label
@@ -101,7 +102,7 @@ class ClaimsScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "show", _("Show claim"), id="claims.show"),
+        Binding("enter", "show", N_("Show claim"), id="claims.show"),
     ]
 
     class Loaded(Message):
@@ -149,7 +150,7 @@ class ClaimsScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self._locale = message.company.locale
+        self._locale = shown_locale(message.company.locale)
         self._claims = {claim.number: claim for claim in message.claims}
         self.query_one("#claims-table", FlexTable).fill(
             [(c.number, claim_cells(c, self._locale)) for c in message.claims])

@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from mlm_tui.core.dates import format_day, format_month
+from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CompanyProfile, Member, MemberOverview, MemberRef
 from mlm_tui.core.money import format_points
 from mlm_tui.core.privacy import (
@@ -26,7 +26,8 @@ from mlm_tui.core.privacy import (
     mask_phone,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.formats import month_name, shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -47,8 +48,8 @@ class CustomerScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("r", "reveal", _("Show contacts"), id="customer.reveal"),
-        Binding("o", "all_orders", _("All orders"), id="customer.all_orders"),
+        Binding("r", "reveal", N_("Show contacts"), id="customer.reveal"),
+        Binding("o", "all_orders", N_("All orders"), id="customer.all_orders"),
     ]
 
     class Loaded(Message):
@@ -152,7 +153,7 @@ class CustomerScreen(AppScreen[None]):
         # Newest month on top: that is the one a leader looks at first.
         for month in reversed(self._overview.volume):
             table.add_row(
-                format_month(month.month, self._locale),
+                month_name(month.month, self._locale),
                 format_points(month.points, self._locale),
                 str(month.orders) if month.ordered else _("no order"),
                 str(month.loyalty_orders) if month.loyalty_orders else "—",
@@ -161,7 +162,7 @@ class CustomerScreen(AppScreen[None]):
 
     @property
     def _locale(self) -> str:
-        return self._company.locale if self._company else "en"
+        return shown_locale(self._company.locale) if self._company else "en"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":

@@ -17,7 +17,8 @@ from textual.widgets import DataTable, Input, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import MemberMatch
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -40,9 +41,9 @@ class CustomersScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", _("Back"), id="customers.back"),
-        Binding("down", "to_matches", _("Matches"), show=False, id="customers.to_matches"),
-        Binding("ctrl+f", "to_search", _("Search"), id="customers.search"),
+        Binding("escape", "back", N_("Back"), id="customers.back"),
+        Binding("down", "to_matches", N_("Matches"), show=False, id="customers.to_matches"),
+        Binding("ctrl+f", "to_search", N_("Search"), id="customers.search"),
     ]
 
     class Found(Message):
@@ -94,7 +95,7 @@ class CustomersScreen(AppScreen[None]):
 
     def search(self, query: str) -> None:
         def ask() -> Message:
-            locale = self.company_profile().locale
+            locale = shown_locale(self.company_profile().locale)
             matches = self.backend.search_members(query, limit=SEARCH_LIMIT)
             return self.Found(query, matches, locale)
 

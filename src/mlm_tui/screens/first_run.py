@@ -18,7 +18,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed, StoreRebuilt
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -63,8 +63,8 @@ class FirstRunScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+b", "build", _("Build demo data"), id="first_run.build"),
-        Binding("ctrl+n", "activate", _("Activate account"), id="first_run.activate"),
+        Binding("ctrl+b", "build", N_("Build demo data"), id="first_run.build"),
+        Binding("ctrl+n", "activate", N_("Activate account"), id="first_run.activate"),
     ]
 
     class Progress(Message):

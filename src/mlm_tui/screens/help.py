@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import SignOutRequested
 
 LOG_OUT_KEY = "l"
@@ -53,7 +53,7 @@ def bindings_of(screen: Any) -> list[KeyHelp]:
             if everywhere and binding.action.startswith("go(") and not signed_in:
                 continue  # the destinations open after logging in
             keys, _description = merged.setdefault(
-                (binding.action, everywhere), ([], binding.description))
+                (binding.action, everywhere), ([], _(binding.description)))
             shown = app.get_key_display(binding)
             if shown not in keys:
                 keys.append(shown)
@@ -105,9 +105,9 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", _("Close"), id="help.close"),
-        Binding("q", "close", _("Close"), show=False, id="help.close_q"),
-        Binding(LOG_OUT_KEY, "logout", _("Log out"), id="help.logout"),
+        Binding("escape", "close", N_("Close"), id="help.close"),
+        Binding("q", "close", N_("Close"), show=False, id="help.close_q"),
+        Binding(LOG_OUT_KEY, "logout", N_("Log out"), id="help.logout"),
     ]
 
     def __init__(self, rows: list[KeyHelp]) -> None:

@@ -19,7 +19,8 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -28,7 +29,7 @@ from mlm_tui.widgets.header import AccountHeader
 
 def alert_text(alert: Alert, company: CompanyProfile) -> str:
     """One alert in a sentence, in the interface language."""
-    locale, label = company.locale, company.points_label
+    locale, label = shown_locale(company.locale), company.points_label
     day = format_day(alert.due_on, locale)
     days = alert.days_left or 0
     if alert.kind is AlertKind.POINTS_SHORTFALL:
@@ -71,7 +72,7 @@ class HomeScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("r", "refresh", _("Refresh"), id="home.refresh"),
+        Binding("r", "refresh", N_("Refresh"), id="home.refresh"),
     ]
 
     class Loaded(Message):

@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.tracking import tracking_link
@@ -60,8 +61,8 @@ class InTransitScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="in_transit.back"),
-        Binding("r", "reload", _("Refresh"), id="in_transit.reload"),
+        Binding("escape", "back", N_("Back"), id="in_transit.back"),
+        Binding("r", "reload", N_("Refresh"), id="in_transit.reload"),
     ]
 
     class Loaded(Message):
@@ -95,7 +96,7 @@ class InTransitScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        locale = message.company.locale
+        locale = shown_locale(message.company.locale)
         self.query_one("#transit-table", FlexTable).fill(
             [(s.order_number, transit_cells(s, locale)) for s in message.shipments])
         self.query_one("#transit-info", Static).update(data_text(_summary(message.shipments)))

@@ -20,7 +20,8 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -46,7 +47,7 @@ class InboxScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("u", "toggle_unread", _("Unread only"), id="inbox.unread_only"),
+        Binding("u", "toggle_unread", N_("Unread only"), id="inbox.unread_only"),
     ]
 
     class Loaded(Message):
@@ -77,7 +78,7 @@ class InboxScreen(AppScreen[None]):
 
     def load(self, unread_only: bool = False) -> None:
         def ask() -> Message:
-            locale = self.company_profile().locale
+            locale = shown_locale(self.company_profile().locale)
             notifications = self.backend.notifications(unread_only=unread_only)
             return self.Loaded(notifications, locale)
 

@@ -22,7 +22,8 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, Invoice, OrderLine
 from mlm_tui.core.privacy import mask_email
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -64,9 +65,9 @@ class InvoiceScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="invoice.back"),
-        Binding("p", "save_pdf", _("Save PDF"), id="invoice.save_pdf"),
-        Binding("e", "email", _("E-mail to buyer"), id="invoice.email"),
+        Binding("escape", "back", N_("Back"), id="invoice.back"),
+        Binding("p", "save_pdf", N_("Save PDF"), id="invoice.save_pdf"),
+        Binding("e", "email", N_("E-mail to buyer"), id="invoice.email"),
     ]
 
     class Loaded(Message):
@@ -117,7 +118,7 @@ class InvoiceScreen(AppScreen[None]):
     def _loaded(self, message: Loaded) -> None:
         invoice, company = message.invoice, message.company
         self.invoice, self.company = invoice, company
-        locale = company.locale
+        locale = shown_locale(company.locale)
         self.query_one("#invoice-title", Static).update(data_text(
             _("Invoice {number} of {day}").format(
                 number=invoice.number, day=format_day(invoice.issued_at, locale))))

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from mlm_tui.core.errors import (
     AccountClosed,
@@ -26,7 +26,7 @@ from mlm_tui.core.errors import (
     ValidationError,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import DataChanged, LookForChanges, Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.action_link import ActionLink
@@ -58,9 +58,9 @@ class LoginScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+r", "reset", _("Forgot password"), id="login.reset"),
-        Binding("ctrl+t", "use_demo", _("Demo login"), id="login.demo"),
-        Binding("ctrl+n", "activate", _("Activate account"), id="login.activate"),
+        Binding("ctrl+r", "reset", N_("Forgot password"), id="login.reset"),
+        Binding("ctrl+t", "use_demo", N_("Demo login"), id="login.demo"),
+        Binding("ctrl+n", "activate", N_("Activate account"), id="login.activate"),
     ]
 
     class LoggedIn(Message):
@@ -100,6 +100,21 @@ class LoginScreen(AppScreen[None]):
         self.set_focus(self._field("password" if self._initial_login else "login").input)
         self._show_demo_hint()
         self.watch(self.app, "location", self._store_state)
+
+    async def draw_again(self) -> None:
+        """Every text of the screen in the language now in effect, changed in place: what
+        is typed, the focus and keys typed meanwhile (the company's language arrives while
+        someone may be typing) stay where they are."""
+        self.title = _("Log in")
+        self.query_one("#login-box", Vertical).border_title = _("Log in")
+        self.query_one("#login-label", Label).update(_("Registration number or e-mail"))
+        self.query_one("#password-label", Label).update(_("Password"))
+        self.query_one("#submit", ActionLink).update(_("Log in"))
+        self.query_one("#forgot", ActionLink).update(_("Forgot password"))
+        self._show_demo_hint()
+        self._store_state(self.mlm_app.location)
+        self.query_one(AccountHeader).refresh()
+        self.refresh_bindings()  # the footer, in the new language
 
     def start_over(self) -> None:
         """Ready for the next person (after logging out, or once demo data is built):

@@ -31,7 +31,8 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.order_checks import OrderFlag, check_full_order, correction
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, LookForChanges
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -121,12 +122,12 @@ class OrderScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="order.back"),
-        Binding("i", "invoice", _("Invoice"), id="order.invoice"),
-        Binding("t", "tracking", _("Tracking"), id="order.tracking"),
-        Binding("c", "cancel", _("Cancel order"), id="order.cancel"),
-        Binding("r", "claim", _("Return / claim"), id="order.claim"),
-        Binding("s", "correct_source", _("Correct type to SO"), id="order.correct_source"),
+        Binding("escape", "back", N_("Back"), id="order.back"),
+        Binding("i", "invoice", N_("Invoice"), id="order.invoice"),
+        Binding("t", "tracking", N_("Tracking"), id="order.tracking"),
+        Binding("c", "cancel", N_("Cancel order"), id="order.cancel"),
+        Binding("r", "claim", N_("Return / claim"), id="order.claim"),
+        Binding("s", "correct_source", N_("Correct type to SO"), id="order.correct_source"),
     ]
 
     class Loaded(Message):
@@ -188,7 +189,7 @@ class OrderScreen(AppScreen[None]):
     def _loaded(self, message: Loaded) -> None:
         self.view = view = message.view
         order, company = view.order, view.company
-        locale = company.locale
+        locale = shown_locale(company.locale)
         self.query_one("#order-title", Static).update(data_text(" · ".join((
             _("Order {number}").format(number=order.number),
             format_day(order.placed_at, locale),
@@ -239,7 +240,7 @@ class OrderScreen(AppScreen[None]):
             return _("handed over without a parcel")
         if view.shipment is None and view.order.status is OrderStatus.CANCELLED:
             return "—"
-        return shipment_summary(view.shipment, view.company.locale)
+        return shipment_summary(view.shipment, shown_locale(view.company.locale))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from typing import ClassVar
 
 from rich.style import Style
@@ -28,7 +29,6 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
-from mlm_tui.core.dates import format_month
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import (
     CompanyProfile,
@@ -37,8 +37,10 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderStatus,
 )
+from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text, printable
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import month_name, shown_locale
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import DataChanged, Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -77,14 +79,14 @@ class OrdersScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Back and Tracking stay out of the footer (there is no room at 80 columns); the
         # help screen lists them.
-        Binding("escape", "back", _("Back"), show=False, id="orders.back"),
-        Binding("i", "invoice", _("Invoice"), id="orders.invoice"),
-        Binding("t", "tracking", _("Tracking"), show=False, id="orders.tracking"),
-        Binding("s", "sort", _("Sort"), id="orders.sort"),
-        Binding("j", "jump", _("Jump to month"), id="orders.jump"),
-        Binding("x", "export", _("Export CSV"), id="orders.export"),
-        Binding("f", "filters", _("Filters"), show=False, id="orders.filters"),
-        Binding("r", "reload", _("Reload"), show=False, id="orders.reload"),
+        Binding("escape", "back", N_("Back"), show=False, id="orders.back"),
+        Binding("i", "invoice", N_("Invoice"), id="orders.invoice"),
+        Binding("t", "tracking", N_("Tracking"), show=False, id="orders.tracking"),
+        Binding("s", "sort", N_("Sort"), id="orders.sort"),
+        Binding("j", "jump", N_("Jump to month"), id="orders.jump"),
+        Binding("x", "export", N_("Export CSV"), id="orders.export"),
+        Binding("f", "filters", N_("Filters"), show=False, id="orders.filters"),
+        Binding("r", "reload", N_("Reload"), show=False, id="orders.reload"),
     ]
 
     # --- messages from the workers ---------------------------------------------------------
@@ -203,7 +205,7 @@ class OrdersScreen(AppScreen[None]):
         if isinstance(current, str) and current not in months:
             months.append(current)  # keep the chosen month even when it holds no order
         with self.prevent(Select.Changed):
-            select.set_options((format_month(m, locale), m) for m in months)
+            select.set_options((month_name(m, locale), m) for m in months)
             if isinstance(current, str):
                 select.value = current
 
@@ -289,10 +291,10 @@ class OrdersScreen(AppScreen[None]):
             return
         filters = self.grid.filters
         parts = [ngettext("{count} order", "{count} orders", count).format(
-            count=f"{count:,}".replace(",", "\u202f"))]
+            count=format_points(Decimal(count), self._locale))]
         parts.append(_("newest first") if filters.newest_first else _("oldest first"))
         if filters.month:
-            parts.append(format_month(filters.month, self._locale))
+            parts.append(month_name(filters.month, self._locale))
         if filters.member_id is not None and self._member_label:
             parts.append(self._member_label)
         self.query_one("#orders-info", Static).update(data_text(" · ".join(parts)))
@@ -426,7 +428,7 @@ class OrdersScreen(AppScreen[None]):
     @property
     def _locale(self) -> str:
         company = self.company
-        return company.locale if company else "en"
+        return shown_locale(company.locale) if company else "en"
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#orders-status", Static)

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 
 
 class PasteListScreen(ModalScreen[str | None]):
@@ -27,8 +27,8 @@ class PasteListScreen(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "take", _("Take the list"), id="paste.take"),
-        Binding("escape", "cancel", _("Cancel"), id="paste.cancel"),
+        Binding("ctrl+s", "take", N_("Take the list"), id="paste.take"),
+        Binding("escape", "cancel", N_("Cancel"), id="paste.cancel"),
     ]
 
     def compose(self) -> ComposeResult:

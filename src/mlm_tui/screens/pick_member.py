@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import MemberMatch
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 
 
 class PickMemberScreen(ModalScreen[MemberMatch | None]):
@@ -28,7 +28,7 @@ class PickMemberScreen(ModalScreen[MemberMatch | None]):
     PickMemberScreen #pick-member-title { text-style: bold; }
     """
 
-    BINDINGS = [Binding("escape", "close", _("Close"), id="pick_member.close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="pick_member.close")]
 
     def __init__(self, matches: list[MemberMatch], locale: str) -> None:
         super().__init__()

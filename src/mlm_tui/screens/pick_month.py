@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from mlm_tui.core.dates import format_month
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import month_name
+from mlm_tui.i18n import N_, ngettext
 
 
 class PickMonthScreen(ModalScreen[str | None]):
@@ -27,7 +27,7 @@ class PickMonthScreen(ModalScreen[str | None]):
     PickMonthScreen #pick-month-title { text-style: bold; }
     """
 
-    BINDINGS = [Binding("escape", "close", _("Close"), id="pick_month.close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="pick_month.close")]
 
     def __init__(self, title: str, months: list[tuple[str, int]], locale: str) -> None:
         super().__init__()
@@ -39,7 +39,7 @@ class PickMonthScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.heading, id="pick-month-title")
             yield OptionList(*(
-                Option(f"{format_month(month, self.locale):<16} "
+                Option(f"{month_name(month, self.locale):<16} "
                        + ngettext("{count} order", "{count} orders", count).format(count=count),
                        id=month)
                 for month, count in self.months

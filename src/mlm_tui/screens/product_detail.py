@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from mlm_tui.core.models import CompanyProfile, Product
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -49,8 +49,8 @@ class ProductDetailScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("a", "add_to_cart", _("Add to cart"), id="product.add"),
-        Binding("escape", "back", _("Back"), id="product.back"),
+        Binding("a", "add_to_cart", N_("Add to cart"), id="product.add"),
+        Binding("escape", "back", N_("Back"), id="product.back"),
     ]
 
     def __init__(self, product: Product) -> None:

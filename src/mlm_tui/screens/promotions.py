@@ -14,7 +14,8 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Product, Promotion, PromotionKind
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -41,7 +42,7 @@ class PromotionsTable(FittingTable):
     """The promotions, where Enter (named in the footer) opens the promotion's product."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", _("Open product"), id="promotions.open"),
+        Binding("enter", "select_cursor", N_("Open product"), id="promotions.open"),
     ]
 
 
@@ -91,7 +92,7 @@ class PromotionsScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        locale = message.company.locale
+        locale = shown_locale(message.company.locale)
         period = message.period
         dates = f"{format_day(period.starts_on, locale)} – {format_day(period.ends_on, locale)}"
         text = f"{period.name}  ({dates})"

@@ -23,7 +23,7 @@ from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
 from mlm_tui.core.quick_order import BAD_QUANTITY
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.cart_summary import cart_summary_text
@@ -50,11 +50,11 @@ class QuickOrderScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "add_to_cart", _("To cart"), id="quick_order.add",
-                tooltip=_("Put every ready row into the cart")),
-        Binding("ctrl+l", "paste_list", _("Paste list"), id="quick_order.paste"),
-        Binding("ctrl+r", "repeat_order", _("Repeat order"), id="quick_order.repeat"),
-        Binding("escape", "leave", _("Back"), show=False, id="quick_order.back"),
+        Binding("ctrl+s", "add_to_cart", N_("To cart"), id="quick_order.add",
+                tooltip=N_("Put every ready row into the cart")),
+        Binding("ctrl+l", "paste_list", N_("Paste list"), id="quick_order.paste"),
+        Binding("ctrl+r", "repeat_order", N_("Repeat order"), id="quick_order.repeat"),
+        Binding("escape", "leave", N_("Back"), show=False, id="quick_order.back"),
     ]
 
     class Looked(Message):

@@ -36,7 +36,7 @@ from mlm_tui.core.validation import (
     validate_birth_date,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -117,7 +117,7 @@ class RegisterScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", _("Register"), id="register.submit"),
+        Binding("ctrl+s", "submit", N_("Register"), id="register.submit"),
     ]
 
     class Registered(Message):

@@ -18,7 +18,8 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, OrderFilter, OrderSummary
 from mlm_tui.core.rules.typed_numbers import ascii_digits
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppModalScreen
 from mlm_tui.widgets.errors import error_text
@@ -40,7 +41,7 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel"), id="repeat.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="repeat.cancel"),
     ]
 
     class Recent(Message):
@@ -81,7 +82,7 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
         from mlm_tui.core.dates import format_day
 
         company = self.mlm_app.company
-        locale = company.locale if company else "en"
+        locale = shown_locale(company.locale) if company else "en"
         options = self.query_one("#recent-orders", OptionList)
         options.clear_options()
         for order in message.orders:

@@ -22,7 +22,7 @@ from mlm_tui.core.models import ResetRequest
 from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.core.rules.typed_numbers import read_code
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -48,9 +48,9 @@ class ResetScreen(AppScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", _("Continue"), id="reset.submit"),
-        Binding("ctrl+r", "resend", _("Resend code"), id="reset.resend"),
-        Binding("escape", "leave", _("Back"), id="reset.back"),
+        Binding("ctrl+s", "submit", N_("Continue"), id="reset.submit"),
+        Binding("ctrl+r", "resend", N_("Resend code"), id="reset.resend"),
+        Binding("escape", "leave", N_("Back"), id="reset.back"),
     ]
 
     class CodeSent(Message):

@@ -18,7 +18,8 @@ from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -30,8 +31,8 @@ class TeamTree(Tree[TeamNode]):
     """Enter opens the member; Space (or →) opens the branch."""
 
     BINDINGS = [
-        Binding("right", "expand", _("Open branch"), show=False, id="team.expand"),
-        Binding("left", "collapse_or_parent", _("Close branch"), show=False,
+        Binding("right", "expand", N_("Open branch"), show=False, id="team.expand"),
+        Binding("left", "collapse_or_parent", N_("Close branch"), show=False,
                 id="team.collapse"),
     ]
 
@@ -156,7 +157,7 @@ class TeamScreen(AppScreen[None]):
         self.app.push_screen(CustomerScreen(event.node.data.member.id))
 
     def _label(self, node: TeamNode) -> Text:
-        locale = self._company.locale if self._company else "en"
+        locale = shown_locale(self._company.locale) if self._company else "en"
         label = self._company.points_label if self._company else ""
         text = Text()
         text.append_text(data_text(node.member.full_name,

@@ -21,7 +21,8 @@ from textual.widgets import Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.display import data_text, link_target
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -94,8 +95,8 @@ class TrackingScreen(AppScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="tracking.back"),
-        Binding("r", "reload", _("Refresh"), id="tracking.reload"),
+        Binding("escape", "back", N_("Back"), id="tracking.back"),
+        Binding("r", "reload", N_("Refresh"), id="tracking.reload"),
     ]
 
     class Loaded(Message):
@@ -155,7 +156,7 @@ class TrackingScreen(AppScreen[None]):
                 "Order {number} is not shipped yet: there is nothing to track."
             ).format(number=self.order_number)))
             return
-        locale = message.company.locale
+        locale = shown_locale(message.company.locale)
         self.query_one("#tracking-parcel").display = True
         facts.update(shipment_facts(shipment, locale))
         self.query_one("#tracking-url", Static).update(tracking_url(shipment))

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from mlm_tui.core import training
 from mlm_tui.core.errors import DomainError
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -30,7 +30,7 @@ class TrainingScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("d", "done", _("Done, next lesson"), id="training.done"),
+        Binding("d", "done", N_("Done, next lesson"), id="training.done"),
     ]
 
     class Progress(Message):

@@ -34,7 +34,8 @@ from mlm_tui.core.money import (
     parse_amount,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
@@ -52,6 +53,15 @@ def ledger_kind_label(kind: LedgerKind) -> str:
         LedgerKind.REFUND: _("Refund"),
         LedgerKind.FEE: _("Fee"),
     }[kind]
+
+
+# Notes the store writes itself (how a top-up was paid, what a payment was for): shown in
+# the reader's language. Any other note (an order or claim number) is shown as it is.
+STORE_NOTES = (N_("card"), N_("terminal"), N_("order payment"))
+
+
+def note_text(note: str) -> str:
+    return _(note) if note else note
 
 
 def points_kind_label(kind: PointsKind) -> str:
@@ -77,9 +87,9 @@ class WalletScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("t", "top_up", _("Top up"), id="wallet.top_up"),
-        Binding("p", "show_points", _("Points"), id="wallet.points"),
-        Binding("b", "show_balance", _("Balance"), id="wallet.balance"),
+        Binding("t", "top_up", N_("Top up"), id="wallet.top_up"),
+        Binding("p", "show_points", N_("Points"), id="wallet.points"),
+        Binding("b", "show_balance", N_("Balance"), id="wallet.balance"),
     ]
 
     class BalanceLoaded(Message):
@@ -176,7 +186,7 @@ class WalletScreen(AppScreen[None]):
     def _balance_loaded(self, message: BalanceLoaded) -> None:
         self._loading.discard("balance")
         self._company = message.company
-        locale = message.company.locale
+        locale = shown_locale(message.company.locale)
         if message.balance is not None:
             self._balance = message.balance
             self.query_one("#balance", Static).update(_("On your account: {amount}").format(
@@ -192,7 +202,7 @@ class WalletScreen(AppScreen[None]):
                 ledger_kind_label(entry.kind),
                 format_money(entry.amount, locale),
                 data_text(entry.order_number, end=""),
-                data_text(entry.note, end=""),
+                data_text(note_text(entry.note), end=""),
                 key=f"b{entry.id}",
             )
         self._balance_after = message.page.next_after
@@ -200,7 +210,7 @@ class WalletScreen(AppScreen[None]):
     @on(PointsLoaded)
     def _points_loaded(self, message: PointsLoaded) -> None:
         self._loading.discard("points")
-        locale, label = message.company.locale, message.company.points_label
+        locale, label = shown_locale(message.company.locale), message.company.points_label
         if message.points is not None:
             self.query_one("#points", Static).update(data_text(
                 _("Points in your wallet: {points} {label}").format(
@@ -214,7 +224,7 @@ class WalletScreen(AppScreen[None]):
                 points_kind_label(entry.kind),
                 format_points(entry.points, locale),
                 format_day(entry.expires_on, locale),
-                data_text(entry.note, end=""),
+                data_text(note_text(entry.note), end=""),
                 key=f"p{entry.id}",
             )
         self._points_after = message.page.next_after
@@ -252,7 +262,7 @@ class WalletScreen(AppScreen[None]):
         if self._company is None:
             return
         text = self.query_one("#amount", Input).value
-        locale = self._company.locale
+        locale = shown_locale(self._company.locale)
         try:
             amount = parse_amount(text, locale)
         except ValueError:
@@ -271,7 +281,7 @@ class WalletScreen(AppScreen[None]):
 
     @on(ToppedUp)
     def _topped_up(self, message: ToppedUp) -> None:
-        locale = self._company.locale if self._company else "en"
+        locale = shown_locale(self._company.locale) if self._company else "en"
         self.query_one("#amount", Input).value = ""
         self._top_up_result(_("{amount} added to your balance.").format(
             amount=format_money(message.entry.amount, locale)))

@@ -14,25 +14,26 @@ from rich.text import Text
 
 from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 
 if TYPE_CHECKING:  # the models module is large; the login screen needs none of it
     from mlm_tui.core.models import CompanyProfile
 
 
 def money_text(money: Money, company: CompanyProfile | None) -> str:
-    return format_money(money, company.locale if company else "en")
+    return format_money(money, shown_locale(company.locale) if company else "en")
 
 
 def points_text(points: Decimal, company: CompanyProfile | None) -> str:
     """``12,5 BB``: the number with the company's points label."""
     if company is None:
         return format_points(points)
-    return f"{format_points(points, company.locale)} {company.points_label}"
+    return f"{format_points(points, shown_locale(company.locale))} {company.points_label}"
 
 
 def points_number(points: Decimal, company: CompanyProfile | None) -> str:
     """The number alone, for a column already headed with the label."""
-    return format_points(points, company.locale if company else "en")
+    return format_points(points, shown_locale(company.locale) if company else "en")
 
 
 def right(text: str, style: str = "") -> Text:

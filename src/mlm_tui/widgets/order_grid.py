@@ -50,7 +50,8 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import format_money, format_points
 from mlm_tui.core.order_checks import OrderFlag, check_summary
 from mlm_tui.display import printable
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows
 from mlm_tui.widgets.order_text import FLAG_MARK, status_label
@@ -74,14 +75,14 @@ class OrderGrid(ScrollView, can_focus=True):
     """Orders matching ``filters``; Enter posts ``OrderSelected`` with the order number."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", _("Up"), show=False, id="order_grid.up"),
-        Binding("down", "cursor_down", _("Down"), show=False, id="order_grid.down"),
-        Binding("pageup", "page_up", _("Page up"), show=False, id="order_grid.page_up"),
-        Binding("pagedown", "page_down", _("Page down"), show=False,
+        Binding("up", "cursor_up", N_("Up"), show=False, id="order_grid.up"),
+        Binding("down", "cursor_down", N_("Down"), show=False, id="order_grid.down"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, id="order_grid.page_up"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False,
                 id="order_grid.page_down"),
-        Binding("home", "first", _("First order"), show=False, id="order_grid.first"),
-        Binding("end", "last", _("Last order"), show=False, id="order_grid.last"),
-        Binding("enter", "select", _("Open order"), id="order_grid.open"),
+        Binding("home", "first", N_("First order"), show=False, id="order_grid.first"),
+        Binding("end", "last", N_("Last order"), show=False, id="order_grid.last"),
+        Binding("enter", "select", N_("Open order"), id="order_grid.open"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -549,7 +550,7 @@ class OrderGrid(ScrollView, can_focus=True):
         return Strip([Segment(_fit(" " + text, width, False), style)], width)
 
     def _row_strip(self, order: OrderSummary, is_cursor: bool, width: int) -> Strip:
-        locale = self.company.locale if self.company else "en"
+        locale = shown_locale(self.company.locale) if self.company else "en"
         base = self.rich_style
         if order.status is OrderStatus.CANCELLED:
             base = base + self.get_component_rich_style("order-grid--cancelled")

@@ -87,7 +87,7 @@ from mlm_tui.core.validation import (
     normalise_contact,
     normalise_registration_number,
 )
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_
 
 RESET_VALID = timedelta(minutes=15)
 RESET_COOLDOWN = timedelta(seconds=60)
@@ -104,9 +104,9 @@ class AuthMixin(LocalBase):
     # --- sessions --------------------------------------------------------------------------
     def login(self, login: str, password: str) -> Session:
         if not (login or "").strip():
-            raise ValidationError(_("Enter your registration number or e-mail."), field="login")
+            raise ValidationError(N_("Enter your registration number or e-mail."), field="login")
         if not password:
-            raise ValidationError(_("Enter your password."), field="password")
+            raise ValidationError(N_("Enter your password."), field="password")
         by, value = _parse_login(login)
         now = self.clock()
         # The attempt is counted before the password is checked, in the transaction that
@@ -126,18 +126,18 @@ class AuthMixin(LocalBase):
                 raise _throttled(lock_if_wrong, now)
             # The same words whether the account exists or not.
             raise InvalidCredentials(
-                _("The registration number, e-mail or password is wrong."), field="password"
+                N_("The registration number, e-mail or password is wrong."), field="password"
             )
         # Only whoever knows the password learns what became of the account; the try
         # stays counted.
         if account.status == MemberStatus.PENDING.value:
             raise AccountNotActivated(
-                _("This account is not activated yet: enter the activation code from the "
-                  "e-mail or SMS."),
+                N_("This account is not activated yet: enter the activation code from the "
+                   "e-mail or SMS."),
                 field="login",
             )
         if account.status == MemberStatus.CLOSED.value:
-            raise AccountClosed(_("This account has been closed."), field="login")
+            raise AccountClosed(N_("This account has been closed."), field="login")
         new_hash = hash_secret(password) if needs_rehash(account.password_hash) else None
         with self.store.write() as conn:
             _uncount_attempt(conn, key, now)
@@ -153,7 +153,7 @@ class AuthMixin(LocalBase):
         with self.store.read() as conn:
             row = live_session(conn, token, self.clock())
         if row is None:
-            raise NotAuthenticated(_("Your session has ended; please log in again."))
+            raise NotAuthenticated(N_("Your session has ended; please log in again."))
         self._session = Session(token, row.id, row.registration_number, row.full_name,
                                 row.expires_at)
         return self._session
@@ -171,7 +171,7 @@ class AuthMixin(LocalBase):
         with self.store.read() as conn:
             row = conn.execute(select(t.members).where(t.members.c.id == me)).first()
         if row is None:
-            raise NotAuthenticated(_("This account no longer exists."))
+            raise NotAuthenticated(N_("This account no longer exists."))
         return member_from_row(row)
 
     def account_summary(self) -> AccountSummary:
@@ -185,7 +185,7 @@ class AuthMixin(LocalBase):
                 select(m.c.id, m.c.registration_number, m.c.full_name).where(m.c.id == me)
             ).first()
             if who is None:
-                raise NotAuthenticated(_("This account no longer exists."))
+                raise NotAuthenticated(N_("This account no longer exists."))
             balance = conn.execute(
                 select(func.sum(b.c.amount)).where(b.c.member_id == me)).scalar_one()
             wallet = conn.execute(
@@ -230,10 +230,11 @@ class AuthMixin(LocalBase):
             else:
                 issue_code(conn, member.id, RESET, code_hash, now, RESET_VALID)
                 # Inside the transaction: if the mail cannot go, no code is left behind.
+                company = self.company()
                 send_reset_code(
-                    self.notifier, company=self.company().name, full_name=member.full_name,
+                    self.notifier, company=company.name, full_name=member.full_name,
                     email=member.email, phone=member.phone, code=code,
-                    minutes=int(RESET_VALID.total_seconds() // 60),
+                    minutes=int(RESET_VALID.total_seconds() // 60), locale=company.locale,
                 )
         # Only what was typed is echoed, masked: the answer must not tell whether an
         # account exists, nor reveal the other contact on it.
@@ -282,7 +283,7 @@ class AuthMixin(LocalBase):
             sponsor = conn.execute(
                 select(m.c.path, m.c.full_name).where(m.c.id == sponsor_id)).first()
             if sponsor is None:
-                raise NotAuthenticated(_("This account no longer exists."))
+                raise NotAuthenticated(N_("This account no longer exists."))
             _refuse_duplicates(conn, email, phone, name_folded, birth_date)
             number = _next_registration_number(conn)
             member_id: int = conn.execute(insert(m).values(
@@ -298,10 +299,12 @@ class AuthMixin(LocalBase):
             conn.execute(update(m).where(m.c.id == member_id)
                          .values(path=f"{sponsor.path}{member_id}/"))
             issue_code(conn, member_id, ACTIVATION, code_hash, now, ACTIVATION_VALID)
+            company = self.company()
             send_activation_code(
-                self.notifier, company=self.company().name, full_name=full_name,
+                self.notifier, company=company.name, full_name=full_name,
                 registration_number=number, sponsor_name=sponsor.full_name, email=email,
                 phone=phone, code=code, hours=int(ACTIVATION_VALID.total_seconds() // 3600),
+                locale=company.locale,
             )
             row = conn.execute(select(m).where(m.c.id == member_id)).one()
         # The sponsor typed it all, but reads it back as any upline would.
@@ -334,7 +337,7 @@ class AuthMixin(LocalBase):
                                 activated_at=now)
                     ).rowcount
                     if not activated:  # activated or closed in the meantime
-                        raise Conflict(_("This account is no longer waiting for activation."),
+                        raise Conflict(N_("This account is no longer waiting for activation."),
                                        field="login")
                     session = self._open_session(conn, member, now)
         if error is not None:
@@ -355,7 +358,7 @@ def _parse_login(login: str) -> tuple[str, str]:
         return "number", normalise_registration_number(text, field="login")
     except ValidationError:
         raise ValidationError(
-            _("Enter your registration number (7 digits) or e-mail."), field="login"
+            N_("Enter your registration number (7 digits) or e-mail."), field="login"
         ) from None
 
 
@@ -438,10 +441,10 @@ def _uncount_attempt(conn: Connection, key: str, now: datetime) -> None:
 def _throttled(until: datetime, now: datetime) -> Throttled:
     minutes = max(1, ceil((until - now).total_seconds() / 60))
     return Throttled(
-        _("Too many failed attempts. Try again in {minutes} min.").format(minutes=minutes),
+        N_("Too many failed attempts. Try again in {minutes} min."),
         retry_at=until,
         field="login",
-    )
+     params={"minutes": minutes})
 
 
 def _start_cooldown(conn: Connection, key: str, now: datetime) -> None:
@@ -451,11 +454,10 @@ def _start_cooldown(conn: Connection, key: str, now: datetime) -> None:
     if until is not None:
         seconds = max(1, ceil((until - now).total_seconds()))
         raise Throttled(
-            _("A code was sent a moment ago. You can ask for a new one in {seconds} s.")
-            .format(seconds=seconds),
+            N_("A code was sent a moment ago. You can ask for a new one in {seconds} s."),
             retry_at=until,
             field="contact",
-        )
+         params={"seconds": seconds})
     conn.execute(delete(lf).where(lf.c.login_key.startswith(_COOLDOWN_PREFIX, autoescape=True),
                                   lf.c.locked_until <= now))
     conn.execute(insert(lf).values(login_key=key, failures=0, last_failed_at=now,
@@ -479,7 +481,7 @@ def _reset_password(
 
 def _check_confirmation(password: str, confirmation: str) -> None:
     if password != confirmation:
-        raise ValidationError(_("The two passwords are not the same."), field="confirmation")
+        raise ValidationError(N_("The two passwords are not the same."), field="confirmation")
 
 
 def _refuse_duplicates(
@@ -493,12 +495,12 @@ def _refuse_duplicates(
         return conn.execute(select(m.c.id).where(live, *conditions).limit(1)).first() is not None
 
     if exists(m.c.email == email):
-        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+        raise Conflict(N_("An account with this e-mail address already exists."), field="email")
     if exists(m.c.phone == phone):
-        raise Conflict(_("An account with this phone number already exists."), field="phone")
+        raise Conflict(N_("An account with this phone number already exists."), field="phone")
     if exists(m.c.name_folded == name_folded, m.c.birth_date == birth_date):
         raise Conflict(
-            _("A member with this name and date of birth already has an account."),
+            N_("A member with this name and date of birth already has an account."),
             field="full_name",
         )
 
@@ -511,5 +513,5 @@ def _next_registration_number(conn: Connection) -> str:
     ).scalar_one()
     number = FIRST_REGISTRATION_NUMBER if highest is None else highest + 1
     if number > LAST_REGISTRATION_NUMBER:
-        raise Conflict(_("No registration numbers are left."), field="registration_number")
+        raise Conflict(N_("No registration numbers are left."), field="registration_number")
     return str(number)

@@ -25,7 +25,7 @@ from mlm_tui.core.money import Money
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.passwords import token_hash
 from mlm_tui.core.settings import Settings
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_
 
 
 class LocalBase:
@@ -89,7 +89,7 @@ class LocalBase:
             live = live_session(conn, held.token, self.clock())
         if live is None:
             self._session = None
-            raise SessionEnded(_("Your session has ended; please log in again."))
+            raise SessionEnded(N_("Your session has ended; please log in again."))
 
     def _me_id(self) -> int:
         session = self.session()
@@ -125,7 +125,7 @@ def read_company(conn: Connection) -> CompanyProfile:
     store has one."""
     text = conn.execute(select(t.company.c.profile)).scalar_one_or_none()
     if text is None:
-        raise NotFound(_("This store has no company yet; build the demo data."), field="store")
+        raise NotFound(N_("This store has no company yet; build the demo data."), field="store")
     return profile_from_json(text)
 
 

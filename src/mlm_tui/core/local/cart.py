@@ -83,9 +83,9 @@ class CartMixin(LocalBase):
             total = _quantity_in_cart(conn, self._me_id(), product.code) + quantity
             if total > MAX_LINE_QUANTITY:
                 raise ValidationError(
-                    _("At most {limit} of one product per order; the cart already holds "
-                      "{held}.").format(limit=MAX_LINE_QUANTITY, held=total - quantity),
-                    field="quantity")
+                    N_("At most {limit} of one product per order; the cart already holds "
+                       "{held}."),
+                    field="quantity", params={"limit": MAX_LINE_QUANTITY, "held": total - quantity})
             self._put_line(conn, product, total)
             return self._cart_within_wallet(conn)
 
@@ -121,11 +121,11 @@ class CartMixin(LocalBase):
                        if p.kind is PromotionKind.DELIVERY_PRODUCT}
             if code.strip() not in offered:
                 raise ValidationError(
-                    _("{code} is not offered instead of the delivery fee.").format(code=code),
-                    field="code")
+                    N_("{code} is not offered instead of the delivery fee."),
+                    field="code", params={"code": code})
             product = catalog.by_code([code.strip()]).get(code.strip())
             if product is None or not product.available:
-                raise Unavailable(_("{code} is sold out.").format(code=code), field="code")
+                raise Unavailable(N_("{code} is sold out."), field="code", params={"code": code})
             chosen = conn.execute(update(choices).where(choices.c.member_id == me)
                                   .values(delivery_product_code=product.code)).rowcount
             if not chosen:
@@ -168,7 +168,8 @@ class CartMixin(LocalBase):
                 .values(paid_with_points=bool(paid_with_points))
             ).rowcount
             if not changed:
-                raise NotFound(_("{code} is not in the cart.").format(code=code), field="code")
+                raise NotFound(N_("{code} is not in the cart."), field="code",
+                               params={"code": code})
             return self._cart_within_wallet(conn)
 
     def place_order(self, checkout: Checkout) -> Order:
@@ -180,7 +181,7 @@ class CartMixin(LocalBase):
             existing = _order_by_key(conn, checkout.idempotency_key)
             if existing is not None:
                 if existing.placed_by_id != me:
-                    raise Conflict(_("This order key belongs to another order."),
+                    raise Conflict(N_("This order key belongs to another order."),
                                    field="idempotency_key")
                 # A retry: the same order, as it stands now.
                 return with_shipment(conn, read_order(conn, existing.id, self.money),
@@ -189,7 +190,7 @@ class CartMixin(LocalBase):
             period = self._open_catalog(conn).period
             cart = self._priced_cart(conn)
             if cart.is_empty:
-                raise ValidationError(_("The cart is empty."), field="cart")
+                raise ValidationError(N_("The cart is empty."), field="cart")
             _take_stock(conn, period.id, cart)
             if checkout.payment_method is PaymentMethod.BALANCE:
                 _check_balance(conn, me, cart.to_pay, company)
@@ -248,25 +249,25 @@ class CartMixin(LocalBase):
     def _open_catalog(self, conn: Connection) -> Catalog:
         period = current_period_row(conn, self.clock().date())
         if not period.ordering_open:
-            raise Unavailable(_("Ordering from {catalog} is closed.").format(catalog=period.name))
+            raise Unavailable(N_("Ordering from {catalog} is closed."),
+                              params={"catalog": period.name})
         return Catalog(conn, period, self.company().currency)
 
     def _orderable(self, conn: Connection, code: str) -> Product:
         product = self._open_catalog(conn).by_code([code.strip()]).get(code.strip())
         if product is None:
-            raise NotFound(_("There is no product {code} in this catalog.").format(code=code),
-                           field="code")
+            raise NotFound(N_("There is no product {code} in this catalog."),
+                           field="code", params={"code": code})
         if not product.available:
-            raise Unavailable(_("{code} {name} is sold out.").format(code=product.code,
-                                                                     name=product.name),
-                              field="code")
+            raise Unavailable(N_("{code} {name} is sold out."),
+                              field="code", params={"code": product.code, "name": product.name})
         return product
 
     def _put_line(self, conn: Connection, product: Product, quantity: int) -> None:
         if quantity > product.stock:
-            raise Unavailable(_("Only {stock} of {code} left.").format(stock=product.stock,
-                                                                      code=product.code),
-                              field="quantity")
+            raise Unavailable(N_("Only {stock} of {code} left."),
+                              field="quantity",
+                                  params={"stock": product.stock, "code": product.code})
         lines, me = t.cart_lines, self._me_id()
         changed = conn.execute(
             update(lines).where(lines.c.member_id == me, lines.c.product_code == product.code)
@@ -284,7 +285,7 @@ class CartMixin(LocalBase):
         m = t.members
         buyer = conn.execute(select(m.c.id, m.c.status).where(m.c.id == buyer_id)).one()
         if buyer.status == MemberStatus.CLOSED.value:
-            raise ValidationError(_("This account is closed."), field="buyer_id")
+            raise ValidationError(N_("This account is closed."), field="buyer_id")
         return buyer
 
 
@@ -300,9 +301,8 @@ def check_quantity(quantity: int, *, zero_removes: bool = False) -> None:
         or not lowest <= quantity <= MAX_LINE_QUANTITY
     ):
         raise ValidationError(
-            _("The quantity must be a whole number from {lowest} to {highest}.").format(
-                lowest=lowest, highest=MAX_LINE_QUANTITY),
-            field="quantity")
+            N_("The quantity must be a whole number from {lowest} to {highest}."),
+            field="quantity", params={"lowest": lowest, "highest": MAX_LINE_QUANTITY})
 
 
 def check_checkout(checkout: Checkout, company: CompanyProfile) -> Checkout:
@@ -311,20 +311,19 @@ def check_checkout(checkout: Checkout, company: CompanyProfile) -> Checkout:
     checkout = _chosen(checkout)
     key = checkout.idempotency_key
     if not key or not key.strip() or len(key) > _KEY_LENGTH:
-        raise ValidationError(_("The order has no valid key."), field="idempotency_key")
+        raise ValidationError(N_("The order has no valid key."), field="idempotency_key")
     if checkout.payment_method not in company.payment_methods:
-        raise ValidationError(_("{company} does not accept this payment method.").format(
-            company=company.name),
-                              field="payment_method")
+        raise ValidationError(N_("{company} does not accept this payment method."),
+                              field="payment_method", params={"company": company.name})
     if checkout.payment_method not in payment_methods_for(checkout.delivery_method, company):
-        raise ValidationError(_("This way to pay does not go with this delivery: cash goes "
-                                "to a courier, payment at the service centre with a pickup "
-                                "there."), field="payment_method")
+        raise ValidationError(N_("This way to pay does not go with this delivery: cash goes "
+                                 "to a courier, payment at the service centre with a pickup "
+                                 "there."), field="payment_method")
     if checkout.delivery_method is DeliveryMethod.COURIER:
         return checkout
     points = {p.code for p in company.pickup_points if p.kind is checkout.delivery_method}
     if checkout.pickup_point not in points:
-        raise ValidationError(_("Choose a pickup point."), field="pickup_point")
+        raise ValidationError(N_("Choose a pickup point."), field="pickup_point")
     return checkout
 
 
@@ -332,18 +331,18 @@ def _chosen(checkout: Checkout) -> Checkout:
     try:
         source = None if checkout.source is None else OrderSource(checkout.source)
     except ValueError:
-        raise ValidationError(_("There is no order source {source}.").format(
-            source=checkout.source), field="source") from None
+        raise ValidationError(N_("There is no order source {source}."), field="source",
+                              params={"source": checkout.source}) from None
     try:
         payment = PaymentMethod(checkout.payment_method)
     except ValueError:
-        raise ValidationError(_("There is no payment method {method}.").format(
-            method=checkout.payment_method), field="payment_method") from None
+        raise ValidationError(N_("There is no payment method {method}."), field="payment_method",
+                              params={"method": checkout.payment_method}) from None
     try:
         delivery = DeliveryMethod(checkout.delivery_method)
     except ValueError:
-        raise ValidationError(_("There is no delivery method {method}.").format(
-            method=checkout.delivery_method), field="delivery_method") from None
+        raise ValidationError(N_("There is no delivery method {method}."), field="delivery_method",
+                              params={"method": checkout.delivery_method}) from None
     return replace(checkout, source=source, payment_method=payment, delivery_method=delivery)
 
 
@@ -368,8 +367,8 @@ def _take_stock(conn: Connection, period_id: int, cart: Cart) -> None:
             .values(stock=p.c.stock - quantity)
         ).rowcount
         if taken != 1:
-            raise Unavailable(_("Not enough of {code} left for this order.").format(code=code),
-                              field="code")
+            raise Unavailable(N_("Not enough of {code} left for this order."),
+                              field="code", params={"code": code})
 
 
 def _check_balance(conn: Connection, member_id: int, to_pay: Money,
@@ -382,10 +381,10 @@ def _check_balance(conn: Connection, member_id: int, to_pay: Money,
     if balance < to_pay:
         shortfall = format_money((to_pay - balance).rounded(), company.locale)
         raise InsufficientBalance(
-            _("The balance holds {balance}: top it up by {shortfall} or choose another "
-              "payment method.").format(balance=format_money(balance, company.locale),
-                                        shortfall=shortfall),
-            field="payment_method")
+            N_("The balance holds {balance}: top it up by {shortfall} or choose another "
+               "payment method."),
+            field="payment_method",
+                params={"balance": format_money(balance, company.locale), "shortfall": shortfall})
 
 
 def _check_wallet(conn: Connection, member_id: int, cart: Cart,
@@ -398,9 +397,9 @@ def _check_wallet(conn: Connection, member_id: int, cart: Cart,
             return f"{format_points(value, company.locale)} {company.points_label}"
 
         raise InsufficientPoints(
-            _("Paying with points needs {needed}; the wallet holds {held}. Pay a line with "
-              "money instead.").format(needed=points(cart.points_spent), held=points(held)),
-            field="points")
+            N_("Paying with points needs {needed}; the wallet holds {held}. Pay a line with "
+               "money instead."),
+            field="points", params={"needed": points(cart.points_spent), "held": points(held)})
 
 
 def _points_held(conn: Connection, member_id: int) -> Decimal:

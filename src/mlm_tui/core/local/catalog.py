@@ -57,7 +57,7 @@ from mlm_tui.core.money import Money
 from mlm_tui.core.pricing import unit_price
 from mlm_tui.core.rules.search_folding import search_terms
 from mlm_tui.core.validation import search_text
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 GIFT_MARK = N_("gift")
 DELIVERY_MARK = N_("instead of delivery")
@@ -118,8 +118,8 @@ class CatalogMixin(LocalBase):
             found = Catalog(conn, period, self.company().currency,
                               consultant=self._buys_as_consultant(conn)).by_code([code.strip()])
         if not found:
-            raise NotFound(_("There is no product {code} in this catalog.").format(code=code),
-                           field="code")
+            raise NotFound(N_("There is no product {code} in this catalog."),
+                           field="code", params={"code": code})
         return next(iter(found.values()))
 
     def products_by_code(self, codes: list[str]) -> dict[str, Product]:
@@ -362,7 +362,7 @@ class SearchPosition:
                     return SearchPosition(False, group=group, before=before)
         except ValueError:
             pass
-        raise ValidationError(_("This page position is not valid."), field="after")
+        raise ValidationError(N_("This page position is not valid."), field="after")
 
 
 @cache
@@ -386,7 +386,7 @@ def current_period_row(conn: Connection, today: date) -> Row[Any]:
     """The period holding ``today`` (an open one if two overlap); else the latest started."""
     row = conn.execute(_CURRENT_PERIOD, {"day": today.isoformat()}).first()
     if row is None:
-        raise NotFound(_("There is no catalog yet."), field="period")
+        raise NotFound(N_("There is no catalog yet."), field="period")
     return row
 
 

@@ -33,7 +33,7 @@ from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, LedgerKind, NotificationKind
 from mlm_tui.core.money import Money, currency_exponent, format_money
 from mlm_tui.core.validation import refuse_unprintable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ def _money_of(company: CompanyProfile) -> Callable[[Decimal], Money]:
 def _claim(conn: Connection, number: str, company: CompanyProfile) -> tuple[Row[Any], Claim]:
     found = read_claims(conn, t.claims.c.number == number.strip(), _money_of(company))
     if not found:
-        raise NotFound(_("There is no claim {number}.").format(number=number), field="claim")
+        raise NotFound(N_("There is no claim {number}."), field="claim", params={"number": number})
     return found[0]
 
 
@@ -145,8 +145,8 @@ def _record(conn: Connection, row: Row[Any], status: ClaimStatus, decision: str,
                 credit=None if credit is None else credit.amount)
     ).rowcount
     if moved != 1:  # decided by someone else since it was read
-        raise Conflict(_("Claim {number} changed meanwhile; look again.").format(
-            number=row.number), field="claim")
+        raise Conflict(N_("Claim {number} changed meanwhile; look again."), field="claim",
+                       params={"number": row.number})
 
 
 def _case(conn: Connection, row: Row[Any], claim: Claim, company: CompanyProfile
@@ -197,29 +197,27 @@ def _text(value: str, *, required: bool) -> str:
     value = refuse_unprintable(value or "", field="reason", multiline=True)
     value = unicodedata.normalize("NFC", value).strip()
     if required and not value:
-        raise ValidationError(_("Say why the claim is rejected."), field="reason")
+        raise ValidationError(N_("Say why the claim is rejected."), field="reason")
     if len(value) > MAX_REASON:
-        raise ValidationError(_("At most {most} characters.").format(most=MAX_REASON),
-                              field="reason")
+        raise ValidationError(N_("At most {most} characters."),
+                              field="reason", params={"most": MAX_REASON})
     return value
 
 
 def _checked_credit(credit: Money, worth: Money, company: CompanyProfile) -> Money:
     if not isinstance(credit, Money) or credit.currency != company.currency:
-        raise ValidationError(_("Credit in {currency}.").format(currency=company.currency),
-                              field="credit")
+        raise ValidationError(N_("Credit in {currency}."),
+                              field="credit", params={"currency": company.currency})
     if credit.amount != credit.rounded().amount:
         raise ValidationError(
-            _("An amount has at most {places} decimal places.").format(
-                places=currency_exponent(company.currency)),
-            field="credit")
+            N_("An amount has at most {places} decimal places."),
+            field="credit", params={"places": currency_exponent(company.currency)})
     if credit.is_negative():
-        raise ValidationError(_("The credit cannot be negative."), field="credit")
+        raise ValidationError(N_("The credit cannot be negative."), field="credit")
     if credit > worth:
         raise ValidationError(
-            _("The claimed products are worth {worth}; the credit cannot be more.").format(
-                worth=format_money(worth, company.locale)),
-            field="credit")
+            N_("The claimed products are worth {worth}; the credit cannot be more."),
+            field="credit", params={"worth": format_money(worth, company.locale)})
     return credit.rounded()
 
 

@@ -33,7 +33,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 from mlm_tui.core.rules.numbers import claim_number
 from mlm_tui.core.validation import refuse_unprintable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 
 MAX_REASON = 2000
 # The promise to the member is a decision within a week; a company may promise sooner.
@@ -50,10 +50,10 @@ class ClaimsMixin(LocalBase):
         reason = refuse_unprintable(reason or "", field="reason", multiline=True)
         reason = unicodedata.normalize("NFC", reason).strip()
         if not reason:
-            raise ValidationError(_("Say what is wrong with the products."), field="reason")
+            raise ValidationError(N_("Say what is wrong with the products."), field="reason")
         if len(reason) > MAX_REASON:
-            raise ValidationError(_("At most {most} characters.").format(most=MAX_REASON),
-                                  field="reason")
+            raise ValidationError(N_("At most {most} characters."),
+                                  field="reason", params={"most": MAX_REASON})
         wanted = _merged(lines)
         company = self.company()
         now = self.clock()
@@ -61,7 +61,7 @@ class ClaimsMixin(LocalBase):
         with self.store.write() as conn:
             order_id, status = self._claimable_invoice(conn, invoice_number)
             if status != OrderStatus.DELIVERED.value:
-                raise Conflict(_("Only a delivered order can be claimed."),
+                raise Conflict(N_("Only a delivered order can be claimed."),
                                field="invoice_number")
             _check_lines(conn, order_id, invoice_number, wanted)
             claim_id = (conn.execute(select(func.max(t.claims.c.id))).scalar_one() or 0) + 1
@@ -115,7 +115,7 @@ class ClaimsMixin(LocalBase):
                                           n.c.member_id == self._me_id())
             ).first()
             if mine is None:
-                raise NotFound(_("There is no such notification."), field="notification")
+                raise NotFound(N_("There is no such notification."), field="notification")
             if mine.read_at is None:
                 conn.execute(update(n).where(n.c.id == notification_id)
                              .values(read_at=self.clock()))
@@ -128,8 +128,8 @@ class ClaimsMixin(LocalBase):
             .where(i.c.number == number)
         ).first()
         if row is None or not row.path.startswith(self._my_path(conn)):
-            raise NotFound(_("There is no invoice {number}.").format(number=number),
-                           field="invoice_number")
+            raise NotFound(N_("There is no invoice {number}."),
+                           field="invoice_number", params={"number": number})
         return row.id, row.status
 
 
@@ -155,14 +155,13 @@ def read_claims(conn: Connection, where: ColumnElement[bool],
 def _merged(lines: list[ClaimLine]) -> dict[str, int]:
     """Quantities per product code; the same product twice adds up."""
     if not lines:
-        raise ValidationError(_("Choose at least one product to return."), field="lines")
+        raise ValidationError(N_("Choose at least one product to return."), field="lines")
     wanted: dict[str, int] = {}
     for line in lines:
         quantity = line.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-            raise ValidationError(_("The quantity of {code} must be 1 or more.").format(
-                code=line.product_code),
-                                  field="lines")
+            raise ValidationError(N_("The quantity of {code} must be 1 or more."),
+                                  field="lines", params={"code": line.product_code})
         wanted[line.product_code] = wanted.get(line.product_code, 0) + quantity
     return wanted
 
@@ -183,11 +182,10 @@ def _check_lines(conn: Connection, order_id: int, invoice_number: str,
     ).all())
     for code, quantity in wanted.items():
         if code not in invoiced:
-            raise ValidationError(_("{code} is not on invoice {invoice}.").format(
-                code=code, invoice=invoice_number), field="lines")
+            raise ValidationError(N_("{code} is not on invoice {invoice}."), field="lines",
+                                  params={"code": code, "invoice": invoice_number})
         left = invoiced[code] - claimed.get(code, 0)
         if quantity > left:
             raise ValidationError(
-                _("{code}: {left} of {invoiced} invoiced can still be claimed.").format(
-                    code=code, left=left, invoiced=invoiced[code]),
-                field="lines")
+                N_("{code}: {left} of {invoiced} invoiced can still be claimed."),
+                field="lines", params={"code": code, "left": left, "invoiced": invoiced[code]})

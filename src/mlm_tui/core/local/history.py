@@ -34,7 +34,7 @@ from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import downline_clause
 from mlm_tui.core.local.store import MAX_ROW_ID
 from mlm_tui.core.models import OrderFilter
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_
 
 # Pages are always merged per buyer for up to FEW_BUYERS buyers, never for more than
 # MANY_BUYERS (SQLite allows 500 terms in one compound SELECT).
@@ -84,9 +84,9 @@ def conditions(filters: OrderFilter) -> list[ColumnElement[bool]]:
 def month_range(month: str) -> tuple[str, str]:
     match = _MONTH.match(month or "")
     if match is None:
-        raise ValidationError(_("A month is written YYYY-MM."), field="month")
+        raise ValidationError(N_("A month is written YYYY-MM."), field="month")
     if match[1] == "0000":
-        raise ValidationError(_("There is no year 0."), field="month")
+        raise ValidationError(N_("There is no year 0."), field="month")
     # Everything placed in the month starts with its prefix, which sorts below "-99": no
     # date arithmetic, so the last month a date can have (9999-12) has an end too.
     return f"{month}-01T00:00:00", f"{month}-99"
@@ -108,7 +108,7 @@ def decode_cursor(after: str) -> tuple[str, int]:
             raise ValueError(order_id)
         return placed_at, number
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValidationError(_("This page position is not valid."), field="after") from exc
+        raise ValidationError(N_("This page position is not valid."), field="after") from exc
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.errors import N_plural, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.passwords import verify_nothing, verify_secret
-from mlm_tui.i18n import _, ngettext
+from mlm_tui.i18n import N_
 
 RESET = "reset"
 ACTIVATION = "activation"
@@ -75,7 +75,7 @@ def use_code(
         conn.execute(update(c).where(c.c.id == row.id).values(attempts=c.c.attempts + 1))
         return _wrong_code(MAX_TRIES - row.attempts - 1)
     if row.used_at is not None:
-        return ValidationError(_("This code has already been used. Ask for a new one."),
+        return ValidationError(N_("This code has already been used. Ask for a new one."),
                                field="code")
     conn.execute(update(c).where(c.c.id == row.id).values(used_at=now))
     return None
@@ -112,7 +112,7 @@ def use_decoy(conn: Connection, contact_key: str, code: str, now: datetime) -> V
 
 def invalid_code() -> ValidationError:
     """For no code at all, an expired one, and a contact with no account alike."""
-    return ValidationError(_("This code is not valid or has expired. Ask for a new one."),
+    return ValidationError(N_("This code is not valid or has expired. Ask for a new one."),
                            field="code")
 
 
@@ -125,7 +125,7 @@ def _refused(expires_at: datetime, attempts: int, now: datetime) -> ValidationEr
     if expires_at <= now:
         return invalid_code()
     if attempts >= MAX_TRIES:
-        return ValidationError(_("Too many wrong tries for this code. Ask for a new one."),
+        return ValidationError(N_("Too many wrong tries for this code. Ask for a new one."),
                                field="code")
     return None
 
@@ -133,11 +133,10 @@ def _refused(expires_at: datetime, attempts: int, now: datetime) -> ValidationEr
 def _wrong_code(tries_left: int) -> ValidationError:
     if tries_left <= 0:
         return ValidationError(
-            _("The code is wrong, and that was the last try. Ask for a new code."),
+            N_("The code is wrong, and that was the last try. Ask for a new code."),
             field="code",
         )
     return ValidationError(
-        ngettext("The code is wrong; {n} try left.", "The code is wrong; {n} tries left.",
-                 tries_left).format(n=tries_left),
-        field="code",
+        N_plural("The code is wrong; {n} try left.", "The code is wrong; {n} tries left."),
+        field="code", params={"n": tries_left},
     )

@@ -97,8 +97,8 @@ class OrdersMixin(LocalBase):
         self, filters: OrderFilter, *, after: str | None = None, limit: int = 100
     ) -> Page[OrderSummary]:
         if not 1 <= limit <= history.MAX_PAGE:
-            raise ValidationError(_("A page holds 1 to {most} rows.").format(most=history.MAX_PAGE),
-                                  field="limit")
+            raise ValidationError(N_("A page holds 1 to {most} rows."),
+                                  field="limit", params={"most": history.MAX_PAGE})
         with self.store.read() as conn:
             scope = self._history_scope(conn, filters)
             keys = history.page_keys(conn, scope, filters, after, limit + 1)
@@ -173,8 +173,8 @@ class OrdersMixin(LocalBase):
                 select(i.c.order_id).where(i.c.number == number)
             ).scalar_one_or_none()
             if found is None or not self._sees_order(conn, found):
-                raise NotFound(_("There is no invoice {number}.").format(number=number),
-                               field="invoice_number")
+                raise NotFound(N_("There is no invoice {number}."),
+                               field="invoice_number", params={"number": number})
             return read_invoice(conn, number, self.money)
 
     def email_invoice(self, number: str) -> InvoiceMailed:
@@ -225,10 +225,10 @@ class OrdersMixin(LocalBase):
             quote = _quote(conn, row, company)
             if quote.shipped:
                 raise Conflict(
-                    _("Order {number} is already shipped: request a delivery stop "
-                      "instead.").format(number=number),
+                    N_("Order {number} is already shipped: request a delivery stop "
+                       "instead."),
                     field="number",
-                )
+                 params={"number": number})
             move_status(conn, row, OrderStatus.CANCELLED, now, N_("cancelled"))
             paid = _paid_from_balance(conn, row)
             if paid:
@@ -251,9 +251,8 @@ class OrdersMixin(LocalBase):
             row = self._order_to_cancel(conn, number)
             status = OrderStatus(row.status)
             if status in (OrderStatus.PLACED, OrderStatus.PAID):
-                raise Conflict(_("Order {number} is not shipped yet: cancel it instead.").format(
-                    number=number),
-                               field="number")
+                raise Conflict(N_("Order {number} is not shipped yet: cancel it instead."),
+                               field="number", params={"number": number})
             move_status(conn, row, OrderStatus.STOP_REQUESTED, now,
                         N_("delivery stop requested with the carrier"))
             shipment_id = conn.execute(
@@ -283,16 +282,18 @@ class OrdersMixin(LocalBase):
             flag = check_order(current, row.placed_at, BuyerFacts.of(buyer))
             if correction(flag, OrderStatus(row.status)) is not source:
                 raise ValidationError(
-                    _("Order {number} cannot change from {current} to {wanted}.").format(
-                        number=order_number, current=current.value, wanted=source.value),
-                    field="source")
+                    N_("Order {number} cannot change from {current} to {wanted}."),
+                    field="source",
+                        params={"number": order_number,
+                                "current": current.value,
+                                "wanted": source.value})
             changed = conn.execute(
                 update(o).where(o.c.id == row.id, o.c.source == current.value)
                 .values(source=source.value)
             ).rowcount
             if changed != 1:  # corrected by someone else since it was read
-                raise Conflict(_("Order {number} changed meanwhile; look again.").format(
-                    number=order_number), field="number")
+                raise Conflict(N_("Order {number} changed meanwhile; look again."), field="number",
+                               params={"number": order_number})
             # The status stays; its history says who changed what, when, under the same status.
             conn.execute(t.order_status_history.insert().values(
                 order_id=row.id, status=row.status, at=now,
@@ -306,7 +307,7 @@ class OrdersMixin(LocalBase):
     def _order_to_cancel(self, conn: Connection, number: str) -> Row[*tuple[Any, ...]]:
         row = self._visible_order(conn, number)
         if self._me_id() not in (row.placed_by_id, row.buyer_id):
-            raise Forbidden(_("Only whoever placed this order, or its buyer, can cancel it."),
+            raise Forbidden(N_("Only whoever placed this order, or its buyer, can cancel it."),
                             field="number")
         return row
 
@@ -328,7 +329,7 @@ def visible_order(conn: Connection, number: str, my_path: str) -> Row[*tuple[Any
         .where(o.c.number == number)
     ).first()
     if row is None or not row.buyer_path.startswith(my_path):
-        raise NotFound(_("There is no order {number}.").format(number=number), field="number")
+        raise NotFound(N_("There is no order {number}."), field="number", params={"number": number})
     return row
 
 
@@ -348,8 +349,8 @@ def move_status(
         .values(status=target.value)
     ).rowcount
     if moved != 1:  # changed under us since it was read
-        raise Conflict(_("Order {number} changed meanwhile; look again.").format(
-            number=row.number), field="number")
+        raise Conflict(N_("Order {number} changed meanwhile; look again."), field="number",
+                       params={"number": row.number})
     conn.execute(t.order_status_history.insert().values(
         order_id=row.id, status=target.value, at=at, note=note))
 

@@ -25,7 +25,7 @@ from mlm_tui.core.models import (
     TopUpMethod,
 )
 from mlm_tui.core.money import Money, currency_exponent, format_money
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_
 
 MAX_TOP_UP = Decimal(1_000_000)
 MAX_PAGE = 1000
@@ -55,7 +55,7 @@ class WalletMixin(LocalBase):
         try:
             method = TopUpMethod(method)
         except ValueError as exc:
-            raise ValidationError(_("Choose card or payment terminal."), field="method") from exc
+            raise ValidationError(N_("Choose card or payment terminal."), field="method") from exc
         now = self.clock()
         with self.store.write() as conn:
             entry_id = conn.execute(t.balance_ledger.insert().values(
@@ -83,19 +83,19 @@ class WalletMixin(LocalBase):
 
 def _check_top_up(amount: Money, currency: str, locale: str) -> None:
     if not isinstance(amount, Money) or amount.currency != currency:
-        raise ValidationError(_("Top up in {currency}.").format(currency=currency), field="amount")
+        raise ValidationError(N_("Top up in {currency}."), field="amount",
+                              params={"currency": currency})
     # The size first: an amount typed far too large is refused as such, at once.
     if amount.amount <= 0:
-        raise ValidationError(_("The amount must be more than zero."), field="amount")
+        raise ValidationError(N_("The amount must be more than zero."), field="amount")
     if amount.amount > MAX_TOP_UP:
         limit = format_money(Money(MAX_TOP_UP, currency), locale)
-        raise ValidationError(_("One top-up is at most {limit}.").format(limit=limit),
-                              field="amount")
+        raise ValidationError(N_("One top-up is at most {limit}."),
+                              field="amount", params={"limit": limit})
     if amount.amount != amount.rounded().amount:
         raise ValidationError(
-            _("An amount has at most {places} decimal places.").format(
-                places=currency_exponent(currency)),
-            field="amount")
+            N_("An amount has at most {places} decimal places."),
+            field="amount", params={"places": currency_exponent(currency)})
 
 
 def _total(conn: Connection, column: Column[Decimal], member_id: int) -> Decimal:
@@ -110,12 +110,12 @@ def _page(conn: Connection, query: Select[Any], table: Table, member_id: int, af
           limit: int) -> list[Row[Any]]:
     """One page newest first, plus one row to tell whether another page follows."""
     if not 1 <= limit <= MAX_PAGE:
-        raise ValidationError(_("A page holds 1 to {most} rows.").format(most=MAX_PAGE),
-                              field="limit")
+        raise ValidationError(N_("A page holds 1 to {most} rows."),
+                              field="limit", params={"most": MAX_PAGE})
     query = query.where(table.c.member_id == member_id)
     if after is not None:
         if not (after.isascii() and after.isdigit() and 0 < int(after) <= MAX_ROW_ID):
-            raise ValidationError(_("This page position is not valid."), field="after")
+            raise ValidationError(N_("This page position is not valid."), field="after")
         query = query.where(table.c.id < int(after))
     return list(conn.execute(query.order_by(table.c.id.desc()).limit(limit + 1)))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mlm_tui.core.errors import ValidationError
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_, _
 
 PASSWORD_MIN = 8
 # argon2 takes any length; a bound keeps a megabyte "password" from costing the server.
@@ -55,26 +55,26 @@ def validate_password(
 def check_strength(password: str, *, field: str = "new_password") -> None:
     """Everything in the rule that does not depend on whose password it is."""
     if not password:
-        raise ValidationError(_("Choose a password."), field=field)
+        raise ValidationError(N_("Choose a password."), field=field)
     if len(password) < PASSWORD_MIN:
         raise ValidationError(
-            _("The password needs at least {n} characters.").format(n=PASSWORD_MIN),
+            N_("The password needs at least {n} characters."),
             field=field,
-        )
+         params={"n": PASSWORD_MIN})
     if len(password) > PASSWORD_MAX:
         raise ValidationError(
-            _("The password may have at most {n} characters.").format(n=PASSWORD_MAX),
+            N_("The password may have at most {n} characters."),
             field=field,
-        )
+         params={"n": PASSWORD_MAX})
     if password.isdigit():
-        raise ValidationError(_("The password must not be only digits."), field=field)
+        raise ValidationError(N_("The password must not be only digits."), field=field)
     if len(set(password)) == 1:
         raise ValidationError(
-            _("The password must not be one character repeated."), field=field
+            N_("The password must not be one character repeated."), field=field
         )
     if _guesses(password) < ENOUGH_GUESSES:
         raise ValidationError(
-            _("This password is too common or too easy to guess; choose another."),
+            N_("This password is too common or too easy to guess; choose another."),
             field=field,
         )
 
@@ -88,7 +88,7 @@ def check_not_personal(
         return
     if password.casefold() in own or _guesses(password, own) < ENOUGH_GUESSES:
         raise ValidationError(
-            _("The password must not be your registration number, e-mail or phone."),
+            N_("The password must not be your registration number, e-mail or phone."),
             field=field,
         )
 

@@ -26,7 +26,7 @@ from mlm_tui.core.validation import (
     normalise_street,
     validate_birth_date,
 )
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_
 
 T = TypeVar("T")
 
@@ -98,4 +98,4 @@ def _kind(kind: MemberKind | str) -> MemberKind:
     try:
         return MemberKind(kind)
     except ValueError:
-        raise ValidationError(_("Choose consultant or customer."), field="kind") from None
+        raise ValidationError(N_("Choose consultant or customer."), field="kind") from None
