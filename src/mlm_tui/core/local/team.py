@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Row, and_, case, func, select, text
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase, downline_clause
+from mlm_tui.core.local.month_points import earned_points, month_bounds, month_start, standing
 from mlm_tui.core.local.search_index import every_word
 from mlm_tui.core.models import (
     Address,
@@ -33,15 +34,12 @@ from mlm_tui.core.models import (
     MemberStatus,
     MonthVolume,
     OrderSource,
-    OrderStatus,
     TeamNode,
 )
 from mlm_tui.core.privacy import as_seen_by_upline, mask_phone
 from mlm_tui.core.rules.search_folding import index_words, search_terms
 from mlm_tui.core.validation import search_text
 
-# Orders that earned no points: they never became (or stopped being) a purchase.
-_NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
 OVERVIEW_MONTHS = 3
 MAX_MONTHS = 120
 # Up to this many members, a name search reads the whole downline instead of the index.
@@ -117,7 +115,7 @@ class TeamMixin(LocalBase):
         return member if member.id == self._me_id() else as_seen_by_upline(member)
 
     def team_children(self, member_id: int) -> list[TeamNode]:
-        month_start = _month_start(self.clock().date()).isoformat()
+        start, end = month_bounds(self.clock().date())
         m, o = t.members, t.orders
         grandchild = m.alias("grandchild")
         children_count = (
@@ -126,11 +124,12 @@ class TeamMixin(LocalBase):
             .scalar_subquery()
         )
         points = (
-            select(func.coalesce(func.sum(o.c.points), 0))
+            select(func.coalesce(func.sum(earned_points(o), type_=o.c.points.type), 0))
             .where(
                 o.c.buyer_id == m.c.id,
-                o.c.placed_at >= month_start,
-                o.c.status.not_in(_NO_POINTS),
+                o.c.placed_at >= start,
+                o.c.placed_at < end,
+                standing(o),
             )
             .scalar_subquery()
         )
@@ -286,10 +285,6 @@ def _refs(conn: Connection, ids: Iterable[int], my_path: str) -> dict[int, Membe
 # --- volume --------------------------------------------------------------------------------
 
 
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def _add_months(first_day: date, months: int) -> date:
     index = first_day.year * 12 + first_day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -299,7 +294,7 @@ def _months_back(today: date, months: int) -> list[date]:
     """The first days of the last ``months`` calendar months up to today, oldest first."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValidationError(f"months must be between 1 and {MAX_MONTHS}", field="months")
-    this_month = _month_start(today)
+    this_month = month_start(today)
     return [_add_months(this_month, -back) for back in range(months - 1, -1, -1)]
 
 
@@ -320,20 +315,18 @@ def _volumes(
     end = _add_months(months[-1], 1).isoformat()
     month = func.substr(o.c.placed_at, 1, 7).label("month")
     is_loyalty = case((o.c.source == OrderSource.AS.value, 1), else_=0)
-    # The month's volume is what its orders earned, and an order earns its points when it
-    # is paid (core.rules.payment): one still waiting for its money counts as ordered, as
-    # the month's order list shows it, but adds no points until paid.
-    earned = case((o.c.status == OrderStatus.PLACED.value, 0), else_=o.c.points)
+    # The month's volume is what its orders earned (core.local.month_points): one still
+    # waiting for its money counts as ordered, as the month's order list shows it.
     query = select(
         o.c.buyer_id,
         month,
-        func.sum(earned, type_=o.c.points.type).label("points"),
+        func.sum(earned_points(o), type_=o.c.points.type).label("points"),
         func.count().label("orders"),
         func.sum(is_loyalty).label("loyalty_orders"),
     ).where(
         o.c.placed_at >= start,
         o.c.placed_at < end,
-        o.c.status.not_in(_NO_POINTS),
+        standing(o),
     )
     if sponsor_id is not None:
         query = query.select_from(
