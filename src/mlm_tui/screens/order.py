@@ -2,9 +2,9 @@
 
 The header line carries the order-type check: when the source code looks wrong for the
 buyer, the reason stands right under the number. From here: ``i`` the invoice, ``t`` the
-parcel's tracking, ``c`` cancel (or stop the delivery, once shipped), ``r`` a return or
-claim on the invoice, and ``s`` gives a flagged order the type its flag suggests (the key
-shows only then).
+parcel's tracking, ``c`` cancel (or stop the delivery, once shipped; the key shows only to
+whoever placed or bought the order), ``r`` a return or claim on the invoice, and ``s``
+gives a flagged order the type its flag suggests (the key shows only then).
 """
 
 from __future__ import annotations
@@ -205,7 +205,8 @@ class OrderScreen(AppScreen[None]):
                if change.note and _(change.note) != status_label(change.status) else "")
             for change in order.history
         ), multiline=True))
-        self.refresh_bindings()  # the correction key shows only for a flagged order
+        # The correction key shows only for a flagged order, cancel only for one's own.
+        self.refresh_bindings()
         # Filling the table scrolls its cursor into view; the reader starts at the top.
         self.call_after_refresh(self.query_one("#order-body").scroll_home, animate=False)
 
@@ -302,9 +303,20 @@ class OrderScreen(AppScreen[None]):
             return None
         return correction(self.view.flag, self.view.order.status)
 
+    def _may_cancel(self) -> bool:
+        """Only whoever placed the order, or its buyer, may cancel it (the store refuses
+        anyone else): a leader looking at a downline's order is not offered the key."""
+        session = self.mlm_app.session
+        if self.view is None or session is None:
+            return False
+        order = self.view.order
+        return session.member_id in (order.buyer.id, order.placed_by.id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "correct_source":
             return self._correction() is not None
+        if action == "cancel":
+            return self._may_cancel()
         return True
 
     def action_correct_source(self) -> None:
