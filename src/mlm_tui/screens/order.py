@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError, NotFound
 from mlm_tui.core.models import (
@@ -125,6 +126,8 @@ class OrderScreen(AppScreen[None]):
         Binding("s", "correct_source", _("Correct type to SO"), id="order.correct_source"),
     ]
 
+    SHOWS = frozenset({ChangeKind.ORDERS})
+
     class Loaded(Message):
         def __init__(self, view: OrderView) -> None:
             super().__init__()
@@ -162,6 +165,9 @@ class OrderScreen(AppScreen[None]):
         self.query_one("#order-body").focus()
         self.load()
 
+    def reload_changed(self) -> None:
+        self.load()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-load")
     def load(self) -> None:
         backend = self.backend
@@ -181,6 +187,7 @@ class OrderScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        first = self.view is None
         self.view = view = message.view
         order, company = view.order, view.company
         locale = company.locale
@@ -207,8 +214,14 @@ class OrderScreen(AppScreen[None]):
         ), multiline=True))
         # The correction key shows only for a flagged order, cancel only for one's own.
         self.refresh_bindings()
-        # Filling the table scrolls its cursor into view; the reader starts at the top.
-        self.call_after_refresh(self.query_one("#order-body").scroll_home, animate=False)
+        # Filling the table scrolls its cursor into view; the reader starts at the top, and
+        # stays where they scrolled when the order is read again.
+        body = self.query_one("#order-body")
+        if first:
+            self.call_after_refresh(body.scroll_home, animate=False)
+        else:
+            scroll_y = body.scroll_y
+            self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False)
 
     def _facts(self, view: OrderView) -> str:
         order, company = view.order, view.company

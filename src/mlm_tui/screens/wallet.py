@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import (
@@ -43,6 +44,7 @@ from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
 PAGE = 50
+MOST_AT_ONCE = 1000  # what a reload reads of a long history scrolled far down
 
 
 def ledger_kind_label(kind: LedgerKind) -> str:
@@ -81,6 +83,8 @@ class WalletScreen(AppScreen[None]):
         Binding("p", "show_points", _("Points"), id="wallet.points"),
         Binding("b", "show_balance", _("Balance"), id="wallet.balance"),
     ]
+
+    SHOWS = frozenset({ChangeKind.ACCOUNT})
 
     class BalanceLoaded(Message):
         def __init__(self, balance: Money, page: Page[LedgerEntry], company: CompanyProfile,
@@ -135,23 +139,30 @@ class WalletScreen(AppScreen[None]):
         self.query_one("#ledger", DataTable).focus()
 
     # --- reading ---------------------------------------------------------------------------
+    def reload_changed(self) -> None:
+        # As many rows as are shown, so the cursor keeps its row however far down it is.
+        for table_id, load in (("#ledger", self.load_balance), ("#points-ledger",
+                                                               self.load_points)):
+            rows = self.query_one(table_id, DataTable).row_count
+            load(None, min(max(PAGE, rows), MOST_AT_ONCE))
+
     @work(thread=True, exit_on_error=False, group="balance")
-    def load_balance(self, after: str | None) -> None:
+    def load_balance(self, after: str | None, limit: int = PAGE) -> None:
         try:
             company = self.backend.company()
             balance = self.backend.balance()
-            page = self.backend.balance_ledger(after=after, limit=PAGE)
+            page = self.backend.balance_ledger(after=after, limit=limit)
         except DomainError as error:
             self.post_message(Failed(error))
             return
         self.post_message(self.BalanceLoaded(balance, page, company, first=after is None))
 
     @work(thread=True, exit_on_error=False, group="points")
-    def load_points(self, after: str | None) -> None:
+    def load_points(self, after: str | None, limit: int = PAGE) -> None:
         try:
             company = self.backend.company()
             points = self.backend.points_wallet()
-            page = self.backend.points_ledger(after=after, limit=PAGE)
+            page = self.backend.points_ledger(after=after, limit=limit)
         except DomainError as error:
             self.post_message(Failed(error))
             return
@@ -165,6 +176,7 @@ class WalletScreen(AppScreen[None]):
         self.query_one("#balance", Static).update(
             _("On your account: {amount}").format(amount=format_money(message.balance, locale)))
         table = self.query_one("#ledger", DataTable)
+        current = _cursor_key(table)
         if message.first:
             table.clear()
         for entry in message.page.items:
@@ -176,6 +188,8 @@ class WalletScreen(AppScreen[None]):
                 data_text(entry.note, end=""),
                 key=f"b{entry.id}",
             )
+        if message.first:
+            _move_to_key(table, current)
         self._balance_after = message.page.next_after
 
     @on(PointsLoaded)
@@ -186,6 +200,7 @@ class WalletScreen(AppScreen[None]):
             _("Points in your wallet: {points} {label}").format(
                 points=format_points(message.points, locale), label=label)))
         table = self.query_one("#points-ledger", DataTable)
+        current = _cursor_key(table)
         if message.first:
             table.clear()
         for entry in message.page.items:
@@ -197,6 +212,8 @@ class WalletScreen(AppScreen[None]):
                 data_text(entry.note, end=""),
                 key=f"p{entry.id}",
             )
+        if message.first:
+            _move_to_key(table, current)
         self._points_after = message.page.next_after
 
     @on(DataTable.RowHighlighted)
@@ -282,3 +299,15 @@ class WalletScreen(AppScreen[None]):
     def action_show_balance(self) -> None:
         self.query_one("#tabs", TabbedContent).active = "balance-tab"
         self.query_one("#ledger", DataTable).focus()
+
+
+def _cursor_key(table: DataTable[object]) -> str | None:
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def _move_to_key(table: DataTable[object], key: str | None) -> None:
+    """The cursor back on the row it was on, where that row is still listed."""
+    if key is not None and key in table.rows:
+        table.move_cursor(row=table.get_row_index(key), animate=False)
