@@ -264,3 +264,22 @@ async def test_a_message_arriving_elsewhere_shows_in_the_inbox_with_the_cursor_k
         text = screen_text(app)
         assert "Третье" in text and "3 unread" in text
         assert cursor_key(table) == chosen
+
+
+async def test_a_change_behind_another_screen_shows_on_coming_back(tmp_path) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "wallet")
+        wallet = app.screen
+        before = app.backend.balance().amount
+        await app.push_screen(OrderScreen(world.ORDER_ANNA_PAID))
+        await settle(pilot)
+        with another_app(app) as other:
+            other.top_up(other.money(Decimal("700")), TopUpMethod.CARD)
+        await one_poll(pilot)
+        await keys(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is wallet
+        expected = header_balance(app, before + 700).replace("Balance", "On your account:")
+        assert expected in screen_text(app)
