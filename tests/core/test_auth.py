@@ -427,8 +427,11 @@ def test_account_summary_adds_up_ledgers_and_points(anna, settings, clock):
         settings,
         insert(t.orders).values(number="A-1", status="paid", placed_at=clock.now,
                                 points=Decimal("12.5"), **order),
+        # Not paid yet: its points come when it is (core.local.month_points).
         insert(t.orders).values(number="A-2", status="placed", placed_at=datetime(2026, 11, 1),
                                 points=Decimal(8), **order),
+        insert(t.orders).values(number="A-5", status="delivered",
+                                placed_at=datetime(2026, 11, 1), points=Decimal(8), **order),
         insert(t.orders).values(number="A-3", status="cancelled", placed_at=clock.now,
                                 points=Decimal(40), **order),
         insert(t.orders).values(number="A-4", status="delivered",

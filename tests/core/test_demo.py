@@ -371,3 +371,33 @@ def test_every_order_s_wallet_points_and_balance_agree_with_its_payment(market_d
                     expected_money.append((placer, "fee", -part.amount.minor, part.what))
         assert sorted(money.get(order_id, [])) == sorted(expected_money), number
     assert cancelled_or_credited
+
+
+@pytest.mark.parametrize("day", [TODAY, date(2026, 12, 1), date(2027, 3, 31)], ids=str)
+def test_the_demo_consultant_s_home_has_every_kind_of_alert(tmp_path, market_demo, day):
+    """On the day the store is built, whatever day of the month, every alert shows once
+    with what makes it true: the points short, the lot that expires, the members named."""
+    from datetime import datetime, time
+
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.models import AlertKind
+    from mlm_tui.core.settings import load_settings
+
+    market = company_of(market_demo).locale
+    path, login = build(tmp_path, market=market, today=day)
+    backend = LocalBackend(load_settings(data_dir=path.parent),
+                           clock=lambda: datetime.combine(day, time(10)))
+    try:
+        backend.login(login.registration_number, login.password)
+        alerts = {alert.kind: alert for alert in backend.alerts()}
+        assert set(alerts) == set(AlertKind)
+        shortfall = alerts[AlertKind.POINTS_SHORTFALL]
+        assert shortfall.points == (backend.company().monthly_points_target
+                                    - backend.account_summary().points_this_month)
+        assert 0 < alerts[AlertKind.POINTS_EXPIRING].points <= backend.points_wallet()
+        first_level = {node.member.id for node in backend.team_children(1)}
+        for kind in (AlertKind.INACTIVITY_CUTOFF, AlertKind.NO_RECENT_ORDER):
+            assert alerts[kind].members
+            assert {member.id for member in alerts[kind].members} <= first_level
+    finally:
+        backend.close()

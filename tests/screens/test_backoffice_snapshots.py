@@ -100,7 +100,8 @@ async def cancel_shipped(pilot) -> None:
     await keys(pilot, "c")
 
 
-async def cancel_refused_to_an_upline(pilot) -> None:
+async def no_cancel_for_an_upline(pilot) -> None:
+    # Olga placed and bought it: Anna, her upline, has no cancel key, and c does nothing.
     await order_on_its_way(pilot)
     await keys(pilot, "c")
 
@@ -143,7 +144,7 @@ STATES: dict[str, Steps] = {
     "in_transit": parcels_on_the_way,
     "cancel_unshipped": cancel_unshipped,
     "cancel_shipped": cancel_shipped,
-    "cancel_refused": cancel_refused_to_an_upline,
+    "no_cancel_for_upline": no_cancel_for_an_upline,
     "cancelled": cancelled,
     "claim": claim_being_filled,
     "claim_submitted": claim_submitted,

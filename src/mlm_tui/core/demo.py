@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from mlm_tui.core import demo_words as words
+from mlm_tui.core.alerts import QUIET_MONTHS, WARN_DAYS, unspent_lots
 from mlm_tui.core.company import demo_company, profile_to_json
 from mlm_tui.core.errors import Conflict, ValidationError
 from mlm_tui.core.files import PRIVATE, FileModes
@@ -42,10 +43,12 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderStatus,
     PaymentMethod,
+    PointsEntry,
     PointsKind,
     PromotionKind,
     ShipmentStatus,
 )
+from mlm_tui.core.retention_rules import add_months
 from mlm_tui.core.rules import cancellation, numbers
 from mlm_tui.core.rules.payment import payment_methods_for
 
@@ -610,12 +613,24 @@ class _Demo:
     def _points_entries(self, person: _Person, rng: random.Random,
                         earned: list[_Row]) -> list[_Row]:
         """The orders' points in time order, with some spent each month and, after a year,
-        a third of what is still unspent expired."""
+        a third of what is still unspent expired.
+
+        The demo consultant keeps the points of her last year unspent, and has sponsor
+        points that expire within the warning window: her home shows points about to
+        expire, and what expired of hers is exactly what the wallet's rules say expired.
+        """
         rows: list[_Row] = []
         wallet = 0
         notes = _POINTS_NOTES[self.market]
         now_ts = self.time.now_ts
+        valid_ts = self.profile.wallet_points_valid_days * DAY
+        saver = person.id == 1
         entries = sorted(earned, key=lambda entry: entry[0])
+        if saver:
+            at_ts = now_ts - valid_ts + (WARN_DAYS // 3) * DAY + 9 * HOUR
+            entries.append((at_ts, PointsKind.EARNED.value, 2_500, at_ts + valid_ts, None,
+                            notes[0]))
+            entries.sort(key=lambda entry: entry[0])
         # The day of each month the member spends, if they do: after that month's orders.
         month_ts = max(person.registered_ts, 0) + 14 * DAY
         next_entry = 0
@@ -630,7 +645,8 @@ class _Demo:
                 if at_ts < now_ts - 365 * DAY:
                     old += points
                 next_entry += 1
-            if rng.random() < 0.3 and wallet > 1_000:
+            spends = not saver or month_ts < now_ts - valid_ts
+            if spends and rng.random() < 0.3 and wallet > 1_000:
                 spent = wallet // 2 // 100 * 100
                 rows.append((person.id, self.time.iso(month_ts), PointsKind.SPENT.value,
                              -spent, None, None, notes[1]))
@@ -641,12 +657,28 @@ class _Demo:
                          None if expires_ts is None else self.time.day(expires_ts),
                          order_id, number))
             wallet += points
-        expired = min(wallet, max(old, 0) // 3 // 100 * 100)
+        if saver:
+            expired, expired_ts = self._expired_unspent(rows), now_ts - 1
+        else:
+            expired, expired_ts = min(wallet, max(old, 0) // 3 // 100 * 100), now_ts - 20 * DAY
         if expired > 0:
-            rows.append((person.id, self.time.iso(now_ts - 20 * DAY),
+            rows.append((person.id, self.time.iso(expired_ts),
                          PointsKind.EXPIRED.value, -expired, None, None, notes[2]))
         rows.sort(key=lambda row: row[1])  # the ledger reads in id order: keep it in time order
         return rows
+
+    def _expired_unspent(self, rows: list[_Row]) -> int:
+        """What of the lots that expired before today is unspent, as the wallet reckons it
+        (``core.alerts.unspent_lots``), in hundredths."""
+        entries = [
+            PointsEntry(index, datetime.fromisoformat(at), PointsKind(kind),
+                        Decimal(points) / 100,
+                        None if expires_on is None else date.fromisoformat(expires_on))
+            for index, (_member, at, kind, points, expires_on, _order, _note) in enumerate(rows)
+        ]
+        today = self.time.now.date()
+        return _hundredths(sum((points for expires_on, points in unspent_lots(entries)
+                                if expires_on < today), Decimal(0)))
 
     # --- claims and notifications --------------------------------------------------------
     def inbox(self) -> None:
@@ -818,6 +850,45 @@ class _OrderWriter:
         self.steps = words.SHIPMENT_STEPS[demo.market]
         self.notes = _HISTORY_NOTES[demo.market]
         self.products = len(self.catalog.codes)
+        self._plan_alerts()
+
+    def _plan_alerts(self) -> None:
+        """Arrange the few orders that give the demo consultant's home every kind of alert.
+
+        Two members of her first level fall silent: one placed a last order a year ago less
+        a few days (the retention cut-off comes within the warning window), the other four
+        months ago (three months without an order). And this month her own points stay
+        below the target: once an order of hers would reach it, she places it for one of
+        her customers instead.
+        """
+        demo, time_ = self.demo, self.time
+        today = time_.now.date()
+        profile = demo.profile
+        near_cutoff = add_months(today, -profile.retention_after_last_order_months) \
+            + timedelta(days=WARN_DAYS // 3)
+        quiet = add_months(today, -(QUIET_MONTHS + 1))
+        sponsors = {person.sponsor_id for person in demo.people}
+        first_level = sorted(
+            (person for person in demo.people
+             if person.sponsor_id == 1 and person.status == MemberStatus.ACTIVE.value
+             and person.id not in sponsors),  # nobody's orders are placed by them
+            key=lambda person: (person.kind == _CUSTOMER, person.id))
+        # Member id -> from when they order no more, after one last order placed then.
+        self.falls_silent: dict[int, int] = {}
+        for day in (near_cutoff, quiet):
+            from_ts = time_.of(datetime.combine(day, time(9)))
+            member = next((person for person in first_level
+                           if person.registered_ts < from_ts - 30 * DAY
+                           and person.id not in self.falls_silent), None)
+            if member is not None:
+                self.falls_silent[member.id] = from_ts
+        self.fell_silent: set[int] = set()
+        self.month_start_ts = time_.of(datetime.combine(today.replace(day=1), time()))
+        self.month_target = _hundredths(profile.monthly_points_target)
+        self.root_month_points = 0
+        # Her customers she orders for: the first level's customers who still order.
+        self.stand_ins = [person for person in first_level
+                          if person.kind == _CUSTOMER and person.id not in self.falls_silent]
 
     def batch(self, first: int, size: int) -> None:
         orders: list[_Row] = []
@@ -855,7 +926,19 @@ class _OrderWriter:
         # Only members who had joined by then; more active members more often.
         joined = bisect_right(self.registered, placed_ts)
         pick = self.rng.random() * self.cumulative[joined - 1]
-        return self.demo.people[bisect_right(self.cumulative, pick, 0, joined - 1)]
+        people = self.demo.people
+        for member_id, from_ts in self.falls_silent.items():
+            if placed_ts >= from_ts and member_id not in self.fell_silent:
+                return people[member_id - 1]  # their last order
+        index = bisect_right(self.cumulative, pick, 0, joined - 1)
+        while people[index].id in self.fell_silent:  # the demo consultant never falls silent
+            index = (index + 1) % joined
+        return people[index]
+
+    def _stand_in(self, placed_ts: int, order_id: int) -> _Person | None:
+        """The customer the demo consultant orders for instead of herself this month."""
+        joined = [person for person in self.stand_ins if person.registered_ts <= placed_ts]
+        return joined[order_id % len(joined)] if joined else None
 
     def _source(self, buyer: _Person, placed_ts: int) -> str:
         first = buyer.id not in self.ordered_before
@@ -897,6 +980,15 @@ class _OrderWriter:
             lines.append((order_id, len(chosen), catalog.codes[product],
                           catalog.names[product], quantity, catalog.retail[product],
                           catalog.price[product], catalog.points[product]))
+        if buyer.id == 1 and placed_ts >= self.month_start_ts:
+            stand_in = None
+            if self.root_month_points + points >= self.month_target:
+                stand_in = self._stand_in(placed_ts, order_id)
+            if stand_in is not None:
+                buyer, placed_by = stand_in, 1
+                source = self._source(buyer, placed_ts)
+            else:
+                self.root_month_points += points
         pickup, delivery = None, _COURIER
         if random_() >= 0.4:
             pick = random_()
@@ -917,6 +1009,8 @@ class _OrderWriter:
             self._earn(placed_by, order_id, number, points, paid_ts, undone_ts)
         if status != _CANCELLED:
             self.last_order[buyer.id] = placed_ts
+            if buyer.id in self.falls_silent and placed_ts >= self.falls_silent[buyer.id]:
+                self.fell_silent.add(buyer.id)  # their last order stands: no more after it
         if buyer.id == 1:
             if status == _DELIVERED:
                 self.demo.root_delivered.append((order_id, history[-1][2]))

@@ -48,6 +48,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 
 
 def price_cart(
@@ -118,28 +119,58 @@ def unit_price(product: Product, promotions: Sequence[Promotion], consultant: bo
     The buyer's base price less the best open promotion; for a consultant, a closed sale
     takes its percent off the retail price instead, when that is cheaper.
     """
-    base = product.consultant_price if consultant else product.retail_price
-    base = min(base, product.retail_price)  # a discount never makes a product dearer
-    price = _less(base, best_percent(product.code, [p for p in promotions
-                                                    if not p.closed_sale]))
-    if consultant:
-        closed = [p for p in promotions if p.closed_sale]
-        price = min(price, _less(product.retail_price, best_percent(product.code, closed)))
-    return price.rounded()
+    return UnitPrices(promotions, consultant).of(product)
+
+
+class UnitPrices:
+    """:func:`unit_price` for many products under the same promotions: the promotions are
+    sorted once, so a page of products costs one lookup each (the catalog prices every
+    product it reads)."""
+
+    def __init__(self, promotions: Sequence[Promotion], consultant: bool) -> None:
+        self.consultant = consultant
+        self._open = _percents(p for p in promotions if not p.closed_sale)
+        # Closed sales are a consultant's price only.
+        self._closed = _percents(p for p in promotions if p.closed_sale) if consultant else {}
+
+    def of(self, product: Product) -> Money:
+        return self.price(product.code, product.retail_price, product.consultant_price)
+
+    def price(self, code: str, retail_price: Money, consultant_price: Money) -> Money:
+        """The unit price of the product ``code`` with these prices (as :meth:`of`)."""
+        base = consultant_price if self.consultant else retail_price
+        base = min(base, retail_price)  # a discount never makes a product dearer
+        price = _less(base, self._percent(self._open, code))
+        if self.consultant:
+            price = min(price, _less(retail_price, self._percent(self._closed, code)))
+        return price.rounded()
+
+    @staticmethod
+    def _percent(percents: dict[str | None, Decimal], code: str) -> Decimal:
+        """The best of the product's own percent and a cart-wide one (``None``)."""
+        best = max(percents.get(code, ZERO), percents.get(None, ZERO))
+        return min(best, HUNDRED).max(ZERO)
+
+
+def _percents(promotions: Iterable[Promotion]) -> dict[str | None, Decimal]:
+    """The largest PERCENT_OFF per product code (``None``: on every product)."""
+    best: dict[str | None, Decimal] = {}
+    for promotion in promotions:
+        if promotion.kind is PromotionKind.PERCENT_OFF:
+            code = promotion.product_code
+            best[code] = max(best.get(code, promotion.percent), promotion.percent)
+    return best
 
 
 def _less(price: Money, percent: Decimal) -> Money:
+    if not percent:
+        return price  # most products have no promotion: nothing to take off
     return price * ((HUNDRED - percent) / HUNDRED)
 
 
 def best_percent(code: str, promotions: Sequence[Promotion]) -> Decimal:
     """The largest PERCENT_OFF for this product (its own or a cart-wide one), 0..100."""
-    percents = [
-        p.percent
-        for p in promotions
-        if p.kind is PromotionKind.PERCENT_OFF and p.product_code in (None, code)
-    ]
-    return min(max(percents, default=Decimal(0)), HUNDRED).max(Decimal(0))
+    return UnitPrices._percent(_percents(promotions), code)
 
 
 def _merged(lines: Sequence[tuple[Product, int]]) -> list[tuple[Product, int]]:

@@ -8,15 +8,17 @@ screen guessing at ``self.app`` on its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from textual import events, on
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from mlm_tui.app import MlmApp
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.errors import DomainError
-from mlm_tui.messages import Failed, Refused
+from mlm_tui.messages import DataChanged, Failed, Refused
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -26,7 +28,33 @@ ResultType = TypeVar("ResultType")
 
 
 class AppScreen(Screen[ResultType]):
-    """A screen of the back office."""
+    """A screen of the back office.
+
+    A screen that shows data names its kinds in ``SHOWS`` and reads them again in
+    ``reload_changed`` when any of them changed, here or in another app: at once when it
+    is the screen in front, else when it comes back to the front.
+    """
+
+    SHOWS: ClassVar[frozenset[ChangeKind]] = frozenset()
+    _changed_behind = False  # a change came while another screen was in front
+
+    def reload_changed(self) -> None:
+        """Read again what changed, keeping the cursor, the scroll and what is typed."""
+
+    @on(DataChanged)
+    def _show_changes(self, message: DataChanged) -> None:
+        if not message.kinds & self.SHOWS:
+            return
+        if self.is_current:
+            self.reload_changed()
+        else:
+            self._changed_behind = True
+
+    @on(events.ScreenResume)
+    def _catch_up(self) -> None:
+        if self._changed_behind:
+            self._changed_behind = False
+            self.reload_changed()
 
     @property
     def mlm_app(self) -> MlmApp:

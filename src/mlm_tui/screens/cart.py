@@ -28,6 +28,7 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.errors import DomainError, NotAuthenticated
 from mlm_tui.core.models import Cart, CartLine, CompanyProfile, PromotionKind
 from mlm_tui.display import data_text
@@ -152,6 +153,9 @@ class CartScreen(AppScreen[None]):
         Binding("c", "checkout", N_("Checkout"), id="cart.checkout"),
     ]
 
+    # Prices, stock and promotions are the catalog's: they change what a line costs.
+    SHOWS = frozenset({ChangeKind.CART, ChangeKind.CATALOG})
+
     class Loaded(Message):
         def __init__(self, cart: Cart, change: int) -> None:
             super().__init__()
@@ -193,6 +197,11 @@ class CartScreen(AppScreen[None]):
         self._changes += 1
         self._run(self._changes, None, lambda backend: backend.cart())
 
+    def reload_changed(self) -> None:
+        # A change of ours still being written shows the store as it is once written.
+        if self._shown_change == self._changes:
+            self.load()
+
     def _run(self, change: int, line: str | None, operation: Any) -> None:
         if line is not None:
             self._latest_for_line[line] = change
@@ -229,7 +238,9 @@ class CartScreen(AppScreen[None]):
         table = self.query_one("#cart-lines", FlexTable)
         if [c.label for c in table.specs] != [c.label for c in cart_columns(company)]:
             table.specs = cart_columns(company)
+        current = table.current_key
         table.fill([(line_key(line), line_cells(line, company)) for line in cart.lines])
+        table.move_to_key(current)  # the line under the cursor stays there
         table.set_class(cart.is_empty, "-empty")
         self.query_one("#cart-empty").set_class(not cart.is_empty, "-hidden")
         self.query_one("#cart-summary").display = not cart.is_empty

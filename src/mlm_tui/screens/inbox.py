@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Notification, NotificationKind
@@ -50,10 +51,13 @@ class InboxScreen(AppScreen[None]):
         Binding("u", "toggle_unread", N_("Unread only"), id="inbox.unread_only"),
     ]
 
+    SHOWS = frozenset({ChangeKind.INBOX})
+
     class Loaded(Message):
-        def __init__(self, notifications: list[Notification], locale: str) -> None:
+        def __init__(self, notifications: list[Notification], locale: str, *,
+                     again: bool = False) -> None:
             super().__init__()
-            self.notifications, self.locale = notifications, locale
+            self.notifications, self.locale, self.again = notifications, locale, again
 
     def __init__(self) -> None:
         super().__init__()
@@ -76,24 +80,43 @@ class InboxScreen(AppScreen[None]):
         self.title = _("Inbox")
         self.load()
 
-    def load(self, unread_only: bool = False) -> None:
+    def load(self, unread_only: bool = False, *, again: bool = False) -> None:
         def ask() -> Message:
             locale = shown_locale(self.company_profile().locale)
             notifications = self.backend.notifications(unread_only=unread_only)
-            return self.Loaded(notifications, locale)
+            return self.Loaded(notifications, locale, again=again)
 
         self.in_background(ask, group="inbox")
+
+    def reload_changed(self) -> None:
+        self.load(self.unread_only, again=True)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._locale = message.locale
-        self._notifications = {str(n.id): n for n in message.notifications}
+        notifications = message.notifications
         table = self.query_one("#messages", DataTable)
+        current = None
+        if message.again:
+            if table.row_count:
+                current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if self.unread_only:
+                # Read while listed here: it stays in the list until the filter is changed,
+                # so the message being read does not vanish under the cursor.
+                listed = {str(n.id) for n in notifications}
+                notifications = sorted(
+                    [*notifications, *(n for key, n in self._notifications.items()
+                                       if n.read and key not in listed)],
+                    key=lambda n: n.id, reverse=True)
+        self._notifications = {str(n.id): n for n in notifications}
         table.clear()
-        for notification in message.notifications:
+        for notification in notifications:
             table.add_row(*self._cells(notification), key=str(notification.id))
         self._summarise()
-        table.focus()
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+        if not message.again:
+            table.focus()
 
     def _cells(self, notification: Notification) -> tuple[str, str, str, Text]:
         return (

@@ -2,9 +2,9 @@
 
 The header line carries the order-type check: when the source code looks wrong for the
 buyer, the reason stands right under the number. From here: ``i`` the invoice, ``t`` the
-parcel's tracking, ``c`` cancel (or stop the delivery, once shipped), ``r`` a return or
-claim on the invoice, and ``s`` gives a flagged order the type its flag suggests (the key
-shows only then).
+parcel's tracking, ``c`` cancel (or stop the delivery, once shipped; the key shows only to
+whoever placed or bought the order), ``r`` a return or claim on the invoice, and ``s``
+gives a flagged order the type its flag suggests (the key shows only then).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import (
@@ -130,6 +131,8 @@ class OrderScreen(AppScreen[None]):
         Binding("s", "correct_source", N_("Correct type to SO"), id="order.correct_source"),
     ]
 
+    SHOWS = frozenset({ChangeKind.ORDERS})
+
     class Loaded(Message):
         def __init__(self, view: OrderView) -> None:
             super().__init__()
@@ -167,6 +170,9 @@ class OrderScreen(AppScreen[None]):
         self.query_one("#order-body").focus()
         self.load()
 
+    def reload_changed(self) -> None:
+        self.load()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-load")
     def load(self) -> None:
         try:
@@ -187,6 +193,7 @@ class OrderScreen(AppScreen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        first = self.view is None
         self.view = view = message.view
         order, company = view.order, view.company
         locale = shown_locale(company.locale)
@@ -211,9 +218,16 @@ class OrderScreen(AppScreen[None]):
                if change.note and _(change.note) != status_label(change.status) else "")
             for change in order.history
         ), multiline=True))
-        self.refresh_bindings()  # the correction key shows only for a flagged order
-        # Filling the table scrolls its cursor into view; the reader starts at the top.
-        self.call_after_refresh(self.query_one("#order-body").scroll_home, animate=False)
+        # The correction key shows only for a flagged order, cancel only for one's own.
+        self.refresh_bindings()
+        # Filling the table scrolls its cursor into view; the reader starts at the top, and
+        # stays where they scrolled when the order is read again.
+        body = self.query_one("#order-body")
+        if first:
+            self.call_after_refresh(body.scroll_home, animate=False)
+        else:
+            scroll_y = body.scroll_y
+            self.call_after_refresh(body.scroll_to, y=scroll_y, animate=False)
 
     def _facts(self, view: OrderView) -> str:
         order, company = view.order, view.company
@@ -308,9 +322,20 @@ class OrderScreen(AppScreen[None]):
             return None
         return correction(self.view.flag, self.view.order.status)
 
+    def _may_cancel(self) -> bool:
+        """Only whoever placed the order, or its buyer, may cancel it (the store refuses
+        anyone else): a leader looking at a downline's order is not offered the key."""
+        session = self.mlm_app.session
+        if self.view is None or session is None:
+            return False
+        order = self.view.order
+        return session.member_id in (order.buyer.id, order.placed_by.id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "correct_source":
             return self._correction() is not None
+        if action == "cancel":
+            return self._may_cancel()
         return True
 
     def action_correct_source(self) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberStatus, TeamNode
 from mlm_tui.core.money import format_points
@@ -58,6 +59,9 @@ class TeamScreen(AppScreen[None]):
     TeamScreen #status.error { color: $error; }
     """
 
+    # Members (names, status, who sponsors whom) and their orders (points this month).
+    SHOWS = frozenset({ChangeKind.TEAM, ChangeKind.ORDERS})
+
     class ChildrenLoaded(Message):
         def __init__(self, node: TreeNode[TeamNode], children: list[TeamNode]) -> None:
             super().__init__()
@@ -71,6 +75,12 @@ class TeamScreen(AppScreen[None]):
             self.me = me
             self.children = children
             self.company = company
+
+    class ReadAgain(Message):
+        def __init__(self, me: TeamNode, children: dict[int, list[TeamNode]]) -> None:
+            super().__init__()
+            self.me = me
+            self.children = children  # by member id: each open branch's members now
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,6 +110,70 @@ class TeamScreen(AppScreen[None]):
             self.post_message(Failed(error))
             return
         self.post_message(self.Started(root.me, list(root.children), company))
+
+    def reload_changed(self) -> None:
+        tree = self.query_one(TeamTree)
+        if not tree.root.children:
+            return  # not started yet: the first read is still on its way
+        opened = [node.data.member.id for node in _nodes(tree.root)
+                  if node.data is not None and node.data.member.id in self._loaded
+                  and node is not tree.root.children[0]]
+        self.read_again(opened)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="team-again")
+    def read_again(self, opened: list[int]) -> None:
+        """Only what is in the tree now: the branches opened, not the whole downline."""
+        try:
+            root = self.backend.team_root()
+            me, mine = root.me, list(root.children)
+            children = {member_id: self.backend.team_children(member_id)
+                        for member_id in opened}
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
+        children[me.member.id] = mine
+        self.post_message(self.ReadAgain(me, children))
+
+    @on(ReadAgain)
+    def _read_again(self, message: ReadAgain) -> None:
+        tree = self.query_one(TeamTree)
+        if not tree.root.children:
+            return
+        cursor = tree.cursor_node
+        me = tree.root.children[0]
+        me.data = message.me
+        me.set_label(self._label(message.me))
+        for node in list(_nodes(tree.root)):
+            if node.data is not None and node.data.member.id in message.children:
+                self._merge(node, message.children[node.data.member.id])
+        if cursor is not None and cursor in _nodes(tree.root):
+            # On the same member, wherever rows came or went (once the lines are redrawn).
+            tree.call_after_refresh(tree.move_cursor, cursor)
+
+    def _merge(self, node: TreeNode[TeamNode], children: list[TeamNode]) -> None:
+        """The branch as read now, keeping the nodes still there (and what is open below
+        them) and the order the store gives."""
+        wanted = {child.member.id: child for child in children}
+        for shown in list(node.children):
+            if shown.data is None or shown.data.member.id not in wanted:
+                shown.remove()  # gone from the branch (or the "loading…" line)
+        shown_by_id = {shown.data.member.id: shown for shown in node.children
+                       if shown.data is not None}
+        previous: TreeNode[TeamNode] | None = None
+        for child in children:
+            existing = shown_by_id.get(child.member.id)
+            if existing is None:
+                existing = (node.add(self._label(child), data=child, after=previous)
+                            if previous is not None else
+                            node.add(self._label(child), data=child, before=0)
+                            if node.children else
+                            node.add(self._label(child), data=child))
+            else:
+                existing.data = child
+                existing.set_label(self._label(child))
+            existing.allow_expand = child.children > 0
+            previous = existing
+        node.allow_expand = bool(children) or node.is_root
 
     @on(Started)
     def _started(self, message: Started) -> None:
@@ -169,3 +243,12 @@ class TeamScreen(AppScreen[None]):
         if node.status is not MemberStatus.ACTIVE:
             text.append(f"  {status_label(node.status)}", style="italic")
         return text
+
+
+def _nodes(root: TreeNode[TeamNode]) -> list[TreeNode[TeamNode]]:
+    """Every node under ``root`` in the tree, depth first."""
+    found: list[TreeNode[TeamNode]] = []
+    for child in root.children:
+        found.append(child)
+        found.extend(_nodes(child))
+    return found

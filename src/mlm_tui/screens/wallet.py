@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError, ValidationError
 from mlm_tui.core.models import (
@@ -44,6 +45,7 @@ from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
 PAGE = 50
+MOST_AT_ONCE = 1000  # what a reload reads of a long history scrolled far down
 
 
 def ledger_kind_label(kind: LedgerKind) -> str:
@@ -91,6 +93,8 @@ class WalletScreen(AppScreen[None]):
         Binding("p", "show_points", N_("Points"), id="wallet.points"),
         Binding("b", "show_balance", N_("Balance"), id="wallet.balance"),
     ]
+
+    SHOWS = frozenset({ChangeKind.ACCOUNT})
 
     class BalanceLoaded(Message):
         def __init__(self, balance: Money | None, page: Page[LedgerEntry],
@@ -147,12 +151,18 @@ class WalletScreen(AppScreen[None]):
         self.query_one("#ledger", DataTable).focus()
 
     # --- reading ---------------------------------------------------------------------------
+    def reload_changed(self) -> None:
+        # As many rows as are shown, so the cursor keeps its row however far down it is.
+        rows = max(self.query_one(table_id, DataTable).row_count
+                   for table_id in ("#ledger", "#points-ledger"))
+        self.load_wallet(min(max(PAGE, rows), MOST_AT_ONCE))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="wallet")
-    def load_wallet(self) -> None:
+    def load_wallet(self, limit: int = PAGE) -> None:
         """Both tabs from the top, in one request."""
         try:
             company = self.company_profile()
-            wallet = self.backend.wallet_overview(limit=PAGE)
+            wallet = self.backend.wallet_overview(limit=limit)
         except DomainError as error:
             self.post_message(Failed(error))
             return
@@ -192,6 +202,7 @@ class WalletScreen(AppScreen[None]):
             self.query_one("#balance", Static).update(_("On your account: {amount}").format(
                 amount=format_money(message.balance, locale)))
         table = self.query_one("#ledger", DataTable)
+        current = _cursor_key(table)
         if message.first:
             table.clear()
             self._ledger = []
@@ -205,6 +216,8 @@ class WalletScreen(AppScreen[None]):
                 data_text(note_text(entry.note), end=""),
                 key=f"b{entry.id}",
             )
+        if message.first:
+            _move_to_key(table, current)
         self._balance_after = message.page.next_after
 
     @on(PointsLoaded)
@@ -216,6 +229,7 @@ class WalletScreen(AppScreen[None]):
                 _("Points in your wallet: {points} {label}").format(
                     points=format_points(message.points, locale), label=label)))
         table = self.query_one("#points-ledger", DataTable)
+        current = _cursor_key(table)
         if message.first:
             table.clear()
         for entry in message.page.items:
@@ -227,6 +241,8 @@ class WalletScreen(AppScreen[None]):
                 data_text(note_text(entry.note), end=""),
                 key=f"p{entry.id}",
             )
+        if message.first:
+            _move_to_key(table, current)
         self._points_after = message.page.next_after
 
     @on(DataTable.RowHighlighted)
@@ -320,3 +336,15 @@ class WalletScreen(AppScreen[None]):
     def action_show_balance(self) -> None:
         self.query_one("#tabs", TabbedContent).active = "balance-tab"
         self.query_one("#ledger", DataTable).focus()
+
+
+def _cursor_key(table: DataTable[object]) -> str | None:
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def _move_to_key(table: DataTable[object], key: str | None) -> None:
+    """The cursor back on the row it was on, where that row is still listed."""
+    if key is not None and key in table.rows:
+        table.move_cursor(row=table.get_row_index(key), animate=False)

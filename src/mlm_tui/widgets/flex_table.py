@@ -108,6 +108,12 @@ class FlexTable(DataTable[RenderableType]):
             return None
         return self._rows[min(self.cursor_row, len(self._rows) - 1)][0]
 
+    def move_to_key(self, key: str | None) -> None:
+        """The cursor to the row of ``key``, if there still is one (a list read again)."""
+        keys = self.row_keys
+        if key in keys:
+            self.move_cursor(row=keys.index(key), animate=False)
+
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._built_for_width:
             self._rebuild()

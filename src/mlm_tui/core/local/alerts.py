@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from mlm_tui.core.alerts import MemberActivity, build_alerts
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.activity import last_orders_subquery
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.month_points import points_in_month
 from mlm_tui.core.models import (
     Alert,
     MemberRef,
     MemberStatus,
-    OrderStatus,
     PointsEntry,
     PointsKind,
 )
-
-# Orders that earned no points: they never became (or stopped being) a purchase.
-_NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
 
 
 class AlertsMixin(LocalBase):
@@ -30,7 +24,7 @@ class AlertsMixin(LocalBase):
         now = self.clock()
         with self.store.read() as conn:
             team = _first_level(conn, me)
-            points = _points_this_month(conn, me, now)
+            points = points_in_month(conn, me, now.date())
             entries = _points_entries(conn, me)
         return build_alerts(
             team=team,
@@ -64,19 +58,6 @@ def _first_level(conn: Connection, me: int) -> list[MemberActivity]:
         )
         for row in rows
     ]
-
-
-def _points_this_month(conn: Connection, me: int, now: datetime) -> Decimal:
-    o = t.orders
-    first_day = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    total = conn.execute(
-        select(func.sum(o.c.points)).where(
-            o.c.buyer_id == me,
-            o.c.placed_at >= first_day,
-            o.c.status.not_in(_NO_POINTS),
-        )
-    ).scalar_one()
-    return total if total is not None else Decimal(0)
 
 
 def _points_entries(conn: Connection, me: int) -> list[PointsEntry]:

@@ -46,6 +46,7 @@ from mlm_tui.core.errors import (
 )
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase, live_session
+from mlm_tui.core.local.month_points import points_in_month
 from mlm_tui.core.local.one_time_codes import (
     ACTIVATION,
     RESET,
@@ -61,7 +62,6 @@ from mlm_tui.core.models import (
     Member,
     MemberRef,
     MemberStatus,
-    OrderStatus,
     Registration,
     ResetRequest,
     Session,
@@ -96,8 +96,6 @@ FIRST_REGISTRATION_NUMBER = 1_000_001
 LAST_REGISTRATION_NUMBER = 9_999_999
 # Reset cooldowns share the throttling table, keyed apart from any login ("reset:email:...").
 _COOLDOWN_PREFIX = "reset:"
-# Orders that earned no points: they never became (or stopped being) a purchase.
-_NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
 
 
 class AuthMixin(LocalBase):
@@ -177,9 +175,7 @@ class AuthMixin(LocalBase):
     def account_summary(self) -> AccountSummary:
         me = self._me_id()
         now = self.clock()
-        month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        next_month = (month_start + timedelta(days=32)).replace(day=1)
-        b, p, o, m = t.balance_ledger, t.points_ledger, t.orders, t.members
+        b, p, m = t.balance_ledger, t.points_ledger, t.members
         with self.store.read() as conn:
             who = conn.execute(
                 select(m.c.id, m.c.registration_number, m.c.full_name).where(m.c.id == me)
@@ -190,16 +186,12 @@ class AuthMixin(LocalBase):
                 select(func.sum(b.c.amount)).where(b.c.member_id == me)).scalar_one()
             wallet = conn.execute(
                 select(func.sum(p.c.points)).where(p.c.member_id == me)).scalar_one()
-            this_month = conn.execute(
-                select(func.sum(o.c.points)).where(
-                    o.c.buyer_id == me, o.c.placed_at >= month_start,
-                    o.c.placed_at < next_month, o.c.status.not_in(_NO_POINTS))
-            ).scalar_one()
+            this_month = points_in_month(conn, me, now.date())
         return AccountSummary(
             member=MemberRef(who.id, who.registration_number, who.full_name),
             balance=self.money(balance or Decimal(0)),
             points=wallet or Decimal(0),
-            points_this_month=this_month or Decimal(0),
+            points_this_month=this_month,
         )
 
     def _open_session(

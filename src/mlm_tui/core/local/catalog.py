@@ -20,7 +20,7 @@ before again (an empty query: the last code).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -54,7 +54,7 @@ from mlm_tui.core.models import (
     PromotionKind,
 )
 from mlm_tui.core.money import Money
-from mlm_tui.core.pricing import unit_price
+from mlm_tui.core.pricing import UnitPrices
 from mlm_tui.core.rules.search_folding import search_terms
 from mlm_tui.core.validation import search_text
 from mlm_tui.i18n import N_
@@ -148,7 +148,7 @@ class Catalog:
     """The current period's products and promotions, read through one connection.
 
     Every product read is priced for the buyer (``consultant`` or a customer) by
-    :func:`mlm_tui.core.pricing.unit_price`, the rule the cart charges by.
+    :func:`mlm_tui.core.pricing.unit_price` (``UnitPrices``), the rule the cart charges by.
     """
 
     def __init__(self, conn: Connection, period: Row[Any], currency: str, *,
@@ -159,6 +159,7 @@ class Catalog:
         self.consultant = consultant
         self.promotions = _promotions(conn, period, currency)
         self.marks = promotion_marks(self.promotions)
+        self.prices = UnitPrices(self.promotions, consultant)
 
     def by_code(self, codes: Iterable[str]) -> dict[str, Product]:
         wanted = list(dict.fromkeys(code for code in codes if code))
@@ -250,20 +251,21 @@ class Catalog:
         return self.conn.execute(query).first()
 
     def _product(self, row: Row[Any]) -> Product:
-        product = Product(
+        retail = Money(row.retail_price, self.currency)
+        consultant = Money(row.consultant_price, self.currency)
+        return Product(
             code=row.code,
             name=row.name,
             category=row.category,
             period=self.period.code,
-            retail_price=Money(row.retail_price, self.currency),
-            consultant_price=Money(row.consultant_price, self.currency),
+            retail_price=retail,
+            consultant_price=consultant,
             points=row.points,
             stock=row.stock,
             promotion_marks=self.marks.get(row.code, ()),
             description=row.description,
+            your_price=self.prices.price(row.code, retail, consultant),  # as the cart charges
         )
-        return replace(product,
-                       your_price=unit_price(product, self.promotions, self.consultant))
 
 
 # How many hold the words in any period, up to one more than are ranked: enough to choose

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, case, func, select,
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase, downline_clause
+from mlm_tui.core.local.month_points import earned_points, month_bounds, month_start, standing
 from mlm_tui.core.local.search_index import every_word
 from mlm_tui.core.models import (
     Address,
@@ -34,7 +34,6 @@ from mlm_tui.core.models import (
     MemberStatus,
     MonthVolume,
     OrderSource,
-    OrderStatus,
     TeamNode,
     TeamRoot,
 )
@@ -42,8 +41,6 @@ from mlm_tui.core.privacy import as_seen_by_upline, mask_phone
 from mlm_tui.core.rules.search_folding import index_words, search_terms
 from mlm_tui.core.validation import search_text
 
-# Orders that earned no points: they never became (or stopped being) a purchase.
-_NO_POINTS = (OrderStatus.CANCELLED.value, OrderStatus.CREDITED.value)
 OVERVIEW_MONTHS = 3
 MAX_MONTHS = 120
 # Up to this many members, a name search reads the whole downline instead of the index.
@@ -124,19 +121,16 @@ class TeamMixin(LocalBase):
             return self._team_nodes(conn, t.members.c.sponsor_id == member_id)
 
     def team_root(self) -> TeamRoot:
-        this_month = _months_back(self.clock().date(), 1)
         with self.store.read() as conn:
             me = self._me_id()
             (root,) = self._team_nodes(conn, t.members.c.id == me)
-            # One's own points as ``monthly_volume`` counts them (an order earns once paid).
-            points = _volumes(conn, [me], this_month)[me][-1].points
-            return TeamRoot(replace(root, points_this_month=points),
-                            tuple(self._team_nodes(conn, t.members.c.sponsor_id == me)))
+            return TeamRoot(root, tuple(self._team_nodes(conn, t.members.c.sponsor_id == me)))
 
     def _team_nodes(self, conn: Connection, which: ColumnElement[bool]) -> list[TeamNode]:
-        """Tree nodes of the members ``which`` selects, by name: points this month (orders
-        neither cancelled nor credited) and how many are directly below each."""
-        month_start = _month_start(self.clock().date()).isoformat()
+        """Tree nodes of the members ``which`` selects, by name: points this month (as
+        ``month_points`` counts them: paid, neither cancelled nor credited) and how many
+        are directly below each."""
+        start, end = month_bounds(self.clock().date())
         m, o = t.members, t.orders
         grandchild = m.alias("grandchild")
         children_count = (
@@ -145,11 +139,12 @@ class TeamMixin(LocalBase):
             .scalar_subquery()
         )
         points = (
-            select(func.coalesce(func.sum(o.c.points), 0))
+            select(func.coalesce(func.sum(earned_points(o), type_=o.c.points.type), 0))
             .where(
                 o.c.buyer_id == m.c.id,
-                o.c.placed_at >= month_start,
-                o.c.status.not_in(_NO_POINTS),
+                o.c.placed_at >= start,
+                o.c.placed_at < end,
+                standing(o),
             )
             .scalar_subquery()
         )
@@ -303,10 +298,6 @@ def _refs(conn: Connection, ids: Iterable[int], my_path: str) -> dict[int, Membe
 # --- volume --------------------------------------------------------------------------------
 
 
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def _add_months(first_day: date, months: int) -> date:
     index = first_day.year * 12 + first_day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -316,7 +307,7 @@ def _months_back(today: date, months: int) -> list[date]:
     """The first days of the last ``months`` calendar months up to today, oldest first."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValidationError(f"months must be between 1 and {MAX_MONTHS}", field="months")
-    this_month = _month_start(today)
+    this_month = month_start(today)
     return [_add_months(this_month, -back) for back in range(months - 1, -1, -1)]
 
 
@@ -337,20 +328,18 @@ def _volumes(
     end = _add_months(months[-1], 1).isoformat()
     month = func.substr(o.c.placed_at, 1, 7).label("month")
     is_loyalty = case((o.c.source == OrderSource.AS.value, 1), else_=0)
-    # The month's volume is what its orders earned, and an order earns its points when it
-    # is paid (core.rules.payment): one still waiting for its money counts as ordered, as
-    # the month's order list shows it, but adds no points until paid.
-    earned = case((o.c.status == OrderStatus.PLACED.value, 0), else_=o.c.points)
+    # The month's volume is what its orders earned (core.local.month_points): one still
+    # waiting for its money counts as ordered, as the month's order list shows it.
     query = select(
         o.c.buyer_id,
         month,
-        func.sum(earned, type_=o.c.points.type).label("points"),
+        func.sum(earned_points(o), type_=o.c.points.type).label("points"),
         func.count().label("orders"),
         func.sum(is_loyalty).label("loyalty_orders"),
     ).where(
         o.c.placed_at >= start,
         o.c.placed_at < end,
-        o.c.status.not_in(_NO_POINTS),
+        standing(o),
     )
     if sponsor_id is not None:
         query = query.select_from(
