@@ -37,13 +37,21 @@ class AppScreen(Screen[ResultType]):
 
     SHOWS: ClassVar[frozenset[ChangeKind]] = frozenset()
     _changed_behind = False  # a change came while another screen was in front
+    _own_write_shown: frozenset[ChangeKind] = frozenset()
 
     def reload_changed(self) -> None:
         """Read again what changed, keeping the cursor, the scroll and what is typed."""
 
+    def shown_own_write(self, *kinds: ChangeKind) -> None:
+        """This screen shows what its own write gave back: when the change it made comes
+        back with the next poll, it need not be read again (one request per action)."""
+        self._own_write_shown |= frozenset(kinds)
+
     @on(DataChanged)
     def _show_changes(self, message: DataChanged) -> None:
-        if not message.kinds & self.SHOWS:
+        own = self._own_write_shown & message.kinds
+        self._own_write_shown -= own
+        if not (message.kinds - own) & self.SHOWS:
             return
         if self.is_current:
             self.reload_changed()

@@ -157,9 +157,9 @@ class CartScreen(AppScreen[None]):
     SHOWS = frozenset({ChangeKind.CART, ChangeKind.CATALOG})
 
     class Loaded(Message):
-        def __init__(self, cart: Cart, change: int) -> None:
+        def __init__(self, cart: Cart, change: int, written: bool) -> None:
             super().__init__()
-            self.cart, self.change = cart, change
+            self.cart, self.change, self.written = cart, change, written
 
     def __init__(self) -> None:
         super().__init__()
@@ -195,20 +195,20 @@ class CartScreen(AppScreen[None]):
     # --- reading and showing ---------------------------------------------------------------
     def load(self) -> None:
         self._changes += 1
-        self._run(self._changes, None, lambda backend: backend.cart())
+        self._run(self._changes, None, lambda backend: backend.cart(), written=False)
 
     def reload_changed(self) -> None:
         # A change of ours still being written shows the store as it is once written.
         if self._shown_change == self._changes:
             self.load()
 
-    def _run(self, change: int, line: str | None, operation: Any) -> None:
+    def _run(self, change: int, line: str | None, operation: Any, written: bool = True) -> None:
         if line is not None:
             self._latest_for_line[line] = change
-        self.run_worker(lambda: self._apply(change, line, operation), thread=True,
+        self.run_worker(lambda: self._apply(change, line, operation, written), thread=True,
                         exit_on_error=False, group="cart")
 
-    def _apply(self, change: int, line: str | None, operation: Any) -> None:
+    def _apply(self, change: int, line: str | None, operation: Any, written: bool) -> None:
         with self._write_lock:
             if line is not None and self._latest_for_line.get(line, change) > change:
                 return  # a newer change to this line replaces this one
@@ -217,12 +217,14 @@ class CartScreen(AppScreen[None]):
             except DomainError as error:
                 self.post_message(Refused(error))
                 return
-        self.post_message(self.Loaded(cart, change))
+        self.post_message(self.Loaded(cart, change, written))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if message.change < self._shown_change:
             return
+        if message.written:  # the cart it gave back is shown: no need to read it again
+            self.shown_own_write(ChangeKind.CART)
         self._shown_change = message.change
         self.show_cart(message.cart)
 

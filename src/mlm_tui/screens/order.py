@@ -349,6 +349,7 @@ class OrderScreen(AppScreen[None]):
 
     @on(SourceCorrected)
     def _source_corrected(self, message: SourceCorrected) -> None:
+        self.shown_own_write(ChangeKind.ORDERS)
         order = message.order
         self._status(_("Order {number} is now {source} {label}.").format(
             number=order.number, source=order.source.value, label=source_label(order.source)))

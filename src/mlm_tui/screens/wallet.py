@@ -297,6 +297,7 @@ class WalletScreen(AppScreen[None]):
 
     @on(ToppedUp)
     def _topped_up(self, message: ToppedUp) -> None:
+        self.shown_own_write(ChangeKind.ACCOUNT)
         locale = shown_locale(self._company.locale) if self._company else "en"
         self.query_one("#amount", Input).value = ""
         self._top_up_result(_("{amount} added to your balance.").format(
