@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,6 +87,9 @@ class Store:
     def __init__(self, path: Path, modes: FileModes = PRIVATE) -> None:
         self.path = path
         self.read_only: str | None = None  # why the store may not be written, if it may not
+        # The transaction of ``one_transaction`` on each thread, which that thread's
+        # ``write()`` and ``read()`` join.
+        self._joined = threading.local()
         _check_is_a_store(path)
         if not path.exists():
             make_folder(path.parent, modes)
@@ -155,9 +159,15 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction; rolled back whole on any exception."""
+        """One write transaction; rolled back whole on any exception. Inside
+        ``one_transaction`` it is a savepoint of that transaction instead."""
         if self.read_only is not None:
             raise StoreReadOnly(self.read_only, field="store")
+        joined: Connection | None = getattr(self._joined, "conn", None)
+        if joined is not None:
+            with joined.begin_nested():
+                yield joined
+            return
         try:
             connection = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
             with connection as conn, conn.begin():
@@ -170,12 +180,28 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        joined: Connection | None = getattr(self._joined, "conn", None)
+        if joined is not None:
+            yield joined  # what this thread's transaction wrote so far is seen
+            return
         try:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
             raise StoreError(f"{self.path} could not be read: {exc.orig}",
                              field="store") from exc
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """One write transaction that every ``write()`` and ``read()`` of this thread joins
+        until it ends: several steps (a server's request and the answer it keeps for its
+        Idempotency-Key) commit together or not at all."""
+        with self.write() as conn:
+            self._joined.conn = conn
+            try:
+                yield conn
+            finally:
+                self._joined.conn = None
 
     def check(self) -> None:
         """Read the file once: ``StoreError`` when it cannot be (a server's readiness)."""
