@@ -20,6 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None  # type: ignore[assignment]
+
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
@@ -90,6 +95,9 @@ class Store:
         # The transaction of ``one_transaction`` on each thread, which that thread's
         # ``write()`` and ``read()`` join.
         self._joined = threading.local()
+        self._writing = threading.RLock()
+        self._writers = 0  # this process's write() calls open (by the lock's holder)
+        self._lock_fd: int | None = None
         _check_is_a_store(path)
         if not path.exists():
             make_folder(path.parent, modes)
@@ -168,6 +176,17 @@ class Store:
             with joined.begin_nested():
                 yield joined
             return
+        # Writers take turns here rather than in SQLite's busy handler, which polls with
+        # growing sleeps: with many writers waiting (a server's requests, in several
+        # processes) some waited seconds while the lock stood free. The threads of a
+        # process queue on a lock, the processes on the file's own flock, where a waiter
+        # is woken as soon as the lock is let go.
+        if not self._writing.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise StoreError(f"{self.path} could not be written: it stayed busy",
+                             field="store")
+        self._writers += 1
+        if self._writers == 1:
+            self._lock_file(True)
         try:
             connection = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
             with connection as conn, conn.begin():
@@ -177,6 +196,18 @@ class Store:
         except DBAPIError as exc:
             raise StoreError(f"{self.path} could not be written: {exc.orig}",
                              field="store") from exc
+        finally:
+            self._writers -= 1
+            if self._writers == 0:
+                self._lock_file(False)
+            self._writing.release()
+
+    def _lock_file(self, take: bool) -> None:
+        if fcntl is None:
+            return  # no flock here: SQLite's busy handler alone orders the processes
+        if self._lock_fd is None:
+            self._lock_fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX if take else fcntl.LOCK_UN)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -227,6 +258,9 @@ class Store:
     def close(self) -> None:
         self._watch.close()
         self.engine.dispose()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 def _check_is_a_store(path: Path) -> None:
