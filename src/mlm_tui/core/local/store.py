@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -177,16 +178,21 @@ class Store:
                 yield joined
             return
         # Writers take turns here rather than in SQLite's busy handler, which polls with
-        # growing sleeps: with many writers waiting (a server's requests, in several
-        # processes) some waited seconds while the lock stood free. The threads of a
-        # process queue on a lock, the processes on the file's own flock, where a waiter
-        # is woken as soon as the lock is let go.
+        # sleeps growing to 100 ms: with many writers waiting (a server's requests, in
+        # several processes) some waited seconds while the lock stood free. The threads
+        # of a process queue on a lock; one of them at a time waits for the store file's
+        # flock, which the other processes take the same way.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         if not self._writing.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             raise StoreError(f"{self.path} could not be written: it stayed busy",
                              field="store")
-        self._writers += 1
-        if self._writers == 1:
-            self._lock_file(True)
+        try:
+            if self._writers == 0:
+                self._lock_file(deadline)
+            self._writers += 1
+        except BaseException:
+            self._writing.release()
+            raise
         try:
             connection = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
             with connection as conn, conn.begin():
@@ -198,16 +204,26 @@ class Store:
                              field="store") from exc
         finally:
             self._writers -= 1
-            if self._writers == 0:
-                self._lock_file(False)
+            if self._writers == 0 and self._lock_fd is not None and fcntl is not None:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             self._writing.release()
 
-    def _lock_file(self, take: bool) -> None:
+    def _lock_file(self, deadline: float) -> None:
+        """The store file's flock, by ``deadline``. Polled, not waited for: a second
+        Store on the same file in this thread must get an error, not wait forever."""
         if fcntl is None:
             return  # no flock here: SQLite's busy handler alone orders the processes
         if self._lock_fd is None:
             self._lock_fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX if take else fcntl.LOCK_UN)
+        while True:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{self.path} could not be written: it stayed busy",
+                                     field="store") from None
+                time.sleep(0.001)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
