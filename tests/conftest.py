@@ -136,19 +136,31 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return world.build_world(tmp_path_factory.mktemp("world") / "store.db")
 
 
+@pytest.fixture(scope="session")
+def world_orders_template(world_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("world-orders") / "store.db"
+    shutil.copyfile(world_template, path)
+    world.add_orders(path)
+    return path
+
+
 @pytest.fixture
-def world_file(world_template: Path, tmp_path: Path) -> Path:
+def world_file(world_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A copy of the world; with its order history when the test asks for ``world_orders``
+    too (copied whole, before any backend of the test opens the file: writing the orders
+    into each copy cost more than most tests)."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     target = data_dir / "store.db"
-    shutil.copyfile(world_template, target)
+    with_orders = "world_orders" in request.fixturenames
+    source = request.getfixturevalue("world_orders_template") if with_orders else world_template
+    shutil.copyfile(source, target)
     return target
 
 
 @pytest.fixture
 def world_orders(world_file: Path) -> Path:
     """The world with its order history (``world.add_orders``): orders, invoices, parcels."""
-    world.add_orders(world_file)
     return world_file
 
 

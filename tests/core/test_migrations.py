@@ -87,3 +87,20 @@ def test_orders_of_a_version_6_file_learn_when_they_were_paid(tmp_path: Path) ->
             "ON h.order_id = o.id WHERE h.status = 'paid'").fetchall())
     assert rows[world.ORDER_ANNA_PAID] == paid[world.ORDER_ANNA_PAID]
     assert rows[world.ORDER_ANNA_PLACED] is None
+
+
+def test_a_version_9_file_finds_an_orders_ledger_entries_by_index(tmp_path: Path) -> None:
+    from tests import world
+
+    path = world.build_world(tmp_path / "store.db", with_orders=True)
+    with sqlite3.connect(path) as conn:  # the file as version 9 left it
+        conn.execute("DROP INDEX ix_balance_order")
+        conn.execute("DROP INDEX ix_points_order")
+        conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        plans = [" ".join(str(part) for row in conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {table} WHERE order_id = 1")
+            for part in row) for table in ("balance_ledger", "points_ledger")]
+    assert "INDEX ix_balance_order (order_id=?)" in plans[0]
+    assert "INDEX ix_points_order (order_id=?)" in plans[1]

@@ -132,3 +132,71 @@ def test_a_second_writer_waits_for_the_first_and_then_succeeds(world_file: Path)
     with store.read() as conn:
         assert _ledger_rows(conn) == before + 2
     store.close()
+
+
+def test_many_writers_on_two_stores_of_one_file_all_write(world_file: Path) -> None:
+    """Two Stores stand for two server processes; each has many threads writing."""
+    stores = [Store(world_file), Store(world_file)]
+    failures: list[BaseException] = []
+
+    def top_ups(store: Store) -> None:
+        try:
+            for _ in range(10):
+                with store.write() as conn:
+                    conn.execute(insert(t.balance_ledger).values(
+                        member_id=1, at="2026-11-20T12:00:00", kind="top_up", amount=1,
+                        note="queued"))
+        except BaseException as failure:
+            failures.append(failure)
+
+    threads = [threading.Thread(target=top_ups, args=(stores[n % 2],)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 3)
+    assert failures == []
+    with stores[0].read() as conn:
+        written = conn.execute(select(func.count()).select_from(t.balance_ledger)
+                               .where(t.balance_ledger.c.note == "queued")).scalar_one()
+    assert written == 160
+    for store in stores:
+        store.close()
+
+
+def test_a_write_inside_another_stores_write_fails_instead_of_waiting_forever(
+        world_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlm_tui.core.local import store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    first, second = Store(world_file), Store(world_file)
+    with first.write(), pytest.raises(store_module.StoreError), second.write():
+        pass
+    with second.write():  # the first let go: the second writes now
+        pass
+    first.close()
+    second.close()
+
+
+def test_one_transaction_commits_its_steps_together_or_not_at_all(world_file: Path) -> None:
+    store = Store(world_file)
+    entry = insert(t.balance_ledger).values(member_id=1, at="2026-11-20T12:00:00",
+                                            kind="top_up", amount=1, note="together")
+
+    def count() -> int:
+        with store.read() as conn:
+            return conn.execute(select(func.count()).select_from(t.balance_ledger)
+                                .where(t.balance_ledger.c.note == "together")).scalar_one()
+
+    with pytest.raises(RuntimeError), store.one_transaction():
+        with store.write() as conn:
+            conn.execute(entry)
+        assert count() == 1  # this thread sees what its transaction wrote
+        raise RuntimeError("the answer could not be kept")
+    assert count() == 0
+    with store.one_transaction():
+        with store.write() as conn:
+            conn.execute(entry)
+        with store.write() as conn:
+            conn.execute(entry)
+    assert count() == 2
+    store.close()

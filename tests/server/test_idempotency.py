@@ -117,3 +117,57 @@ def test_an_order_whose_answer_was_lost_is_placed_once(signed_in):
     assert signed_in.count_orders(OrderFilter()) == 1
     assert signed_in.order(order.number) == order
     assert signed_in.balance() == before - order.total + entry.amount
+
+
+def test_two_copies_of_one_request_at_once_top_up_once(signed_in):
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = signed_in.balance()
+    body = {"amount": {"amount": "70.00", "currency": "RUB"}, "method": "card"}
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: _post(signed_in, "/balance/top-ups", body, "twin"),
+                                range(2)))
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert signed_in.balance() == before + signed_in.money(70)
+
+
+def test_an_answer_that_cannot_be_kept_undoes_its_order(settings, clock, monkeypatch):
+    """The order and the answer kept for its key commit together: when keeping the answer
+    fails, no order stays behind, and the retry places it once."""
+    from fastapi.testclient import TestClient
+
+    from mlm_tui.core.local import idempotency
+    from mlm_tui.server.app import create_app
+
+    keep = idempotency.keep
+    failed: list[str] = []
+
+    def keep_failing_once(conn, member_id, key, *rest):
+        if key == "order-1" and not failed:
+            failed.append(key)
+            raise RuntimeError("the disk is full")
+        keep(conn, member_id, key, *rest)
+
+    monkeypatch.setattr(idempotency, "keep", keep_failing_once)
+    app = create_app(settings, clock=clock, address_limit=None)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        token = client.post("/api/v1/sessions", json={
+            "login": world.ANNA.registration_number, "password": world.PASSWORD}).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        client.post("/api/v1/cart/lines", json={"code": "32548", "quantity": 2},
+                    headers={**auth, "Idempotency-Key": "line"})
+
+        def orders() -> int:
+            return client.get("/api/v1/orders/count", headers=auth).json()
+
+        body = {"checkout": CHECKOUT}
+        first = client.post("/api/v1/orders", json=body,
+                            headers={**auth, "Idempotency-Key": "order-1"})
+        assert first.status_code == 500
+        assert orders() == 0
+        again = client.post("/api/v1/orders", json=body,
+                            headers={**auth, "Idempotency-Key": "order-1"})
+        assert again.status_code == 201
+        assert orders() == 1

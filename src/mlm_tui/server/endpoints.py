@@ -172,19 +172,19 @@ def _endpoint(route: r.Route, context_of: ContextOf) -> Callable[..., Response]:
             return answer(call(**arguments))
         key = values["idempotency_key"]
         fingerprint = _fingerprint(route, arguments, body_model, values.get("body"))
-        kept = idempotency.take(context.store, held.member_id, key, fingerprint,
-                                context.clock())
-        if kept is not None:
-            return Response(kept.body or None, status_code=kept.status,
-                            media_type="application/json" if kept.body else None,
-                            headers={"Idempotent-Replayed": "true"})
-        try:
+        now = context.clock()
+        # The key's lookup, the operation and its kept answer commit together: a failure
+        # anywhere leaves neither the order (say) nor the key, and a copy of this request
+        # waits for the write lock and then finds the answer.
+        with context.store.one_transaction() as conn:
+            kept = idempotency.kept_answer(conn, held.member_id, key, fingerprint, now)
+            if kept is not None:
+                return Response(kept.body or None, status_code=kept.status,
+                                media_type="application/json" if kept.body else None,
+                                headers={"Idempotent-Replayed": "true"})
             response = answer(call(**arguments))
-        except BaseException:
-            idempotency.release(context.store, held.member_id, key)
-            raise
-        idempotency.keep(context.store, held.member_id, key, response.status_code,
-                         bytes(response.body).decode())
+            idempotency.keep(conn, held.member_id, key, fingerprint, now,
+                             response.status_code, bytes(response.body).decode())
         return response
 
     endpoint.__signature__ = _signature(route, body_model)  # type: ignore[attr-defined]

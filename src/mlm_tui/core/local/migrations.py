@@ -266,9 +266,18 @@ def _v8_to_v9(conn: Connection) -> None:
     schema.address_requests.create(conn, checkfirst=True)
 
 
+def _v9_to_v10(conn: Connection) -> None:
+    """The ledgers' entries found by order: showing an order no longer reads a whole
+    ledger."""
+    for table in (schema.balance_ledger, schema.points_ledger):
+        for index in table.indexes:
+            if index.name in ("ix_balance_order", "ix_points_order"):
+                index.create(conn, checkfirst=True)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8, 8: _v8_to_v9}
+    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class Hundredths(TypeDecorator[Decimal]):
@@ -340,6 +340,8 @@ balance_ledger = Table(
     Column("note", String(200), nullable=False, default=""),
 )
 Index("ix_balance_member", balance_ledger.c.member_id, balance_ledger.c.id)
+# An order's entries (what it took, refunds, fees): read whenever an order is shown.
+Index("ix_balance_order", balance_ledger.c.order_id)
 
 points_ledger = Table(
     "points_ledger",
@@ -354,6 +356,7 @@ points_ledger = Table(
     Column("note", String(200), nullable=False, default=""),
 )
 Index("ix_points_member", points_ledger.c.member_id, points_ledger.c.id)
+Index("ix_points_order", points_ledger.c.order_id)
 
 claims = Table(
     "claims",

@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -86,6 +93,12 @@ class Store:
     def __init__(self, path: Path, modes: FileModes = PRIVATE) -> None:
         self.path = path
         self.read_only: str | None = None  # why the store may not be written, if it may not
+        # The transaction of ``one_transaction`` on each thread, which that thread's
+        # ``write()`` and ``read()`` join.
+        self._joined = threading.local()
+        self._writing = threading.RLock()
+        self._writers = 0  # this process's write() calls open (by the lock's holder)
+        self._lock_fd: int | None = None
         _check_is_a_store(path)
         if not path.exists():
             make_folder(path.parent, modes)
@@ -155,9 +168,31 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction; rolled back whole on any exception."""
+        """One write transaction; rolled back whole on any exception. Inside
+        ``one_transaction`` it is a savepoint of that transaction instead."""
         if self.read_only is not None:
             raise StoreReadOnly(self.read_only, field="store")
+        joined: Connection | None = getattr(self._joined, "conn", None)
+        if joined is not None:
+            with joined.begin_nested():
+                yield joined
+            return
+        # Writers take turns here rather than in SQLite's busy handler, which polls with
+        # sleeps growing to 100 ms: with many writers waiting (a server's requests, in
+        # several processes) some waited seconds while the lock stood free. The threads
+        # of a process queue on a lock; one of them at a time waits for the store file's
+        # flock, which the other processes take the same way.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        if not self._writing.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise StoreError(f"{self.path} could not be written: it stayed busy",
+                             field="store")
+        try:
+            if self._writers == 0:
+                self._lock_file(deadline)
+            self._writers += 1
+        except BaseException:
+            self._writing.release()
+            raise
         try:
             connection = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
             with connection as conn, conn.begin():
@@ -167,15 +202,53 @@ class Store:
         except DBAPIError as exc:
             raise StoreError(f"{self.path} could not be written: {exc.orig}",
                              field="store") from exc
+        finally:
+            self._writers -= 1
+            if self._writers == 0 and self._lock_fd is not None and fcntl is not None:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            self._writing.release()
+
+    def _lock_file(self, deadline: float) -> None:
+        """The store file's flock, by ``deadline``. Polled, not waited for: a second
+        Store on the same file in this thread must get an error, not wait forever."""
+        if fcntl is None:
+            return  # no flock here: SQLite's busy handler alone orders the processes
+        if self._lock_fd is None:
+            self._lock_fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        while True:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{self.path} could not be written: it stayed busy",
+                                     field="store") from None
+                time.sleep(0.001)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        joined: Connection | None = getattr(self._joined, "conn", None)
+        if joined is not None:
+            yield joined  # what this thread's transaction wrote so far is seen
+            return
         try:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
             raise StoreError(f"{self.path} could not be read: {exc.orig}",
                              field="store") from exc
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """One write transaction that every ``write()`` and ``read()`` of this thread joins
+        until it ends: several steps (a server's request and the answer it keeps for its
+        Idempotency-Key) commit together or not at all."""
+        with self.write() as conn:
+            self._joined.conn = conn
+            try:
+                yield conn
+            finally:
+                self._joined.conn = None
 
     def check(self) -> None:
         """Read the file once: ``StoreError`` when it cannot be (a server's readiness)."""
@@ -201,6 +274,9 @@ class Store:
     def close(self) -> None:
         self._watch.close()
         self.engine.dispose()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 def _check_is_a_store(path: Path) -> None:
