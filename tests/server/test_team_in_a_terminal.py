@@ -34,8 +34,9 @@ def _free_port() -> int:
 
 
 def _isolated(tmp_path: Path, name: str) -> dict[str, str]:
-    """Each person's own settings and kept session (the keyring cannot be reached)."""
-    return {"MLM_TUI_STATE_DIR": str(tmp_path / name / "state"),
+    """Each person's own settings and kept session (the keyring cannot be reached), and
+    the interface in English (the demo company's own language is Russian)."""
+    return {"MLM_TUI_LANG": "en", "MLM_TUI_STATE_DIR": str(tmp_path / name / "state"),
             "MLM_TUI_CONFIG_DIR": str(tmp_path / name / "config"),
             "HOME": str(tmp_path / name), "PYTHON_KEYRING_BACKEND":
             "keyring.backends.fail.Keyring"}
