@@ -153,6 +153,24 @@ async def test_a_list_pasted_with_ctrl_l_goes_into_the_cart(tmp_path, pasted):
         assert rows(app) == [("", "1", "empty")]
 
 
+TEN_LINES = "".join(f"{code} {n % 3 + 1}\n" for n, (code, *_rest) in enumerate(world.PRODUCTS))
+
+
+@pytest.mark.parametrize("how", ["into a code field", "with ctrl+l"])
+async def test_a_long_list_fills_the_rows_in_order_with_one_empty_row_after(tmp_path, how):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        if how == "with ctrl+l":
+            await keys(pilot, "ctrl+l", typed(TEN_LINES), "ctrl+s")
+        else:
+            app.screen.rows[0].code_input.post_message(events.Paste(TEN_LINES))
+        await settle(pilot)
+        shown = [(code, quantity) for code, quantity, _state in rows(app)]
+        assert shown == [(code, str(n % 3 + 1)) for n, (code, *_rest)
+                         in enumerate(world.PRODUCTS)] + [("", "1")]
+
+
 async def test_typing_goes_on_after_a_pasted_list_not_over_it(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,6 +8,7 @@ line. Ctrl+S puts the rows into the cart; Ctrl+R repeats an earlier order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
 
@@ -21,7 +22,7 @@ from textual.widgets import Input, Static
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile, Product
 from mlm_tui.core.money import Money
-from mlm_tui.core.quick_order import BAD_QUANTITY
+from mlm_tui.core.quick_order import BAD_QUANTITY, QuickItem
 from mlm_tui.display import data_text
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
@@ -72,6 +73,7 @@ class QuickOrderScreen(AppScreen[None]):
         super().__init__()
         self.known: dict[str, Product | None] = {}  # code -> product (None: no such code)
         self._rows_made = 0
+        self._taking_list = False  # a pasted list is being spread over the rows
 
     @property
     def company(self) -> CompanyProfile | None:
@@ -127,7 +129,8 @@ class QuickOrderScreen(AppScreen[None]):
     async def _code_changed(self, event: Input.Changed) -> None:
         row = self._row_of(event.input)
         self._look_up(row)
-        await self._keep_an_empty_row()
+        if not self._taking_list:  # a list adds its one empty row once it is all in
+            await self._keep_an_empty_row()
 
     @on(Input.Changed, ".qo-quantity")
     def _quantity_changed(self, event: Input.Changed) -> None:
@@ -222,18 +225,13 @@ class QuickOrderScreen(AppScreen[None]):
         from mlm_tui.core.quick_order import parse_quick_order
 
         parsed = parse_quick_order(text)
-        empty = [row for row in self.rows if not row.code]
-        if start is not None and start in empty:
-            empty.remove(start)
-            empty.insert(0, start)
-        for item in parsed.items:
-            if empty:
-                row = empty.pop(0)
-                row.quantity_input.value = str(item.quantity)
-                row.code_input.value = item.code  # looks it up through _code_changed
-            else:
-                row = await self._new_row(item.code, item.quantity)
-                self._look_up(row)
+        # While rows are mounted, the changes of rows filled earlier are handled: an empty
+        # row added then would land in the middle of the list.
+        self._taking_list = True
+        try:
+            await self._spread(parsed.items, start)
+        finally:
+            self._taking_list = False
         await self._keep_an_empty_row()
         # Typing goes on after the list, not over its first row.
         self.set_focus(next(row for row in self.rows if not row.code).code_input)
@@ -244,6 +242,21 @@ class QuickOrderScreen(AppScreen[None]):
             report.append("✗ " + _("Line {line}, “{text}”: {reason}").format(
                 line=entry.line_no, text=entry.text, reason=_(entry.reason)))
         self._report("\n".join(report), error=bool(parsed.unread))
+
+    async def _spread(self, items: Sequence[QuickItem],
+                      start: QuickOrderRow | None) -> None:
+        empty = [row for row in self.rows if not row.code]
+        if start is not None and start in empty:
+            empty.remove(start)
+            empty.insert(0, start)
+        for item in items:
+            if empty:
+                row = empty.pop(0)
+                row.quantity_input.value = str(item.quantity)
+                row.code_input.value = item.code  # looks it up through _code_changed
+            else:
+                row = await self._new_row(item.code, item.quantity)
+                self._look_up(row)
 
     # --- into the cart ---------------------------------------------------------------------
     def action_add_to_cart(self) -> None:
