@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -18,12 +15,7 @@ from mlm_tui.core.money import Money
 from mlm_tui.core.remote import RemoteBackend
 from mlm_tui.core.remote.routes import ROUTES
 from tests import world
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.served import serving
 
 
 @pytest.fixture(scope="module")
@@ -31,27 +23,9 @@ def served(tmp_path_factory):
     """``mlm-tui serve --workers 2`` on the world with its orders; its URL and its log."""
     data_dir = tmp_path_factory.mktemp("served")
     world.build_world(data_dir / "store.db", with_orders=True)
-    port = _free_port()
     log = data_dir / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(data_dir),
-             "--port", str(port), "--workers", "2"], stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
-    yield url, log, process
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    with log.open("w") as out, serving(data_dir, workers=2, output=out) as (url, process):
+        yield url, log, process
 
 
 def test_it_says_it_is_alive_and_ready(served):

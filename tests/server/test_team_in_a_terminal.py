@@ -11,26 +11,17 @@ from __future__ import annotations
 import os
 import pty
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.screens.test_bursts import Terminal
+from tests.served import serving
 
 F3, F4, F5 = "\x1bOR", "\x1bOS", "\x1b[15~"  # as xterm sends them
 TAB, ENTER, CTRL_S = "\t", "\r", "\x13"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _isolated(tmp_path: Path, name: str) -> dict[str, str]:
@@ -81,28 +72,9 @@ def demo_people(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def server(demo_people: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", demo_people["data"],
-         "--port", str(port), "--workers", "1"],
-        env={**os.environ, **_isolated(tmp_path, "server")},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "the server never became ready"
-            time.sleep(0.1)
+    env = {**os.environ, **_isolated(tmp_path, "server")}
+    with serving(demo_people["data"], env=env) as (url, _process):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 class App:

@@ -1,0 +1,53 @@
+"""``mlm-tui serve`` started as from the shell, for the tests that need a real one.
+
+    with serving(data_dir, workers=2, output=log_file) as (url, process):
+        httpx.get(f"{url}/healthz")
+
+It listens on a free port of 127.0.0.1; the block starts once ``/readyz`` answers, and the
+server is stopped (SIGTERM, as a service manager does) when the block ends, if it still runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from tests.smtp import free_port
+
+
+@contextmanager
+def serving(data_dir: Path | str, *, workers: int = 1, env: Mapping[str, str] | None = None,
+            output: IO[str] | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(data_dir),
+         "--port", str(port), "--workers", str(workers)],
+        env=dict(env) if env is not None else None,
+        stdout=output if output is not None else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output is not None else subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                said = process.stderr.read().decode() if process.stderr else "(see its log)"
+                raise AssertionError(f"the server stopped while starting: {said}")
+            assert time.monotonic() < deadline, "the server never became ready"
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
