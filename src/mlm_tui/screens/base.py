@@ -47,6 +47,11 @@ class AppScreen(Screen[ResultType]):
         back with the next poll, it need not be read again (one request per action)."""
         self._own_write_shown |= frozenset(kinds)
 
+    def own_write_refused(self, *kinds: ChangeKind) -> None:
+        """The write ``shown_own_write`` announced changed nothing: a change of these kinds
+        coming next was made elsewhere, and is read."""
+        self._own_write_shown -= frozenset(kinds)
+
     @on(DataChanged)
     def _show_changes(self, message: DataChanged) -> None:
         own = self._own_write_shown & message.kinds

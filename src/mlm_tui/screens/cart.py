@@ -157,9 +157,9 @@ class CartScreen(AppScreen[None]):
     SHOWS = frozenset({ChangeKind.CART, ChangeKind.CATALOG})
 
     class Loaded(Message):
-        def __init__(self, cart: Cart, change: int, written: bool) -> None:
+        def __init__(self, cart: Cart, change: int) -> None:
             super().__init__()
-            self.cart, self.change, self.written = cart, change, written
+            self.cart, self.change = cart, change
 
     def __init__(self) -> None:
         super().__init__()
@@ -195,20 +195,24 @@ class CartScreen(AppScreen[None]):
     # --- reading and showing ---------------------------------------------------------------
     def load(self) -> None:
         self._changes += 1
-        self._run(self._changes, None, lambda backend: backend.cart(), written=False)
+        self._run(self._changes, None, lambda backend: backend.cart())
 
     def reload_changed(self) -> None:
         # A change of ours still being written shows the store as it is once written.
         if self._shown_change == self._changes:
             self.load()
 
-    def _run(self, change: int, line: str | None, operation: Any, written: bool = True) -> None:
+    def _run(self, change: int, line: str | None, operation: Any) -> None:
+        """``line``: the line a write changes (None: a read of the whole cart)."""
         if line is not None:
             self._latest_for_line[line] = change
-        self.run_worker(lambda: self._apply(change, line, operation, written), thread=True,
+            # The cart this write gives back is shown: the change it makes, when the poll
+            # reports it, need not be read again.
+            self.shown_own_write(ChangeKind.CART)
+        self.run_worker(lambda: self._apply(change, line, operation), thread=True,
                         exit_on_error=False, group="cart")
 
-    def _apply(self, change: int, line: str | None, operation: Any, written: bool) -> None:
+    def _apply(self, change: int, line: str | None, operation: Any) -> None:
         with self._write_lock:
             if line is not None and self._latest_for_line.get(line, change) > change:
                 return  # a newer change to this line replaces this one
@@ -217,19 +221,18 @@ class CartScreen(AppScreen[None]):
             except DomainError as error:
                 self.post_message(Refused(error))
                 return
-        self.post_message(self.Loaded(cart, change, written))
+        self.post_message(self.Loaded(cart, change))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if message.change < self._shown_change:
             return
-        if message.written:  # the cart it gave back is shown: no need to read it again
-            self.shown_own_write(ChangeKind.CART)
         self._shown_change = message.change
         self.show_cart(message.cart)
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        self.own_write_refused(ChangeKind.CART)
         self._status(error_text(message.error), error=True)
         if not isinstance(message.error, NotAuthenticated):  # no reading without a session
             self.load()  # show what the store holds now

@@ -258,6 +258,7 @@ class OrderScreen(AppScreen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        self.own_write_refused(ChangeKind.ORDERS)
         self._status(message.error.message, error=True)
         if self.view is None:
             self.query_one("#order-title", Static).update(
@@ -343,13 +344,13 @@ class OrderScreen(AppScreen[None]):
         if target is None:
             return
         number = self.number
+        self.shown_own_write(ChangeKind.ORDERS)  # the corrected order comes back with it
         self.in_background(
             lambda: self.SourceCorrected(self.backend.correct_order_source(number, target)),
             group="order-correct")
 
     @on(SourceCorrected)
     def _source_corrected(self, message: SourceCorrected) -> None:
-        self.shown_own_write(ChangeKind.ORDERS)
         order = message.order
         self._status(_("Order {number} is now {source} {label}.").format(
             number=order.number, source=order.source.value, label=source_label(order.source)))

@@ -293,11 +293,11 @@ class WalletScreen(AppScreen[None]):
             entry = self.backend.top_up(amount, method)
             return self.ToppedUp(entry)
 
+        self.shown_own_write(ChangeKind.ACCOUNT)  # its entry and balance are shown from it
         self.in_background(ask, group="top-up", refused=True)
 
     @on(ToppedUp)
     def _topped_up(self, message: ToppedUp) -> None:
-        self.shown_own_write(ChangeKind.ACCOUNT)
         locale = shown_locale(self._company.locale) if self._company else "en"
         self.query_one("#amount", Input).value = ""
         self._top_up_result(_("{amount} added to your balance.").format(
@@ -315,6 +315,7 @@ class WalletScreen(AppScreen[None]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        self.own_write_refused(ChangeKind.ACCOUNT)
         self._top_up_result(message.error.message, error=True)
 
     @on(Failed)
