@@ -73,7 +73,6 @@ class QuickOrderScreen(AppScreen[None]):
         super().__init__()
         self.known: dict[str, Product | None] = {}  # code -> product (None: no such code)
         self._rows_made = 0
-        self._taking_list = False  # a pasted list is being spread over the rows
 
     @property
     def company(self) -> CompanyProfile | None:
@@ -129,8 +128,7 @@ class QuickOrderScreen(AppScreen[None]):
     async def _code_changed(self, event: Input.Changed) -> None:
         row = self._row_of(event.input)
         self._look_up(row)
-        if not self._taking_list:  # a list adds its one empty row once it is all in
-            await self._keep_an_empty_row()
+        await self._keep_an_empty_row()
 
     @on(Input.Changed, ".qo-quantity")
     def _quantity_changed(self, event: Input.Changed) -> None:
@@ -225,13 +223,7 @@ class QuickOrderScreen(AppScreen[None]):
         from mlm_tui.core.quick_order import parse_quick_order
 
         parsed = parse_quick_order(text)
-        # While rows are mounted, the changes of rows filled earlier are handled: an empty
-        # row added then would land in the middle of the list.
-        self._taking_list = True
-        try:
-            await self._spread(parsed.items, start)
-        finally:
-            self._taking_list = False
+        await self._spread(parsed.items, start)
         await self._keep_an_empty_row()
         # Typing goes on after the list, not over its first row.
         self.set_focus(next(row for row in self.rows if not row.code).code_input)
@@ -249,14 +241,20 @@ class QuickOrderScreen(AppScreen[None]):
         if start is not None and start in empty:
             empty.remove(start)
             empty.insert(0, start)
+        added: list[QuickOrderRow] = []
         for item in items:
             if empty:
                 row = empty.pop(0)
                 row.quantity_input.value = str(item.quantity)
                 row.code_input.value = item.code  # looks it up through _code_changed
             else:
-                row = await self._new_row(item.code, item.quantity)
-                self._look_up(row)
+                added.append(self._make_row(item.code, item.quantity))
+        # The rows to add go in at once, before anything is awaited: the rows filled above
+        # report their change only then, and the empty row that keeps adding goes after
+        # the whole list, never into it.
+        await self.query_one("#qo-rows", VerticalScroll).mount_all(added)
+        for row in added:
+            self._look_up(row)
 
     # --- into the cart ---------------------------------------------------------------------
     def action_add_to_cart(self) -> None:
