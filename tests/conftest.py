@@ -60,9 +60,41 @@ def _stylesheets_parsed_once() -> None:
     Stylesheet._parse_rules = parse_once  # type: ignore[method-assign]
 
 
+def _no_frames_nobody_sees() -> None:
+    """A headless test app paints no frames: nobody sees them. Textual still renders every
+    frame of a headless app, only to throw it away (a quarter of a screen test's time).
+    What tests look at is rendered whole when they look: ``screen_text``, snapshots and
+    ``export_screenshot`` draw the screen as it is then. Apps in a real terminal (the pty
+    tests) paint as always."""
+    from textual.screen import Screen
+
+    paint = Screen._compositor_refresh
+
+    def paint_when_seen(self: Screen) -> None:
+        app = self.app
+        if app.is_headless and self is app.screen and not app.is_inline:
+            self._compositor._dirty_regions.clear()
+            self._dirty_widgets.clear()
+            app._update_mouse_over(self)
+            return
+        paint(self)
+
+    Screen._compositor_refresh = paint_when_seen  # type: ignore[method-assign]
+
+
+def _code_compiled_once() -> None:
+    """The suite starts many interpreters: its workers, each worker's test server, the
+    CLI in a fresh process, the app in a pseudo-terminal. Each compiled every module of
+    ours anew where the environment says not to keep bytecode; kept, they compile once."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
+
+
+_code_compiled_once()
 _quick_idle_waits()
 use_cheap_password_hashing()
 _stylesheets_parsed_once()
+_no_frames_nobody_sees()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
