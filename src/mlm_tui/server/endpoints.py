@@ -185,6 +185,11 @@ def _endpoint(route: r.Route, context_of: ContextOf) -> Callable[..., Response]:
             response = answer(call(**arguments))
             idempotency.keep(conn, held.member_id, key, fingerprint, now,
                              response.status_code, bytes(response.body).decode())
+            # Mail goes after the commit; should it fail, what it was for is taken back,
+            # and so is this answer: a retry runs the request again.
+            member_id = held.member_id
+            context.store.after_commit(
+                None, undo=lambda conn: idempotency.forget(conn, member_id, key))
         return response
 
     endpoint.__signature__ = _signature(route, body_model)  # type: ignore[attr-defined]

@@ -179,10 +179,14 @@ class OrdersMixin(LocalBase):
 
     def email_invoice(self, number: str) -> InvoiceMailed:
         # Rendering a PDF needs fpdf, which nothing else here does.
-        from mlm_tui.core.invoice_mail import email_invoice
+        from mlm_tui.core.invoice_mail import email_invoice, invoice_recipient
 
         invoice = self._readable_invoice(number)
-        recipient = email_invoice(invoice, self.company(), self.notifier)
+        recipient = invoice_recipient(invoice)
+        company, notifier = self.company(), self.notifier
+        # Rendered and sent once the request's transaction (a server's, with its
+        # Idempotency-Key) has committed: never while holding the store's write lock.
+        self.store.after_commit(lambda: email_invoice(invoice, company, notifier))
         if invoice.buyer.id != self._me_id():
             recipient = mask_email(recipient)  # sent to the buyer; the upline learns no more
         kept_in = None if self.notifier.smtp else str(self.notifier.maildir)
