@@ -177,6 +177,12 @@ class OrdersMixin(LocalBase):
                                field="invoice_number", params={"number": number})
             return read_invoice(conn, number, self.money)
 
+    def invoice_pdf(self, number: str) -> bytes:
+        # Rendering a PDF needs fpdf, which nothing else here does.
+        from mlm_tui.core.invoice_pdf import render_invoice_pdf
+
+        return render_invoice_pdf(self.invoice(number), self.company())
+
     def email_invoice(self, number: str) -> InvoiceMailed:
         # Rendering a PDF needs fpdf, which nothing else here does.
         from mlm_tui.core.invoice_mail import email_invoice, invoice_recipient
