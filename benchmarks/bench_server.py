@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _served import serving
 from _stores import big_store
 
 QUERIES = ["крем", "тушь", "гель", "32", "lavendel", "набор", "парф", "вода", "öl", "шамп"]
@@ -184,32 +183,13 @@ def main() -> None:
     give_passwords(local / "store.db", args.clients)
     product_codes = orderable_codes(local / "store.db", logins[0])
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(served), "--port",
-         str(port), "--workers", str(args.workers), "--sign-ins-per-minute", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        import httpx
-
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    with serving(served, workers=args.workers, extra=("--sign-ins-per-minute", "0")) as url:
         print(f"{args.clients} clients, {args.seconds:.0f} s, {args.workers} workers, "
               f"{args.products:,} products, {args.orders:,} orders\n")
         timings, errors, elapsed = run_clients(url, logins, args.seconds, product_codes)
         if errors:
             print(f"  {len(errors)} failed calls, e.g. {errors[0]}\n")
         report("over HTTP (RemoteBackend -> mlm-tui serve)", timings, elapsed)
-    finally:
-        server.terminate()
-        server.wait()
     local_timings = in_process(local / "store.db", logins[0], min(args.seconds, 10),
                                product_codes)
     report("in-process (LocalBackend, one caller)", local_timings, min(args.seconds, 10))

@@ -502,10 +502,15 @@ def notify(conn: Connection, member_id: int, at: datetime, kind: NotificationKin
 # --- reading -------------------------------------------------------------------------------
 
 
+# Made once: an alias sets up its column collection when first asked, which cost more
+# than the query it takes part in (an order is read at every checkout, under the lock).
+_BUYER, _PLACER = t.members.alias("buyer"), t.members.alias("placer")
+
+
 def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
     """The whole order: lines, status history, invoice number. ``money`` makes Money."""
-    o, m, pe, i = t.orders, t.members, t.periods, t.invoices
-    buyer, placer = m.alias("buyer"), m.alias("placer")
+    o, pe, i = t.orders, t.periods, t.invoices
+    buyer, placer = _BUYER, _PLACER
     row = conn.execute(
         select(o, buyer.c.registration_number.label("buyer_number"),
                buyer.c.full_name.label("buyer_name"),

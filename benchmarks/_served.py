@@ -1,0 +1,40 @@
+"""``mlm-tui serve`` started for a benchmark on a free port of 127.0.0.1, stopped after."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def serving(data_dir: Path, *, workers: int = 1, extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """The server's base URL, once ``/readyz`` answers."""
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(data_dir), "--port",
+         str(port), "--workers", str(workers), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None:
+                raise RuntimeError("the server stopped while starting")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait()
