@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from pathlib import Path
 
 
 @contextmanager
-def serving(data_dir: Path, *, workers: int = 1, extra: tuple[str, ...] = ()) -> Iterator[str]:
-    """The server's base URL, once ``/readyz`` answers."""
+def serving(data_dir: Path, *, workers: int = 1,
+            extra: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+    """The server's base URL and process id, once ``/readyz`` answers."""
     import httpx
 
     with socket.socket() as probe:
@@ -34,7 +36,24 @@ def serving(data_dir: Path, *, workers: int = 1, extra: tuple[str, ...] = ()) ->
             if server.poll() is not None:
                 raise RuntimeError("the server stopped while starting")
             time.sleep(0.2)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         server.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by the process ``pid`` and every process
+    below it (a server's workers): a cost the machine's other load does not inflate."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total

@@ -141,7 +141,7 @@ def main() -> None:
     print(f"store: {path}; terminal {SIZE[0]}x{SIZE[1]}; queries typed: {', '.join(QUERIES)}")
     local = asyncio.run(bench_catalog(backend, settings))
     backend.close()
-    with serving(path.parent) as url, tempfile.TemporaryDirectory() as client_dir:
+    with serving(path.parent) as (url, _pid), tempfile.TemporaryDirectory() as client_dir:
         remote = RemoteBackend(url)
         remote.login(login["registration_number"], login["password"])
         over_http = asyncio.run(bench_catalog(remote, load_settings(data_dir=Path(client_dir))))
