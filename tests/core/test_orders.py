@@ -279,10 +279,27 @@ def test_another_teams_order_does_not_exist(anna, read):
     assert caught.value.field == "number"
 
 
+def test_an_invoice_as_a_pdf_carries_its_number_and_total(anna):
+    import io
+
+    from pypdf import PdfReader
+
+    from mlm_tui.core.money import format_money
+
+    number = world.INVOICES[world.ORDER_KLAUS_ENROLMENT]  # a downline's, seen by his upline
+    document = anna.invoice_pdf(number)
+    assert document.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
+    total = format_money(anna.invoice(number).total, anna.company().locale)
+    assert number in text
+    assert total.replace("\N{NO-BREAK SPACE}", " ") in text.replace("\N{NO-BREAK SPACE}", " ")
+
+
 @pytest.mark.parametrize("number", [world.INVOICES[world.ORDER_PETR_DELIVERED], "INV-0"])
-def test_another_teams_invoice_does_not_exist(anna, number):
+@pytest.mark.parametrize("read", ["invoice", "invoice_pdf"])
+def test_another_teams_invoice_does_not_exist(anna, number, read):
     with pytest.raises(NotFound) as caught:
-        anna.invoice(number)
+        getattr(anna, read)(number)
     assert caught.value.field == "invoice_number"
 
 

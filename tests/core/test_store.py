@@ -50,9 +50,9 @@ def _ledger_rows(conn) -> int:
     return conn.execute(select(func.count()).select_from(t.balance_ledger)).scalar_one()
 
 
-def _top_up(conn) -> None:
+def _top_up(conn, note: str = "") -> None:
     conn.execute(insert(t.balance_ledger).values(
-        member_id=1, at="2026-11-20T12:00:00", kind="top_up", amount=5, note=""))
+        member_id=1, at="2026-11-20T12:00:00", kind="top_up", amount=5, note=note))
 
 
 @pytest.mark.parametrize("open_transaction", ["read", "write"])
@@ -199,4 +199,69 @@ def test_one_transaction_commits_its_steps_together_or_not_at_all(world_file: Pa
         with store.write() as conn:
             conn.execute(entry)
     assert count() == 2
+    store.close()
+
+
+def _top_up(conn, note: str = "") -> None:
+    conn.execute(insert(t.balance_ledger).values(
+        member_id=1, at="2026-11-20T12:00:00", kind="top_up", amount=5, note=note))
+
+
+def test_work_after_a_commit_runs_with_the_lock_free_and_never_after_a_rollback(
+        world_file: Path) -> None:
+    store = Store(world_file)
+    done: list[str] = []
+
+    def send(what: str) -> None:
+        # Another thread writes meanwhile: the lock is free (or this fails, busy).
+        other = threading.Thread(target=lambda: _write_then(store, done, f"{what} beside"))
+        other.start()
+        other.join(WAIT)
+        done.append(what)
+
+    with store.write() as conn:
+        _top_up(conn)
+        store.after_commit(lambda: send("sent"))
+        assert done == []  # not while the transaction is open
+    with pytest.raises(RuntimeError), store.write() as conn:
+        store.after_commit(lambda: send("rolled back"))
+        raise RuntimeError("refused")
+    with store.one_transaction():
+        with pytest.raises(RuntimeError), store.write():  # a step that fails alone
+            store.after_commit(lambda: send("its step failed"))
+            raise RuntimeError("refused")
+        store.after_commit(lambda: send("kept"))
+    store.close()
+    assert done == ["sent beside", "sent", "kept beside", "kept"]
+
+
+def _write_then(store: Store, done: list[str], what: str) -> None:
+    with store.write() as conn:
+        _top_up(conn)
+    done.append(what)
+
+
+def test_work_that_fails_after_the_commit_has_its_steps_undone(world_file: Path) -> None:
+    from mlm_tui.core.errors import DeliveryFailed
+
+    store = Store(world_file)
+
+    def count(conn) -> int:
+        return conn.execute(select(func.count()).select_from(t.balance_ledger)).scalar_one()
+
+    with store.read() as conn:
+        before = count(conn)
+
+    def undo(conn) -> None:
+        conn.execute(t.balance_ledger.delete().where(t.balance_ledger.c.note == "to undo"))
+
+    def refused() -> None:
+        raise DeliveryFailed("the mail server refused")
+
+    with pytest.raises(DeliveryFailed), store.write() as conn:
+        _top_up(conn, "to undo")
+        store.after_commit(None, undo=undo)
+        store.after_commit(refused)
+    with store.read() as conn:
+        assert count(conn) == before
     store.close()

@@ -216,6 +216,7 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
         Refused("order", lambda b, ref: b.correct_order_source(ref, OrderSource.SO)),),
     "shipment": (Refused("order", lambda b, ref: b.shipment(ref)),),
     "invoice": (Refused("invoice", lambda b, ref: b.invoice(ref)),),
+    "invoice_pdf": (Refused("invoice", lambda b, ref: b.invoice_pdf(ref)),),
     "claimable_invoice": (Refused("invoice", lambda b, ref: b.claimable_invoice(ref)),),
     "email_invoice": (Refused("invoice", lambda b, ref: b.email_invoice(ref)),),
     "submit_claim": (Refused("invoice", lambda b, ref: b.submit_claim(

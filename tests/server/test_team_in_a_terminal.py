@@ -2,8 +2,9 @@
 the real app started with ``--server`` in a pseudo-terminal at 80x24, read through a
 terminal emulator (pyte).
 
-A consultant logs in, quick-orders a product by its code, checks out and finds the order
-in the history; then her sponsor, in a second app of his own, finds the same order in his.
+A consultant logs in, quick-orders a product by its code, checks out, finds the order in
+the history and saves its invoice as a PDF (made by the server); then her sponsor, in a
+second app of his own, finds the same order in his.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def history_line(text: str, order: str) -> str:
 def test_an_order_placed_through_the_server_is_in_the_sponsors_history_too(
         server: str, demo_people: dict[str, str], tmp_path: Path) -> None:
     people = demo_people
-    consultant = App(server, _isolated(tmp_path, "consultant"))
+    consultant = App(server, {**_isolated(tmp_path, "consultant"),
+                              "MLM_TUI_DATA_DIR": str(tmp_path / "consultant" / "data")})
     try:
         text = consultant.log_in(people["consultant"], people["password"], people["name"])
         # The header names the server and says it is reached.
@@ -148,6 +150,14 @@ def test_an_order_placed_through_the_server_is_in_the_sponsors_history_too(
         text = screen.wait_for(order)
         assert text.startswith("Order history")
         assert "paid" in history_line(text, order)
+
+        screen.settle()
+        screen.write("i")  # the newest order's invoice
+        screen.wait_for(" of ")  # "Invoice INV-… of <day>": it has come
+        screen.write("p")
+        screen.wait_for("Saved to")
+        [saved] = (tmp_path / "consultant" / "data" / "exports").glob("invoice-*.pdf")
+        assert saved.read_bytes().startswith(b"%PDF-")
     finally:
         consultant.close()
 

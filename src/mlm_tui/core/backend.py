@@ -269,6 +269,10 @@ class Backend(Protocol):
     def invoice(self, number: str) -> Invoice:
         """By invoice number."""
 
+    def invoice_pdf(self, number: str) -> bytes:
+        """The invoice as a PDF document (in the company's language); who may see it as
+        for ``invoice``, and as they see it."""
+
     def email_invoice(self, number: str) -> InvoiceMailed:
         """E-mail the invoice as a PDF to its buyer; who may see it as for ``invoice``.
 

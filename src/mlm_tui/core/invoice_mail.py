@@ -30,12 +30,7 @@ def email_invoice(
     ``ValidationError`` (field ``email``) when the buyer has no address on file.
     ``language``: the buyer's own, when known (else the company's).
     """
-    recipient = (invoice.buyer_email or "").strip()
-    if not recipient:
-        raise ValidationError(
-            N_("{name} has no e-mail address on file"),
-            field="email",
-         params={"name": invoice.buyer.full_name})
+    recipient = invoice_recipient(invoice)
     language = recipient_language(company.locale, language)
     document = pdf if pdf is not None else render_invoice_pdf(invoice, company, language)
     # Names are data: a line feed in a subject would start a header of its own.
@@ -45,6 +40,17 @@ def email_invoice(
         printable(_invoice_mail_body(invoice, company, language), multiline=True),
         attachments=(Attachment(invoice_filename(invoice), document),),
     )
+    return recipient
+
+
+def invoice_recipient(invoice: Invoice) -> str:
+    """The buyer's e-mail address; ``ValidationError`` (field ``email``) when there is none."""
+    recipient = (invoice.buyer_email or "").strip()
+    if not recipient:
+        raise ValidationError(
+            N_("{name} has no e-mail address on file"),
+            field="email",
+            params={"name": invoice.buyer.full_name})
     return recipient
 
 

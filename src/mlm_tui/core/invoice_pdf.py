@@ -37,10 +37,15 @@ def save_invoice_pdf(invoice: Invoice, company: CompanyProfile, directory: Path,
     Written under a temporary name and renamed, so a reader never sees half a file; the
     user's alone (0600), like every export.
     """
-    make_folder(directory)
-    target = directory / invoice_filename(invoice)
+    return save_pdf(render_invoice_pdf(invoice, company, language),
+                    directory / invoice_filename(invoice))
+
+
+def save_pdf(document: bytes, target: Path) -> Path:
+    """Write ``document`` to ``target`` (its folder made if missing) and return the path:
+    under a temporary name and renamed, so a reader never sees half a file; 0600."""
+    make_folder(target.parent)
     partial = target.with_suffix(".pdf.part")
-    document = render_invoice_pdf(invoice, company, language)
     with private_file(partial, "wb") as fh:
         fh.write(document)
     partial.replace(target)

@@ -1,9 +1,9 @@
 """An invoice: its lines (item number, name, quantity, unit price, total), totals, points.
 
-``p`` saves it as a PDF in the exports folder of the app's settings and shows the path;
-``e`` has the backend e-mail the PDF to the buyer (over its mail server, else into its
-local mail folder, which is named). Both run in workers; a failure is shown as it is and
-changes nothing.
+``p`` has the backend make the PDF (a team server's too) and saves it in the exports folder
+of the app's settings, showing the path; ``e`` has the backend e-mail the PDF to the buyer
+(over its mail server, else into its local mail folder, which is named). Both run in
+workers; a failure is shown as it is and changes nothing.
 """
 
 from __future__ import annotations
@@ -158,12 +158,18 @@ class InvoiceScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="invoice-file")
     def save_pdf(self) -> None:
-        from mlm_tui.core.invoice_pdf import save_invoice_pdf
+        from mlm_tui.core.invoice_pdf import invoice_filename, save_pdf
 
-        assert self.invoice is not None and self.company is not None
+        assert self.invoice is not None
+        # Made by the backend (a team server's, when the app talks to one), saved here.
         try:
-            path = save_invoice_pdf(self.invoice, self.company,
-                                    self.mlm_app.settings.exports_dir)
+            document = self.backend.invoice_pdf(self.number)
+        except DomainError as error:
+            self.post_message(Failed(error))
+            return
+        try:
+            path = save_pdf(document, self.mlm_app.settings.exports_dir
+                            / invoice_filename(self.invoice))
         except OSError as error:
             self.post_message(Failed(DomainError(
                 _("The PDF could not be written: {error}").format(error=error))))

@@ -41,15 +41,21 @@ def add_routes(app: FastAPI, context_of: ContextOf) -> None:
     for route in r.ROUTES:
         returns = route.returns()
         answers_nothing = returns is type(None)
+        # A document (a PDF) is described as what it is, not as a JSON string.
+        document: dict[str, Any] = {} if route.media_type == r.JSON else {
+            "response_class": Response,
+            "responses": {route.status: {"content": {route.media_type: {
+                "schema": {"type": "string", "format": "binary"}}}}}}
         app.add_api_route(
             r.API_PREFIX + route.path,
             _endpoint(route, context_of),
             methods=[route.verb],
             name=route.method,
             summary=_summary(route.method),
-            response_model=None if answers_nothing else returns,
+            response_model=None if answers_nothing or document else returns,
             status_code=204 if answers_nothing else route.status,
             tags=[route.path.strip("/").split("/")[0]],
+            **document,
         )
 
 
@@ -137,8 +143,10 @@ def _endpoint(route: r.Route, context_of: ContextOf) -> Callable[..., Response]:
     def answer(result: Any) -> Response:
         if answers_nothing:
             return Response(status_code=204)
+        if route.media_type != r.JSON:
+            return Response(result, status_code=route.status, media_type=route.media_type)
         return Response(wire.dump(returns, result), status_code=route.status,
-                        media_type="application/json")
+                        media_type=r.JSON)
 
     def endpoint(**values: Any) -> Response:
         request: Request = values["request"]
@@ -185,6 +193,11 @@ def _endpoint(route: r.Route, context_of: ContextOf) -> Callable[..., Response]:
             response = answer(call(**arguments))
             idempotency.keep(conn, held.member_id, key, fingerprint, now,
                              response.status_code, bytes(response.body).decode())
+            # Mail goes after the commit; should it fail, what it was for is taken back,
+            # and so is this answer: a retry runs the request again.
+            member_id = held.member_id
+            context.store.after_commit(
+                None, undo=lambda conn: idempotency.forget(conn, member_id, key))
         return response
 
     endpoint.__signature__ = _signature(route, body_model)  # type: ignore[attr-defined]

@@ -8,7 +8,8 @@ as SHA-256. A login that names no account costs the same argon2 work and gets th
 answer as a wrong password; that an account is closed or not activated yet is said only
 to whoever typed its password. Every attempt is counted (``login_throttle``) before its
 password is checked. Password hashing runs outside write transactions where it can, so a
-slow hash never holds the store's write lock during a login.
+slow hash never holds the store's write lock during a login; codes are mailed after their
+transaction has committed (``Store.after_commit``), for the same reason.
 """
 
 from __future__ import annotations
@@ -214,19 +215,25 @@ class AuthMixin(LocalBase):
         now = self.clock()
         code = new_numeric_code(CODE_DIGITS)
         code_hash = hash_secret(code)  # hashed for an unknown contact too: the same time
+        cooldown = f"{_COOLDOWN_PREFIX}{kind}:{value}"
+        # The code is sent once the transaction has committed, not while it holds the
+        # store's write lock (a slow mail server would stop every writer); if it cannot
+        # be sent, the code and the cooldown are withdrawn and ``DeliveryFailed`` says why.
         with self.store.write() as conn:
-            _start_cooldown(conn, f"{_COOLDOWN_PREFIX}{kind}:{value}", now)
+            _start_cooldown(conn, cooldown, now)
             member = _active_member_by_contact(conn, kind, value)
             if member is None:
                 issue_decoy(conn, f"{kind}:{value}", now, RESET_VALID)
             else:
                 issue_code(conn, member.id, RESET, code_hash, now, RESET_VALID)
-                # Inside the transaction: if the mail cannot go, no code is left behind.
                 company = self.company()
-                send_reset_code(
-                    self.notifier, company=company.name, full_name=member.full_name,
-                    email=member.email, phone=member.phone, code=code,
-                    minutes=int(RESET_VALID.total_seconds() // 60), locale=company.locale,
+                self.store.after_commit(
+                    lambda: send_reset_code(
+                        self.notifier, company=company.name, full_name=member.full_name,
+                        email=member.email, phone=member.phone, code=code,
+                        minutes=int(RESET_VALID.total_seconds() // 60),
+                        locale=company.locale),
+                    undo=lambda conn: _withdraw_reset(conn, member.id, code_hash, cooldown, now),
                 )
         # Only what was typed is echoed, masked: the answer must not tell whether an
         # account exists, nor reveal the other contact on it.
@@ -292,11 +299,18 @@ class AuthMixin(LocalBase):
                          .values(path=f"{sponsor.path}{member_id}/"))
             issue_code(conn, member_id, ACTIVATION, code_hash, now, ACTIVATION_VALID)
             company = self.company()
-            send_activation_code(
-                self.notifier, company=company.name, full_name=full_name,
-                registration_number=number, sponsor_name=sponsor.full_name, email=email,
-                phone=phone, code=code, hours=int(ACTIVATION_VALID.total_seconds() // 3600),
-                locale=company.locale,
+            # Sent once the registration has committed, not while it holds the store's
+            # write lock. A member who was never told the code could never activate: if
+            # it cannot be sent, the registration is withdrawn (``DeliveryFailed``; the
+            # sponsor's form keeps what was typed, and sending it again registers anew).
+            self.store.after_commit(
+                lambda: send_activation_code(
+                    self.notifier, company=company.name, full_name=full_name,
+                    registration_number=number, sponsor_name=sponsor.full_name, email=email,
+                    phone=phone, code=code,
+                    hours=int(ACTIVATION_VALID.total_seconds() // 3600),
+                    locale=company.locale),
+                undo=lambda conn: _withdraw_registration(conn, member_id),
             )
             row = conn.execute(select(m).where(m.c.id == member_id)).one()
         # The sponsor typed it all, but reads it back as any upline would.
@@ -454,6 +468,24 @@ def _start_cooldown(conn: Connection, key: str, now: datetime) -> None:
                                   lf.c.locked_until <= now))
     conn.execute(insert(lf).values(login_key=key, failures=0, last_failed_at=now,
                                    locked_until=now + RESET_COOLDOWN))
+
+
+def _withdraw_reset(conn: Connection, member_id: int, code_hash: str, cooldown: str,
+                    now: datetime) -> None:
+    """A reset code that could not be sent: neither it nor its cooldown stands, so the
+    member may ask again at once."""
+    c, lf = t.one_time_codes, t.login_failures
+    conn.execute(delete(c).where(c.c.member_id == member_id, c.c.code_hash == code_hash))
+    conn.execute(delete(lf).where(lf.c.login_key == cooldown, lf.c.last_failed_at == now))
+
+
+def _withdraw_registration(conn: Connection, member_id: int) -> None:
+    """A registration whose activation code could not be sent, taken back whole (it is
+    still waiting for activation: nobody could have used it meanwhile)."""
+    m = t.members
+    conn.execute(delete(t.one_time_codes).where(t.one_time_codes.c.member_id == member_id))
+    conn.execute(delete(m).where(m.c.id == member_id,
+                                 m.c.status == MemberStatus.PENDING.value))
 
 
 def _reset_password(

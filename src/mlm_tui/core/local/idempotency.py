@@ -53,3 +53,10 @@ def keep(conn: Connection, member_id: int, key: str, request_hash: str, now: dat
     conn.execute(insert(t.idempotency_keys).values(
         member_id=member_id, key=key, request_hash=request_hash, created_at=now,
         status=status, response=body))
+
+
+def forget(conn: Connection, member_id: int, key: str) -> None:
+    """Drop the kept answer of ``key``: what it answered was taken back after its commit
+    (a message that could not be sent), so a retry must run the request again."""
+    k = t.idempotency_keys
+    conn.execute(delete(k).where(k.c.member_id == member_id, k.c.key == key))

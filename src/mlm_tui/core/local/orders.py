@@ -177,12 +177,22 @@ class OrdersMixin(LocalBase):
                                field="invoice_number", params={"number": number})
             return read_invoice(conn, number, self.money)
 
+    def invoice_pdf(self, number: str) -> bytes:
+        # Rendering a PDF needs fpdf, which nothing else here does.
+        from mlm_tui.core.invoice_pdf import render_invoice_pdf
+
+        return render_invoice_pdf(self.invoice(number), self.company())
+
     def email_invoice(self, number: str) -> InvoiceMailed:
         # Rendering a PDF needs fpdf, which nothing else here does.
-        from mlm_tui.core.invoice_mail import email_invoice
+        from mlm_tui.core.invoice_mail import email_invoice, invoice_recipient
 
         invoice = self._readable_invoice(number)
-        recipient = email_invoice(invoice, self.company(), self.notifier)
+        recipient = invoice_recipient(invoice)
+        company, notifier = self.company(), self.notifier
+        # Rendered and sent once the request's transaction (a server's, with its
+        # Idempotency-Key) has committed: never while holding the store's write lock.
+        self.store.after_commit(lambda: email_invoice(invoice, company, notifier))
         if invoice.buyer.id != self._me_id():
             recipient = mask_email(recipient)  # sent to the buyer; the upline learns no more
         kept_in = None if self.notifier.smtp else str(self.notifier.maildir)
@@ -492,10 +502,15 @@ def notify(conn: Connection, member_id: int, at: datetime, kind: NotificationKin
 # --- reading -------------------------------------------------------------------------------
 
 
+# Made once: an alias sets up its column collection when first asked, which cost more
+# than the query it takes part in (an order is read at every checkout, under the lock).
+_BUYER, _PLACER = t.members.alias("buyer"), t.members.alias("placer")
+
+
 def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
     """The whole order: lines, status history, invoice number. ``money`` makes Money."""
-    o, m, pe, i = t.orders, t.members, t.periods, t.invoices
-    buyer, placer = m.alias("buyer"), m.alias("placer")
+    o, pe, i = t.orders, t.periods, t.invoices
+    buyer, placer = _BUYER, _PLACER
     row = conn.execute(
         select(o, buyer.c.registration_number.label("buyer_number"),
                buyer.c.full_name.label("buyer_name"),

@@ -16,8 +16,9 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -85,6 +86,16 @@ def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: object)
 def _on_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@dataclass(frozen=True, slots=True)
+class AfterCommit:
+    """Work that must not hold the write lock (a message to a mail server), run once its
+    transaction has committed; ``undo`` takes back, in a transaction of its own, what the
+    transaction did for it, should that work fail."""
+
+    action: Callable[[], object] | None
+    undo: Callable[[Connection], None] | None = None
 
 
 class Store:
@@ -174,9 +185,55 @@ class Store:
             raise StoreReadOnly(self.read_only, field="store")
         joined: Connection | None = getattr(self._joined, "conn", None)
         if joined is not None:
-            with joined.begin_nested():
-                yield joined
+            after: list[AfterCommit] = self._joined.after
+            registered = len(after)
+            try:
+                with joined.begin_nested():
+                    yield joined
+            except BaseException:
+                del after[registered:]  # rolled back: nothing to do for it after all
+                raise
             return
+        outer_after = getattr(self._joined, "after", None)
+        self._joined.after = after = []
+        try:
+            with self._write_locked() as conn:
+                yield conn
+        finally:
+            self._joined.after = outer_after
+        self._run_after_commit(after)
+
+    def after_commit(self, action: Callable[[], object] | None,
+                     undo: Callable[[Connection], None] | None = None) -> None:
+        """Run ``action`` when this thread's write transaction has committed and the
+        store's lock is free again (at once when none is open); dropped if it rolls
+        back. If an action then fails, the ``undo`` of every step of that transaction
+        runs in one new transaction and the action's error is raised from the ``with``
+        that wrote. (A step may give only an ``undo``: it is taken back when another's
+        action fails.)"""
+        after: list[AfterCommit] | None = getattr(self._joined, "after", None)
+        if after is None:
+            if action is not None:
+                action()
+            return
+        after.append(AfterCommit(action, undo))
+
+    def _run_after_commit(self, after: list[AfterCommit]) -> None:
+        for step in after:
+            if step.action is None:
+                continue
+            try:
+                step.action()
+            except BaseException:
+                undos = [s.undo for s in reversed(after) if s.undo is not None]
+                if undos:
+                    with self.write() as conn:
+                        for undo in undos:
+                            undo(conn)
+                raise
+
+    @contextmanager
+    def _write_locked(self) -> Iterator[Connection]:
         # Writers take turns here rather than in SQLite's busy handler, which polls with
         # sleeps growing to 100 ms: with many writers waiting (a server's requests, in
         # several processes) some waited seconds while the lock stood free. The threads

@@ -122,12 +122,16 @@ class RemoteBackend:
             headers["Authorization"] = f"Bearer {token}"
         if route.creates:
             headers["Idempotency-Key"] = str(uuid.uuid4())  # one key for every try
+        if route.media_type != r.JSON:
+            headers["Accept"] = f"{route.media_type}, {r.JSON}"  # JSON: a problem
         response = self._send(route, r.expand_path(route, values), query,
                               body if route.verb in ("POST", "PUT") else None, headers)
         if response.status_code >= 400:
             raise self._error(response)
         if response.status_code == 204:
             return None
+        if route.media_type != r.JSON:
+            return response.content
         return wire.load(route.returns(), response.content)
 
     def _send(self, route: r.Route, path: str, query: dict[str, str],

@@ -21,6 +21,8 @@ from typing import Any
 from mlm_tui.core.backend import Backend
 
 API_PREFIX = "/api/v1"
+JSON = "application/json"
+PDF = "application/pdf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,11 @@ class Route:
 
     def returns(self) -> Any:
         return _hints(self.method)["return"]
+
+    @property
+    def media_type(self) -> str:
+        """What the answer is: a document (``bytes``) is a PDF, anything else JSON."""
+        return PDF if self.returns() is bytes else JSON
 
 
 def _r(method: str, verb: str, path: str, **options: Any) -> Route:
@@ -127,6 +134,8 @@ ROUTES: tuple[Route, ...] = (
     _r("correct_order_source", "PUT", "/orders/{order_number}/source"),
     _r("shipment", "GET", "/orders/{order_number}/shipment"),
     _r("shipments_in_transit", "GET", "/shipments/in-transit"),
+    # Before ``/invoices/{number}``, which would take "….pdf" for a number.
+    _r("invoice_pdf", "GET", "/invoices/{number}.pdf"),
     _r("invoice", "GET", "/invoices/{number}"),
     _r("email_invoice", "POST", "/invoices/{number}/emails", creates=True),
     # --- customers and team ----------------------------------------------------------------

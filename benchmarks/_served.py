@@ -1,0 +1,59 @@
+"""``mlm-tui serve`` started for a benchmark on a free port of 127.0.0.1, stopped after."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def serving(data_dir: Path, *, workers: int = 1,
+            extra: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+    """The server's base URL and process id, once ``/readyz`` answers."""
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(data_dir), "--port",
+         str(port), "--workers", str(workers), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None:
+                raise RuntimeError("the server stopped while starting")
+            time.sleep(0.2)
+        yield url, server.pid
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by the process ``pid`` and every process
+    below it (a server's workers): a cost the machine's other load does not inflate."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
