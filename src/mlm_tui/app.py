@@ -662,9 +662,11 @@ def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) 
     return cast("Backend", _SessionWatch(backend, ended))
 
 
-def run_app(settings: Settings, *, demo: bool = False) -> int:
+def run_app(settings: Settings, *, demo: bool = False,
+            signed_in: Callable[[], Backend] | None = None) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
-    when it is missing and shows the demo login."""
+    when it is missing and shows the demo login. ``signed_in`` opens a backend signed in
+    already (over SSH, by the connection's key): its session is never kept."""
     from mlm_tui.i18n import choose_language
 
     def open_backend() -> Backend:
@@ -678,11 +680,11 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         return build(settings.store_path, progress=progress, modes=settings.file_modes)
 
     app = MlmApp(
-        open_backend,
+        signed_in or open_backend,
         settings=settings,
-        keeper=_session_keeper(settings),
+        keeper=None if signed_in else _session_keeper(settings),
         demo_login=_known_demo_login() if demo else None,
-        demo_builder=None if settings.server_url else build_demo,
+        demo_builder=None if settings.server_url or signed_in else build_demo,
         build_demo_at_once=demo,
         keymap=_keymap(settings),
         error_log=settings.state_dir / "errors.log",

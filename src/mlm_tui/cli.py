@@ -12,6 +12,8 @@
     mlm-tui volume MEMBER [--months N] [--json | --csv]
     mlm-tui serve [--host H] [--port N] [--workers N]       the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
+    mlm-tui keys add FILE|- / list / remove FINGERPRINT   your SSH keys
+    mlm-tui ssh-keys / ssh-session / ssh-setup            serving the store over SSH
 
 Commands act as the member logged in with ``mlm-tui login``; the session token is kept
 like the app keeps it. Start-up time counts, so everything beyond argparse and the
@@ -212,6 +214,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     serve.set_defaults(handler=_serve)
 
     add_maintenance_commands(commands, parents=[common])
+    from mlm_tui.cli_ssh import add_ssh_commands
+
+    add_ssh_commands(commands, parents=[common])
 
 
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
@@ -392,9 +397,17 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# Inside ``mlm-tui ssh-session``: the backend signed in with the connection's SSH key,
+# which the member's command uses instead of a kept session.
+signed_in_over_ssh: Any = None
+
+
 def _signed_in(args: argparse.Namespace, *, required: bool = True) -> Any:
     """The backend, resumed with the kept session (or without one when not ``required``)."""
     from mlm_tui.core.errors import NotAuthenticated
+
+    if signed_in_over_ssh is not None:
+        return signed_in_over_ssh
 
     settings = _settings(args)
     backend = _open_backend(settings)
