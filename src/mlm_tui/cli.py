@@ -65,6 +65,11 @@ def _main(argv: list[str]) -> int:
     garbled = next((arg for arg in argv if not _is_utf8(arg)), None)
     if garbled is not None:
         return _fail(f"an argument is not valid UTF-8: {_shown(garbled)}", code=2)
+    if _command_named(argv) in ("ssh-keys", "ssh-session"):
+        # sshd runs them for every connection: they start without the other commands.
+        from mlm_tui.cli_ssh import ssh_command
+
+        return ssh_command(argv)
     _speak_the_language_asked(argv)
     args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
@@ -122,6 +127,18 @@ def _names_a_command(argv: list[str]) -> bool:
         elif word in ("-h", "--help") or not word.startswith("-"):
             return True
     return False
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The first word of ``argv`` that is not an option of the app or its value."""
+    takes_value = {"--data-dir", "--server", "--lang"}
+    words = iter(argv)
+    for word in words:
+        if word in takes_value:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:

@@ -33,6 +33,7 @@ SSH_COMMANDS = frozenset({"catalog", "orders", "volume", "keys"})
 # Options that would point a command at another store or server than the key's.
 SSH_FORBIDDEN_OPTIONS = ("--data-dir", "--server", "--insecure")
 REFUSED_STATUS = 2
+HANG_UP_STATUS = 129  # 128 + SIGHUP, as the hang-up signal itself would have it
 SNIPPET_NAME = "mlm-tui.conf"
 SSHD_CONFIG_DIR = Path("/etc/ssh/sshd_config.d")
 
@@ -199,25 +200,59 @@ def _local_settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def ssh_command(argv: list[str]) -> int:
+    """``mlm-tui [--data-dir D] ssh-keys USER KEYTYPE KEY`` and ``… ssh-session --key-id N``,
+    parsed on their own: sshd runs them for every connection, and what is refused is
+    refused before the store's machinery is imported."""
+    parser = argparse.ArgumentParser(prog="mlm-tui")
+    parser.add_argument("--data-dir", metavar="PATH")
+    parser.add_argument("--lang")
+    commands = parser.add_subparsers(dest="command", required=True)
+    keys = commands.add_parser("ssh-keys")
+    keys.add_argument("user")
+    keys.add_argument("key_type")
+    keys.add_argument("key")
+    keys.set_defaults(handler=_ssh_keys)
+    session = commands.add_parser("ssh-session")
+    session.add_argument("--key-id", type=int, required=True)
+    session.set_defaults(handler=_ssh_session)
+    from mlm_tui.cli import _speak_the_language_asked
+
+    _speak_the_language_asked(argv)
+    args = parser.parse_args(argv)
+    from mlm_tui.core.errors import DomainError
+
+    try:
+        result: int = args.handler(args)
+    except DomainError as error:
+        from mlm_tui.cli import _fail
+
+        return _fail(error.message)
+    return result
+
+
 def _ssh_keys(args: argparse.Namespace) -> int:
     """Prints the line of the presented key, or nothing: sshd then refuses the key. Reads
     no standard input and logs nothing; what it prints is only ever the key it was given,
     so no other member's key leaves the store."""
+    import sqlite3
+
+    from mlm_tui.cli import _fail
+
     if args.user != unix_user():
         return 0  # another account's login: not ours to answer
-    settings = _local_settings(args)
+    from mlm_tui.core.settings import load_settings
+
+    settings = load_settings(data_dir=Path(args.data_dir) if args.data_dir else None)
     if not settings.store_path.exists():
-        from mlm_tui.cli import _fail
-
         return _fail(_("no store at {path}").format(path=settings.store_path))
-    from mlm_tui.core.local.ssh_keys import authorized_key
-    from mlm_tui.core.local.store import Store
+    from mlm_tui.core.authorized_keys import find_authorized_key
 
-    store = Store(settings.store_path, settings.file_modes)
     try:
-        found = authorized_key(store, args.key_type, args.key)
-    finally:
-        store.close()
+        found = find_authorized_key(settings.store_path, args.key_type, args.key)
+    except sqlite3.Error as error:
+        return _fail(_("{path} could not be read: {reason}").format(
+            path=settings.store_path, reason=error))
     if found is not None:
         line = authorized_line(settings, found.key_id, found.key_type, found.blob)
         if line is not None:
@@ -226,10 +261,6 @@ def _ssh_keys(args: argparse.Namespace) -> int:
 
 
 def _ssh_session(args: argparse.Namespace) -> int:
-    from mlm_tui.core.errors import NotAuthenticated
-    from mlm_tui.core.local import LocalBackend
-
-    settings = _local_settings(args)
     asked = os.environ.get("SSH_ORIGINAL_COMMAND")
     words: list[str] = []
     if asked is not None:
@@ -242,6 +273,10 @@ def _ssh_session(args: argparse.Namespace) -> int:
         if not has_terminal():
             return _refuse(_("the app needs a terminal: connect with `ssh -t HOST`, or give "
                              "a command, for example `ssh HOST orders list --csv`"))
+    from mlm_tui.core.errors import NotAuthenticated
+    from mlm_tui.core.local import LocalBackend
+
+    settings = _local_settings(args)
     backend = LocalBackend(settings)
     try:
         session = backend.open_key_session(args.key_id)
@@ -253,9 +288,22 @@ def _ssh_session(args: argparse.Namespace) -> int:
             return _run_as_member(words, backend)
         from mlm_tui.app import run_app
 
+        _end_on_hang_up()
         return run_app(settings, signed_in=lambda: backend)
     finally:
         _end_session(settings, session.token)
+
+
+def _end_on_hang_up() -> None:
+    """The connection dropped: sshd hangs up the terminal, whose controlling process this
+    is. By default the signal ends the process on the spot; here it ends it through the
+    ``finally`` that ends the key's session."""
+    import signal
+
+    def hang_up(_signal: int, _frame: object) -> None:
+        raise SystemExit(HANG_UP_STATUS)
+
+    signal.signal(signal.SIGHUP, hang_up)
 
 
 def _refuse(message: str) -> int:

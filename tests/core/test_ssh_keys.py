@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from mlm_tui.core.authorized_keys import find_authorized_key
 from mlm_tui.core.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local import schema as t
-from mlm_tui.core.local.ssh_keys import authorized_key
 from mlm_tui.core.rules.ssh_keys import parse_public_key
 from tests import world
 from tests.ssh_keys import (
@@ -120,15 +120,16 @@ def test_openssh_finds_a_registered_key_of_an_active_member_only(settings, clock
     backend.login(world.ANNA.registration_number, world.PASSWORD)
     key = backend.add_ssh_key(ANNA_KEY)
     key_type, blob, _comment = ANNA_KEY.split()
-    found = authorized_key(backend.store, key_type, blob)
+    found = find_authorized_key(settings.store_path, key_type, blob)
     assert found is not None and (found.key_id, found.blob) == (key.id, blob)
-    assert authorized_key(backend.store, "ssh-rsa", blob) is None  # another type
-    assert authorized_key(backend.store, *OLGA_KEY.split()[:2]) is None  # not registered
-    assert authorized_key(backend.store, key_type, "%%%") is None
+    assert find_authorized_key(settings.store_path, "ssh-rsa", blob) is None  # another type
+    olga_type, olga_blob, _ = OLGA_KEY.split()
+    assert find_authorized_key(settings.store_path, olga_type, olga_blob) is None  # not added
+    assert find_authorized_key(settings.store_path, key_type, "%%%") is None
     with backend.store.write() as conn:
         conn.execute(t.members.update().where(t.members.c.id == world.ANNA.id)
                      .values(status="closed"))
-    assert authorized_key(backend.store, key_type, blob) is None
+    assert find_authorized_key(settings.store_path, key_type, blob) is None
     backend.close()
 
 

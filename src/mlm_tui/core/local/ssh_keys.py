@@ -2,36 +2,28 @@
 
 A member adds, lists and removes her own public keys (the Backend methods). On a host that
 serves the team over SSH, the account that owns the store answers OpenSSH's
-``AuthorizedKeysCommand`` from here (:func:`authorized_key`) and opens a session bound to
+``AuthorizedKeysCommand`` (:mod:`mlm_tui.core.authorized_keys`) and opens a session bound to
 the key the connection was made with (``open_key_session``). Removing the key deletes the
 sessions it opened, so an open connection ends at its next call.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from mlm_tui.core.errors import N_, Conflict, NotAuthenticated, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
-from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import MemberStatus, Session, SshKey
 from mlm_tui.core.passwords import new_token, token_hash
-from mlm_tui.core.rules.ssh_keys import FIELD, decode_blob, fingerprint, parse_public_key
+from mlm_tui.core.rules.ssh_keys import FIELD, parse_public_key
 
 MAX_KEYS = 20  # per member: a laptop, a phone, a tablet and then some
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorizedKey:
-    """A presented key that belongs to an active member."""
-
-    key_id: int
-    key_type: str
-    blob: str
+# A key's session ends with its connection; should the process be killed before it can
+# say so, the session still runs out within a day.
+KEY_SESSION_HOURS = 24
 
 
 class SshKeysMixin(LocalBase):
@@ -92,7 +84,7 @@ class SshKeysMixin(LocalBase):
             if row is None or row.status != MemberStatus.ACTIVE.value:
                 raise NotAuthenticated(N_("This key is no longer registered."))
             token = new_token()
-            expires_at = now + timedelta(days=self.settings.session_days)
+            expires_at = now + timedelta(hours=KEY_SESSION_HOURS)
             conn.execute(delete(s).where(s.c.member_id == row.id, s.c.expires_at <= now))
             conn.execute(insert(s).values(token_hash=token_hash(token), member_id=row.id,
                                           created_at=now, expires_at=expires_at,
@@ -101,22 +93,3 @@ class SshKeysMixin(LocalBase):
                                 expires_at)
         return self._session
 
-
-def authorized_key(store: Store, key_type: str, blob_text: str) -> AuthorizedKey | None:
-    """The registered key OpenSSH presents (``%t %k``), if an active member holds it."""
-    blob = decode_blob(blob_text)
-    if blob is None:
-        return None
-    with store.read() as conn:
-        return _authorized(conn, key_type, fingerprint(blob))
-
-
-def _authorized(conn: Connection, key_type: str, printed: str) -> AuthorizedKey | None:
-    m, k = t.members, t.member_keys
-    row = conn.execute(
-        select(k.c.id, k.c.key_type, k.c.key_blob, m.c.status)
-        .select_from(k.join(m, m.c.id == k.c.member_id)).where(k.c.fingerprint == printed)
-    ).first()
-    if row is None or row.key_type != key_type or row.status != MemberStatus.ACTIVE.value:
-        return None
-    return AuthorizedKey(row.id, row.key_type, row.key_blob)
