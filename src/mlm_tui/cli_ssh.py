@@ -388,6 +388,9 @@ def sshd_snippet(settings: Settings, user: str) -> str:
         "    AllowAgentForwarding no",
         "    X11Forwarding no",
         "    PermitUserRC no",
+        # Debian includes sshd_config.d/ at the top of sshd_config: what follows there
+        # must not fall inside this block.
+        "Match all",
         "",
     ))
 
