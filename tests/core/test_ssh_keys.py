@@ -152,3 +152,24 @@ def test_a_key_session_is_the_keys_member_and_ends_when_the_key_is_removed(setti
     assert gone.value.message == "This key is no longer registered."
     owner.close()
     over_ssh.close()
+
+
+def test_an_older_store_gets_the_keys_table_and_keeps_its_sessions(tmp_path):
+    import shutil
+    import sqlite3
+
+    from mlm_tui.core.local.store import Store
+    from tests.core.test_migrations import V1_FILE
+
+    path = tmp_path / "store.db"
+    shutil.copyfile(V1_FILE, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO sessions VALUES ('kept', 1, '2026-11-20T12:00:00', "
+                     "'2026-12-20T12:00:00')")
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(member_keys)")}
+        sessions = conn.execute("SELECT token_hash, key_id FROM sessions").fetchall()
+    assert {"member_id", "key_type", "key_blob", "fingerprint", "comment",
+            "added_at"} <= columns
+    assert sessions == [("kept", None)]  # a password's session, as it was

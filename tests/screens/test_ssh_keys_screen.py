@@ -58,3 +58,38 @@ async def _two_keys_and_a_refusal(pilot) -> None:
 class TestSshKeys:
     def test_two_keys_and_a_private_key_refused(self, snap_compare, tmp_path, size):
         assert shoot(snap_compare, make_app(tmp_path), size, _two_keys_and_a_refusal)
+
+
+async def test_over_ssh_the_app_ends_when_its_key_is_removed(tmp_path, capsys):
+    """Signed in by a key (``mlm-tui ssh-session``): no password screen comes after it."""
+    import asyncio
+
+    from mlm_tui.core.errors import NotAuthenticated
+    from mlm_tui.core.local import LocalBackend
+    from tests import world
+
+    app = make_app(tmp_path, login=False, bound_session=True,
+                   wrap=lambda backend: _signed_in_by_key(backend, key.id))
+    owner = LocalBackend(app.settings, clock=app.clock)
+    owner.login(world.IRINA.registration_number, world.PASSWORD)
+    key = owner.add_ssh_key(ANNA_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert f"{world.IRINA.full_name} No. {world.IRINA.registration_number}" in \
+            screen_text(app)
+        owner.remove_ssh_key(key.fingerprint)
+        with pytest.raises(NotAuthenticated):  # the next call, as a screen's worker makes it
+            await asyncio.to_thread(lambda: app.backend.account_summary())
+        for _ in range(100):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    owner.close()
+    assert app.return_code == 1
+    said = " ".join(capsys.readouterr().err.split())  # as printed when the app ended
+    assert "The session has ended: the key it was opened with was removed" in said
+
+
+def _signed_in_by_key(backend, key_id: int):
+    backend.open_key_session(key_id)
+    return backend
