@@ -166,3 +166,21 @@ def test_the_command_sshd_runs_must_belong_to_root_and_be_written_by_nobody_else
     if os.geteuid() != 0:
         assert any("not root" in p for p in problems)
     assert path_problems(Path("/usr/bin/env")) == []
+
+
+def test_a_python_other_accounts_cannot_reach_is_named(tmp_path):
+    from mlm_tui.cli_ssh import interpreter_problems
+
+    closed = tmp_path / "home"
+    (closed / "bin").mkdir(parents=True)
+    python = closed / "bin" / "python3"
+    python.write_text("")
+    python.chmod(0o755)
+    closed.chmod(0o700)
+    command = tmp_path / "mlm-tui"
+    command.write_text(f"#!{python}\n# -*- coding: utf-8 -*-\n")
+    command.chmod(0o755)
+    said = f"{closed} may not be run or entered by other accounts, and {command} needs it"
+    assert said in interpreter_problems(command)
+    closed.chmod(0o755)
+    assert not any(str(closed) in problem for problem in interpreter_problems(command))

@@ -417,6 +417,34 @@ def path_problems(command: Path) -> list[str]:
     return problems
 
 
+def interpreter_problems(command: Path) -> list[str]:
+    """What would keep another account from running ``command``: its Python (the ``#!``
+    line) in a folder closed to others, such as a Python installed under root's home."""
+    import stat
+
+    try:
+        with open(command, "rb") as script:
+            first = script.readline(4096)
+    except OSError as error:
+        return [f"{command}: {error.strerror}"]
+    if not first.startswith(b"#!"):
+        return []
+    interpreter = Path(os.path.realpath(first[2:].split()[0].decode(errors="replace")))
+    problems = []
+    for path in (command, interpreter):
+        for part in (path, *path.parents):
+            try:
+                mode = part.stat().st_mode
+            except OSError as error:
+                problems.append(f"{part}: {error.strerror}")
+                break
+            if not mode & stat.S_IXOTH:
+                problems.append(_("{path} may not be run or entered by other accounts, and "
+                                  "{command} needs it").format(path=part, command=command))
+                break
+    return problems
+
+
 def store_problems(settings: Settings, user: str) -> list[str]:
     """What would let a member's own Unix account read the store."""
     import stat
@@ -454,7 +482,10 @@ def _ssh_setup(args: argparse.Namespace) -> int:
     settings = _local_settings(args)
     user = args.user or unix_user()
     snippet = sshd_snippet(settings, user)
-    problems = path_problems(mlm_tui_command()) + store_problems(settings, user)
+    command = mlm_tui_command()
+    problems = path_problems(command) + store_problems(settings, user)
+    if user != unix_user():
+        problems += interpreter_problems(command)
     print(snippet, end="")
     for problem in problems:
         print(_("problem: {problem}").format(problem=problem), file=sys.stderr)
