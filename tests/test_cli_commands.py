@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from mlm_tui.cli import build_parser
+from mlm_tui.cli_ssh import mlm_tui_command, path_problems, store_problems, unix_user
 from mlm_tui.core.demo import DEMO_PASSWORD, build_demo
+from mlm_tui.core.settings import load_settings
+from tests.ssh_keys import ANNA_FINGERPRINT, ANNA_KEY
 
 DRIVER = Path(__file__).with_name("fresh_commands.py")
 
@@ -63,6 +66,16 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
             {"argv": [*at, "maintenance", "claim", "decide", claim, "--reject",
                       "--reason", "Not covered."]}],
         ("logout",): [{"argv": [*at, "logout"]}],
+        ("keys", "add"): [{"argv": [*at, "keys", "add", "-"], "stdin": ANNA_KEY}],
+        ("keys", "list"): [{"argv": [*at, "keys", "list"]}],
+        ("keys", "remove"): [{"argv": [*at, "keys", "remove", ANNA_FINGERPRINT]}],
+        ("ssh-keys",): [{"argv": [*at, "ssh-keys", unix_user(), *ANNA_KEY.split()[:2]]}],
+        # Without a terminal and without a command it refuses, as the app does.
+        ("ssh-session",): [{"argv": [*at, "ssh-session", "--key-id", "1"], "expect": 2}],
+        # It says what is wrong with this host (1) if anything is.
+        ("ssh-setup",): [{"argv": [*at, "ssh-setup"], "expect": int(bool(
+            path_problems(mlm_tui_command())
+            + store_problems(load_settings(data_dir=data), unix_user())))}],
     }
 
 

@@ -165,6 +165,7 @@ class MlmApp(App[None]):
         error_log: Path | None = None,
         poll_seconds: float = POLL_SECONDS,
         language: str | None = "en",
+        bound_session: bool = False,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -181,6 +182,9 @@ class MlmApp(App[None]):
         ``language``: the interface language ("en", "ru", "de"); None: the company's
         default, once the store is open. Until then the login screen speaks the company's
         language as last seen on this computer (kept in the state dir), else English.
+        ``bound_session``: the backend comes signed in with a session that is the app's
+        whole life (over SSH, by the connection's key): when it ends or the member logs
+        out, the app ends instead of asking for a password.
         """
         super().__init__()
         self._backend_factory = backend_factory
@@ -194,6 +198,7 @@ class MlmApp(App[None]):
         self._interrupted: Session | None = None
         self._backend_ready = threading.Event()
         self.keeper = keeper
+        self.bound_session = bound_session
         self.demo_login = demo_login
         self.demo_builder = demo_builder
         self.build_demo_at_once = build_demo_at_once
@@ -461,6 +466,11 @@ class MlmApp(App[None]):
         ended = self.session
         if ended is None:  # already asked to log in again (or never signed in)
             return
+        if self.bound_session:
+            self.exit(return_code=1, message=_(
+                "The session has ended: the key it was opened with was removed, or the "
+                "account is no longer active."))
+            return
         self.session = None
         self.account = None
         self._interrupted = ended
@@ -507,6 +517,9 @@ class MlmApp(App[None]):
 
     @on(SignedOut)
     async def _signed_out(self) -> None:
+        if self.bound_session:
+            self.exit()
+            return
         self.session = None
         self.account = None
         self._interrupted = None
@@ -662,9 +675,11 @@ def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) 
     return cast("Backend", _SessionWatch(backend, ended))
 
 
-def run_app(settings: Settings, *, demo: bool = False) -> int:
+def run_app(settings: Settings, *, demo: bool = False,
+            signed_in: Callable[[], Backend] | None = None) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
-    when it is missing and shows the demo login."""
+    when it is missing and shows the demo login. ``signed_in`` opens a backend signed in
+    already (over SSH, by the connection's key): its session is never kept."""
     from mlm_tui.i18n import choose_language
 
     def open_backend() -> Backend:
@@ -678,11 +693,12 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         return build(settings.store_path, progress=progress, modes=settings.file_modes)
 
     app = MlmApp(
-        open_backend,
+        signed_in or open_backend,
         settings=settings,
-        keeper=_session_keeper(settings),
+        keeper=None if signed_in else _session_keeper(settings),
+        bound_session=signed_in is not None,
         demo_login=_known_demo_login() if demo else None,
-        demo_builder=None if settings.server_url else build_demo,
+        demo_builder=None if settings.server_url or signed_in else build_demo,
         build_demo_at_once=demo,
         keymap=_keymap(settings),
         error_log=settings.state_dir / "errors.log",

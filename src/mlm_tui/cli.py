@@ -12,6 +12,8 @@
     mlm-tui volume MEMBER [--months N] [--json | --csv]
     mlm-tui serve [--host H] [--port N] [--workers N]       the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
+    mlm-tui keys add FILE|- / list / remove FINGERPRINT   your SSH keys
+    mlm-tui ssh-keys / ssh-session / ssh-setup            serving the store over SSH
 
 Commands act as the member logged in with ``mlm-tui login``; the session token is kept
 like the app keeps it. Start-up time counts, so everything beyond argparse and the
@@ -63,6 +65,11 @@ def _main(argv: list[str]) -> int:
     garbled = next((arg for arg in argv if not _is_utf8(arg)), None)
     if garbled is not None:
         return _fail(f"an argument is not valid UTF-8: {_shown(garbled)}", code=2)
+    if _command_named(argv) in ("ssh-keys", "ssh-session"):
+        # sshd runs them for every connection: they start without the other commands.
+        from mlm_tui.cli_ssh import ssh_command
+
+        return ssh_command(argv)
     _speak_the_language_asked(argv)
     args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
@@ -120,6 +127,18 @@ def _names_a_command(argv: list[str]) -> bool:
         elif word in ("-h", "--help") or not word.startswith("-"):
             return True
     return False
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The first word of ``argv`` that is not an option of the app or its value."""
+    takes_value = {"--data-dir", "--server", "--lang"}
+    words = iter(argv)
+    for word in words:
+        if word in takes_value:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
@@ -212,6 +231,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     serve.set_defaults(handler=_serve)
 
     add_maintenance_commands(commands, parents=[common])
+    from mlm_tui.cli_ssh import add_ssh_commands
+
+    add_ssh_commands(commands, parents=[common])
 
 
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
@@ -392,9 +414,17 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# Inside ``mlm-tui ssh-session``: the backend signed in with the connection's SSH key,
+# which the member's command uses instead of a kept session.
+signed_in_over_ssh: Any = None
+
+
 def _signed_in(args: argparse.Namespace, *, required: bool = True) -> Any:
     """The backend, resumed with the kept session (or without one when not ``required``)."""
     from mlm_tui.core.errors import NotAuthenticated
+
+    if signed_in_over_ssh is not None:
+        return signed_in_over_ssh
 
     settings = _settings(args)
     backend = _open_backend(settings)

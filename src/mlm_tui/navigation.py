@@ -61,4 +61,9 @@ DESTINATIONS += [
                 N_("This period's promotions and closed sales"), "promotions:PromotionsScreen"),
     Destination("training", "ctrl+t", N_("Training"),
                 N_("Successful start: lessons for newcomers"), "training:TrainingScreen"),
+    # ctrl+backslash: every F key and the free control letters are taken; Input keeps
+    # ctrl+k. The palette reaches it too, and [keys] in config.toml can move it.
+    Destination("ssh_keys", "ctrl+backslash", N_("SSH keys"),
+                N_("Your keys for signing in over SSH: add, list, remove"),
+                "ssh_keys:SshKeysScreen"),
 ]

@@ -54,6 +54,7 @@ from mlm_tui.core.models import (
     ResetRequest,
     Session,
     Shipment,
+    SshKey,
     TeamNode,
     TeamRoot,
     TopUpMethod,
@@ -103,6 +104,19 @@ class Backend(Protocol):
     def me(self) -> Member: ...
 
     def account_summary(self) -> AccountSummary: ...
+
+    # --- SSH keys --------------------------------------------------------------------------
+    def ssh_keys(self) -> list[SshKey]:
+        """The signed-in member's public keys for signing in over SSH, oldest first."""
+
+    def add_ssh_key(self, line: str) -> SshKey:
+        """Add a public key, given as the line of its ``.pub`` file. ``ValidationError``
+        (field ``key``) for a private key, another format, an unsupported type or a damaged
+        key; ``Conflict`` (field ``key``) for a key already registered, by anyone."""
+
+    def remove_ssh_key(self, fingerprint: str) -> None:
+        """Remove one of one's own keys by its ``SHA256:`` fingerprint; the sessions it
+        opened end at once. ``NotFound`` (field ``fingerprint``) for any other."""
 
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:

@@ -171,6 +171,17 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class SshKey:
+    """A public key a member signs in with over SSH (OpenSSH checks it; we map it to her)."""
+
+    id: int
+    key_type: str  # "ssh-ed25519"
+    fingerprint: str  # "SHA256:…", as ``ssh-keygen -l`` shows it
+    comment: str  # what followed the key on its line, often "anna@laptop"
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ResetRequest:
     """The answer to "forgot password": the same shape whether or not the account exists."""
 

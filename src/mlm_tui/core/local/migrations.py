@@ -275,9 +275,21 @@ def _v9_to_v10(conn: Connection) -> None:
                 index.create(conn, checkfirst=True)
 
 
+def _v10_to_v11(conn: Connection) -> None:
+    """Version 11 is a member's language, another change's step (nothing here)."""
+
+
+def _v11_to_v12(conn: Connection) -> None:
+    """Members' SSH public keys, and the key a session was opened with."""
+    schema.member_keys.create(conn, checkfirst=True)
+    present = {column["name"] for column in inspect(conn).get_columns(schema.sessions.name)}
+    if "key_id" not in present:
+        conn.execute(text("ALTER TABLE sessions ADD COLUMN key_id INTEGER"))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10}
+    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10, 10: _v10_to_v11, 11: _v11_to_v12}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

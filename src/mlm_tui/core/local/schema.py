@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 12
 
 
 class Hundredths(TypeDecorator[Decimal]):
@@ -153,6 +153,8 @@ sessions = Table(
     Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
     Column("created_at", IsoDateTime, nullable=False),
     Column("expires_at", IsoDateTime, nullable=False),
+    # Added in schema version 12: a session opened by an SSH key ends with the key.
+    Column("key_id", Integer),
 )
 
 one_time_codes = Table(
@@ -429,3 +431,18 @@ address_requests = Table(
     Column("window_start", IsoDateTime, nullable=False),
     Column("requests", Integer, nullable=False),
 )
+
+# Added in schema version 12: the public keys members sign in with over SSH. OpenSSH
+# authenticates; ``mlm-tui ssh-keys`` finds a presented key here by its fingerprint.
+member_keys = Table(
+    "member_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("key_type", String(64), nullable=False),
+    Column("key_blob", Text, nullable=False),  # base64, as OpenSSH presents it
+    Column("fingerprint", String(64), nullable=False, unique=True),  # "SHA256:…"
+    Column("comment", String(200), nullable=False),
+    Column("added_at", IsoDateTime, nullable=False),
+)
+Index("ix_member_keys_member", member_keys.c.member_id, member_keys.c.id)

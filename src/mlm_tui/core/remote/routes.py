@@ -90,6 +90,10 @@ ROUTES: tuple[Route, ...] = (
     _r("logout", "DELETE", "/sessions/current", public=True),
     _r("me", "GET", "/me"),
     _r("account_summary", "GET", "/me/summary"),
+    # --- SSH keys (a fingerprint holds "/": it travels in the query string) --------------
+    _r("ssh_keys", "GET", "/me/ssh-keys"),
+    _r("add_ssh_key", "POST", "/me/ssh-keys", creates=True),
+    _r("remove_ssh_key", "DELETE", "/me/ssh-keys"),
     # --- password reset and registration ---------------------------------------------------
     _r("request_password_reset", "POST", "/password-resets", public=True, status=202),
     _r("confirm_password_reset", "POST", "/password-resets/confirmation", public=True),
