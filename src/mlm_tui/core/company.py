@@ -50,6 +50,7 @@ def profile_to_json(profile: CompanyProfile) -> str:
             "wallet_points_share": str(profile.wallet_points_share),
             "wallet_points_valid_days": profile.wallet_points_valid_days,
             "money_per_wallet_point": str(profile.money_per_wallet_point),
+            "demo_payments": profile.demo_payments,
         },
         ensure_ascii=False,
     )
@@ -89,6 +90,7 @@ def profile_from_json(text: str) -> CompanyProfile:
                                           _DEFAULTS["wallet_points_valid_days"]),
         money_per_wallet_point=Decimal(data.get("money_per_wallet_point",
                                                 _DEFAULTS["money_per_wallet_point"])),
+        demo_payments=data.get("demo_payments", False) is True,
     )
 
 

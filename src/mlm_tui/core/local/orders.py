@@ -49,6 +49,7 @@ from mlm_tui.core.models import (
     OrderSummary,
     Page,
     PaymentMethod,
+    PaymentState,
     PointsKind,
     Shipment,
     ShipmentEvent,
@@ -237,6 +238,7 @@ class OrdersMixin(LocalBase):
                 _ledger(conn, row, now, LedgerKind.FEE, -part.amount.amount, part.what)
             _restock(conn, row)
             _reverse_points(conn, row, now)
+            _stop_awaiting_payment(conn, row.id, now)
             refund = format_money(quote.refund, company.locale)
             notify(conn, row.placed_by_id, now, NotificationKind.ACCOUNT,
                    _("Order {number} cancelled").format(number=number),
@@ -374,6 +376,14 @@ def record_payment(conn: Connection, order_id: int, at: datetime, company: Compa
             member_id=row.placed_by_id, at=at, kind=PointsKind.EARNED.value, points=earned,
             expires_on=at.date() + timedelta(days=company.wallet_points_valid_days),
             order_id=order_id, note=row.number))
+
+
+def _stop_awaiting_payment(conn: Connection, order_id: int, now: datetime) -> None:
+    """A cancelled order's money is no longer awaited: confirming it later is refused."""
+    p = t.payment_requests
+    conn.execute(update(p).where(p.c.order_id == order_id,
+                                 p.c.state == PaymentState.PENDING.value)
+                 .values(state=PaymentState.CANCELLED.value, decided_at=now))
 
 
 def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> str:
