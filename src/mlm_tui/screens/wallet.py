@@ -139,7 +139,7 @@ class WalletScreen(AppScreen[None]):
         Binding("b", "show_balance", N_("Balance"), id="wallet.balance"),
     ]
 
-    SHOWS = frozenset({ChangeKind.ACCOUNT})
+    SHOWS = frozenset({ChangeKind.ACCOUNT, ChangeKind.PAYMENTS})
 
     class BalanceLoaded(Message):
         def __init__(self, balance: Money | None, page: Page[LedgerEntry],
@@ -376,7 +376,7 @@ class WalletScreen(AppScreen[None]):
         def ask() -> Message:
             return self.ToppedUp(self.backend.top_up(amount, method))
 
-        self.shown_own_write(ChangeKind.ACCOUNT)  # the pending request is shown from it
+        self.shown_own_write(ChangeKind.PAYMENTS)  # the pending request is shown from it
         self.in_background(ask, group="top-up", refused=True)
 
     @on(ToppedUp)
@@ -406,6 +406,8 @@ class WalletScreen(AppScreen[None]):
         def ask() -> Message:
             return self.DemoPaid(self.backend.confirm_demo_payment(reference))
 
+        # Its answer reloads the screen: the change coming back is not read again.
+        self.shown_own_write(ChangeKind.ACCOUNT, ChangeKind.PAYMENTS)
         self.in_background(ask, group="top-up", refused=True)
 
     @on(DemoPaid)
@@ -420,7 +422,7 @@ class WalletScreen(AppScreen[None]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self.own_write_refused(ChangeKind.ACCOUNT)
+        self.own_write_refused(ChangeKind.ACCOUNT, ChangeKind.PAYMENTS)
         self._top_up_result(message.error.message, error=True)
 
     @on(Failed)
