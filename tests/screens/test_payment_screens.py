@@ -76,7 +76,7 @@ async def test_the_demo_payment_step_credits_the_top_up_and_says_it_is_a_demo(tm
         assert "On your account: 11 500,00 ₽" in text
         assert not app.screen.query_one("#requests").display
         newest = app.screen.query_one("#ledger", DataTable).get_row_at(0)
-        assert newest[4].plain == "TU-2611-000001 · demo payment"
+        assert newest[4].plain == "demo payment · TU-2611-000001"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -475,7 +475,8 @@ async def test_a_top_up_is_pending_until_the_service_confirms_it(tmp_path) -> No
         assert "pending" not in text.split("Top up:")[0]
         ledger = app.screen.query_one("#ledger", DataTable)
         assert ledger.row_count == 2
-        assert ledger.get_row_at(0)[4].plain == "TU-2611-000001 · confirmed by the service"
+        assert ledger.get_row_at(0)[4].plain == "service · TU-2611-000001"
+        assert "is pending" not in text  # the result line no longer says so
 
 
 async def test_a_wrong_amount_is_refused_and_nothing_is_recorded(tmp_path) -> None:

@@ -74,16 +74,17 @@ def source_label(source: PaymentSource) -> str:
     return {
         PaymentSource.PROVIDER: _("payment provider"),
         PaymentSource.STATEMENT: _("bank statement"),
-        PaymentSource.SERVICE: _("confirmed by the service"),
+        PaymentSource.SERVICE: _("service"),
         PaymentSource.DEMO: _("demo payment"),
     }[source]
 
 
 def entry_note(entry: LedgerEntry) -> str:
+    """A credit's source first (what a narrow terminal shows), then its reference."""
     note = note_text(entry.note)
     if entry.source is None:
         return note
-    return " · ".join(part for part in (note, source_label(entry.source)) if part)
+    return " · ".join(part for part in (source_label(entry.source), note) if part)
 
 
 def method_label(method: str) -> str:
@@ -174,6 +175,7 @@ class WalletScreen(AppScreen[None]):
         self._balance: Money | None = None
         self._ledger: list[LedgerEntry] = []
         self._requests: tuple[PaymentRequest, ...] = ()
+        self._announced: str | None = None  # the top-up the result line speaks of
         self._loading: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -284,6 +286,11 @@ class WalletScreen(AppScreen[None]):
     def _show_requests(self, requests: tuple[PaymentRequest, ...]) -> None:
         """The top-ups asked for that are not in the ledger: pending, or refused lately."""
         self._requests = requests
+        if self._announced and self._announced not in {
+                r.reference for r in requests if r.state is PaymentState.PENDING}:
+            # Decided since: the result line's "pending" is no longer true.
+            self._announced = None
+            self._top_up_result("")
         locale = shown_locale(self._company.locale) if self._company else "en"
         lines = [
             "  ".join((request.reference, format_money(request.amount, locale),
@@ -392,6 +399,7 @@ class WalletScreen(AppScreen[None]):
             text = _("Top-up {reference} of {amount} is pending: your balance grows when "
                      "the payment is confirmed.")
         self._top_up_result(text.format(amount=amount, reference=request.reference))
+        self._announced = request.reference
         # Nothing is credited yet: the balance and ledger stand; the request is listed.
         self._show_requests((request, *self._requests))
 
@@ -412,6 +420,7 @@ class WalletScreen(AppScreen[None]):
 
     @on(DemoPaid)
     def _demo_paid(self, message: DemoPaid) -> None:
+        self._announced = None  # this line now says what became of it
         locale = shown_locale(self._company.locale) if self._company else "en"
         self._top_up_result(_("Demo payment: {reference} confirmed, {amount} credited. No "
                               "money moved.").format(
