@@ -255,6 +255,10 @@ class CompanyProfile:
     # The demo store's payments: no provider or bank confirms them, so the member confirms
     # her own with a step labelled "demo payment". Never on a real company's store.
     demo_payments: bool = False
+    # VAT: prices are gross; the standard rate (0.19 for 19 %), and the categories taxed
+    # at another rate by name. Neither set: the company's invoices show no VAT.
+    vat_standard_rate: Decimal = Decimal(0)
+    vat_reduced: tuple[tuple[str, Decimal], ...] = ()
 
     def carrier(self, code: str) -> Carrier | None:
         return next((c for c in self.carriers if c.code == code), None)
@@ -562,6 +566,17 @@ class Invoice:
     delivery_fee: Money
     total: Money
     points: Decimal
+    vat: tuple[VatLine, ...] = ()  # per rate, highest first; empty: no VAT charged
+
+
+@dataclass(frozen=True, slots=True)
+class VatLine:
+    """One VAT rate of an invoice: net + vat = gross, to the cent."""
+
+    rate: Decimal  # 0.19 for 19 %
+    net: Money
+    vat: Money
+    gross: Money
 
 
 @dataclass(frozen=True, slots=True)
