@@ -82,18 +82,27 @@ def disable_account(store: Store, name: str, *, now: datetime) -> None:
 
 def sign_in(store: Store, name: str, password: str, *, now: datetime) -> ServiceSession:
     """A session for the account; the same answer for an unknown name, a wrong password
-    and a disabled account, after the same argon2 work."""
+    and a disabled account, after the same argon2 work. Failed attempts are counted per
+    name as members' are: a guesser is slowed down, then locked out for a while."""
+    from mlm_tui.core.local.auth import count_attempt, throttled, uncount_attempt
+
     a, s = t.service_accounts, t.service_sessions
-    with store.read() as conn:
-        row = conn.execute(select(a).where(a.c.name == (name or "").strip().lower())).first()
+    name = (name or "").strip().lower()
+    key = f"service:{name}"[:254]
+    with store.write() as conn:
+        row = conn.execute(select(a).where(a.c.name == name)).first()
+        lock_if_wrong = count_attempt(conn, key, now)
     if row is None:
         verify_nothing(password)
     if row is None or not verify_secret(row.password_hash, password) or row.disabled_at:
+        if lock_if_wrong is not None:
+            raise throttled(lock_if_wrong, now)
         raise InvalidCredentials(N_("The service account or its password is wrong."),
                                  field="password")
     token = new_token()
     expires_at = now + timedelta(hours=SESSION_HOURS)
     with store.write() as conn:
+        uncount_attempt(conn, key, now)
         conn.execute(delete(s).where(s.c.account_id == row.id, s.c.expires_at <= now))
         conn.execute(s.insert().values(token_hash=token_hash(token), account_id=row.id,
                                        created_at=now, expires_at=expires_at))
