@@ -37,6 +37,8 @@ KNOBS = (
     ("mlm_tui.core.local.team", "SMALL_TEAM"),
 )
 CLOCK_FILE = "clock"
+# What the test server's payment provider signs its notifications with.
+PROVIDER_SECRET = "test-provider-secret-of-the-test-server"
 
 
 def store_id(data_dir: Path) -> str:
@@ -115,6 +117,9 @@ class Stores:
 
 
 def main() -> None:
+    import os
+
+    os.environ["MLM_TUI_PAYMENT_PROVIDER_SECRET"] = PROVIDER_SECRET
     use_cheap_password_hashing()
     app = Stores()
     sock = socket.socket()

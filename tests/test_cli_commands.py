@@ -19,6 +19,7 @@ from mlm_tui.core.settings import load_settings
 from tests.ssh_keys import ANNA_FINGERPRINT, ANNA_KEY
 
 DRIVER = Path(__file__).with_name("fresh_commands.py")
+CAMT_SAMPLE = Path(__file__).parent / "data" / "camt053-three-transfers.xml"
 
 
 def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
@@ -44,6 +45,12 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
         (code,) = conn.execute("SELECT min(code) FROM products").fetchone()
         (claim,) = conn.execute("SELECT number FROM claims WHERE status = 'submitted'"
                                 ).fetchone()
+        with conn:  # two top-ups awaiting their money: one to confirm, one to refuse
+            conn.executemany(
+                "INSERT INTO payment_requests(reference, member_id, purpose, method, amount, "
+                "state, requested_at, decided_by, note) VALUES (?, 1, 'top_up', 'transfer', "
+                "150000, 'pending', '2026-11-20T12:00:00', '', '')",
+                [("TU-2611-900001",), ("TU-2611-900002",)])
     finally:
         conn.close()
     at = ["--data-dir", str(data)]
@@ -65,6 +72,22 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
         ("maintenance", "claim", "decide"): [
             {"argv": [*at, "maintenance", "claim", "decide", claim, "--reject",
                       "--reason", "Not covered."]}],
+        ("maintenance", "service-accounts", "add"): [
+            {"argv": [*at, "maintenance", "service-accounts", "add", "irina",
+                      "--password-stdin"], "stdin": "service-pass-2026\n"}],
+        ("maintenance", "service-accounts", "list"): [
+            {"argv": [*at, "maintenance", "service-accounts", "list"]}],
+        ("maintenance", "service-accounts", "disable"): [
+            {"argv": [*at, "maintenance", "service-accounts", "disable", "irina"]}],
+        ("maintenance", "payments", "list"): [
+            {"argv": [*at, "maintenance", "payments", "list", "--pending"]}],
+        ("maintenance", "payments", "confirm"): [
+            {"argv": [*at, "maintenance", "payments", "confirm", "TU-2611-900001"]}],
+        ("maintenance", "payments", "reject"): [
+            {"argv": [*at, "maintenance", "payments", "reject", "TU-2611-900002",
+                      "--reason", "No transfer arrived."]}],
+        ("maintenance", "payments", "import"): [
+            {"argv": [*at, "maintenance", "payments", "import", str(CAMT_SAMPLE)]}],
         ("logout",): [{"argv": [*at, "logout"]}],
         ("keys", "add"): [{"argv": [*at, "keys", "add", "-"], "stdin": ANNA_KEY}],
         ("keys", "list"): [{"argv": [*at, "keys", "list"]}],

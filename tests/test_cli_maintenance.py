@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +175,71 @@ def test_decide_needs_accept_or_reject(world_file, claim_number, capsys):
         run(["maintenance", "claim", "decide", claim_number], world_file)
     assert caught.value.code == 2
     assert "--accept" in capsys.readouterr().err
+
+
+# --- payments ------------------------------------------------------------------------------
+
+CAMT_SAMPLE = Path(__file__).parent / "data" / "camt053-three-transfers.xml"
+
+
+def _transfers(world_file) -> tuple[str, str]:
+    """Anna and Olga each ask to top up by transfer (1500 and 2000)."""
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.models import TopUpMethod
+    from mlm_tui.core.money import Money
+    from mlm_tui.core.settings import load_settings
+
+    backend = LocalBackend(load_settings(data_dir=world_file.parent), clock=lambda: world.NOW)
+    try:
+        references = []
+        for person, amount in ((world.ANNA, 1500), (world.OLGA_MSK, 2000)):
+            backend.login(person.registration_number, world.PASSWORD)
+            references.append(backend.top_up(Money(Decimal(amount), "RUB"),
+                                             TopUpMethod.TRANSFER).reference)
+        return references[0], references[1]
+    finally:
+        backend.close()
+
+
+def test_a_camt053_import_credits_two_transfers_and_reports_the_unknown_one(world_file, capsys):
+    annas, olgas = _transfers(world_file)
+    assert run(["maintenance", "payments", "import", str(CAMT_SAMPLE)], world_file) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:3] == ["credited", annas, "1500.00"]
+    assert out[1].split()[:3] == ["credited", olgas, "2000.00"]
+    assert out[2].startswith("NOT MATCHED   2026112000003")
+    assert out[2].endswith('"TU-2611-999999 thank you": unknown reference')
+    assert out[3] == "2 credited, 1 not matched (of 3 credits in camt053-three-transfers.xml)."
+    run(["maintenance", "payments", "list", "--pending"], world_file)
+    assert capsys.readouterr().out == "No payment is awaited.\n"
+
+
+def test_the_service_confirms_and_refuses_by_reference(world_file, capsys):
+    annas, olgas = _transfers(world_file)
+    assert run(["maintenance", "payments", "confirm", annas.lower()], world_file) == 0
+    assert capsys.readouterr().out == (
+        f"{annas}: 1500.00 RUB credited to the balance of {world.ANNA.registration_number}.\n")
+    assert run(["maintenance", "payments", "reject", olgas, "--reason", "Never paid."],
+               world_file) == 0
+    assert "refused" in capsys.readouterr().out
+    assert run(["maintenance", "payments", "confirm", olgas], world_file) == 1
+    assert f"Payment {olgas} is already rejected." in capsys.readouterr().err
+    run(["maintenance", "payments", "list"], world_file)
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listed] == [annas, olgas]
+    assert listed[0].endswith("confirmed  service") and listed[1].endswith("rejected  service")
+
+
+def test_a_service_account_is_added_once_with_a_long_password(world_file, capsys,
+                                                              monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("too-short\n"))
+    assert run(["maintenance", "service-accounts", "add", "irina", "--password-stdin"],
+               world_file) != 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-service-password\n"))
+    assert run(["maintenance", "service-accounts", "add", "Irina", "--password-stdin"],
+               world_file) == 0
+    assert "Service account irina added." in capsys.readouterr().out
+    run(["maintenance", "service-accounts", "list"], world_file)
+    assert capsys.readouterr().out.startswith("irina ")

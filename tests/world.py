@@ -359,3 +359,15 @@ def _ship(conn, order: WorldOrder) -> None:
         events.append(dict(shipment_id=shipment_id, at=shipped_at + timedelta(days=4),
                            station=order.buyer.city, description="вручено"))
     conn.execute(insert(t.shipment_events), events)
+
+
+def confirmed_top_up(backend, amount, method=None):
+    """A top-up the service has confirmed: the balance grows by ``amount``."""
+    from mlm_tui.core.local.payments import confirm_payment
+    from mlm_tui.core.models import PaymentSource, TopUpMethod
+
+    request = backend.top_up(amount, method or TopUpMethod.CARD)
+    now = backend.clock() if hasattr(backend, "clock") else NOW
+    confirm_payment(backend.store, request.reference, now=now,
+                    source=PaymentSource.SERVICE, decided_by="service")
+    return request

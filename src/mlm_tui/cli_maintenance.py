@@ -7,6 +7,12 @@ service's decisions on claims.
     mlm-tui maintenance claim list [--open]
     mlm-tui maintenance claim decide NUMBER --accept [--credit AMOUNT] [--reason NOTE]
     mlm-tui maintenance claim decide NUMBER --reject --reason TEXT
+    mlm-tui maintenance service-accounts add NAME [--password-stdin]
+    mlm-tui maintenance service-accounts list | disable NAME
+    mlm-tui maintenance payments list [--pending]
+    mlm-tui maintenance payments confirm REF [--by NAME]
+    mlm-tui maintenance payments reject REF --reason TEXT [--by NAME]
+    mlm-tui maintenance payments import FILE      (camt.053 XML, or CSV)
 
 Retention is a dry run unless ``--apply`` is given. These act on the local store file
 itself (not as a signed-in member), so they belong to whoever runs the store: a member
@@ -62,6 +68,8 @@ def add_maintenance_commands(
     erase.set_defaults(handler=_erase)
 
     _add_claim_commands(commands, shared)
+    _add_service_account_commands(commands, shared)
+    _add_payment_commands(commands, shared)
 
 
 def _add_claim_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -246,4 +254,204 @@ def _claim_decide(args: argparse.Namespace) -> int:
     print(printable(f"{case.claim.number}: {case.claim.decision}"))
     print(printable(f"The decision is in the inbox of {case.registration_number} "
                     f"({case.full_name})."))
+    return 0
+
+
+# --- service accounts ----------------------------------------------------------------------
+
+
+def _add_service_account_commands(
+        commands: argparse._SubParsersAction[argparse.ArgumentParser],
+        shared: list[argparse.ArgumentParser]) -> None:
+    accounts = commands.add_parser(
+        "service-accounts", help="the company's service staff: their own accounts, apart "
+        "from the members", parents=shared)
+    actions = accounts.add_subparsers(dest="accounts_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="a new service account (asks for its password)",
+                             parents=shared)
+    add.add_argument("name", help="2 to 64 small letters, digits, dots, dashes, underscores")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input")
+    add.set_defaults(handler=_account_add)
+    listing = actions.add_parser("list", help="every service account", parents=shared)
+    listing.set_defaults(handler=_account_list)
+    disable = actions.add_parser("disable", help="the account signs in no more; its "
+                                 "sessions end now", parents=shared)
+    disable.add_argument("name")
+    disable.set_defaults(handler=_account_disable)
+
+
+def _account_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from mlm_tui.core.local.service_accounts import add_account
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords differ; nothing was added.", file=sys.stderr)
+            return 2
+    store = _store(args)
+    try:
+        account = add_account(store, args.name, password, now=_now(None))
+    finally:
+        store.close()
+    print(f"Service account {account.name} added. It signs in at "
+          "POST /api/v1/service/sessions.")
+    return 0
+
+
+def _account_list(args: argparse.Namespace) -> int:
+    from mlm_tui.core.local.service_accounts import list_accounts
+
+    store = _store(args)
+    try:
+        accounts = list_accounts(store)
+    finally:
+        store.close()
+    if not accounts:
+        print("No service accounts yet: add one with `maintenance service-accounts add NAME`.")
+    for account in accounts:
+        state = (f"disabled {account.disabled_at.date().isoformat()}" if account.disabled_at
+                 else "active")
+        print(f"{account.name:<24} since {account.created_at.date().isoformat()}  {state}")
+    return 0
+
+
+def _account_disable(args: argparse.Namespace) -> int:
+    from mlm_tui.core.local.service_accounts import disable_account
+
+    store = _store(args)
+    try:
+        disable_account(store, args.name, now=_now(None))
+    finally:
+        store.close()
+    print(f"Service account {args.name} disabled; its sessions have ended.")
+    return 0
+
+
+# --- payments ------------------------------------------------------------------------------
+
+
+def _add_payment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                          shared: list[argparse.ArgumentParser]) -> None:
+    payments = commands.add_parser(
+        "payments", help="confirm or refuse top-ups and order payments; import a bank "
+        "statement (the service)", parents=shared)
+    actions = payments.add_subparsers(dest="payments_command", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="the payment requests, oldest first",
+                                 parents=shared)
+    listing.add_argument("--pending", action="store_true", help="only those still awaited")
+    listing.set_defaults(handler=_payments_list)
+    confirm = actions.add_parser("confirm", help="the money of REF arrived: credit the "
+                                 "balance, or pay the order", parents=shared)
+    confirm.add_argument("reference", help="TU-2612-000001, or an order number")
+    confirm.add_argument("--by", default="", help="who confirms (default: this user)")
+    confirm.set_defaults(handler=_payments_confirm)
+    reject = actions.add_parser("reject", help="the money of REF will not come; the member "
+                                "reads why in her inbox", parents=shared)
+    reject.add_argument("reference")
+    reject.add_argument("--reason", required=True, metavar="TEXT")
+    reject.add_argument("--by", default="", help="who refuses (default: this user)")
+    reject.set_defaults(handler=_payments_reject)
+    imports = actions.add_parser(
+        "import", help="credit the transfers of a bank statement (ISO 20022 camt.053, or CSV "
+        "with booked_on,amount,currency,reference) by the reference they quote",
+        parents=shared)
+    imports.add_argument("file", type=Path)
+    imports.set_defaults(handler=_payments_import)
+
+
+def _who(args: argparse.Namespace) -> str:
+    import getpass
+
+    return args.by.strip() or f"operator {getpass.getuser()}"
+
+
+def _payments_list(args: argparse.Namespace) -> int:
+    from mlm_tui.core.local.payments import list_payments
+    from mlm_tui.core.models import PaymentState
+
+    store = _store(args)
+    try:
+        cases = list_payments(store, state=PaymentState.PENDING if args.pending else None)
+    finally:
+        store.close()
+    if not cases:
+        print("No payment is awaited." if args.pending else "No payment requests yet.")
+        return 0
+    from mlm_tui.display import printable
+
+    for case in cases:
+        r = case.request
+        decided = f"  {r.source.value}" if r.source else ""
+        print(f"{r.reference:<16} {r.requested_at.date().isoformat()}  "
+              f"{case.registration_number:>10}  {printable(case.full_name):<24.24}  "
+              f"{r.method:<15} {r.amount.amount:>12} {r.amount.currency}  "
+              f"{r.state.value}{decided}")
+    return 0
+
+
+def _payments_confirm(args: argparse.Namespace) -> int:
+    from mlm_tui.core.local.payments import confirm_payment
+    from mlm_tui.core.models import PaymentSource
+
+    store = _store(args)
+    try:
+        case = confirm_payment(store, args.reference, now=_now(None),
+                               source=PaymentSource.SERVICE, decided_by=_who(args))
+    finally:
+        store.close()
+    r = case.request
+    what = "credited to the balance of" if r.order_number is None else "paid the order of"
+    print(f"{r.reference}: {r.amount.amount} {r.amount.currency} {what} "
+          f"{case.registration_number}.")
+    return 0
+
+
+def _payments_reject(args: argparse.Namespace) -> int:
+    from mlm_tui.core.local.payments import reject_payment
+    from mlm_tui.core.models import PaymentSource
+
+    store = _store(args)
+    try:
+        case = reject_payment(store, args.reference, now=_now(None), reason=args.reason,
+                              source=PaymentSource.SERVICE, decided_by=_who(args))
+    finally:
+        store.close()
+    print(f"{case.request.reference}: refused; {case.registration_number} reads why in "
+          "the inbox.")
+    return 0
+
+
+def _payments_import(args: argparse.Namespace) -> int:
+    from mlm_tui.core.local.payments import import_statement
+    from mlm_tui.core.statements import read_statement
+    from mlm_tui.display import printable
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"{args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    entries = read_statement(data, name=args.file.name)
+    store = _store(args)
+    try:
+        report = import_statement(store, entries, now=_now(None),
+                                  decided_by=f"statement {args.file.name}")
+    finally:
+        store.close()
+    for line in report.credited:
+        entry = line.entry
+        print(printable(f"credited      {line.reference:<16} {entry.amount:>12} "
+                        f"{entry.currency}  {entry.booked_on}  {entry.payer}"))
+    for line in report.not_matched:
+        entry = line.entry
+        print(printable(f"NOT MATCHED   {entry.entry_id:<16} {entry.amount:>12} "
+                        f"{entry.currency}  {entry.booked_on}  {entry.payer}  "
+                        f"\"{entry.remittance}\": {line.why_not}"))
+    print(f"{len(report.credited)} credited, {len(report.not_matched)} not matched "
+          f"(of {len(entries)} credits in {args.file.name}).")
     return 0

@@ -37,11 +37,12 @@ def test_nothing_changed_reports_no_kinds_and_the_same_cursor(backend) -> None:
     assert not again
 
 
-def test_a_top_up_by_another_backend_is_an_account_change(backend, second) -> None:
+def test_a_top_up_by_another_backend_is_a_payments_change(backend, second) -> None:
     start = backend.changes_since(None)
     second.top_up(second.money(Decimal("500")), TopUpMethod.CARD)
     seen = backend.changes_since(start.cursor)
-    assert ChangeKind.ACCOUNT in seen.kinds
+    assert ChangeKind.PAYMENTS in seen.kinds
+    assert ChangeKind.ACCOUNT not in seen.kinds  # nothing is credited yet
     assert ChangeKind.ORDERS not in seen.kinds
     # Seen once: the next poll from the new cursor is quiet again.
     assert not backend.changes_since(seen.cursor)
@@ -50,7 +51,7 @@ def test_a_top_up_by_another_backend_is_an_account_change(backend, second) -> No
 def test_a_write_of_this_backend_shows_too(anna) -> None:
     start = anna.changes_since(None)
     anna.top_up(anna.money(Decimal("500")), TopUpMethod.CARD)
-    assert ChangeKind.ACCOUNT in anna.changes_since(start.cursor).kinds
+    assert ChangeKind.PAYMENTS in anna.changes_since(start.cursor).kinds
 
 
 def test_a_cancelled_order_is_an_orders_and_account_change(world_orders, settings, clock,

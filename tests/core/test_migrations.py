@@ -104,3 +104,24 @@ def test_a_version_9_file_finds_an_orders_ledger_entries_by_index(tmp_path: Path
             for part in row) for table in ("balance_ledger", "points_ledger")]
     assert "INDEX ix_balance_order (order_id=?)" in plans[0]
     assert "INDEX ix_points_order (order_id=?)" in plans[1]
+
+
+def test_a_version_12_file_gets_payment_requests_and_keeps_its_ledger(tmp_path: Path) -> None:
+    from tests import world
+
+    path = world.build_world(tmp_path / "store.db", with_orders=True)
+    with sqlite3.connect(path) as conn:  # the file as version 12 left it
+        for table in ("payment_requests", "provider_events", "service_sessions",
+                      "service_accounts"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("ALTER TABLE balance_ledger DROP COLUMN source")
+        conn.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+        ledger = conn.execute("SELECT id, amount, note FROM balance_ledger").fetchall()
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        kept = conn.execute("SELECT id, amount, note FROM balance_ledger").fetchall()
+        sources = {r[0] for r in conn.execute("SELECT source FROM balance_ledger")}
+    assert {"payment_requests", "provider_events", "service_accounts",
+            "service_sessions"} <= tables
+    assert kept == ledger and sources == {None}  # credits from before name no source

@@ -441,7 +441,7 @@ def olga_orders_for_herself(backend) -> str:
     """Olga tops up her balance and orders for herself, paying from it; she is signed in."""
     backend.logout()
     backend.login(world.OLGA_MSK.email, world.PASSWORD)
-    backend.top_up(Money(Decimal(5000), "RUB"), TopUpMethod.CARD)
+    world.confirmed_top_up(backend, Money(Decimal(5000), "RUB"), TopUpMethod.CARD)
     backend.add_to_cart("32548", 2)
     return backend.place_order(
         Checkout(DeliveryMethod.COURIER, PaymentMethod.BALANCE, "olga-1")).number

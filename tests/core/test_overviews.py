@@ -38,8 +38,10 @@ def test_checkout_opens_with_who_orders_the_cart_and_the_balance(anna):
 
 
 def test_the_wallet_opens_with_both_amounts_and_the_first_page_of_each_ledger(anna):
-    anna.top_up(Money("150", "RUB"), TopUpMethod.CARD)
+    world.confirmed_top_up(anna, Money("150", "RUB"))
+    asked = anna.top_up(Money("90", "RUB"), TopUpMethod.TRANSFER)
     opened = anna.wallet_overview(limit=2)
+    assert opened.payment_requests == (asked,)
     assert opened.balance == anna.balance()
     assert opened.ledger == anna.balance_ledger(limit=2)
     assert opened.points == anna.points_wallet()

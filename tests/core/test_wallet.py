@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from mlm_tui.core.errors import ValidationError
-from mlm_tui.core.models import LedgerKind, PointsKind, TopUpMethod
+from mlm_tui.core.local.payments import confirm_payment
+from mlm_tui.core.models import LedgerKind, PaymentSource, PointsKind, TopUpMethod
 from mlm_tui.core.money import Money
 from tests import world
 
@@ -31,12 +32,19 @@ def test_each_member_sees_her_own_balance(backend):
     assert backend.balance_ledger().items == ()
 
 
-def test_a_top_up_adds_to_the_balance(anna):
-    entry = anna.top_up(rub("1234.50"), TopUpMethod.TERMINAL)
+def _confirmed_top_up(anna, amount: Money, method: TopUpMethod):
+    request = anna.top_up(amount, method)
+    confirm_payment(anna.store, request.reference, now=world.NOW,
+                    source=PaymentSource.SERVICE, decided_by="service")
+    return request
+
+
+def test_a_confirmed_top_up_adds_to_the_balance(anna):
+    request = _confirmed_top_up(anna, rub("1234.50"), TopUpMethod.TERMINAL)
+    entry = anna.balance_ledger().items[0]
     assert (entry.kind, entry.amount, entry.note, entry.at) == (
-        LedgerKind.TOP_UP, rub("1234.50"), "terminal", world.NOW)
+        LedgerKind.TOP_UP, rub("1234.50"), request.reference, world.NOW)
     assert anna.balance() == rub("11234.50")
-    assert anna.balance_ledger().items[0] == entry
     assert anna.top_up(rub("1000000"), TopUpMethod.CARD).amount == rub("1000000")
 
 
@@ -62,7 +70,7 @@ def test_an_unknown_top_up_method_names_the_method(anna):
 
 def test_the_ledger_pages_newest_first_without_gaps_or_repeats(anna):
     for amount in ("1", "2", "3", "4", "5"):
-        anna.top_up(rub(amount), TopUpMethod.CARD)
+        _confirmed_top_up(anna, rub(amount), TopUpMethod.CARD)
     seen, after = [], None
     while True:
         page = anna.balance_ledger(after=after, limit=2)

@@ -65,7 +65,7 @@ async def test_a_top_up_elsewhere_shows_in_the_header_at_the_next_poll(tmp_path)
         before = app.account.balance.amount
         assert header_balance(app, before) in screen_text(app)
         with another_app(app) as other:
-            other.top_up(other.money(Decimal("500")), TopUpMethod.CARD)
+            world.confirmed_top_up(other, other.money(Decimal("500")), TopUpMethod.CARD)
         await pilot.pause(0.2)  # a few polls' time: no key pressed, nothing opened
         await settle(pilot)
         assert header_balance(app, before + 500) in screen_text(app)
@@ -182,7 +182,7 @@ async def test_a_top_up_elsewhere_shows_in_the_balance_keeping_what_is_typed(tmp
         await keys(pilot, typed("1500"))
         before = app.backend.balance().amount
         with another_app(app) as other:
-            other.top_up(other.money(Decimal("500")), TopUpMethod.TERMINAL)
+            world.confirmed_top_up(other, other.money(Decimal("500")), TopUpMethod.TERMINAL)
         await one_poll(pilot)
         text = screen_text(app)
         assert header_balance(app, before + 500).replace("Balance", "On your account:") in text
@@ -276,7 +276,7 @@ async def test_a_change_behind_another_screen_shows_on_coming_back(tmp_path) -> 
         await app.push_screen(OrderScreen(world.ORDER_ANNA_PAID))
         await settle(pilot)
         with another_app(app) as other:
-            other.top_up(other.money(Decimal("700")), TopUpMethod.CARD)
+            world.confirmed_top_up(other, other.money(Decimal("700")), TopUpMethod.CARD)
         await one_poll(pilot)
         await keys(pilot, "escape")
         await settle(pilot)

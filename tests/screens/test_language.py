@@ -105,9 +105,10 @@ async def test_a_german_top_up_is_typed_and_shown_the_german_way(tmp_path):
         app.screen.query_one("#terminal").press()
         await settle(pilot)
         text = screen_text(app)
-        assert "1.234,50 RUB Ihrem Guthaben gutgeschrieben." in text
-        assert "Auf Ihrem Konto: 11.234,50 RUB" in text
-        assert app.screen.query_one("#ledger", DataTable).row_count == 2
+        assert "Aufladung TU-2611-000001 über 1.234,50 RUB ist ausstehend" in text
+        assert "TU-2611-000001  1.234,50 RUB  am Terminal  ausstehend" in text
+        assert "Auf Ihrem Konto: 10.000,00 RUB" in text  # credited once confirmed
+        assert app.screen.query_one("#ledger", DataTable).row_count == 1
 
 
 async def test_month_names_are_in_the_interface_language(tmp_path):

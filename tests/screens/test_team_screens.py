@@ -15,7 +15,9 @@ from sqlalchemy import insert, select
 from textual.widgets import DataTable, Input, OptionList, Tree
 
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.payments import confirm_payment
 from mlm_tui.core.local.store import Store
+from mlm_tui.core.models import PaymentSource
 from mlm_tui.messages import Refused
 from mlm_tui.screens.customer import CustomerScreen
 from mlm_tui.screens.customers import CustomersScreen
@@ -444,7 +446,7 @@ async def test_register_then_the_newcomer_activates_and_is_signed_in(tmp_path) -
 # --- balance and points ----------------------------------------------------------------------
 
 
-async def test_balance_ledger_and_a_top_up_by_terminal(tmp_path) -> None:
+async def test_a_top_up_is_pending_until_the_service_confirms_it(tmp_path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -454,9 +456,27 @@ async def test_balance_ledger_and_a_top_up_by_terminal(tmp_path) -> None:
         app.screen.query_one("#terminal").press()
         await settle(pilot)
         text = screen_text(app)
-        assert "1 500,50 ₽ added to your balance." in text
+        assert "Top-up TU-2611-000001 of 1 500,50 ₽ is pending" in text
+        assert "TU-2611-000001  1 500,50 ₽  at a terminal  pending" in text
+        assert "On your account: 10 000,00 ₽" in text  # nothing credited yet
+        assert app.screen.query_one("#ledger", DataTable).row_count == 1
+        assert not app.screen.query_one("#demo-pay").display  # a real company's store
+
+        store = Store(app.settings.store_path)
+        try:  # the service confirms it, from outside the app
+            confirm_payment(store, "TU-2611-000001", now=world.NOW,
+                            source=PaymentSource.SERVICE, decided_by="irina.service")
+        finally:
+            store.close()
+        app.check_for_changes()
+        await settle(pilot)
+        text = screen_text(app)
         assert "On your account: 11 500,50 ₽" in text
-        assert app.screen.query_one("#ledger", DataTable).row_count == 2
+        assert "pending" not in text.split("Top up:")[0]
+        ledger = app.screen.query_one("#ledger", DataTable)
+        assert ledger.row_count == 2
+        assert ledger.get_row_at(0)[4].plain == "service · TU-2611-000001"
+        assert "is pending" not in text  # the result line no longer says so
 
 
 async def test_a_wrong_amount_is_refused_and_nothing_is_recorded(tmp_path) -> None:

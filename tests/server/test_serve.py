@@ -56,14 +56,14 @@ def test_many_writers_at_once_all_get_through(served):
         clients.append(client)
     before = clients[0].balance()
 
-    def top_ups(client: RemoteBackend) -> int:
-        for _ in range(5):
-            client.top_up(Money(Decimal(10), "RUB"), TopUpMethod.CARD)
-        return 5
+    def top_ups(client: RemoteBackend) -> list[str]:
+        return [client.top_up(Money(Decimal(10), "RUB"), TopUpMethod.CARD).reference
+                for _ in range(5)]
 
     with ThreadPoolExecutor(len(clients)) as pool:
-        assert sum(pool.map(top_ups, clients)) == 30
-    assert clients[0].balance() == before + Money(Decimal(300), "RUB")
+        references = [ref for refs in pool.map(top_ups, clients) for ref in refs]
+    assert len(set(references)) == 30  # each request has a reference of its own
+    assert clients[0].balance() == before  # requested, not yet paid
     for client in clients:
         client.close()
 

@@ -46,6 +46,7 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderSummary,
     Page,
+    PaymentRequest,
     PeriodPromotions,
     PointsEntry,
     Product,
@@ -326,11 +327,22 @@ class Backend(Protocol):
     def balance_ledger(self, *, after: str | None = None, limit: int = 50) -> Page[LedgerEntry]:
         ...
 
-    def top_up(self, amount: Money, method: TopUpMethod) -> LedgerEntry: ...
+    def top_up(self, amount: Money, method: TopUpMethod) -> PaymentRequest:
+        """Ask to top up the balance: a pending payment request with a reference to quote.
+        The balance grows only when the payment is confirmed (by the payment provider, the
+        bank statement or the service)."""
+
+    def payment_requests(self) -> list[PaymentRequest]:
+        """The member's top-ups still pending, and those refused lately, newest first."""
+
+    def confirm_demo_payment(self, reference: str) -> PaymentRequest:
+        """On a demo store only: pay one's own pending request as a provider would
+        (``Forbidden`` on any other store)."""
 
     def wallet_overview(self, *, limit: int = 50) -> WalletOverview:
-        """``balance``, ``points_wallet`` and the first ``limit`` entries of each ledger in
-        one answer (the wallet screen); further pages come from the ledgers themselves."""
+        """``balance``, ``points_wallet``, the first ``limit`` entries of each ledger and
+        the pending top-ups in one answer (the wallet screen); further pages come from the
+        ledgers themselves."""
 
     def points_wallet(self) -> Decimal:
         """The points wallet: the sum of its ledger (earned, spent, expired, cancelled)."""

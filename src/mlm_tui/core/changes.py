@@ -18,6 +18,9 @@ from enum import StrEnum
 
 class ChangeKind(StrEnum):
     ACCOUNT = "account"  # balance and points: the header
+    # Payment requests: a top-up asked for, confirmed or refused. Apart from ACCOUNT so
+    # that a screen showing its own top-up still reads a credit that came meanwhile.
+    PAYMENTS = "payments"
     ORDERS = "orders"  # orders, their invoices and shipments
     CART = "cart"
     CATALOG = "catalog"  # periods, products, stock, promotions, the company profile

@@ -50,6 +50,9 @@ def profile_to_json(profile: CompanyProfile) -> str:
             "wallet_points_share": str(profile.wallet_points_share),
             "wallet_points_valid_days": profile.wallet_points_valid_days,
             "money_per_wallet_point": str(profile.money_per_wallet_point),
+            "demo_payments": profile.demo_payments,
+            "vat_standard_rate": str(profile.vat_standard_rate),
+            "vat_reduced": [[name, str(rate)] for name, rate in profile.vat_reduced],
         },
         ensure_ascii=False,
     )
@@ -89,6 +92,10 @@ def profile_from_json(text: str) -> CompanyProfile:
                                           _DEFAULTS["wallet_points_valid_days"]),
         money_per_wallet_point=Decimal(data.get("money_per_wallet_point",
                                                 _DEFAULTS["money_per_wallet_point"])),
+        demo_payments=data.get("demo_payments", False) is True,
+        # A profile stored before VAT was set charges none until the company sets it.
+        vat_standard_rate=Decimal(data.get("vat_standard_rate", "0")),
+        vat_reduced=tuple((name, Decimal(rate)) for name, rate in data.get("vat_reduced", ())),
     )
 
 
@@ -143,6 +150,9 @@ def demo_company(market: str = "ru") -> CompanyProfile:
             ),
             payment_methods=(PaymentMethod.BALANCE, PaymentMethod.CASH_TO_COURIER,
                              PaymentMethod.INSTALMENTS),
+            # MwSt: 19 %; food supplements are food, at the reduced 7 %.
+            vat_standard_rate=Decimal("0.19"),
+            vat_reduced=(("Nahrungsergänzung", Decimal("0.07")),),
             pickup_points=(
                 PickupPoint("B-01", "Servicecenter Berlin", "10115 Berlin, Invalidenstraße 12",
                             DeliveryMethod.SERVICE_CENTRE, "DE"),
@@ -169,6 +179,9 @@ def demo_company(market: str = "ru") -> CompanyProfile:
         ),
         payment_methods=(PaymentMethod.BALANCE, PaymentMethod.SERVICE_CENTRE,
                          PaymentMethod.CASH_TO_COURIER, PaymentMethod.INSTALMENTS),
+        # НДС: 22 % since 2026; goods for children at the reduced 10 %.
+        vat_standard_rate=Decimal("0.22"),
+        vat_reduced=(("Для детей", Decimal("0.10")),),
         pickup_points=(
             PickupPoint("SC-MSK-1", "СЦ Москва, Тверская", "125009, Москва, ул. Тверская, 7",
                         DeliveryMethod.SERVICE_CENTRE, "RU"),

@@ -20,7 +20,7 @@ import random
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
@@ -305,7 +305,8 @@ class _Demo:
         self.rng = rng
         self.market = market
         self.report = report
-        self.profile: CompanyProfile = demo_company(market)
+        # No provider or bank confirms the demo's payments: its own step does, labelled so.
+        self.profile: CompanyProfile = replace(demo_company(market), demo_payments=True)
         # Midnight: nothing in the store lies in the future of the day it was built.
         self.time = _Timeline(datetime.combine(today, time()))
         self.people: list[_Person] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import ValidationError
-from mlm_tui.core.invoice_pdf import invoice_filename, render_invoice_pdf
+from mlm_tui.core.invoice_pdf import invoice_filename, percent, render_invoice_pdf
 from mlm_tui.core.models import CompanyProfile, Invoice
 from mlm_tui.core.money import format_money
 from mlm_tui.core.notifier import Attachment, Notifier
@@ -70,6 +70,10 @@ def _invoice_mail_body(invoice: Invoice, company: CompanyProfile, language: str)
             order=invoice.order_number,
         ),
         _("Total: {total}").format(total=format_money(invoice.total, company.locale)),
+        *(_("including VAT {rate}: {vat} (net {net})").format(
+            rate=percent(line.rate, company.locale),
+            vat=format_money(line.vat, company.locale),
+            net=format_money(line.net, company.locale)) for line in invoice.vat),
         "",
         printable(company.name),
     ))

@@ -12,6 +12,7 @@ DejaVu has no control pictures), so the reader sees that something was there.
 from __future__ import annotations
 
 from datetime import UTC
+from decimal import Decimal
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -24,6 +25,13 @@ from mlm_tui.i18n import recipient_language, translation_for
 
 FONT_FAMILY = "DejaVuSans"
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+def percent(rate: Decimal, locale: str) -> str:
+    """A VAT rate as the locale writes it: "19 %", "22 %", "7%"."""
+    from babel.numbers import format_percent
+
+    return format_percent(rate, locale=locale.replace("-", "_"))
 
 
 def invoice_filename(invoice: Invoice) -> str:
@@ -104,6 +112,9 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile,
         (_("Discount"), _money(-invoice.discount, locale)),
         (_("Delivery"), _money(invoice.delivery_fee, locale)),
         (_("Total to pay"), _money(invoice.total, locale)),
+        *((label.format(rate=percent(line.rate, locale)), _money(amount, locale))
+          for line in invoice.vat
+          for label, amount in ((_("Net at {rate}"), line.net), (_("VAT {rate}"), line.vat))),
         (_("Points"), points),
     )
     for label, value in totals:

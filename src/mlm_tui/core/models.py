@@ -209,6 +209,7 @@ class DeliveryMethod(StrEnum):
 class TopUpMethod(StrEnum):
     CARD = "card"
     TERMINAL = "terminal"
+    TRANSFER = "transfer"  # a bank transfer quoting the top-up's reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +263,13 @@ class CompanyProfile:
     wallet_points_share: Decimal = Decimal("0.10")
     wallet_points_valid_days: int = 365
     money_per_wallet_point: Decimal = Decimal(1)
+    # The demo store's payments: no provider or bank confirms them, so the member confirms
+    # her own with a step labelled "demo payment". Never on a real company's store.
+    demo_payments: bool = False
+    # VAT: prices are gross; the standard rate (0.19 for 19 %), and the categories taxed
+    # at another rate by name. Neither set: the company's invoices show no VAT.
+    vat_standard_rate: Decimal = Decimal(0)
+    vat_reduced: tuple[tuple[str, Decimal], ...] = ()
 
     def carrier(self, code: str) -> Carrier | None:
         return next((c for c in self.carriers if c.code == code), None)
@@ -569,6 +577,17 @@ class Invoice:
     delivery_fee: Money
     total: Money
     points: Decimal
+    vat: tuple[VatLine, ...] = ()  # per rate, highest first; empty: no VAT charged
+
+
+@dataclass(frozen=True, slots=True)
+class VatLine:
+    """One VAT rate of an invoice: net + vat = gross, to the cent."""
+
+    rate: Decimal  # 0.19 for 19 %
+    net: Money
+    vat: Money
+    gross: Money
 
 
 @dataclass(frozen=True, slots=True)
@@ -622,6 +641,15 @@ class LedgerKind(StrEnum):
     FEE = "fee"
 
 
+class PaymentSource(StrEnum):
+    """Who confirmed that money arrived: the ledger names it beside every credit."""
+
+    PROVIDER = "provider"  # the card or terminal provider's signed notification
+    STATEMENT = "statement"  # a bank statement import (camt.053 or CSV)
+    SERVICE = "service"  # the company's service, by hand
+    DEMO = "demo"  # the demo store's own step: no money moved
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     id: int
@@ -629,6 +657,37 @@ class LedgerEntry:
     kind: LedgerKind
     amount: Money  # signed: payments and fees are negative
     note: str = ""
+    order_number: str | None = None
+    source: PaymentSource | None = None  # for a confirmed payment: who confirmed it
+
+
+class PaymentState(StrEnum):
+    PENDING = "pending"  # requested; no money has arrived yet
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"  # declined by the provider or the service
+    CANCELLED = "cancelled"  # its order was cancelled before the money came
+
+
+class PaymentPurpose(StrEnum):
+    TOP_UP = "top_up"  # credits the balance when confirmed
+    ORDER = "order"  # pays an order placed to be paid elsewhere: it is paid when confirmed
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    """Money the company waits for: a top-up or an order paid elsewhere. ``reference`` is
+    what the member quotes (on a transfer, at the terminal); a top-up is ``TU-2612-000001``,
+    an order's payment its order number."""
+
+    reference: str
+    purpose: PaymentPurpose
+    method: str  # a TopUpMethod, or the order's PaymentMethod
+    amount: Money
+    state: PaymentState
+    requested_at: datetime
+    decided_at: datetime | None = None
+    source: PaymentSource | None = None
+    note: str = ""  # why it was rejected
     order_number: str | None = None
 
 
@@ -759,6 +818,9 @@ class WalletOverview:
     ledger: Page[LedgerEntry]
     points: Decimal
     points_ledger: Page[PointsEntry]
+    # Top-ups still waiting for their money, and those refused lately: what the member
+    # asked for that is not (or will not be) in the ledger.
+    payment_requests: tuple[PaymentRequest, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,9 @@ class Settings:
     language: str | None = None
     smtp: SmtpSettings | None = None
     session_days: int = 14
+    # The secret the payment provider signs its notifications with (HMAC-SHA256); None:
+    # the server accepts none. Never logged.
+    payment_provider_secret: str | None = field(default=None, repr=False)
     file_modes: FileModes = PRIVATE  # shared with a group only when the settings say so
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -107,7 +110,9 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
         file_modes=_file_modes(env.get("MLM_TUI_SHARED_GROUP") or in_file["shared_group"]),
     )
     smtp = _smtp_settings(values.section("smtp"), env)
-    return replace(settings, smtp=smtp)
+    secret = (env.get("MLM_TUI_PAYMENT_PROVIDER_SECRET")
+              or values.section("payments").text("provider_secret"))
+    return replace(settings, smtp=smtp, payment_provider_secret=secret or None)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

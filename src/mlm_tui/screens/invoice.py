@@ -8,6 +8,7 @@ workers; a failure is shown as it is and changes nothing.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -220,7 +221,24 @@ def _totals(invoice: Invoice, company: CompanyProfile) -> str:
         (_("Discount"), money_text(-invoice.discount, company)),
         (_("Delivery"), money_text(invoice.delivery_fee, company)),
         (_("Total to pay"), money_text(invoice.total, company)),
+        *vat_rows(invoice, company),
         (_("Points"), points_text(invoice.points, company)),
     )
     width = max(len(label) for label, _value in rows) + 2
     return "\n".join(f"{label + ':':<{width}}{value:>14}" for label, value in rows)
+
+
+def vat_rows(invoice: Invoice, company: CompanyProfile) -> list[tuple[str, str]]:
+    """Per rate: the net amount and the VAT in the total (prices are gross)."""
+    rows = []
+    for line in invoice.vat:
+        rate = format_rate(line.rate, company)
+        rows.append((_("Net at {rate}").format(rate=rate), money_text(line.net, company)))
+        rows.append((_("VAT {rate}").format(rate=rate), money_text(line.vat, company)))
+    return rows
+
+
+def format_rate(rate: Decimal, company: CompanyProfile) -> str:
+    from babel.numbers import format_percent
+
+    return format_percent(rate, locale=shown_locale(company.locale))

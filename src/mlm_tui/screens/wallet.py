@@ -23,6 +23,9 @@ from mlm_tui.core.models import (
     LedgerEntry,
     LedgerKind,
     Page,
+    PaymentRequest,
+    PaymentSource,
+    PaymentState,
     PointsEntry,
     PointsKind,
     TopUpMethod,
@@ -59,11 +62,51 @@ def ledger_kind_label(kind: LedgerKind) -> str:
 
 # Notes the store writes itself (how a top-up was paid, what a payment was for): shown in
 # the reader's language. Any other note (an order or claim number) is shown as it is.
-STORE_NOTES = (N_("card"), N_("terminal"), N_("order payment"))
+STORE_NOTES = (N_("card"), N_("terminal"), N_("transfer"), N_("order payment"))
 
 
 def note_text(note: str) -> str:
     return _(note) if note else note
+
+
+def source_label(source: PaymentSource) -> str:
+    """Who confirmed that a credit's money arrived."""
+    return {
+        PaymentSource.PROVIDER: _("payment provider"),
+        PaymentSource.STATEMENT: _("bank statement"),
+        PaymentSource.SERVICE: _("service"),
+        PaymentSource.DEMO: _("demo payment"),
+    }[source]
+
+
+def entry_note(entry: LedgerEntry) -> str:
+    """A credit's source first (what a narrow terminal shows), then its reference."""
+    note = note_text(entry.note)
+    if entry.source is None:
+        return note
+    return " · ".join(part for part in (source_label(entry.source), note) if part)
+
+
+def method_label(method: str) -> str:
+    return {
+        TopUpMethod.CARD.value: _("by card"),
+        TopUpMethod.TERMINAL.value: _("at a terminal"),
+        TopUpMethod.TRANSFER.value: _("by transfer"),
+    }.get(method, method)
+
+
+def state_label(request: PaymentRequest) -> str:
+    if request.state is PaymentState.PENDING:
+        return _("pending")
+    if request.state is PaymentState.REJECTED:
+        return _("refused: {reason}").format(reason=request.note) if request.note else _(
+            "refused")
+    if request.state is PaymentState.CANCELLED:
+        return _("cancelled")
+    return _("confirmed")
+
+
+REQUESTS_SHOWN = 3  # lines of pending top-ups above the top-up row: the ledger keeps the rest
 
 
 def points_kind_label(kind: PointsKind) -> str:
@@ -86,6 +129,9 @@ class WalletScreen(AppScreen[None]):
     WalletScreen #top-up-result { padding: 0 1; height: auto; }
     WalletScreen #top-up-result.error { color: $error; }
     WalletScreen #top-up-result.success { color: $success; }
+    WalletScreen #requests { height: auto; padding: 0 1; }
+    WalletScreen #requests-text { width: 1fr; height: auto; color: $warning; }
+    WalletScreen #demo-pay { margin-left: 1; }
     """
 
     BINDINGS = [
@@ -94,13 +140,15 @@ class WalletScreen(AppScreen[None]):
         Binding("b", "show_balance", N_("Balance"), id="wallet.balance"),
     ]
 
-    SHOWS = frozenset({ChangeKind.ACCOUNT})
+    SHOWS = frozenset({ChangeKind.ACCOUNT, ChangeKind.PAYMENTS})
 
     class BalanceLoaded(Message):
         def __init__(self, balance: Money | None, page: Page[LedgerEntry],
-                     company: CompanyProfile, first: bool) -> None:
+                     company: CompanyProfile, first: bool,
+                     requests: tuple[PaymentRequest, ...] | None = None) -> None:
             super().__init__()
             self.balance, self.page, self.company, self.first = balance, page, company, first
+            self.requests = requests
 
     class PointsLoaded(Message):
         def __init__(self, points: Decimal | None, page: Page[PointsEntry],
@@ -109,9 +157,14 @@ class WalletScreen(AppScreen[None]):
             self.points, self.page, self.company, self.first = points, page, company, first
 
     class ToppedUp(Message):
-        def __init__(self, entry: LedgerEntry) -> None:
+        def __init__(self, request: PaymentRequest) -> None:
             super().__init__()
-            self.entry = entry
+            self.request = request
+
+    class DemoPaid(Message):
+        def __init__(self, request: PaymentRequest) -> None:
+            super().__init__()
+            self.request = request
 
     def __init__(self) -> None:
         super().__init__()
@@ -121,6 +174,8 @@ class WalletScreen(AppScreen[None]):
         # What the balance tab shows: a top-up is added to it, not read again.
         self._balance: Money | None = None
         self._ledger: list[LedgerEntry] = []
+        self._requests: tuple[PaymentRequest, ...] = ()
+        self._announced: str | None = None  # the top-up the result line speaks of
         self._loading: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -131,11 +186,15 @@ class WalletScreen(AppScreen[None]):
                 ledger = FittingTable(id="ledger", cursor_type="row")
                 ledger.add_columns(_("Date"), _("Entry"), _("Amount"), _("Order"), _("Note"))
                 yield ledger
+                with Horizontal(id="requests"):
+                    yield Static("", id="requests-text")
+                    yield Button(_("Demo payment"), id="demo-pay", compact=True)
                 with Horizontal(id="top-up"):
                     yield Static(_("Top up:"))
                     yield TextInput(placeholder=_("amount"), id="amount", compact=True)
                     yield Button(_("By card"), id="card", compact=True)
                     yield Button(_("At a terminal"), id="terminal", compact=True)
+                    yield Button(_("By transfer"), id="transfer", compact=True)
                 yield Static("", id="top-up-result")
             with TabPane(_("Points"), id="points-tab"), Vertical():
                 yield Static(_("Loading…"), id="points", classes="total")
@@ -147,6 +206,7 @@ class WalletScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Balance and points")
+        self.query_one("#requests").display = False
         self.load_wallet()
         self.query_one("#ledger", DataTable).focus()
 
@@ -166,7 +226,8 @@ class WalletScreen(AppScreen[None]):
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        self.post_message(self.BalanceLoaded(wallet.balance, wallet.ledger, company, first=True))
+        self.post_message(self.BalanceLoaded(wallet.balance, wallet.ledger, company, first=True,
+                                             requests=wallet.payment_requests))
         self.post_message(self.PointsLoaded(wallet.points, wallet.points_ledger, company,
                                             first=True))
 
@@ -213,12 +274,38 @@ class WalletScreen(AppScreen[None]):
                 ledger_kind_label(entry.kind),
                 format_money(entry.amount, locale),
                 data_text(entry.order_number, end=""),
-                data_text(note_text(entry.note), end=""),
+                data_text(entry_note(entry), end=""),
                 key=f"b{entry.id}",
             )
         if message.first:
             _move_to_key(table, current)
         self._balance_after = message.page.next_after
+        if message.requests is not None:
+            self._show_requests(message.requests)
+
+    def _show_requests(self, requests: tuple[PaymentRequest, ...]) -> None:
+        """The top-ups asked for that are not in the ledger: pending, or refused lately."""
+        self._requests = requests
+        if self._announced and self._announced not in {
+                r.reference for r in requests if r.state is PaymentState.PENDING}:
+            # Decided since: the result line's "pending" is no longer true.
+            self._announced = None
+            self._top_up_result("")
+        locale = shown_locale(self._company.locale) if self._company else "en"
+        lines = [
+            "  ".join((request.reference, format_money(request.amount, locale),
+                       method_label(request.method), state_label(request)))
+            for request in requests[:REQUESTS_SHOWN]
+        ]
+        if len(requests) > REQUESTS_SHOWN:
+            lines.append(_("and {count} more").format(count=len(requests) - REQUESTS_SHOWN))
+        self.query_one("#requests-text", Static).update(data_text("\n".join(lines), end=""))
+        self.query_one("#requests").display = bool(requests)
+        self.query_one("#demo-pay").display = bool(
+            self._company and self._company.demo_payments and self._pending())
+
+    def _pending(self) -> PaymentRequest | None:
+        return next((r for r in self._requests if r.state is PaymentState.PENDING), None)
 
     @on(PointsLoaded)
     def _points_loaded(self, message: PointsLoaded) -> None:
@@ -274,6 +361,10 @@ class WalletScreen(AppScreen[None]):
     def _at_terminal(self) -> None:
         self._top_up(TopUpMethod.TERMINAL)
 
+    @on(Button.Pressed, "#transfer")
+    def _by_transfer(self) -> None:
+        self._top_up(TopUpMethod.TRANSFER)
+
     def _top_up(self, method: TopUpMethod) -> None:
         if self._company is None:
             return
@@ -285,37 +376,62 @@ class WalletScreen(AppScreen[None]):
             self._top_up_result(_("Enter an amount, e.g. 1500 or {example}.").format(
                 example=amount_example(locale)), error=True)
             return
-        self._top_up_result(_("Recording the top-up…"))
+        self._top_up_result(_("Requesting the top-up…"))
         self.top_up(Money(amount, self._company.currency), method)
 
     def top_up(self, amount: Money, method: TopUpMethod) -> None:
         def ask() -> Message:
-            entry = self.backend.top_up(amount, method)
-            return self.ToppedUp(entry)
+            return self.ToppedUp(self.backend.top_up(amount, method))
 
-        self.shown_own_write(ChangeKind.ACCOUNT)  # its entry and balance are shown from it
+        self.shown_own_write(ChangeKind.PAYMENTS)  # the pending request is shown from it
         self.in_background(ask, group="top-up", refused=True)
 
     @on(ToppedUp)
     def _topped_up(self, message: ToppedUp) -> None:
+        request = message.request
         locale = shown_locale(self._company.locale) if self._company else "en"
         self.query_one("#amount", Input).value = ""
-        self._top_up_result(_("{amount} added to your balance.").format(
-            amount=format_money(message.entry.amount, locale)))
-        if self._balance is None or self._company is None:
-            self.load_wallet()
+        amount = format_money(request.amount, locale)
+        if request.method == TopUpMethod.TRANSFER.value:
+            text = _("Transfer {amount} quoting {reference}: your balance grows when the "
+                     "bank's statement shows it.")
         else:
-            # The top-up is the newest entry and adds its amount: shown without asking
-            # again (the header reads the account once, as after every payment).
-            self.post_message(self.BalanceLoaded(
-                self._balance + message.entry.amount,
-                Page((message.entry, *self._ledger), self._balance_after), self._company,
-                first=True))
+            text = _("Top-up {reference} of {amount} is pending: your balance grows when "
+                     "the payment is confirmed.")
+        self._top_up_result(text.format(amount=amount, reference=request.reference))
+        self._announced = request.reference
+        # Nothing is credited yet: the balance and ledger stand; the request is listed.
+        self._show_requests((request, *self._requests))
+
+    # --- the demo store's payment step -----------------------------------------------------
+    @on(Button.Pressed, "#demo-pay")
+    def _demo_pay(self) -> None:
+        pending = self._pending()
+        if pending is None:
+            return
+        reference = pending.reference
+
+        def ask() -> Message:
+            return self.DemoPaid(self.backend.confirm_demo_payment(reference))
+
+        # Its answer reloads the screen: the change coming back is not read again.
+        self.shown_own_write(ChangeKind.ACCOUNT, ChangeKind.PAYMENTS)
+        self.in_background(ask, group="top-up", refused=True)
+
+    @on(DemoPaid)
+    def _demo_paid(self, message: DemoPaid) -> None:
+        self._announced = None  # this line now says what became of it
+        locale = shown_locale(self._company.locale) if self._company else "en"
+        self._top_up_result(_("Demo payment: {reference} confirmed, {amount} credited. No "
+                              "money moved.").format(
+            reference=message.request.reference,
+            amount=format_money(message.request.amount, locale)))
+        self.load_wallet()
         self.post_message(AccountChanged())  # the header shows the balance too
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self.own_write_refused(ChangeKind.ACCOUNT)
+        self.own_write_refused(ChangeKind.ACCOUNT, ChangeKind.PAYMENTS)
         self._top_up_result(message.error.message, error=True)
 
     @on(Failed)

@@ -19,6 +19,7 @@ from mlm_tui.core.settings import Settings
 from mlm_tui.server import problems
 from mlm_tui.server.context import AddressLimit, ContextOf, ServerContext
 from mlm_tui.server.endpoints import add_routes
+from mlm_tui.server.service import add_service_routes
 
 access_log = logging.getLogger("mlm_tui.server.access")
 DEFAULT_ADDRESS_LIMIT = AddressLimit()
@@ -53,6 +54,7 @@ def build_app(context_of: ContextOf, *, lifespan: Any = None) -> FastAPI:
     )
     problems.install(app, context_of)
     add_routes(app, context_of)
+    add_service_routes(app, context_of)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)

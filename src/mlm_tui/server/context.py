@@ -10,14 +10,16 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
 from mlm_tui.core.changes import ChangeKind
-from mlm_tui.core.errors import NotAuthenticated, NotFound, SessionEnded
+from mlm_tui.core.errors import Forbidden, NotAuthenticated, NotFound, SessionEnded
 from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local.address_limits import count_request
 from mlm_tui.core.local.base import read_company
+from mlm_tui.core.local.service_accounts import account_of
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import CompanyProfile
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.settings import Settings
+from mlm_tui.i18n import N_
 
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
@@ -63,6 +65,10 @@ class ServerContext:
             backend = LocalBackend.for_one_request(self.settings, token, store=self.store,
                                                    clock=self.clock, notifier=self.notifier)
         except NotAuthenticated as ended:
+            if token and account_of(self.store, token, now=self.clock()) is not None:
+                # The service's token opens none of a member's doors.
+                raise Forbidden(N_("A service account has no cart, orders or balance: "
+                                   "this is for members only.")) from None
             raise SessionEnded(ended.message) from None
         backend._company = self._company()
         return backend

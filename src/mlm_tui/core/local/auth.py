@@ -539,3 +539,8 @@ def _next_registration_number(conn: Connection) -> str:
     if number > LAST_REGISTRATION_NUMBER:
         raise Conflict(N_("No registration numbers are left."), field="registration_number")
     return str(number)
+
+
+# The service's sign-in (``service_accounts``) is throttled the same way, under keys of
+# its own and within the same ceiling across every login.
+count_attempt, uncount_attempt, throttled = _count_attempt, _uncount_attempt, _throttled

@@ -33,6 +33,7 @@ from mlm_tui.core.errors import (
     Unavailable,
     ValidationError,
 )
+from mlm_tui.core.local import payments
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
 from mlm_tui.core.local.catalog import Catalog, current_period_row
@@ -63,7 +64,11 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.core.pricing import price_cart
-from mlm_tui.core.rules.payment import paid_when_placed, payment_methods_for
+from mlm_tui.core.rules.payment import (
+    paid_on_confirmation,
+    paid_when_placed,
+    payment_methods_for,
+)
 from mlm_tui.i18n import N_, _
 
 MAX_LINE_QUANTITY = 99
@@ -200,6 +205,9 @@ class CartMixin(LocalBase):
             _spend_wallet(conn, order_id, cart, now, placed_by=me)
             if paid_when_placed(checkout.payment_method):
                 record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
+            elif paid_on_confirmation(checkout.payment_method):
+                # Paid when its money is confirmed, as a top-up is: then it earns its points.
+                payments.open_order_payment(conn, order_id, now)
             _clear(conn, me)
             conn.execute(update(t.members).where(t.members.c.id == buyer.id)
                          .values(last_order_at=now))

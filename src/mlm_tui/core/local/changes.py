@@ -48,6 +48,7 @@ TABLE_KINDS: dict[str, tuple[ChangeKind, ...]] = {
     "claim_lines": (K.CLAIMS,),
     "notifications": (K.INBOX,),
     "training_progress": (K.TRAINING,),
+    "payment_requests": (K.PAYMENTS,),  # a top-up pending, confirmed or refused
 }
 PREFIX = "changes:"
 # Every key of the counters sorts between these two (';' follows ':'): an indexed range.

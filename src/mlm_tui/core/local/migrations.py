@@ -129,7 +129,9 @@ SEARCH_INDEX_DDL = (*FOLDED_SEARCH_INDEX_DDL, *PRODUCTS_SUBSTRINGS_DDL)
 
 # Tables added after version 1; a version-1 file lacks them.
 _ADDED_IN = {schema.training_progress.name: 2, schema.idempotency_keys.name: 9,
-             schema.address_requests.name: 9}
+             schema.address_requests.name: 9, schema.service_accounts.name: 13,
+             schema.service_sessions.name: 13, schema.payment_requests.name: 13,
+             schema.provider_events.name: 13}
 
 
 class UnknownVersion(ValueError):
@@ -287,9 +289,22 @@ def _v11_to_v12(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE sessions ADD COLUMN key_id INTEGER"))
 
 
+def _payments_and_service_accounts(conn: Connection) -> None:
+    """Payment requests (nothing is credited until confirmed), the providers' events seen,
+    the service's own accounts and sessions, and the source beside each ledger credit."""
+    for table in (schema.service_accounts, schema.service_sessions, schema.payment_requests,
+                  schema.provider_events):
+        table.create(conn, checkfirst=True)
+    present = {column["name"] for column in inspect(conn).get_columns(schema.balance_ledger.name)}
+    if "source" not in present:
+        kind = schema.balance_ledger.c.source.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE balance_ledger ADD COLUMN source {kind}"))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10, 10: _v10_to_v11, 11: _v11_to_v12}
+    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10, 10: _v10_to_v11, 11: _v11_to_v12,
+    12: _payments_and_service_accounts}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

@@ -49,6 +49,7 @@ from mlm_tui.core.models import (
     OrderSummary,
     Page,
     PaymentMethod,
+    PaymentState,
     PointsKind,
     Shipment,
     ShipmentEvent,
@@ -59,7 +60,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money, format_money
 from mlm_tui.core.order_checks import check_order, correction
 from mlm_tui.core.privacy import mask_email
-from mlm_tui.core.rules import cancellation, numbers
+from mlm_tui.core.rules import cancellation, numbers, vat
 from mlm_tui.i18n import N_, _
 
 STOP_STEPS = (
@@ -175,7 +176,7 @@ class OrdersMixin(LocalBase):
             if found is None or not self._sees_order(conn, found):
                 raise NotFound(N_("There is no invoice {number}."),
                                field="invoice_number", params={"number": number})
-            return read_invoice(conn, number, self.money)
+            return read_invoice(conn, number, self.money, self.company())
 
     def invoice_pdf(self, number: str) -> bytes:
         # Rendering a PDF needs fpdf, which nothing else here does.
@@ -247,6 +248,7 @@ class OrdersMixin(LocalBase):
                 _ledger(conn, row, now, LedgerKind.FEE, -part.amount.amount, part.what)
             _restock(conn, row)
             _reverse_points(conn, row, now)
+            _stop_awaiting_payment(conn, row.id, now)
             refund = format_money(quote.refund, company.locale)
             notify(conn, row.placed_by_id, now, NotificationKind.ACCOUNT,
                    _("Order {number} cancelled").format(number=number),
@@ -384,6 +386,14 @@ def record_payment(conn: Connection, order_id: int, at: datetime, company: Compa
             member_id=row.placed_by_id, at=at, kind=PointsKind.EARNED.value, points=earned,
             expires_on=at.date() + timedelta(days=company.wallet_points_valid_days),
             order_id=order_id, note=row.number))
+
+
+def _stop_awaiting_payment(conn: Connection, order_id: int, now: datetime) -> None:
+    """A cancelled order's money is no longer awaited: confirming it later is refused."""
+    p = t.payment_requests
+    conn.execute(update(p).where(p.c.order_id == order_id,
+                                 p.c.state == PaymentState.PENDING.value)
+                 .values(state=PaymentState.CANCELLED.value, decided_at=now))
 
 
 def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> str:
@@ -591,7 +601,8 @@ def read_lines(conn: Connection, order_id: int, money: MoneyOf) -> tuple[OrderLi
     )
 
 
-def read_invoice(conn: Connection, number: str, money: MoneyOf) -> Invoice:
+def read_invoice(conn: Connection, number: str, money: MoneyOf,
+                 company: CompanyProfile) -> Invoice:
     i, o, m = t.invoices, t.orders, t.members
     row = conn.execute(
         select(i.c.issued_at, o.c.id, o.c.number.label("order_number"), o.c.buyer_id,
@@ -600,19 +611,38 @@ def read_invoice(conn: Connection, number: str, money: MoneyOf) -> Invoice:
         .select_from(i.join(o, o.c.id == i.c.order_id).join(m, m.c.id == o.c.buyer_id))
         .where(i.c.number == number)
     ).one()
+    lines = read_lines(conn, row.id, money)
+    categories = _line_categories(conn, row.id)
+    taxed = [(vat.rate_for(categories.get(line.line_no), company), line.total)
+             for line in lines]
+    taxed.append((company.vat_standard_rate, money(row.delivery_fee)))
     return Invoice(
         number=number,
         order_number=row.order_number,
         issued_at=row.issued_at,
         buyer=MemberRef(row.buyer_id, row.registration_number, row.full_name),
         buyer_email=row.email,
-        lines=read_lines(conn, row.id, money),
+        lines=lines,
         retail=money(row.retail),
         discount=money(row.discount),
         delivery_fee=money(row.delivery_fee),
         total=money(row.total),
         points=row.points,
+        vat=vat.breakdown(taxed, company),
     )
+
+
+def _line_categories(conn: Connection, order_id: int) -> dict[int, str]:
+    """Each line's product category in the order's catalog period (its VAT rate)."""
+    ol, o, p, c = t.order_lines, t.orders, t.products, t.categories
+    rows = conn.execute(
+        select(ol.c.line_no, c.c.name)
+        .select_from(ol.join(o, o.c.id == ol.c.order_id)
+                     .join(p, (p.c.period_id == o.c.period_id)
+                           & (p.c.code == ol.c.product_code))
+                     .join(c, c.c.id == p.c.category_id))
+        .where(ol.c.order_id == order_id))
+    return {line_no: name for line_no, name in rows}
 
 
 # The buyer's columns the order-type check reads, read with the order (``buyer_facts``).

@@ -37,7 +37,8 @@ class OverviewsMixin(AuthMixin, CatalogMixin, CartMixin, OrdersMixin, WalletMixi
 
     def wallet_overview(self, *, limit: int = 50) -> WalletOverview:
         return WalletOverview(self.balance(), self.balance_ledger(limit=limit),
-                              self.points_wallet(), self.points_ledger(limit=limit))
+                              self.points_wallet(), self.points_ledger(limit=limit),
+                              tuple(self.payment_requests()))
 
     def period_promotions(self) -> PeriodPromotions:
         return PeriodPromotions(self.current_period(), tuple(self.promotions()))

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class Hundredths(TypeDecorator[Decimal]):
@@ -340,6 +340,8 @@ balance_ledger = Table(
     Column("amount", Hundredths, nullable=False),  # signed
     Column("order_id", Integer, ForeignKey("orders.id")),
     Column("note", String(200), nullable=False, default=""),
+    # Added in schema version 13: who confirmed the money of a credit (a PaymentSource).
+    Column("source", String(16)),
 )
 Index("ix_balance_member", balance_ledger.c.member_id, balance_ledger.c.id)
 # An order's entries (what it took, refunds, fees): read whenever an order is shown.
@@ -446,3 +448,60 @@ member_keys = Table(
     Column("added_at", IsoDateTime, nullable=False),
 )
 Index("ix_member_keys_member", member_keys.c.member_id, member_keys.c.id)
+# Added in schema version 13: the company's service staff, apart from the members. They
+# sign in with a name and a password (argon2id) and hold sessions of their own.
+service_accounts = Table(
+    "service_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", IsoDateTime, nullable=False),
+    Column("disabled_at", IsoDateTime),
+)
+
+service_sessions = Table(
+    "service_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the token; never the token
+    Column("account_id", Integer, ForeignKey("service_accounts.id"), nullable=False),
+    Column("created_at", IsoDateTime, nullable=False),
+    Column("expires_at", IsoDateTime, nullable=False),
+)
+
+# Added in schema version 13: money the company waits for (a top-up, an order paid
+# elsewhere). Nothing is credited until a request is confirmed.
+payment_requests = Table(
+    "payment_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(24), nullable=False, unique=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("order_id", Integer, ForeignKey("orders.id")),
+    Column("method", String(16), nullable=False),
+    Column("amount", Hundredths, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("requested_at", IsoDateTime, nullable=False),
+    Column("decided_at", IsoDateTime),
+    Column("source", String(16)),
+    # What confirmed or refused it: the provider's event id, the statement entry, the
+    # service account's name.
+    Column("decided_by", String(200), nullable=False, default=""),
+    Column("note", String(200), nullable=False, default=""),
+    CheckConstraint("amount > 0", name="payment_amount_positive"),
+)
+Index("ix_payment_requests_member", payment_requests.c.member_id, payment_requests.c.id)
+Index("ix_payment_requests_state", payment_requests.c.state)
+Index("ix_payment_requests_order", payment_requests.c.order_id)
+
+# Added in schema version 13: every notification a payment provider sent, by its own
+# event id, so that the same notification sent twice is acted on once.
+provider_events = Table(
+    "provider_events",
+    metadata,
+    Column("event_id", String(200), primary_key=True),
+    Column("received_at", IsoDateTime, nullable=False),
+    Column("reference", String(24), nullable=False),
+    Column("outcome", String(16), nullable=False),
+)

@@ -7,12 +7,14 @@ figure that could drift from them. Ledgers are read newest first, by keyset on t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, Connection, Row, Select, Table, func, select
 
-from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.errors import Forbidden, ValidationError
+from mlm_tui.core.local import payments
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
 from mlm_tui.core.local.store import MAX_ROW_ID
@@ -20,6 +22,8 @@ from mlm_tui.core.models import (
     LedgerEntry,
     LedgerKind,
     Page,
+    PaymentRequest,
+    PaymentSource,
     PointsEntry,
     PointsKind,
     TopUpMethod,
@@ -28,6 +32,8 @@ from mlm_tui.core.money import Money, currency_exponent, format_money
 from mlm_tui.i18n import N_
 
 MAX_TOP_UP = Decimal(1_000_000)
+# How long a refused top-up stays listed beside the ledger: the member sees it was refused.
+REFUSED_SHOWN_FOR = timedelta(days=30)
 MAX_PAGE = 1000
 
 
@@ -41,7 +47,7 @@ class WalletMixin(LocalBase):
         with self.store.read() as conn:
             rows = _page(
                 conn,
-                select(b.c.id, b.c.at, b.c.kind, b.c.amount, b.c.note,
+                select(b.c.id, b.c.at, b.c.kind, b.c.amount, b.c.note, b.c.source,
                        o.c.number.label("order_number"))
                 .select_from(b.outerjoin(o, o.c.id == b.c.order_id)),
                 b, self._me_id(), after, limit,
@@ -49,20 +55,37 @@ class WalletMixin(LocalBase):
         entries = tuple(_ledger_entry(row, self.money) for row in rows[:limit])
         return Page(entries, _next(entries, rows, limit))
 
-    def top_up(self, amount: Money, method: TopUpMethod) -> LedgerEntry:
+    def top_up(self, amount: Money, method: TopUpMethod) -> PaymentRequest:
         company = self.company()
         _check_top_up(amount, company.currency, company.locale)
         try:
             method = TopUpMethod(method)
         except ValueError as exc:
-            raise ValidationError(N_("Choose card or payment terminal."), field="method") from exc
+            raise ValidationError(N_("Choose card, payment terminal or transfer."),
+                                  field="method") from exc
         now = self.clock()
         with self.store.write() as conn:
-            entry_id = conn.execute(t.balance_ledger.insert().values(
-                member_id=self._me_id(), at=now, kind=LedgerKind.TOP_UP.value,
-                amount=amount.amount, note=method.value,
-            ).returning(t.balance_ledger.c.id)).scalar_one()
-        return LedgerEntry(entry_id, now, LedgerKind.TOP_UP, amount.rounded(), method.value)
+            return payments.open_top_up(conn, self._me_id(), amount.amount, method, now,
+                                        self.money)
+
+    def confirm_demo_payment(self, reference: str) -> PaymentRequest:
+        company = self.company()
+        if not company.demo_payments:
+            raise Forbidden(N_("Payments are confirmed by the payment provider, the bank or "
+                               "the service, not here."), field="reference")
+        now = self.clock()
+        me = self._me_id()
+        with self.store.write() as conn:
+            row = payments.member_request(conn, me, reference, self.money)
+            payments.confirm_in(conn, row, now=now, source=PaymentSource.DEMO,
+                                decided_by="demo payment", company=company)
+            return payments.member_request_now(conn, me, row.reference, self.money)
+
+    def payment_requests(self) -> list[PaymentRequest]:
+        since = self.clock() - REFUSED_SHOWN_FOR
+        with self.store.read() as conn:
+            return list(payments.member_requests(conn, self._me_id(), self.money,
+                                                 decided_since=since))
 
     def points_wallet(self) -> Decimal:
         with self.store.read() as conn:
@@ -132,4 +155,5 @@ def _ledger_entry(row: Row[Any], money: Callable[[Decimal], Money]) -> LedgerEnt
         amount=money(row.amount),
         note=row.note,
         order_number=row.order_number,
+        source=PaymentSource(row.source) if row.source else None,
     )

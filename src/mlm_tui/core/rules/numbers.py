@@ -20,3 +20,19 @@ def invoice_number(placed_at: datetime, sequence: int) -> str:
 
 def claim_number(submitted_at: datetime, sequence: int) -> str:
     return f"CL-{submitted_at:%y%m}-{sequence:06d}"
+
+
+def top_up_reference(requested_at: datetime, sequence: int) -> str:
+    """``TU-2612-000001``: what a member quotes on a transfer or at the terminal."""
+    return f"TU-{requested_at:%y%m}-{sequence:06d}"
+
+
+def references_in(text: str) -> list[str]:
+    """The references a bank transfer's remittance text may quote, written as we write
+    them: banks and people drop the hyphens, add spaces or write small letters
+    ("tu 2612 000001", "TU2612000001")."""
+    import re
+
+    squeezed = re.sub(r"[\s\-/.]", "", text.upper())
+    return [f"{m[0]}-{m[1]}-{m[2]}"
+            for m in re.findall(r"([A-Z]{2})(\d{4})(\d{6})", squeezed)]

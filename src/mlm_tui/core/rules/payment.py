@@ -32,3 +32,9 @@ def payment_methods_for(delivery: DeliveryMethod,
 
 def paid_when_placed(method: PaymentMethod) -> bool:
     return method is PaymentMethod.BALANCE
+
+
+def paid_on_confirmation(method: PaymentMethod) -> bool:
+    """Paid elsewhere in one sum (at the service centre, to the courier): the order is
+    paid, and earns its wallet points, when the company confirms the money arrived."""
+    return method in (PaymentMethod.SERVICE_CENTRE, PaymentMethod.CASH_TO_COURIER)
