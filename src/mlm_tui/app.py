@@ -23,7 +23,7 @@ import contextlib
 import functools
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -35,6 +35,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from mlm_tui.colours import SIXTEEN_COLOURS, Colours, filters_for
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
@@ -55,6 +56,7 @@ from mlm_tui.navigation import DESTINATIONS, Destination
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.filter import LineFilter
 
     from mlm_tui.core.backend import Backend
     from mlm_tui.core.models import AccountSummary, CompanyProfile, Session
@@ -165,6 +167,7 @@ class MlmApp(App[None]):
         error_log: Path | None = None,
         poll_seconds: float = POLL_SECONDS,
         language: str | None = "en",
+        colours: Colours = Colours.MANY,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -181,8 +184,11 @@ class MlmApp(App[None]):
         ``language``: the interface language ("en", "ru", "de"); None: the company's
         default, once the store is open. Until then the login screen speaks the company's
         language as last seen on this computer (kept in the state dir), else English.
+        ``colours``: what the terminal shows (``mlm_tui.colours.terminal_colours()``, as
+        ``run_app`` asks); the look follows it (see :mod:`mlm_tui.colours`).
         """
         super().__init__()
+        self._use_colours(colours)
         self._backend_factory = backend_factory
         self.settings = settings
         self._language_from_company = language is None
@@ -212,6 +218,21 @@ class MlmApp(App[None]):
         self._poll_timer: Any = None
         if keymap:
             self.set_keymap(keymap)
+
+    # --- the terminal's colours (mlm_tui.colours) -------------------------------------------
+    def _use_colours(self, colours: Colours) -> None:
+        self.colours = colours
+        self._colour_filters = filters_for(colours)
+        if colours is not Colours.MANY:
+            self.register_theme(SIXTEEN_COLOURS)
+            self.theme = SIXTEEN_COLOURS.name
+        # App:nocolor rules (app.tcss) say by bold and reverse video what colour would.
+        self.no_color = colours is Colours.NONE
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        if self.colours is Colours.MANY:
+            return super().get_line_filters()
+        return self._colour_filters
 
     # --- keys in a burst land where they would typed one by one (mlm_tui.key_gate) ------
     async def on_event(self, event: events.Event) -> None:
@@ -665,6 +686,7 @@ def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) 
 def run_app(settings: Settings, *, demo: bool = False) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
     when it is missing and shows the demo login."""
+    from mlm_tui.colours import terminal_colours
     from mlm_tui.i18n import choose_language
 
     def open_backend() -> Backend:
@@ -687,6 +709,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         keymap=_keymap(settings),
         error_log=settings.state_dir / "errors.log",
         language=choose_language(settings.language),
+        colours=terminal_colours(),
     )
     import sys
 
