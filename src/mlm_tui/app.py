@@ -40,6 +40,7 @@ from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.display import printable
+from mlm_tui.glyphs import AsciiOnly
 from mlm_tui.i18n import N_, _, install, language_of
 from mlm_tui.key_gate import KeyGate
 from mlm_tui.messages import (
@@ -168,6 +169,7 @@ class MlmApp(App[None]):
         poll_seconds: float = POLL_SECONDS,
         language: str | None = "en",
         colours: Colours = Colours.MANY,
+        ascii_only: bool = False,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -186,9 +188,12 @@ class MlmApp(App[None]):
         language as last seen on this computer (kept in the state dir), else English.
         ``colours``: what the terminal shows (``mlm_tui.colours.terminal_colours()``, as
         ``run_app`` asks); the look follows it (see :mod:`mlm_tui.colours`).
+        ``ascii_only``: the terminal shows ASCII alone (its locale is not UTF-8, see
+        :mod:`mlm_tui.glyphs`): nothing else is written to it.
         """
         super().__init__()
         self._use_colours(colours)
+        self._use_glyphs(ascii_only)
         self._backend_factory = backend_factory
         self.settings = settings
         self._language_from_company = language is None
@@ -229,10 +234,17 @@ class MlmApp(App[None]):
         # App:nocolor rules (app.tcss) say by bold and reverse video what colour would.
         self.no_color = colours is Colours.NONE
 
+    def _use_glyphs(self, ascii_only: bool) -> None:
+        from mlm_tui.core.money import write_in_ascii
+
+        self.ascii_only = ascii_only
+        write_in_ascii(ascii_only)  # amounts are written "1 234,50 RUB"
+        self._glyph_filters: list[LineFilter] = [AsciiOnly()] if ascii_only else []
+
     def get_line_filters(self) -> Sequence[LineFilter]:
-        if self.colours is Colours.MANY:
-            return super().get_line_filters()
-        return self._colour_filters
+        filters = (super().get_line_filters() if self.colours is Colours.MANY
+                   else self._colour_filters)
+        return [*filters, *self._glyph_filters] if self._glyph_filters else filters
 
     # --- keys in a burst land where they would typed one by one (mlm_tui.key_gate) ------
     async def on_event(self, event: events.Event) -> None:
@@ -687,6 +699,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
     when it is missing and shows the demo login."""
     from mlm_tui.colours import terminal_colours
+    from mlm_tui.glyphs import terminal_is_utf8
     from mlm_tui.i18n import choose_language
 
     def open_backend() -> Backend:
@@ -710,6 +723,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         error_log=settings.state_dir / "errors.log",
         language=choose_language(settings.language),
         colours=terminal_colours(),
+        ascii_only=not terminal_is_utf8(),
     )
     import sys
 
