@@ -221,6 +221,8 @@ class MlmApp(App[None]):
         # for the change it reports).
         self._header_stale = False
         self._poll_timer: Any = None
+        # ``[keys]`` of config.toml (``mlm_tui.keymap``): binding id -> keys.
+        self.keymap: dict[str, str] = dict(keymap or {})
         if keymap:
             self.set_keymap(keymap)
 
@@ -695,9 +697,11 @@ def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) 
     return cast("Backend", _SessionWatch(backend, ended))
 
 
-def run_app(settings: Settings, *, demo: bool = False) -> int:
+def run_app(settings: Settings, *, demo: bool = False,
+            keymap: dict[str, str] | None = None) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
-    when it is missing and shows the demo login."""
+    when it is missing and shows the demo login. ``keymap``: ``[keys]`` of the settings,
+    checked (``mlm_tui.keymap.keymap_of``)."""
     from mlm_tui.colours import terminal_colours
     from mlm_tui.glyphs import terminal_is_utf8
     from mlm_tui.i18n import choose_language
@@ -719,7 +723,7 @@ def run_app(settings: Settings, *, demo: bool = False) -> int:
         demo_login=_known_demo_login() if demo else None,
         demo_builder=None if settings.server_url else build_demo,
         build_demo_at_once=demo,
-        keymap=_keymap(settings),
+        keymap=keymap,
         error_log=settings.state_dir / "errors.log",
         language=choose_language(settings.language),
         colours=terminal_colours(),
@@ -762,9 +766,3 @@ def _known_demo_login() -> Any:
     from mlm_tui.core.demo import DEMO_LOGIN
 
     return DEMO_LOGIN
-
-
-def _keymap(settings: Settings) -> dict[str, str]:
-    """``[keys]`` in config.toml remaps bindings by id: ``"go.catalog" = "f9"``."""
-    keys = settings.extra.get("keys", {}) if settings.extra else {}
-    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
