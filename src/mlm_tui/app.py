@@ -170,6 +170,7 @@ class MlmApp(App[None]):
         language: str | None = "en",
         colours: Colours = Colours.MANY,
         ascii_only: bool = False,
+        blink: bool = True,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -190,10 +191,13 @@ class MlmApp(App[None]):
         ``run_app`` asks); the look follows it (see :mod:`mlm_tui.colours`).
         ``ascii_only``: the terminal shows ASCII alone (its locale is not UTF-8, see
         :mod:`mlm_tui.glyphs`): nothing else is written to it.
+        ``blink``: whether the cursor of a text field blinks. Over SSH it does not: every
+        blink redraws the whole field, about 1.4 KB a second on the link.
         """
         super().__init__()
         self._use_colours(colours)
         self._use_glyphs(ascii_only)
+        self.blink = blink
         self._backend_factory = backend_factory
         self.settings = settings
         self._language_from_company = language is None
@@ -247,6 +251,13 @@ class MlmApp(App[None]):
         filters = (super().get_line_filters() if self.colours is Colours.MANY
                    else self._colour_filters)
         return [*filters, *self._glyph_filters] if self._glyph_filters else filters
+
+    @on(events.DescendantFocus)
+    def _no_blinking(self, event: events.DescendantFocus) -> None:
+        from textual.widgets import Input, TextArea
+
+        if not self.blink and isinstance(event.widget, (Input, TextArea)):
+            event.widget.cursor_blink = False
 
     # --- keys in a burst land where they would typed one by one (mlm_tui.key_gate) ------
     async def on_event(self, event: events.Event) -> None:
@@ -705,6 +716,7 @@ def run_app(settings: Settings, *, demo: bool = False,
     from mlm_tui.colours import terminal_colours
     from mlm_tui.glyphs import terminal_is_utf8
     from mlm_tui.i18n import choose_language
+    from mlm_tui.terminal import over_ssh
 
     def open_backend() -> Backend:
         from mlm_tui.core.backends import open_backend as open_configured
@@ -728,6 +740,7 @@ def run_app(settings: Settings, *, demo: bool = False,
         language=choose_language(settings.language),
         colours=terminal_colours(),
         ascii_only=not terminal_is_utf8(),
+        blink=not over_ssh(),
     )
     import sys
 

@@ -88,6 +88,19 @@ async def test_keys_moved_in_the_config_work_and_show_where_keys_are_shown(tmp_p
         assert isinstance(app.screen, CatalogScreen)
 
 
+async def test_over_ssh_a_text_fields_cursor_does_not_blink(tmp_path):
+    """Every blink redraws the whole field: over a thin link the cursor stays still."""
+    from textual.widgets import Input
+
+    app = make_app(tmp_path, login=False, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = app.focused
+        assert isinstance(field, Input) and not field.cursor_blink
+        await pilot.press("tab")
+        assert app.focused is not field and not app.focused.cursor_blink
+
+
 async def test_question_mark_opens_help_but_types_into_a_field(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

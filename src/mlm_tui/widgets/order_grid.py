@@ -593,7 +593,9 @@ class OrderGrid(ScrollView, can_focus=True):
             if position:
                 segments.append(Segment(" ", fill))
             segments.append(Segment(text, style))
-        return Strip(segments).adjust_cell_length(width, fill)
+        # Cells of one style as one segment: each segment is written with its own colour
+        # codes, and a row is written whole whenever it changes.
+        return Strip(segments).adjust_cell_length(width, fill).simplify()
 
 
 def _fit(text: str, width: int, right: bool) -> str:
