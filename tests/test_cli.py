@@ -315,13 +315,13 @@ def test_no_command_starts_the_app(monkeypatch, tmp_path):
     monkeypatch.setattr(mlm_tui.terminal, "has_terminal", lambda: True)
     started = {}
 
-    def fake_run_app(settings, *, demo=False):
-        started.update(data_dir=settings.data_dir, demo=demo)
+    def fake_run_app(settings, *, demo=False, keymap=None):
+        started.update(data_dir=settings.data_dir, demo=demo, keymap=keymap)
         return 0
 
     monkeypatch.setattr(mlm_tui.app, "run_app", fake_run_app)
     assert main(["--data-dir", str(tmp_path), "--demo"]) == 0
-    assert started == {"data_dir": tmp_path, "demo": True}
+    assert started == {"data_dir": tmp_path, "demo": True, "keymap": {}}
 
 
 def test_the_command_line_starts_without_heavy_imports():

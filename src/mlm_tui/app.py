@@ -23,7 +23,7 @@ import contextlib
 import functools
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -35,10 +35,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from mlm_tui.colours import SIXTEEN_COLOURS, Colours, filters_for
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.display import printable
+from mlm_tui.glyphs import AsciiOnly
 from mlm_tui.i18n import N_, _, install, language_of
 from mlm_tui.key_gate import KeyGate
 from mlm_tui.messages import (
@@ -55,6 +57,7 @@ from mlm_tui.navigation import DESTINATIONS, Destination
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.filter import LineFilter
 
     from mlm_tui.core.backend import Backend
     from mlm_tui.core.models import AccountSummary, CompanyProfile, Session
@@ -166,6 +169,9 @@ class MlmApp(App[None]):
         poll_seconds: float = POLL_SECONDS,
         language: str | None = "en",
         bound_session: bool = False,
+        colours: Colours = Colours.MANY,
+        ascii_only: bool = False,
+        blink: bool = True,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -185,8 +191,17 @@ class MlmApp(App[None]):
         ``bound_session``: the backend comes signed in with a session that is the app's
         whole life (over SSH, by the connection's key): when it ends or the member logs
         out, the app ends instead of asking for a password.
+        ``colours``: what the terminal shows (``mlm_tui.colours.terminal_colours()``, as
+        ``run_app`` asks); the look follows it (see :mod:`mlm_tui.colours`).
+        ``ascii_only``: the terminal shows ASCII alone (its locale is not UTF-8, see
+        :mod:`mlm_tui.glyphs`): nothing else is written to it.
+        ``blink``: whether the cursor of a text field blinks. Over SSH it does not: every
+        blink redraws the whole field, about 1.4 KB a second on the link.
         """
         super().__init__()
+        self._use_colours(colours)
+        self._use_glyphs(ascii_only)
+        self.blink = blink
         self._backend_factory = backend_factory
         self.settings = settings
         self._language_from_company = language is None
@@ -215,8 +230,39 @@ class MlmApp(App[None]):
         # for the change it reports).
         self._header_stale = False
         self._poll_timer: Any = None
+        # ``[keys]`` of config.toml (``mlm_tui.keymap``): binding id -> keys.
+        self.keymap: dict[str, str] = dict(keymap or {})
         if keymap:
             self.set_keymap(keymap)
+
+    # --- the terminal's colours (mlm_tui.colours) -------------------------------------------
+    def _use_colours(self, colours: Colours) -> None:
+        self.colours = colours
+        self._colour_filters = filters_for(colours)
+        if colours is not Colours.MANY:
+            self.register_theme(SIXTEEN_COLOURS)
+            self.theme = SIXTEEN_COLOURS.name
+        # App:nocolor rules (app.tcss) say by bold and reverse video what colour would.
+        self.no_color = colours is Colours.NONE
+
+    def _use_glyphs(self, ascii_only: bool) -> None:
+        from mlm_tui.core.money import write_in_ascii
+
+        self.ascii_only = ascii_only
+        write_in_ascii(ascii_only)  # amounts are written "1 234,50 RUB"
+        self._glyph_filters: list[LineFilter] = [AsciiOnly()] if ascii_only else []
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = (super().get_line_filters() if self.colours is Colours.MANY
+                   else self._colour_filters)
+        return [*filters, *self._glyph_filters] if self._glyph_filters else filters
+
+    @on(events.DescendantFocus)
+    def _no_blinking(self, event: events.DescendantFocus) -> None:
+        from textual.widgets import Input, TextArea
+
+        if not self.blink and isinstance(event.widget, (Input, TextArea)):
+            event.widget.cursor_blink = False
 
     # --- keys in a burst land where they would typed one by one (mlm_tui.key_gate) ------
     async def on_event(self, event: events.Event) -> None:
@@ -575,7 +621,12 @@ class MlmApp(App[None]):
                 for _step in range(depth):  # go back to it rather than open it twice
                     await self.pop_screen()
                 return
-        await self.push_screen(screen_class())
+        # Mounting a screen refreshes it several times over (composing, focusing, laying
+        # out, resuming): each would be written to the terminal whole. Held in one batch,
+        # it is written once, when it is in place.
+        with self.batch_update():
+            await self.push_screen(screen_class())
+        self.screen.refresh()
 
     async def action_back(self) -> None:
         # The bottom is the login screen; the landing above it stays. A login screen over
@@ -676,11 +727,16 @@ def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) 
 
 
 def run_app(settings: Settings, *, demo: bool = False,
-            signed_in: Callable[[], Backend] | None = None) -> int:
+            signed_in: Callable[[], Backend] | None = None,
+            keymap: dict[str, str] | None = None) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
     when it is missing and shows the demo login. ``signed_in`` opens a backend signed in
-    already (over SSH, by the connection's key): its session is never kept."""
+    already (over SSH, by the connection's key): its session is never kept. ``keymap``:
+    ``[keys]`` of the settings, checked (``mlm_tui.keymap.keymap_of``)."""
+    from mlm_tui.colours import terminal_colours
+    from mlm_tui.glyphs import terminal_is_utf8
     from mlm_tui.i18n import choose_language
+    from mlm_tui.terminal import over_ssh
 
     def open_backend() -> Backend:
         from mlm_tui.core.backends import open_backend as open_configured
@@ -700,9 +756,12 @@ def run_app(settings: Settings, *, demo: bool = False,
         demo_login=_known_demo_login() if demo else None,
         demo_builder=None if settings.server_url or signed_in else build_demo,
         build_demo_at_once=demo,
-        keymap=_keymap(settings),
+        keymap=keymap,
         error_log=settings.state_dir / "errors.log",
         language=choose_language(settings.language),
+        colours=terminal_colours(),
+        ascii_only=not terminal_is_utf8(),
+        blink=not over_ssh(),
     )
     import sys
 
@@ -741,9 +800,3 @@ def _known_demo_login() -> Any:
     from mlm_tui.core.demo import DEMO_LOGIN
 
     return DEMO_LOGIN
-
-
-def _keymap(settings: Settings) -> dict[str, str]:
-    """``[keys]`` in config.toml remaps bindings by id: ``"go.catalog" = "f9"``."""
-    keys = settings.extra.get("keys", {}) if settings.extra else {}
-    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}

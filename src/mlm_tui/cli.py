@@ -80,11 +80,12 @@ def _main(argv: list[str]) -> int:
             from mlm_tui.terminal import NO_TERMINAL, NO_TERMINAL_STATUS, has_terminal
 
             settings = _settings(args)  # a broken config file is named first, as for commands
+            keymap = _keymap(settings)
             if not has_terminal():
                 return _fail(NO_TERMINAL, code=NO_TERMINAL_STATUS)
             from mlm_tui.app import run_app
 
-            return run_app(settings, demo=args.demo)
+            return run_app(settings, demo=args.demo, keymap=keymap)
         return handler(args)
     except NotAuthenticated as error:
         # Wrong passwords and closed accounts say so; a missing or expired session says how
@@ -356,6 +357,15 @@ def _note(message: str) -> None:
 def _fail(message: str, *, code: int = 1) -> int:
     _note(message)
     return code
+
+
+def _keymap(settings: Settings) -> dict[str, str]:
+    """``[keys]`` checked: a wrong entry is named before the app starts."""
+    if not settings.keys:
+        return {}
+    from mlm_tui.keymap import keymap_of
+
+    return keymap_of(settings)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -27,6 +27,11 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def over_ssh() -> bool:
+    """Whether the terminal is at the other end of an SSH connection (sshd says so)."""
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+
 def exit_when_input_closes(app: Any, fd: int) -> threading.Thread:
     """Watch ``fd`` (the app's input) and end ``app`` when it hangs up. Returns the
     watching thread (a daemon: it never keeps the process alive)."""

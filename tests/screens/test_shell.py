@@ -68,6 +68,39 @@ async def test_help_names_a_key_to_log_out_and_the_key_logs_out(tmp_path):
         assert "Log out" not in screen_text(app)
 
 
+async def test_keys_moved_in_the_config_work_and_show_where_keys_are_shown(tmp_path):
+    """[keys] help = "f11", catalog = "ctrl+k" (mlm_tui.keymap makes the keymap)."""
+    app = make_app(tmp_path, keymap={"app.help": "f11", "go.catalog": "ctrl+k"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "cart")
+        footer = screen_text(app).splitlines()[-1]
+        assert "^k Catalog" in footer and "f11 Help" in footer and "f2" not in footer
+        await pilot.press("f1", "f2")  # their old keys do nothing now
+        assert isinstance(app.screen, CartScreen)
+        await pilot.press("f11")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert re.search(r"\^k +Catalog", text) and re.search(r"f11 +Help", text)
+        assert re.search(r"f11, then l +Log out", text)
+        await pilot.press("escape", "ctrl+k")
+        await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_over_ssh_a_text_fields_cursor_does_not_blink(tmp_path):
+    """Every blink redraws the whole field: over a thin link the cursor stays still."""
+    from textual.widgets import Input
+
+    app = make_app(tmp_path, login=False, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = app.focused
+        assert isinstance(field, Input) and not field.cursor_blink
+        await pilot.press("tab")
+        assert app.focused is not field and not app.focused.cursor_blink
+
+
 async def test_question_mark_opens_help_but_types_into_a_field(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,6 +10,7 @@ Environment: ``MLM_TUI_DATA_DIR``, ``MLM_TUI_CONFIG_DIR``, ``MLM_TUI_STATE_DIR``
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,15 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class KeySetting:
+    """One line of ``[keys]``: a binding's name and the keys it is to have."""
+
+    name: str  # "help", "catalog", "orders.export"
+    keys: str  # "f2", or several: "f2,ctrl+h"
+    line: int | None  # in config.toml, for a message about it
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
     config_dir: Path
@@ -58,7 +68,9 @@ class Settings:
     # the server accepts none. Never logged.
     payment_provider_secret: str | None = field(default=None, repr=False)
     file_modes: FileModes = PRIVATE  # shared with a group only when the settings say so
-    extra: dict[str, object] = field(default_factory=dict)
+    # ``[keys]``: bindings given other keys (checked where the bindings are known, by the
+    # app: ``mlm_tui.keymap``).
+    keys: tuple[KeySetting, ...] = ()
 
     @property
     def store_path(self) -> Path:
@@ -112,7 +124,8 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
     smtp = _smtp_settings(values.section("smtp"), env)
     secret = (env.get("MLM_TUI_PAYMENT_PROVIDER_SECRET")
               or values.section("payments").text("provider_secret"))
-    return replace(settings, smtp=smtp, payment_provider_secret=secret or None)
+    return replace(settings, smtp=smtp, payment_provider_secret=secret or None,
+                   keys=_key_settings(values.section("keys")))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -189,6 +202,47 @@ class _Values:
         if not isinstance(value, dict):
             raise self._wrong(key, f"a table ([{key}])")
         return _Values(value, self.path, f"{self.prefix}{key}.")
+
+
+def _key_settings(section: _Values) -> tuple[KeySetting, ...]:
+    """``[keys]``, dotted names (``orders.export = "e"``, a table to TOML) made whole."""
+    lines = _key_lines(section.path)
+    found: list[KeySetting] = []
+
+    def walk(table: dict[str, Any], prefix: str) -> None:
+        for key, value in table.items():
+            name = prefix + key
+            if isinstance(value, dict):
+                walk(value, name + ".")
+                continue
+            if not isinstance(value, str):
+                where = f"{section.path}, line {lines[name]}" if name in lines else section.path
+                raise ConfigError(f"{where}: [keys] {name} must be keys in quotes, "
+                                  'like "f2" or "ctrl+h"', field=f"keys.{name}")
+            found.append(KeySetting(name, value, lines.get(name)))
+
+    walk(section.table, "")
+    return tuple(found)
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """The line of each name in the file's ``[keys]`` table, as it is written there."""
+    lines: dict[str, int] = {}
+    inside = False
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return lines
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped.replace(" ", "") == "[keys]"
+            continue
+        match = re.match(r"""\s*([\w.\-"']+)\s*=""", line)
+        if inside and match:
+            name = ".".join(part.strip("\"' ") for part in match.group(1).split("."))
+            lines.setdefault(name, number)
+    return lines
 
 
 _FLAGS = {"1": True, "true": True, "yes": True, "on": True,

@@ -41,13 +41,20 @@ def bindings_of(screen: Any) -> list[KeyHelp]:
     """
     app = screen.app
     signed_in = getattr(app, "session", True) is not None
+    keymap: dict[str, str] = getattr(app, "keymap", {})  # [keys] of config.toml
     merged: dict[tuple[str, bool], tuple[list[str], str]] = {}
+    help_keys: list[str] = []
     # The nodes from the focused widget up to the app, and each node's own bindings.
     # Private in Textual, which is pinned exactly: active_bindings would leave out what is
     # disabled at the moment, and keys like "a" while a text field would take them.
     for node, _usable in screen._modal_binding_chain:
         everywhere = node is app
-        for _key, binding in node._bindings:
+        bindings = node._bindings.copy()
+        if keymap:
+            bindings.apply_keymap(keymap)  # the keys in force, as the footer shows them
+        for _key, binding in bindings:
+            if binding.id == "app.help":
+                help_keys.append(app.get_key_display(binding))
             if not binding.id or not binding.description:
                 continue
             if everywhere and binding.action.startswith("go(") and not signed_in:
@@ -63,9 +70,8 @@ def bindings_of(screen: Any) -> list[KeyHelp]:
     if signed_in:
         # Logging out is not worth a key of its own on every screen, where a slip would
         # end the session: it is one key here, in the help every screen opens.
-        help_keys = next((app.get_key_display(binding) for _key, binding in app._bindings
-                          if binding.id == "app.help"), "f1")
-        rows.append(KeyHelp(_("{help}, then {key}").format(help=help_keys, key=LOG_OUT_KEY),
+        rows.append(KeyHelp(_("{help}, then {key}").format(
+                                help=(help_keys or ["f1"])[0], key=LOG_OUT_KEY),
                             _("Log out"), True))
     return sorted(rows, key=lambda row: row.everywhere)
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -105,6 +106,7 @@ class OrdersScreen(AppScreen[None]):
         self._initial = OrderFilter(member_id=member, month=month)
         self._member_label = ""
         self._exporting = False
+        self._current_lines: tuple[bool, bool] | None = None  # the order line's height
 
     @property
     def company(self) -> CompanyProfile | None:
@@ -311,7 +313,11 @@ class OrdersScreen(AppScreen[None]):
                 f"{points_text(order.points, self.company)}")
         if message.flag is not None:
             text += f"\n{FLAG_MARK} {flag_text(message.flag)}"
-        current.update(data_text(text, multiline=True))
+        # The screen is laid out again only when the line's height may change: moving the
+        # cursor then redraws this line alone, not the scroll bar beside the list as well.
+        lines = (message.flag is not None, cell_len(text) > current.content_size.width)
+        current.update(data_text(text, multiline=True), layout=lines != self._current_lines)
+        self._current_lines = lines
         current.set_class(message.flag is not None, "-flagged")
 
     @on(OrderGrid.OrderSelected)

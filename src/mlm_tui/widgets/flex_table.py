@@ -69,9 +69,11 @@ class FlexTable(DataTable[RenderableType]):
             self._rebuild()
             return
         # The columns still fit: only the rows change (as the catalog does per keystroke).
+        # In one batch: emptied and filled again, the table is written to the terminal once.
         cursor = self.cursor_row
-        self.clear()
-        self._add_rows(cursor)
+        with self.app.batch_update():
+            self.clear()
+            self._add_rows(cursor)
 
     def append(self, rows: Sequence[tuple[str, list[RenderableType]]]) -> None:
         """More rows below the ones shown; the cursor stays where it is."""

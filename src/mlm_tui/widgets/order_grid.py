@@ -47,7 +47,7 @@ from mlm_tui.core.models import (
     OrderSummary,
     Page,
 )
-from mlm_tui.core.money import format_money, format_points
+from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.core.order_checks import OrderFlag, check_summary
 from mlm_tui.display import printable
 from mlm_tui.formats import shown_locale
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 
 MAX_NUMBER_WIDTH = 16
 MAX_MEMBER_WIDTH = 34  # wider terminals leave the rest blank rather than stretch the gap
+TOTAL_WIDTH = 12  # "99 999,99 ₽" and a space before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,9 +505,18 @@ class OrderGrid(ScrollView, can_focus=True):
             _Column(_("Member"), 0),
             _Column(_("Src"), 3),
             _Column(label, 6, right=True),
-            _Column(_("Total"), 12, right=True),
+            _Column(_("Total"), self._total_width(), right=True),
             _Column(_("Status"), 10),
         ]
+
+    def _total_width(self) -> int:
+        # Room for a total up to 99 999,99 as the company writes it: "99 999,99 ₽", or
+        # "99 999,99 RUB" on a terminal that shows ASCII alone.
+        if self.company is None:
+            return TOTAL_WIDTH
+        locale = shown_locale(self.company.locale)
+        widest = format_money(Money(Decimal("99999.99"), self.company.currency), locale)
+        return max(TOTAL_WIDTH, cell_len(widest) + 1)
 
     def _widths(self, width: int) -> list[int]:
         columns = self._columns()
@@ -583,7 +593,9 @@ class OrderGrid(ScrollView, can_focus=True):
             if position:
                 segments.append(Segment(" ", fill))
             segments.append(Segment(text, style))
-        return Strip(segments).adjust_cell_length(width, fill)
+        # Cells of one style as one segment: each segment is written with its own colour
+        # codes, and a row is written whole whenever it changes.
+        return Strip(segments).adjust_cell_length(width, fill).simplify()
 
 
 def _fit(text: str, width: int, right: bool) -> str:
