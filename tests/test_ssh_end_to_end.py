@@ -59,7 +59,9 @@ def team(world_orders_template: Path, tmp_path_factory: pytest.TempPathFactory
         backend.remove_ssh_key(removed.fingerprint)
     finally:
         backend.close()
-    env = {"MLM_TUI_LANG": "en", "MLM_TUI_STATE_DIR": str(root / "state"),
+    # LANG: a UTF-8 terminal, as Debian's sshd takes it from the client (AcceptEnv LANG);
+    # without it the app would write ASCII alone.
+    env = {"LANG": "C.UTF-8", "MLM_TUI_LANG": "en", "MLM_TUI_STATE_DIR": str(root / "state"),
            "MLM_TUI_CONFIG_DIR": str(root / "config"),
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     with sshd_serving(data, root / "sshd", env=env) as sshd:
