@@ -104,6 +104,11 @@ class Backend(Protocol):
 
     def account_summary(self) -> AccountSummary: ...
 
+    def set_language(self, language: str | None) -> None:
+        """The signed-in member's own language ("ru", "de", "en"; None: the company's):
+        what is sent to her (e-mail, SMS, a PDF invoice) is written in it from now on.
+        ``ValidationError`` (field ``language``) for one the interface does not speak."""
+
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:
         """Send an 8-digit code by e-mail and SMS to the account with this e-mail or phone.

@@ -36,7 +36,7 @@ def email_invoice(
             N_("{name} has no e-mail address on file"),
             field="email",
          params={"name": invoice.buyer.full_name})
-    language = recipient_language(company.locale, language)
+    language = recipient_language(company.locale, language or invoice.buyer_language)
     document = pdf if pdf is not None else render_invoice_pdf(invoice, company, language)
     # Names are data: a line feed in a subject would start a header of its own.
     notifier.email(

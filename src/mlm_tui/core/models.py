@@ -63,6 +63,9 @@ class Member:
     # As an upline sees a downline: e-mail, phone and address masked, passport and birth
     # date withheld (``core.privacy.as_seen_by_upline``).
     masked: bool = False
+    # The language she reads ("ru", "de", "en"); None: the company's. What is sent to her
+    # (e-mail, SMS, a PDF invoice) is written in it.
+    language: str | None = None
 
     @property
     def city(self) -> str:
@@ -156,6 +159,9 @@ class Registration:
     address: Address
     passport: str | None = None
     kind: MemberKind = MemberKind.CONSULTANT
+    # The language her activation code is written in and kept as hers: the interface's
+    # language of the one registering her; None: the company's.
+    language: str | None = None
 
 
 # --- sessions and accounts -----------------------------------------------------------------
@@ -558,6 +564,9 @@ class Invoice:
     delivery_fee: Money
     total: Money
     points: Decimal
+    # The buyer's own language, which the PDF and its e-mail are written in; None: the
+    # company's.
+    buyer_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

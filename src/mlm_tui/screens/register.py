@@ -36,7 +36,7 @@ from mlm_tui.core.validation import (
     validate_birth_date,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import N_, _, ngettext
+from mlm_tui.i18n import N_, _, current_language, ngettext
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -222,6 +222,8 @@ class RegisterScreen(AppScreen[None]):
                 phone=typed["phone"],
                 address=Address(typed["postcode"], typed["city"], typed["street"], country),
                 passport=typed["passport"] or None,
+                # She is written to in the language her sponsor registers her in.
+                language=current_language(),
             )
             member = self.backend.register_member(registration)
             return self.Registered(member)

@@ -275,9 +275,23 @@ def _v9_to_v10(conn: Connection) -> None:
                 index.create(conn, checkfirst=True)
 
 
+def _v10_to_v11(conn: Connection) -> None:
+    """A member's own language, and notices kept as a code with parameters. Nothing is
+    filled in: a member without a language is written to in the company's, and a notice
+    without a code shows the text it was stored with."""
+    for table, columns in ((schema.members, (schema.members.c.language,)),
+                           (schema.notifications, (schema.notifications.c.code,
+                                                   schema.notifications.c.params))):
+        present = {column["name"] for column in inspect(conn).get_columns(table.name)}
+        for column in columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10}
+    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10, 10: _v10_to_v11}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

@@ -581,7 +581,7 @@ def read_invoice(conn: Connection, number: str, money: MoneyOf) -> Invoice:
     row = conn.execute(
         select(i.c.issued_at, o.c.id, o.c.number.label("order_number"), o.c.buyer_id,
                o.c.retail, o.c.discount, o.c.delivery_fee, o.c.total, o.c.points,
-               m.c.registration_number, m.c.full_name, m.c.email)
+               m.c.registration_number, m.c.full_name, m.c.email, m.c.language)
         .select_from(i.join(o, o.c.id == i.c.order_id).join(m, m.c.id == o.c.buyer_id))
         .where(i.c.number == number)
     ).one()
@@ -597,6 +597,7 @@ def read_invoice(conn: Connection, number: str, money: MoneyOf) -> Invoice:
         delivery_fee=money(row.delivery_fee),
         total=money(row.total),
         points=row.points,
+        buyer_language=row.language,
     )
 
 

@@ -83,6 +83,7 @@ ROUTES: tuple[Route, ...] = (
     _r("logout", "DELETE", "/sessions/current", public=True),
     _r("me", "GET", "/me"),
     _r("account_summary", "GET", "/me/summary"),
+    _r("set_language", "PUT", "/me/language"),
     # --- password reset and registration ---------------------------------------------------
     _r("request_password_reset", "POST", "/password-resets", public=True, status=202),
     _r("confirm_password_reset", "POST", "/password-resets/confirmation", public=True),
