@@ -6,7 +6,7 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -676,6 +676,11 @@ class Claim:
     decision: str | None = None
     decided_at: datetime | None = None
     credit: Money | None = None  # what an accepted claim put back on the balance
+    # The service's own words (the reason of a rejection, a note on an acceptance), the
+    # decision itself being worded from the status and the credit in the reader's language
+    # (``core.notices.word_decision``). None: decided before decisions were kept so, and
+    # ``decision`` is shown as it was written.
+    note: str | None = None
 
 
 class NotificationKind(StrEnum):
@@ -687,12 +692,18 @@ class NotificationKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Notification:
+    """A message in the inbox. One with a ``code`` is worded when shown, in the reader's
+    language, from its ``params`` (``core.notices``); ``title`` and ``body`` are its English
+    wording, and the only text of one without a code (older notices, the company's own)."""
+
     id: int
     at: datetime
     kind: NotificationKind
     title: str
     body: str
     read: bool = False
+    code: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

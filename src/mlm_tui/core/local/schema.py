@@ -376,6 +376,11 @@ claims = Table(
     # Added in schema version 3: when the service decided, and what it credited.
     Column("decided_at", IsoDateTime),
     Column("credit", Hundredths),
+    # Added in schema version 11: the service's own words on its decision (the reason of
+    # a rejection, a note on an acceptance), the decision being worded from the status and
+    # the credit in the reader's language; ``decision`` keeps it in English. None: decided
+    # before, and ``decision`` is shown as written.
+    Column("note", Text),
 )
 
 claim_lines = Table(
