@@ -30,6 +30,7 @@ class NoticeCode(StrEnum):
     ORDER_CANCELLED = "order_cancelled"  # number, refund
     ORDER_CANCELLED_UNPAID = "order_cancelled_unpaid"  # number
     DELIVERY_STOP_REQUESTED = "delivery_stop_requested"  # number
+    ORDER_SHIPPED = "order_shipped"  # number
     CLAIM_RECEIVED = "claim_received"  # number, invoice, day
     CLAIM_CREDITED = "claim_credited"  # number, invoice, credit, note
     CLAIM_ACCEPTED = "claim_accepted"  # number, invoice, note (accepted, nothing credited)
@@ -48,6 +49,9 @@ WORDING: dict[NoticeCode, tuple[str, str]] = {
         N_("Delivery stop requested for order {number}"),
         N_("The parcel goes back to the service centre; the amount is credited to the "
            "balance when it arrives.")),
+    NoticeCode.ORDER_SHIPPED: (
+        N_("Order {number} shipped"),
+        N_("Order {number} is on its way. The tracking number is in the order.")),
     NoticeCode.CLAIM_RECEIVED: (N_("Claim {number} received"),
                                 N_("Invoice {invoice}: the decision comes by {day}.")),
     NoticeCode.CLAIM_CREDITED: (
