@@ -216,6 +216,12 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
                               "make a minute, each kind (0: no limit)"))
     serve.set_defaults(handler=_serve)
 
+    inbox = commands.add_parser("inbox", parents=[common],
+                                help=_("the inbox: claim decisions, parcels, promotions"))
+    inbox.add_argument("--unread", action="store_true", help=_("only unread messages"))
+    inbox.add_argument("--json", action="store_true", help=_("print JSON"))
+    inbox.set_defaults(handler=_inbox)
+
     add_maintenance_commands(commands, parents=[common])
 
 
@@ -879,4 +885,36 @@ def _volume(args: argparse.Namespace) -> int:
         table.add_row(month_name(v.month, company.locale), format_points(v.points, locale),
                       str(v.orders), str(v.loyalty_orders))
     _console().print(table)
+    return 0
+
+
+# --- inbox ---------------------------------------------------------------------------------
+
+
+def _inbox(args: argparse.Namespace) -> int:
+    from mlm_tui.core.dates import format_day
+    from mlm_tui.display import printable
+    from mlm_tui.notice_text import notice_text, notification_kind_label
+
+    backend = _signed_in(args)
+    try:
+        company = backend.company()
+        notifications = backend.notifications(unread_only=args.unread)
+    finally:
+        backend.close()
+    locale = shown_locale(company.locale)
+    # Each notice worded now, in the reader's language (the store keeps a code).
+    worded = [(n, *notice_text(n, locale)) for n in notifications]
+    if args.json:
+        _print_json([{"id": n.id, "at": n.at.isoformat(), "kind": n.kind.value,
+                      "read": n.read, "code": n.code, "title": title, "body": body}
+                     for n, title, body in worded])
+        return 0
+    if not worded:
+        print(_("No unread messages.") if args.unread else _("No messages yet."))
+    for n, title, body in worded:
+        mark = " " if n.read else "●"
+        print(printable(f"{mark} {format_day(n.at, locale)}  "
+                        f"{notification_kind_label(n.kind)}  {title}"))
+        print(printable("  " + body, multiline=True).replace("\n", "\n  "))
     return 0

@@ -8,9 +8,18 @@ notices, the company's own messages, decisions made before) is shown as written.
 
 from __future__ import annotations
 
-from mlm_tui.core.models import Claim, ClaimStatus, Notification
+from mlm_tui.core.models import Claim, ClaimStatus, Notification, NotificationKind
 from mlm_tui.core.notices import known_code, word_decision, word_notice
-from mlm_tui.i18n import render_message
+from mlm_tui.i18n import _, render_message
+
+
+def notification_kind_label(kind: NotificationKind) -> str:
+    return {
+        NotificationKind.CLAIM: _("Claim"),
+        NotificationKind.SHIPPING: _("Shipping"),
+        NotificationKind.PROMOTION: _("Promotion"),
+        NotificationKind.ACCOUNT: _("Account"),
+    }[kind]
 
 
 def notice_text(notification: Notification, locale: str) -> tuple[str, str]:

@@ -173,3 +173,27 @@ def test_the_order_list_in_german_with_the_same_csv_columns(world_orders_templat
     assert german[0][:3] == ["Bestellung", "Aufgegeben", "Mitgliedsnummer"]
     assert english[0][:3] == ["Order", "Placed", "Member number"]
     assert len(german[0]) == len(english[0]) and german[1:] == english[1:]
+
+
+def test_the_inbox_prints_each_notice_in_the_language_it_is_read_in(world_orders_template,
+                                                                     tmp_path, capsys,
+                                                                     monkeypatch):
+    from tests import world
+    from tests.cli_runner import copy_store, runner
+
+    run = runner(copy_store(world_orders_template, tmp_path), capsys, monkeypatch)
+    assert run("login", world.ANNA.registration_number, "--password-stdin",
+               stdin=world.PASSWORD + "\n")[0] == 0
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.settings import load_settings
+
+    backend = LocalBackend(load_settings(data_dir=tmp_path / "data"))
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    backend.cancel_order(world.ORDER_ANNA_PAID)  # stored as a code, whoever reads it
+    backend.close()
+    code, out, _err = run("--lang", "de", "inbox")
+    assert code == 0
+    assert f"Konto  Bestellung {world.ORDER_ANNA_PAID} storniert" in out
+    assert "dem Guthaben erstattet" in out
+    code, out, _err = run("--lang", "ru", "inbox", "--unread")
+    assert f"Заказ {world.ORDER_ANNA_PAID} отменён" in out

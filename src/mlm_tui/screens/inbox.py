@@ -19,25 +19,16 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
-from mlm_tui.core.models import Notification, NotificationKind
+from mlm_tui.core.models import Notification
 from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
-from mlm_tui.notice_text import notice_text
+from mlm_tui.notice_text import notice_text, notification_kind_label
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-
-def notification_kind_label(kind: NotificationKind) -> str:
-    return {
-        NotificationKind.CLAIM: _("Claim"),
-        NotificationKind.SHIPPING: _("Shipping"),
-        NotificationKind.PROMOTION: _("Promotion"),
-        NotificationKind.ACCOUNT: _("Account"),
-    }[kind]
 
 
 class InboxScreen(AppScreen[None]):

@@ -349,8 +349,8 @@ class AuthMixin(LocalBase):
 
 
 def _known_language(language: str | None) -> str | None:
-    """A language the interface speaks ("ru", "de_DE.UTF-8" -> "ru", "de"), None for none;
-    ``ValidationError`` (field ``language``) for one it does not speak."""
+    """The language as kept ("ru"; "de_DE.UTF-8" -> "de"), None for none;
+    ``ValidationError`` (field ``language``) for one the interface does not speak."""
     if not language:
         return None
     known = language_of(language)
