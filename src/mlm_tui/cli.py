@@ -10,6 +10,7 @@
     mlm-tui orders list [--member ID|REGNO] [--month YYYY-MM] [--source SO|IO|AS|IN]
                         [--status S] [--limit N] [--json | --csv]   every order unless --limit
     mlm-tui volume MEMBER [--months N] [--json | --csv]
+    mlm-tui inbox [--unread] [--json]                     notices in the reader's language
     mlm-tui serve [--host H] [--port N] [--workers N]       the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
 
