@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -47,7 +48,7 @@ from mlm_tui.core.models import (
     OrderSummary,
     Page,
 )
-from mlm_tui.core.money import format_money, format_points
+from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.core.order_checks import OrderFlag, check_summary
 from mlm_tui.display import printable
 from mlm_tui.formats import shown_locale
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 
 
 MAX_NUMBER_WIDTH = 16
+TOTAL_WIDTH = 12  # the least the total column takes
 MAX_MEMBER_WIDTH = 34  # wider terminals leave the rest blank rather than stretch the gap
 
 
@@ -504,9 +506,17 @@ class OrderGrid(ScrollView, can_focus=True):
             _Column(_("Member"), 0),
             _Column(_("Src"), 3),
             _Column(label, 6, right=True),
-            _Column(_("Total"), 12, right=True),
+            _Column(_("Total"), self._total_width(), right=True),
             _Column(_("Status"), 10),
         ]
+
+    def _total_width(self) -> int:
+        """Room for a five-figure total as the locale shown writes it: ``99 999,99 ₽``,
+        and in German ``99.999,99 RUB``."""
+        if self.company is None:
+            return TOTAL_WIDTH
+        locale = shown_locale(self.company.locale)
+        return max(TOTAL_WIDTH, _widest_total(self.company.currency, locale))
 
     def _widths(self, width: int) -> list[int]:
         columns = self._columns()
@@ -584,6 +594,11 @@ class OrderGrid(ScrollView, can_focus=True):
                 segments.append(Segment(" ", fill))
             segments.append(Segment(text, style))
         return Strip(segments).adjust_cell_length(width, fill)
+
+
+@lru_cache(maxsize=8)
+def _widest_total(currency: str, locale: str) -> int:
+    return cell_len(format_money(Money(Decimal("99999.99"), currency), locale))
 
 
 def _fit(text: str, width: int, right: bool) -> str:
