@@ -204,7 +204,7 @@ def test_exports_give_the_price_the_buyer_pays_under_its_own_name(logged_in, dat
     assert Decimal(found["your_price"]) == sale
     _, out, _ = logged_in("catalog", "search", code, "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert Decimal(next(r for r in rows if r["code"] == code)["your_price"]) == sale
+    assert Decimal(next(r for r in rows if r["Code"] == code)["Your price"]) == sale
 
 
 def test_catalog_search_as_csv_keeps_russian_names_whole(run, data_dir):
@@ -218,14 +218,14 @@ def test_catalog_search_as_csv_keeps_russian_names_whole(run, data_dir):
     exit_code, out, err = run("catalog", "search", fragment, "--csv", "--limit", "100")
     assert (exit_code, err) == (0, "")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["code", "name", "category", "period", "retail_price",
-                       "your_price", "currency", "points", "stock"]
+    assert rows[0] == ["Code", "Name", "Category", "Catalog", "Retail price",
+                       "Your price", "Currency", "BB", "Stock"]
     found = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
-    assert found[code]["name"] == name
-    assert found[code]["currency"] == "RUB"
-    assert found[code]["your_price"].replace(".", "").isdigit()
-    assert all(fragment in row["name"].lower() or fragment in row["category"].lower()
-               or row["code"].startswith(fragment) for row in found.values())
+    assert found[code]["Name"] == name
+    assert found[code]["Currency"] == "RUB"
+    assert found[code]["Your price"].replace(".", "").isdigit()
+    assert all(fragment in row["Name"].lower() or fragment in row["Category"].lower()
+               or row["Code"].startswith(fragment) for row in found.values())
 
 
 def test_catalog_show_and_an_unknown_code(logged_in, data_dir):
@@ -245,10 +245,9 @@ def test_orders_list_as_csv(logged_in):
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 5
-    assert [r["placed_at"] for r in rows] == sorted((r["placed_at"] for r in rows),
-                                                     reverse=True)
-    assert {r["source"] for r in rows} <= {"SO", "IO", "AS", "IN"}
-    assert all(r["total"].replace(".", "").isdigit() for r in rows)
+    assert [r["Placed"] for r in rows] == sorted((r["Placed"] for r in rows), reverse=True)
+    assert {r["Source"] for r in rows} <= {"SO", "IO", "AS", "IN"}
+    assert all(r["Total"].replace(".", "").isdigit() for r in rows)
 
 
 def test_orders_list_as_json_with_filters(logged_in, data_dir):
@@ -285,7 +284,7 @@ def test_volume_of_the_last_months(logged_in):
     months = [m["month"] for m in volume["months"]]
     assert len(months) == 3 and months == sorted(months)
     code, out, _ = logged_in("volume", "1000001", "--csv")
-    assert out.splitlines()[0] == "month,points,orders,loyalty_orders"
+    assert out.splitlines()[0] == "Month,BB,Orders,Loyalty (AS)"
     code, out, _ = logged_in("volume", "1000001")
     assert code == 0 and "Анна Демидова" in out
 

@@ -63,6 +63,7 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
         ("catalog", "show"): [{"argv": [*at, "catalog", "show", code]}],
         ("orders", "list"): [{"argv": [*at, "orders", "list", "--limit", "2", "--csv"]}],
         ("volume",): [{"argv": [*at, "volume", "1000001", "--json"]}],
+        ("inbox",): [{"argv": [*at, "inbox", "--unread"]}],
         ("maintenance", "retention"): [{"argv": [*at, "maintenance", "retention"]}],
         ("maintenance", "export-personal-data"): [
             {"argv": [*at, "maintenance", "export-personal-data", "1000002"]}],

@@ -72,7 +72,7 @@ def test_orders_as_csv_hold_every_order_in_order(run, backend):
     rows = list(csv.DictReader(io.StringIO(out)))
     expected = every_order(backend)
     assert len(expected) > 100
-    assert [row["number"] for row in rows] == expected
+    assert [row["Order"] for row in rows] == expected
 
 
 def test_orders_as_json_and_as_a_table_hold_every_order(run, backend):
@@ -94,7 +94,7 @@ def test_catalog_search_as_csv_and_json_holds_every_match(run, backend):
     assert len(expected) > 50
     code, out, err = run("catalog", "search", "для", "--csv")
     assert (code, err) == (0, "")
-    assert [row["code"] for row in csv.DictReader(io.StringIO(out))] == expected
+    assert [row["Code"] for row in csv.DictReader(io.StringIO(out))] == expected
     code, out, err = run("catalog", "search", "для", "--json")
     assert (code, err) == (0, "")
     assert [p["code"] for p in json.loads(out)] == expected

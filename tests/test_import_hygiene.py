@@ -63,3 +63,33 @@ def test_sqlalchemy_is_imported_only_by_the_store_package() -> None:
     outside = [str(s.relative_to(package)) for s in sources
                if store not in s.parents and _uses_sqlalchemy(s)]
     assert outside == [], "SQL belongs in mlm_tui/core/local"
+
+
+# What the core may take from the interface's translations: the marker for the catalogue,
+# and the catalogue of a recipient it names (a mail, an SMS, a PDF in her language).
+_CORE_MAY_USE_FROM_I18N = frozenset({"N_", "language_of", "recipient_language",
+                                     "translation_for"})
+
+
+def _names_from_i18n(source: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "mlm_tui.i18n":
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import) and any(a.name == "mlm_tui.i18n" for a in node.names):
+            found.add("mlm_tui.i18n")  # the whole module: anything could be called on it
+        elif isinstance(node, ast.Attribute) and node.attr in ("_", "ngettext", "gettext") \
+                and isinstance(node.value, ast.Name) and node.value.id == "i18n":
+            found.add(node.attr)
+    return found
+
+
+def test_the_core_words_nothing_in_the_readers_language() -> None:
+    """An error, a notice or a decision leaves the core as a template and its parameters:
+    translated when raised or stored, it would be in the language of whoever raised it
+    (the server's), not the reader's."""
+    core = Path(mlm_tui.core.__file__).parent
+    translating = {str(path.relative_to(core)): sorted(used)
+                   for path in sorted(core.rglob("*.py"))
+                   if (used := _names_from_i18n(path) - _CORE_MAY_USE_FROM_I18N)}
+    assert translating == {}

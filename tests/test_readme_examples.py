@@ -68,7 +68,7 @@ def test_every_readme_command_runs_as_written_on_the_demo_store(tmp_path, capsys
         if "volume" in line:
             assert shlex.split(line)[2] in out
     october = list(csv.DictReader(io.StringIO((tmp_path / "october.csv").read_text())))
-    assert october and {row["source"] for row in october} == {"AS"}
+    assert october and {row["Source"] for row in october} == {"AS"}
 
 
 @pytest.mark.parametrize("products", [10, 60, 3200, 95_000])

@@ -654,6 +654,20 @@ class MlmApp(App[None]):
         self.language = install(language)
         await self._draw_again()
 
+    async def action_choose_language(self, language: str) -> None:
+        """The language she chose: the interface speaks it at once and, signed in, it is
+        kept as hers, so what is sent to her (e-mail, SMS, an invoice) is written in it."""
+        await self.action_language(language)
+        if self.session is not None:
+            self.keep_member_language(self.language)
+
+    @work(thread=True, exit_on_error=False, group="member-language")
+    def keep_member_language(self, language: str) -> None:
+        try:
+            self.backend.set_language(language)
+        except DomainError as error:
+            self.call_from_thread(self.notify, error.message, severity="error")
+
     async def _draw_again(self) -> None:
         """Every screen drawn anew in the language now in effect. The top-level screens
         open again in the same order; the login keeps what was typed as the login; one

@@ -10,6 +10,7 @@
     mlm-tui orders list [--member ID|REGNO] [--month YYYY-MM] [--source SO|IO|AS|IN]
                         [--status S] [--limit N] [--json | --csv]   every order unless --limit
     mlm-tui volume MEMBER [--months N] [--json | --csv]
+    mlm-tui inbox [--unread] [--json]                     notices in the reader's language
     mlm-tui serve [--host H] [--port N] [--workers N]       the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
     mlm-tui keys add FILE|- / list / remove FINGERPRINT   your SSH keys
@@ -32,13 +33,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mlm_tui.core.settings import Settings, load_settings
-from mlm_tui.i18n import _
+from mlm_tui.formats import shown_locale
+from mlm_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
     from mlm_tui.core.models import MemberRef
 
-NOT_LOGGED_IN = "not logged in: run `mlm-tui login`"
+NOT_LOGGED_IN = N_("not logged in: run `mlm-tui login`")
 PAGE_SIZE = 500
 WIDE = 100  # terminal columns from which the orders table shows invoice numbers too
 SOURCES = ("SO", "IO", "AS", "IN")
@@ -64,7 +66,8 @@ def _main(argv: list[str]) -> int:
     _said.clear()
     garbled = next((arg for arg in argv if not _is_utf8(arg)), None)
     if garbled is not None:
-        return _fail(f"an argument is not valid UTF-8: {_shown(garbled)}", code=2)
+        return _fail(_("an argument is not valid UTF-8: {text}").format(text=_shown(garbled)),
+                     code=2)
     if _command_named(argv) in ("ssh-keys", "ssh-session"):
         # sshd runs them for every connection: they start without the other commands.
         from mlm_tui.cli_ssh import ssh_command
@@ -82,7 +85,7 @@ def _main(argv: list[str]) -> int:
             settings = _settings(args)  # a broken config file is named first, as for commands
             keymap = _keymap(settings)
             if not has_terminal():
-                return _fail(NO_TERMINAL, code=NO_TERMINAL_STATUS)
+                return _fail(_(NO_TERMINAL), code=NO_TERMINAL_STATUS)
             from mlm_tui.app import run_app
 
             return run_app(settings, demo=args.demo, keymap=keymap)
@@ -90,14 +93,14 @@ def _main(argv: list[str]) -> int:
     except NotAuthenticated as error:
         # Wrong passwords and closed accounts say so; a missing or expired session says how
         # to get one.
-        message = NOT_LOGGED_IN if type(error) is NotAuthenticated else error.message
+        message = _(NOT_LOGGED_IN) if type(error) is NotAuthenticated else error.message
         return _fail(message)
     except DomainError as error:
         return _fail(error.message)
     except OSError as error:  # a file or folder the system refused: a full disk, a mode
         return _fail(_os_error(error))
     except KeyboardInterrupt:
-        return _fail("interrupted", code=130)
+        return _fail(_("interrupted"), code=130)
 
 
 def _speak_the_language_asked(argv: list[str]) -> None:
@@ -105,8 +108,10 @@ def _speak_the_language_asked(argv: list[str]) -> None:
     locale (config.toml is read with the settings, after parsing)."""
     import os
 
+    from mlm_tui.argparse_words import speak_argparse
     from mlm_tui.i18n import choose_language, install
 
+    speak_argparse()
     asked = os.environ.get("MLM_TUI_LANG")
     for index, word in enumerate(argv):
         if word == "--lang" and index + 1 < len(argv):
@@ -221,15 +226,22 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     _output_options(volume)
     volume.set_defaults(handler=_volume)
 
-    serve = commands.add_parser("serve", parents=[common],
-                                help="run the team server on this store (needs mlm-tui[server])")
+    serve = commands.add_parser(
+        "serve", parents=[common],
+        help=_("run the team server on this store (needs mlm-tui[server])"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--workers", type=_positive, default=1)
     serve.add_argument("--sign-ins-per-minute", type=_count, default=30, metavar="N",
-                       help="sign-in, reset and registration requests one address may make "
-                            "a minute, each kind (0: no limit)")
+                       help=_("sign-in, reset and registration requests one address may "
+                              "make a minute, each kind (0: no limit)"))
     serve.set_defaults(handler=_serve)
+
+    inbox = commands.add_parser("inbox", parents=[common],
+                                help=_("the inbox: claim decisions, parcels, promotions"))
+    inbox.add_argument("--unread", action="store_true", help=_("only unread messages"))
+    inbox.add_argument("--json", action="store_true", help=_("print JSON"))
+    inbox.set_defaults(handler=_inbox)
 
     add_maintenance_commands(commands, parents=[common])
     from mlm_tui.cli_ssh import add_ssh_commands
@@ -266,26 +278,34 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 LARGEST = 2**63 - 1
 
 
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a whole number: {text}").format(text=text)) from None
+
+
 def _count(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
+        raise argparse.ArgumentTypeError(_("must not be negative"))
     if value > LARGEST:
-        raise argparse.ArgumentTypeError(f"must be at most {LARGEST}")
+        raise argparse.ArgumentTypeError(_("must be at most {most}").format(most=LARGEST))
     return value
 
 
 def _positive(text: str) -> int:
     value = _count(text)
     if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(_("must be at least 1"))
     return value
 
 
 def _port(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("must be from 0 to 65535")
+        raise argparse.ArgumentTypeError(_("must be from 0 to 65535"))
     return value
 
 
@@ -293,7 +313,7 @@ def _month(text: str) -> str:
     parts = text.split("-")
     if (len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts)
             or int(parts[0]) == 0 or not 1 <= int(parts[1]) <= 12):
-        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text}")
+        raise argparse.ArgumentTypeError(_("not a month (YYYY-MM): {text}").format(text=text))
     return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
 
@@ -328,8 +348,12 @@ def _typed(read: Callable[[], str], *, field: str, secret: bool = False) -> str:
     except UnicodeDecodeError:
         text = None
     if text is None or not _is_utf8(text):
-        shown = "" if secret or text is None else f": {_shown(text.rstrip())}"
-        raise ValidationError(f"the {field} is not valid UTF-8{shown}", field=field)
+        said = (N_("the password is not valid UTF-8") if field == "password"
+                else N_("the login is not valid UTF-8"))
+        if secret or text is None:
+            raise ValidationError(said, field=field)
+        raise ValidationError(N_("{said}: {text}"), field=field,
+                              params={"said": _(said), "text": _shown(text.rstrip())})
     return text
 
 
@@ -392,8 +416,8 @@ def _open_backend(settings: Settings) -> Any:
 
         return open_backend(settings)
     if not settings.store_path.exists():
-        raise NotFound(f"no store at {settings.store_path}: build one with `mlm-tui demo`",
-                       field="store")
+        raise NotFound(N_("no store at {path}: build one with `mlm-tui demo`"),
+                       field="store", params={"path": str(settings.store_path)})
     from mlm_tui.core.local import LocalBackend
 
     backend = LocalBackend(settings)
@@ -418,7 +442,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         from mlm_tui.server.serve import serve
     except ImportError as missing:
-        return _fail(f"the server needs its extra: pip install 'mlm-tui[server]' ({missing})")
+        return _fail(_("the server needs its extra: pip install 'mlm-tui[server]' ({missing})"
+                       ).format(missing=missing))
     serve(settings.data_dir, host=args.host, port=args.port, workers=args.workers,
           per_address=args.sign_ins_per_minute)
     return 0
@@ -443,7 +468,7 @@ def _signed_in(args: argparse.Namespace, *, required: bool = True) -> Any:
     token = keeper.load(account)
     if token is None:
         if required:
-            raise NotAuthenticated("not logged in")
+            raise NotAuthenticated(NOT_LOGGED_IN)
         return backend
     try:
         backend.resume(token)
@@ -495,7 +520,7 @@ def _pages(read: Callable[[str | None, int], Any], limit: int) -> Iterator[Any]:
         page = read(after, size)
         for item in page.items:
             if limit and given == limit:
-                _note(f"showing {limit} of more; drop --limit for all")
+                _note(_("showing {limit} of more; drop --limit for all").format(limit=limit))
                 return
             given += 1
             yield item
@@ -551,16 +576,18 @@ def _member_named(backend: Backend, text: str, *, need_name: bool = True) -> Mem
 
     value = text.strip()
     if not value.isascii() or not value.isdigit():
-        raise ValidationError(f"not a member id or registration number: {text}",
-                              field="member")
+        raise ValidationError(N_("not a member id or registration number: {text}"),
+                              field="member", params={"text": text})
     if len(value) == REGISTRATION_DIGITS:
         matches = backend.search_members(value, limit=1)
         if not matches:
-            raise NotFound(f"no member {value} in your team", field="member")
+            raise NotFound(N_("no member {number} in your team"), field="member",
+                           params={"number": value})
         match = matches[0]
         return MemberRef(match.id, match.registration_number, match.full_name)
     if int(value) > LARGEST:
-        raise NotFound(f"no member {value} in your team", field="member")
+        raise NotFound(N_("no member {number} in your team"), field="member",
+                       params={"number": value})
     if not need_name:
         return MemberRef(int(value), "", "")
     member = backend.member(int(value))
@@ -600,9 +627,9 @@ def _demo(args: argparse.Namespace) -> int:
         from mlm_tui.core.local.hostile import make_hostile
 
         make_hostile(settings.store_path)
-    print(f"Demo store: {settings.store_path}")
-    print(f"Log in as {login.registration_number} (or {login.email}) "
-          f"with the password {login.password}")
+    print(_("Demo store: {path}").format(path=settings.store_path))
+    print(_("Log in as {number} (or {email}) with the password {password}").format(
+        number=login.registration_number, email=login.email, password=login.password))
     return 0
 
 
@@ -617,9 +644,9 @@ def _login(args: argparse.Namespace) -> int:
         login = args.login
         if login is None:
             if args.password_stdin:
-                return _fail("give the login (registration number or e-mail) with "
-                             "--password-stdin")
-            login = _typed(lambda: input("Registration number or e-mail: "), field="login")
+                return _fail(_("give the login (registration number or e-mail) with "
+                               "--password-stdin"))
+            login = _typed(lambda: input(_("Registration number or e-mail: ")), field="login")
         password = _read_password(args.password_stdin)
         session = backend.login(login.strip(), password)
         keeper = _keeper(settings)
@@ -632,8 +659,9 @@ def _login(args: argparse.Namespace) -> int:
             raise
         from mlm_tui.display import printable
 
-        print(printable(f"Logged in as {session.full_name} ({session.registration_number}); "
-                        f"session kept in {keeper.location}"))
+        print(printable(_("Logged in as {name} ({number}); session kept in {place}").format(
+            name=session.full_name, number=session.registration_number,
+            place=keeper.location)))
         return 0
     finally:
         backend.close()
@@ -645,7 +673,7 @@ def _read_password(from_stdin: bool) -> str:
         return line[:-1] if line.endswith("\n") else line
     import getpass
 
-    return _typed(lambda: getpass.getpass("Password: "), field="password", secret=True)
+    return _typed(lambda: getpass.getpass(_("Password: ")), field="password", secret=True)
 
 
 def _logout(args: argparse.Namespace) -> int:
@@ -658,7 +686,7 @@ def _logout(args: argparse.Namespace) -> int:
         account = backend.describe()
         token = keeper.load(account)
         if token is None:
-            print("Not logged in.")
+            print(_("Not logged in."))
             return 0
         try:
             backend.resume(token)
@@ -666,7 +694,7 @@ def _logout(args: argparse.Namespace) -> int:
         except NotAuthenticated:
             pass  # already expired: only the kept token is left to forget
         keeper.clear(account)
-        print("Logged out.")
+        print(_("Logged out."))
         return 0
     finally:
         backend.close()
@@ -685,8 +713,8 @@ def _catalog_search(args: argparse.Namespace) -> int:
             _print_json_list(_product_json(p) for p in products)
         elif args.csv:
             _print_csv(
-                ["code", "name", "category", "period", "retail_price", "your_price",
-                 "currency", "points", "stock"],
+                [_("Code"), _("Name"), _("Category"), _("Catalog"), _("Retail price"),
+                 _("Your price"), _("Currency"), company.points_label, _("Stock")],
                 ([p.code, p.name, p.category, p.period, _plain(p.retail_price),
                   _plain(p.price), p.price.currency, _plain(p.points),
                   p.stock] for p in products),
@@ -713,21 +741,21 @@ def _catalog_show(args: argparse.Namespace) -> int:
     from mlm_tui.core.money import format_money, format_points
     from mlm_tui.display import data_text
 
-    locale = company.locale
+    locale = shown_locale(company.locale)
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
     for label, value in (
-        ("Code", product.code),
-        ("Name", product.name),
-        ("Category", product.category),
-        ("Catalog", product.period),
-        ("Retail price", format_money(product.retail_price, locale)),
-        ("Your price", format_money(product.price, locale)),
+        (_("Code"), product.code),
+        (_("Name"), product.name),
+        (_("Category"), product.category),
+        (_("Catalog"), product.period),
+        (_("Retail price"), format_money(product.retail_price, locale)),
+        (_("Your price"), format_money(product.price, locale)),
         (company.points_label, format_points(product.points, locale)),
-        ("Stock", str(product.stock) if product.available else "sold out"),
-        ("Promotions", ", ".join(product.promotion_marks)),
-        ("Description", product.description),
+        (_("Stock"), str(product.stock) if product.available else _("sold out")),
+        (_("Promotions"), ", ".join(product.promotion_marks)),
+        (_("Description"), product.description),
     ):
         if value:
             table.add_row(data_text(label), data_text(value, multiline=True))
@@ -755,28 +783,28 @@ def _products_table(products: Iterable[Any], company: Any) -> None:
     from mlm_tui.core.money import format_money, format_points
     from mlm_tui.display import data_text
 
-    locale = company.locale
+    locale = shown_locale(company.locale)
     console = _console()
     shown = False
     for chunk in _in_chunks(products):
         table = _table(show_header=not shown)
-        table.add_column("Code", no_wrap=True)
-        table.add_column("Name", min_width=16, ratio=2)
-        table.add_column("Category", min_width=8, ratio=1)
-        table.add_column("Your price", justify="right", no_wrap=True)
-        table.add_column("Retail", justify="right", no_wrap=True)
+        table.add_column(_("Code"), no_wrap=True)
+        table.add_column(_("Name"), min_width=16, ratio=2)
+        table.add_column(_("Category"), min_width=8, ratio=1)
+        table.add_column(_("Your price"), justify="right", no_wrap=True)
+        table.add_column(_("Retail"), justify="right", no_wrap=True)
         table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
-        table.add_column("Stock", justify="right", no_wrap=True)
+        table.add_column(_("Stock"), justify="right", no_wrap=True)
         for p in chunk:
             table.add_row(data_text(p.code), data_text(p.name), data_text(p.category),
                           format_money(p.price, locale),
                           format_money(p.retail_price, locale),
                           format_points(p.points, locale),
-                          str(p.stock) if p.available else "sold out")
+                          str(p.stock) if p.available else _("sold out"))
         console.print(table)
         shown = True
     if not shown:
-        console.print("No product matches.")
+        console.print(_("No product matches."))
 
 
 # --- orders and volume ---------------------------------------------------------------------
@@ -800,8 +828,8 @@ def _orders_list(args: argparse.Namespace) -> int:
             _print_json_list(_order_json(o) for o in orders)
         elif args.csv:
             _print_csv(
-                ["number", "placed_at", "buyer_registration_number", "buyer_name", "source",
-                 "status", "points", "total", "currency", "invoice_number"],
+                [_("Order"), _("Placed"), _("Member number"), _("Member"), _("Source"),
+                 _("Status"), company.points_label, _("Total"), _("Currency"), _("Invoice")],
                 ([o.number, o.placed_at.isoformat(), o.buyer_registration_number,
                   o.buyer_name, o.source.value, o.status.value, _plain(o.points),
                   _plain(o.total), o.total.currency, o.invoice_number or ""] for o in orders),
@@ -833,33 +861,34 @@ def _orders_table(orders: Iterable[Any], company: Any) -> None:
     from mlm_tui.core.dates import format_day
     from mlm_tui.core.money import format_money, format_points
     from mlm_tui.display import data_text
+    from mlm_tui.widgets.order_text import status_label
 
-    locale = company.locale
+    locale = shown_locale(company.locale)
     console = _console()
     # On a narrow terminal the invoice number gives way to the buyer's name (--csv has all).
     with_invoice = console.width >= WIDE
     shown = False
     for chunk in _in_chunks(orders):
         table = _table(show_header=not shown)
-        table.add_column("Date", no_wrap=True)
-        table.add_column("Order", no_wrap=True)
-        table.add_column("Buyer", min_width=14)
-        table.add_column("Source", no_wrap=True)
-        table.add_column("Status", no_wrap=True)
+        table.add_column(_("Date"), no_wrap=True)
+        table.add_column(_("Order"), no_wrap=True)
+        table.add_column(_("Buyer"), min_width=14)
+        table.add_column(_("Source"), no_wrap=True)
+        table.add_column(_("Status"), no_wrap=True)
         table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
-        table.add_column("Total", justify="right", no_wrap=True)
+        table.add_column(_("Total"), justify="right", no_wrap=True)
         if with_invoice:
-            table.add_column("Invoice", no_wrap=True)
+            table.add_column(_("Invoice"), no_wrap=True)
         for o in chunk:
             row = [format_day(o.placed_at, locale), data_text(o.number),
                    data_text(f"{o.buyer_name} ({o.buyer_registration_number})"), o.source.value,
-                   o.status.value, format_points(o.points, locale),
+                   status_label(o.status), format_points(o.points, locale),
                    format_money(o.total, locale)]
             table.add_row(*row, *([data_text(o.invoice_number or "")] if with_invoice else []))
         console.print(table)
         shown = True
     if not shown:
-        console.print("No orders match.")
+        console.print(_("No orders match."))
 
 
 def _volume(args: argparse.Namespace) -> int:
@@ -879,22 +908,54 @@ def _volume(args: argparse.Namespace) -> int:
         })
         return 0
     if args.csv:
-        _print_csv(["month", "points", "orders", "loyalty_orders"],
+        _print_csv([_("Month"), company.points_label, _("Orders"), _("Loyalty (AS)")],
                    iter([v.month, _plain(v.points), v.orders, v.loyalty_orders]
                         for v in months))
         return 0
-    from mlm_tui.core.dates import format_month
     from mlm_tui.core.money import format_points
     from mlm_tui.display import data_text
+    from mlm_tui.formats import month_name
 
-    locale = company.locale
+    locale = shown_locale(company.locale)
     table = _table(title=data_text(f"{member.full_name} ({member.registration_number})"))
-    table.add_column("Month", no_wrap=True)
+    table.add_column(_("Month"), no_wrap=True)
     table.add_column(data_text(company.points_label), justify="right")
-    table.add_column("Orders", justify="right")
-    table.add_column("Loyalty (AS)", justify="right")
+    table.add_column(_("Orders"), justify="right")
+    table.add_column(_("Loyalty (AS)"), justify="right")
     for v in months:
-        table.add_row(format_month(v.month, locale), format_points(v.points, locale),
+        table.add_row(month_name(v.month, company.locale), format_points(v.points, locale),
                       str(v.orders), str(v.loyalty_orders))
     _console().print(table)
+    return 0
+
+
+# --- inbox ---------------------------------------------------------------------------------
+
+
+def _inbox(args: argparse.Namespace) -> int:
+    from mlm_tui.core.dates import format_day
+    from mlm_tui.display import printable
+    from mlm_tui.notice_text import notice_text, notification_kind_label
+
+    backend = _signed_in(args)
+    try:
+        company = backend.company()
+        notifications = backend.notifications(unread_only=args.unread)
+    finally:
+        backend.close()
+    locale = shown_locale(company.locale)
+    # Each notice worded now, in the reader's language (the store keeps a code).
+    worded = [(n, *notice_text(n, locale)) for n in notifications]
+    if args.json:
+        _print_json([{"id": n.id, "at": n.at.isoformat(), "kind": n.kind.value,
+                      "read": n.read, "code": n.code, "title": title, "body": body}
+                     for n, title, body in worded])
+        return 0
+    if not worded:
+        print(_("No unread messages.") if args.unread else _("No messages yet."))
+    for n, title, body in worded:
+        mark = " " if n.read else "●"
+        print(printable(f"{mark} {format_day(n.at, locale)}  "
+                        f"{notification_kind_label(n.kind)}  {title}"))
+        print(printable("  " + body, multiline=True).replace("\n", "\n  "))
     return 0

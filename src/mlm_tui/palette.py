@@ -55,7 +55,7 @@ def palette_commands(app: Any, screen: Any) -> list[PaletteCommand]:
             commands.append(PaletteCommand(
                 _("Language: {name}").format(name=name),
                 _("Every screen in this language, at once"),
-                partial(app.run_action, f"language('{code}')")))
+                partial(app.run_action, f"choose_language('{code}')")))
     commands.append(PaletteCommand(_("Change theme"), _("Colours of the whole app"),
                                    app.search_themes))
     commands.append(PaletteCommand(_("Quit"), _("Leave the app (Ctrl+Q)"), app.exit))

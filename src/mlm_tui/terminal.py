@@ -16,8 +16,10 @@ import sys
 import threading
 from typing import Any
 
-NO_TERMINAL = ("the app needs a terminal, and standard input or output is not one: over "
-               "SSH use `ssh -t`; scripts use the commands (`mlm-tui --help`)")
+from mlm_tui.i18n import N_
+
+NO_TERMINAL = N_("the app needs a terminal, and standard input or output is not one: over "
+                 "SSH use `ssh -t`; scripts use the commands (`mlm-tui --help`)")
 NO_TERMINAL_STATUS = 2
 HANG_UP_STATUS = 129  # 128 + SIGHUP, as if the hang-up signal had ended it
 GRACE_SECONDS = 3.0  # for the app to finish on its own before the process is ended

@@ -250,7 +250,7 @@ def test_orders_invoices_and_claims_each_have_the_one_number_format(demo):
     quoted = re.findall(r"[A-Z]{2,3}-\d{4}-\d{6}", " ".join(
         title + " " + body for title, body in rows(path, "SELECT title, body FROM notifications")))
     claim_numbers = {n for n, _ in claims}
-    assert quoted and set(quoted) <= order_numbers | claim_numbers
+    assert quoted and set(quoted) <= order_numbers | claim_numbers | invoices
 
 
 def test_every_demo_order_is_paid_in_a_way_its_delivery_allows(demo):

@@ -133,3 +133,18 @@ def test_a_real_export_asks_once_per_page_never_once_per_row(anna, tmp_path: Pat
     flags = {row[1]: row[-1] for row in _read(result.path)[1:]}
     assert flags[world.ORDER_KLAUS_ENROLMENT] == "late_enrolment"
     assert flags[world.ORDER_ANNA_PAID] == ""
+
+
+def test_the_headings_are_in_the_readers_language_and_the_columns_stay(tmp_path: Path) -> None:
+    from mlm_tui.i18n import _, install
+
+    english = export_orders(PagedOrders(1), OrderFilter(), tmp_path / "en", stamp=STAMP)
+    install("de")
+    german = export_orders(PagedOrders(1), OrderFilter(), tmp_path / "de", stamp=STAMP,
+                           translate=_)
+    [en_header, en_row], [de_header, de_row] = (
+        list(csv.reader(result.path.open(encoding="utf-8-sig"))) for result in (english,
+                                                                                german))
+    assert en_header[:3] == ["Date", "Order", "Member number"]
+    assert de_header[:3] == ["Datum", "Bestellung", "Mitgliedsnummer"]
+    assert len(de_header) == len(en_header) and de_row == en_row

@@ -125,3 +125,22 @@ def test_a_version_12_file_gets_payment_requests_and_keeps_its_ledger(tmp_path: 
     assert {"payment_requests", "provider_events", "service_accounts",
             "service_sessions"} <= tables
     assert kept == ledger and sources == {None}  # credits from before name no source
+def test_a_version_10_file_keeps_its_members_and_notices_and_learns_languages(
+        tmp_path: Path) -> None:
+    from tests import world
+
+    path = world.build_world(tmp_path / "store.db")
+    with sqlite3.connect(path) as conn:  # the file as version 10 left it
+        conn.execute("INSERT INTO notifications(member_id, at, kind, title, body) "
+                     "VALUES (1, '2026-11-01T10:00:00', 'claim', 'Claim 1 received', 'Soon.')")
+        conn.execute("ALTER TABLE members DROP COLUMN language")
+        conn.execute("ALTER TABLE notifications DROP COLUMN code")
+        conn.execute("ALTER TABLE notifications DROP COLUMN params")
+        conn.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        languages = {row[0] for row in conn.execute("SELECT language FROM members")}
+        notice = conn.execute("SELECT title, body, code, params FROM notifications "
+                              "WHERE title = 'Claim 1 received'").fetchone()
+    assert languages == {None}  # each is written to in the company's language
+    assert notice == ("Claim 1 received", "Soon.", None, None)

@@ -124,3 +124,76 @@ def test_the_help_follows_mlm_tui_lang_and_the_locale(capsys, monkeypatch):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "где находится хранилище" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("flag", "words"), [
+    ("ru", ("использование: mlm-tui", "параметры:", "показать эту справку и выйти")),
+    ("de", ("Aufruf: mlm-tui", "Optionen:", "diese Hilfe anzeigen und beenden")),
+])
+def test_argparse_speaks_the_language_too(flag, words, capsys):
+    from mlm_tui.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--lang", flag, "orders", "list", "--help"])
+    out = capsys.readouterr().out
+    assert all(word in out for word in words)
+    assert "usage:" not in out and "show this help" not in out
+
+
+def test_a_mistyped_argument_is_named_in_german(capsys):
+    from mlm_tui.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--lang", "de", "orders", "list", "--month", "2026-13"])
+    err = capsys.readouterr().err
+    assert err.startswith("Aufruf: mlm-tui orders list")
+    assert err.rstrip().endswith(
+        "mlm-tui orders list: Fehler: Argument --month: kein Monat (JJJJ-MM): 2026-13")
+
+
+def test_the_order_list_in_german_with_the_same_csv_columns(world_orders_template, tmp_path,
+                                                           capsys, monkeypatch):
+    import csv
+    import io
+
+    from tests import world
+    from tests.cli_runner import copy_store, runner
+
+    run = runner(copy_store(world_orders_template, tmp_path), capsys, monkeypatch)
+    assert run("login", world.ANNA.registration_number, "--password-stdin",
+               stdin=world.PASSWORD + "\n")[0] == 0
+    code, out, _err = run("--lang", "de", "orders", "list", "--month", "2026-11")
+    assert code == 0
+    assert "Datum" in out and "Bestellung" in out and "Quelle" in out
+    assert "zugestellt" in out or "bezahlt" in out  # statuses in German
+    assert "Date" not in out and "delivered" not in out and "paid" not in out
+    [german, english] = [list(csv.reader(io.StringIO(run(
+        "--lang", flag, "orders", "list", "--month", "2026-11", "--csv")[1])))
+        for flag in ("de", "en")]
+    assert german[0][:3] == ["Bestellung", "Aufgegeben", "Mitgliedsnummer"]
+    assert english[0][:3] == ["Order", "Placed", "Member number"]
+    assert len(german[0]) == len(english[0]) and german[1:] == english[1:]
+
+
+def test_the_inbox_prints_each_notice_in_the_language_it_is_read_in(world_orders_template,
+                                                                     tmp_path, capsys,
+                                                                     monkeypatch):
+    from tests import world
+    from tests.cli_runner import copy_store, runner
+
+    run = runner(copy_store(world_orders_template, tmp_path), capsys, monkeypatch)
+    assert run("login", world.ANNA.registration_number, "--password-stdin",
+               stdin=world.PASSWORD + "\n")[0] == 0
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.settings import load_settings
+
+    backend = LocalBackend(load_settings(data_dir=tmp_path / "data"))
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    backend.cancel_order(world.ORDER_ANNA_PAID)  # stored as a code, whoever reads it
+    backend.close()
+    code, out, _err = run("--lang", "de", "inbox")
+    assert code == 0
+    assert f"Konto  Bestellung {world.ORDER_ANNA_PAID} storniert" in out
+    assert "dem Guthaben erstattet" in out
+    code, out, _err = run("--lang", "ru", "inbox", "--unread")
+    assert f"Заказ {world.ORDER_ANNA_PAID} отменён" in out

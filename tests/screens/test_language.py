@@ -56,6 +56,7 @@ async def test_the_palette_switches_the_language_and_the_screens_stay_open(tmp_p
         await pilot.press("enter")
         await settle(pilot)
         assert app.language == "de"
+        assert app.backend.me().language == "de"  # hers now: mails to her come in German
         assert isinstance(app.screen, CartScreen)
         text = screen_text(app)
         assert "Der Warenkorb ist leer" in text  # the screen

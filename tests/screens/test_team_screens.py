@@ -428,6 +428,12 @@ async def test_register_then_the_newcomer_activates_and_is_signed_in(tmp_path) -
         assert "m***a@example.ru" in text
         assert app.screen.query_one("#full_name", Input).value == ""  # ready for the next
         [code] = codes_sent_to(app, "maria@example.ru")
+        store = Store(app.settings.store_path)
+        with store.read() as conn:  # she reads the language she was registered in
+            language = conn.execute(select(t.members.c.language).where(
+                t.members.c.registration_number == number)).scalar_one()
+        store.close()
+        assert language == "en"
 
         from mlm_tui.screens.activate import ActivateScreen
 

@@ -118,6 +118,10 @@ class Backend(Protocol):
     def remove_ssh_key(self, fingerprint: str) -> None:
         """Remove one of one's own keys by its ``SHA256:`` fingerprint; the sessions it
         opened end at once. ``NotFound`` (field ``fingerprint``) for any other."""
+    def set_language(self, language: str | None) -> None:
+        """The signed-in member's own language ("ru", "de", "en"; None: the company's):
+        what is sent to her (e-mail, SMS, a PDF invoice) is written in it from now on.
+        ``ValidationError`` (field ``language``) for one the interface does not speak."""
 
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:

@@ -16,6 +16,7 @@ invoices and claims are numbered as the store numbers them (``core.rules.numbers
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from bisect import bisect_right
@@ -48,6 +49,8 @@ from mlm_tui.core.models import (
     PromotionKind,
     ShipmentStatus,
 )
+from mlm_tui.core.money import Money
+from mlm_tui.core.notices import NoticeCode, money_param, word_decision, word_notice
 from mlm_tui.core.retention_rules import add_months
 from mlm_tui.core.rules import cancellation, numbers
 from mlm_tui.core.rules.payment import payment_methods_for
@@ -686,24 +689,33 @@ class _Demo:
         self.report("inbox", 0, 1)
         texts = _INBOX[self.market]
         now_ts = self.time.now_ts
+        # The company's own messages are its text, in its language; what the system
+        # says is a code with parameters, worded in the reader's (``core.notices``).
         notes: list[_Row] = [
             (1, self.time.iso(self.people[0].registered_ts + HOUR),
              NotificationKind.ACCOUNT.value, texts["welcome"][0], texts["welcome"][1],
-             self.time.iso(self.people[0].registered_ts + 2 * HOUR)),
+             self.time.iso(self.people[0].registered_ts + 2 * HOUR), None, None),
             (1, self.time.iso(now_ts - 3 * DAY), NotificationKind.PROMOTION.value,
-             texts["sale"][0], texts["sale"][1], None),
+             texts["sale"][0], texts["sale"][1], None, None, None),
         ]
         self._claims(texts, notes)
         for order_id in self.root_shipped[-2:]:
-            number = self.order_numbers[order_id]
-            notes.append((1, self.time.iso(now_ts - DAY), NotificationKind.SHIPPING.value,
-                          texts["shipped"][0].format(number=number),
-                          texts["shipped"][1].format(number=number), None))
+            notes.append(self._notice(now_ts - DAY, NotificationKind.SHIPPING, None,
+                                      NoticeCode.ORDER_SHIPPED,
+                                      {"number": self.order_numbers[order_id]}))
         notes.sort(key=lambda row: row[1])
         self.conn.executemany(
-            "INSERT INTO notifications(member_id, at, kind, title, body, read_at) "
-            "VALUES (?,?,?,?,?,?)", notes)
+            "INSERT INTO notifications(member_id, at, kind, title, body, read_at, code, "
+            "params) VALUES (?,?,?,?,?,?,?,?)", notes)
         self.report("inbox", 1, 1)
+
+    def _notice(self, at_ts: int, kind: NotificationKind, read_ts: int | None,
+                code: NoticeCode, params: dict[str, str]) -> _Row:
+        """A notice of the demo consultant's inbox as ``notify`` keeps one."""
+        title, body = word_notice(code, params, self.profile.locale)
+        return (1, self.time.iso(at_ts), kind.value, title, body,
+                None if read_ts is None else self.time.iso(read_ts), code.value,
+                json.dumps(params, ensure_ascii=False))
 
     def _claims(self, texts: dict[str, tuple[str, str]], notes: list[_Row]) -> None:
         """Three claims of the demo consultant: one waiting, one accepted, one rejected."""
@@ -733,14 +745,21 @@ class _Demo:
             # As accept_claim does: an accepted claim credits what the claimed lines were
             # paid, on the balance, under the claim's number.
             credit = unit_price * quantity if decision == "accepted" else None
+            paid = None if credit is None else Money(Decimal(credit).scaleb(-2),
+                                                     self.profile.currency)
+            # As accept_claim and reject_claim keep it: the service's words, and the
+            # decision worded from them in English.
+            note = "" if decision == "accepted" else texts["no_defect"][0]
+            worded = (word_decision(decision == "accepted", paid, note, self.profile.locale)
+                      if decision else None)
             self.conn.execute(
                 "INSERT INTO claims(id, number, member_id, invoice_number, reason, status, "
-                "submitted_at, decision_due, decision, decided_at, credit) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "submitted_at, decision_due, decision, decided_at, credit, note) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (number, claim_number, 1, invoice, reason, status, self.time.iso(submitted),
-                 self.time.day(submitted + decision_days * DAY),
-                 texts[decision][1] if decision else None,
-                 None if decided is None else self.time.iso(decided), credit))
+                 self.time.day(submitted + decision_days * DAY), worded,
+                 None if decided is None else self.time.iso(decided), credit,
+                 note if decision else None))
             self.conn.execute(
                 "INSERT INTO claim_lines(claim_id, product_code, quantity) VALUES (?,?,?)",
                 (number, code, quantity))
@@ -748,9 +767,14 @@ class _Demo:
                 self.ledger.append((decided, 1, LedgerKind.REFUND.value, credit, order_id,
                                     claim_number))
             if decision and decided is not None:  # decided exactly when there is a decision
-                notes.append((1, self.time.iso(decided), NotificationKind.CLAIM.value,
-                              texts[decision][0].format(number=claim_number),
-                              texts[decision][1], self.time.iso(decided + DAY)))
+                said = {"number": claim_number, "invoice": invoice}
+                if paid is not None:
+                    code, params = NoticeCode.CLAIM_CREDITED, {**said,
+                                                               "credit": money_param(paid)}
+                else:
+                    code, params = NoticeCode.CLAIM_REJECTED, {**said, "reason": note}
+                notes.append(self._notice(decided, NotificationKind.CLAIM, decided + DAY,
+                                          code, params))
 
 
 def _points_for(retail: int, currency: str) -> int:
@@ -1190,10 +1214,7 @@ _INBOX = {
         "sale": ("Закрытая распродажа", "Для консультантов: скидки до 40% в этом каталоге."),
         "shipped": ("Заказ {number} отправлен", "Заказ {number} передан в доставку. "
                     "Номер отслеживания — в карточке заказа."),
-        "accepted": ("Претензия {number}: решение", "Претензия удовлетворена, сумма "
-                     "зачислена на баланс."),
-        "rejected": ("Претензия {number}: решение", "В претензии отказано: товар без "
-                     "дефекта."),
+        "no_defect": ("Дефекта не обнаружено.", ""),
         "reason": ("Повреждённая упаковка", ""),
     },
     "de": {
@@ -1202,10 +1223,7 @@ _INBOX = {
         "sale": ("Exklusiver Abverkauf", "Für Berater: bis zu 40 % Rabatt in diesem Katalog."),
         "shipped": ("Bestellung {number} versandt", "Bestellung {number} ist unterwegs. "
                     "Die Sendungsnummer steht in der Bestellung."),
-        "accepted": ("Reklamation {number}: Entscheidung", "Reklamation anerkannt, der "
-                     "Betrag wurde gutgeschrieben."),
-        "rejected": ("Reklamation {number}: Entscheidung", "Reklamation abgelehnt: kein "
-                     "Mangel festgestellt."),
+        "no_defect": ("Kein Mangel festgestellt.", ""),
         "reason": ("Beschädigte Verpackung", ""),
     },
 }

@@ -32,7 +32,7 @@ from mlm_tui.core.files import make_folder, private_file
 from mlm_tui.core.models import CompanyProfile, OrderFilter, OrderSummary
 from mlm_tui.core.order_checks import check_summary
 from mlm_tui.core.rules.printable import printable
-from mlm_tui.i18n import _
+from mlm_tui.i18n import N_
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -79,12 +79,15 @@ def export_orders(
     progress: Callable[[int], None] | None = None,
     page_size: int = EXPORT_PAGE_SIZE,
     company: CompanyProfile | None = None,
+    translate: Callable[[str], str] | None = None,
 ) -> ExportResult:
     """Write every order matching ``filters`` to a new CSV file in ``directory``.
 
     ``progress`` hears the number of rows written after each page; if it raises (the user
     stopped the export), the partial file is removed and the exception goes on.
     ``company`` (for the points label) is asked for when the caller does not hold it.
+    ``translate`` words the headings in the reader's language (the client's gettext);
+    without it they are in English. The columns are the same in every language.
     """
     make_folder(directory)
     target = _free_path(directory, export_filename(filters, stamp or datetime.now()))
@@ -94,7 +97,7 @@ def export_orders(
     try:
         with private_file(partial, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([csv_cell(cell) for cell in _header(points_label)])
+            writer.writerow([csv_cell(cell) for cell in header(points_label, translate)])
             after: str | None = None
             while True:
                 page = backend.orders_page(filters, after=after, limit=page_size)
@@ -113,11 +116,14 @@ def export_orders(
     return ExportResult(target, written)
 
 
-def _header(points_label: str) -> list[str]:
-    return [
-        _("Date"), _("Order"), _("Member number"), _("Member"), _("Source"), points_label,
-        _("Total"), _("Currency"), _("Status"), _("Invoice"), _("Check"),
-    ]
+HEADINGS = (N_("Date"), N_("Order"), N_("Member number"), N_("Member"), N_("Source"),
+            None, N_("Total"), N_("Currency"), N_("Status"), N_("Invoice"), N_("Check"))
+
+
+def header(points_label: str, translate: Callable[[str], str] | None = None) -> list[str]:
+    """The export's first row; the company's points label names the points column."""
+    word = translate or (lambda text: text)
+    return [points_label if heading is None else word(heading) for heading in HEADINGS]
 
 
 def _row(order: OrderSummary) -> list[str]:

@@ -31,7 +31,7 @@ def email_invoice(
     ``language``: the buyer's own, when known (else the company's).
     """
     recipient = invoice_recipient(invoice)
-    language = recipient_language(company.locale, language)
+    language = recipient_language(company.locale, language or invoice.buyer_language)
     document = pdf if pdf is not None else render_invoice_pdf(invoice, company, language)
     # Names are data: a line feed in a subject would start a header of its own.
     notifier.email(

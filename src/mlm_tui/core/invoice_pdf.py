@@ -64,11 +64,13 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile,
                        language: str | None = None) -> bytes:
     """The invoice as PDF bytes; the same invoice always gives the same document.
 
-    In the buyer's language: ``language`` when known, else the company's.
+    In the buyer's language: ``language`` when given, else the buyer's own
+    (``invoice.buyer_language``), else the company's.
     """
     from fpdf import FPDF  # heavy; only needed when a PDF is made
 
-    _ = translation_for(recipient_language(company.locale, language)).gettext
+    language = recipient_language(company.locale, language or invoice.buyer_language)
+    _ = translation_for(language).gettext
     locale = company.locale
     pdf = FPDF(format="A4")
     pdf.set_creation_date(invoice.issued_at.replace(tzinfo=UTC))

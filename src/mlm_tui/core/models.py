@@ -6,7 +6,7 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -63,6 +63,9 @@ class Member:
     # As an upline sees a downline: e-mail, phone and address masked, passport and birth
     # date withheld (``core.privacy.as_seen_by_upline``).
     masked: bool = False
+    # The language she reads ("ru", "de", "en"); None: the company's. What is sent to her
+    # (e-mail, SMS, a PDF invoice) is written in it.
+    language: str | None = None
 
     @property
     def city(self) -> str:
@@ -156,6 +159,9 @@ class Registration:
     address: Address
     passport: str | None = None
     kind: MemberKind = MemberKind.CONSULTANT
+    # The language her activation code is written in and kept as hers: the interface's
+    # language of the one registering her; None: the company's.
+    language: str | None = None
 
 
 # --- sessions and accounts -----------------------------------------------------------------
@@ -578,6 +584,9 @@ class Invoice:
     total: Money
     points: Decimal
     vat: tuple[VatLine, ...] = ()  # per rate, highest first; empty: no VAT charged
+    # The buyer's own language, which the PDF and its e-mail are written in; None: the
+    # company's.
+    buyer_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -737,6 +746,11 @@ class Claim:
     decision: str | None = None
     decided_at: datetime | None = None
     credit: Money | None = None  # what an accepted claim put back on the balance
+    # The service's own words (the reason of a rejection, a note on an acceptance), the
+    # decision itself being worded from the status and the credit in the reader's language
+    # (``core.notices.word_decision``). None: decided before decisions were kept so, and
+    # ``decision`` is shown as it was written.
+    note: str | None = None
 
 
 class NotificationKind(StrEnum):
@@ -748,12 +762,18 @@ class NotificationKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Notification:
+    """A message in the inbox. One with a ``code`` is worded when shown, in the reader's
+    language, from its ``params`` (``core.notices``); ``title`` and ``body`` are its English
+    wording, and the only text of one without a code (older notices, the company's own)."""
+
     id: int
     at: datetime
     kind: NotificationKind
     title: str
     body: str
     read: bool = False
+    code: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

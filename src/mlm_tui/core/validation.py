@@ -24,7 +24,7 @@ from mlm_tui.core.models import Address
 from mlm_tui.core.privacy import mask_address, mask_email, mask_passport, mask_phone
 from mlm_tui.core.rules.passwords import PASSWORD_MAX, PASSWORD_MIN, validate_password
 from mlm_tui.core.rules.printable import UNPRINTABLE, UNPRINTABLE_BUT_NEWLINE
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 if TYPE_CHECKING:
     from phonenumbers import NumberParseException, PhoneNumber
@@ -203,9 +203,9 @@ def _invalid_phone(number: PhoneNumber, field: str) -> ValidationError:
 
 
 def _phone_length_error(*, too_long: bool, code: int, field: str) -> ValidationError:
-    message = (_("Too many digits for a phone number with +{code}.") if too_long
-               else _("Too few digits for a phone number with +{code}."))
-    return ValidationError(message.format(code=code), field=field)
+    message = (N_("Too many digits for a phone number with +{code}.") if too_long
+               else N_("Too few digits for a phone number with +{code}."))
+    return ValidationError(message, field=field, params={"code": code})
 
 
 def _example_phone(region: str) -> str | None:

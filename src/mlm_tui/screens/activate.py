@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from mlm_tui.core.models import Session
 from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.display import data_text, printable
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_, _, render_message
 from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -64,7 +64,7 @@ class ActivateScreen(AppScreen[None]):
         labels = field_labels()
         with VerticalScroll():
             yield Static(_("Enter the code from the e-mail or SMS and choose a password.")
-                         + " " + password_rule())
+                         + " " + password_rule(render_message))
             for name in FIELDS:
                 with Horizontal(classes="row"):
                     yield Label(labels[name])

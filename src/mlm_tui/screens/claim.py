@@ -32,6 +32,7 @@ from mlm_tui.display import data_text, printable
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
+from mlm_tui.notice_text import decision_text
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
@@ -56,7 +57,7 @@ def claim_line(claim: Claim, locale: str) -> str:
         _("submitted {day}").format(day=format_day(claim.submitted_at, locale)),
         claim_status_label(claim.status),
         _("decision by {day}").format(day=format_day(claim.decision_due, locale))
-        if claim.status is ClaimStatus.SUBMITTED else (claim.decision or ""),
+        if claim.status is ClaimStatus.SUBMITTED else (decision_text(claim, locale) or ""),
     )).rstrip(" ·")
 
 

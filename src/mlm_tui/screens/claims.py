@@ -26,6 +26,7 @@ from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import AccountChanged, Failed
+from mlm_tui.notice_text import decision_text
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.screens.claim import claim_status_label
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
@@ -83,7 +84,7 @@ def claim_detail(claim: Claim, invoice: Invoice | None, locale: str) -> str:
     else:
         when = (_("Decided on {day}:").format(day=format_day(claim.decided_at, locale))
                 if claim.decided_at else _("Decided:"))
-        outcome = f"{when} {claim.decision or claim_status_label(claim.status)}"
+        outcome = f"{when} {decision_text(claim, locale) or claim_status_label(claim.status)}"
     return "\n".join((
         _("Products returned:"),
         returned,

@@ -19,24 +19,16 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
-from mlm_tui.core.models import Notification, NotificationKind
+from mlm_tui.core.models import Notification
 from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
+from mlm_tui.notice_text import notice_text, notification_kind_label
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-
-
-def notification_kind_label(kind: NotificationKind) -> str:
-    return {
-        NotificationKind.CLAIM: _("Claim"),
-        NotificationKind.SHIPPING: _("Shipping"),
-        NotificationKind.PROMOTION: _("Promotion"),
-        NotificationKind.ACCOUNT: _("Account"),
-    }[kind]
 
 
 class InboxScreen(AppScreen[None]):
@@ -119,11 +111,12 @@ class InboxScreen(AppScreen[None]):
             table.focus()
 
     def _cells(self, notification: Notification) -> tuple[str, str, str, Text]:
+        title, _body = notice_text(notification, self._locale)
         return (
             "" if notification.read else "●",
             format_day(notification.at, self._locale),
             notification_kind_label(notification.kind),
-            data_text(notification.title, end=""),
+            data_text(title, end=""),
         )
 
     def _summarise(self) -> None:
@@ -144,9 +137,9 @@ class InboxScreen(AppScreen[None]):
     def _open(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value or ""
         notification = self._notifications[key]
-        self.query_one("#reader-title", Static).update(data_text(notification.title))
-        self.query_one("#reader-body", Static).update(
-            data_text(notification.body, multiline=True))
+        title, body = notice_text(notification, self._locale)
+        self.query_one("#reader-title", Static).update(data_text(title))
+        self.query_one("#reader-body", Static).update(data_text(body, multiline=True))
         if not notification.read:
             notification = replace(notification, read=True)
             self._notifications[key] = notification

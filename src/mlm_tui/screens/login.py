@@ -93,13 +93,19 @@ class LoginScreen(AppScreen[None]):
                 yield ActionLink(_("Forgot password"), id="forgot")
             yield Static("", id="demo-hint", classes="-empty", markup=False)
             yield Static("", id="login-status", markup=False)
-        yield KeysFooter()
 
     def on_mount(self) -> None:
+        # The keys come a frame after the form: the first frame, what start-up waits for,
+        # draws the form without building and styling the footer's keys first.
+        self.call_after_refresh(self._add_footer)
         self.title = _("Log in")
         self.set_focus(self._field("password" if self._initial_login else "login").input)
         self._show_demo_hint()
         self.watch(self.app, "location", self._store_state)
+
+    async def _add_footer(self) -> None:
+        await self.mount(KeysFooter())
+        self.refresh_bindings()  # the footer shows the keys as they are by now
 
     async def draw_again(self) -> None:
         """Every text of the screen in the language now in effect, changed in place: what

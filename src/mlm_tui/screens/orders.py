@@ -391,7 +391,8 @@ class OrdersScreen(AppScreen[None]):
 
         try:
             result = export_orders(self.backend, filters, self.mlm_app.settings.exports_dir,
-                                   progress=progress, company=self.company_profile())
+                                   progress=progress, company=self.company_profile(),
+                                   translate=_)
         except ExportStopped:
             return
         except DomainError as error:

@@ -36,7 +36,7 @@ from mlm_tui.core.validation import (
     validate_birth_date,
 )
 from mlm_tui.display import data_text
-from mlm_tui.i18n import N_, _, ngettext
+from mlm_tui.i18n import N_, _, current_language, ngettext, render_message
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -222,6 +222,8 @@ class RegisterScreen(AppScreen[None]):
                 phone=typed["phone"],
                 address=Address(typed["postcode"], typed["city"], typed["street"], country),
                 passport=typed["passport"] or None,
+                # She is written to in the language her sponsor registers her in.
+                language=current_language(),
             )
             member = self.backend.register_member(registration)
             return self.Registered(member)
@@ -240,7 +242,7 @@ class RegisterScreen(AppScreen[None]):
                 # As an upline sees her: masked already.
                 name=member.full_name, number=member.registration_number,
                 email=member.email, phone=member.phone)
-            + " " + password_rule(),
+            + " " + password_rule(render_message),
             style="success",
         )
         self.query_one("#full_name", Input).focus()

@@ -22,7 +22,7 @@ from mlm_tui.core.models import ResetRequest
 from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.core.rules.typed_numbers import read_code
 from mlm_tui.display import data_text
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_, _, render_message
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
@@ -79,7 +79,7 @@ class ResetScreen(AppScreen[str | None]):
                 yield Static("", id="sent-to", classes="intro", markup=False)
                 yield FormField(_("Code (8 digits)"), "code",
                                 next_on_enter=True)
-                yield Static(password_rule(), id="password-rule")
+                yield Static(password_rule(render_message), id="password-rule")
                 yield FormField(_("New password"), "new_password", password=True,
                                 next_on_enter=True)
                 yield FormField(_("Repeat the new password"), "confirmation", password=True)

@@ -10,7 +10,7 @@ The header only reads: it watches the app's ``company``, ``account``, ``location
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
@@ -57,26 +57,62 @@ class AccountHeader(Widget):
         where = location_text(getattr(app, "location", ""))
         online = getattr(app, "online", True)
 
-        grid = Table.grid(expand=True, padding=(0, 1))
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(justify="right", no_wrap=True)
-
         place = [part for part in (company.name if company else "", where) if part]
         if where:
             place.append(_("online") if online else _("OFFLINE"))
         # The title may be a member's name (their overview), the place the company's.
-        grid.add_row(data_text(self.screen.title, style="bold"), data_text(" · ".join(place)))
+        title = (data_text(self.screen.title, style="bold"), data_text(" · ".join(place)))
 
         if account is None:
-            grid.add_row(Text(_("Not logged in"), style="italic"), Text(""))
-        else:
-            member = account.member
-            who = data_text(member.full_name, style="bold")
-            who.append(" " + _("No. {number}").format(number=member.registration_number))
-            figures = " · ".join((
-                _("Balance {amount}").format(amount=money_text(account.balance, company)),
-                _("Month {points}").format(points=points_text(account.points_this_month, company)),
-                _("Wallet {points}").format(points=points_text(account.points, company)),
-            ))
-            grid.add_row(who, data_text(figures))
-        return grid
+            return _lines(title, (Text(_("Not logged in"), style="italic"), Text("")))
+        member = account.member
+        figures = data_text(" · ".join((
+            _("Balance {amount}").format(amount=money_text(account.balance, company)),
+            _("Month {points}").format(points=points_text(account.points_this_month, company)),
+            _("Wallet {points}").format(points=points_text(account.points, company)),
+        )))
+        # The figures are what the line is for; who is signed in takes what is left.
+        room = self.size.width - figures.cell_len - _GAP
+        return _lines(title, (who_text(member.full_name, member.registration_number, room),
+                              figures), width=self.size.width)
+
+
+def _lines(first: tuple[Text, Text], second: tuple[Text, Text], *, width: int = 0
+           ) -> RenderableType:
+    """The two lines, each left part taking the room its right part leaves. In one grid
+    the right column is as wide as the wider right part: when that would cut the title
+    (the figures of line two are long in German), each line is a grid of its own."""
+    title, place = first
+    if title.cell_len + _GAP + max(place.cell_len, second[1].cell_len) <= width or not width:
+        return _grid(first, second)
+    return Group(_grid(first), _grid(second))
+
+
+def _grid(*rows: tuple[Text, Text]) -> Table:
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True)
+    for row in rows:
+        grid.add_row(*row)
+    return grid
+
+
+_GAP = 2  # between the two columns, as the grid pads them
+
+
+def who_text(full_name: str, number: str, room: int) -> Text:
+    """The signed-in member in ``room`` cells: her name and number; when they do not fit,
+    her name shortened and the number whole (the number is what a consultant quotes);
+    then the number alone."""
+    who = data_text(full_name, style="bold")
+    label = _("No. {number}").format(number=number)
+    if who.cell_len + 1 + len(label) <= room:
+        return who.append(" " + label)
+    name_room = room - 1 - len(label)
+    if name_room >= _SHORTEST_NAME:
+        who.truncate(name_room, overflow="ellipsis")
+        return who.append(" " + label)
+    return Text(number if len(number) <= room else "")
+
+
+_SHORTEST_NAME = 4  # three letters and the ellipsis still say whose it is

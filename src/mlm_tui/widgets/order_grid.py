@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 
 
 MAX_NUMBER_WIDTH = 16
+TOTAL_WIDTH = 12  # the least the total column takes
 MAX_MEMBER_WIDTH = 34  # wider terminals leave the rest blank rather than stretch the gap
 TOTAL_WIDTH = 12  # "99 999,99 ₽" and a space before it
 
@@ -510,13 +512,12 @@ class OrderGrid(ScrollView, can_focus=True):
         ]
 
     def _total_width(self) -> int:
-        # Room for a total up to 99 999,99 as the company writes it: "99 999,99 ₽", or
-        # "99 999,99 RUB" on a terminal that shows ASCII alone.
+        """Room for a five-figure total as the locale shown writes it: ``99 999,99 ₽``,
+        and in German ``99.999,99 RUB``."""
         if self.company is None:
             return TOTAL_WIDTH
         locale = shown_locale(self.company.locale)
-        widest = format_money(Money(Decimal("99999.99"), self.company.currency), locale)
-        return max(TOTAL_WIDTH, cell_len(widest) + 1)
+        return max(TOTAL_WIDTH, _widest_total(self.company.currency, locale))
 
     def _widths(self, width: int) -> list[int]:
         columns = self._columns()
@@ -596,6 +597,11 @@ class OrderGrid(ScrollView, can_focus=True):
         # Cells of one style as one segment: each segment is written with its own colour
         # codes, and a row is written whole whenever it changes.
         return Strip(segments).adjust_cell_length(width, fill).simplify()
+
+
+@lru_cache(maxsize=8)
+def _widest_total(currency: str, locale: str) -> int:
+    return cell_len(format_money(Money(Decimal("99999.99"), currency), locale))
 
 
 def _fit(text: str, width: int, right: bool) -> str:

@@ -88,7 +88,7 @@ from mlm_tui.core.validation import (
     normalise_contact,
     normalise_registration_number,
 )
-from mlm_tui.i18n import N_
+from mlm_tui.i18n import N_, language_of
 
 RESET_VALID = timedelta(minutes=15)
 RESET_COOLDOWN = timedelta(seconds=60)
@@ -209,6 +209,12 @@ class AuthMixin(LocalBase):
                                 member.full_name, expires_at)
         return self._session
 
+    def set_language(self, language: str | None) -> None:
+        me = self._me_id()
+        known = _known_language(language)
+        with self.store.write() as conn:
+            conn.execute(update(t.members).where(t.members.c.id == me).values(language=known))
+
     # --- password reset --------------------------------------------------------------------
     def request_password_reset(self, contact: str) -> ResetRequest:
         kind, value = normalise_contact(contact, region=market_country(self.company()))
@@ -232,7 +238,7 @@ class AuthMixin(LocalBase):
                         self.notifier, company=company.name, full_name=member.full_name,
                         email=member.email, phone=member.phone, code=code,
                         minutes=int(RESET_VALID.total_seconds() // 60),
-                        locale=company.locale),
+                        locale=company.locale, language=member.language),
                     undo=lambda conn: _withdraw_reset(conn, member.id, code_hash, cooldown, now),
                 )
         # Only what was typed is echoed, masked: the answer must not tell whether an
@@ -275,6 +281,7 @@ class AuthMixin(LocalBase):
             checked.full_name, checked.birth_date, checked.email, checked.phone,
             checked.address, checked.passport, checked.kind)
         name_folded = fold_name(full_name)
+        language = _known_language(registration.language)
         code = new_numeric_code(CODE_DIGITS)
         code_hash = hash_secret(code)
         m = t.members
@@ -292,7 +299,7 @@ class AuthMixin(LocalBase):
                 postcode=address.postcode, city=address.city, street=address.street,
                 country=address.country, passport=passport, sponsor_id=sponsor_id,
                 enroller_id=sponsor_id, path=sponsor.path, registered_at=now,
-                loyalty_enrolled=False,
+                loyalty_enrolled=False, language=language,
             ).returning(m.c.id)).scalar_one()
             # The path needs the new id, known only once the row exists.
             conn.execute(update(m).where(m.c.id == member_id)
@@ -309,7 +316,7 @@ class AuthMixin(LocalBase):
                     registration_number=number, sponsor_name=sponsor.full_name, email=email,
                     phone=phone, code=code,
                     hours=int(ACTIVATION_VALID.total_seconds() // 3600),
-                    locale=company.locale),
+                    locale=company.locale, language=language),
                 undo=lambda conn: _withdraw_registration(conn, member_id),
             )
             row = conn.execute(select(m).where(m.c.id == member_id)).one()
@@ -354,6 +361,18 @@ class AuthMixin(LocalBase):
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _known_language(language: str | None) -> str | None:
+    """The language as kept ("ru"; "de_DE.UTF-8" -> "de"), None for none;
+    ``ValidationError`` (field ``language``) for one the interface does not speak."""
+    if not language:
+        return None
+    known = language_of(language)
+    if known is None:
+        raise ValidationError(N_("{language} is not a language of this interface."),
+                              field="language", params={"language": language})
+    return known
+
+
 def _parse_login(login: str) -> tuple[str, str]:
     """``("email", "anna@example.ru")`` or ``("number", "1000001")``."""
     text = (login or "").strip()
@@ -391,7 +410,8 @@ def _active_member_by_contact(
     m = t.members
     column = m.c.email if kind == "email" else m.c.phone
     rows = conn.execute(
-        select(m.c.id, m.c.registration_number, m.c.full_name, m.c.email, m.c.phone)
+        select(m.c.id, m.c.registration_number, m.c.full_name, m.c.email, m.c.phone,
+               m.c.language)
         .where(column == value, m.c.status == MemberStatus.ACTIVE.value)
         .limit(2)
     ).all()

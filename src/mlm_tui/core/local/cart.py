@@ -63,13 +63,14 @@ from mlm_tui.core.models import (
     PromotionKind,
 )
 from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.core.notices import NoticeCode, money_param
 from mlm_tui.core.pricing import price_cart
 from mlm_tui.core.rules.payment import (
     paid_on_confirmation,
     paid_when_placed,
     payment_methods_for,
 )
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 MAX_LINE_QUANTITY = 99
 _KEY_LENGTH = 64
@@ -212,10 +213,10 @@ class CartMixin(LocalBase):
             conn.execute(update(t.members).where(t.members.c.id == buyer.id)
                          .values(last_order_at=now))
             order = read_order(conn, order_id, self.money)
-            notify(conn, me, now, NotificationKind.ACCOUNT,
-                   _("Order {number} placed").format(number=order.number),
-                   f"{format_money(order.total, company.locale)}, "
-                   f"{format_points(order.points, company.locale)} {company.points_label}")
+            notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
+                   {"number": order.number, "total": money_param(order.total),
+                    "points": str(order.points), "points_label": company.points_label},
+                   company.locale)
             return order
 
     # --- shared steps ----------------------------------------------------------------------

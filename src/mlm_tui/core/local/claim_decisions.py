@@ -32,8 +32,9 @@ from mlm_tui.core.local.orders import notify
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, LedgerKind, NotificationKind
 from mlm_tui.core.money import Money, currency_exponent, format_money
+from mlm_tui.core.notices import NoticeCode, money_param, word_decision
 from mlm_tui.core.validation import refuse_unprintable
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,17 +79,21 @@ def accept_claim(store: Store, number: str, *, now: datetime, credit: Money | No
         row, claim = _open_claim(conn, number, company)
         worth = _worth(conn, row.id, claim.invoice_number, company.currency)
         amount = worth if credit is None else _checked_credit(credit, worth, company)
-        decision = _accepted_text(amount, company, note)
-        _record(conn, row, ClaimStatus.ACCEPTED, decision, now, amount)
+        decision = word_decision(True, amount, note, company.locale)
+        _record(conn, row, ClaimStatus.ACCEPTED, decision, note, now, amount)
         if amount:
             conn.execute(t.balance_ledger.insert().values(
                 member_id=row.member_id, at=now, kind=LedgerKind.REFUND.value,
                 amount=amount.amount, order_id=_order_id(conn, claim.invoice_number),
                 note=claim.number))
-        notify(conn, row.member_id, now, NotificationKind.CLAIM,
-               _("Claim {number} accepted").format(number=claim.number),
-               _("Invoice {invoice}: {decision}").format(invoice=claim.invoice_number,
-                                                         decision=decision))
+        said = {"number": claim.number, "invoice": claim.invoice_number, "note": note}
+        if amount:
+            notify(conn, row.member_id, now, NotificationKind.CLAIM,
+                   NoticeCode.CLAIM_CREDITED, {**said, "credit": money_param(amount)},
+                   company.locale)
+        else:
+            notify(conn, row.member_id, now, NotificationKind.CLAIM,
+                   NoticeCode.CLAIM_ACCEPTED, said, company.locale)
         return _case(conn, *_claim(conn, number, company), company)
 
 
@@ -98,12 +103,11 @@ def reject_claim(store: Store, number: str, *, now: datetime, reason: str) -> Cl
     with store.write() as conn:
         company = read_company(conn)
         row, claim = _open_claim(conn, number, company)
-        decision = _("Rejected: {reason}").format(reason=reason)
-        _record(conn, row, ClaimStatus.REJECTED, decision, now, None)
-        notify(conn, row.member_id, now, NotificationKind.CLAIM,
-               _("Claim {number} rejected").format(number=claim.number),
-               _("Invoice {invoice}: {decision}").format(invoice=claim.invoice_number,
-                                                         decision=decision))
+        decision = word_decision(False, None, reason, company.locale)
+        _record(conn, row, ClaimStatus.REJECTED, decision, reason, now, None)
+        notify(conn, row.member_id, now, NotificationKind.CLAIM, NoticeCode.CLAIM_REJECTED,
+               {"number": claim.number, "invoice": claim.invoice_number, "reason": reason},
+               company.locale)
         return _case(conn, *_claim(conn, number, company), company)
 
 
@@ -126,22 +130,24 @@ def _open_claim(conn: Connection, number: str, company: CompanyProfile
     row, claim = _claim(conn, number, company)
     if claim.status is ClaimStatus.SUBMITTED:
         return row, claim
-    message = (_("Claim {number} is already accepted.")
-               if claim.status is ClaimStatus.ACCEPTED
-               else _("Claim {number} is already rejected."))
-    text = message.format(number=claim.number)
-    if claim.decided_at is not None:  # claims decided before decisions were dated have none
-        text += " " + _("Decided on {day}.").format(
-            day=format_day(claim.decided_at, company.locale))
-    raise Conflict(text, field="claim")
+    accepted = claim.status is ClaimStatus.ACCEPTED
+    params: dict[str, object] = {"number": claim.number}
+    if claim.decided_at is None:  # claims decided before decisions were dated have none
+        template = (N_("Claim {number} is already accepted.") if accepted
+                    else N_("Claim {number} is already rejected."))
+    else:
+        template = (N_("Claim {number} is already accepted. Decided on {day}.") if accepted
+                    else N_("Claim {number} is already rejected. Decided on {day}."))
+        params["day"] = format_day(claim.decided_at, company.locale)
+    raise Conflict(template, field="claim", params=params)
 
 
-def _record(conn: Connection, row: Row[Any], status: ClaimStatus, decision: str,
+def _record(conn: Connection, row: Row[Any], status: ClaimStatus, decision: str, note: str,
             now: datetime, credit: Money | None) -> None:
     c = t.claims
     moved = conn.execute(
         update(c).where(c.c.id == row.id, c.c.status == ClaimStatus.SUBMITTED.value)
-        .values(status=status.value, decision=decision, decided_at=now,
+        .values(status=status.value, decision=decision, note=note, decided_at=now,
                 credit=None if credit is None else credit.amount)
     ).rowcount
     if moved != 1:  # decided by someone else since it was read
@@ -220,11 +226,3 @@ def _checked_credit(credit: Money, worth: Money, company: CompanyProfile) -> Mon
             field="credit", params={"worth": format_money(worth, company.locale)})
     return credit.rounded()
 
-
-def _accepted_text(credit: Money, company: CompanyProfile, note: str) -> str:
-    if credit:
-        text = _("Accepted: {credit} credited to your balance.").format(
-            credit=format_money(credit, company.locale))
-    else:
-        text = _("Accepted, without a credit.")
-    return f"{text} {note}" if note else text

@@ -8,6 +8,7 @@ the inbox; the service decides in :mod:`mlm_tui.core.local.claim_decisions`, not
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, func, select, update
 
-from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
@@ -31,9 +31,10 @@ from mlm_tui.core.models import (
     OrderStatus,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.notices import NoticeCode
 from mlm_tui.core.rules.numbers import claim_number
 from mlm_tui.core.validation import refuse_unprintable
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 MAX_REASON = 2000
 # The promise to the member is a decision within a week; a company may promise sooner.
@@ -75,10 +76,9 @@ class ClaimsMixin(LocalBase):
                 dict(claim_id=claim_id, product_code=code, quantity=quantity)
                 for code, quantity in wanted.items()
             ])
-            notify(conn, me, now, NotificationKind.CLAIM,
-                   _("Claim {number} received").format(number=number),
-                   _("Invoice {invoice}: the decision comes by {day}.").format(
-                       invoice=invoice_number, day=format_day(due, company.locale)))
+            notify(conn, me, now, NotificationKind.CLAIM, NoticeCode.CLAIM_RECEIVED,
+                   {"number": number, "invoice": invoice_number, "day": due.isoformat()},
+                   company.locale)
         return Claim(
             number=number,
             invoice_number=invoice_number,
@@ -103,7 +103,8 @@ class ClaimsMixin(LocalBase):
             rows = conn.execute(query.order_by(n.c.id.desc())).all()
         return [
             Notification(row.id, row.at, NotificationKind(row.kind), row.title, row.body,
-                         read=row.read_at is not None)
+                         read=row.read_at is not None, code=row.code,
+                         params=json.loads(row.params) if row.params else {})
             for row in rows
         ]
 
@@ -147,7 +148,8 @@ def read_claims(conn: Connection, where: ColumnElement[bool],
     return [
         (row, Claim(row.number, row.invoice_number, row.reason, tuple(lines[row.id]),
                     ClaimStatus(row.status), row.submitted_at, row.decision_due, row.decision,
-                    row.decided_at, None if row.credit is None else money(row.credit)))
+                    row.decided_at, None if row.credit is None else money(row.credit),
+                    row.note))
         for row in rows
     ]
 

@@ -278,7 +278,19 @@ def _v9_to_v10(conn: Connection) -> None:
 
 
 def _v10_to_v11(conn: Connection) -> None:
-    """Version 11 is a member's language, another change's step (nothing here)."""
+    """A member's own language; notices kept as a code with parameters, and a claim's
+    decision as the service's own words. Nothing is filled in: a member without a language
+    is written to in the company's, a notice without a code and a decision without its
+    note show the text they were stored with."""
+    for table, columns in ((schema.members, (schema.members.c.language,)),
+                           (schema.notifications, (schema.notifications.c.code,
+                                                   schema.notifications.c.params)),
+                           (schema.claims, (schema.claims.c.note,))):
+        present = {column["name"] for column in inspect(conn).get_columns(table.name)}
+        for column in columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
 
 def _v11_to_v12(conn: Connection) -> None:

@@ -13,7 +13,8 @@ only ever moves along :data:`mlm_tui.core.models.ORDER_TRANSITIONS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -57,11 +58,12 @@ from mlm_tui.core.models import (
     StatusChange,
     can_move,
 )
-from mlm_tui.core.money import Money, format_money
+from mlm_tui.core.money import Money
+from mlm_tui.core.notices import NoticeCode, money_param, word_notice
 from mlm_tui.core.order_checks import check_order, correction
 from mlm_tui.core.privacy import mask_email
 from mlm_tui.core.rules import cancellation, numbers, vat
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 STOP_STEPS = (
     N_("stop with the carrier"),
@@ -249,11 +251,13 @@ class OrdersMixin(LocalBase):
             _restock(conn, row)
             _reverse_points(conn, row, now)
             _stop_awaiting_payment(conn, row.id, now)
-            refund = format_money(quote.refund, company.locale)
-            notify(conn, row.placed_by_id, now, NotificationKind.ACCOUNT,
-                   _("Order {number} cancelled").format(number=number),
-                   _("{refund} returned to the balance.").format(refund=refund) if paid
-                   else _("Nothing was charged."))
+            if paid:
+                notify(conn, row.placed_by_id, now, NotificationKind.ACCOUNT,
+                       NoticeCode.ORDER_CANCELLED,
+                       {"number": number, "refund": money_param(quote.refund)}, company.locale)
+            else:
+                notify(conn, row.placed_by_id, now, NotificationKind.ACCOUNT,
+                       NoticeCode.ORDER_CANCELLED_UNPAID, {"number": number}, company.locale)
             return self._full_order(conn, row.id)
 
     def request_delivery_stop(self, number: str) -> Order:
@@ -277,9 +281,8 @@ class OrdersMixin(LocalBase):
                     shipment_id=shipment_id, at=now, station="",
                     description=N_("delivery stop requested")))
             notify(conn, row.placed_by_id, now, NotificationKind.SHIPPING,
-                   _("Delivery stop requested for order {number}").format(number=number),
-                   _("The parcel goes back to the service centre; the amount is credited to "
-                     "the balance when it arrives."))
+                   NoticeCode.DELIVERY_STOP_REQUESTED, {"number": number},
+                   self.company().locale)
             return self._full_order(conn, row.id)
 
     # --- correcting the order type --------------------------------------------------------
@@ -354,7 +357,7 @@ def move_status(
     """Move an order along its lifecycle; any other move is a ``Conflict``."""
     current = OrderStatus(row.status)
     if not can_move(current, target):
-        raise Conflict(_why_not(row.number, current, target), field="number")
+        raise _why_not(row.number, current, target)
     o = t.orders
     moved = conn.execute(
         update(o).where(o.c.id == row.id, o.c.status == current.value)
@@ -396,17 +399,18 @@ def _stop_awaiting_payment(conn: Connection, order_id: int, now: datetime) -> No
                  .values(state=PaymentState.CANCELLED.value, decided_at=now))
 
 
-def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> str:
+def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> Conflict:
+    params: dict[str, object] = {"number": number}
     if current is OrderStatus.DELIVERED:
-        return _("Order {number} is delivered: send a claim to return products.").format(
-            number=number)
-    if current in (OrderStatus.CANCELLED, OrderStatus.CREDITED):
-        return _("Order {number} is already cancelled.").format(number=number)
-    if current is OrderStatus.STOP_REQUESTED:
-        return _("A delivery stop for order {number} is already requested.").format(
-            number=number)
-    return _("Order {number} cannot go from {current} to {target}.").format(
-        number=number, current=current.value, target=target.value)
+        template = N_("Order {number} is delivered: send a claim to return products.")
+    elif current in (OrderStatus.CANCELLED, OrderStatus.CREDITED):
+        template = N_("Order {number} is already cancelled.")
+    elif current is OrderStatus.STOP_REQUESTED:
+        template = N_("A delivery stop for order {number} is already requested.")
+    else:
+        template = N_("Order {number} cannot go from {current} to {target}.")
+        params.update(current=current.value, target=target.value)
+    return Conflict(template, field="number", params=params)
 
 
 def _quote(
@@ -416,7 +420,7 @@ def _quote(
     shipped = status is OrderStatus.SHIPPED
     target = OrderStatus.STOP_REQUESTED if shipped else OrderStatus.CANCELLED
     if not can_move(status, target):
-        raise Conflict(_why_not(row.number, status, target), field="number")
+        raise _why_not(row.number, status, target)
     paid = Money(_paid_from_balance(conn, row), company.currency)
     # The fee is withheld from what was paid; an order paid elsewhere costs nothing here.
     parts = cancellation.cancellation_fee(company, shipped=shipped, paid=paid)
@@ -504,9 +508,14 @@ def _restock(conn: Connection, row: Row[*tuple[Any, ...]]) -> None:
 
 
 def notify(conn: Connection, member_id: int, at: datetime, kind: NotificationKind,
-           title: str, body: str) -> None:
+           code: NoticeCode, params: Mapping[str, str], locale: str) -> None:
+    """A notice in the member's inbox, kept as its code and parameters (worded when read,
+    in the reader's language), with its English wording in ``locale``'s formats beside
+    them."""
+    title, body = word_notice(code, params, locale)
     conn.execute(t.notifications.insert().values(
-        member_id=member_id, at=at, kind=kind.value, title=title, body=body))
+        member_id=member_id, at=at, kind=kind.value, title=title, body=body,
+        code=code.value, params=json.dumps(dict(params), ensure_ascii=False)))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -607,7 +616,7 @@ def read_invoice(conn: Connection, number: str, money: MoneyOf,
     row = conn.execute(
         select(i.c.issued_at, o.c.id, o.c.number.label("order_number"), o.c.buyer_id,
                o.c.retail, o.c.discount, o.c.delivery_fee, o.c.total, o.c.points,
-               m.c.registration_number, m.c.full_name, m.c.email)
+               m.c.registration_number, m.c.full_name, m.c.email, m.c.language)
         .select_from(i.join(o, o.c.id == i.c.order_id).join(m, m.c.id == o.c.buyer_id))
         .where(i.c.number == number)
     ).one()
@@ -629,6 +638,7 @@ def read_invoice(conn: Connection, number: str, money: MoneyOf,
         total=money(row.total),
         points=row.points,
         vat=vat.breakdown(taxed, company),
+        buyer_language=row.language,
     )
 
 

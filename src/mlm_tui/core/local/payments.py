@@ -43,10 +43,11 @@ from mlm_tui.core.models import (
     PaymentState,
     TopUpMethod,
 )
-from mlm_tui.core.money import Money, format_money
+from mlm_tui.core.money import Money
+from mlm_tui.core.notices import NoticeCode, money_param
 from mlm_tui.core.rules import numbers
 from mlm_tui.core.statements import StatementEntry
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 MoneyOf = Callable[[Decimal], Money]
 MAX_NOTE = 200
@@ -208,14 +209,13 @@ def confirm_in(conn: Connection, row: Row[Any], *, now: datetime, source: Paymen
                decided_by: str, company: CompanyProfile) -> None:
     """Confirm one pending request inside the caller's transaction."""
     _decide(conn, row, PaymentState.CONFIRMED, now, source, decided_by, "")
-    amount = format_money(Money(row.amount, company.currency), company.locale)
+    amount = money_param(Money(row.amount, company.currency))
     if row.purpose == PaymentPurpose.TOP_UP.value:
         conn.execute(t.balance_ledger.insert().values(
             member_id=row.member_id, at=now, kind=LedgerKind.TOP_UP.value, amount=row.amount,
             note=row.reference, source=source.value))
-        notify(conn, row.member_id, now, NotificationKind.ACCOUNT,
-               _("Top-up {reference} confirmed").format(reference=row.reference),
-               _("{amount} credited to your balance.").format(amount=amount))
+        notify(conn, row.member_id, now, NotificationKind.ACCOUNT, NoticeCode.TOP_UP_CONFIRMED,
+               {"reference": row.reference, "amount": amount}, company.locale)
         return
     status = conn.execute(select(t.orders.c.status).where(t.orders.c.id == row.order_id)
                           ).scalar_one()
@@ -224,19 +224,20 @@ def confirm_in(conn: Connection, row: Row[Any], *, now: datetime, source: Paymen
                        field="reference", params={"number": row.reference, "status": status})
     record_payment(conn, row.order_id, now, company, note=N_("payment confirmed"))
     notify(conn, row.member_id, now, NotificationKind.ACCOUNT,
-           _("Payment for order {number} confirmed").format(number=row.reference),
-           _("{amount} received; the order's points are yours.").format(amount=amount))
+           NoticeCode.ORDER_PAYMENT_CONFIRMED, {"number": row.reference, "amount": amount},
+           company.locale)
 
 
 def reject_in(conn: Connection, row: Row[Any], *, now: datetime, source: PaymentSource,
               decided_by: str, reason: str, company: CompanyProfile) -> None:
     _decide(conn, row, PaymentState.REJECTED, now, source, decided_by, reason)
-    amount = format_money(Money(row.amount, company.currency), company.locale)
-    title = (_("Top-up {reference} not confirmed") if row.purpose == PaymentPurpose.TOP_UP.value
-             else _("Payment for order {reference} not confirmed"))
-    notify(conn, row.member_id, now, NotificationKind.ACCOUNT,
-           title.format(reference=row.reference),
-           _("{amount} was not received: {reason}").format(amount=amount, reason=reason))
+    amount = money_param(Money(row.amount, company.currency))
+    if row.purpose == PaymentPurpose.TOP_UP.value:
+        code, params = NoticeCode.TOP_UP_REJECTED, {"reference": row.reference}
+    else:
+        code, params = NoticeCode.ORDER_PAYMENT_REJECTED, {"number": row.reference}
+    notify(conn, row.member_id, now, NotificationKind.ACCOUNT, code,
+           {**params, "amount": amount, "reason": reason}, company.locale)
 
 
 def _decide(conn: Connection, row: Row[Any], state: PaymentState, now: datetime,
@@ -284,7 +285,7 @@ def receive_provider_event(store: Store, event: ProviderEvent, *, now: datetime)
             outcome = ProviderOutcome.CONFIRMED
         else:
             reject_in(conn, row, now=now, source=PaymentSource.PROVIDER, decided_by=by,
-                      reason=_("declined by the payment provider"), company=company)
+                      reason=N_("declined by the payment provider"), company=company)
             outcome = ProviderOutcome.REJECTED
         conn.execute(e.insert().values(event_id=event.event_id, received_at=now,
                                        reference=row.reference, outcome=outcome))

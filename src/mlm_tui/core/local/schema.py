@@ -128,6 +128,9 @@ members = Table(
     Column("loyalty_since", IsoDate),
     Column("password_hash", String(200)),
     Column("last_order_at", IsoDateTime),
+    # Added in schema version 11: the language she reads ("ru", "de", "en"); None: the
+    # company's. What is sent to her (e-mail, SMS, a PDF invoice) is written in it.
+    Column("language", String(8)),
     CheckConstraint("kind in ('consultant','customer')", name="member_kind"),
     CheckConstraint("status in ('pending','active','closed')", name="member_status"),
 )
@@ -377,6 +380,11 @@ claims = Table(
     # Added in schema version 3: when the service decided, and what it credited.
     Column("decided_at", IsoDateTime),
     Column("credit", Hundredths),
+    # Added in schema version 11: the service's own words on its decision (the reason of
+    # a rejection, a note on an acceptance), the decision being worded from the status and
+    # the credit in the reader's language; ``decision`` keeps it in English. None: decided
+    # before, and ``decision`` is shown as written.
+    Column("note", Text),
 )
 
 claim_lines = Table(
@@ -397,6 +405,11 @@ notifications = Table(
     Column("title", String(200), nullable=False),
     Column("body", Text, nullable=False),
     Column("read_at", IsoDateTime),
+    # Added in schema version 11: what the notice says as a code and its parameters (JSON),
+    # worded in the reader's language when shown. Without a code (older notices, the
+    # company's own messages) ``title`` and ``body`` are shown as written.
+    Column("code", String(40)),
+    Column("params", Text),
 )
 Index("ix_notifications_member", notifications.c.member_id, notifications.c.id)
 

@@ -278,6 +278,7 @@ def member_from_row(row: Row[*tuple[Any, ...]]) -> Member:
         loyalty_enrolled=bool(row.loyalty_enrolled),
         loyalty_since=row.loyalty_since,
         last_order_at=row.last_order_at,
+        language=row.language,
     )
 
 

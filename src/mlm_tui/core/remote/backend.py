@@ -26,10 +26,10 @@ import httpx
 
 from mlm_tui.core import errors as e
 from mlm_tui.core.backend import Backend
+from mlm_tui.core.errors import N_
 from mlm_tui.core.models import Session
 from mlm_tui.core.remote import routes as r
 from mlm_tui.core.remote import wire
-from mlm_tui.i18n import _
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 RETRIES = 2
@@ -44,12 +44,12 @@ def check_server_url(url: str, *, insecure: bool = False) -> str:
     (a token sent in clear over a network can be read by anyone on it)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise e.ValidationError(_("A server address starts with https:// and names a host."),
+        raise e.ValidationError(N_("A server address starts with https:// and names a host."),
                                 field="server")
     if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
         raise e.ValidationError(
-            _("Plain http:// is refused for {host}: use https://, or --insecure on a network "
-              "you trust.").format(host=parts.hostname), field="server")
+            N_("Plain http:// is refused for {host}: use https://, or --insecure on a network "
+               "you trust."), field="server", params={"host": parts.hostname})
     return url.strip().rstrip("/")
 
 
@@ -101,8 +101,8 @@ class RemoteBackend:
             value = values[param.name]
             if param.where == "path" and str(value) == "":
                 # No URL names it, and no store holds a thing without a name.
-                raise e.NotFound(_("Nothing has an empty {name}.").format(name=param.name),
-                                 field=param.name)
+                raise e.NotFound(N_("Nothing has an empty {name}."), field=param.name,
+                                 params={"name": param.name})
             if param.where == "query":
                 _put_query(query, param.name, wire.to_plain(param.annotation, value))
             elif param.where == "query-fields":
@@ -149,8 +149,8 @@ class RemoteBackend:
                     time.sleep(_BACKOFF[min(attempt, len(_BACKOFF) - 1)])
                     attempt += 1
                     continue
-                raise e.Offline(_("The server {url} cannot be reached.").format(url=self.url),
-                                field="server") from failure
+                raise e.Offline(N_("The server {url} cannot be reached."), field="server",
+                                params={"url": self.url}) from failure
             if (response.status_code in _NOT_REACHED and route.retryable
                     and attempt < self.retries):
                 time.sleep(_BACKOFF[min(attempt, len(_BACKOFF) - 1)])
@@ -165,10 +165,10 @@ class RemoteBackend:
             data = None
         if not isinstance(data, dict) or "code" not in data:
             if response.status_code in _NOT_REACHED:
-                return e.Offline(_("The server {url} cannot be reached.").format(url=self.url),
-                                 field="server")
-            return e.DomainError(_("The server answered {status}.").format(
-                status=response.status_code))
+                return e.Offline(N_("The server {url} cannot be reached."), field="server",
+                                 params={"url": self.url})
+            return e.DomainError(N_("The server answered {status}."),
+                                 params={"status": response.status_code})
         error = e.from_dict(data)
         if type(error) in (e.NotAuthenticated, e.SessionEnded):
             self._session = None  # ended on the server: this client is signed out too

@@ -94,6 +94,7 @@ ROUTES: tuple[Route, ...] = (
     _r("ssh_keys", "GET", "/me/ssh-keys"),
     _r("add_ssh_key", "POST", "/me/ssh-keys", creates=True),
     _r("remove_ssh_key", "DELETE", "/me/ssh-keys"),
+    _r("set_language", "PUT", "/me/language"),
     # --- password reset and registration ---------------------------------------------------
     _r("request_password_reset", "POST", "/password-resets", public=True, status=202),
     _r("confirm_password_reset", "POST", "/password-resets/confirmation", public=True),

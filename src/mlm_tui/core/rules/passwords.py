@@ -14,10 +14,10 @@ is asking: the answer must not tell a stranger whose e-mail a phone number belon
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from mlm_tui.core.errors import ValidationError
-from mlm_tui.i18n import N_, _
+from mlm_tui.i18n import N_
 
 PASSWORD_MIN = 8
 # argon2 takes any length; a bound keeps a megabyte "password" from costing the server.
@@ -33,11 +33,15 @@ _RUSSIAN_KEYS = str.maketrans(
 )
 
 
-def password_rule() -> str:
-    """The rule in one sentence, the same on every screen that asks for a new password."""
-    return _("A password has at least {n} characters, is not a common or easily guessed "
-             "one, and is not your registration number, e-mail or phone.").format(
-        n=PASSWORD_MIN)
+PASSWORD_RULE = N_("A password has at least {n} characters, is not a common or easily "
+                   "guessed one, and is not your registration number, e-mail or phone.")
+
+
+def password_rule(render: Callable[[str, Mapping[str, object]], str] | None = None) -> str:
+    """The rule in one sentence, the same on every screen that asks for a new password:
+    worded by ``render`` (the client's, in the reader's language), in English without."""
+    params = {"n": PASSWORD_MIN}
+    return render(PASSWORD_RULE, params) if render else PASSWORD_RULE.format_map(params)
 
 
 def validate_password(
