@@ -621,12 +621,7 @@ class MlmApp(App[None]):
                 for _step in range(depth):  # go back to it rather than open it twice
                     await self.pop_screen()
                 return
-        # Mounting a screen refreshes it several times over (composing, focusing, laying
-        # out, resuming): each would be written to the terminal whole. Held in one batch,
-        # it is written once, when it is in place.
-        with self.batch_update():
-            await self.push_screen(screen_class())
-        self.screen.refresh()
+        await self.push_screen(screen_class())
 
     async def action_back(self) -> None:
         # The bottom is the login screen; the landing above it stays. A login screen over
