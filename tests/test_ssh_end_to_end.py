@@ -132,7 +132,7 @@ def test_her_command_over_ssh_gives_her_rows_and_nothing_of_others(team: Team):
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     # October holds Anna's, Petr's and Irina's orders; Irina sees her own only.
-    assert [(r["number"], r["buyer_name"]) for r in rows] == [
+    assert [(r["Order"], r["Member"]) for r in rows] == [
         (world.WORLD_ORDERS[6].number, world.IRINA.full_name)]
     assert _key_sessions(team.data) == 0
 
