@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, select
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, select
 
 from mlm_tui.core.changes import Changes
 from mlm_tui.core.company import profile_from_json
@@ -99,8 +99,7 @@ class LocalBase:
 
     def _my_path(self, conn: Connection) -> str:
         path: str | None = conn.execute(
-            select(t.members.c.path).where(t.members.c.id == self._me_id())
-        ).scalar_one_or_none()
+            _MEMBER_PATH, {"member": self._me_id()}).scalar_one_or_none()
         if path is None:
             raise NotAuthenticated("this account no longer exists")
         return path
@@ -113,8 +112,7 @@ class LocalBase:
         """
         my_path = self._my_path(conn)
         path: str | None = conn.execute(
-            select(t.members.c.path).where(t.members.c.id == member_id)
-        ).scalar_one_or_none()
+            _MEMBER_PATH, {"member": member_id}).scalar_one_or_none()
         if path is None or not path.startswith(my_path):
             raise NotFound("no such member in your team", field="member")
         return path
@@ -134,15 +132,21 @@ def live_session(
 ) -> Row[*tuple[Any, ...]] | None:
     """The session row of ``token`` (with its member) if it still stands: not deleted, not
     run out, its member active."""
-    s, m = t.sessions, t.members
-    row = conn.execute(
-        select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status, s.c.expires_at)
-        .select_from(s.join(m, m.c.id == s.c.member_id))
-        .where(s.c.token_hash == token_hash(token or ""))
-    ).first()
+    row = conn.execute(_LIVE_SESSION, {"token_hash": token_hash(token or "")}).first()
     if row is None or row.expires_at <= now or row.status != MemberStatus.ACTIVE.value:
         return None
     return row
+
+
+# Built once: every call reads the session and most read the caller's path, and building
+# a statement costs SQLAlchemy more than SQLite takes to answer it.
+_MEMBER_PATH = select(t.members.c.path).where(t.members.c.id == bindparam("member"))
+_LIVE_SESSION = (
+    select(t.members.c.id, t.members.c.registration_number, t.members.c.full_name,
+           t.members.c.status, t.sessions.c.expires_at)
+    .select_from(t.sessions.join(t.members, t.members.c.id == t.sessions.c.member_id))
+    .where(t.sessions.c.token_hash == bindparam("token_hash"))
+)
 
 
 def downline_clause(path_column: ColumnElement[str], my_path: str) -> ColumnElement[bool]:

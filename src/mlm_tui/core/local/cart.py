@@ -23,7 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, select, update
 
 from mlm_tui.core.errors import (
     Conflict,
@@ -227,17 +227,10 @@ class CartMixin(LocalBase):
         return cart
 
     def _priced_cart(self, conn: Connection) -> Cart:
-        me = self._me_id()
-        lines, choices, m = t.cart_lines, t.cart_choices, t.members
-        rows = conn.execute(
-            select(lines.c.product_code, lines.c.quantity, lines.c.paid_with_points)
-            .where(lines.c.member_id == me)
-            .order_by(lines.c.added_at, lines.c.product_code)
-        ).all()
-        choice = conn.execute(
-            select(choices.c.delivery_product_code).where(choices.c.member_id == me)
-        ).scalar_one_or_none()
-        kind = conn.execute(select(m.c.kind).where(m.c.id == me)).scalar_one()
+        me = {"member": self._me_id()}
+        rows = conn.execute(_CART_LINES, me).all()
+        choice = conn.execute(_DELIVERY_CHOICE, me).scalar_one_or_none()
+        kind = conn.execute(_MEMBER_KIND, me).scalar_one()
         consultant = kind == MemberKind.CONSULTANT.value
         catalog = Catalog(conn, current_period_row(conn, self.clock().date()),
                           self.company().currency, consultant=consultant)
@@ -296,6 +289,19 @@ class CartMixin(LocalBase):
         if buyer.status == MemberStatus.CLOSED.value:
             raise ValidationError(N_("This account is closed."), field="buyer_id")
         return buyer
+
+
+# Built once: the cart is priced at every change and at checkout, and building these
+# cost SQLAlchemy more than SQLite takes to answer them.
+_CART_LINES = (
+    select(t.cart_lines.c.product_code, t.cart_lines.c.quantity,
+           t.cart_lines.c.paid_with_points)
+    .where(t.cart_lines.c.member_id == bindparam("member"))
+    .order_by(t.cart_lines.c.added_at, t.cart_lines.c.product_code)
+)
+_DELIVERY_CHOICE = select(t.cart_choices.c.delivery_product_code).where(
+    t.cart_choices.c.member_id == bindparam("member"))
+_MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
 
 
 # --- validation ----------------------------------------------------------------------------

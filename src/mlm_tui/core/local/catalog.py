@@ -139,8 +139,7 @@ class CatalogMixin(LocalBase):
         session = self.session()
         if session is None:
             return True
-        kind = conn.execute(select(t.members.c.kind).where(t.members.c.id == session.member_id)
-                            ).scalar_one_or_none()
+        kind = conn.execute(_MEMBER_KIND, {"member": session.member_id}).scalar_one_or_none()
         return kind in (None, MemberKind.CONSULTANT.value)
 
 
@@ -166,9 +165,8 @@ class Catalog:
         rows: list[Row[Any]] = []
         for start in range(0, len(wanted), _CHUNK):
             rows += self.conn.execute(
-                _PRODUCTS.where(t.products.c.period_id == self.period.id,
-                                t.products.c.code.in_(wanted[start:start + _CHUNK]))
-            ).all()
+                _PRODUCTS_BY_CODE,
+                {"period": self.period.id, "codes": wanted[start:start + _CHUNK]}).all()
         return {row.code: self._product(row) for row in rows}
 
     def listing(self, category_id: int | None, after: str | None,
@@ -426,8 +424,7 @@ def _plain(number: Decimal) -> str:
 
 
 def _promotions(conn: Connection, period: Row[Any], currency: str) -> list[Promotion]:
-    pr = t.promotions
-    rows = conn.execute(select(pr).where(pr.c.period_id == period.id).order_by(pr.c.id)).all()
+    rows = conn.execute(_PROMOTIONS, {"period": period.id}).all()
     return [
         Promotion(
             id=row.id,
@@ -456,6 +453,12 @@ def _product_select() -> Select[Any]:
 # SQLite takes to answer it.
 _PRODUCTS = _product_select()
 _CURRENT_PERIOD = _current_period_select()
+_PRODUCTS_BY_CODE = _PRODUCTS.where(
+    t.products.c.period_id == bindparam("period"),
+    t.products.c.code.in_(bindparam("codes", expanding=True)))
+_PROMOTIONS = (select(t.promotions).where(t.promotions.c.period_id == bindparam("period"))
+               .order_by(t.promotions.c.id))
+_MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
 
 
 def _period(row: Row[Any]) -> CatalogPeriod:

@@ -27,7 +27,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, literal, select, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
 
 from mlm_tui.core.errors import ValidationError
 from mlm_tui.core.local import schema as t
@@ -53,15 +65,23 @@ class Scope:
     path: str | None = None
 
 
+# Built once: every history page asks whose orders it shows.
+_MOST_MEMBERS = select(func.max(t.members.c.id))
+_DOWNLINE_IDS = (  # as ``downline_clause``, with the path bound at the call
+    select(t.members.c.id)
+    .where(t.members.c.path >= bindparam("path", type_=String),
+           t.members.c.path < bindparam("below", type_=String))
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
 def scope_of(conn: Connection, my_path: str, member_id: int | None) -> Scope:
     if member_id is not None:
         return Scope(buyers=(member_id,))
-    m = t.members
-    members = conn.execute(select(func.max(m.c.id))).scalar_one() or 0  # about how many
+    members = conn.execute(_MOST_MEMBERS).scalar_one() or 0  # about how many
     at_most = min(max(FEW_BUYERS, int(2 * math.sqrt(members))), MANY_BUYERS)
-    ids = conn.execute(
-        select(m.c.id).where(downline_clause(m.c.path, my_path)).limit(at_most + 1)
-    ).scalars().all()
+    ids = conn.execute(_DOWNLINE_IDS, {"path": my_path, "below": my_path[:-1] + "0",
+                                       "limit": at_most + 1}).scalars().all()
     if len(ids) <= at_most:
         return Scope(buyers=tuple(ids))
     return Scope(path=my_path)

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, func, select, update
 
 from mlm_tui.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from mlm_tui.core.local import history
@@ -526,11 +526,10 @@ def notify(conn: Connection, member_id: int, at: datetime, kind: NotificationKin
 _BUYER, _PLACER = t.members.alias("buyer"), t.members.alias("placer")
 
 
-def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
-    """The whole order: lines, status history, invoice number. ``money`` makes Money."""
+def _order_select() -> Select[Any]:
     o, pe, i = t.orders, t.periods, t.invoices
     buyer, placer = _BUYER, _PLACER
-    row = conn.execute(
+    return (
         select(o, buyer.c.registration_number.label("buyer_number"),
                buyer.c.full_name.label("buyer_name"),
                buyer.c.kind.label("buyer_kind"),
@@ -546,13 +545,27 @@ def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
             .join(pe, pe.c.id == o.c.period_id)
             .outerjoin(i, i.c.order_id == o.c.id)
         )
-        .where(o.c.id == order_id)
-    ).one()
-    h = t.order_status_history
-    changes = conn.execute(
-        select(h.c.status, h.c.at, h.c.note).where(h.c.order_id == order_id)
-        .order_by(h.c.at, h.c.id)
-    ).all()
+        .where(o.c.id == bindparam("order"))
+    )
+
+
+# Built once: an order is read at every checkout and every order view, and building the
+# statement cost SQLAlchemy more than SQLite takes to answer it.
+_ORDER = _order_select()
+_STATUS_HISTORY = (
+    select(t.order_status_history.c.status, t.order_status_history.c.at,
+           t.order_status_history.c.note)
+    .where(t.order_status_history.c.order_id == bindparam("order"))
+    .order_by(t.order_status_history.c.at, t.order_status_history.c.id)
+)
+_LINES = (select(t.order_lines).where(t.order_lines.c.order_id == bindparam("order"))
+          .order_by(t.order_lines.c.line_no))
+
+
+def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
+    """The whole order: lines, status history, invoice number. ``money`` makes Money."""
+    row = conn.execute(_ORDER, {"order": order_id}).one()
+    changes = conn.execute(_STATUS_HISTORY, {"order": order_id}).all()
     return Order(
         id=row.id,
         number=row.number,
@@ -593,8 +606,7 @@ def with_shipment(conn: Connection, order: Order, company: CompanyProfile) -> Or
 
 
 def read_lines(conn: Connection, order_id: int, money: MoneyOf) -> tuple[OrderLine, ...]:
-    ol = t.order_lines
-    rows = conn.execute(select(ol).where(ol.c.order_id == order_id).order_by(ol.c.line_no))
+    rows = conn.execute(_LINES, {"order": order_id})
     return tuple(
         OrderLine(
             line_no=row.line_no,
@@ -668,17 +680,21 @@ def buyer_facts(row: Row[*tuple[Any, ...]]) -> BuyerFacts:
                       bool(row.buyer_loyalty_enrolled), row.buyer_loyalty_since)
 
 
+_SUMMARIES = (
+    select(t.orders.c.id, t.orders.c.number, t.orders.c.placed_at, t.orders.c.buyer_id,
+           t.orders.c.source, t.orders.c.status, t.orders.c.points, t.orders.c.total,
+           t.members.c.full_name, t.members.c.registration_number, *_BUYER_FACTS,
+           t.invoices.c.number.label("invoice_number"))
+    .select_from(t.orders.join(t.members, t.members.c.id == t.orders.c.buyer_id)
+                 .outerjoin(t.invoices, t.invoices.c.order_id == t.orders.c.id))
+    .where(t.orders.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def _summaries(conn: Connection, ids: list[int], money: MoneyOf) -> list[OrderSummary]:
     if not ids:
         return []
-    o, m, i = t.orders, t.members, t.invoices
-    rows = conn.execute(
-        select(o.c.id, o.c.number, o.c.placed_at, o.c.buyer_id, o.c.source, o.c.status,
-               o.c.points, o.c.total, m.c.full_name, m.c.registration_number,
-               *_BUYER_FACTS, i.c.number.label("invoice_number"))
-        .select_from(o.join(m, m.c.id == o.c.buyer_id).outerjoin(i, i.c.order_id == o.c.id))
-        .where(o.c.id.in_(ids))
-    ).all()
+    rows = conn.execute(_SUMMARIES, {"ids": ids}).all()
     by_id = {row.id: row for row in rows}
     return [
         OrderSummary(
