@@ -15,9 +15,12 @@ to root and nobody else may write them; ``missing()`` says why that cannot be he
 from __future__ import annotations
 
 import os
+import pwd
+import shlex
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -78,7 +81,7 @@ def client_key(folder: Path, name: str) -> Path:
 @contextmanager
 def sshd_serving(data_dir: Path, workdir: Path,
                  env: Mapping[str, str] | None = None) -> Iterator[Sshd]:
-    from mlm_tui.cli_ssh import sshd_snippet, unix_user
+    from mlm_tui.cli_ssh import mlm_tui_command, sshd_snippet, unix_user
     from mlm_tui.core.settings import load_settings
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -89,6 +92,39 @@ def sshd_serving(data_dir: Path, workdir: Path,
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # where root's sshd confines
     user, port = unix_user(), free_port()
     set_env = " ".join(f"{name}={value}" for name, value in (env or {}).items())
+    snippet = sshd_snippet(load_settings(data_dir=data_dir), user)
+    command = mlm_tui_command()
+    with _runnable_by_sshd(command) as runnable:
+        snippet = snippet.replace(f"AuthorizedKeysCommand {shlex.quote(str(command))}",
+                                  f"AuthorizedKeysCommand {shlex.quote(str(runnable))}")
+        with _sshd(workdir, host_key, port, set_env, snippet) as sshd:
+            yield Sshd(port, user, sshd)
+
+
+@contextmanager
+def _runnable_by_sshd(command: Path) -> Iterator[Path]:
+    """``command``, or where sshd will run it from. sshd runs an AuthorizedKeysCommand only
+    if it and every folder above it belong to root and nobody else may write them; a
+    checkout under /tmp (as CI's may be) fails that. Root then gets a stand-in that runs
+    it, in a folder of root's home made for the test."""
+    from mlm_tui.cli_ssh import path_problems
+
+    if os.geteuid() != 0 or not path_problems(command):
+        yield command
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".mlm-tui-sshd-", dir=pwd.getpwuid(0).pw_dir))
+    try:
+        stand_in = folder / "mlm-tui"
+        stand_in.write_text(f"#!/bin/sh\nexec {shlex.quote(str(command))} \"$@\"\n")
+        stand_in.chmod(0o755)
+        yield stand_in
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _sshd(workdir: Path, host_key: Path, port: int, set_env: str,
+          snippet: str) -> Iterator[Path]:
     config = workdir / "sshd_config"
     config.write_text("\n".join((
         f"Port {port}",
@@ -101,7 +137,7 @@ def sshd_serving(data_dir: Path, workdir: Path,
         "Subsystem sftp internal-sftp",
         *([f"SetEnv {set_env}"] if set_env else []),
         "",
-        sshd_snippet(load_settings(data_dir=data_dir), user),
+        snippet,
     )), encoding="utf-8")
     log = workdir / "sshd.log"
     with open(log, "wb") as output:
@@ -109,7 +145,7 @@ def sshd_serving(data_dir: Path, workdir: Path,
                                    stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_until_listening(port, process, log)
-        yield Sshd(port, user, log)
+        yield log
     finally:
         process.terminate()
         process.wait(timeout=10)
