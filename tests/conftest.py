@@ -83,6 +83,21 @@ def _no_frames_nobody_sees() -> None:
     Screen._compositor_refresh = paint_when_seen  # type: ignore[method-assign]
 
 
+def _no_press_flash() -> None:
+    """A pressed button lights up for 0.2 s. A snapshot taken within that time shows it
+    lit, one taken later does not, so whether it did depended on the machine's speed.
+    Headless test apps press without the flash; the app in a terminal keeps it."""
+    from textual.widgets import Button
+
+    flash = Button._start_active_affect
+
+    def flash_when_seen(self: Button) -> None:
+        if not self.app.is_headless:
+            flash(self)
+
+    Button._start_active_affect = flash_when_seen  # type: ignore[method-assign]
+
+
 def _code_compiled_once() -> None:
     """The suite starts many interpreters: its workers, each worker's test server, the
     CLI in a fresh process, the app in a pseudo-terminal. Each compiled every module of
@@ -96,6 +111,7 @@ _quick_idle_waits()
 use_cheap_password_hashing()
 _stylesheets_parsed_once()
 _no_frames_nobody_sees()
+_no_press_flash()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
