@@ -246,10 +246,8 @@ class MlmApp(App[None]):
         self.no_color = colours is Colours.NONE
 
     def _use_glyphs(self, ascii_only: bool) -> None:
-        from mlm_tui.core.money import write_in_ascii
-
+        # Amounts on screen are written "1 234,50 RUB" (mlm_tui.formats asks this app).
         self.ascii_only = ascii_only
-        write_in_ascii(ascii_only)  # amounts are written "1 234,50 RUB"
         self._glyph_filters: list[LineFilter] = [AsciiOnly()] if ascii_only else []
 
     def get_line_filters(self) -> Sequence[LineFilter]:
