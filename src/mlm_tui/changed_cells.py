@@ -35,6 +35,7 @@ PLAIN: Pen = ("", "")
 # A cell: its text (one character and any combining marks; "" for the right half of a
 # wide character) and its pen. None: not known to be on the terminal.
 Cell = tuple[str, Pen]
+_MOST_PENS = 4096
 
 
 class TerminalCells:
@@ -114,6 +115,8 @@ class TerminalCells:
         pen = self._pens.get(style)
         if pen is None:
             assert style is not None
+            if len(self._pens) > _MOST_PENS:  # styles come and go with what is drawn
+                self._pens = {None: PLAIN}
             # Textual writes these parameters around every piece of text (as many colours
             # as the terminal has, true colour when unsaid); here they are written once
             # for as many cells as share them.
