@@ -149,3 +149,17 @@ def test_colours_change_by_what_differs_and_a_cursor_moves_the_shortest_way():
                             [Strip([Segment("z" + "b" * 23)])]], Region(0, 3, WIDTH, 2))
     # The unchanged "a" between is written rather than skipped; then down to the next row.
     assert ChangedCells(cells, changed).render_segments(CONSOLE) == "\x1b[4;21Hxayy\r\nz"
+
+
+def test_a_frame_with_a_control_sequence_is_written_whole_and_then_nothing_is_trusted():
+    from rich.control import Control
+
+    rng = random.Random(5)
+    frame = _frame(rng)
+    cells = TerminalCells()
+    cells.fit(WIDTH, HEIGHT)
+    everything = ChangedCells(cells, frame).render_segments(CONSOLE)
+    bell = LayoutUpdate([[Strip([Segment("ab"), Control.bell().segment])]],
+                        Region(0, 0, WIDTH, 1))
+    assert ChangedCells(cells, bell).render_segments(CONSOLE) == bell.render_segments(CONSOLE)
+    assert ChangedCells(cells, frame).render_segments(CONSOLE) == everything

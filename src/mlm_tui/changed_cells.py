@@ -58,9 +58,11 @@ class TerminalCells:
             self._rows = [[None] * width for _ in range(height)]
 
     def write(self, pieces: Iterable[tuple[int, int, Iterable[Segment]]],
-              color_system: ColorSystem | None) -> str:
+              color_system: ColorSystem | None) -> str | None:
         """The bytes that make the terminal show ``pieces`` (segments from column x on
-        row y), given what it shows now; remembers what they show."""
+        row y), given what it shows now; remembers what they show. None for pieces with
+        control sequences in them, whose effect is not known here: they are to be
+        written whole, and everything is forgotten."""
         changed: dict[int, set[int]] = {}
         raw: list[str] = []
         for x, y, segments in pieces:
@@ -74,9 +76,9 @@ class TerminalCells:
                 if column >= 0 and row[column] != cell:
                     _overwrite(row, column, cell)
                     marks.add(column)
-        if raw:  # a control sequence in a frame: the cursor and pen are anyone's guess
+        if raw:
             self.forget()
-            return "".join(raw)
+            return None
         return _Writer(self._rows).write(changed)
 
     def _cells(self, x: int, segments: Iterable[Segment], color_system: ColorSystem | None,
@@ -278,10 +280,11 @@ class ChangedCells(CompositorUpdate):
 
     def render_segments(self, console: Console) -> str:
         try:
-            return self.cells.write(_pieces(self.update), console._color_system)
+            written = self.cells.write(_pieces(self.update), console._color_system)
         except Exception:
             self.cells.forget()  # written or not, what is on the terminal is unknown
             raise
+        return self.update.render_segments(console) if written is None else written
 
 
 def _pieces(update: LayoutUpdate | ChopsUpdate) -> Iterator[tuple[int, int, Iterable[Segment]]]:
