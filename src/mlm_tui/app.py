@@ -35,6 +35,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from mlm_tui.changed_cells import ChangedCells, TerminalCells
 from mlm_tui.colours import SIXTEEN_COLOURS, Colours, filters_for
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
@@ -56,6 +57,7 @@ from mlm_tui.messages import (
 from mlm_tui.navigation import DESTINATIONS, Destination
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.command import Provider
     from textual.filter import LineFilter
 
@@ -199,6 +201,7 @@ class MlmApp(App[None]):
         blink redraws the whole field, about 1.4 KB a second on the link.
         """
         super().__init__()
+        self._terminal_cells = TerminalCells()
         self._use_colours(colours)
         self._use_glyphs(ascii_only)
         self.blink = blink
@@ -246,16 +249,32 @@ class MlmApp(App[None]):
         self.no_color = colours is Colours.NONE
 
     def _use_glyphs(self, ascii_only: bool) -> None:
-        from mlm_tui.core.money import write_in_ascii
-
+        # Amounts on screen are written "1 234,50 RUB" (mlm_tui.formats asks this app).
         self.ascii_only = ascii_only
-        write_in_ascii(ascii_only)  # amounts are written "1 234,50 RUB"
         self._glyph_filters: list[LineFilter] = [AsciiOnly()] if ascii_only else []
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         filters = (super().get_line_filters() if self.colours is Colours.MANY
                    else self._colour_filters)
         return [*filters, *self._glyph_filters] if self._glyph_filters else filters
+
+    # --- only the cells that changed reach the terminal (mlm_tui.changed_cells) -----------
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        from textual._compositor import ChopsUpdate, LayoutUpdate
+
+        if isinstance(renderable, (LayoutUpdate, ChopsUpdate)):
+            self._terminal_cells.fit(*self.size)
+            # A compositor update, as Textual writes it (a renderable by its own types too).
+            renderable = cast("RenderableType", ChangedCells(self._terminal_cells, renderable))
+        elif renderable is not None:
+            self._terminal_cells.forget()  # written as it is: what it changes is unknown
+        super()._display(screen, renderable)
+
+    @on(events.Mount)
+    def _watch_the_terminal(self) -> None:
+        # Another program had the terminal meanwhile: what it shows is unknown.
+        for signal in (self.app_suspend_signal, self.app_resume_signal):
+            signal.subscribe(self, lambda _app: self._terminal_cells.forget(), immediate=True)
 
     @on(events.DescendantFocus)
     def _no_blinking(self, event: events.DescendantFocus) -> None:
