@@ -11,6 +11,7 @@ domain errors the server raised (``errors.from_dict``).
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import ipaddress
 import json
@@ -121,7 +122,7 @@ class RemoteBackend:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if route.creates:
-            headers["Idempotency-Key"] = str(uuid.uuid4())  # one key for every try
+            headers["Idempotency-Key"] = _request_key(route, body)  # one key for every try
         if route.media_type != r.JSON:
             headers["Accept"] = f"{route.media_type}, {r.JSON}"  # JSON: a problem
         response = self._send(route, r.expand_path(route, values), query,
@@ -173,6 +174,17 @@ class RemoteBackend:
         if type(error) in (e.NotAuthenticated, e.SessionEnded):
             self._session = None  # ended on the server: this client is signed out too
         return error
+
+
+def _request_key(route: r.Route, body: dict[str, Any]) -> str:
+    """A new key for each request, except a prepared order's: its key is the order's own
+    and its content's, so the same request sent again from another process (the outbox
+    after a crash) is answered once, and the order changed after a decision is a new
+    request (the store still places one order per order key)."""
+    if route.method != "place_prepared_order":
+        return str(uuid.uuid4())
+    digest = hashlib.sha256(_json(body)).hexdigest()[:32]
+    return f"{body['prepared']['checkout']['idempotency_key']}.{digest}"
 
 
 def _json(body: dict[str, Any]) -> bytes:

@@ -124,6 +124,10 @@ ROUTES: tuple[Route, ...] = (
     _r("choose_delivery_product", "PUT", "/cart/delivery-product"),
     _r("repeat_order", "POST", "/cart/repeats", creates=True, status=200),
     _r("place_order", "POST", "/orders", creates=True),
+    # An order made ready offline, placed whole (not from the cart) at the totals seen;
+    # its quote is a read, sent as a body because the lines may be many.
+    _r("place_prepared_order", "POST", "/orders/prepared", creates=True),
+    _r("quote_prepared_order", "POST", "/orders/prepared/quotes"),
     _r("checkout_overview", "GET", "/checkout"),
     # --- orders ----------------------------------------------------------------------------
     _r("orders_page", "GET", "/orders"),
