@@ -65,6 +65,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money, format_money, format_points
 from mlm_tui.core.notices import NoticeCode, money_param
 from mlm_tui.core.pricing import price_cart
+from mlm_tui.core.rules.cart_lines import MAX_LINE_QUANTITY, check_quantity
 from mlm_tui.core.rules.payment import (
     paid_on_confirmation,
     paid_when_placed,
@@ -72,7 +73,6 @@ from mlm_tui.core.rules.payment import (
 )
 from mlm_tui.i18n import N_
 
-MAX_LINE_QUANTITY = 99
 _KEY_LENGTH = 64
 _HUNDREDTH = Decimal("0.01")  # the store keeps points in hundredths
 
@@ -324,19 +324,6 @@ _MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("membe
 
 
 # --- validation ----------------------------------------------------------------------------
-
-
-def check_quantity(quantity: int, *, zero_removes: bool = False) -> None:
-    """A whole number from 1 (0 when it removes the line) to the per-line limit."""
-    lowest = 0 if zero_removes else 1
-    if (
-        isinstance(quantity, bool)
-        or not isinstance(quantity, int)
-        or not lowest <= quantity <= MAX_LINE_QUANTITY
-    ):
-        raise ValidationError(
-            N_("The quantity must be a whole number from {lowest} to {highest}."),
-            field="quantity", params={"lowest": lowest, "highest": MAX_LINE_QUANTITY})
 
 
 def check_checkout(checkout: Checkout, company: CompanyProfile) -> Checkout:

@@ -16,10 +16,11 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from mlm_tui.core.errors import TotalsChanged, Unavailable, ValidationError
-from mlm_tui.core.local.cart import CartMixin, check_checkout, check_quantity
+from mlm_tui.core.local.cart import CartMixin, check_checkout
 from mlm_tui.core.models import Cart, Order, PreparedOrder
 from mlm_tui.core.money import format_money
 from mlm_tui.core.prepared_orders import totals_differ
+from mlm_tui.core.rules.cart_lines import check_quantity
 from mlm_tui.i18n import N_
 
 MAX_LINES = 200  # more lines than any order form holds

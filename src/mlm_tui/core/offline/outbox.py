@@ -73,6 +73,26 @@ CREATE TABLE outbox_lines (
     PRIMARY KEY (outbox_id, line_no)
 );
 CREATE INDEX outbox_by_member ON outbox (member_id, state, id);
+-- The replica: what the member could read online, kept to work without the server.
+CREATE TABLE replica (
+    part TEXT PRIMARY KEY,           -- "company", "me", "promotions"
+    body TEXT NOT NULL,
+    refreshed_at TEXT NOT NULL
+);
+CREATE TABLE replica_products (
+    code TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    refreshed_at TEXT NOT NULL
+);
+-- The cart kept here, so that it can be filled offline.
+CREATE TABLE cart_lines (
+    member_id INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    paid_with_points INTEGER NOT NULL DEFAULT 0,
+    added INTEGER NOT NULL,
+    PRIMARY KEY (member_id, code)
+);
 """
 
 
@@ -149,6 +169,17 @@ class Outbox:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The file's connection, for the replica and the cart kept beside the outbox."""
+        return self._db
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the file (``BEGIN IMMEDIATE``)."""
+        with self._write() as db:
+            yield db
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
