@@ -144,10 +144,10 @@ def test_every_queued_order_is_placed_once_or_waits(server_store, tmp_path, caps
         while started_steps.value < TRIALS:
             # One client process runs a few trials (checkout, then sync) in a row.
             steps = [rng.choice(carts) if rng.random() < 0.85 else None
-                     for _step in range(rng.randint(1, 8))]
+                     for _step in range(rng.randint(2, 12))]
             roll = rng.random()
-            fault = ("kill_client" if roll < 0.3 else "kill_server" if roll < 0.36
-                     else "price" if roll < 0.42 else None)
+            fault = ("kill_client" if roll < 0.3 else "kill_server" if roll < 0.33
+                     else "price" if roll < 0.39 else None)
             happened[fault or "no fault"] += 1
             if fault == "price":
                 set_price(store, CHANGING, usual_price + rng.randint(1, 50))

@@ -51,8 +51,8 @@ class PreparedOrdersMixin(CartMixin):
             differences = totals_differ(prepared.seen, cart)
             if differences:
                 raise TotalsChanged(
-                    N_("The order now costs {now} instead of {seen}: confirm, edit or drop "
-                       "it."), field="total",
+                    N_("The order now costs {now} instead of {seen}: confirm it at the new "
+                       "price or drop it."), field="total",
                     params={"now": format_money(cart.to_pay, company.locale),
                             "seen": format_money(prepared.seen.to_pay, company.locale),
                             "differences": ",".join(differences)})

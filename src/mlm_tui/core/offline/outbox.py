@@ -137,9 +137,10 @@ class QueuedOrder:
 
 
 def offline_file(data_dir: Path, server_url: str) -> Path:
-    """The outbox file of one server, under the data dir."""
+    """The outbox file of one server (or of what the backend calls its place), under the
+    data dir."""
     parts = urlsplit(server_url)
-    name = f"{parts.hostname}-{parts.port or parts.scheme}"
+    name = f"{parts.hostname}-{parts.port or parts.scheme}" if parts.hostname else "local"
     digest = hashlib.sha256(server_url.encode()).hexdigest()[:8]
     return data_dir / "offline" / f"{name}-{digest}.db"
 
@@ -160,6 +161,8 @@ class Outbox:
         self._db.execute("PRAGMA journal_mode=WAL")
         # A queued order is a customer's order: on disk before "queued" is shown.
         self._db.execute("PRAGMA synchronous=FULL")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return  # made before: opening writes nothing (no wait for the disk)
         with self._write() as db:
             if db.execute("PRAGMA user_version").fetchone()[0] == 0:
                 for statement in _SCHEMA.split(";"):
