@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from textual.filter import LineFilter
 
     from mlm_tui.core.backend import Backend
-    from mlm_tui.core.models import AccountSummary, CompanyProfile, Session
+    from mlm_tui.core.models import AccountSummary, Cart, Checkout, CompanyProfile, Session
     from mlm_tui.core.settings import Settings
 
 # How many destinations the footer shows; the rest are in the help screen and the palette.
@@ -628,6 +628,19 @@ class MlmApp(App[None]):
         self.outbox_counts = (counts[OutboxState.QUEUED] + counts[OutboxState.SENDING],
                               counts[OutboxState.WAITING])
 
+    def queue_offline(self, cart: Cart, checkout: Checkout) -> str:
+        """Put the cart as shown in the outbox under the checkout's own key (from a worker
+        thread): the queued number."""
+        from mlm_tui.core.offline.outbox import Outbox, offline_file
+
+        session = self.session
+        assert session is not None
+        outbox = Outbox(offline_file(self.settings.data_dir, self._outbox_place()))
+        try:
+            return str(outbox.queue(session.member_id, cart, checkout, keep_key=True).number)
+        finally:
+            outbox.close()
+
     def sync_outbox(self) -> Any:
         """Send what the outbox holds (from a worker thread): the sync's report."""
         from mlm_tui.core.offline.outbox import Outbox, offline_file
@@ -643,7 +656,21 @@ class MlmApp(App[None]):
                 outbox.close()
         if report.offline:
             self.post_message(WentOffline())
+        self._empty_cart_ordered(report.sent)
         return report
+
+    def _empty_cart_ordered(self, sent: list[Any]) -> None:
+        """An order queued from this app's checkout left its lines in the server's cart
+        (the request never got there): once it is placed, a cart holding just those
+        lines is emptied, so they are not ordered twice."""
+        if not sent:
+            return
+        cart = self.backend.cart()
+        held = sorted((line.product.code, line.quantity) for line in cart.lines
+                      if not line.is_gift)
+        if held and any(held == sorted((line.code, line.quantity)
+                                       for line in order.prepared.lines) for order in sent):
+            self.backend.clear_cart()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox")
     def _send_outbox(self) -> None:

@@ -4,14 +4,16 @@ Snapshots at 80x24 and 120x40; Pilot tests confirm and drop as a consultant woul
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import update
 
+from mlm_tui.core.errors import Offline
 from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local import schema as t
-from mlm_tui.core.models import Checkout, DeliveryMethod, PaymentMethod
+from mlm_tui.core.models import Checkout, DeliveryMethod, OrderFilter, PaymentMethod
 from mlm_tui.core.offline.outbox import Outbox, OutboxState, offline_file
 from mlm_tui.core.offline.sync import sync
 from mlm_tui.screens.outbox import OutboxScreen
@@ -105,3 +107,78 @@ async def test_dropping_the_waiting_order_takes_it_out_of_the_count(tmp_path):
         assert "Order Q-000002 dropped." in screen_text(app)
         assert app.outbox().get(2).state is OutboxState.DROPPED
         assert app.outbox_counts == (0, 0)
+
+
+class AwayWhenPlacing:
+    """The backend with the server gone at the moment the order is placed (``away``);
+    ``committed`` makes the request reach the server before the answer is lost."""
+
+    def __init__(self, backend, *, committed: bool = False) -> None:
+        self._backend, self.away, self.committed = backend, True, committed
+
+    def place_order(self, checkout):
+        if self.away:
+            if self.committed:
+                self._backend.place_order(checkout)
+            raise Offline("The server {url} cannot be reached.", params={"url": "x"})
+        return self._backend.place_order(checkout)
+
+    def __getattr__(self, name):
+        return getattr(self._backend, name)
+
+
+def on_a_server(tmp_path, **options):
+    """The app as it runs with a team server, over the test store."""
+    from tests.screens.test_cart import filled
+
+    holder = {}
+
+    def wrap(backend):
+        filled(("32548", 2), ("33012", 1))(backend)
+        holder["backend"] = AwayWhenPlacing(backend, **options)
+        return holder["backend"]
+
+    app = make_app(tmp_path, wrap=wrap)
+    app.settings = replace(app.settings, server_url="http://127.0.0.1:9")
+    return app, holder
+
+
+@pytest.mark.anyio
+async def test_checking_out_with_the_server_away_queues_the_order_which_goes_later(tmp_path):
+    from tests.screens.test_checkout import open_checkout
+
+    app, holder = on_a_server(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_checkout(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Order Q-000001 is queued" in text and "1 queued" in text.splitlines()[0]
+        queued = app.outbox().get(1)
+        assert queued.state is OutboxState.QUEUED
+        holder["backend"].away = False  # the server is back
+        app.refresh_account()
+        await settle(pilot)
+        sent = app.outbox().get(1)
+        assert sent.state is OutboxState.SENT and app.outbox_counts == (0, 0)
+        order = holder["backend"].order(sent.order_number)
+        assert order.idempotency_key == queued.key  # the checkout's own key
+        assert holder["backend"].cart().is_empty  # not to be ordered twice
+
+
+@pytest.mark.anyio
+async def test_an_order_whose_answer_was_lost_is_not_placed_again_from_the_outbox(tmp_path):
+    from tests.screens.test_checkout import open_checkout
+
+    app, holder = on_a_server(tmp_path, committed=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_checkout(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Order Q-000001 is queued" in screen_text(app)
+        holder["backend"].away = False
+        app.refresh_account()
+        await settle(pilot)
+        sent = app.outbox().get(1)
+        assert sent.state is OutboxState.SENT
+        assert holder["backend"].count_orders(OrderFilter()) == 1

@@ -195,12 +195,15 @@ class Outbox:
         self._db.execute("COMMIT")
 
     # --- queuing ---------------------------------------------------------------------------
-    def queue(self, member_id: int, cart: Cart, checkout: Checkout) -> QueuedOrder:
-        """The cart as seen, queued with a new key (the checkout's own key is replaced):
-        the order, its lines, the totals and the key in one transaction."""
+    def queue(self, member_id: int, cart: Cart, checkout: Checkout, *,
+              keep_key: bool = False) -> QueuedOrder:
+        """The cart as seen, queued with a new key (the checkout's own with ``keep_key``:
+        a checkout whose request may have reached the server keeps its key, so the server
+        answers the queued order with the order that request placed, if it did): the
+        order, its lines, the totals and the key in one transaction."""
         if cart.is_empty:
             raise e.ValidationError(N_("The cart is empty."), field="cart")
-        key = uuid.uuid4().hex
+        key = checkout.idempotency_key if keep_key else uuid.uuid4().hex
         now = self.clock().isoformat()
         lines = [(line.product.code, line.quantity, line.paid_with_points)
                  for line in cart.lines if not line.is_gift]
