@@ -50,3 +50,51 @@ def test_a_code_never_read_is_not_priced_and_nothing_read_says_so(remote, replic
     with pytest.raises(NotFound) as caught:
         replica.price([PreparedLine("99999", 1)])
     assert caught.value.field == "code" and "99999" in caught.value.message
+
+
+class Counted:
+    """The remote backend, counting the bytes of the answers and the products read."""
+
+    def __init__(self, backend) -> None:
+        self.backend, self.bytes, self.read = backend, 0, []
+        backend._client.event_hooks["response"].append(self._count)
+
+    def _count(self, response) -> None:
+        response.read()
+        self.bytes += len(response.content)
+
+    def products_by_code(self, codes):
+        self.read += list(codes)
+        return self.backend.products_by_code(codes)
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+
+def test_a_refresh_reads_only_the_products_that_changed(remote, replica, world_file):
+    from tests.core.test_prepared_orders import set_price
+
+    remote.login(world.ANNA.registration_number, world.PASSWORD)
+    counted = Counted(remote)
+    replica.refresh_catalog(counted)
+    first_copy = counted.bytes
+    counted.bytes = 0
+    replica.refresh_catalog(counted)  # nothing changed
+    assert counted.bytes <= 10_000 and counted.read == []
+    set_price(world_file, "33012", "111")
+    counted.bytes = 0
+    replica.refresh_catalog(counted)
+    assert counted.read == ["33012"]
+    assert replica.products(["33012"])["33012"].consultant_price.amount == 111
+    assert counted.bytes < first_copy
+
+
+def test_digests_name_the_buckets_and_the_codes_in_each(backend):
+    from mlm_tui.core.catalog_digests import bucket_of
+
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    buckets = backend.product_digests()
+    bucket = bucket_of("32548")
+    in_bucket = backend.product_digests(bucket)
+    assert bucket in buckets and "32548" in in_bucket
+    assert all(bucket_of(code) == bucket for code in in_bucket)

@@ -183,6 +183,11 @@ class Backend(Protocol):
     def products_by_code(self, codes: list[str]) -> dict[str, Product]:
         """Those of ``codes`` that exist in the current period (quick order, paste)."""
 
+    def product_digests(self, bucket: str | None = None) -> dict[str, str]:
+        """Digests of the current period's products as the signed-in member reads them
+        (:mod:`mlm_tui.core.catalog_digests`): with no ``bucket``, one per bucket; with a
+        bucket, one per product code in it. A replica reads only what differs."""
+
     def promotions(self) -> list[Promotion]:
         """Promotions of the current period, closed sales included."""
 

@@ -82,7 +82,8 @@ CREATE TABLE replica (
 CREATE TABLE replica_products (
     code TEXT PRIMARY KEY,
     body TEXT NOT NULL,
-    refreshed_at TEXT NOT NULL
+    refreshed_at TEXT NOT NULL,
+    digest TEXT NOT NULL             -- catalog_digests.body_digest(body)
 );
 -- The cart kept here, so that it can be filled offline.
 CREATE TABLE cart_lines (

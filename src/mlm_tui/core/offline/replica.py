@@ -11,11 +11,12 @@ anything she could not read online; the file is hers alone (0600).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from mlm_tui.core import errors as e
 from mlm_tui.core.backend import Backend
+from mlm_tui.core.catalog_digests import body_digest, bucket_digests, bucket_of
 from mlm_tui.core.errors import N_
 from mlm_tui.core.models import (
     Cart,
@@ -29,7 +30,6 @@ from mlm_tui.core.offline.outbox import Outbox
 from mlm_tui.core.pricing import price_cart
 from mlm_tui.core.remote import wire
 
-CATALOG_KEPT = timedelta(hours=1)
 CATALOG_PAGE = 1000
 
 
@@ -59,26 +59,36 @@ class Replica:
             self._keep(db, products.values(), now)
 
     def refresh_catalog(self, backend: Backend) -> None:
-        """Every product of the current period, page by page, when the copy is missing or
-        older than ``CATALOG_KEPT`` (a cart filled offline may name any of them)."""
-        row = self._file.db.execute(
-            "SELECT refreshed_at FROM replica WHERE part = 'catalog'").fetchone()
-        now = self.clock()
-        if row is not None and now - datetime.fromisoformat(row[0]) < CATALOG_KEPT:
+        """Every product of the current period: read whole the first time, then only the
+        products whose digest differs from the copy's (:mod:`mlm_tui.core.catalog_digests`),
+        and those gone from the catalog are dropped."""
+        now = self.clock().isoformat()
+        kept = self._file.db.execute(
+            "SELECT 1 FROM replica WHERE part = 'catalog'").fetchone() is not None
+        if not kept:
+            every = _every_product(backend)
+            with self._file.write() as db:
+                db.execute("DELETE FROM replica_products")
+                self._keep(db, every, now)
+                db.execute("INSERT OR REPLACE INTO replica VALUES ('catalog', '', ?)", (now,))
             return
-        after: str | None = None
-        products: list[Product] = []
-        while True:
-            page = backend.search_products_page("", after=after, limit=CATALOG_PAGE)
-            products.extend(page.items)
-            if page.next_after is None:
-                break
-            after = page.next_after
+        mine = dict(self._file.db.execute("SELECT code, digest FROM replica_products"))
+        theirs = backend.product_digests()
+        my_buckets = bucket_digests(mine)
+        fetch: list[str] = []
+        gone: list[str] = []
+        for bucket in sorted(set(theirs) | set(my_buckets)):
+            if theirs.get(bucket) == my_buckets.get(bucket):
+                continue
+            their_codes = backend.product_digests(bucket) if bucket in theirs else {}
+            my_codes = {code for code in mine if bucket_of(code) == bucket}
+            fetch += [code for code, digest in their_codes.items() if mine.get(code) != digest]
+            gone += [code for code in my_codes if code not in their_codes]
+        changed = backend.products_by_code(fetch) if fetch else {}
         with self._file.write() as db:
-            db.execute("DELETE FROM replica_products")  # what left the catalog goes too
-            self._keep(db, products, now.isoformat())
-            db.execute("INSERT OR REPLACE INTO replica VALUES ('catalog', '', ?)",
-                       (now.isoformat(),))
+            db.executemany("DELETE FROM replica_products WHERE code = ?", [(c,) for c in gone])
+            self._keep(db, changed.values(), now)
+            db.execute("INSERT OR REPLACE INTO replica VALUES ('catalog', '', ?)", (now,))
 
     def keep_products(self, products: Iterable[Product]) -> None:
         """Products as the server just priced them (a quote's lines)."""
@@ -87,8 +97,9 @@ class Replica:
 
     @staticmethod
     def _keep(db: Any, products: Iterable[Product], now: str) -> None:
-        db.executemany("INSERT OR REPLACE INTO replica_products VALUES (?, ?, ?)",
-                       [(p.code, wire.dump(Product, p).decode(), now) for p in products])
+        bodies = [(p.code, wire.dump(Product, p).decode()) for p in products]
+        db.executemany("INSERT OR REPLACE INTO replica_products VALUES (?, ?, ?, ?)",
+                       [(code, body, now, body_digest(body)) for code, body in bodies])
 
     # --- reading ---------------------------------------------------------------------------
     def member(self) -> tuple[int, bool] | None:
@@ -143,3 +154,14 @@ class Replica:
             raise e.Offline(N_("Nothing is kept for offline work yet: connect once to the "
                                "server first."), field="server")
         return str(row[0])
+
+
+def _every_product(backend: Backend) -> list[Product]:
+    after: str | None = None
+    products: list[Product] = []
+    while True:
+        page = backend.search_products_page("", after=after, limit=CATALOG_PAGE)
+        products.extend(page.items)
+        if page.next_after is None:
+            return products
+        after = page.next_after

@@ -68,7 +68,7 @@ class OfflineWork:
         return self.online
 
     def refresh(self, codes: Iterable[str] = ()) -> None:
-        """Bring the replica up to date when online (the catalog at most hourly)."""
+        """Bring the replica up to date when online (the catalog: only what changed)."""
         self._online_call(lambda: self.replica.refresh(self.backend, codes))
         self._online_call(lambda: self.replica.refresh_catalog(self.backend))
 

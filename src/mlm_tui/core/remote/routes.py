@@ -109,6 +109,7 @@ ROUTES: tuple[Route, ...] = (
     _r("catalog_overview", "GET", "/catalog/overview"),
     # A paste may hold hundreds of codes: too many for a query string. Reads only.
     _r("products_by_code", "POST", "/products/lookup"),
+    _r("product_digests", "GET", "/catalog/digests"),
     _r("product", "GET", "/products/{code}"),
     _r("promotions", "GET", "/promotions"),
     _r("period_promotions", "GET", "/catalog/periods/current/promotions"),
