@@ -35,6 +35,10 @@ from mlm_tui.core.remote import wire
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 RETRIES = 2
 _BACKOFF = (0.1, 0.4)
+# After the server could not be connected to, calls fail at once for this long, except
+# the probes (the change poll), which find it back.
+UNREACHABLE_SECONDS = 10.0
+_PROBES = frozenset({"changes_since"})
 # Statuses a proxy or a restarting server answers with before the request was handled.
 _NOT_REACHED = frozenset({502, 503, 504})
 
@@ -73,6 +77,7 @@ class RemoteBackend:
         self.url = check_server_url(url, insecure=insecure)
         self.retries = retries
         self._session: Session | None = None
+        self._unreachable_until = 0.0
         self._client = httpx.Client(
             base_url=self.url + r.API_PREFIX, timeout=timeout,
             headers={"Accept": "application/json"},
@@ -137,13 +142,21 @@ class RemoteBackend:
 
     def _send(self, route: r.Route, path: str, query: dict[str, str],
               body: dict[str, Any] | None, headers: dict[str, str]) -> httpx.Response:
+        if route.method not in _PROBES and time.monotonic() < self._unreachable_until:
+            # Found unreachable a moment ago: say so at once rather than wait for another
+            # timeout; the change poll (a probe) finds the server back.
+            raise e.Offline(N_("The server {url} cannot be reached."), field="server",
+                            params={"url": self.url})
         attempt = 0
         while True:
             try:
                 response = self._client.request(
                     route.verb, _with_query(path, query), headers=headers,
                     content=None if body is None else _json(body))
+                self._unreachable_until = 0.0
             except httpx.TransportError as failure:
+                if isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout)):
+                    self._unreachable_until = time.monotonic() + UNREACHABLE_SECONDS
                 # Nothing reached the server when it could not be connected to: always safe.
                 if attempt < self.retries and (route.retryable
                                                or isinstance(failure, httpx.ConnectError)):
