@@ -29,7 +29,7 @@ from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
-from mlm_tui.widgets.money import money_text
+from mlm_tui.widgets.money import money_text, right
 
 
 def outbox_columns() -> list[ColumnSpec]:
@@ -48,7 +48,7 @@ def outbox_cells(order: QueuedOrder, company: CompanyProfile | None) -> list[Any
         order.order_number or order.number,
         order.queued_at.strftime("%d.%m. %H:%M") if locale != "en"
         else order.queued_at.strftime("%m/%d %H:%M"),
-        money_text(order.prepared.seen.to_pay, company),
+        right(money_text(order.prepared.seen.to_pay, company)),
         data_text(state, no_wrap=True, overflow="ellipsis"),
     ]
 
