@@ -126,3 +126,19 @@ def test_a_code_the_catalog_does_not_hold_is_named(run):
     assert code == 1 and "99999" in err
     code, out, _ = run("cart", "show", "--json")
     assert json.loads(out)["lines"] == []
+
+
+def test_editing_a_waiting_order_takes_its_lines_back_into_the_cart(run, line, world_file):
+    assert run("cart", "add", "32548", "2")[0] == 0
+    line.cut()
+    assert run("checkout", "--pay", "balance", "--pickup", "PP-MSK-2")[0] == 0
+    set_price(world_file, "32548", "999")
+    line.mend()
+    run("sync")
+    code, out, _ = run("outbox", "edit", "Q-000001", "--json")
+    assert code == 0
+    assert [(ln["code"], ln["quantity"]) for ln in json.loads(out)["lines"]] == [("32548", 2)]
+    code, out, _ = run("outbox", "--json")
+    assert json.loads(out)[0]["state"] == "dropped"
+    code, _, err = run("outbox", "edit", "Q-000001")
+    assert code == 1 and "Q-000001" in err

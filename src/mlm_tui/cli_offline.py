@@ -46,8 +46,9 @@ def add_offline_commands(commands: Any, parents: list[argparse.ArgumentParser]) 
 
     outbox = commands.add_parser("outbox", parents=parents,
                                  help=_("orders queued offline and their state"))
-    outbox.add_argument("decision", nargs="?", choices=("confirm", "drop"),
-                        help=_("confirm an order that waits at the new price, or drop it"))
+    outbox.add_argument("decision", nargs="?", choices=("confirm", "edit", "drop"),
+                        help=_("confirm an order that waits at the new price, take it back "
+                               "into the cart to change it, or drop it"))
     outbox.add_argument("number", nargs="?", help=_("the queued number (Q-000001)"))
     outbox.add_argument("--json", action="store_true", help=_("print JSON"))
     outbox.set_defaults(handler=_outbox)
@@ -198,6 +199,8 @@ def _outbox(args: argparse.Namespace) -> int:
             if args.decision == "confirm":
                 work.outbox.confirm(order)
                 work.sync()
+            elif args.decision == "edit":
+                return _print_cart(work, work.edit(order), args.json)
             else:
                 work.outbox.drop(order)
             order = work.outbox.get(order.id)

@@ -12,7 +12,7 @@ The states of a queued order::
       ▲                 │ └──server unreachable: stays sending, sent again later
       │                 └──refused (a price, points, stock, balance)──▶ waiting
       └──────────────── confirm (at the server's figures) ◀─────────────┘
-    queued / waiting ──drop──▶ dropped         waiting ──edit──▶ dropped, lines to the cart
+    queued / waiting ──drop──▶ dropped    queued / waiting ──edit──▶ dropped, lines to the cart
 
 ``sending`` is written (and committed) before the request leaves, so a process killed at
 any point leaves the order queued, sending or settled: never unknown. An order that is

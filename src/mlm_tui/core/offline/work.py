@@ -108,6 +108,32 @@ class OfflineWork:
                     (self.member_id, code, held[code], held[code]))
         return self.priced()
 
+    def edit(self, order: QueuedOrder) -> PricedCart:
+        """Take a queued or waiting order back into the cart to change it: its lines go
+        to the cart (added to what is there) and the order is dropped, in one transaction;
+        refused (``Conflict``) for an order that may have reached the server."""
+        if order.member_id != self.member_id:
+            raise e.NotFound(N_("There is no queued order {number}."), field="number",
+                             params={"number": order.number})
+        with self.outbox.write() as db:
+            dropped = db.execute(
+                "UPDATE outbox SET state = 'dropped', revision = revision + 1 WHERE id = ?"
+                " AND state IN ('queued', 'waiting')", (order.id,)).rowcount
+            if not dropped:
+                raise e.Conflict(
+                    N_("Order {number} may have reached the server already: sync first."),
+                    field="number", params={"number": order.number})
+            for line in order.prepared.lines:
+                db.execute(
+                    "INSERT INTO cart_lines (member_id, code, quantity, paid_with_points,"
+                    " added) VALUES (?, ?, ?, ?,"
+                    " (SELECT coalesce(max(added), 0) + 1 FROM cart_lines))"
+                    " ON CONFLICT (member_id, code) DO UPDATE SET quantity ="
+                    " min(quantity + excluded.quantity, ?)",
+                    (self.member_id, line.code, line.quantity, int(line.paid_with_points),
+                     MAX_LINE_QUANTITY))
+        return self.priced()
+
     def clear(self) -> None:
         with self.outbox.write() as db:
             db.execute("DELETE FROM cart_lines WHERE member_id = ?", (self.member_id,))
