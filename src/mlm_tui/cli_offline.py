@@ -186,7 +186,7 @@ def _checkout(args: argparse.Namespace) -> int:
 
 
 def _outbox(args: argparse.Namespace) -> int:
-    from mlm_tui.core.errors import ValidationError
+    from mlm_tui.core.errors import NotFound, ValidationError
 
     work = _work(args)
     try:
@@ -194,8 +194,9 @@ def _outbox(args: argparse.Namespace) -> int:
             if not args.number:
                 raise ValidationError(N_("Name the queued order: Q-000001."), field="number")
             order = work.outbox.by_number(args.number)
-            if order.member_id != work.member_id:
-                order = work.outbox.by_number("Q-0")  # another member's: not found
+            if order.member_id != work.member_id:  # another member's: not hers to see
+                raise NotFound(N_("There is no queued order {number}."), field="number",
+                               params={"number": args.number})
             if args.decision == "confirm":
                 work.outbox.confirm(order)
                 work.sync()
