@@ -696,7 +696,7 @@ class MlmApp(App[None]):
 
     # --- navigation ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"go", "logout"}:
+        if action in {"go", "logout", "outbox"}:
             if self.session is None:
                 return False
             if isinstance(self.screen, ModalScreen):

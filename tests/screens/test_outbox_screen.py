@@ -182,3 +182,11 @@ async def test_an_order_whose_answer_was_lost_is_not_placed_again_from_the_outbo
         sent = app.outbox().get(1)
         assert sent.state is OutboxState.SENT
         assert holder["backend"].count_orders(OrderFilter()) == 1
+
+
+@pytest.mark.anyio
+async def test_the_outbox_opens_only_for_someone_signed_in(tmp_path):
+    app = make_app(tmp_path, login=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.check_action("outbox", ()) is False
