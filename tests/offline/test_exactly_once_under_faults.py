@@ -9,8 +9,8 @@ client process that checks out (queues an order) and syncs; at random it is kill
 SIGKILL part-way, the server is killed and started again mid-sync, or a price changes so
 the orders sent meanwhile wait, and are then confirmed, dropped or left waiting.
 
-The trials are seeded (``MLM_TUI_FAULT_SEED``; ``MLM_TUI_FAULT_TRIALS``, 1,000 by default)
-and the counts are printed.
+The trials are seeded (``MLM_TUI_FAULT_SEED``) and the counts are printed. The suite runs
+100 trials, so that it stays quick; ``.ci/run`` runs 1,000 (``MLM_TUI_FAULT_TRIALS``).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from tests.offline.harness_client import check_out_and_sync
 from tests.remote_server import CLOCK_FILE, store_id
 
 ROOT = Path(__file__).resolve().parents[2]
-TRIALS = int(os.environ.get("MLM_TUI_FAULT_TRIALS", "1000"))
+TRIALS = int(os.environ.get("MLM_TUI_FAULT_TRIALS", "100"))
 SEED = int(os.environ.get("MLM_TUI_FAULT_SEED", "20261202"))
 CHECKOUT = Checkout(DeliveryMethod.SERVICE_CENTRE, PaymentMethod.SERVICE_CENTRE, "new",
                     pickup_point="SC-MSK-1")  # paid on collection: no balance runs dry
@@ -140,6 +140,7 @@ def test_every_queued_order_is_placed_once_or_waits(server_store, tmp_path, caps
     started_steps = clients.Value("i", 0)
     happened: Counter[str] = Counter()
     proxy.plan(SEED, rate=0.45)
+    must_happen = ["kill_server", "kill_client", "price"]
     try:
         while started_steps.value < TRIALS:
             # One client process runs a few trials (checkout, then sync) in a row.
@@ -148,6 +149,11 @@ def test_every_queued_order_is_placed_once_or_waits(server_store, tmp_path, caps
             roll = rng.random()
             fault = ("kill_client" if roll < 0.3 else "kill_server" if roll < 0.33
                      else "price" if roll < 0.39 else None)
+            if must_happen:  # every kind of fault at least once, however few the trials
+                fault = must_happen.pop()
+                if fault == "price":  # orders of the product whose price changes, sent
+                    steps = [carts[1], carts[3]]
+                    proxy.plan(SEED, rate=0)  # and not lost to a dropped connection
             happened[fault or "no fault"] += 1
             if fault == "price":
                 set_price(store, CHANGING, usual_price + rng.randint(1, 50))
@@ -168,6 +174,7 @@ def test_every_queued_order_is_placed_once_or_waits(server_store, tmp_path, caps
             if fault == "price":
                 decide(outbox, here, rng, happened)
                 set_price(store, CHANGING, usual_price)
+                proxy.plan(SEED + started_steps.value, rate=0.45)
         proxy.plan(SEED, rate=0)
         # Back online for good: whatever is still to send goes now.
         for _round in range(3):
@@ -184,7 +191,8 @@ def test_every_queued_order_is_placed_once_or_waits(server_store, tmp_path, caps
               f"{server.restarts}; outbox: {counts}")
     assert counts["lost"] == counts["duplicated"] == counts["disagree"] == 0
     assert counts["queued"] == counts["sent"] + counts["waiting"] + counts["dropped"]
-    assert counts["sent"] > TRIALS // 2 and counts["waiting"] + counts["dropped"] > 0
+    assert counts["sent"] > TRIALS // 2
+    assert any(what.startswith("waiting, then") for what in happened)  # a price changed
     assert proxy.applied and server.restarts and happened["client killed part-way"]
 
 
