@@ -196,6 +196,19 @@ class ResetRequest:
     resend_after: datetime
 
 
+class Delivery(StrEnum):
+    SENT = "sent"  # out through the mail server or the SMS gateway
+    KEPT = "kept"  # none is set: kept in the local mail folder
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDelivery:
+    """How this installation sends e-mail and SMS: what a screen says of where a code went."""
+
+    email: Delivery
+    sms: Delivery
+
+
 # --- company -------------------------------------------------------------------------------
 
 
