@@ -196,6 +196,7 @@ def test_a_stop_waits_for_the_service_and_a_credit_lands_on_the_balance(world_or
     assert anna.balance().amount == before + order.total.amount - fees
     order = anna.order(PAID)
     assert order.status is OrderStatus.CREDITED
+    assert order.shipment.status is ShipmentStatus.RETURNED  # the parcel is back
     assert order.delivery_stop.state is DeliveryStopState.CREDITED
     assert order.delivery_stop.credit == case.stop.credit
     assert titles(anna)[0] == f"Delivery stop for order {PAID} credited"

@@ -87,6 +87,7 @@ def decide_stop(store: Store, order_number: str, *, credit: bool, now: datetime,
         if credit:
             amount = credit_stopped_order(conn, order, now, company,
                                           N_("parcel returned, amount credited"))
+            _parcel_back(conn, order.id)
             state, said = DeliveryStopState.CREDITED, amount.amount
             notify(conn, order.placed_by_id, now, NotificationKind.SHIPPING,
                    NoticeCode.DELIVERY_STOP_CREDITED,
@@ -107,6 +108,12 @@ def decide_stop(store: Store, order_number: str, *, credit: bool, now: datetime,
             raise Conflict(N_("Order {number} changed meanwhile; look again."),
                            field="number", params={"number": order_number})
         return _case(conn.execute(_case_query().where(d.c.id == row.id)).one(), company)
+
+
+def _parcel_back(conn: Connection, order_id: int) -> None:
+    s = t.shipments
+    conn.execute(update(s).where(s.c.order_id == order_id)
+                 .values(status=ShipmentStatus.RETURNED.value))
 
 
 def _parcel_on_its_way(conn: Connection, order_id: int) -> None:
