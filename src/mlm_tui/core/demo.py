@@ -947,6 +947,14 @@ class _OrderWriter:
         conn.executemany(
             "INSERT INTO shipment_events(shipment_id, at, station, description) "
             "VALUES (?,?,?,?)", events)
+        # A parcel stopped and not yet back waits in the service's queue, from the day the
+        # stop was asked for.
+        conn.execute(
+            "INSERT INTO delivery_stops(order_id, requested_at, returned, state, decided_by, "
+            "note) SELECT h.order_id, max(h.at), 0, 'requested', '', '' "
+            "FROM order_status_history h JOIN orders o ON o.id = h.order_id "
+            "WHERE o.status = ? AND h.status = ? GROUP BY h.order_id",
+            (_STOP_REQUESTED, _STOP_REQUESTED))
 
     def _buyer(self, placed_ts: int) -> _Person:
         # Only members who had joined by then; more active members more often.
