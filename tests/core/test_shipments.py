@@ -240,3 +240,24 @@ def test_a_returned_parcel_queues_a_stop_the_member_did_not_ask(world_orders, an
     refused = events(anna.store, clock, f"tracking_number,at,status\n{TRACKING},"
                                         "2026-11-20 11:30,delivered\n")
     assert refused.refused[0].why.startswith("a delivery stop awaits")
+
+
+def test_an_order_paid_to_the_courier_is_claimed_only_once_its_money_is_confirmed(
+        anna, clock):
+    anna.add_to_cart("32548", 2)
+    order = anna.place_order(Checkout(DeliveryMethod.COURIER, PaymentMethod.CASH_TO_COURIER,
+                                      "courier-2"))
+    clock.advance(timedelta(hours=1))
+    ship(anna.store, clock, shipped_csv(order.number).replace("2026-11-20 08:00",
+                                                              "2026-11-20 12:30"))
+    events(anna.store, clock, f"tracking_number,at,status\n{TRACKING},2026-11-20 12:50,"
+                              "delivered\n")
+    assert anna.order(order.number).status is OrderStatus.DELIVERED
+    with pytest.raises(Conflict) as refused:
+        anna.submit_claim(order.invoice_number, [ClaimLine("32548", 1)], "Крем протёк")
+    assert "not confirmed yet" in refused.value.message
+    assert anna.claims() == []
+    confirm_payment(anna.store, order.number, now=clock(), source=PaymentSource.SERVICE,
+                    decided_by="irina.service")
+    claim = anna.submit_claim(order.invoice_number, [ClaimLine("32548", 1)], "Крем протёк")
+    assert [c.number for c in anna.claims()] == [claim.number]
