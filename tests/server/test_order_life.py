@@ -207,3 +207,13 @@ def test_a_members_token_opens_no_shipment_or_stop_endpoint(anna_remote):
         httpx.post(f"{url}/claims/CL-1/decision", headers=member, json={"accept": True}),
     ]
     assert [a.status_code for a in answers] == [403] * 6
+
+
+def test_a_broken_file_sent_to_the_server_is_refused_naming_its_line(world_orders, anna_remote):
+    service = Service(anna_remote.url)
+    answer = httpx.post(f"{service.url}/shipments", headers=service.headers, content=(
+        "order_number,carrier,tracking_number,shipped_at\n"
+        f"{world.ORDER_ANNA_PAID},cdek,,2026-11-20 08:00\n").encode())
+    assert answer.status_code == 422
+    assert "line 2: tracking_number is empty" in answer.json()["message"]
+    assert anna_remote.order(world.ORDER_ANNA_PAID).status is OrderStatus.PAID
