@@ -55,8 +55,8 @@ WORDING: dict[NoticeCode, tuple[str, str]] = {
                                         N_("Nothing was charged.")),
     NoticeCode.DELIVERY_STOP_REQUESTED: (
         N_("Delivery stop requested for order {number}"),
-        N_("The parcel goes back to the service centre; the amount is credited to the "
-           "balance when it arrives.")),
+        N_("The service asks the carrier to stop the parcel; once it is back, the amount "
+           "is credited to the balance.")),
     NoticeCode.ORDER_SHIPPED: (
         N_("Order {number} shipped"),
         N_("Order {number} is on its way. The tracking number is in the order.")),
