@@ -51,8 +51,32 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
                 "state, requested_at, decided_by, note) VALUES (?, 1, 'top_up', 'transfer', "
                 "150000, 'pending', '2026-11-20T12:00:00', '', '')",
                 [("TU-2611-900001",), ("TU-2611-900002",)])
+        # Of the parcels on their way: one back at the warehouse (its order paid, for the
+        # warehouse's file), one for a carrier's event, one stopped by its buyer and
+        # waiting in the service's queue.
+        (paid, moving, stopped) = conn.execute(
+            "SELECT s.tracking_number, s.shipped_at, o.id, o.number, o.placed_at "
+            "FROM shipments s JOIN orders o ON o.id = s.order_id "
+            "WHERE o.status = 'shipped' ORDER BY o.id LIMIT 3").fetchall()
+        with conn:
+            conn.execute("DELETE FROM shipment_events WHERE shipment_id IN "
+                         "(SELECT id FROM shipments WHERE order_id = ?)", (paid[2],))
+            conn.execute("DELETE FROM shipments WHERE order_id = ?", (paid[2],))
+            conn.execute("UPDATE orders SET status = 'paid' WHERE id = ?", (paid[2],))
+            conn.execute("UPDATE orders SET status = 'stop_requested' WHERE id = ?",
+                         (stopped[2],))
+            conn.execute("INSERT INTO delivery_stops(order_id, requested_at, returned, state, "
+                         "decided_by, note) VALUES (?, ?, 0, 'requested', '', '')",
+                         (stopped[2], stopped[1]))
     finally:
         conn.close()
+    (fresh.parent / "files").mkdir(parents=True, exist_ok=True)
+    shipped = fresh.parent / "files" / "shipped.csv"
+    shipped.write_text("order_number,carrier,tracking_number,shipped_at\n"
+                       f"{paid[3]},cdek,1599999999,{paid[1]}\n", encoding="utf-8")
+    events = fresh.parent / "files" / "events.csv"
+    events.write_text("tracking_number,at,status\n"
+                      f"{moving[0]},{moving[1]},out_for_delivery\n", encoding="utf-8")
     at = ["--data-dir", str(data)]
     return {
         ("demo",): [{"argv": ["--data-dir", str(fresh), "demo", "--products", "10",
@@ -89,6 +113,14 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
                       "--reason", "No transfer arrived."]}],
         ("maintenance", "payments", "import"): [
             {"argv": [*at, "maintenance", "payments", "import", str(CAMT_SAMPLE)]}],
+        ("maintenance", "shipments", "import"): [
+            {"argv": [*at, "maintenance", "shipments", "import", str(shipped)]}],
+        ("maintenance", "shipments", "events", "import"): [
+            {"argv": [*at, "maintenance", "shipments", "events", "import", str(events)]}],
+        ("maintenance", "delivery-stops", "list"): [
+            {"argv": [*at, "maintenance", "delivery-stops", "list", "--open"]}],
+        ("maintenance", "delivery-stops", "decide"): [
+            {"argv": [*at, "maintenance", "delivery-stops", "decide", stopped[3], "--credit"]}],
         ("logout",): [{"argv": [*at, "logout"]}],
         ("keys", "add"): [{"argv": [*at, "keys", "add", "-"], "stdin": ANNA_KEY}],
         ("keys", "list"): [{"argv": [*at, "keys", "list"]}],

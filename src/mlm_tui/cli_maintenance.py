@@ -13,6 +13,8 @@ service's decisions on claims.
     mlm-tui maintenance payments confirm REF [--by NAME]
     mlm-tui maintenance payments reject REF --reason TEXT [--by NAME]
     mlm-tui maintenance payments import FILE      (camt.053 XML, or CSV)
+    mlm-tui maintenance shipments import FILE | shipments events import FILE
+    mlm-tui maintenance delivery-stops list | decide   (see ``mlm_tui.cli_shipments``)
 
 Retention is a dry run unless ``--apply`` is given. These act on the local store file
 itself (not as a signed-in member), so they belong to whoever runs the store: a member
@@ -70,6 +72,9 @@ def add_maintenance_commands(
     _add_claim_commands(commands, shared)
     _add_service_account_commands(commands, shared)
     _add_payment_commands(commands, shared)
+    from mlm_tui.cli_shipments import add_shipment_commands
+
+    add_shipment_commands(commands, shared)
 
 
 def _add_claim_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],

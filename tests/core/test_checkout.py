@@ -226,13 +226,11 @@ def test_nobody_outside_the_team_can_be_the_buyer(anna):
 # --- ways to pay by delivery, and when the points are earned ------------------------------
 
 WAYS = {
-    (DeliveryMethod.COURIER, None): {PaymentMethod.BALANCE, PaymentMethod.CASH_TO_COURIER,
-                                     PaymentMethod.INSTALMENTS},
+    # Instalments nowhere: nothing keeps their schedule yet.
+    (DeliveryMethod.COURIER, None): {PaymentMethod.BALANCE, PaymentMethod.CASH_TO_COURIER},
     (DeliveryMethod.SERVICE_CENTRE, "SC-MSK-1"): {PaymentMethod.BALANCE,
-                                                  PaymentMethod.SERVICE_CENTRE,
-                                                  PaymentMethod.INSTALMENTS},
-    (DeliveryMethod.PICKUP_POINT, "PP-MSK-2"): {PaymentMethod.BALANCE,
-                                                PaymentMethod.INSTALMENTS},
+                                                  PaymentMethod.SERVICE_CENTRE},
+    (DeliveryMethod.PICKUP_POINT, "PP-MSK-2"): {PaymentMethod.BALANCE},
 }
 
 
@@ -281,3 +279,16 @@ def test_an_order_paid_at_the_service_centre_earns_nothing_until_its_money_arriv
     assert paid.status is OrderStatus.PAID and paid.paid_at == paid_at
     assert not paid.points_pending
     assert anna.points_wallet() == wallet + Decimal("2.5")
+
+
+def test_instalments_are_not_offered_until_they_are_real(anna):
+    """Nothing keeps an instalment schedule yet: the way to pay is refused everywhere,
+    whatever the company's settings, and nothing is ordered."""
+    anna.add_to_cart("32548", 1)
+    before = snapshot(anna)
+    for delivery, point in WAYS:
+        with pytest.raises(ValidationError) as caught:
+            anna.place_order(checkout(delivery_method=delivery, pickup_point=point,
+                                      payment_method=PaymentMethod.INSTALMENTS))
+        assert caught.value.field == "payment_method"
+    assert snapshot(anna) == before

@@ -144,3 +144,24 @@ def test_a_version_10_file_keeps_its_members_and_notices_and_learns_languages(
                               "WHERE title = 'Claim 1 received'").fetchone()
     assert languages == {None}  # each is written to in the company's language
     assert notice == ("Claim 1 received", "Soon.", None, None)
+
+
+def test_a_version_13_file_gets_the_delivery_stop_queue_holding_its_stopped_orders(
+        tmp_path: Path) -> None:
+    from tests import world
+
+    path = world.build_world(tmp_path / "store.db", with_orders=True)
+    with sqlite3.connect(path) as conn:  # the file as version 13 left it, one order stopped
+        conn.execute("DROP TABLE delivery_stops")
+        conn.execute("UPDATE orders SET status = 'stop_requested' WHERE id = 9")
+        conn.execute("INSERT INTO order_status_history(order_id, status, at, note) "
+                     "VALUES (9, 'stop_requested', '2026-11-19T10:00:00', '')")
+        conn.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        queued = conn.execute("SELECT order_id, requested_at, state FROM delivery_stops"
+                              ).fetchall()
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                               ).fetchone()
+    assert queued == [(9, "2026-11-19T10:00:00", "requested")]
+    assert version == ("14",)

@@ -555,6 +555,9 @@ async def test_a_shipped_order_gets_the_stop_and_credit_steps(tmp_path) -> None:
         await settle(pilot)
         assert app.backend.order(world.ORDER_OLGA_SHIPPED).status is OrderStatus.STOP_REQUESTED
         assert "is now stop requested" in text_of(app)
+        # Nothing is credited yet: the stop waits for the service, and the order says so.
+        assert "Delivery stop: requested on 20.11.2026; the service asks the carrier" in (
+            text_of(app))
 
 
 async def test_an_upline_is_not_offered_cancel_on_a_downline_s_own_order(tmp_path) -> None:

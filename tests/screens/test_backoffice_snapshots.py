@@ -130,6 +130,31 @@ async def claim_on_an_undelivered_order(pilot) -> None:
     await _push(pilot, ClaimScreen(world.INVOICES[world.ORDER_ANNA_PAID]))
 
 
+async def stop_requested(pilot) -> None:
+    # Anna's paid order leaves the warehouse; she stops it: it waits for the service.
+    from mlm_tui.core.local.shipments import ship_orders
+    from mlm_tui.core.shipment_files import read_shipments
+
+    await settle(pilot)
+    ship_orders(pilot.app._backend.store, read_shipments(
+        "order_number,carrier,tracking_number,shipped_at\n"
+        f"{world.ORDER_ANNA_PAID},cdek,1500000011,2026-11-20 08:00\n".encode()),
+        now=pilot.app.clock())
+    await order_with_fee(pilot)
+    await keys(pilot, "c")
+    await keys(pilot, "y")
+
+
+async def stop_credited(pilot) -> None:
+    from mlm_tui.core.local.delivery_stops import decide_stop
+
+    await stop_requested(pilot)
+    decide_stop(pilot.app._backend.store, world.ORDER_ANNA_PAID, credit=True,
+                now=pilot.app.clock(), decided_by="irina")
+    pilot.app.check_for_changes()  # as the app's timer does
+    await settle(pilot)
+
+
 STATES: dict[str, Steps] = {
     "history": history,
     "history_flagged": history_on_a_flagged_order,
@@ -146,6 +171,8 @@ STATES: dict[str, Steps] = {
     "cancel_shipped": cancel_shipped,
     "no_cancel_for_upline": no_cancel_for_an_upline,
     "cancelled": cancelled,
+    "stop_requested": stop_requested,
+    "stop_credited": stop_credited,
     "claim": claim_being_filled,
     "claim_submitted": claim_submitted,
     "claim_without_products": claim_without_products,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlm_tui.core.models import OrderFilter, PaymentMethod
+from mlm_tui.core.models import DeliveryMethod, OrderFilter, PaymentMethod
 from mlm_tui.screens.catalog import CatalogScreen
 from mlm_tui.screens.checkout import CheckoutScreen
 from tests import world
@@ -139,9 +139,10 @@ async def test_every_pickup_point_and_the_ways_to_pay_that_fit_it_are_offered(tm
                      "Courier to my address"):
             assert name in text
         ways = {
-            "pickup-SC-MSK-1": ["From my balance", "At the service centre", "In instalments"],
-            "pickup-PP-MSK-2": ["From my balance", "In instalments"],
-            "courier": ["From my balance", "Cash to the courier", "In instalments"],
+            # Never instalments: nothing keeps their schedule yet.
+            "pickup-SC-MSK-1": ["From my balance", "At the service centre"],
+            "pickup-PP-MSK-2": ["From my balance"],
+            "courier": ["From my balance", "Cash to the courier"],
         }
         every = {"From my balance", "At the service centre", "Cash to the courier",
                  "In instalments"}
@@ -185,12 +186,12 @@ async def test_the_keyboard_alone_chooses_delivery_and_payment(tmp_path):
     app = make_app(tmp_path, wrap=filled(("32548", 1)))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_checkout(pilot)
-        await pilot.press("down", "enter")  # the second delivery choice
-        await pilot.press("tab", "down", "down", "down", "enter")  # instalments
+        await pilot.press("down", "down", "down", "enter")  # the courier
+        await pilot.press("tab", "down", "enter")  # cash to the courier
         await pilot.press("ctrl+s")
         await settle(pilot)
         [order] = app._backend.orders_page(OrderFilter(member_id=world.ANNA.id)).items
         full = app._backend.order(order.number)
-        assert full.pickup_point == "PP-MSK-2"
-        assert full.payment_method is PaymentMethod.INSTALMENTS
+        assert full.delivery_method is DeliveryMethod.COURIER
+        assert full.payment_method is PaymentMethod.CASH_TO_COURIER
         assert screen.order is not None

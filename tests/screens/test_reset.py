@@ -44,6 +44,10 @@ async def test_the_whole_reset_then_logging_in_with_the_new_password(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_reset(pilot, world.ANNA.email)
         assert "A code was sent to a***a@example.ru" in screen_text(app)
+        # No mail server and no SMS gateway are set: the screen says where it went.
+        sent_to = str(app.screen.query_one("#sent-to").render())
+        assert "(by e-mail into the local mail folder (no mail server set); SMS not " \
+            "configured)" in sent_to
         assert world.ANNA.email not in screen_text(app)
         [code] = codes_sent_to(app, world.ANNA.email)
         await fill_code(pilot, code, NEW_PASSWORD, NEW_PASSWORD)

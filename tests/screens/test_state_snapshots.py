@@ -154,15 +154,15 @@ def sell_out(app, code: str) -> None:
 class TestCheckoutStates:
     def test_courier_and_cash_to_the_courier(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, wrap=filled(("32548", 2), ("33012", 3)))
-        # With a courier the ways to pay are the balance, cash to the courier, instalments.
+        # With a courier the ways to pay are the balance and cash to the courier.
         steps = lambda p: _cart(p, "c", *["down"] * PICKUP_POINTS, "enter",  # noqa: E731
                                 "tab", "down", "enter")
         assert shoot(snap_compare, app, size, steps)
 
-    def test_instalments(self, snap_compare, tmp_path, size):
+    def test_paying_at_the_service_centre(self, snap_compare, tmp_path, size):
         app = make_app(tmp_path, wrap=filled(("32548", 2), ("33012", 3)))
-        # At the service centre: the balance, paying there, instalments.
-        steps = lambda p: _cart(p, "c", "tab", "down", "down", "enter")  # noqa: E731
+        # At the service centre: the balance, or paying there (never instalments).
+        steps = lambda p: _cart(p, "c", "tab", "down", "enter")  # noqa: E731
         assert shoot(snap_compare, app, size, steps)
 
     def test_refused_because_a_product_sold_out_meanwhile(self, snap_compare, tmp_path, size):

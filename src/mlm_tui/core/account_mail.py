@@ -1,17 +1,26 @@
 """The messages that carry reset and activation codes, by e-mail and by SMS.
 
-E-mail goes first: it is the delivery that can fail (a mail server), and when it does
-nothing at all has been sent. The code itself appears only in the messages, never in a
-log or an error. Names are data: made printable first, so a line feed in one never
-starts a header of its own and an escape never reaches a reader's terminal. Both are
-written in the recipient's language (``i18n.recipient_language``), not the sender's.
+E-mail goes first, then the SMS. When the e-mail fails nothing at all has been sent.
+When the SMS fails after the e-mail went, the code has reached the member: the failure
+is logged (the number masked, never the code) and the e-mail stands; without an e-mail
+the SMS failing fails the whole, and nothing was sent. The code itself appears only in
+the messages, never in a log or an error. Names are data: made printable first, so a
+line feed in one never starts a header of its own and an escape never reaches a
+reader's terminal. Both are written in the recipient's language
+(``i18n.recipient_language``), not the sender's.
 """
 
 from __future__ import annotations
 
+import logging
+
+from mlm_tui.core.errors import DeliveryFailed
 from mlm_tui.core.notifier import Notifier
+from mlm_tui.core.privacy import mask_phone
 from mlm_tui.core.rules.printable import printable
 from mlm_tui.i18n import recipient_language, translation_for
+
+_log = logging.getLogger("mlm_tui.messages")
 
 
 def send_reset_code(
@@ -46,11 +55,10 @@ def send_reset_code(
             )),
         )
     if phone:
-        notifier.sms(
-            phone,
-            _("{company}: password reset code {code}, valid {minutes} min.").format(
-                company=company, code=code, minutes=minutes),
-        )
+        _sms(notifier, phone,
+             _("{company}: password reset code {code}, valid {minutes} min.").format(
+                 company=company, code=code, minutes=minutes),
+             emailed=bool(email))
 
 
 def send_activation_code(
@@ -90,8 +98,17 @@ def send_activation_code(
             )),
         )
     if phone:
-        notifier.sms(
-            phone,
-            _("{company}: activation code {code} for {number}, valid {hours} h.").format(
-                company=company, code=code, number=registration_number, hours=hours),
-        )
+        _sms(notifier, phone,
+             _("{company}: activation code {code} for {number}, valid {hours} h.").format(
+                 company=company, code=code, number=registration_number, hours=hours),
+             emailed=bool(email))
+
+
+def _sms(notifier: Notifier, phone: str, text: str, *, emailed: bool) -> None:
+    try:
+        notifier.sms(phone, text)
+    except DeliveryFailed as failure:
+        if not emailed:
+            raise
+        _log.warning("SMS to %s not sent (the e-mail was): %s", mask_phone(phone),
+                     failure.message)

@@ -37,6 +37,7 @@ from mlm_tui.core.models import (
     Member,
     MemberMatch,
     MemberOverview,
+    MessageDelivery,
     MonthCount,
     MonthVolume,
     Notification,
@@ -73,6 +74,11 @@ class Backend(Protocol):
 
     def is_empty(self) -> bool:
         """True when the store has no members yet (a fresh install)."""
+
+    def message_delivery(self) -> MessageDelivery:
+        """How codes leave: e-mail and SMS each sent out (a mail server, an SMS gateway is
+        set) or kept in the local mail folder. The same for everyone: a screen says with
+        it where a code went, without telling whether an account exists."""
 
     def describe(self) -> str:
         """Where the data lives, for the header: ``local: /path/store.db`` or a server URL."""

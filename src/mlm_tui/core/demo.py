@@ -53,7 +53,7 @@ from mlm_tui.core.money import Money
 from mlm_tui.core.notices import NoticeCode, money_param, word_decision, word_notice
 from mlm_tui.core.retention_rules import add_months
 from mlm_tui.core.rules import cancellation, numbers
-from mlm_tui.core.rules.payment import payment_methods_for
+from mlm_tui.core.rules.payment import payment_methods_once_for
 
 DEMO_PASSWORD = "demo-2026"
 MARKETS = ("ru", "de")
@@ -858,7 +858,8 @@ class _OrderWriter:
                                cancellation.ROUND_TRIP)
         free = profile.free_delivery_from
         self.free_from = _hundredths(free.amount) if free else 10**12
-        self.payments = {d.value: [m.value for m in payment_methods_for(d, profile)]
+        # The history reaches back to when instalments were still offered.
+        self.payments = {d.value: [m.value for m in payment_methods_once_for(d, profile)]
                          for d in DeliveryMethod}
         # Each country's own pickup points and carriers: a member's parcel goes where
         # they live (a member abroad, with no point of ours there, gets a courier).
@@ -946,6 +947,14 @@ class _OrderWriter:
         conn.executemany(
             "INSERT INTO shipment_events(shipment_id, at, station, description) "
             "VALUES (?,?,?,?)", events)
+        # A parcel stopped and not yet back waits in the service's queue, from the day the
+        # stop was asked for.
+        conn.execute(
+            "INSERT INTO delivery_stops(order_id, requested_at, returned, state, decided_by, "
+            "note) SELECT h.order_id, max(h.at), 0, 'requested', '', '' "
+            "FROM order_status_history h JOIN orders o ON o.id = h.order_id "
+            "WHERE o.status = ? AND h.status = ? GROUP BY h.order_id",
+            (_STOP_REQUESTED, _STOP_REQUESTED))
 
     def _buyer(self, placed_ts: int) -> _Person:
         # Only members who had joined by then; more active members more often.
@@ -1020,7 +1029,7 @@ class _OrderWriter:
             points_near = self.pickups.get(buyer.country)
             if points_near:
                 pickup, delivery = points_near[int(pick * len(points_near))]
-        ways = self.payments[delivery]  # only what the checkout would have accepted
+        ways = self.payments[delivery]  # only what the checkout accepted then
         payment = ways[int(random_() * len(ways))]
         fee = self.fee if paid < self.free_from and delivery != "service_centre" else 0
         total = paid + fee

@@ -196,6 +196,19 @@ class ResetRequest:
     resend_after: datetime
 
 
+class Delivery(StrEnum):
+    SENT = "sent"  # out through the mail server or the SMS gateway
+    KEPT = "kept"  # none is set: kept in the local mail folder
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDelivery:
+    """How this installation sends e-mail and SMS: what a screen says of where a code went."""
+
+    email: Delivery
+    sms: Delivery
+
+
 # --- company -------------------------------------------------------------------------------
 
 
@@ -404,11 +417,15 @@ class OrderStatus(StrEnum):
 
 
 # The lifecycle: the only moves a status may make.
+# An order paid to the courier or at the service centre ships before its money arrives
+# (PLACED -> SHIPPED); a delivery stop the service refuses puts the parcel back on its way
+# (STOP_REQUESTED -> SHIPPED).
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.SHIPPED,
+                                   OrderStatus.CANCELLED}),
     OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
     OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.STOP_REQUESTED}),
-    OrderStatus.STOP_REQUESTED: frozenset({OrderStatus.CREDITED}),
+    OrderStatus.STOP_REQUESTED: frozenset({OrderStatus.CREDITED, OrderStatus.SHIPPED}),
     OrderStatus.DELIVERED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.CREDITED: frozenset(),
@@ -494,6 +511,8 @@ class Order:
     # Its parcel, once shipped: the order screen shows it and offers tracking with no
     # second request.
     shipment: Shipment | None = None
+    # Its delivery stop, once requested: where the service's decision stands.
+    delivery_stop: DeliveryStop | None = None
 
     @property
     def points_pending(self) -> bool:
@@ -670,6 +689,26 @@ class Shipment:
     @property
     def tracking_link(self) -> str:
         return self.carrier.tracking_link(self.tracking_number)
+
+
+class DeliveryStopState(StrEnum):
+    REQUESTED = "requested"  # waiting for the service
+    CREDITED = "credited"  # the parcel came back: its amount is on the balance
+    REFUSED = "refused"  # could not be stopped: the parcel goes on to the buyer
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryStop:
+    """A shipped order's delivery stop: asked by its buyer, or opened by the carrier
+    sending the parcel back; decided by the company's service."""
+
+    order_number: str
+    requested_at: datetime
+    state: DeliveryStopState
+    decided_at: datetime | None = None
+    credit: Money | None = None  # what went to the balance, once credited
+    note: str = ""  # the service's words: why refused, or a note with the credit
+    returned: bool = False  # opened by the carrier's return, not by the member
 
 
 # --- money and points ledgers --------------------------------------------------------------

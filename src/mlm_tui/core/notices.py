@@ -32,6 +32,10 @@ class NoticeCode(StrEnum):
     ORDER_CANCELLED_UNPAID = "order_cancelled_unpaid"  # number
     DELIVERY_STOP_REQUESTED = "delivery_stop_requested"  # number
     ORDER_SHIPPED = "order_shipped"  # number
+    ORDER_DELIVERED = "order_delivered"  # number, day
+    ORDER_RETURNED = "order_returned"  # number (the carrier sent the parcel back)
+    DELIVERY_STOP_CREDITED = "delivery_stop_credited"  # number, credit, note
+    DELIVERY_STOP_REFUSED = "delivery_stop_refused"  # number, reason
     CLAIM_RECEIVED = "claim_received"  # number, invoice, day
     CLAIM_CREDITED = "claim_credited"  # number, invoice, credit, note
     CLAIM_ACCEPTED = "claim_accepted"  # number, invoice, note (accepted, nothing credited)
@@ -52,11 +56,24 @@ WORDING: dict[NoticeCode, tuple[str, str]] = {
                                         N_("Nothing was charged.")),
     NoticeCode.DELIVERY_STOP_REQUESTED: (
         N_("Delivery stop requested for order {number}"),
-        N_("The parcel goes back to the service centre; the amount is credited to the "
-           "balance when it arrives.")),
+        N_("The service asks the carrier to stop the parcel; once it is back, the amount "
+           "is credited to the balance.")),
     NoticeCode.ORDER_SHIPPED: (
         N_("Order {number} shipped"),
         N_("Order {number} is on its way. The tracking number is in the order.")),
+    NoticeCode.ORDER_DELIVERED: (
+        N_("Order {number} delivered"),
+        N_("Delivered on {day}. Something wrong with it? Send a claim from its invoice.")),
+    NoticeCode.ORDER_RETURNED: (
+        N_("Order {number} came back"),
+        N_("The carrier sent the parcel back to the service centre; the amount is credited "
+           "to the balance once the service has checked it.")),
+    NoticeCode.DELIVERY_STOP_CREDITED: (
+        N_("Delivery stop for order {number} credited"),
+        N_("The parcel came back: {credit} credited to your balance.")),
+    NoticeCode.DELIVERY_STOP_REFUSED: (
+        N_("Delivery stop for order {number} refused"),
+        N_("The parcel could not be stopped and comes to you: {reason}")),
     NoticeCode.CLAIM_RECEIVED: (N_("Claim {number} received"),
                                 N_("Invoice {invoice}: the decision comes by {day}.")),
     NoticeCode.CLAIM_CREDITED: (

@@ -2,7 +2,10 @@
 
 With no SMTP server (a laptop, a train) every message lands in ``<data dir>/outbox-mail``
 as a standard Maildir, so reset codes and activation codes can still be read and every
-flow completed. Text messages (SMS) are written there too, with an ``X-SMS-To`` header.
+flow completed. Text messages (SMS) go through the gateway ``[sms]`` names (an HTTP API,
+or an e-mail-to-SMS address); without one they are written there too, with an
+``X-SMS-To`` header. :attr:`Notifier.delivery` says which, so a screen can say where a
+code went.
 Each message file is 0600 from its first byte: a reset code is read by its writer only,
 in a team's shared data dir as well.
 """
@@ -21,7 +24,8 @@ from pathlib import Path
 
 from mlm_tui.core.errors import DeliveryFailed
 from mlm_tui.core.files import make_folder, private_file
-from mlm_tui.core.settings import Settings, SmtpSettings
+from mlm_tui.core.models import Delivery, MessageDelivery
+from mlm_tui.core.settings import Settings, SmsSettings, SmtpSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +36,22 @@ class Attachment:
 
 
 class Notifier:
-    def __init__(self, maildir: Path, smtp: SmtpSettings | None = None) -> None:
+    def __init__(self, maildir: Path, smtp: SmtpSettings | None = None,
+                 sms: SmsSettings | None = None) -> None:
         self.maildir = maildir
         self.smtp = smtp
+        self.sms_gateway = sms
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Notifier:
-        return cls(settings.maildir, settings.smtp)
+        return cls(settings.maildir, settings.smtp, settings.sms)
+
+    @property
+    def delivery(self) -> MessageDelivery:
+        """Where e-mail and SMS go: out through a server, or kept in the local folder."""
+        return MessageDelivery(
+            email=Delivery.SENT if self.smtp else Delivery.KEPT,
+            sms=Delivery.SENT if self.sms_gateway else Delivery.KEPT)
 
     def email(
         self,
@@ -64,14 +77,24 @@ class Notifier:
             self._drop(message)
 
     def sms(self, to: str, body: str) -> None:
-        """No SMS gateway is wired in: the text is kept in the Maildir for the member to read."""
-        message = EmailMessage()
-        message["From"] = "sms@localhost"
-        message["To"] = f"{to}@sms.invalid"
-        message["X-SMS-To"] = to
-        message["Subject"] = "SMS"
-        message.set_content(body)
-        self._drop(message)
+        """Send one text message through the gateway, or raise ``DeliveryFailed`` (which
+        never holds the text: it may be a code). Without a gateway it is kept in the
+        Maildir for the member to read."""
+        gateway = self.sms_gateway
+        if gateway is None:
+            message = EmailMessage()
+            message["From"] = "sms@localhost"
+            message["To"] = f"{to}@sms.invalid"
+            message["X-SMS-To"] = to
+            message["Subject"] = "SMS"
+            message.set_content(body)
+            self._drop(message)
+        elif gateway.gateway == "email":
+            self.email(gateway.address.format(to=to.lstrip("+")), "SMS", body)
+        else:
+            from mlm_tui.core.sms_gateway import send_by_http
+
+            send_by_http(gateway, to, body)
 
     def _drop(self, message: EmailMessage) -> None:
         # Delivered as Maildir asks (written in tmp/, renamed into new/), by hand: the

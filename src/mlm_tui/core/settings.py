@@ -4,7 +4,14 @@ overridden in turn by CLI flags. Files live under platformdirs, never beside the
 Environment: ``MLM_TUI_DATA_DIR``, ``MLM_TUI_CONFIG_DIR``, ``MLM_TUI_STATE_DIR``,
 ``MLM_TUI_SERVER``, ``MLM_TUI_SHARED_GROUP``, ``MLM_TUI_SMTP_HOST``, ``MLM_TUI_SMTP_PORT``,
 ``MLM_TUI_SMTP_USER``, ``MLM_TUI_SMTP_PASSWORD``, ``MLM_TUI_SMTP_FROM``,
-``MLM_TUI_SMTP_STARTTLS``.
+``MLM_TUI_SMTP_STARTTLS``, ``MLM_TUI_SMS_PASSWORD``, ``MLM_TUI_SMS_TOKEN``.
+
+``[sms]`` chooses how text messages go: ``gateway = "http"`` (an SMS provider's HTTP
+API: ``url`` with ``{to}`` and ``{text}``, ``method`` GET or POST, ``user`` and
+``password`` for basic auth or ``token`` for a bearer token), or ``gateway = "email"``
+(the provider's e-mail-to-SMS address, ``address = "{to}@sms.example.com"``, sent through
+``[smtp]``). Without it an SMS is kept in the local mail folder, as e-mail is without
+``[smtp]``.
 """
 
 from __future__ import annotations
@@ -41,6 +48,20 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SmsSettings:
+    """How text messages leave: an HTTP gateway, or an e-mail-to-SMS address."""
+
+    gateway: str  # "http" or "email"
+    url: str = ""  # http: with {to} and {text}, e.g. https://sms.example/send?to={to}&text={text}
+    method: str = "GET"  # http: GET puts both in the URL; POST also sends them as form fields
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)  # never logged
+    token: str | None = field(default=None, repr=False)
+    address: str = ""  # email: with {to}, e.g. {to}@sms.example.com
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
 class KeySetting:
     """One line of ``[keys]``: a binding's name and the keys it is to have."""
 
@@ -63,6 +84,7 @@ class Settings:
     # None: the locale's, else the company's (``mlm_tui.i18n.choose_language``).
     language: str | None = None
     smtp: SmtpSettings | None = None
+    sms: SmsSettings | None = None
     session_days: int = 14
     # The secret the payment provider signs its notifications with (HMAC-SHA256); None:
     # the server accepts none. Never logged.
@@ -125,6 +147,7 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
     secret = (env.get("MLM_TUI_PAYMENT_PROVIDER_SECRET")
               or values.section("payments").text("provider_secret"))
     return replace(settings, smtp=smtp, payment_provider_secret=secret or None,
+                   sms=_sms_settings(values.section("sms"), env, smtp),
                    keys=_key_settings(values.section("keys")))
 
 
@@ -273,3 +296,37 @@ def _smtp_settings(section: _Values, env: os._Environ[str] | dict[str, str]
 
 _SMTP_ENV = {key: f"MLM_TUI_SMTP_{key.upper()}"
              for key in ("host", "port", "user", "password", "from", "starttls")}
+
+
+def _sms_settings(section: _Values, env: os._Environ[str] | dict[str, str],
+                  smtp: SmtpSettings | None) -> SmsSettings | None:
+    gateway = section.text("gateway")
+    if not gateway:
+        return None
+    # Secrets may stay out of the file: the environment's win.
+    password = env.get("MLM_TUI_SMS_PASSWORD") or section.text("password")
+    token = env.get("MLM_TUI_SMS_TOKEN") or section.text("token")
+    if gateway == "http":
+        url = section.text("url") or ""
+        method = (section.text("method", "GET") or "GET").upper()
+        if method not in ("GET", "POST"):
+            raise ConfigError(f"{section.path}: sms.method must be GET or POST",
+                              field="sms.method")
+        # GET carries the number in the address; POST carries it as a form field too.
+        if not url.startswith(("https://", "http://")) or (
+                method == "GET" and "{to}" not in url and "{digits}" not in url):
+            raise ConfigError(f"{section.path}: sms.url must be an http(s) address with "
+                              "{to} (or {digits}) and {text} in it", field="sms.url")
+        return SmsSettings("http", url=url, method=method, user=section.text("user"),
+                           password=password, token=token)
+    if gateway == "email":
+        address = section.text("address") or ""
+        if "{to}" not in address or "@" not in address:
+            raise ConfigError(f"{section.path}: sms.address must be an e-mail address with "
+                              "{to} in it, like \"{to}@sms.example.com\"", field="sms.address")
+        if smtp is None:
+            raise ConfigError(f"{section.path}: an e-mail-to-SMS gateway sends through "
+                              "[smtp]: set its host too", field="sms.gateway")
+        return SmsSettings("email", address=address)
+    raise ConfigError(f"{section.path}: sms.gateway must be \"http\" or \"email\"",
+                      field="sms.gateway")

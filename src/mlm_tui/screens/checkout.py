@@ -273,8 +273,6 @@ class CheckoutScreen(AppScreen[None]):
         method = self.payment_method
         if method is PaymentMethod.BALANCE and self.balance is not None and self.cart:
             text, short = balance_note(self.balance, self.cart.to_pay, self.company)
-        elif method is PaymentMethod.INSTALMENTS:
-            text, short = _("The first instalment is due when the order is delivered."), False
         else:
             text, short = "", False
         note.update(data_text(text))

@@ -24,6 +24,7 @@ from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import (
     CompanyProfile,
+    DeliveryStopState,
     Order,
     OrderLine,
     OrderSource,
@@ -234,7 +235,7 @@ class OrderScreen(AppScreen[None]):
         pickup = next((p.name for p in company.pickup_points if p.code == order.pickup_point),
                       order.pickup_point)
         delivery = delivery_label(order.delivery_method) + (f": {pickup}" if pickup else "")
-        rows = (
+        rows: tuple[tuple[str, str], ...] = (
             (_("Source"), f"{order.source.value} {source_label(order.source)}"),
             (_("Buyer"), f"{order.buyer.full_name} ({order.buyer.registration_number})"),
             (_("Placed by"),
@@ -245,8 +246,26 @@ class OrderScreen(AppScreen[None]):
             (_("Invoice"), order.invoice_number or _("none yet")),
             (_("Shipment"), self._shipment_text(view)),
         )
+        if order.delivery_stop is not None:
+            rows = (*rows, (_("Delivery stop"), self._stop_text(view)))
         width = max(len(label) for label, _value in rows) + 2
         return "\n".join(f"{label + ':':<{width}}{value}" for label, value in rows)
+
+    @staticmethod
+    def _stop_text(view: OrderView) -> str:
+        """Where the service's decision on the stop stands, as the member follows it."""
+        stop, company = view.order.delivery_stop, view.company
+        assert stop is not None
+        if stop.state is DeliveryStopState.CREDITED and stop.credit is not None:
+            text = _("credited: {amount}").format(amount=money_text(stop.credit, company))
+        elif stop.state is DeliveryStopState.REFUSED:
+            text = _("refused: {reason}").format(reason=stop.note)
+        elif stop.returned:
+            text = _("the parcel came back; the service checks it")
+        else:
+            text = _("requested on {day}; the service asks the carrier").format(
+                day=format_day(stop.requested_at.date(), shown_locale(company.locale)))
+        return text
 
     @staticmethod
     def _shipment_text(view: OrderView) -> str:

@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import DomainError, ValidationError, ValidationErrors
-from mlm_tui.core.models import Address, Member, Registration
+from mlm_tui.core.models import Address, Member, MessageDelivery, Registration
 from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.core.validation import (
     normalise_city,
@@ -39,6 +39,7 @@ from mlm_tui.display import data_text
 from mlm_tui.i18n import N_, _, current_language, ngettext, render_message
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
+from mlm_tui.widgets.delivery_text import how_sent
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
@@ -121,9 +122,9 @@ class RegisterScreen(AppScreen[None]):
     ]
 
     class Registered(Message):
-        def __init__(self, member: Member) -> None:
+        def __init__(self, member: Member, delivery: MessageDelivery) -> None:
             super().__init__()
-            self.member = member
+            self.member, self.delivery = member, delivery
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,7 +227,7 @@ class RegisterScreen(AppScreen[None]):
                 language=current_language(),
             )
             member = self.backend.register_member(registration)
-            return self.Registered(member)
+            return self.Registered(member, self.backend.message_delivery())
 
         self.in_background(ask, group="register", refused=True)
 
@@ -238,10 +239,10 @@ class RegisterScreen(AppScreen[None]):
             self.query_one(f"#{name}", Input).value = ""
         self._result(
             _("{name} is registered as {number}. The activation code went to {email} and "
-              "{phone}; they activate the account and choose a password.").format(
+              "{phone} ({how}); they activate the account and choose a password.").format(
                 # As an upline sees her: masked already.
                 name=member.full_name, number=member.registration_number,
-                email=member.email, phone=member.phone)
+                email=member.email, phone=member.phone, how=how_sent(message.delivery))
             + " " + password_rule(render_message),
             style="success",
         )

@@ -18,13 +18,14 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from mlm_tui.core.errors import DomainError, Throttled
-from mlm_tui.core.models import ResetRequest
+from mlm_tui.core.models import MessageDelivery, ResetRequest
 from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.core.rules.typed_numbers import read_code
 from mlm_tui.display import data_text
 from mlm_tui.i18n import N_, _, render_message
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
+from mlm_tui.widgets.delivery_text import how_sent
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
@@ -54,9 +55,9 @@ class ResetScreen(AppScreen[str | None]):
     ]
 
     class CodeSent(Message):
-        def __init__(self, request: ResetRequest) -> None:
+        def __init__(self, request: ResetRequest, delivery: MessageDelivery) -> None:
             super().__init__()
-            self.request = request
+            self.request, self.delivery = request, delivery
 
     class PasswordChanged(Message):
         pass
@@ -71,7 +72,7 @@ class ResetScreen(AppScreen[str | None]):
         with VerticalScroll(), ContentSwitcher(initial="step-contact"):
             with Vertical(id="step-contact"):
                 yield Static(_("Enter the e-mail or phone number of your account. We send "
-                               "a code to it by e-mail and SMS."), classes="intro")
+                               "a code to the e-mail and phone on it."), classes="intro")
                 yield FormField(_("E-mail or phone"), "contact")
                 with Horizontal(classes="actions"):
                     yield Button(_("Send code"), id="send", variant="primary", compact=True)
@@ -158,18 +159,20 @@ class ResetScreen(AppScreen[str | None]):
     def request_code(self, contact: str, step: str) -> None:
         try:
             request = self.backend.request_password_reset(contact)
+            delivery = self.backend.message_delivery()
         except DomainError as error:
             self.post_message(Refused(error, about=step))
             return
-        self.post_message(self.CodeSent(request))
+        self.post_message(self.CodeSent(request, delivery))
 
     @on(CodeSent)
     def _code_sent(self, message: CodeSent) -> None:
         self.request = message.request
         expires = message.request.expires_at - self._now()
         self.query_one("#sent-to", Static).update(data_text(
-            _("A code was sent to {destination}. It is valid for {left}.").format(
-                destination=message.request.destination_masked, left=time_left_text(expires))))
+            _("A code was sent to {destination} ({how}). It is valid for {left}.").format(
+                destination=message.request.destination_masked,
+                how=how_sent(message.delivery), left=time_left_text(expires))))
         self.query_one(ContentSwitcher).current = "step-code"
         self._status("")
         self._tick()

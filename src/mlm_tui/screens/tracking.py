@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CompanyProfile, Shipment
 from mlm_tui.display import data_text, link_target
@@ -98,6 +99,8 @@ class TrackingScreen(AppScreen[None]):
         Binding("escape", "back", N_("Back"), id="tracking.back"),
         Binding("r", "reload", N_("Refresh"), id="tracking.reload"),
     ]
+    # The carriers' events arrive at the store as they come: the timeline follows them.
+    SHOWS = frozenset({ChangeKind.ORDERS})
 
     class Loaded(Message):
         def __init__(self, shipment: Shipment | None, company: CompanyProfile) -> None:
@@ -126,6 +129,9 @@ class TrackingScreen(AppScreen[None]):
         self.query_one("#tracking-body").focus()
         self.query_one("#tracking-parcel").display = False
         self.query_one("#tracking-status").display = False
+        self.load()
+
+    def reload_changed(self) -> None:
         self.load()
 
     def action_reload(self) -> None:

@@ -8,6 +8,15 @@ notifications.
     POST   /api/v1/service/payments/{reference}/rejection   {"reason": "..."}
     POST   /api/v1/service/statements                    a camt.053 or CSV statement as the body
     POST   /api/v1/payments/notifications                the provider's signed notification
+    POST   /api/v1/service/shipments                     the warehouse's shipments (CSV or JSON)
+    POST   /api/v1/service/shipments/events              the carriers' events (CSV or JSON)
+    GET    /api/v1/service/claims?open=true              the claims
+    POST   /api/v1/service/claims/{number}/decision      {"accept": true, "credit": "500.50"}
+                                                         or {"accept": false, "note": "why"}
+    GET    /api/v1/service/delivery-stops?open=true      the queue of delivery stops
+    POST   /api/v1/service/delivery-stops/{order_number}/decision
+                                                         {"credit": true} or
+                                                         {"credit": false, "note": "why"}
 
 Every ``/service/`` endpoint wants a service account's bearer token: a member's token is
 refused with 403, as a service token is on every member's endpoint. These are not Backend
@@ -23,17 +32,25 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Request, Response, Security
+from fastapi import Body, FastAPI, Query, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from mlm_tui.core import errors as e
-from mlm_tui.core.local import payments, service_accounts
-from mlm_tui.core.local.base import live_session
+from mlm_tui.core.local import (
+    claim_decisions,
+    delivery_stops,
+    payments,
+    service_accounts,
+    shipments,
+)
+from mlm_tui.core.local.base import live_session, read_company
 from mlm_tui.core.models import PaymentSource, PaymentState
+from mlm_tui.core.money import Money
 from mlm_tui.core.remote import wire
 from mlm_tui.core.remote.routes import API_PREFIX
 from mlm_tui.core.rules import provider_signature
+from mlm_tui.core.shipment_files import read_carrier_events, read_shipments
 from mlm_tui.core.statements import read_statement
 from mlm_tui.i18n import N_
 from mlm_tui.server.context import ContextOf, ServerContext
@@ -43,6 +60,7 @@ _bearer = HTTPBearer(auto_error=False, description="a service account's token")
 SERVICE = f"{API_PREFIX}/service"
 MAX_STATEMENT = 20 * 1024 * 1024
 MAX_NOTIFICATION = 64 * 1024
+MAX_SHIPMENTS = 20 * 1024 * 1024
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 
 
@@ -53,6 +71,17 @@ class ServiceSignIn(BaseModel):
 
 class Rejection(BaseModel):
     reason: str = Field(max_length=1000)
+
+
+class ClaimDecision(BaseModel):
+    accept: bool
+    credit: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    note: str = Field(default="", max_length=1000)
+
+
+class StopDecision(BaseModel):
+    credit: bool
+    note: str = Field(default="", max_length=1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +181,80 @@ def add_service_routes(app: FastAPI, context_of: ContextOf) -> None:
         report = payments.import_statement(context.store, entries, now=context.clock(),
                                            decided_by=f"statement by {account.name}")
         return answer(payments.StatementReport, report)
+
+    @app.post(f"{SERVICE}/shipments", tags=["service"], response_model=shipments.ImportReport,
+              summary="Ship orders: the warehouse's file (CSV or JSON) as the body")
+    async def service_shipments(request: Request,
+                                credentials: Credentials = None) -> Response:
+        context = context_of(request)
+        service_account(context, request, credentials)
+        records = read_shipments(await _body(request, MAX_SHIPMENTS))
+        report = shipments.ship_orders(context.store, records, now=context.clock())
+        return answer(shipments.ImportReport, report)
+
+    @app.post(f"{SERVICE}/shipments/events", tags=["service"],
+              response_model=shipments.ImportReport,
+              summary="The carriers' events (CSV or JSON) as the body")
+    async def service_carrier_events(request: Request,
+                                     credentials: Credentials = None) -> Response:
+        context = context_of(request)
+        service_account(context, request, credentials)
+        records = read_carrier_events(await _body(request, MAX_SHIPMENTS))
+        report = shipments.record_carrier_events(context.store, records, now=context.clock())
+        return answer(shipments.ImportReport, report)
+
+    @app.get(f"{SERVICE}/claims", tags=["service"],
+             response_model=list[claim_decisions.ClaimCase], summary="The claims")
+    def service_claims(request: Request, credentials: Credentials = None,
+                       open_only: Annotated[bool, Query(alias="open")] = False) -> Response:
+        context = context_of(request)
+        service_account(context, request, credentials)
+        return answer(list[claim_decisions.ClaimCase],
+                      claim_decisions.list_claims(context.store, open_only=open_only))
+
+    @app.post(f"{SERVICE}/claims/{{number}}/decision", tags=["service"],
+              response_model=claim_decisions.ClaimCase,
+              summary="Accept a claim (crediting the balance) or reject it")
+    def service_decide_claim(request: Request, number: str,
+                             body: Annotated[ClaimDecision, Body()],
+                             credentials: Credentials = None) -> Response:
+        context = context_of(request)
+        service_account(context, request, credentials)
+        now = context.clock()
+        if not body.accept:
+            case = claim_decisions.reject_claim(context.store, number, now=now,
+                                                reason=body.note)
+            return answer(claim_decisions.ClaimCase, case)
+        credit = None
+        if body.credit is not None:
+            with context.store.read() as conn:
+                credit = Money(body.credit, read_company(conn).currency)
+        case = claim_decisions.accept_claim(context.store, number, now=now, credit=credit,
+                                            note=body.note)
+        return answer(claim_decisions.ClaimCase, case)
+
+    @app.get(f"{SERVICE}/delivery-stops", tags=["service"],
+             response_model=list[delivery_stops.StopCase], summary="The delivery stops")
+    def service_delivery_stops(request: Request, credentials: Credentials = None,
+                               open_only: Annotated[bool, Query(alias="open")] = False
+                               ) -> Response:
+        context = context_of(request)
+        service_account(context, request, credentials)
+        return answer(list[delivery_stops.StopCase],
+                      delivery_stops.list_stops(context.store, open_only=open_only))
+
+    @app.post(f"{SERVICE}/delivery-stops/{{order_number}}/decision", tags=["service"],
+              response_model=delivery_stops.StopCase,
+              summary="Credit a returned parcel, or refuse the stop")
+    def service_decide_stop(request: Request, order_number: str,
+                            body: Annotated[StopDecision, Body()],
+                            credentials: Credentials = None) -> Response:
+        context = context_of(request)
+        account = service_account(context, request, credentials)
+        case = delivery_stops.decide_stop(context.store, order_number, credit=body.credit,
+                                          now=context.clock(), decided_by=account.name,
+                                          note=body.note)
+        return answer(delivery_stops.StopCase, case)
 
     @app.post(f"{API_PREFIX}/payments/notifications", tags=["payments"],
               response_model=NotificationAnswer,

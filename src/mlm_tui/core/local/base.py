@@ -20,7 +20,7 @@ from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import NotAuthenticated, NotFound, SessionEnded
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.store import Store
-from mlm_tui.core.models import CompanyProfile, MemberStatus, Session
+from mlm_tui.core.models import CompanyProfile, MemberStatus, MessageDelivery, Session
 from mlm_tui.core.money import Money
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.passwords import token_hash
@@ -58,6 +58,9 @@ class LocalBase:
     def is_empty(self) -> bool:
         with self.store.read() as conn:
             return conn.execute(select(t.members.c.id).limit(1)).first() is None
+
+    def message_delivery(self) -> MessageDelivery:
+        return self.notifier.delivery
 
     def company(self) -> CompanyProfile:
         if self._company is None:

@@ -42,6 +42,7 @@ TABLE_KINDS: dict[str, tuple[ChangeKind, ...]] = {
     "invoices": (K.ORDERS,),
     "shipments": (K.ORDERS,),
     "shipment_events": (K.ORDERS,),
+    "delivery_stops": (K.ORDERS,),
     "balance_ledger": (K.ACCOUNT,),
     "points_ledger": (K.ACCOUNT,),
     "claims": (K.CLAIMS,),

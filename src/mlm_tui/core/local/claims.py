@@ -29,6 +29,7 @@ from mlm_tui.core.models import (
     Notification,
     NotificationKind,
     OrderStatus,
+    PaymentState,
 )
 from mlm_tui.core.money import Money
 from mlm_tui.core.notices import NoticeCode
@@ -64,6 +65,11 @@ class ClaimsMixin(LocalBase):
             if status != OrderStatus.DELIVERED.value:
                 raise Conflict(N_("Only a delivered order can be claimed."),
                                field="invoice_number")
+            if _awaits_payment(conn, order_id):
+                # Paid to the courier and not confirmed yet: a credit would refund money
+                # the company never received.
+                raise Conflict(N_("This order's payment is not confirmed yet: it can be "
+                                  "claimed once it is."), field="invoice_number")
             _check_lines(conn, order_id, invoice_number, wanted)
             claim_id = (conn.execute(select(func.max(t.claims.c.id))).scalar_one() or 0) + 1
             number = claim_number(now, claim_id)
@@ -191,3 +197,9 @@ def _check_lines(conn: Connection, order_id: int, invoice_number: str,
             raise ValidationError(
                 N_("{code}: {left} of {invoiced} invoiced can still be claimed."),
                 field="lines", params={"code": code, "left": left, "invoiced": invoiced[code]})
+
+
+def _awaits_payment(conn: Connection, order_id: int) -> bool:
+    p = t.payment_requests
+    return conn.execute(select(p.c.id).where(
+        p.c.order_id == order_id, p.c.state == PaymentState.PENDING.value)).first() is not None

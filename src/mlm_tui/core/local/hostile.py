@@ -47,6 +47,7 @@ _COLUMNS: tuple[tuple[Table, tuple[str, ...]], ...] = (
     (t.order_status_history, ("note",)),
     (t.shipments, ("tracking_number",)),
     (t.shipment_events, ("station", "description")),
+    (t.delivery_stops, ("note",)),
     (t.balance_ledger, ("note",)),
     (t.points_ledger, ("note",)),
     (t.claims, ("reason", "decision")),

@@ -131,7 +131,7 @@ SEARCH_INDEX_DDL = (*FOLDED_SEARCH_INDEX_DDL, *PRODUCTS_SUBSTRINGS_DDL)
 _ADDED_IN = {schema.training_progress.name: 2, schema.idempotency_keys.name: 9,
              schema.address_requests.name: 9, schema.service_accounts.name: 13,
              schema.service_sessions.name: 13, schema.payment_requests.name: 13,
-             schema.provider_events.name: 13}
+             schema.provider_events.name: 13, schema.delivery_stops.name: 14}
 
 
 class UnknownVersion(ValueError):
@@ -313,10 +313,25 @@ def _payments_and_service_accounts(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE balance_ledger ADD COLUMN source {kind}"))
 
 
+def _delivery_stops(conn: Connection) -> None:
+    """The service's queue of delivery stops. Orders already stopped wait in it from the
+    day their stop was asked for, so none is left undecided."""
+    schema.delivery_stops.create(conn, checkfirst=True)
+    conn.execute(text(
+        "INSERT INTO delivery_stops(order_id, requested_at, returned, state, decided_by, note) "
+        "SELECT o.id, (SELECT max(h.at) FROM order_status_history h "
+        "              WHERE h.order_id = o.id AND h.status = 'stop_requested'), "
+        "       0, 'requested', '', '' "
+        "FROM orders o WHERE o.status = 'stop_requested' "
+        "AND o.id NOT IN (SELECT order_id FROM delivery_stops) "
+        "AND EXISTS (SELECT 1 FROM order_status_history h "
+        "            WHERE h.order_id = o.id AND h.status = 'stop_requested')"))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
     7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10, 10: _v10_to_v11, 11: _v11_to_v12,
-    12: _payments_and_service_accounts}
+    12: _payments_and_service_accounts, 13: _delivery_stops}
 
 
 def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:

@@ -26,6 +26,7 @@ from mlm_tui.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from mlm_tui.core.local import history
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.stop_queue import open_stop, stop_of
 from mlm_tui.core.local.team import member_from_row
 from mlm_tui.core.models import (
     BuyerFacts,
@@ -270,7 +271,8 @@ class OrdersMixin(LocalBase):
                 raise Conflict(N_("Order {number} is not shipped yet: cancel it instead."),
                                field="number", params={"number": number})
             move_status(conn, row, OrderStatus.STOP_REQUESTED, now,
-                        N_("delivery stop requested with the carrier"))
+                        N_("delivery stop requested"))
+            open_stop(conn, row.id, now, returned=False)  # the service asks the carrier
             shipment_id = conn.execute(
                 select(s.c.id).where(s.c.order_id == row.id)
             ).scalar_one_or_none()
@@ -375,11 +377,16 @@ def record_payment(conn: Connection, order_id: int, at: datetime, company: Compa
     """The order's money arrived at ``at``: it is paid, and it earns its wallet points now.
 
     Whoever confirms a payment made elsewhere (at the door, at the service centre) calls
-    this too; until then the order's points are pending.
+    this too; until then the order's points are pending. Such an order may have shipped,
+    or been delivered, meanwhile: it keeps that status.
     """
     o = t.orders
     row = conn.execute(select(o).where(o.c.id == order_id)).one()
-    move_status(conn, row, OrderStatus.PAID, at, note)
+    if row.status == OrderStatus.PLACED.value:
+        move_status(conn, row, OrderStatus.PAID, at, note)
+    else:  # shipped before its money came (to the courier, at the counter): it keeps its status
+        conn.execute(t.order_status_history.insert().values(
+            order_id=order_id, status=row.status, at=at, note=note))
     conn.execute(update(o).where(o.c.id == order_id).values(paid_at=at))
     # Rounded down: the wallet never holds a fraction the store cannot keep.
     earned = (Decimal(row.points) * company.wallet_points_share).quantize(
@@ -389,6 +396,26 @@ def record_payment(conn: Connection, order_id: int, at: datetime, company: Compa
             member_id=row.placed_by_id, at=at, kind=PointsKind.EARNED.value, points=earned,
             expires_on=at.date() + timedelta(days=company.wallet_points_valid_days),
             order_id=order_id, note=row.number))
+
+
+def credit_stopped_order(conn: Connection, row: Row[*tuple[Any, ...]], at: datetime,
+                         company: CompanyProfile, note: str) -> Money:
+    """A stopped parcel is back: the order is credited as a shipped order's cancellation
+    is (what it took from the balance, less the stop's fee parts), its stock and wallet
+    points go back, and its money is no longer awaited. Returns what was credited."""
+    paid = Money(_paid_from_balance(conn, row), company.currency)
+    parts = cancellation.cancellation_fee(company, shipped=True, paid=paid)
+    refund = (paid - cancellation.total(parts, company.currency)).rounded()
+    move_status(conn, row, OrderStatus.CREDITED, at, note)
+    if paid.amount:
+        _ledger(conn, row, at, LedgerKind.REFUND, paid.amount,
+                N_("refund: parcel returned"))
+    for part in parts:
+        _ledger(conn, row, at, LedgerKind.FEE, -part.amount.amount, part.what)
+    _restock(conn, row)
+    _reverse_points(conn, row, at)
+    _stop_awaiting_payment(conn, row.id, at)
+    return refund
 
 
 def _stop_awaiting_payment(conn: Connection, order_id: int, now: datetime) -> None:
@@ -595,14 +622,15 @@ def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
 
 
 def with_shipment(conn: Connection, order: Order, company: CompanyProfile) -> Order:
-    """``order`` carrying its parcel (None while it has none)."""
+    """``order`` carrying its parcel (None while it has none) and its delivery stop."""
     s = t.shipments
     shipment_id = conn.execute(
         select(s.c.id).where(s.c.order_id == order.id)
     ).scalar_one_or_none()
     if shipment_id is None:
         return order
-    return replace(order, shipment=_shipments(conn, [shipment_id], company)[0])
+    return replace(order, shipment=_shipments(conn, [shipment_id], company)[0],
+                   delivery_stop=stop_of(conn, order.id, company.currency))
 
 
 def read_lines(conn: Connection, order_id: int, money: MoneyOf) -> tuple[OrderLine, ...]:

@@ -219,7 +219,9 @@ def confirm_in(conn: Connection, row: Row[Any], *, now: datetime, source: Paymen
         return
     status = conn.execute(select(t.orders.c.status).where(t.orders.c.id == row.order_id)
                           ).scalar_one()
-    if status != OrderStatus.PLACED.value:
+    # Paid to the courier or at the counter: the order may have shipped or arrived first.
+    payable = (OrderStatus.PLACED.value, OrderStatus.SHIPPED.value, OrderStatus.DELIVERED.value)
+    if status not in payable:
         raise Conflict(N_("Order {number} is {status}: its payment cannot be confirmed."),
                        field="reference", params={"number": row.reference, "status": status})
     record_payment(conn, row.order_id, now, company, note=N_("payment confirmed"))

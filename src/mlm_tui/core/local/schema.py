@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 
 class Hundredths(TypeDecorator[Decimal]):
@@ -332,6 +332,22 @@ shipment_events = Table(
     Column("description", String(200), nullable=False),
 )
 Index("ix_shipment_events_shipment", shipment_events.c.shipment_id)
+
+# The service's queue of delivery stops: one per order, decided once.
+delivery_stops = Table(
+    "delivery_stops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id"), nullable=False, unique=True),
+    Column("requested_at", IsoDateTime, nullable=False),
+    Column("returned", Boolean, nullable=False, default=False),  # the carrier sent it back
+    Column("state", String(16), nullable=False),
+    Column("decided_at", IsoDateTime),
+    Column("decided_by", String(200), nullable=False, default=""),
+    Column("credit", Hundredths),
+    Column("note", String(200), nullable=False, default=""),
+)
+Index("ix_delivery_stops_state", delivery_stops.c.state)
 
 balance_ledger = Table(
     "balance_ledger",

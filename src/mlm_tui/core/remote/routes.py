@@ -82,6 +82,7 @@ ROUTES: tuple[Route, ...] = (
     # --- store and company -----------------------------------------------------------------
     _r("company", "GET", "/company", public=True),
     _r("is_empty", "GET", "/store/empty", public=True),
+    _r("message_delivery", "GET", "/message-delivery", public=True),
     _r("changes_since", "GET", "/changes", public=True),
     # --- sessions --------------------------------------------------------------------------
     _r("login", "POST", "/sessions", public=True, status=201),

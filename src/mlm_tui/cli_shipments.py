@@ -1,0 +1,168 @@
+"""``mlm-tui maintenance shipments`` and ``delivery-stops``: the warehouse's and the
+service's side of parcels, on the store itself.
+
+    mlm-tui maintenance shipments import FILE          (CSV or JSON: order_number, carrier,
+                                                        tracking_number, shipped_at)
+    mlm-tui maintenance shipments events import FILE   (CSV or JSON: tracking_number, at,
+                                                        status, station, description,
+                                                        expected_from, expected_to)
+    mlm-tui maintenance delivery-stops list [--open]
+    mlm-tui maintenance delivery-stops decide ORDER --credit [--note TEXT]
+    mlm-tui maintenance delivery-stops decide ORDER --refuse --note TEXT
+
+An import applies what it can and lists every refused line with why; it exits 1 when a
+line was refused, so a scheduled run is noticed. Importing a file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_shipment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                          shared: list[argparse.ArgumentParser]) -> None:
+    shipments = commands.add_parser(
+        "shipments", help="ship orders from the warehouse's file; follow parcels from the "
+        "carriers' events", parents=shared)
+    actions = shipments.add_subparsers(dest="shipments_command", required=True,
+                                       metavar="ACTION")
+    imports = actions.add_parser(
+        "import", help="move the orders of FILE to shipped (CSV or JSON with order_number, "
+        "carrier, tracking_number, shipped_at)", parents=shared)
+    imports.add_argument("file", type=Path)
+    imports.set_defaults(handler=_ship)
+    events = actions.add_parser("events", help="the carriers' events", parents=shared)
+    event_actions = events.add_subparsers(dest="events_command", required=True,
+                                          metavar="ACTION")
+    event_import = event_actions.add_parser(
+        "import", help="put FILE's events on the parcels' timelines: delivered delivers the "
+        "order, returned queues a delivery stop (CSV or JSON with tracking_number, at, "
+        "status, station, description, expected_from, expected_to)", parents=shared)
+    event_import.add_argument("file", type=Path)
+    event_import.set_defaults(handler=_events)
+
+    stops = commands.add_parser(
+        "delivery-stops", help="the queue of delivery stops: credit the returned parcel or "
+        "refuse the stop", parents=shared)
+    stop_actions = stops.add_subparsers(dest="stops_command", required=True, metavar="ACTION")
+    listing = stop_actions.add_parser("list", help="the delivery stops, oldest first",
+                                      parents=shared)
+    listing.add_argument("--open", action="store_true", help="only those awaiting a decision")
+    listing.set_defaults(handler=_stops_list)
+    decide = stop_actions.add_parser("decide", help="decide the delivery stop of ORDER",
+                                     parents=shared)
+    decide.add_argument("order_number", help="the order number, e.g. RU-2611-000009")
+    outcome = decide.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--credit", action="store_true",
+                         help="the parcel came back: credit the order to the balance")
+    outcome.add_argument("--refuse", action="store_true",
+                         help="it could not be stopped: it goes on to the buyer (needs --note)")
+    decide.add_argument("--note", metavar="TEXT", default="",
+                        help="why it is refused; with --credit, a note to the member")
+    decide.add_argument("--by", default="", help="who decides (default: this user)")
+    decide.set_defaults(handler=_stops_decide)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def _ship(args: argparse.Namespace) -> int:
+    from mlm_tui.cli_maintenance import _now, _store
+    from mlm_tui.core.local.shipments import ship_orders
+    from mlm_tui.core.shipment_files import read_shipments
+
+    data = _read(args.file)
+    if data is None:
+        return 1
+    records = read_shipments(data)
+    store = _store(args)
+    try:
+        report = ship_orders(store, records, now=_now(None))
+    finally:
+        store.close()
+    return _print_report(report, args.file.name, done="shipped")
+
+
+def _events(args: argparse.Namespace) -> int:
+    from mlm_tui.cli_maintenance import _now, _store
+    from mlm_tui.core.local.shipments import record_carrier_events
+    from mlm_tui.core.shipment_files import read_carrier_events
+
+    data = _read(args.file)
+    if data is None:
+        return 1
+    records = read_carrier_events(data)
+    store = _store(args)
+    try:
+        report = record_carrier_events(store, records, now=_now(None))
+    finally:
+        store.close()
+    return _print_report(report, args.file.name, done="recorded")
+
+
+def _print_report(report: object, name: str, *, done: str) -> int:
+    from mlm_tui.core.local.shipments import ImportReport, Result
+    from mlm_tui.display import printable
+
+    assert isinstance(report, ImportReport)
+    for outcome in report.refused:
+        print(printable(f"REFUSED  line {outcome.line}  {outcome.key}: {outcome.why}"))
+    print(f"{report.count(Result.DONE)} {done}, {report.count(Result.SEEN)} seen before, "
+          f"{report.count(Result.REFUSED)} refused (of {len(report.outcomes)} in {name}).")
+    return 1 if report.refused else 0
+
+
+def _stops_list(args: argparse.Namespace) -> int:
+    from mlm_tui.cli_maintenance import _store
+    from mlm_tui.core.local.delivery_stops import list_stops
+    from mlm_tui.display import printable
+
+    store = _store(args)
+    try:
+        cases = list_stops(store, open_only=args.open)
+    finally:
+        store.close()
+    if not cases:
+        print("No delivery stop awaits a decision." if args.open else "No delivery stops yet.")
+        return 0
+    for case in cases:
+        stop = case.stop
+        why = "returned by the carrier" if stop.returned else "asked by the member"
+        credit = f"  credit {stop.credit.amount}" if stop.credit is not None else ""
+        note = f"  \"{stop.note}\"" if stop.note else ""
+        print(printable(f"{stop.order_number:<16} {stop.requested_at.date().isoformat()}  "
+                        f"{case.registration_number:>10}  {case.full_name:<24.24}  "
+                        f"worth {case.total.amount:>10}  {stop.state.value:<9} "
+                        f"{why}{credit}{note}"))
+    return 0
+
+
+def _stops_decide(args: argparse.Namespace) -> int:
+    from mlm_tui.cli_maintenance import _now, _store, _who
+    from mlm_tui.core.local.delivery_stops import decide_stop
+    from mlm_tui.display import printable
+
+    if args.refuse and not args.note.strip():
+        print("Say why with --note: the member reads it in her inbox.", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        case = decide_stop(store, args.order_number, credit=args.credit, now=_now(None),
+                           decided_by=_who(args), note=args.note)
+    finally:
+        store.close()
+    stop = case.stop
+    if stop.credit is not None:
+        what = f"{stop.credit.amount} {stop.credit.currency} credited to the balance"
+    else:
+        what = "refused; the parcel goes on to the buyer"
+    print(printable(f"{stop.order_number}: {what}. The decision is in the inbox of "
+                    f"{case.registration_number} ({case.full_name})."))
+    return 0
