@@ -37,6 +37,9 @@ KNOBS = (
     ("mlm_tui.core.local.team", "SMALL_TEAM"),
 )
 CLOCK_FILE = "clock"
+# A file beside the store naming the PostgreSQL database to serve instead of the store file
+# (``tests.postgres``): written by the test before its first request.
+DATABASE_FILE = "database"
 # What the test server's payment provider signs its notifications with.
 PROVIDER_SECRET = "test-provider-secret-of-the-test-server"
 
@@ -85,8 +88,10 @@ class Stores:
         store = request.scope["root_path"].rsplit("/", 1)[-1]
         if store not in self.contexts:
             data_dir = _data_dir(store)
-            self.contexts[store] = ServerContext.open(load_settings(data_dir=data_dir),
-                                                      FileClock(data_dir / CLOCK_FILE))
+            database = data_dir / DATABASE_FILE
+            settings = load_settings(data_dir=data_dir, database=database.read_text().strip()
+                                     if database.exists() else None)
+            self.contexts[store] = ServerContext.open(settings, FileClock(data_dir / CLOCK_FILE))
         return self.contexts[store]
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:

@@ -11,7 +11,8 @@
                         [--status S] [--limit N] [--json | --csv]   every order unless --limit
     mlm-tui volume MEMBER [--months N] [--json | --csv]
     mlm-tui inbox [--unread] [--json]                     notices in the reader's language
-    mlm-tui serve [--host H] [--port N] [--workers N]       the team server on this store
+    mlm-tui serve [--host H] [--port N] [--workers N] [--database URL]
+                                                           the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
     mlm-tui keys add FILE|- / list / remove FINGERPRINT   your SSH keys
     mlm-tui ssh-keys / ssh-session / ssh-setup            serving the store over SSH
@@ -232,6 +233,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--workers", type=_positive, default=1)
+    serve.add_argument("--database", metavar="URL",
+                       help=_("a PostgreSQL database (postgresql://…) instead of the store "
+                              "file; also MLM_TUI_DATABASE"))
     serve.add_argument("--sign-ins-per-minute", type=_count, default=30, metavar="N",
                        help=_("sign-in, reset and registration requests one address may "
                               "make a minute, each kind (0: no limit)"))
@@ -399,7 +403,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(data_dir=Path(data_dir) if data_dir else None,
                              server_url=getattr(args, "server", None),
                              insecure=bool(getattr(args, "insecure", False)),
-                             language=getattr(args, "lang", None))
+                             language=getattr(args, "lang", None),
+                             database=getattr(args, "database", None))
     from mlm_tui.i18n import choose_language, install
 
     # Messages of the commands in the language chosen; the app chooses again, knowing the
@@ -445,7 +450,7 @@ def _serve(args: argparse.Namespace) -> int:
         return _fail(_("the server needs its extra: pip install 'mlm-tui[server]' ({missing})"
                        ).format(missing=missing))
     serve(settings.data_dir, host=args.host, port=args.port, workers=args.workers,
-          per_address=args.sign_ins_per_minute)
+          per_address=args.sign_ins_per_minute, database=settings.database)
     return 0
 
 

@@ -168,6 +168,10 @@ def create_fresh(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         for ddl in SEARCH_INDEX_DDL:
             conn.exec_driver_sql(ddl)
+    elif conn.dialect.name == "postgresql":
+        from mlm_tui.core.local import postgres_search  # its DDL is PostgreSQL's alone
+
+        postgres_search.create(conn)
     _set_version(conn, schema.SCHEMA_VERSION)
 
 

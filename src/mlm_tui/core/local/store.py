@@ -140,6 +140,11 @@ class Store:
         event.listen(engine, "begin", _on_begin)
         return engine
 
+    @property
+    def where(self) -> str:
+        """The store as messages name it."""
+        return str(self.path)
+
     def upgrade(self) -> None:
         with self.read() as conn:
             version = self._version(conn)

@@ -1,0 +1,77 @@
+"""A whole store copied into another (a SQLite file into a PostgreSQL database, or back):
+every table in the order its foreign keys need, in one transaction of the target, which
+is emptied first, so a copy that fails half-way leaves the target as it was and a copy
+can simply be run again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
+
+from mlm_tui.core.local import schema
+from mlm_tui.core.local.store import Store, StoreError
+
+BATCH = 5000
+
+
+def copy_store(source: Store, target: Store, *,
+               progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Copy every row of ``source`` into ``target`` (emptied first); the rows per table."""
+    counts: dict[str, int] = {}
+    with source.read() as reading, target.write() as writing:
+        versions = {_version(reading), _version(writing)}
+        if len(versions) != 1:
+            raise StoreError("both stores must have the same schema version to be copied: "
+                             "upgrade the older one first", field="store")
+        empty(writing)
+        for table in schema.metadata.sorted_tables:
+            counts[table.name] = _copy_table(reading, writing, table, progress)
+        restart_numbering(writing)
+    return counts
+
+
+def _version(conn: Connection) -> str | None:
+    value: str | None = conn.execute(
+        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).scalar_one_or_none()
+    return value
+
+
+def empty(conn: Connection) -> None:
+    """Every row of every table gone (the search words with them). Deleted, not truncated:
+    TRUNCATE makes every table's files anew, which costs more than a small store's rows."""
+    for table in reversed(schema.metadata.sorted_tables):
+        conn.execute(delete(table))
+
+
+def _copy_table(reading: Connection, writing: Connection, table: Table,
+                progress: Callable[[str, int], None] | None) -> int:
+    copied = 0
+    order = list(table.primary_key.columns) or list(table.columns)
+    rows = reading.execution_options(yield_per=BATCH).execute(
+        select(table).order_by(*order))
+    for batch in rows.partitions(BATCH):
+        writing.execute(insert(table), [row._asdict() for row in batch])
+        copied += len(batch)
+        if progress is not None:
+            progress(table.name, copied)
+    return copied
+
+
+def restart_numbering(conn: Connection) -> None:
+    """PostgreSQL numbers new rows from a sequence that copied rows did not move: each
+    starts again after the highest id copied."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in schema.metadata.sorted_tables:
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or key[0].name != "id" or not key[0].autoincrement:
+            continue
+        sequence = conn.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                {"table": table.name}).scalar_one_or_none()
+        if sequence is None:
+            continue
+        highest = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+        conn.execute(text("SELECT setval(:sequence, :next, false)"),
+                     {"sequence": sequence, "next": highest + 1})
