@@ -14,6 +14,7 @@
     mlm-tui serve [--host H] [--port N] [--workers N] [--database URL]
                                                            the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
+    mlm-tui db upgrade [--database URL] / db copy --from STORE --to STORE
     mlm-tui keys add FILE|- / list / remove FINGERPRINT   your SSH keys
     mlm-tui ssh-keys / ssh-session / ssh-setup            serving the store over SSH
 
@@ -161,6 +162,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 def _add_commands(parser: argparse.ArgumentParser) -> None:
+    from mlm_tui.cli_db import add_db_commands
     from mlm_tui.cli_maintenance import add_maintenance_commands
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, defaults=False)
@@ -248,6 +250,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     inbox.set_defaults(handler=_inbox)
 
     add_maintenance_commands(commands, parents=[common])
+    add_db_commands(commands, parents=[common])
     from mlm_tui.cli_ssh import add_ssh_commands
 
     add_ssh_commands(commands, parents=[common])

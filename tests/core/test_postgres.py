@@ -15,6 +15,7 @@ from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.postgres import PostgresStore
 from mlm_tui.core.local.store import StoreError
+from mlm_tui.core.models import OrderFilter
 from mlm_tui.core.remote.backend import RemoteBackend
 from tests import world
 from tests.postgres import database_url, drop_database, load_into, make_database
@@ -132,3 +133,45 @@ def test_the_server_serves_a_store_copied_into_a_database(empty_database, world_
         finally:
             client.close()
     assert not (elsewhere / "store.db").exists()
+
+
+def mlm_tui(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mlm_tui", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_db_upgrade_brings_an_older_database_to_this_schema_and_serve_then_starts(
+        empty_database):
+    PostgresStore(empty_database).close()
+    store = PostgresStore(empty_database)
+    with store.write() as conn:
+        conn.execute(update(t.meta).where(t.meta.c.key == "schema_version").values(value="12"))
+        conn.exec_driver_sql("DROP TABLE provider_events")  # what step 12 -> 13 makes
+    store.close()
+    upgraded = mlm_tui("db", "upgrade", "--database", empty_database)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"is at schema {t.SCHEMA_VERSION}" in upgraded.stdout
+    store = PostgresStore(empty_database)  # opens: no upgrade is wanted any more
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM provider_events").scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() \
+            == f"r{t.SCHEMA_VERSION}"
+    store.close()
+
+
+def test_db_copy_moves_a_store_file_into_a_database_verified_and_can_run_again(
+        empty_database, world_orders, settings):
+    for _run in range(2):
+        copied = mlm_tui("db", "copy", "--from", f"sqlite:///{world_orders}",
+                         "--to", empty_database)
+        assert copied.returncode == 0, copied.stderr
+        assert "rows and amounts agree" in copied.stdout
+    on_file = LocalBackend(settings)
+    on_file.login(world.ANNA.registration_number, world.PASSWORD)
+    database = PostgresStore(empty_database)
+    on_database = LocalBackend(settings, store=database)
+    on_database.login(world.ANNA.registration_number, world.PASSWORD)
+    assert on_database.account_summary() == on_file.account_summary()
+    assert on_database.order_history(OrderFilter()) == on_file.order_history(OrderFilter())
+    on_file.close()
+    on_database.close()

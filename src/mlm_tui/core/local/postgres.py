@@ -85,8 +85,10 @@ def _text_in_code_point_order(element: CreateColumn, compiler: Any, **kw: Any) -
 class PostgresStore(Store):
     """A PostgreSQL database holding the store's schema (made on first use)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, may_upgrade: bool = False) -> None:
+        # Store.__init__ opens a file: nothing of it applies here.
         self.url = url
+        self.may_upgrade = may_upgrade
         self.path = Path(redacted(url))  # what messages name
         self.read_only: str | None = None
         self._joined = threading.local()
@@ -107,9 +109,9 @@ class PostgresStore(Store):
         return engine
 
     def upgrade(self) -> None:
-        """A new database gets the schema; one of another version is refused, naming the
-        command that upgrades it (a server never changes a shared database's schema on
-        its own)."""
+        """A new database gets the schema; one of an older version is upgraded only when
+        asked (``may_upgrade``: ``mlm-tui db upgrade``), else refused naming that command:
+        a server never changes a shared database's schema on its own."""
         with self.read() as conn:
             version = self._version(conn)
         if version == schema.SCHEMA_VERSION:
@@ -118,13 +120,16 @@ class PostgresStore(Store):
             raise StoreError(
                 f"{self.where} was made by a newer mlm-tui (schema {version}; this one "
                 f"knows up to {schema.SCHEMA_VERSION}): update mlm-tui", field="store")
-        if version != 0:
+        if version != 0 and not self.may_upgrade:
             raise StoreError(
                 f"{self.where} has schema {version} and needs upgrading to "
                 f"{schema.SCHEMA_VERSION}: run `{UPGRADE_COMMAND}`", field="store")
         with self.write() as conn:
-            if self._version(conn) == 0:  # another server may have made it meanwhile
+            version = self._version(conn)  # another process may have got here first
+            if version == 0:
                 migrations.create_fresh(conn)
+            elif version < schema.SCHEMA_VERSION:
+                migrations.upgrade_to_current(conn)
 
     def _version(self, conn: Connection) -> int:
         try:

@@ -163,11 +163,8 @@ class Store:
             version = self._version(conn)  # another process may have got here first
             if version == 0:
                 migrations.create_fresh(conn)
-                return
-        for from_version, step in migrations.pending_steps(version):
-            with self.write() as conn:
-                step(conn)
-                migrations.finish_step(conn, from_version)
+            elif version < schema.SCHEMA_VERSION:
+                migrations.upgrade_to_current(conn)
 
     def _version(self, conn: Connection) -> int:
         try:
