@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, insert, select, text
 
 from mlm_tui.core.local import schema
 from mlm_tui.core.local.store import Store, StoreError
@@ -61,17 +61,15 @@ def _copy_table(reading: Connection, writing: Connection, table: Table,
 
 def restart_numbering(conn: Connection) -> None:
     """PostgreSQL numbers new rows from a sequence that copied rows did not move: each
-    starts again after the highest id copied."""
+    starts again after the highest id copied (all in one statement)."""
     if conn.dialect.name != "postgresql":
         return
-    for table in schema.metadata.sorted_tables:
-        key = list(table.primary_key.columns)
-        if len(key) != 1 or key[0].name != "id" or not key[0].autoincrement:
-            continue
-        sequence = conn.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"),
-                                {"table": table.name}).scalar_one_or_none()
-        if sequence is None:
-            continue
-        highest = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-        conn.execute(text("SELECT setval(:sequence, :next, false)"),
-                     {"sequence": sequence, "next": highest + 1})
+    numbered = [table.name for table in schema.metadata.sorted_tables
+                if [c.name for c in table.primary_key.columns] == ["id"]
+                and table.c.id.autoincrement in (True, "auto")]
+    conn.execute(text(
+        "SELECT setval(s.sequence, coalesce(s.highest, 0) + 1, false) FROM ("
+        + " UNION ALL ".join(
+            f"SELECT pg_get_serial_sequence('{name}', 'id') AS sequence, "
+            f"(SELECT max(id) FROM {name}) AS highest" for name in numbered)
+        + ") AS s WHERE s.sequence IS NOT NULL"))
