@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, update
 
-from mlm_tui.core.errors import DomainError, SessionEnded
+from mlm_tui.core.errors import DomainError, InvalidCredentials, SessionEnded, Throttled
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.postgres import PostgresStore
+from mlm_tui.core.login_throttle import MAX_FAILURES
 from mlm_tui.core.models import Checkout, DeliveryMethod, OrderFilter, PaymentMethod
 from mlm_tui.core.remote.backend import RemoteBackend
 from tests import world
@@ -121,3 +122,19 @@ def test_checkouts_through_both_servers_sell_the_stock_exactly_and_spend_no_more
     assert sold == world_stock - stock  # the world has no orders before these
     assert len(numbers) == len(set(numbers))
     assert all(balance >= 0 for _member, balance in balances)
+
+
+def test_a_lockout_earned_on_one_server_holds_on_the_other(servers):
+    first, second = servers
+    guesser, owner = RemoteBackend(first), RemoteBackend(second)
+    try:
+        for _guess in range(MAX_FAILURES - 1):
+            with pytest.raises(InvalidCredentials):
+                guesser.login(world.OLGA_KZN.registration_number, "not-her-password")
+        with pytest.raises(Throttled):  # the last failure allowed locks the login
+            guesser.login(world.OLGA_KZN.registration_number, "not-her-password")
+        with pytest.raises(Throttled):
+            owner.login(world.OLGA_KZN.registration_number, world.PASSWORD)
+    finally:
+        guesser.close()
+        owner.close()
