@@ -11,7 +11,13 @@ substring index of SQLite, so that
 - a word *holds* it (three letters or more): ``words LIKE '%машка%'``;
 - the name begins with it: ``name LIKE 'крем%'`` (or its German spelling).
 
-GIN trigram indexes answer those patterns. Triggers mark a row stale (its ``words`` NULL)
+GIN trigram indexes answer those patterns. On a database whose ctype is ``C``,
+``pg_trgm`` takes no letter outside ASCII for a letter, and a pattern of Cyrillic letters
+would give the index nothing to look up (every row read). So ``words`` and
+``name_words`` are kept in ASCII (``indexed``): each other letter is written as ``X`` and
+five capitals of A..W, a code no folded text holds otherwise (folded text is lower
+case), so a pattern written the same way matches exactly where the letters matched, and
+never across a letter's code. Triggers mark a row stale (its ``words`` NULL)
 when a product's code, name or category, a category's name, or a member's name is
 written; before the write transaction commits, the store folds the stale rows
 (``refresh_if_written``), so no other connection ever sees one stale.
@@ -82,6 +88,26 @@ def create(conn: Connection) -> None:
 
 # --- keeping the words -----------------------------------------------------------------------
 
+_MARK = "X"
+_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVW"  # 23 capitals, none of them the mark
+_WIDTH = 5  # 23**5 > every code point
+
+
+def _letter(ch: str) -> str:
+    point, code = ord(ch), []
+    for _ in range(_WIDTH):
+        point, digit = divmod(point, len(_DIGITS))
+        code.append(_DIGITS[digit])
+    return _MARK + "".join(reversed(code))
+
+
+def indexed(text: str) -> str:
+    """Folded text as the trigram index keeps it: ASCII as it is, any other letter coded
+    (see above): ``"  öl"`` -> ``"  XAAAKQl"``."""
+    return text if text.isascii() else "".join(
+        ch if ch.isascii() else _letter(ch) for ch in text)
+
+
 _STALE_PRODUCTS = text(
     "SELECT p.id, p.code, p.name, c.name AS category FROM product_words AS w "
     "JOIN products AS p ON p.id = w.product_id JOIN categories AS c ON c.id = p.category_id "
@@ -106,13 +132,14 @@ def refresh_if_written(conn: Connection) -> None:
 def refresh(conn: Connection) -> int:
     """Fold every stale row; how many there were."""
     products = [
-        {"id": row.id, "words": search_substrings(f"{row.code} {row.name} {row.category}"),
-         "name_words": search_substrings(f"{row.code} {row.name}"),
+        {"id": row.id,
+         "words": indexed(search_substrings(f"{row.code} {row.name} {row.category}")),
+         "name_words": indexed(search_substrings(f"{row.code} {row.name}")),
          "name": search_name(row.name), "spelling": search_spelling(row.name)}
         for row in conn.execute(_STALE_PRODUCTS)]
     if products:
         conn.execute(_SET_PRODUCT, products)
-    members = [{"id": row.id, "words": search_substrings(row.full_name)}
+    members = [{"id": row.id, "words": indexed(search_substrings(row.full_name))}
                for row in conn.execute(_STALE_MEMBERS)]
     if members:
         conn.execute(_SET_MEMBER, members)
@@ -139,10 +166,10 @@ class ProductSearch:
             start, within, name = [], [], []
             for j, word in enumerate(spellings):
                 key = f"{i}_{j}"
-                self.params[f"w{key}"] = f"%{WORD_START}{_escaped(word)}%"
+                self.params[f"w{key}"] = f"%{indexed(WORD_START + _escaped(word))}%"
                 fragment = (WORD_START + word if len(word) < SUBSTRING_AT_LEAST
                             or word.isdigit() else word)
-                self.params[f"s{key}"] = f"%{_escaped(fragment)}%"
+                self.params[f"s{key}"] = f"%{indexed(_escaped(fragment))}%"
                 start.append(f"w.words LIKE :w{key}")
                 within.append(f"w.words LIKE :s{key}")
                 name.append(f"w.name_words LIKE :w{key}")
@@ -201,7 +228,7 @@ def member_matches(terms: list[tuple[str, ...]]) -> tuple[str, dict[str, str]]:
     for i, spellings in enumerate(terms):
         any_of = []
         for j, word in enumerate(spellings):
-            params[f"m{i}_{j}"] = f"%{WORD_START}{_escaped(word)}%"
+            params[f"m{i}_{j}"] = f"%{indexed(WORD_START + _escaped(word))}%"
             any_of.append(f"words LIKE :m{i}_{j}")
         every.append(_any(any_of))
     return "SELECT member_id FROM member_words WHERE " + " AND ".join(every), params
