@@ -25,9 +25,15 @@ def copy_store(source: Store, target: Store, *,
             raise StoreError("both stores must have the same schema version to be copied: "
                              "upgrade the older one first", field="store")
         empty(writing)
+        bulk = reading.dialect.name == "sqlite" and writing.dialect.name == "postgresql"
         for table in schema.metadata.sorted_tables:
-            counts[table.name] = _copy_table(reading, writing, table, progress)
+            copy = _copy_table_by_copy if bulk else _copy_table
+            counts[table.name] = copy(reading, writing, table, progress)
         restart_numbering(writing)
+        if writing.dialect.name == "postgresql":
+            from mlm_tui.core.local import postgres_search  # PostgreSQL's alone
+
+            postgres_search.refresh(writing)  # COPY wrote rows no statement noted
     return counts
 
 
@@ -56,6 +62,29 @@ def _copy_table(reading: Connection, writing: Connection, table: Table,
         copied += len(batch)
         if progress is not None:
             progress(table.name, copied)
+    return copied
+
+
+def _copy_table_by_copy(reading: Connection, writing: Connection, table: Table,
+                        progress: Callable[[str, int], None] | None) -> int:
+    """SQLite into PostgreSQL with COPY, ten times the rows a second of INSERTs. The rows
+    go as SQLite holds them (integers of hundredths, ISO text, 0 and 1 for booleans),
+    which is what the tables' types store and PostgreSQL reads."""
+    names = ", ".join(f'"{column.name}"' for column in table.columns)
+    order = ", ".join(f'"{column.name}"' for column in
+                      (list(table.primary_key.columns) or list(table.columns)))
+    rows = reading.exec_driver_sql(f'SELECT {names} FROM "{table.name}" ORDER BY {order}')
+    driver = writing.connection.driver_connection
+    assert driver is not None
+    copied = 0
+    with driver.cursor() as cursor, cursor.copy(
+            f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for batch in rows.partitions(BATCH):
+            for row in batch:
+                copy.write_row(tuple(row))
+            copied += len(batch)
+            if progress is not None:
+                progress(table.name, copied)
     return copied
 
 
