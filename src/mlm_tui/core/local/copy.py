@@ -13,6 +13,7 @@ from mlm_tui.core.local import schema
 from mlm_tui.core.local.store import Store, StoreError
 
 BATCH = 5000
+MANY_ROWS = 10_000  # a copy of more is analysed at once (see below)
 
 
 def copy_store(source: Store, target: Store, *,
@@ -34,6 +35,10 @@ def copy_store(source: Store, target: Store, *,
             from mlm_tui.core.local import postgres_search  # PostgreSQL's alone
 
             postgres_search.refresh(writing)  # COPY wrote rows no statement noted
+            if sum(counts.values()) >= MANY_ROWS:
+                # The planner's figures of every table, as they are now: until autovacuum
+                # got round to it, it would plan for empty tables.
+                writing.exec_driver_sql("ANALYZE")
     return counts
 
 
