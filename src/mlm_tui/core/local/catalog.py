@@ -374,8 +374,8 @@ class _TrigramSearch:
     """PostgreSQL: the trigram indexes (:mod:`mlm_tui.core.local.postgres_search`); the
     statements are built once for each shape of query (how many words, spellings)."""
 
-    def __init__(self, terms: list[tuple[str, ...]]) -> None:
-        self._search = postgres_search.ProductSearch(terms, _COLUMNS)
+    def __init__(self, terms: list[tuple[str, ...]], *, coded: bool) -> None:
+        self._search = postgres_search.ProductSearch(terms, _COLUMNS, coded=coded)
         self.params: dict[str, Any] = dict(self._search.params)
 
     def count(self) -> TextClause:
@@ -393,7 +393,7 @@ class _TrigramSearch:
 
 def search_statements(conn: Connection, terms: list[tuple[str, ...]]) -> SearchStatements:
     if conn.dialect.name == "postgresql":
-        return _TrigramSearch(terms)
+        return _TrigramSearch(terms, coded=postgres_search.letters_coded(conn))
     return _Fts5Search(terms)
 
 

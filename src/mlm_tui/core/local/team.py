@@ -232,7 +232,8 @@ def _search_index(conn: Connection, terms: list[tuple[str, ...]], my_path: str,
     # one. The page is sorted by name afterwards.
     m = t.members
     if conn.dialect.name == "postgresql":
-        sql, params = postgres_search.member_matches(terms)
+        sql, params = postgres_search.member_matches(
+            terms, coded=postgres_search.letters_coded(conn))
         found = text(sql).bindparams(**params).columns(member_id=m.c.id.type)
     else:
         found = text("SELECT rowid FROM members_fts WHERE members_fts MATCH :query"
