@@ -104,7 +104,10 @@ class PostgresStore(Store):
 
     def _engine(self) -> Engine:
         engine = create_engine(engine_url(self.url), pool_size=POOL_SIZE,
-                               max_overflow=POOL_SIZE, pool_pre_ping=True)
+                               max_overflow=POOL_SIZE)
+        # No ping before each use (a round trip on every read and write): after the
+        # database restarts, the one request that meets a dropped connection fails, and
+        # SQLAlchemy then empties the pool, so the next ones get new connections.
         note_written_tables(engine)
         return engine
 
@@ -160,8 +163,11 @@ class PostgresStore(Store):
             yield joined
             return
         try:
-            with (self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
-                  as conn, conn.begin()):
+            with self.engine.connect() as conn, conn.begin():
+                # The transaction's own level: one statement, where the connection's
+                # level would be set on taking it from the pool and reset on giving it
+                # back, two round trips more on every read.
+                conn.execute(_SNAPSHOT)
                 yield conn
         except DBAPIError as exc:
             raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
@@ -180,6 +186,7 @@ class PostgresStore(Store):
 
 
 _TAKE_TURN = text("SELECT pg_advisory_xact_lock(:key)")
+_SNAPSHOT = text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def _reason(exc: DBAPIError) -> str:
