@@ -7,7 +7,9 @@
 - ``backend`` is the contract fixture: the same tests run over every Backend
   implementation listed in ``BACKENDS``: ``local`` (LocalBackend on the test's store) and
   ``remote`` (RemoteBackend over HTTP to this worker's test server, ``tests.remote_server``,
-  serving the test's store; the test's clock moves the server's).
+  serving the test's store; the test's clock moves the server's), and for the tests
+  marked ``on_postgres``, ``postgres`` (the same test server on a PostgreSQL copy of the
+  test's store, ``tests.postgres``).
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ import pytest
 from tests import quick_textual, world
 from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
 from tests.cheap_hashing import use_cheap_password_hashing
+from tests.postgres import postgres_store  # noqa: F401
 
 # Every backend by default (CI); ``TEST_BACKENDS=local`` for a quicker run while working.
-BACKENDS = os.environ.get("TEST_BACKENDS", "local,remote").split(",")
+# ``postgres`` runs only the tests marked ``on_postgres`` (``tests.postgres``).
+BACKENDS = os.environ.get("TEST_BACKENDS", "local,remote,postgres").split(",")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -189,6 +193,16 @@ def _make_backend(kind: str, settings, clock: Clock, request: pytest.FixtureRequ
 
         clock.mirror = settings.data_dir / CLOCK_FILE
         return RemoteUnderTest(request.getfixturevalue("remote_server"), settings)
+    if kind == "postgres":
+        from tests.postgres import load_into
+        from tests.remote_server import CLOCK_FILE, DATABASE_FILE
+
+        database = request.getfixturevalue("postgres_store")
+        load_into(database, settings.store_path)
+        (settings.data_dir / DATABASE_FILE).write_text(database.url)
+        clock.mirror = settings.data_dir / CLOCK_FILE
+        return RemoteUnderTest(request.getfixturevalue("remote_server"), settings,
+                               store=database)
     raise ValueError(kind)
 
 
@@ -196,7 +210,7 @@ class RemoteUnderTest:
     """A RemoteBackend on the test server, serving the test's store. Tests that prepare
     state by writing the store (``backend.store``) write the very file the server reads."""
 
-    def __new__(cls, server: str, settings):
+    def __new__(cls, server: str, settings, store=None):
         from mlm_tui.core.remote.backend import RemoteBackend
         from tests.remote_server import knob_values, store_id
 
@@ -206,7 +220,8 @@ class RemoteUnderTest:
                 super().__init__(f"{server}/{self.store_id}")
                 self.server = server
                 self.settings = settings
-                self._store = None
+                self._store = store
+                self._own_store = store is None
                 self._client.event_hooks["request"].append(self._send_knobs)
 
             def _send_knobs(self, request) -> None:
@@ -230,7 +245,7 @@ class RemoteUnderTest:
 
             def close(self) -> None:
                 self._client.delete(f"{self.server}/_stores/{self.store_id}")
-                if self._store is not None:
+                if self._store is not None and self._own_store:
                     self._store.close()
                 super().close()
 
@@ -240,10 +255,16 @@ class RemoteUnderTest:
 def pytest_collection_modifyitems(config, items) -> None:
     """A test marked ``in_process`` looks inside the backend's own process (it counts
     calls of a patched function, or times a call against a budget no network round trip
-    fits): it runs over the local backend only; the remote one has its own benchmark."""
+    fits): it runs over the local backend only; the remote one has its own benchmark.
+    Over PostgreSQL run only the tests marked ``on_postgres``: the contract tests that
+    touch what differs there (search, money, orders, the team), so the suite stays quick."""
+    def over(item, kind: str) -> bool:
+        return kind in getattr(getattr(item, "callspec", None), "params", {}).values()
+
     kept = [item for item in items if not (
-        item.get_closest_marker("in_process") and "remote" in getattr(
-            getattr(item, "callspec", None), "params", {}).values())]
+        (item.get_closest_marker("in_process")
+         and (over(item, "remote") or over(item, "postgres")))
+        or (over(item, "postgres") and not item.get_closest_marker("on_postgres")))]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept

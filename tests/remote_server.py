@@ -37,6 +37,9 @@ KNOBS = (
     ("mlm_tui.core.local.team", "SMALL_TEAM"),
 )
 CLOCK_FILE = "clock"
+# A file beside the store naming the PostgreSQL database to serve instead of the store file
+# (``tests.postgres``): written by the test before its first request.
+DATABASE_FILE = "database"
 # What the test server's payment provider signs its notifications with.
 PROVIDER_SECRET = "test-provider-secret-of-the-test-server"
 
@@ -76,7 +79,23 @@ class Stores:
         from mlm_tui.server.app import build_app
 
         self.contexts: dict[str, Any] = {}
+        self.databases: dict[str, Any] = {}  # one store (and pool) per database, kept
         self.app = build_app(self._context)
+
+    def _on_database(self, data_dir: Path, url: str) -> Any:
+        """A context over the database ``url``, whose store outlives the test: each test
+        loads the database anew (``tests.postgres``), and a pool of connections costs
+        more to open than the test takes."""
+        from mlm_tui.core.local.databases import open_store
+        from mlm_tui.core.notifier import Notifier
+        from mlm_tui.core.settings import load_settings
+        from mlm_tui.server.context import ServerContext
+
+        settings = load_settings(data_dir=data_dir, database=url)
+        if url not in self.databases:
+            self.databases[url] = open_store(settings)
+        return ServerContext(settings, self.databases[url], FileClock(data_dir / CLOCK_FILE),
+                             Notifier.from_settings(settings))
 
     def _context(self, request: Any) -> Any:
         from mlm_tui.core.settings import load_settings
@@ -85,8 +104,12 @@ class Stores:
         store = request.scope["root_path"].rsplit("/", 1)[-1]
         if store not in self.contexts:
             data_dir = _data_dir(store)
-            self.contexts[store] = ServerContext.open(load_settings(data_dir=data_dir),
-                                                      FileClock(data_dir / CLOCK_FILE))
+            database = data_dir / DATABASE_FILE
+            if database.exists():
+                self.contexts[store] = self._on_database(data_dir, database.read_text().strip())
+            else:
+                self.contexts[store] = ServerContext.open(load_settings(data_dir=data_dir),
+                                                          FileClock(data_dir / CLOCK_FILE))
         return self.contexts[store]
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -95,6 +118,8 @@ class Stores:
                 await send({"type": "lifespan.startup.complete"})
             for context in self.contexts.values():
                 context.close()
+            for database in self.databases.values():
+                database.close()
             await send({"type": "lifespan.shutdown.complete"})
             return
         _, store, *_rest = scope["path"].split("/", 2)
@@ -111,6 +136,8 @@ class Stores:
         context = self.contexts.pop(scope["path"].split("/")[2], None)
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
+        if context is not None and context.store in self.databases.values():
+            return  # the database's store is kept for the next test
         if context is not None:
             # Closing checkpoints the store's log (some ms): the test goes on meanwhile.
             await asyncio.get_running_loop().run_in_executor(None, context.close)

@@ -24,11 +24,13 @@ from tests.smtp import free_port
 
 @contextmanager
 def serving(data_dir: Path | str, *, workers: int = 1, env: Mapping[str, str] | None = None,
-            output: IO[str] | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+            output: IO[str] | None = None, database: str | None = None,
+            ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(data_dir),
-         "--port", str(port), "--workers", str(workers)],
+         "--port", str(port), "--workers", str(workers),
+         *(["--database", database] if database else [])],
         env=dict(env) if env is not None else None,
         stdout=output if output is not None else subprocess.DEVNULL,
         stderr=subprocess.STDOUT if output is not None else subprocess.PIPE)

@@ -11,8 +11,10 @@
                         [--status S] [--limit N] [--json | --csv]   every order unless --limit
     mlm-tui volume MEMBER [--months N] [--json | --csv]
     mlm-tui inbox [--unread] [--json]                     notices in the reader's language
-    mlm-tui serve [--host H] [--port N] [--workers N]       the team server on this store
+    mlm-tui serve [--host H] [--port N] [--workers N] [--database URL]
+                                                           the team server on this store
     mlm-tui maintenance ...                               operator tasks on the store
+    mlm-tui db upgrade [--database URL] / db copy --from STORE --to STORE
     mlm-tui keys add FILE|- / list / remove FINGERPRINT   your SSH keys
     mlm-tui ssh-keys / ssh-session / ssh-setup            serving the store over SSH
 
@@ -160,6 +162,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 def _add_commands(parser: argparse.ArgumentParser) -> None:
+    from mlm_tui.cli_db import add_db_commands
     from mlm_tui.cli_maintenance import add_maintenance_commands
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, defaults=False)
@@ -232,6 +235,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--workers", type=_positive, default=1)
+    serve.add_argument("--database", metavar="URL",
+                       help=_("a PostgreSQL database (postgresql://…) instead of the store "
+                              "file; also MLM_TUI_DATABASE"))
     serve.add_argument("--sign-ins-per-minute", type=_count, default=30, metavar="N",
                        help=_("sign-in, reset and registration requests one address may "
                               "make a minute, each kind (0: no limit)"))
@@ -247,6 +253,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from mlm_tui.cli_offline import add_offline_commands
 
     add_offline_commands(commands, parents=[common])
+    add_db_commands(commands, parents=[common])
     from mlm_tui.cli_ssh import add_ssh_commands
 
     add_ssh_commands(commands, parents=[common])
@@ -402,7 +409,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(data_dir=Path(data_dir) if data_dir else None,
                              server_url=getattr(args, "server", None),
                              insecure=bool(getattr(args, "insecure", False)),
-                             language=getattr(args, "lang", None))
+                             language=getattr(args, "lang", None),
+                             database=getattr(args, "database", None))
     from mlm_tui.i18n import choose_language, install
 
     # Messages of the commands in the language chosen; the app chooses again, knowing the
@@ -448,7 +456,7 @@ def _serve(args: argparse.Namespace) -> int:
         return _fail(_("the server needs its extra: pip install 'mlm-tui[server]' ({missing})"
                        ).format(missing=missing))
     serve(settings.data_dir, host=args.host, port=args.port, workers=args.workers,
-          per_address=args.sign_ins_per_minute)
+          per_address=args.sign_ins_per_minute, database=settings.database)
     return 0
 
 

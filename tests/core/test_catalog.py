@@ -12,9 +12,11 @@ from sqlalchemy import insert
 from mlm_tui.core.errors import NotFound
 from mlm_tui.core.local import catalog as catalog_module
 from mlm_tui.core.local import schema as t
-from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import PromotionKind
 from tests import world
+
+# Search is what differs most on PostgreSQL: every test here runs over it too.
+pytestmark = pytest.mark.on_postgres
 
 
 @pytest.fixture(params=["ranked", "newest first"])
@@ -90,26 +92,24 @@ def test_a_name_starting_with_the_query_comes_first(anna):
 
 
 @pytest.mark.usefixtures("search_way")
-def test_an_exact_code_comes_first(anna, world_file):
-    store = Store(world_file)
+def test_an_exact_code_comes_first(anna):
+    store = anna.store  # the store the backend serves, wherever that is
     with store.write() as conn:
         conn.execute(insert(t.products).values(
             period_id=2, code="40000", name="Набор 32548 и 33012", description="",
             category_id=1, retail_price=Decimal(999), consultant_price=Decimal("799.20"),
             points=Decimal(10), stock=5))
-    store.close()
     assert codes(anna.search_products("32548")) == ["32548", "40000"]
     assert codes(anna.search_products("33012"))[0] == "33012"
 
 
-def test_a_renamed_product_is_found_by_its_new_name_and_stock_keeps_it_found(anna, world_file):
-    store = Store(world_file)
+def test_a_renamed_product_is_found_by_its_new_name_and_stock_keeps_it_found(anna):
+    store = anna.store  # the store the backend serves, wherever that is
     with store.write() as conn:
         conn.execute(t.products.update().where(t.products.c.code == "32548")
                      .values(name="Сыворотка «Утро»"))
         conn.execute(t.products.update().where(t.products.c.code == "33012")
                      .values(stock=t.products.c.stock - 1))
-    store.close()
     assert "32548" in codes(anna.search_products("сыворотка"))
     assert "32548" not in codes(anna.search_products("крем для лица"))
     assert "33012" in codes(anna.search_products("тушь"))
@@ -235,8 +235,8 @@ SPELLED = [
 
 
 @pytest.fixture
-def spelled(anna, world_file):
-    store = Store(world_file)
+def spelled(anna):
+    store = anna.store  # the store the backend serves, wherever that is
     with store.write() as conn:
         conn.execute(insert(t.products), [
             dict(period_id=2, code=code, name=name, description="", category_id=1,
@@ -244,7 +244,6 @@ def spelled(anna, world_file):
                  stock=10)
             for code, name in SPELLED
         ])
-    store.close()
     return anna
 
 

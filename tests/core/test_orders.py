@@ -35,7 +35,8 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money
 from tests import world
 
-pytestmark = pytest.mark.usefixtures("world_orders")
+# Over PostgreSQL too: money, stock and the team are where the dialects could differ.
+pytestmark = [pytest.mark.usefixtures("world_orders"), pytest.mark.on_postgres]
 
 def rub(amount: int) -> Money:
     return Money(Decimal(amount), "RUB")

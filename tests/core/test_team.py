@@ -63,6 +63,7 @@ def search_way(request, monkeypatch):
 
 
 @pytest.mark.usefixtures("search_way")
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_three_ivanovas_are_told_apart_by_city(anna):
     matches = anna.search_members("иванова")
     assert [(m.full_name, m.city) for m in matches] == [
@@ -76,6 +77,7 @@ def test_three_ivanovas_are_told_apart_by_city(anna):
 
 
 @pytest.mark.usefixtures("search_way")
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_the_full_name_narrows_to_the_two_olgas(anna):
     matches = anna.search_members("Ольга Иванова")
     assert sorted(m.city for m in matches) == ["Казань", "Москва"]
@@ -83,12 +85,14 @@ def test_the_full_name_narrows_to_the_two_olgas(anna):
 
 @pytest.mark.usefixtures("search_way")
 @pytest.mark.parametrize("query", ["ОЛЬГА ИВ", "ольга", "Иван", "  иванова  "])
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_search_ignores_case_and_finds_word_beginnings(anna, query):
     assert world.OLGA_KZN.id in {m.id for m in anna.search_members(query)}
 
 
 @pytest.mark.usefixtures("search_way")
 @pytest.mark.parametrize("query", ["müller", "MÜLLER", "klaus", "Mull"])
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_latin_names_with_umlauts_are_found(anna, query):
     assert [m.full_name for m in anna.search_members(query)] == [world.KLAUS.full_name]
 
@@ -102,6 +106,7 @@ def test_a_match_shows_the_phone_masked(anna):
 
 
 @pytest.mark.usefixtures("search_way")
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_search_respects_the_limit_and_ignores_empty_or_odd_input(anna):
     assert len(anna.search_members("иванова", limit=2)) == 2
     assert anna.search_members("") == []
@@ -117,6 +122,7 @@ def test_a_registration_number_finds_that_member_only(anna):
 
 @pytest.mark.usefixtures("search_way")
 @pytest.mark.parametrize("query", ["Пётр", "ПЁТР", "Чужой", "п", world.PETR.registration_number])
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_petr_of_another_team_is_never_found(anna, query):
     assert world.PETR.id not in {m.id for m in anna.search_members(query)}
 
@@ -135,6 +141,7 @@ def test_petr_of_another_team_is_never_found(anna, query):
     ],
     ids=["member", "overview", "monthly_volume", "team_volume", "team_children"],
 )
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_petr_is_never_opened_by_any_path(anna, read):
     with pytest.raises(NotFound) as caught:
         read(anna, world.PETR.id)
@@ -144,6 +151,7 @@ def test_petr_is_never_opened_by_any_path(anna, read):
 
 
 @pytest.mark.usefixtures("search_way")
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_a_downline_member_cannot_open_her_upline(backend):
     backend.login(world.OLGA_MSK.registration_number, world.PASSWORD)
     with pytest.raises(NotFound):
@@ -335,6 +343,7 @@ def test_outside_her_downline_a_member_gets_the_answer_for_what_does_not_exist(
 
 @pytest.mark.usefixtures("world_orders")
 @pytest.mark.parametrize(("method", "probe", "outsider"), _HIDINGS)
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_outside_her_downline_nobody_shows_in_her_lists(backend, method, probe, outsider):
     backend.login(world.OLGA_MSK.registration_number, world.PASSWORD)
     spy = _Spy(backend)
@@ -438,6 +447,7 @@ def test_the_root_has_no_sponsor(anna):
 # --- monthly volume ------------------------------------------------------------------------
 
 
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_monthly_volume_counts_points_orders_and_loyalty_orders(anna):
     add_order(anna, world.OLGA_MSK, datetime(2026, 11, 1, 0, 0), "12.5")
     add_order(anna, world.OLGA_MSK, datetime(2026, 11, 19, 23, 59), "30", source="AS")
@@ -453,6 +463,7 @@ def test_monthly_volume_counts_points_orders_and_loyalty_orders(anna):
     ]
 
 
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_an_order_waiting_for_its_money_is_ordered_but_earns_no_volume_yet(anna):
     add_order(anna, world.OLGA_MSK, datetime(2026, 11, 3), "12.5")
     add_order(anna, world.OLGA_MSK, datetime(2026, 11, 4), "40", status="placed")
@@ -460,6 +471,7 @@ def test_an_order_waiting_for_its_money_is_ordered_but_earns_no_volume_yet(anna)
     assert (november.points, november.orders) == (Decimal("12.5"), 2)
 
 
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_monthly_volume_crosses_the_new_year(anna):
     add_order(anna, world.IRINA, datetime(2025, 12, 24), "20")
     volume = anna.monthly_volume(world.IRINA.id, months=12)
@@ -478,6 +490,7 @@ def test_an_impossible_number_of_months_names_the_field(anna, months):
 # --- the team ------------------------------------------------------------------------------
 
 
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_team_volume_gives_every_direct_member_the_same_as_one_by_one(anna):
     add_order(anna, world.OLGA_MSK, datetime(2026, 11, 10), "30", source="AS")
     add_order(anna, world.IRINA, datetime(2026, 9, 10), "15")
@@ -491,6 +504,7 @@ def test_team_volume_gives_every_direct_member_the_same_as_one_by_one(anna):
     assert team[world.IRINA.id][0].points == 15
 
 
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_team_children_shows_points_this_month_and_who_has_a_downline(anna):
     add_order(anna, world.OLGA_MSK, datetime(2026, 11, 10), "30")
     add_order(anna, world.OLGA_MSK, datetime(2026, 10, 10), "99")  # last month
@@ -587,5 +601,6 @@ def spelled(anna):
         ("muller", {world.KLAUS.id}),
     ],
 )
+@pytest.mark.on_postgres  # search, the downline's range, volume
 def test_name_search_finds_every_spelling_of_a_name(spelled, query, wanted):
     assert {m.id for m in spelled.search_members(query)} == wanted

@@ -13,6 +13,8 @@ from mlm_tui.core.models import LedgerKind, PaymentSource, PointsKind, TopUpMeth
 from mlm_tui.core.money import Money
 from tests import world
 
+# Over PostgreSQL too: money, stock and the team are where the dialects could differ.
+pytestmark = pytest.mark.on_postgres
 
 def rub(amount: str) -> Money:
     return Money(Decimal(amount), "RUB")

@@ -76,6 +76,9 @@ class Settings:
     config_dir: Path
     state_dir: Path
     server_url: str | None = None
+    # The server's database (``postgresql://…``); None: the SQLite file in ``data_dir``.
+    # Its password, if the URL holds one, is never shown (``repr``).
+    database: str | None = field(default=None, repr=False)
     # Plain http:// to a server on another host (the token travels in clear): only when
     # asked for. ``server_ca``: a CA bundle to verify the server's certificate with.
     insecure: bool = False
@@ -119,7 +122,8 @@ def _dirs() -> tuple[Path, Path, Path]:
 
 
 def load_settings(*, data_dir: Path | None = None, server_url: str | None = None,
-                  insecure: bool = False, language: str | None = None) -> Settings:
+                  insecure: bool = False, language: str | None = None,
+                  database: str | None = None) -> Settings:
     """Defaults <- config.toml <- environment <- the arguments (CLI flags)."""
     env = os.environ
     default_data, default_config, default_state = _dirs()
@@ -130,13 +134,14 @@ def load_settings(*, data_dir: Path | None = None, server_url: str | None = None
     # Every value in the file is read, even one overridden below: a broken file is named.
     in_file = {key: values.text(key)
                for key in ("data_dir", "state_dir", "server", "shared_group", "server_ca",
-                           "language")}
+                           "language", "database")}
     chosen_data = data_dir or env.get("MLM_TUI_DATA_DIR") or in_file["data_dir"]
     settings = Settings(
         data_dir=Path(chosen_data).expanduser() if chosen_data else default_data,
         config_dir=config_dir,
         state_dir=Path(env.get("MLM_TUI_STATE_DIR") or in_file["state_dir"] or default_state),
         server_url=server_url or env.get("MLM_TUI_SERVER") or in_file["server"],
+        database=database or env.get("MLM_TUI_DATABASE") or in_file["database"],
         insecure=insecure or values.flag("insecure", False),
         server_ca=Path(in_file["server_ca"]).expanduser() if in_file["server_ca"] else None,
         language=language or env.get("MLM_TUI_LANG") or in_file["language"],

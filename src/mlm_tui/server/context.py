@@ -14,6 +14,7 @@ from mlm_tui.core.errors import Forbidden, NotAuthenticated, NotFound, SessionEn
 from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local.address_limits import count_request
 from mlm_tui.core.local.base import read_company
+from mlm_tui.core.local.databases import open_store
 from mlm_tui.core.local.service_accounts import account_of
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import CompanyProfile
@@ -46,7 +47,7 @@ class ServerContext:
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime],
              address_limit: AddressLimit | None = None) -> ServerContext:
-        return cls(settings, Store(settings.store_path, settings.file_modes), clock,
+        return cls(settings, open_store(settings), clock,
                    Notifier.from_settings(settings), address_limit)
 
     def count_request(self, kind: str, address: str) -> None:

@@ -2,7 +2,8 @@
 
 The app is made by a factory in each worker process (uvicorn's ``--workers`` starts
 several), from the settings the environment names: every worker opens the one store, and
-SQLite's WAL, busy timeout and ``BEGIN IMMEDIATE`` writes keep them in step. uvicorn ends
+SQLite's WAL, busy timeout and ``BEGIN IMMEDIATE`` writes keep them in step (on
+PostgreSQL, ``--database``: one advisory lock, see :mod:`mlm_tui.core.local.postgres`). uvicorn ends
 gracefully on SIGTERM: it stops taking connections and lets requests in flight finish.
 """
 
@@ -26,7 +27,8 @@ _PER_ADDRESS = "MLM_TUI_SERVE_SIGN_INS_PER_MINUTE"
 
 
 def app_from_environment() -> FastAPI:
-    """The app over the store ``MLM_TUI_DATA_DIR`` names (set by ``serve``)."""
+    """The app over the store ``MLM_TUI_DATA_DIR`` (or ``MLM_TUI_DATABASE``) names (set
+    by ``serve``)."""
     _log_requests()
     per_address = int(os.environ.get(_PER_ADDRESS, "30"))
     return create_app(load_settings(),
@@ -34,11 +36,13 @@ def app_from_environment() -> FastAPI:
 
 
 def serve(data_dir: Path | None, *, host: str, port: int, workers: int,
-          per_address: int = 30) -> None:
+          per_address: int = 30, database: str | None = None) -> None:
     import uvicorn
 
     if data_dir is not None:
         os.environ["MLM_TUI_DATA_DIR"] = str(data_dir)
+    if database is not None:
+        os.environ["MLM_TUI_DATABASE"] = database  # the workers read it, as the settings do
     os.environ[_PER_ADDRESS] = str(per_address)
     app_from_environment().state.context.close()  # a store that cannot open fails here, once
     uvicorn.run("mlm_tui.server.serve:app_from_environment", factory=True, host=host,

@@ -19,6 +19,7 @@ from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import NotAuthenticated, NotFound, SessionEnded
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.databases import open_store
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import CompanyProfile, MemberStatus, MessageDelivery, Session
 from mlm_tui.core.money import Money
@@ -38,7 +39,7 @@ class LocalBase:
         store: Store | None = None,
     ) -> None:
         self.settings = settings
-        self.store = store or Store(settings.store_path, settings.file_modes)
+        self.store = store or open_store(settings)
         self.clock = clock
         self.notifier = notifier or Notifier.from_settings(settings)
         self._session: Session | None = None
@@ -47,7 +48,7 @@ class LocalBase:
 
     # --- store and company -----------------------------------------------------------------
     def describe(self) -> str:
-        return f"local: {self.store.path}"
+        return f"local: {self.store.where}"
 
     def close(self) -> None:
         self.store.close()

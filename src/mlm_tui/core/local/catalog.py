@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Connection,
     Row,
     Select,
     String,
+    TextClause,
     TextualSelect,
     and_,
     bindparam,
@@ -41,6 +42,7 @@ from sqlalchemy import (
 )
 
 from mlm_tui.core.errors import NotFound, ValidationError
+from mlm_tui.core.local import postgres_search
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
 from mlm_tui.core.local.search_index import every_substring, every_word, prefix_term
@@ -198,24 +200,24 @@ class Catalog:
         if not terms:
             return Page((), None)  # only punctuation: nothing a person could have meant
         exact = self._exact(query.strip(), category_id)
-        params = {"match": fts_query(terms), "initial": fts_initial(terms),
-                  "substrings": every_substring(terms), "period": self.period.id,
+        statements = search_statements(self.conn, terms)
+        params = {**statements.params, "period": self.period.id,
                   "category": category_id, "exact": -1 if exact is None else exact.id}
         position = SearchPosition.read(after) if after is not None else None
         ranked = (position.ranked if position is not None else
-                  self.conn.execute(_COUNT_MATCHES, {**params, "cap": RANK_AT_MOST + 1}
+                  self.conn.execute(statements.count(), {**params, "cap": RANK_AT_MOST + 1}
                                     ).scalar_one() <= RANK_AT_MOST)
         # The exact code leads the first page and is left out of every list after it.
         lead = [exact] if exact is not None and position is None else []
         wanted = limit + 1 - len(lead)  # one more than fits tells whether there are more
         if ranked:
             skip = position.skip if position is not None else 0
-            rows = lead + self._ranked(params, category_id, skip + wanted)[skip:]
+            rows = lead + self._ranked(statements, params, category_id, skip + wanted)[skip:]
             more = len(rows) > limit
             next_position = SearchPosition(True, skip=skip + limit - len(lead))
         else:
             start = position if position is not None else SearchPosition(False)
-            found = self._newest(params, category_id, start, wanted)
+            found = self._newest(statements, params, category_id, start, wanted)
             rows = lead + [row for row, _ in found]
             more = len(rows) > limit
             shown = limit - len(lead)  # of those found, how many this page shows
@@ -223,25 +225,27 @@ class Catalog:
         page = tuple(self._product(row) for row in rows[:limit])
         return Page(page, next_position.write() if more else None)
 
-    def _ranked(self, params: dict[str, Any], category_id: int | None,
-                count: int) -> list[Row[Any]]:
+    def _ranked(self, statements: SearchStatements, params: dict[str, Any],
+                category_id: int | None, count: int) -> list[Row[Any]]:
         """Up to ``count``: matches of every word's start ranked (``_word_ranked``), then
         those that hold the words only inside a word, by code."""
-        rows = list(self.conn.execute(_word_ranked(category_id), {**params, "limit": count}))
+        rows = list(self.conn.execute(statements.word_ranked(category_id),
+                                      {**params, "limit": count}))
         if len(rows) < count:
-            rows += self.conn.execute(_inside_words(category_id),
+            rows += self.conn.execute(statements.inside_words(category_id),
                                       {**params, "limit": count - len(rows)})
         return rows
 
-    def _newest(self, params: dict[str, Any], category_id: int | None,
-                start: SearchPosition, count: int) -> list[tuple[Row[Any], SearchPosition]]:
+    def _newest(self, statements: SearchStatements, params: dict[str, Any],
+                category_id: int | None, start: SearchPosition,
+                count: int) -> list[tuple[Row[Any], SearchPosition]]:
         """Up to ``count`` from ``start`` on: the newest whose name begins with the query,
         then the newest of the other word-start matches, then the newest that hold the
         words only inside a word; each with the position just after it."""
         found: list[tuple[Row[Any], SearchPosition]] = []
         group, before = start.group, start.before
-        while len(found) < count and group < len(_NEWEST_GROUPS):
-            statement = _NEWEST_GROUPS[group](category_id)
+        while len(found) < count and group < NEWEST_GROUPS:
+            statement = statements.newest(group, category_id)
             rows = self.conn.execute(statement, {**params, "before": before,
                                                  "limit": count - len(found)}).all()
             found += [(row, SearchPosition(False, group=group, before=row.id))
@@ -340,6 +344,71 @@ def _newest_inside_words(category_id: int | None) -> TextualSelect:
 
 
 _NEWEST_GROUPS = (_newest_initial, _newest_word_starts, _newest_inside_words)
+NEWEST_GROUPS = len(_NEWEST_GROUPS)
+
+
+class SearchStatements(Protocol):
+    """The statements of one product search, as a dialect asks them (the words typed are
+    in ``params``)."""
+
+    params: dict[str, Any]
+
+    def count(self) -> TextClause: ...
+    def word_ranked(self, category_id: int | None) -> TextualSelect: ...
+    def inside_words(self, category_id: int | None) -> TextualSelect: ...
+    def newest(self, group: int, category_id: int | None) -> TextualSelect: ...
+
+
+class _Fts5Search:
+    """SQLite: the FTS5 indexes (the statements above, built once)."""
+
+    def __init__(self, terms: list[tuple[str, ...]]) -> None:
+        self.params: dict[str, Any] = {"match": fts_query(terms), "initial": fts_initial(terms),
+                                       "substrings": every_substring(terms)}
+
+    def count(self) -> TextClause:
+        return _COUNT_MATCHES
+
+    def word_ranked(self, category_id: int | None) -> TextualSelect:
+        return _word_ranked(category_id)
+
+    def inside_words(self, category_id: int | None) -> TextualSelect:
+        return _inside_words(category_id)
+
+    def newest(self, group: int, category_id: int | None) -> TextualSelect:
+        return _NEWEST_GROUPS[group](category_id)
+
+
+class _TrigramSearch:
+    """PostgreSQL: the trigram indexes (:mod:`mlm_tui.core.local.postgres_search`); the
+    statements are built once for each shape of query (how many words, spellings)."""
+
+    def __init__(self, terms: list[tuple[str, ...]], *, coded: bool) -> None:
+        self._search = postgres_search.ProductSearch(terms, _COLUMNS, coded=coded)
+        self.params: dict[str, Any] = dict(self._search.params)
+
+    def count(self) -> TextClause:
+        return _text(self._search.count())
+
+    def word_ranked(self, category_id: int | None) -> TextualSelect:
+        return _typed(self._search.word_ranked(_in_category(category_id)))
+
+    def inside_words(self, category_id: int | None) -> TextualSelect:
+        return _typed(self._search.inside_words(_in_category(category_id)))
+
+    def newest(self, group: int, category_id: int | None) -> TextualSelect:
+        return _typed(self._search.newest(group, _in_category(category_id)))
+
+
+def search_statements(conn: Connection, terms: list[tuple[str, ...]]) -> SearchStatements:
+    if conn.dialect.name == "postgresql":
+        return _TrigramSearch(terms, coded=postgres_search.letters_coded(conn))
+    return _Fts5Search(terms)
+
+
+@cache
+def _text(sql: str) -> TextClause:
+    return text(sql)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +436,7 @@ class SearchPosition:
                     return SearchPosition(True, skip=skip)
             elif after[:1] == "n":
                 group, before = (int(part) for part in after[1:].split("."))
-                if 0 <= group < len(_NEWEST_GROUPS) and 0 <= before <= _NO_ROWID:
+                if 0 <= group < NEWEST_GROUPS and 0 <= before <= _NO_ROWID:
                     return SearchPosition(False, group=group, before=before)
         except ValueError:
             pass

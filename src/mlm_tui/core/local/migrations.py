@@ -1,8 +1,16 @@
 """Schema versions and the steps between them.
 
-A fresh file gets the current schema at once. A file of an older version is
-upgraded in place, one step at a time, inside one transaction per step, so a
-failure leaves it at the version it had. Never edit a released step: add one.
+A fresh store gets the current schema at once (and is stamped with the newest revision).
+A store of an older version is upgraded in place by Alembic (``revisions/``), every
+revision after its version in the one write transaction the store opens, so a failure
+leaves it as it was. Never edit a released step: add one.
+
+The store's version stays in ``meta`` (``schema_version``), which every mlm-tui reads (an
+older one opens a newer store read-only); revision ``rNN`` leaves it at ``NN``. Each
+revision up to 14 runs the hand-written step below that it is named after
+(``run_step``). A new step is a new revision file: ``revisions/versions/rNN_*.py`` with
+``down_revision`` the one before, its work in ``upgrade()`` (``op`` with batch mode on
+SQLite, or a function here), and ``SCHEMA_VERSION`` raised to ``NN``.
 """
 
 from __future__ import annotations
@@ -164,11 +172,17 @@ def _set_version(conn: Connection, version: int) -> None:
 
 
 def create_fresh(conn: Connection) -> None:
+    """The current schema, made whole, on an empty store."""
     schema.metadata.create_all(conn)
     if conn.dialect.name == "sqlite":
         for ddl in SEARCH_INDEX_DDL:
             conn.exec_driver_sql(ddl)
+    elif conn.dialect.name == "postgresql":
+        from mlm_tui.core.local import postgres_search  # its DDL is PostgreSQL's alone
+
+        postgres_search.create(conn)
     _set_version(conn, schema.SCHEMA_VERSION)
+    _alembic("stamp", conn, revision_of(schema.SCHEMA_VERSION))
 
 
 def create_version_1(conn: Connection) -> None:
@@ -321,7 +335,7 @@ def _delivery_stops(conn: Connection) -> None:
         "INSERT INTO delivery_stops(order_id, requested_at, returned, state, decided_by, note) "
         "SELECT o.id, (SELECT max(h.at) FROM order_status_history h "
         "              WHERE h.order_id = o.id AND h.status = 'stop_requested'), "
-        "       0, 'requested', '', '' "
+        "       FALSE, 'requested', '', '' "
         "FROM orders o WHERE o.status = 'stop_requested' "
         "AND o.id NOT IN (SELECT order_id FROM delivery_stops) "
         "AND EXISTS (SELECT 1 FROM order_status_history h "
@@ -334,9 +348,33 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     12: _payments_and_service_accounts, 13: _delivery_stops}
 
 
-def pending_steps(version: int) -> list[tuple[int, Callable[[Connection], None]]]:
-    return [(v, STEPS[v]) for v in range(version, schema.SCHEMA_VERSION)]
-
-
-def finish_step(conn: Connection, from_version: int) -> None:
+def run_step(conn: Connection, from_version: int) -> None:
+    """The hand-written step from ``from_version`` (a revision's work), and the version
+    it leaves."""
+    STEPS[from_version](conn)
     _set_version(conn, from_version + 1)
+
+
+def revision_of(version: int) -> str:
+    return f"r{version:02d}"
+
+
+def upgrade_to_current(conn: Connection) -> None:
+    """Every revision after the store's version, on ``conn`` (in its transaction). The
+    version in ``meta`` says where to start: stores made before the revisions have no
+    Alembic table, and one restored from a backup may have a stale one."""
+    _alembic("stamp", conn, revision_of(current_version(conn)))
+    _alembic("upgrade", conn, revision_of(schema.SCHEMA_VERSION))
+
+
+def _alembic(command_name: str, conn: Connection, revision: str) -> None:
+    from alembic import command  # only when a store is made or upgraded
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "mlm_tui.core.local:revisions")
+    config.attributes["connection"] = conn
+    if command_name == "stamp":
+        command.stamp(config, revision, purge=True)
+    else:
+        command.upgrade(config, revision)

@@ -140,6 +140,11 @@ class Store:
         event.listen(engine, "begin", _on_begin)
         return engine
 
+    @property
+    def where(self) -> str:
+        """The store as messages name it."""
+        return str(self.path)
+
     def upgrade(self) -> None:
         with self.read() as conn:
             version = self._version(conn)
@@ -158,11 +163,8 @@ class Store:
             version = self._version(conn)  # another process may have got here first
             if version == 0:
                 migrations.create_fresh(conn)
-                return
-        for from_version, step in migrations.pending_steps(version):
-            with self.write() as conn:
-                step(conn)
-                migrations.finish_step(conn, from_version)
+            elif version < schema.SCHEMA_VERSION:
+                migrations.upgrade_to_current(conn)
 
     def _version(self, conn: Connection) -> int:
         try:

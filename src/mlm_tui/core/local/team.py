@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, and_, case, func, select, text
 
 from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.local import postgres_search
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase, downline_clause
 from mlm_tui.core.local.month_points import earned_points, month_bounds, month_start, standing
@@ -230,15 +231,17 @@ def _search_index(conn: Connection, terms: list[tuple[str, ...]], my_path: str,
     # the scan as soon as enough are found, so a one-letter query costs no more than a long
     # one. The page is sorted by name afterwards.
     m = t.members
-    fts = (
-        text("SELECT rowid FROM members_fts WHERE members_fts MATCH :query")
-        .bindparams(query=fts_prefix_query(terms))
-        .columns(rowid=m.c.id.type)
-        .subquery("fts")
-    )
+    if conn.dialect.name == "postgresql":
+        sql, params = postgres_search.member_matches(
+            terms, coded=postgres_search.letters_coded(conn))
+        found = text(sql).bindparams(**params).columns(member_id=m.c.id.type)
+    else:
+        found = text("SELECT rowid FROM members_fts WHERE members_fts MATCH :query"
+                     ).bindparams(query=fts_prefix_query(terms)).columns(rowid=m.c.id.type)
+    fts = found.subquery("fts")
     return conn.execute(
         select(*_MATCH_COLUMNS)
-        .select_from(fts.join(m, m.c.id == fts.c.rowid))
+        .select_from(fts.join(m, m.c.id == fts.c[0]))
         .where(downline_clause(m.c.path, my_path))
         .limit(limit)
     ).all()

@@ -1,0 +1,194 @@
+"""The store on PostgreSQL: the same tables and queries as the SQLite file, for a server
+that a whole company shares (``mlm-tui serve --database postgresql://…``).
+
+What differs from SQLite lives here, one concern each:
+- connections: psycopg 3 through SQLAlchemy's pool;
+- writes: every write transaction first takes one transaction-scoped advisory lock, so
+  writers take turns as they do on SQLite with ``BEGIN IMMEDIATE`` and its file lock, in
+  every process and on every host that shares the database. The domain code was written
+  for that order (an order number is the last one plus one, stock is read then written):
+  nothing is ever lost to a concurrent update, and no write waits on a deadlock;
+- reads: one snapshot per read (``REPEATABLE READ``), as a SQLite read transaction is;
+- text order: every text column is created with the ``C`` collation, whatever the
+  database's locale: a member's downline is a range of ``path`` ('/1/7/' .. '/1/70'), and
+  a language's collation, which skips punctuation, would break it;
+- search: :mod:`mlm_tui.core.local.postgres_search` (trigram indexes over folded words);
+- change counters: read with one small query per poll (SQLite has ``data_version``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, String, create_engine, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateColumn
+
+from mlm_tui.core.changes import Changes
+from mlm_tui.core.local import migrations, postgres_search, schema
+from mlm_tui.core.local.changes import (
+    _COUNTERS,
+    _counters,
+    count_changes,
+    note_written_tables,
+    start_noting,
+)
+from mlm_tui.core.local.store import Store, StoreError, StoreReadOnly
+
+# Any constant: the key of the advisory lock every writer of one database takes in turn.
+WRITE_LOCK = 0x6D6C6D  # "mlm"
+POOL_SIZE = 8
+UPGRADE_COMMAND = "mlm-tui db upgrade"
+
+
+def is_database_url(value: str | None) -> bool:
+    """Whether ``value`` names a PostgreSQL database (else the store is a SQLite file)."""
+    return bool(value) and str(value).startswith(("postgresql:", "postgresql+", "postgres:"))
+
+
+def engine_url(url: str) -> str:
+    """``postgresql://…`` as SQLAlchemy's psycopg 3 dialect names it."""
+    try:
+        parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    except ArgumentError as exc:
+        raise StoreError(f"{redacted(url)} is not a database URL", field="store") from exc
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def redacted(url: str) -> str:
+    """The URL without its password: for messages and logs."""
+    try:
+        return make_url(url.replace("postgres://", "postgresql://", 1)).render_as_string(
+            hide_password=True)
+    except ArgumentError:
+        return "the database URL"
+
+
+@compiles(CreateColumn, "postgresql")
+def _text_in_code_point_order(element: CreateColumn, compiler: Any, **kw: Any) -> str:
+    """Every text column orders and compares by code point, as SQLite's do (see above)."""
+    column = element.element
+    spec: str = compiler.visit_create_column(element, **kw)
+    if isinstance(column.type, String) or isinstance(
+            getattr(column.type, "impl_instance", None), String):
+        name = compiler.preparer.format_column(column)
+        kind = compiler.dialect.type_compiler_instance.process(column.type)
+        spec = spec.replace(f"{name} {kind}", f'{name} {kind} COLLATE "C"', 1)
+    return spec
+
+
+class PostgresStore(Store):
+    """A PostgreSQL database holding the store's schema (made on first use)."""
+
+    def __init__(self, url: str, *, may_upgrade: bool = False) -> None:
+        # Store.__init__ opens a file: nothing of it applies here.
+        self.url = url
+        self.may_upgrade = may_upgrade
+        self.path = Path(redacted(url))  # what messages name
+        self.read_only: str | None = None
+        self._joined = threading.local()
+        self._writing = threading.RLock()
+        self._writers = 0
+        self._lock_fd: int | None = None
+        self.engine = self._engine()
+        self.upgrade()
+
+    @property
+    def where(self) -> str:
+        return redacted(self.url)
+
+    def _engine(self) -> Engine:
+        engine = create_engine(engine_url(self.url), pool_size=POOL_SIZE,
+                               max_overflow=POOL_SIZE)
+        # No ping before each use (a round trip on every read and write): after the
+        # database restarts, the one request that meets a dropped connection fails, and
+        # SQLAlchemy then empties the pool, so the next ones get new connections.
+        note_written_tables(engine)
+        return engine
+
+    def upgrade(self) -> None:
+        """A new database gets the schema; one of an older version is upgraded only when
+        asked (``may_upgrade``: ``mlm-tui db upgrade``), else refused naming that command:
+        a server never changes a shared database's schema on its own."""
+        with self.read() as conn:
+            version = self._version(conn)
+        if version == schema.SCHEMA_VERSION:
+            return
+        if version > schema.SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.where} was made by a newer mlm-tui (schema {version}; this one "
+                f"knows up to {schema.SCHEMA_VERSION}): update mlm-tui", field="store")
+        if version != 0 and not self.may_upgrade:
+            raise StoreError(
+                f"{self.where} has schema {version} and needs upgrading to "
+                f"{schema.SCHEMA_VERSION}: run `{UPGRADE_COMMAND}`", field="store")
+        with self.write() as conn:
+            version = self._version(conn)  # another process may have got here first
+            if version == 0:
+                migrations.create_fresh(conn)
+            elif version < schema.SCHEMA_VERSION:
+                migrations.upgrade_to_current(conn)
+
+    def _version(self, conn: Connection) -> int:
+        try:
+            return migrations.current_version(conn)
+        except migrations.UnknownVersion as exc:
+            raise StoreError(f"{self.where} says its schema version is {exc.args[0]!r}, "
+                             "which no mlm-tui writes", field="store") from exc
+
+    @contextmanager
+    def _write_locked(self) -> Iterator[Connection]:
+        if self.read_only is not None:
+            raise StoreReadOnly(self.read_only, field="store")
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                conn.execute(_TAKE_TURN, {"key": WRITE_LOCK})
+                start_noting(conn)
+                yield conn
+                postgres_search.refresh_if_written(conn)
+                count_changes(conn)
+        except DBAPIError as exc:
+            raise StoreError(f"{self.where} could not be written: {_reason(exc)}",
+                             field="store") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        joined: Connection | None = getattr(self._joined, "conn", None)
+        if joined is not None:
+            yield joined
+            return
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                # The transaction's own level: one statement, where the connection's
+                # level would be set on taking it from the pool and reset on giving it
+                # back, two round trips more on every read.
+                conn.execute(_SNAPSHOT)
+                yield conn
+        except DBAPIError as exc:
+            raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
+                             field="store") from exc
+
+    def changes_since(self, cursor: int | None) -> Changes:
+        with self.read() as conn:
+            counters = _counters(conn.execute(_COUNTERS).tuples())
+        newest = max(counters.values(), default=0)
+        if cursor is None:
+            return Changes(newest)
+        return Changes(newest, frozenset(k for k, v in counters.items() if v > cursor))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+_TAKE_TURN = text("SELECT pg_advisory_xact_lock(:key)")
+_SNAPSHOT = text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _reason(exc: DBAPIError) -> str:
+    # The driver's first line: the rest may quote the statement and its values.
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else "the database failed"

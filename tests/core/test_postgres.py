@@ -1,0 +1,191 @@
+"""The store on PostgreSQL: what differs from SQLite (search, the schema's version, the
+server started on a database URL). The contract tests marked ``on_postgres`` cover the
+rest through the test server (``tests.postgres``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import update
+
+from mlm_tui.core.local import LocalBackend
+from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.postgres import PostgresStore
+from mlm_tui.core.local.store import StoreError
+from mlm_tui.core.models import OrderFilter
+from mlm_tui.core.remote.backend import RemoteBackend
+from tests import world
+from tests.postgres import database_url, drop_database, load_into, make_database
+from tests.served import serving
+
+# The machine's own locale, and one whose ctype is plain C: there pg_trgm and lower() know
+# no letter outside ASCII, and the search must find the same all the same.
+LOCALES = {
+    "as the server makes it": {},
+    "ctype C": {"LC_CTYPE": "C", "LC_COLLATE": "C", "TEMPLATE": "template0"},
+}
+
+
+@pytest.fixture(params=list(LOCALES), scope="module")
+def database(request) -> Iterator[str]:
+    name = make_database("mlm_tui_test_locale", **LOCALES[request.param])
+    yield database_url(name)
+    drop_database(name)
+
+
+@pytest.fixture
+def anna_on_postgres(database, world_file, settings, clock) -> Iterator[LocalBackend]:
+    store = PostgresStore(database)
+    load_into(store, world_file)
+    backend = LocalBackend(settings, clock=clock, store=store)
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    yield backend
+    backend.close()
+
+
+@pytest.mark.parametrize(("query", "codes"), [
+    ("крем", ["32548", "38000"]),  # the name that begins with it first
+    ("КРЕМ ЛИЦ", ["32548", "38000"]),  # the second: its category is «Уход за лицом»
+    ("ежно", ["32548", "38000"]),  # inside a word
+    ("ёлочная", ["38100"]),
+    ("елочная", ["38100"]),
+    ("strasse", ["36001"]),
+    ("STRAẞE", ["36001"]),
+    ("fußcreme", ["36001"]),
+    ("oel", ["36000"]),
+    ("Öl", ["36000"]),
+    ("ol lav", ["36000"]),
+    ("325", ["32548"]),  # a code from its start
+    ("254", []),  # not from its middle
+    ("сияние северное", ["35555"]),
+    ("крем тушь", []),  # every word must be there
+])
+def test_search_finds_what_sqlite_finds_in_any_locale(anna_on_postgres, settings, query,
+                                                      codes):
+    assert [p.code for p in anna_on_postgres.search_products(query)] == codes
+    on_file = LocalBackend(settings)
+    on_file.login(world.ANNA.registration_number, world.PASSWORD)
+    assert sorted(p.code for p in on_file.search_products(query)) == sorted(codes)
+    on_file.close()
+
+
+def test_a_renamed_product_and_a_renamed_member_are_found_by_their_new_names(anna_on_postgres):
+    with anna_on_postgres.store.write() as conn:
+        conn.execute(update(t.products).where(t.products.c.code == "32548")
+                     .values(name="Сыворотка «Утро»"))
+        conn.execute(update(t.members).where(t.members.c.id == world.KLAUS.id)
+                     .values(full_name="Klaus Größer"))
+    assert [p.code for p in anna_on_postgres.search_products("сыворот")] == ["32548"]
+    assert anna_on_postgres.search_products("нежность")[0].code == "38000"
+    assert [m.id for m in anna_on_postgres.search_members("grosser")] == [world.KLAUS.id]
+    assert anna_on_postgres.search_members("müller") == []
+
+
+def test_members_are_found_by_any_spelling_within_the_downline_only(anna_on_postgres):
+    assert {m.id for m in anna_on_postgres.search_members("иванова")} == {
+        world.OLGA_MSK.id, world.OLGA_KZN.id, world.IRINA.id}
+    assert [m.id for m in anna_on_postgres.search_members("mueller")] == [world.KLAUS.id]
+    assert anna_on_postgres.search_members("пётр") == []  # another team
+
+
+@pytest.fixture
+def empty_database() -> Iterator[str]:
+    name = make_database("mlm_tui_test_serve")
+    yield database_url(name)
+    drop_database(name)
+
+
+def test_a_database_of_an_older_schema_is_refused_naming_the_upgrade(empty_database):
+    PostgresStore(empty_database).close()
+    store = PostgresStore(empty_database)
+    with store.write() as conn:
+        conn.execute(update(t.meta).where(t.meta.c.key == "schema_version").values(value="12"))
+    store.close()
+    with pytest.raises(StoreError) as caught:
+        PostgresStore(empty_database)
+    assert "mlm-tui db upgrade" in caught.value.message
+    served = subprocess.run(
+        [sys.executable, "-m", "mlm_tui", "serve", "--database", empty_database,
+         "--port", "1"], capture_output=True, text=True, timeout=60)
+    assert served.returncode != 0
+    assert "needs upgrading" in served.stderr and "mlm-tui db upgrade" in served.stderr
+
+
+def test_the_server_serves_a_store_copied_into_a_database(empty_database, world_file,
+                                                          settings, tmp_path):
+    on_file = LocalBackend(settings)
+    on_file.login(world.ANNA.registration_number, world.PASSWORD)
+    summary = on_file.account_summary()
+    on_file.close()
+    database = PostgresStore(empty_database)
+    load_into(database, world_file)
+    database.close()
+    elsewhere = tmp_path / "nothing-here"  # the server must not fall back to a store file
+    with serving(elsewhere, database=empty_database) as (url, _process):
+        client = RemoteBackend(url)
+        try:
+            client.login(world.ANNA.registration_number, world.PASSWORD)
+            assert [p.code for p in client.search_products("fußcreme")] == ["36001"]
+            assert client.account_summary() == summary
+        finally:
+            client.close()
+    assert not (elsewhere / "store.db").exists()
+
+
+def mlm_tui(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mlm_tui", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_db_upgrade_brings_an_older_database_to_this_schema_and_serve_then_starts(
+        empty_database):
+    PostgresStore(empty_database).close()
+    store = PostgresStore(empty_database)
+    with store.write() as conn:
+        conn.execute(update(t.meta).where(t.meta.c.key == "schema_version").values(value="12"))
+        conn.exec_driver_sql("DROP TABLE provider_events")  # what step 12 -> 13 makes
+    store.close()
+    upgraded = mlm_tui("db", "upgrade", "--database", empty_database)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"is at schema {t.SCHEMA_VERSION}" in upgraded.stdout
+    store = PostgresStore(empty_database)  # opens: no upgrade is wanted any more
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM provider_events").scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() \
+            == f"r{t.SCHEMA_VERSION}"
+    store.close()
+
+
+def test_db_copy_moves_a_store_file_into_a_database_verified_and_can_run_again(
+        empty_database, world_orders, settings):
+    for _run in range(2):
+        copied = mlm_tui("db", "copy", "--from", f"sqlite:///{world_orders}",
+                         "--to", empty_database)
+        assert copied.returncode == 0, copied.stderr
+        assert "rows and amounts agree" in copied.stdout
+    on_file = LocalBackend(settings)
+    on_file.login(world.ANNA.registration_number, world.PASSWORD)
+    database = PostgresStore(empty_database)
+    on_database = LocalBackend(settings, store=database)
+    on_database.login(world.ANNA.registration_number, world.PASSWORD)
+    assert on_database.account_summary() == on_file.account_summary()
+    assert on_database.order_history(OrderFilter()) == on_file.order_history(OrderFilter())
+    on_file.close()
+    on_database.close()
+
+
+@pytest.mark.parametrize("typed", ["машка", "ёлоч", "süße"])
+def test_the_trigram_index_has_something_to_look_up_for_any_letters(anna_on_postgres, typed):
+    # On a database whose ctype is C, pg_trgm sees no trigram in Cyrillic or umlauts; a
+    # search that gives the index none reads every row of it.
+    from mlm_tui.core.local.postgres_search import indexed, letters_coded
+    from mlm_tui.core.rules.search_folding import fold
+
+    with anna_on_postgres.store.read() as conn:
+        kept = indexed(fold(typed), letters_coded(conn))
+        trigrams = conn.exec_driver_sql("SELECT show_trgm(%(text)s)",
+                                        {"text": kept}).scalar_one()
+    assert len(trigrams) >= len(typed) - 2

@@ -1,0 +1,140 @@
+"""Two ``mlm-tui serve`` processes on one PostgreSQL database act as one server: sessions,
+Idempotency-Keys and stock live in the database, not in either process."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, update
+
+from mlm_tui.core.errors import DomainError, InvalidCredentials, SessionEnded, Throttled
+from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.postgres import PostgresStore
+from mlm_tui.core.login_throttle import MAX_FAILURES
+from mlm_tui.core.models import Checkout, DeliveryMethod, OrderFilter, PaymentMethod
+from mlm_tui.core.remote.backend import RemoteBackend
+from tests import world
+from tests.postgres import database_url, drop_database, load_into, make_database
+from tests.served import serving
+
+SCARCE = "35555"  # 15 in stock in the world
+
+
+# One database and its two servers for the module: the tests touch different products.
+@pytest.fixture(scope="module")
+def database(world_template) -> Iterator[str]:
+    url = database_url(make_database("mlm_tui_test_two"))
+    store = PostgresStore(url)
+    load_into(store, world_template)
+    with store.write() as conn:  # these servers order at today's date
+        conn.execute(update(t.periods).where(t.periods.c.code == world.CURRENT_PERIOD)
+                     .values(ends_on=date(2099, 12, 31)))
+    store.close()
+    yield url
+    drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def servers(database, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    folder = tmp_path_factory.mktemp("two-servers")
+    with serving(folder / "a", database=database) as (first, _a), \
+            serving(folder / "b", database=database) as (second, _b):
+        yield first, second
+
+
+def signed_in(url: str, person: world.Person = world.ANNA) -> RemoteBackend:
+    backend = RemoteBackend(url)
+    backend.login(person.registration_number, world.PASSWORD)
+    return backend
+
+
+def checkout(key: str) -> Checkout:
+    return Checkout(DeliveryMethod.PICKUP_POINT, PaymentMethod.BALANCE, key, "PP-MSK-2")
+
+
+def test_a_session_and_a_retried_order_are_known_to_the_other_server(servers):
+    first, second = servers
+    on_first = signed_in(first)
+    on_second = RemoteBackend(second)
+    try:
+        on_second.resume(on_first.session().token)  # opened on the first, good on the other
+        on_first.add_to_cart("32548", 1)
+        placed = on_first.place_order(checkout("once-only"))
+        on_second.add_to_cart("32548", 1)
+        again = on_second.place_order(checkout("once-only"))  # the retry reached the other
+        assert again.number == placed.number
+        assert on_first.count_orders(OrderFilter()) == on_second.count_orders(OrderFilter())
+        on_second.logout()
+        with pytest.raises(SessionEnded):
+            on_first.cart()
+    finally:
+        on_first.close()
+        on_second.close()
+
+
+def test_checkouts_through_both_servers_sell_the_stock_exactly_and_spend_no_more_than_held(
+        servers, database):
+    people = [world.ANNA, world.ANNA, world.OLGA_MSK, world.PETR]
+    errors: list[BaseException] = []
+
+    def shop(index: int, person: world.Person) -> None:
+        backends = [signed_in(url, person) for url in servers]
+        try:
+            for round_ in range(6):
+                backend = backends[(index + round_) % 2]
+                try:
+                    backend.add_to_cart(SCARCE, 2)
+                    backend.place_order(checkout(uuid.uuid4().hex))
+                except DomainError:
+                    pass  # sold out, not enough on the balance, the cart emptied by a twin
+        except BaseException as exc:  # anything else fails the test
+            errors.append(exc)
+        finally:
+            for backend in backends:
+                backend.close()
+
+    threads = [threading.Thread(target=shop, args=(i, p)) for i, p in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+    store = PostgresStore(database)
+    try:
+        with store.read() as conn:
+            p, lines, o, b = t.products, t.order_lines, t.orders, t.balance_ledger
+            stock = conn.execute(select(p.c.stock).where(p.c.code == SCARCE,
+                                                         p.c.period_id == 2)).scalar_one()
+            sold = conn.execute(select(func.coalesce(func.sum(lines.c.quantity), 0))
+                                .where(lines.c.product_code == SCARCE)).scalar_one()
+            numbers = conn.execute(select(o.c.number)).scalars().all()
+            balances = conn.execute(select(b.c.member_id, func.sum(b.c.amount))
+                                    .group_by(b.c.member_id)).all()
+    finally:
+        store.close()
+    world_stock = {code: stock for code, *_rest, stock in world.PRODUCTS}[SCARCE]
+    assert stock >= 0 and sold > 0
+    assert sold == world_stock - stock  # the world has no orders before these
+    assert len(numbers) == len(set(numbers))
+    assert all(balance >= 0 for _member, balance in balances)
+
+
+def test_a_lockout_earned_on_one_server_holds_on_the_other(servers):
+    first, second = servers
+    guesser, owner = RemoteBackend(first), RemoteBackend(second)
+    try:
+        for _guess in range(MAX_FAILURES - 1):
+            with pytest.raises(InvalidCredentials):
+                guesser.login(world.OLGA_KZN.registration_number, "not-her-password")
+        with pytest.raises(Throttled):  # the last failure allowed locks the login
+            guesser.login(world.OLGA_KZN.registration_number, "not-her-password")
+        with pytest.raises(Throttled):
+            owner.login(world.OLGA_KZN.registration_number, world.PASSWORD)
+    finally:
+        guesser.close()
+        owner.close()
