@@ -45,6 +45,10 @@ from mlm_tui.core.local.changes import (
 from mlm_tui.core.local.search_index import add_search_functions
 
 BUSY_TIMEOUT_MS = 5000
+# Connections kept open: as many as a server process runs requests at once (anyio's 40
+# threads), since one opened past the pool's size is thrown away after its request and the
+# next reads the whole schema again. An app opens one or two.
+POOL_SIZE = 40
 # The largest integer SQLite keeps: an id or a page position beyond it names no row, and
 # handing it to SQLite fails outright.
 MAX_ROW_ID = 2**63 - 1
@@ -129,12 +133,13 @@ class Store:
         timeout = BUSY_TIMEOUT_MS / 1000
         if self.read_only is None:
             engine = create_engine(f"sqlite+pysqlite:///{self.path}", poolclass=QueuePool,
-                                   pool_size=4, connect_args={"check_same_thread": False,
+                                   pool_size=POOL_SIZE, connect_args={"check_same_thread": False,
                                                               "timeout": timeout})
             event.listen(engine, "connect", _on_connect)
             note_written_tables(engine)
         else:
-            engine = create_engine("sqlite+pysqlite://", poolclass=QueuePool, pool_size=4,
+            engine = create_engine("sqlite+pysqlite://", poolclass=QueuePool,
+                                   pool_size=POOL_SIZE,
                                    creator=lambda: _connect_read_only(self.path, timeout))
             event.listen(engine, "connect", _on_connect_read_only)
         event.listen(engine, "begin", _on_begin)
