@@ -4,7 +4,8 @@ in-process on a LocalBackend over a copy of the same store in the same run.
 
 Each client is its own member (own session, own cart) and loops: a catalog search, a
 history page, one order opened, and a checkout (a product put in the cart, the order
-placed). Printed: requests per second and p50/p99 per operation.
+placed). Printed: requests per second and p50/p99 per operation, and the CPU a round
+costs the server's workers, the clients (on the same machine) and the in-process backend.
 
     .venv/bin/python benchmarks/bench_server.py [--clients 50] [--seconds 30]
                                                [--products 100000] [--orders 200000]
@@ -189,9 +190,10 @@ def main() -> None:
         print(f"{args.clients} clients, {args.seconds:.0f} s, {args.workers} workers, "
               f"{args.products:,} products, {args.orders:,} orders; load average "
               f"{os.getloadavg()[0]:.1f}\n")
-        cpu_before = cpu_seconds(pid)
+        cpu_before, client_before = cpu_seconds(pid), time.process_time()
         timings, errors, elapsed = run_clients(url, logins, args.seconds, product_codes)
         server_cpu = cpu_seconds(pid) - cpu_before
+        client_cpu = time.process_time() - client_before
         if errors:
             print(f"  {len(errors)} failed calls, e.g. {errors[0]}\n")
         report("over HTTP (RemoteBackend -> mlm-tui serve)", timings, elapsed)
@@ -205,6 +207,7 @@ def main() -> None:
     # targets (300 reads/s, 50 checkouts/s: 100 rounds/s) need 20 ms a round on 2 cores.
     print("CPU per round (search, history page, order view, add to cart, checkout)")
     print(f"  server, all workers   {server_cpu / len(timings['checkout']) * 1000:7.1f} ms")
+    print(f"  the clients (same machine) {client_cpu / len(timings['checkout']) * 1000:7.1f} ms")
     print(f"  in-process            {local_cpu / len(local_timings['checkout']) * 1000:7.1f} ms")
     shutil.rmtree(work)
 

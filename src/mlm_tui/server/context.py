@@ -5,7 +5,7 @@ request gets a backend of its own, bound to the member of its bearer token."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -21,6 +21,7 @@ from mlm_tui.core.models import CompanyProfile
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.settings import Settings
 from mlm_tui.i18n import N_
+from mlm_tui.server.sessions import SessionCache
 
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
@@ -43,6 +44,10 @@ class ServerContext:
     notifier: Notifier
     address_limit: AddressLimit | None = None
     _company_seen: tuple[int | None, CompanyProfile | None] = (None, None)
+    sessions: SessionCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = SessionCache(self.store, self.clock)
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime],
@@ -64,7 +69,8 @@ class ServerContext:
         must learn it is over, as a local backend tells its app at the next call."""
         try:
             backend = LocalBackend.for_one_request(self.settings, token, store=self.store,
-                                                   clock=self.clock, notifier=self.notifier)
+                                                   clock=self.clock, notifier=self.notifier,
+                                                   kept=self.sessions.session)
         except NotAuthenticated as ended:
             if token and account_of(self.store, token, now=self.clock()) is not None:
                 # The service's token opens none of a member's doors.

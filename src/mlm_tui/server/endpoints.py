@@ -1,8 +1,9 @@
 """The API's endpoints, made from the route table (:mod:`mlm_tui.core.remote.routes`).
 
 Each endpoint gets a real signature (typed path, query and header parameters, and one
-JSON body model made from the method's parameters), so FastAPI validates every request
-and the OpenAPI document describes every parameter and answer. The endpoint runs the
+JSON body model made from the method's parameters), from which FastAPI writes the OpenAPI
+document's description of every parameter and answer; requests are read and checked
+against the same types by :mod:`mlm_tui.server.requests`. The endpoint runs the
 Backend method on a backend bound to the request's bearer token and answers with the
 wire codec; a request that creates something goes through its Idempotency-Key.
 """
@@ -21,6 +22,8 @@ from typing import Annotated, Any
 from fastapi import Body, FastAPI, Header, Path, Query, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, StrictBool, StrictInt, StrictStr, create_model
+from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 from mlm_tui.core import errors as e
 from mlm_tui.core.backend import Backend
@@ -28,6 +31,7 @@ from mlm_tui.core.local import idempotency
 from mlm_tui.core.remote import routes as r
 from mlm_tui.core.remote import wire
 from mlm_tui.server.context import ContextOf
+from mlm_tui.server.requests import read_request
 
 # The requests a client address may make only so many of, by the kind counted.
 _LIMITED = {"login": "sign_in", "activate_member": "sign_in",
@@ -37,8 +41,13 @@ _bearer = HTTPBearer(auto_error=False, description="the token of POST /api/v1/se
 _P = inspect.Parameter
 
 
-def add_routes(app: FastAPI, context_of: ContextOf) -> None:
+def add_routes(app: FastAPI, described: FastAPI, context_of: ContextOf) -> None:
+    """Serve every route of the table on ``app``, and describe it on ``described``, whose
+    OpenAPI document is the API's: the same endpoint with its parameters as FastAPI
+    parameters there, read by :mod:`mlm_tui.server.requests` here."""
     for route in r.ROUTES:
+        endpoint = _endpoint(route, context_of)
+        app.router.routes.append(_Served(route, endpoint).route)
         returns = route.returns()
         answers_nothing = returns is type(None)
         # A document (a PDF) is described as what it is, not as a JSON string.
@@ -46,9 +55,9 @@ def add_routes(app: FastAPI, context_of: ContextOf) -> None:
             "response_class": Response,
             "responses": {route.status: {"content": {route.media_type: {
                 "schema": {"type": "string", "format": "binary"}}}}}}
-        app.add_api_route(
+        described.add_api_route(
             r.API_PREFIX + route.path,
-            _endpoint(route, context_of),
+            endpoint,
             methods=[route.verb],
             name=route.method,
             summary=_summary(route.method),
@@ -57,6 +66,23 @@ def add_routes(app: FastAPI, context_of: ContextOf) -> None:
             tags=[route.path.strip("/").split("/")[0]],
             **document,
         )
+
+
+class _Served:
+    """A route of the table served: its request read, then its endpoint run in a thread."""
+
+    def __init__(self, route: r.Route, endpoint: Callable[..., Response]) -> None:
+        self.table_route = route
+        self.endpoint = endpoint
+        self.body_model = _body_model(route)
+        self.route = Route(r.API_PREFIX + route.path, self.serve, methods=[route.verb],
+                           name=route.method, include_in_schema=False)
+
+    async def serve(self, request: Request) -> Response:
+        # FastAPI's router names only its own routes to the request: the log wants this one.
+        request.scope["route"] = self.route
+        values = await read_request(self.table_route, self.body_model, request)
+        return await run_in_threadpool(self.endpoint, **values)
 
 
 def _summary(method: str) -> str:
@@ -169,6 +195,8 @@ def _endpoint(route: r.Route, context_of: ContextOf) -> Callable[..., Response]:
             except e.NotAuthenticated:
                 return answer(None)  # ended already: logging out again is no error
             backend.logout()
+            if token:
+                context.sessions.forget(token)  # not used again here, even for a moment
             return answer(None)
         # What needs no session is answered alike whoever asks (a session that has just
         # ended does not stop a poll or a new login).

@@ -22,6 +22,7 @@ from mlm_tui.core.local.store import Store
 from mlm_tui.core.local.team import TeamMixin
 from mlm_tui.core.local.training import TrainingMixin
 from mlm_tui.core.local.wallet import WalletMixin
+from mlm_tui.core.models import Session
 from mlm_tui.core.notifier import Notifier
 from mlm_tui.core.settings import Settings
 
@@ -34,16 +35,23 @@ class LocalBackend(
 
     @classmethod
     def for_one_request(cls, settings: Settings, token: str | None, *, store: Store,
-                        clock: Callable[[], datetime], notifier: Notifier) -> LocalBackend:
+                        clock: Callable[[], datetime], notifier: Notifier,
+                        kept: KeptSessions | None = None) -> LocalBackend:
         """A backend for one request of a server, over the server's store: signed in with
         ``token`` (``NotAuthenticated`` when it no longer stands), or as nobody.
 
-        The session was read just now, so the call made next does not read it again."""
+        The session was read just now, or is one ``kept`` (the server's sessions read
+        lately) still stands for, so the call made next does not read it again."""
         backend = cls(settings, clock=clock, store=store, notifier=notifier)
         if token:
-            backend.resume(token)
+            backend._session = (kept(token, backend.resume) if kept is not None
+                                else backend.resume(token))
             backend._session_just_read = True
         return backend
+
+
+# The session of a token, kept by a server, or else read with the function given.
+KeptSessions = Callable[[str, Callable[[str], Session]], Session]
 
 
 # Signing in and out, and what is the same for everyone, need no session to check.

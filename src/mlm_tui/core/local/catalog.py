@@ -45,6 +45,7 @@ from mlm_tui.core.errors import NotFound, ValidationError
 from mlm_tui.core.local import postgres_search
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.read_once import read_once
 from mlm_tui.core.local.search_index import every_substring, every_word, prefix_term
 from mlm_tui.core.models import (
     CatalogPeriod,
@@ -462,7 +463,8 @@ def fts_initial(terms: list[tuple[str, ...]]) -> str:
 
 def current_period_row(conn: Connection, today: date) -> Row[Any]:
     """The period holding ``today`` (an open one if two overlap); else the latest started."""
-    row = conn.execute(_CURRENT_PERIOD, {"day": today.isoformat()}).first()
+    row = read_once(conn, ("period", today), _PERIOD_TABLES, lambda: conn.execute(
+        _CURRENT_PERIOD, {"day": today.isoformat()}).first())
     if row is None:
         raise NotFound(N_("There is no catalog yet."), field="period")
     return row
@@ -502,6 +504,11 @@ def _plain(number: Decimal) -> str:
 
 
 def _promotions(conn: Connection, period: Row[Any], currency: str) -> list[Promotion]:
+    return list(read_once(conn, ("promotions", period.id, currency), _PROMOTION_TABLES,
+                          lambda: _read_promotions(conn, period, currency)))
+
+
+def _read_promotions(conn: Connection, period: Row[Any], currency: str) -> list[Promotion]:
     rows = conn.execute(_PROMOTIONS, {"period": period.id}).all()
     return [
         Promotion(
@@ -537,6 +544,9 @@ _PRODUCTS_BY_CODE = _PRODUCTS.where(
 _PROMOTIONS = (select(t.promotions).where(t.promotions.c.period_id == bindparam("period"))
                .order_by(t.promotions.c.id))
 _MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
+# What the current period and its promotions are read from.
+_PERIOD_TABLES = frozenset({"periods"})
+_PROMOTION_TABLES = frozenset({"periods", "promotions"})
 
 
 def _period(row: Row[Any]) -> CatalogPeriod:

@@ -74,6 +74,12 @@ def start_noting(conn: Connection) -> None:
     conn.info[_WRITTEN] = set()
 
 
+def written_tables(conn: Connection) -> set[str]:
+    """The tables the write transaction of ``conn`` has written so far (none in a read)."""
+    written: set[str] = conn.info.get(_WRITTEN) or set()
+    return written
+
+
 def count_changes(conn: Connection) -> None:
     """Bump the counter of every kind the transaction wrote (call before it commits)."""
     written = conn.info.pop(_WRITTEN, None) or set()

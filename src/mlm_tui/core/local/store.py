@@ -45,6 +45,13 @@ from mlm_tui.core.local.changes import (
 from mlm_tui.core.local.search_index import add_search_functions
 
 BUSY_TIMEOUT_MS = 5000
+# Connections kept open: as many as a server process runs requests at once (anyio's 40
+# threads), since one opened past the pool's size is thrown away after its request and the
+# next reads the whole schema again. An app opens one or two.
+POOL_SIZE = 40
+# How long after its turn at the write lock a process lets a waiting writer of another
+# process go first, at most (the waiter polls every millisecond).
+HANDOVER_SECONDS = 0.05
 # The largest integer SQLite keeps: an id or a page position beyond it names no row, and
 # handing it to SQLite fails outright.
 MAX_ROW_ID = 2**63 - 1
@@ -110,6 +117,8 @@ class Store:
         self._writing = threading.RLock()
         self._writers = 0  # this process's write() calls open (by the lock's holder)
         self._lock_fd: int | None = None
+        self._queue_fd = -1  # the store's folder, opened with the lock's file
+        self._handing_over_until = 0.0  # a waiting writer of another process goes first
         _check_is_a_store(path)
         if not path.exists():
             make_folder(path.parent, modes)
@@ -129,12 +138,13 @@ class Store:
         timeout = BUSY_TIMEOUT_MS / 1000
         if self.read_only is None:
             engine = create_engine(f"sqlite+pysqlite:///{self.path}", poolclass=QueuePool,
-                                   pool_size=4, connect_args={"check_same_thread": False,
+                                   pool_size=POOL_SIZE, connect_args={"check_same_thread": False,
                                                               "timeout": timeout})
             event.listen(engine, "connect", _on_connect)
             note_written_tables(engine)
         else:
-            engine = create_engine("sqlite+pysqlite://", poolclass=QueuePool, pool_size=4,
+            engine = create_engine("sqlite+pysqlite://", poolclass=QueuePool,
+                                   pool_size=POOL_SIZE,
                                    creator=lambda: _connect_read_only(self.path, timeout))
             event.listen(engine, "connect", _on_connect_read_only)
         event.listen(engine, "begin", _on_begin)
@@ -265,24 +275,52 @@ class Store:
             self._writers -= 1
             if self._writers == 0 and self._lock_fd is not None and fcntl is not None:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                self._handing_over_until = time.monotonic() + HANDOVER_SECONDS
             self._writing.release()
 
     def _lock_file(self, deadline: float) -> None:
         """The store file's flock, by ``deadline``. Polled, not waited for: a second
-        Store on the same file in this thread must get an error, not wait forever."""
+        Store on the same file in this thread must get an error, not wait forever.
+
+        Handed over fairly: a process that polls for it says so with a shared flock on
+        the store's folder while it waits, and a process that has just had its turn lets
+        such a waiter have the next one. Otherwise the process holding the lock, whose
+        next writer is already queued, takes it again before a poll of another process
+        comes round, turn after turn, and that process's writers wait seconds."""
         if fcntl is None:
             return  # no flock here: SQLite's busy handler alone orders the processes
         if self._lock_fd is None:
             self._lock_fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        while True:
-            try:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(f"{self.path} could not be written: it stayed busy",
-                                     field="store") from None
-                time.sleep(0.001)
+            self._queue_fd = os.open(self.path.parent, os.O_RDONLY | os.O_CLOEXEC)
+        while time.monotonic() < self._handing_over_until and self._others_wait():
+            self._wait_a_moment(deadline)
+        waiting = False
+        try:
+            while True:
+                try:
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    if not waiting:
+                        waiting = _try_flock(self._queue_fd, fcntl.LOCK_SH)
+                    self._wait_a_moment(deadline)
+        finally:
+            if waiting:
+                fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+
+    def _others_wait(self) -> bool:
+        """Whether a writer of another process waits for the lock (holds the folder's
+        shared flock)."""
+        if not _try_flock(self._queue_fd, fcntl.LOCK_EX):
+            return True
+        fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+        return False
+
+    def _wait_a_moment(self, deadline: float) -> None:
+        if time.monotonic() > deadline:
+            raise StoreError(f"{self.path} could not be written: it stayed busy",
+                             field="store")
+        time.sleep(0.001)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -335,7 +373,16 @@ class Store:
         self.engine.dispose()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
+            os.close(self._queue_fd)
             self._lock_fd = None
+
+
+def _try_flock(fd: int, kind: int) -> bool:
+    try:
+        fcntl.flock(fd, kind | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
 
 
 def _check_is_a_store(path: Path) -> None:
