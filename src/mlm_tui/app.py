@@ -537,6 +537,9 @@ class MlmApp(App[None]):
 
     async def _enter(self, session: Session) -> None:
         self.session = session
+        if session.language is not None:
+            # Her own choice, kept with her: it follows her to any computer she signs in on.
+            await self.action_language(session.language)
         self.refresh_account()
         landing = load_screen_class(DESTINATIONS[0])
         await self._reset_stack(landing())
