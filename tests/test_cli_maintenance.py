@@ -300,3 +300,14 @@ def test_no_store_is_said_in_german(tmp_path, capsys):
                  "--data-dir", str(tmp_path / "nowhere")]) == 1
     assert f"kein Datenbestand unter {tmp_path / 'nowhere' / 'store.db'}" in (
         capsys.readouterr().err)
+
+
+def test_a_claim_decided_before_says_its_day_in_german(world_file, claim_number, capsys):
+    assert run(["maintenance", "claim", "decide", claim_number, "--accept"], world_file) == 0
+    capsys.readouterr()
+    assert run(["maintenance", "claim", "decide", claim_number, "--reject", "--reason", "no",
+                "--lang", "de"], world_file) == 1
+    err = capsys.readouterr().err
+    assert f"Die Reklamation {claim_number} ist bereits angenommen. Entschieden am " in err
+    day = err.rsplit("Entschieden am ", 1)[1].strip().rstrip(".")
+    assert len(day) == 10 and day[2] == day[5] == "."  # 20.11.2026, not 2026-11-20

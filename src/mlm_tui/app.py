@@ -41,7 +41,7 @@ from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.display import printable
 from mlm_tui.glyphs import AsciiOnly
-from mlm_tui.i18n import N_, _, install, language_of
+from mlm_tui.i18n import N_, _, install, language_of, remember_company_locale
 from mlm_tui.key_gate import KeyGate
 from mlm_tui.messages import (
     AccountChanged,
@@ -400,6 +400,8 @@ class MlmApp(App[None]):
     async def _backend_opened(self, message: BackendOpened) -> None:
         self.location = message.location
         self.company = message.company
+        if message.company is not None:
+            remember_company_locale(message.company.locale)  # how errors write their days
         if self._language_from_company and message.company is not None:
             self._language_from_company = False
             await self.action_language(language_of(message.company.locale) or "en")

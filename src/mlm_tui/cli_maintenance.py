@@ -116,6 +116,11 @@ def _store(args: argparse.Namespace) -> Store:
                        params={"path": str(settings.store_path)})
     store = Store(settings.store_path, settings.file_modes)
     say_if_read_only(store)
+    from mlm_tui.core.local.base import read_company
+    from mlm_tui.i18n import remember_company_locale
+
+    with store.read() as conn:  # the days its messages name are written as it writes them
+        remember_company_locale(read_company(conn).locale)
     return store
 
 

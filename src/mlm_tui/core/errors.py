@@ -7,12 +7,17 @@ The core does not translate: it raises an error with its English template, marke
 ``N_`` for the catalogue, and the ``params`` that fill it. ``message`` is rendered when
 read, by the renderer the client installed (``mlm_tui.i18n`` installs one that
 translates into the reader's language); without one, the English text.
+
+A day in ``params`` is a ``date``, never text: the reader's renderer writes it as the
+reader writes days (``20.11.2026``, ``Nov 20, 2026``). On the wire it travels as ISO text
+and ``days`` names the params that are days, so the client gets a ``date`` back.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 Params = Mapping[str, object]
@@ -48,7 +53,8 @@ def render_messages_with(render: Callable[[Template, Params], str]) -> None:
 
 
 def _plain(value: object) -> object:
-    """A param as it travels as JSON: numbers and text as they are, anything else as text."""
+    """A param as it travels as JSON: numbers and text as they are, anything else as text
+    (a day as ISO text: ``2026-11-20``)."""
     return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
@@ -81,13 +87,27 @@ class DomainError(Exception):
         """The error as plain data (the wire form): its code, field, the English message,
         and the template with its parameters, which a client renders in its own language.
         ``from_dict`` reads it back; nothing else writes or reads an error's wire form."""
-        return {"code": self.code, "message": self.english, "field": self.field,
-                "template": self.template,
-                "params": {key: _plain(value) for key, value in self.params.items()}}
+        wire: dict[str, object] = {
+            "code": self.code, "message": self.english, "field": self.field,
+            "template": self.template,
+            "params": {key: _plain(value) for key, value in self.params.items()}}
+        days = sorted(key for key, value in self.params.items() if isinstance(value, date))
+        if days:
+            wire["days"] = days
+        return wire
 
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> DomainError:
-        return cls(_wire_template(data), field=data.get("field"), params=data.get("params"))
+        return cls(_wire_template(data), field=data.get("field"), params=_wire_params(data))
+
+
+def _wire_params(data: dict[str, Any]) -> dict[str, object]:
+    """The params as they were raised: the days named in ``days`` as dates again."""
+    params = dict(data.get("params") or {})
+    for key in data.get("days") or ():
+        with contextlib.suppress(KeyError, ValueError):  # not a day after all: as it came
+            params[key] = date.fromisoformat(str(params[key]))
+    return params
 
 
 def _wire_template(data: dict[str, Any]) -> Template:
@@ -141,7 +161,7 @@ class Throttled(DomainError):
 
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> DomainError:
-        return cls(_wire_template(data), field=data.get("field"), params=data.get("params"),
+        return cls(_wire_template(data), field=data.get("field"), params=_wire_params(data),
                    retry_at=datetime.fromisoformat(str(data["retry_at"])))
 
 
@@ -187,7 +207,7 @@ class ValidationErrors(ValidationError):
         errors = [from_dict(each) for each in data.get("errors") or ()]
         return cls([e for e in errors if isinstance(e, ValidationError)] or [
             ValidationError(_wire_template(data), field=data.get("field"),
-                            params=data.get("params"))])
+                            params=_wire_params(data))])
 
 
 class UnprintableText(ValidationError):
@@ -270,7 +290,7 @@ def from_dict(data: dict[str, Any]) -> DomainError:
     kind = error_classes().get(code)
     if kind is None:
         error = DomainError(_wire_template(data), field=data.get("field"),
-                            params=data.get("params"))
+                            params=_wire_params(data))
         error.code = code
         return error
     return kind._from_fields(data)

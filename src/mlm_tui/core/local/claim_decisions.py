@@ -23,7 +23,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select, true, update
 
-from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import read_company
@@ -138,7 +137,7 @@ def _open_claim(conn: Connection, number: str, company: CompanyProfile
     else:
         template = (N_("Claim {number} is already accepted. Decided on {day}.") if accepted
                     else N_("Claim {number} is already rejected. Decided on {day}."))
-        params["day"] = format_day(claim.decided_at, company.locale)
+        params["day"] = claim.decided_at.date()  # written as the reader writes days
     raise Conflict(template, field="claim", params=params)
 
 
