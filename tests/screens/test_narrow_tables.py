@@ -78,3 +78,23 @@ def test_narrow_table(snap_compare, tmp_path, demo_template, screen, language, s
     steps = customers if screen == "customers" else promotions
     assert shoot(snap_compare, demo_app(tmp_path, demo_template, language=language), size,
                  steps)
+
+
+@pytest.mark.anyio
+async def test_a_wider_terminal_gives_the_names_back(tmp_path, demo_template) -> None:
+    app = demo_app(tmp_path, demo_template, language="de")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await customers(pilot)
+        longest = max(app.backend.search_members(QUERY, limit=50),
+                      key=lambda match: len(match.full_name) + len(match.city))
+        assert longest.full_name not in screen_text(app)  # cut at 80 columns
+        await pilot.resize_terminal(120, 40)
+        table = app.screen.query_one("#matches")
+        for _ in range(100):  # the new size reaches the table a few messages later
+            await pilot.pause()
+            if table.size.width > 100:
+                break
+        await settle(pilot)
+        line = next(line for line in screen_text(app).splitlines()
+                    if longest.registration_number in line)
+        assert longest.full_name in line and longest.city in line and "…" not in line

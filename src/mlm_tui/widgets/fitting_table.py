@@ -69,6 +69,7 @@ class FittingTable(DataTable[Any]):
         self._fitted_for: tuple[object, ...] = ()
 
     def on_idle(self) -> None:
+        # Also after a resize: the new size is laid out, then the table goes idle.
         if self._shrink:
             self._fit()
         widths = tuple(column.get_render_width(self) for column in self.ordered_columns)
