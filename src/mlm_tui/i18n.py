@@ -102,7 +102,7 @@ def remember_company_locale(locale: str | None) -> None:
 
 
 def reading_locale() -> str:
-    """The locale the reader reads days in now (``formats.shown_locale``); the
+    """The locale the reader reads days and amounts in now (``formats.shown_locale``); the
     interface's language's own before the company is known."""
     if _company_locale is None:
         return _language
@@ -143,16 +143,26 @@ def render_message(template: str | tuple[str, str], params: Mapping[str, object]
 
 
 def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
-    """The params with each day written as the reader writes days."""
+    """The params with each day and amount written as the reader writes them."""
     from datetime import date
 
-    if not any(isinstance(value, date) for value in params.values()):
+    from mlm_tui.core.money import Money
+
+    if not any(isinstance(value, (date, Money)) for value in params.values()):
         return params
     from mlm_tui.core.dates import format_day
+    from mlm_tui.core.money import format_money
 
     locale = reading_locale()
-    return {key: format_day(value, locale) if isinstance(value, date) else value
-            for key, value in params.items()}
+
+    def as_read(value: object) -> object:
+        if isinstance(value, date):
+            return format_day(value, locale)
+        if isinstance(value, Money):
+            return format_money(value, locale)
+        return value
+
+    return {key: as_read(value) for key, value in params.items()}
 
 
 def _render_domain_errors() -> None:

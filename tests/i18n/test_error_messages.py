@@ -135,3 +135,25 @@ def test_the_company_language_read_in_english_keeps_the_companys_way():
     install("en")
     error = Conflict(N_(DECIDED), params={"number": "CL-1", "day": date(2026, 11, 20)})
     assert error.message == "Claim CL-1 is already accepted. Decided on 20.11.2026."
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "One top-up is at most 1 000 000,00 ₽."),  # English keeps the company's way
+    ("de", "Eine Aufladung beträgt höchstens 1.000.000,00 RUB."),  # as German writes it
+])
+def test_an_amount_in_an_error_is_written_in_the_readers_way(language, said):
+    from decimal import Decimal
+
+    from mlm_tui.core.errors import from_dict
+    from mlm_tui.core.money import Money
+    from mlm_tui.i18n import remember_company_locale
+
+    remember_company_locale("ru_RU")
+    install(language)
+    error = ValidationError(N_("One top-up is at most {limit}."), field="amount",
+                            params={"limit": Money(Decimal(1_000_000), "RUB")})
+    assert error.message.replace("\xa0", " ").replace("\u202f", " ") == said
+    wire = error.to_dict()
+    assert wire["params"] == {"limit": "1000000 RUB"} and wire["amounts"] == ["limit"]
+    assert error.english == "One top-up is at most 1000000 RUB."
+    assert from_dict(wire).message == error.message

@@ -8,9 +8,11 @@ The core does not translate: it raises an error with its English template, marke
 read, by the renderer the client installed (``mlm_tui.i18n`` installs one that
 translates into the reader's language); without one, the English text.
 
-A day in ``params`` is a ``date``, never text: the reader's renderer writes it as the
-reader writes days (``20.11.2026``, ``Nov 20, 2026``). On the wire it travels as ISO text
-and ``days`` names the params that are days, so the client gets a ``date`` back.
+A day in ``params`` is a ``date`` and an amount a ``Money``, never text: the reader's
+renderer writes them as the reader writes days and amounts (``20.11.2026``,
+``Nov 20, 2026``; ``1.234,50 ₽``). On the wire a day travels as ISO text and an amount as
+``"1234.50 RUB"``; ``days`` and ``amounts`` name those params, so the client gets a
+``date`` and a ``Money`` back.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def _in_english(template: Template, params: Params) -> str:
     if isinstance(template, tuple):
         count = params.get("n", 1)
         template = template[0] if count == 1 else template[1]
-    return template.format_map(params) if params else template
+    if not params:
+        return template
+    return template.format_map({key: _plain(value) for key, value in params.items()})
 
 
 _render: Callable[[Template, Params], str] = _in_english
@@ -55,7 +59,17 @@ def render_messages_with(render: Callable[[Template, Params], str]) -> None:
 def _plain(value: object) -> object:
     """A param as it travels as JSON: numbers and text as they are, anything else as text
     (a day as ISO text: ``2026-11-20``)."""
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if _is_money(value):
+        return f"{value.amount} {value.currency}"  # type: ignore[attr-defined]
+    return str(value)
+
+
+def _is_money(value: object) -> bool:
+    from mlm_tui.core.money import Money
+
+    return isinstance(value, Money)
 
 
 class DomainError(Exception):
@@ -94,6 +108,9 @@ class DomainError(Exception):
         days = sorted(key for key, value in self.params.items() if isinstance(value, date))
         if days:
             wire["days"] = days
+        amounts = sorted(key for key, value in self.params.items() if _is_money(value))
+        if amounts:
+            wire["amounts"] = amounts
         return wire
 
     @classmethod
@@ -102,11 +119,21 @@ class DomainError(Exception):
 
 
 def _wire_params(data: dict[str, Any]) -> dict[str, object]:
-    """The params as they were raised: the days named in ``days`` as dates again."""
+    """The params as they were raised: the days named in ``days`` as dates again, the
+    amounts named in ``amounts`` as Money."""
     params = dict(data.get("params") or {})
     for key in data.get("days") or ():
         with contextlib.suppress(KeyError, ValueError):  # not a day after all: as it came
             params[key] = date.fromisoformat(str(params[key]))
+    if data.get("amounts"):
+        from decimal import Decimal, InvalidOperation
+
+        from mlm_tui.core.money import Money
+
+        for key in data["amounts"]:
+            with contextlib.suppress(KeyError, ValueError, InvalidOperation):
+                amount, currency = str(params[key]).split(" ")
+                params[key] = Money(Decimal(amount), currency)
     return params
 
 

@@ -30,7 +30,7 @@ from mlm_tui.core.local.claims import MAX_REASON, read_claims
 from mlm_tui.core.local.orders import notify
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, LedgerKind, NotificationKind
-from mlm_tui.core.money import Money, currency_exponent, format_money
+from mlm_tui.core.money import Money, currency_exponent
 from mlm_tui.core.notices import NoticeCode, money_param, word_decision
 from mlm_tui.core.validation import refuse_unprintable
 from mlm_tui.i18n import N_
@@ -222,6 +222,6 @@ def _checked_credit(credit: Money, worth: Money, company: CompanyProfile) -> Mon
     if credit > worth:
         raise ValidationError(
             N_("The claimed products are worth {worth}; the credit cannot be more."),
-            field="credit", params={"worth": format_money(worth, company.locale)})
+            field="credit", params={"worth": worth})
     return credit.rounded()
 
