@@ -24,78 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from tests import world
+from tests import quick_textual, world
 from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
 from tests.cheap_hashing import use_cheap_password_hashing
 
 # Every backend by default (CI); ``TEST_BACKENDS=local`` for a quicker run while working.
 BACKENDS = os.environ.get("TEST_BACKENDS", "local,remote").split(",")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _quick_idle_waits() -> None:
-    """Textual's test pilot waits for the process to go idle after every key, sleeping
-    20 ms at a time; 2 ms is as safe (each wait still ends only when the CPU is idle)
-    and cuts the screen tests to about a third."""
-    from textual import _wait
-
-    _wait.SLEEP_GRANULARITY = 0.002
-    _wait.SLEEP_IDLE = 0.0005
-
-
-def _stylesheets_parsed_once() -> None:
-    """Every app a test starts parses the same CSS with the same variables; Textual keeps
-    what it parsed per app. Here it is kept per process, keyed also by the variables."""
-    from textual.css.stylesheet import Stylesheet
-
-    parse_rules = Stylesheet._parse_rules
-    parsed: dict[tuple, list] = {}
-
-    def parse_once(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
-        key = (tuple(sorted(self._variables.items())), css, read_from, is_default_rules,
-               tie_breaker, scope)
-        if key not in parsed:
-            parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
-        return parsed[key]
-
-    Stylesheet._parse_rules = parse_once  # type: ignore[method-assign]
-
-
-def _no_frames_nobody_sees() -> None:
-    """A headless test app paints no frames: nobody sees them. Textual still renders every
-    frame of a headless app, only to throw it away (a quarter of a screen test's time).
-    What tests look at is rendered whole when they look: ``screen_text``, snapshots and
-    ``export_screenshot`` draw the screen as it is then. Apps in a real terminal (the pty
-    tests) paint as always."""
-    from textual.screen import Screen
-
-    paint = Screen._compositor_refresh
-
-    def paint_when_seen(self: Screen) -> None:
-        app = self.app
-        if app.is_headless and self is app.screen and not app.is_inline:
-            self._compositor._dirty_regions.clear()
-            self._dirty_widgets.clear()
-            app._update_mouse_over(self)
-            return
-        paint(self)
-
-    Screen._compositor_refresh = paint_when_seen  # type: ignore[method-assign]
-
-
-def _no_press_flash() -> None:
-    """A pressed button lights up for 0.2 s. A snapshot taken within that time shows it
-    lit, one taken later does not, so whether it did depended on the machine's speed.
-    Headless test apps press without the flash; the app in a terminal keeps it."""
-    from textual.widgets import Button
-
-    flash = Button._start_active_affect
-
-    def flash_when_seen(self: Button) -> None:
-        if not self.app.is_headless:
-            flash(self)
-
-    Button._start_active_affect = flash_when_seen  # type: ignore[method-assign]
 
 
 def _code_compiled_once() -> None:
@@ -107,11 +42,8 @@ def _code_compiled_once() -> None:
 
 
 _code_compiled_once()
-_quick_idle_waits()
 use_cheap_password_hashing()
-_stylesheets_parsed_once()
-_no_frames_nobody_sees()
-_no_press_flash()
+quick_textual.install()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -82,8 +82,8 @@ def test_sshd_gets_the_forced_line_of_a_registered_key_and_nothing_else(irina, w
     ("sh -c id", "only these commands are offered over SSH"),
     ("orders list; sh", None),  # one word "list;" for orders' parser: no shell sees it
     ("scp -t /tmp", "copying files (scp)"),
-    ("/usr/lib/openssh/sftp-server", "copying files (sftp-server)"),
-    ("internal-sftp", "copying files (internal-sftp)"),
+    ("/usr/lib/openssh/sftp-server", "copying files (sftp)"),
+    ("internal-sftp", "copying files (sftp)"),
     ("rsync --server -e.LsfxC . /tmp", "copying files (rsync)"),
     ("login 1000001", "only these commands"),
     ("maintenance retention --apply", "only these commands"),

@@ -157,10 +157,17 @@ def test_a_shell_and_copying_files_are_refused(team: Team, tmp_path: Path):
     legacy = _run(["scp", "-O", *options, str(source), target])  # the scp protocol
     assert legacy.returncode != 0
     assert "copying files (scp) is not offered here" in legacy.stderr
-    # Over sftp the refusal is the same, but sshd drops what a subsystem says on stderr.
+    # Over sftp sshd drops what a subsystem says on stderr: the refusal answers in the
+    # sftp protocol. The sftp client shows its words; scp shows its own for "permission
+    # denied", where it said no more than "Connection closed".
     over_sftp = _run(["scp", *options, str(source), target])
     assert over_sftp.returncode != 0
+    assert "Permission denied" in over_sftp.stderr
+    assert "Connection closed" not in over_sftp.stderr
     assert not (tmp_path / "copied.txt").exists()
+    sftp = _run(["sftp", *options, f"{team.sshd.user}@127.0.0.1"])
+    assert sftp.returncode != 0
+    assert "copying files (sftp) is not offered here" in sftp.stderr
 
 
 def test_a_removed_key_is_refused(team: Team):

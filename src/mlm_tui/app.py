@@ -35,6 +35,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from mlm_tui.changed_cells import ChangedCells, TerminalCells
 from mlm_tui.colours import SIXTEEN_COLOURS, Colours, filters_for
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
@@ -56,11 +57,12 @@ from mlm_tui.messages import (
 from mlm_tui.navigation import DESTINATIONS, Destination
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.command import Provider
     from textual.filter import LineFilter
 
     from mlm_tui.core.backend import Backend
-    from mlm_tui.core.models import AccountSummary, CompanyProfile, Session
+    from mlm_tui.core.models import AccountSummary, Cart, Checkout, CompanyProfile, Session
     from mlm_tui.core.settings import Settings
 
 # How many destinations the footer shows; the rest are in the help screen and the palette.
@@ -125,6 +127,8 @@ class MlmApp(App[None]):
     account: reactive[AccountSummary | None] = reactive(None)
     location: reactive[str] = reactive("")
     online: reactive[bool] = reactive(True)
+    # Orders checked out offline: (to send, waiting for a decision); the header shows them.
+    outbox_counts: reactive[tuple[int, int]] = reactive((0, 0))
     session: reactive[Session | None] = reactive(None, bindings=True)
 
     class BackendOpened(Message):
@@ -199,6 +203,7 @@ class MlmApp(App[None]):
         blink redraws the whole field, about 1.4 KB a second on the link.
         """
         super().__init__()
+        self._terminal_cells = TerminalCells()
         self._use_colours(colours)
         self._use_glyphs(ascii_only)
         self.blink = blink
@@ -234,6 +239,10 @@ class MlmApp(App[None]):
         self.keymap: dict[str, str] = dict(keymap or {})
         if keymap:
             self.set_keymap(keymap)
+        self._outbox: Any = None
+        self._sync_lock = threading.Lock()
+        if settings.server_url:  # orders checked out offline exist only with a server
+            self.bind("f11", "outbox", description=_("Outbox"), show=False)
 
     # --- the terminal's colours (mlm_tui.colours) -------------------------------------------
     def _use_colours(self, colours: Colours) -> None:
@@ -246,16 +255,32 @@ class MlmApp(App[None]):
         self.no_color = colours is Colours.NONE
 
     def _use_glyphs(self, ascii_only: bool) -> None:
-        from mlm_tui.core.money import write_in_ascii
-
+        # Amounts on screen are written "1 234,50 RUB" (mlm_tui.formats asks this app).
         self.ascii_only = ascii_only
-        write_in_ascii(ascii_only)  # amounts are written "1 234,50 RUB"
         self._glyph_filters: list[LineFilter] = [AsciiOnly()] if ascii_only else []
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         filters = (super().get_line_filters() if self.colours is Colours.MANY
                    else self._colour_filters)
         return [*filters, *self._glyph_filters] if self._glyph_filters else filters
+
+    # --- only the cells that changed reach the terminal (mlm_tui.changed_cells) -----------
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        from textual._compositor import ChopsUpdate, LayoutUpdate
+
+        if isinstance(renderable, (LayoutUpdate, ChopsUpdate)):
+            self._terminal_cells.fit(*self.size)
+            # A compositor update, as Textual writes it (a renderable by its own types too).
+            renderable = cast("RenderableType", ChangedCells(self._terminal_cells, renderable))
+        elif renderable is not None:
+            self._terminal_cells.forget()  # written as it is: what it changes is unknown
+        super()._display(screen, renderable)
+
+    @on(events.Mount)
+    def _watch_the_terminal(self) -> None:
+        # Another program had the terminal meanwhile: what it shows is unknown.
+        for signal in (self.app_suspend_signal, self.app_resume_signal):
+            signal.subscribe(self, lambda _app: self._terminal_cells.forget(), immediate=True)
 
     @on(events.DescendantFocus)
     def _no_blinking(self, event: events.DescendantFocus) -> None:
@@ -598,6 +623,92 @@ class MlmApp(App[None]):
     def _account_loaded(self, message: AccountLoaded) -> None:
         self.account = message.summary
         self.online = True
+        self.refresh_outbox_counts()
+        if self.outbox_counts[0]:
+            self._send_outbox()  # back online: what was queued goes now
+
+    # --- the outbox (orders checked out offline, mlm_tui.core.offline) ---------------------
+    def outbox(self) -> Any:
+        """The outbox of this server, or None where nothing was ever queued (a store of
+        one's own); for the UI thread (a worker opens its own)."""
+        if self._outbox is None:
+            from mlm_tui.core.offline.outbox import Outbox, offline_file
+
+            path = offline_file(self.settings.data_dir, self._outbox_place())
+            if self.settings.server_url or path.exists():
+                self._outbox = Outbox(path)
+        return self._outbox
+
+    def _outbox_place(self) -> str:
+        return self.settings.server_url or self.location
+
+    def refresh_outbox_counts(self) -> None:
+        from mlm_tui.core.offline.outbox import OutboxState
+
+        outbox = self.outbox()
+        if outbox is None or self.session is None:
+            return
+        counts = outbox.counts(self.session.member_id)
+        self.outbox_counts = (counts[OutboxState.QUEUED] + counts[OutboxState.SENDING],
+                              counts[OutboxState.WAITING])
+
+    def queue_offline(self, cart: Cart, checkout: Checkout) -> str:
+        """Put the cart as shown in the outbox under the checkout's own key (from a worker
+        thread): the queued number."""
+        from mlm_tui.core.offline.outbox import Outbox, offline_file
+
+        session = self.session
+        assert session is not None
+        outbox = Outbox(offline_file(self.settings.data_dir, self._outbox_place()))
+        try:
+            return str(outbox.queue(session.member_id, cart, checkout, keep_key=True).number)
+        finally:
+            outbox.close()
+
+    def sync_outbox(self) -> Any:
+        """Send what the outbox holds (from a worker thread): the sync's report."""
+        from mlm_tui.core.offline.outbox import Outbox, offline_file
+        from mlm_tui.core.offline.sync import sync
+
+        session = self.session
+        assert session is not None
+        with self._sync_lock:
+            outbox = Outbox(offline_file(self.settings.data_dir, self._outbox_place()))
+            try:
+                report = sync(outbox, self.backend, session.member_id)
+            finally:
+                outbox.close()
+        if report.offline:
+            self.post_message(WentOffline())
+        self._empty_cart_ordered(report.sent)
+        return report
+
+    def _empty_cart_ordered(self, sent: list[Any]) -> None:
+        """An order queued from this app's checkout left its lines in the server's cart
+        (the request never got there): once it is placed, a cart holding just those
+        lines is emptied, so they are not ordered twice."""
+        if not sent:
+            return
+        cart = self.backend.cart()
+        held = sorted((line.product.code, line.quantity) for line in cart.lines
+                      if not line.is_gift)
+        if held and any(held == sorted((line.code, line.quantity)
+                                       for line in order.prepared.lines) for order in sent):
+            self.backend.clear_cart()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox")
+    def _send_outbox(self) -> None:
+        try:
+            self.sync_outbox()
+        except DomainError:
+            return  # said on the outbox screen when opened; sent again next time
+        self.call_from_thread(self.refresh_outbox_counts)
+
+    async def action_outbox(self) -> None:
+        from mlm_tui.screens.outbox import OutboxScreen
+
+        if not isinstance(self.screen, OutboxScreen):
+            await self.push_screen(OutboxScreen())
 
     @on(WentOffline)
     def _went_offline(self) -> None:
@@ -609,7 +720,7 @@ class MlmApp(App[None]):
 
     # --- navigation ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"go", "logout"}:
+        if action in {"go", "logout", "outbox"}:
             if self.session is None:
                 return False
             if isinstance(self.screen, ModalScreen):
@@ -705,6 +816,8 @@ class MlmApp(App[None]):
     def on_unmount(self) -> None:
         if self._backend is not None:
             self._backend.close()
+        if self._outbox is not None:
+            self._outbox.close()
 
 
 # Signing in and out answer NotAuthenticated for a wrong password, not for an ended session.

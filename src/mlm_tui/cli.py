@@ -252,6 +252,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     inbox.set_defaults(handler=_inbox)
 
     add_maintenance_commands(commands, parents=[common])
+    from mlm_tui.cli_offline import add_offline_commands
+
+    add_offline_commands(commands, parents=[common])
     from mlm_tui.cli_ssh import add_ssh_commands
 
     add_ssh_commands(commands, parents=[common])

@@ -266,7 +266,7 @@ def _ssh_session(args: argparse.Namespace) -> int:
     if asked is not None:
         refusal, words = allowed_command(asked)
         if refusal is not None:
-            return _refuse(refusal)
+            return _refuse_client(asked, refusal)
     if not words:
         from mlm_tui.terminal import has_terminal
 
@@ -306,6 +306,17 @@ def _end_on_hang_up() -> None:
     signal.signal(signal.SIGHUP, hang_up)
 
 
+def _refuse_client(asked: str, message: str) -> int:
+    """Refuse what was asked; an SFTP client (sftp, scp), whose standard error sshd throws
+    away, is told in its own protocol."""
+    from mlm_tui.sftp_refusal import is_sftp_subsystem, refuse_sftp
+    from mlm_tui.terminal import has_terminal
+
+    if is_sftp_subsystem(asked, has_terminal()):
+        refuse_sftp(message, sys.stdin.buffer, sys.stdout.buffer)
+    return _refuse(message)
+
+
 def _refuse(message: str) -> int:
     from mlm_tui.cli import _fail
 
@@ -325,8 +336,10 @@ def allowed_command(asked: str) -> tuple[str | None, list[str]]:
         return None, []
     name = os.path.basename(words[0])
     if name in ("scp", "sftp", "sftp-server", "internal-sftp", "rsync"):
+        # sshd names the sftp subsystem by its server; the client typed "sftp" (or scp).
+        shown = "sftp" if name in ("sftp-server", "internal-sftp") else name
         return _("copying files ({name}) is not offered here: export with a command, for "
-                 "example `ssh HOST orders list --csv > orders.csv`").format(name=name), []
+                 "example `ssh HOST orders list --csv > orders.csv`").format(name=shown), []
     if words[0] not in SSH_COMMANDS:
         return _("only these commands are offered over SSH: {commands}; without one, the "
                  "app opens (`ssh -t HOST`)").format(

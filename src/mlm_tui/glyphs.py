@@ -6,12 +6,13 @@ no-break space as rubbish. Whether it is UTF-8 is read as tmux reads it: the fir
 ``LC_ALL``, ``LC_CTYPE`` and ``LANG`` that is set says so by naming UTF-8; none set is the
 C locale, ASCII.
 
-Then the app writes ASCII alone, at the root: amounts are written with the currency's
-code and plain spaces where they are formatted (``core.money``: "1 234,50 RUB", as wide
-as the table makes room for), and one line filter turns every other character into an
-ASCII one of the same width as it is drawn: lines and corners into ``-|+``, arrows and
-marks into their nearest letter, Latin letters lose their accents and Cyrillic ones are
-transliterated letter for letter ("Анна" is "Anna"); what has no likeness is ``?``.
+Then the app writes ASCII alone, at the root: amounts on screen are written with the
+currency's code and plain spaces where they are formatted (``mlm_tui.formats``:
+"1 234,50 RUB", as wide as the table makes room for), and one line filter turns every
+other character into an ASCII one of the same width as it is drawn: lines and corners
+into ``-|+``, arrows and marks into their nearest letter, Latin letters lose their
+accents and Cyrillic ones are transliterated letter for letter ("Анна" is "Anna"); what
+has no likeness is ``?``.
 """
 
 from __future__ import annotations

@@ -9,8 +9,12 @@ notices, the company's own messages, decisions made before) is shown as written.
 from __future__ import annotations
 
 from mlm_tui.core.models import Claim, ClaimStatus, Notification, NotificationKind
-from mlm_tui.core.notices import known_code, word_decision, word_notice
+from mlm_tui.core.notices import Numbers, known_code, word_decision, word_notice
+from mlm_tui.formats import format_money, format_points
 from mlm_tui.i18n import _, render_message
+
+# Amounts and points as the screen writes them (in ASCII on a terminal that needs it).
+_ON_SCREEN = Numbers(format_money, format_points)
 
 
 def notification_kind_label(kind: NotificationKind) -> str:
@@ -28,7 +32,7 @@ def notice_text(notification: Notification, locale: str) -> tuple[str, str]:
     code = known_code(notification.code)
     if code is None:  # stored as text, or a code a newer version wrote
         return notification.title, notification.body
-    return word_notice(code, notification.params, locale, render_message)
+    return word_notice(code, notification.params, locale, render_message, _ON_SCREEN)
 
 
 def decision_text(claim: Claim, locale: str) -> str | None:
@@ -36,4 +40,4 @@ def decision_text(claim: Claim, locale: str) -> str | None:
     if claim.note is None or claim.status is ClaimStatus.SUBMITTED:
         return claim.decision
     return word_decision(claim.status is ClaimStatus.ACCEPTED, claim.credit, claim.note,
-                         locale, render_message)
+                         locale, render_message, _ON_SCREEN)

@@ -57,26 +57,3 @@ def test_nonsense_and_ambiguous_amounts_are_refused(typed: str, locale: str) -> 
 
 def test_the_hint_shows_an_amount_as_the_locale_writes_it() -> None:
     assert (amount_example("ru"), amount_example("de")) == ("1 500,50", "1.500,50")
-
-
-@pytest.fixture
-def in_ascii():
-    from mlm_tui.core.money import write_in_ascii
-
-    write_in_ascii(True)
-    yield
-    write_in_ascii(False)
-
-
-@pytest.mark.parametrize(("money", "locale", "written"), [
-    (Money(Decimal("-1234.5"), "RUB"), "ru", "-1 234,50 RUB"),
-    (Money(Decimal("1234.5"), "EUR"), "de", "1.234,50 EUR"),
-    (Money(Decimal("1234.5"), "EUR"), "ru", "1 234,50 EUR"),
-    (Money(Decimal("1234.5"), "RUB"), "en", "RUB1,234.50"),
-])
-def test_amounts_in_ascii_name_the_currency_by_its_code(in_ascii, money, locale, written):
-    assert format_money(money, locale) == written
-
-
-def test_points_in_ascii_have_plain_spaces(in_ascii):
-    assert format_points(Decimal("12345.5"), "ru") == "12 345,5"

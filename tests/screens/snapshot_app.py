@@ -112,12 +112,24 @@ async def settle(pilot: Pilot[Any], *, rounds: int = 20) -> None:
             await pilot.pause()
             if not [w for w in pilot.app.workers
                     if w.state in {WorkerState.PENDING, WorkerState.RUNNING}]:
+                await _laid_out(pilot)
                 return
             continue
         for worker in running:
             with contextlib.suppress(WorkerCancelled):
                 await asyncio.wait_for(worker.wait(), timeout=30)
     raise AssertionError("workers kept starting: the app never settled")
+
+
+async def _laid_out(pilot: Pilot[Any]) -> None:
+    """Wait for the layout a change asked for: Textual lays the screen out on its next
+    frame, and on a busy machine that may come after the app went idle, so a label that
+    grew would still be read at its old width."""
+    for _ in range(200):
+        screen = pilot.app.screen
+        if not (screen._layout_required or screen._scroll_required):
+            return
+        await pilot.pause(0.005)
 
 
 async def open_screen(pilot: Pilot[Any], destination_id: str) -> None:

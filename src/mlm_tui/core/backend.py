@@ -49,6 +49,7 @@ from mlm_tui.core.models import (
     PaymentRequest,
     PeriodPromotions,
     PointsEntry,
+    PreparedOrder,
     Product,
     Promotion,
     Registration,
@@ -182,6 +183,11 @@ class Backend(Protocol):
     def products_by_code(self, codes: list[str]) -> dict[str, Product]:
         """Those of ``codes`` that exist in the current period (quick order, paste)."""
 
+    def product_digests(self, bucket: str | None = None) -> dict[str, str]:
+        """Digests of the current period's products as the signed-in member reads them
+        (:mod:`mlm_tui.core.catalog_digests`): with no ``bucket``, one per bucket; with a
+        bucket, one per product code in it. A replica reads only what differs."""
+
     def promotions(self) -> list[Promotion]:
         """Promotions of the current period, closed sales included."""
 
@@ -238,6 +244,24 @@ class Backend(Protocol):
         paid with points. The order's wallet entries are written with it: the points spent
         on lines, and the company's ``wallet_points_share`` of its points earned, valid for
         ``wallet_points_valid_days``, both in the wallet of who placed it.
+        """
+
+    def quote_prepared_order(self, prepared: PreparedOrder) -> Cart:
+        """What the server would charge for a prepared order now, as a cart priced by the
+        current period (check only: nothing is written, the member's own cart untouched).
+        A line whose product is no longer sold is left out; one short of stock keeps its
+        quantity (the product says what is left)."""
+
+    def place_prepared_order(self, prepared: PreparedOrder) -> Order:
+        """Place an order made ready elsewhere (the outbox), in one transaction, without
+        the member's cart, only if it costs exactly what ``prepared.seen`` says.
+
+        The same ``checkout.idempotency_key`` returns the order already placed, whatever
+        it would cost now. ``TotalsChanged`` (field ``total``) when the amount, the points,
+        the wallet points or the free lines differ, and nothing is placed; the errors of
+        ``place_order`` otherwise (``Unavailable``, ``InsufficientBalance``,
+        ``InsufficientPoints``, a ``ValidationError`` naming the checkout's field) and
+        ``ValidationError`` (field ``lines``) for no lines or a quantity out of range.
         """
 
     # --- orders ----------------------------------------------------------------------------

@@ -266,6 +266,13 @@ class Unavailable(Conflict):
     code = "unavailable"
 
 
+class TotalsChanged(Conflict):
+    """A prepared order would cost something else now than the consultant saw (a price,
+    its points, a promotion that ended): it is not placed until she decides."""
+
+    code = "totals_changed"
+
+
 class IdempotencyKeyReused(ValidationError):
     """An Idempotency-Key sent again with another request: a key names one request only."""
 

@@ -517,6 +517,38 @@ class Checkout:
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedLine:
+    """A line of an order made ready away from the server: what, how many, and whether it
+    is paid from the points wallet."""
+
+    code: str
+    quantity: int
+    paid_with_points: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SeenTotals:
+    """What the consultant saw an order cost when she made it ready: the server places it
+    only if it would charge exactly this (see ``Backend.place_prepared_order``)."""
+
+    to_pay: Money
+    points: Decimal
+    points_spent: Decimal = Decimal(0)
+    gifts: tuple[str, ...] = ()  # codes of the free lines promotions added
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedOrder:
+    """An order made ready without the server's cart (offline, in the outbox): its lines,
+    the checkout choices with the order's own key, and the totals the consultant saw."""
+
+    lines: tuple[PreparedLine, ...]
+    checkout: Checkout
+    seen: SeenTotals
+    delivery_product_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderFilter:
     member_id: int | None = None  # None = self and the whole downline
     month: str | None = None  # "YYYY-MM"

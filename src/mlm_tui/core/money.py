@@ -4,9 +4,9 @@ Formatting follows the company's locale through Babel (``ru``: ``1 234,50 ₽``,
 ``de``: ``1.234,50 €``). Babel is imported only when something is formatted,
 so it stays off the path to the first frame.
 
-Where the output can show ASCII alone (a terminal whose locale is not UTF-8, see
-``write_in_ascii``) amounts are written with the currency's code and plain spaces
-(``1 234,50 RUB``): formatted so, not replaced later, so a table makes room for them.
+What is formatted here goes into documents (invoice PDFs, e-mails, notices) and always
+reads as the locale writes it; a terminal that shows ASCII alone gets its amounts from
+the interface's own formatting (``mlm_tui.formats``).
 """
 
 from __future__ import annotations
@@ -112,53 +112,37 @@ def _babel_locale(locale: str) -> Locale:
     return Locale.parse(locale.replace("-", "_"))
 
 
-class _Output:
-    ascii_only = False  # set once, before anything is shown (the app's start)
-
-
-def write_in_ascii(ascii_only: bool) -> None:
-    """From now on, amounts and points in ASCII alone (``1 234,50 RUB``) or not."""
-    _Output.ascii_only = ascii_only
-
-
 def format_money(money: Money, locale: str = "en") -> str:
     """``Money(1234.5, RUB)`` -> ``1 234,50 ₽`` in ``ru``; ``1.234,50 €`` in ``de``."""
-    return _formatted_amount(money.rounded().amount, money.currency, locale,
-                             _Output.ascii_only)
+    return _formatted_amount(money.rounded().amount, money.currency, locale)
 
 
 def format_points(points: Decimal, locale: str = "en") -> str:
     """Points with the locale's separators, without trailing zeros (``12,5`` in ``ru``)."""
-    return _formatted_points(points.normalize() if points else Decimal(0), locale,
-                             _Output.ascii_only)
+    return _formatted_points(points.normalize() if points else Decimal(0), locale)
 
 
 # Babel takes a tenth of a millisecond per amount; a table of fifty products shows a
 # hundred, mostly the same few prices. The same amount always reads the same.
 @lru_cache(maxsize=4096)
-def _formatted_amount(amount: Decimal, currency: str, locale: str, ascii_only: bool) -> str:
-    from babel.numbers import format_currency, get_currency_symbol
+def _formatted_amount(amount: Decimal, currency: str, locale: str) -> str:
+    from babel.numbers import format_currency
 
-    written = format_currency(amount, currency, locale=_babel_locale(locale))
-    if not ascii_only or written.isascii():
-        return written
-    symbol = get_currency_symbol(currency, locale=_babel_locale(locale))
-    if not symbol.isascii():
-        written = written.replace(symbol, currency)
-    return _in_ascii(written)
+    return format_currency(amount, currency, locale=_babel_locale(locale))
 
 
 @lru_cache(maxsize=4096)
-def _formatted_points(points: Decimal, locale: str, ascii_only: bool) -> str:
+def _formatted_points(points: Decimal, locale: str) -> str:
     from babel.numbers import format_decimal
 
-    written = format_decimal(points, locale=_babel_locale(locale))
-    return _in_ascii(written) if ascii_only else written
+    return format_decimal(points, locale=_babel_locale(locale))
 
 
-def _in_ascii(written: str) -> str:
-    # No-break and narrow no-break spaces between the digits, a minus sign before them.
-    return _SPACES.sub(" ", written).replace("\u2212", "-")
+def currency_symbol(currency: str, locale: str) -> str:
+    """The sign ``locale`` writes ``currency`` with: ``₽`` for RUB in ``ru``."""
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(currency, locale=_babel_locale(locale))
 
 
 def parse_amount(text: str, locale: str) -> Decimal:

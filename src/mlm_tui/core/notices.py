@@ -16,6 +16,7 @@ service's own words, added after the body as written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -83,6 +84,15 @@ POINTS_PARAMS = frozenset({"points"})
 Render = Callable[[str, Mapping[str, object]], str]
 
 
+@dataclass(frozen=True)
+class Numbers:
+    """How amounts and points are written into a notice: as documents write them, unless
+    the one showing it writes them its own way (a terminal that shows ASCII alone)."""
+
+    money: Callable[[Money, str], str] = format_money
+    points: Callable[[Decimal, str], str] = format_points
+
+
 def money_param(money: Money) -> str:
     """An amount as a notice keeps it: ``"1234.50 RUB"``."""
     return f"{money.amount} {money.currency}"
@@ -101,17 +111,18 @@ def known_code(code: str | None) -> NoticeCode | None:
         return None
 
 
-def notice_values(params: Mapping[str, str], locale: str) -> dict[str, str]:
+def notice_values(params: Mapping[str, str], locale: str,
+                  numbers: Numbers = Numbers()) -> dict[str, str]:
     """The parameters as a reader in ``locale`` reads them: amounts, days and points in
-    the locale's way."""
+    the locale's way (written by ``numbers``)."""
     values: dict[str, str] = {}
     for key, value in params.items():
         if key in MONEY_PARAMS:
-            values[key] = format_money(money_from_param(value), locale)
+            values[key] = numbers.money(money_from_param(value), locale)
         elif key in DAY_PARAMS:
             values[key] = format_day(date.fromisoformat(value), locale)
         elif key in POINTS_PARAMS:
-            values[key] = format_points(Decimal(value), locale)
+            values[key] = numbers.points(Decimal(value), locale)
         else:
             values[key] = value
     return values
@@ -122,11 +133,11 @@ def _in_english(template: str, values: Mapping[str, object]) -> str:
 
 
 def word_notice(code: NoticeCode, params: Mapping[str, str], locale: str,
-                render: Render = _in_english) -> tuple[str, str]:
+                render: Render = _in_english, numbers: Numbers = Numbers()) -> tuple[str, str]:
     """The notice's title and body: its templates filled by ``render`` (in English without
-    one), its values formatted in ``locale``."""
+    one), its values formatted in ``locale`` by ``numbers``."""
     title, body = WORDING[code]
-    values = notice_values(params, locale)
+    values = notice_values(params, locale, numbers)
     worded = render(body, values)
     note = params.get("note")
     return render(title, values), f"{worded} {note}" if note else worded
@@ -139,13 +150,13 @@ DECISION_REJECTED = N_("Rejected: {reason}")
 
 
 def word_decision(accepted: bool, credit: Money | None, note: str, locale: str,
-                  render: Render = _in_english) -> str:
+                  render: Render = _in_english, numbers: Numbers = Numbers()) -> str:
     """A decided claim's decision as its member reads it: accepted with ``credit`` (or
     nothing credited) and the service's ``note``, or rejected for the reason ``note``."""
     if not accepted:
         return render(DECISION_REJECTED, {"reason": note})
     if credit:
-        text = render(DECISION_CREDITED, {"credit": format_money(credit, locale)})
+        text = render(DECISION_CREDITED, {"credit": numbers.money(credit, locale)})
     else:
         text = render(DECISION_ACCEPTED, {})
     return f"{text} {note}" if note else text

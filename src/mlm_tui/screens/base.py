@@ -63,6 +63,17 @@ class AppScreen(Screen[ResultType]):
         else:
             self._changed_behind = True
 
+    _styled_as_mounted = True  # until it has been shown once
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual styles every widget as it mounts, then styles the whole screen again
+        # when a newly pushed screen comes to the front: the same work twice for every
+        # screen opened. The first time, the styles it was mounted with stand (focus
+        # changes restyle the widgets they touch); after that, as Textual does.
+        if self._styled_as_mounted:
+            self._styled_as_mounted = False
+            event.refresh_styles = False
+
     @on(events.ScreenResume)
     def _catch_up(self) -> None:
         if self._changed_behind:

@@ -25,7 +25,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
-from mlm_tui.core.errors import InsufficientBalance
+from mlm_tui.core.errors import InsufficientBalance, Offline
 from mlm_tui.core.models import (
     Cart,
     Checkout,
@@ -131,6 +131,13 @@ class CheckoutScreen(AppScreen[None]):
             super().__init__()
             self.order = order
 
+    class Queued(Message):
+        """The server could not be reached: the order waits in the outbox."""
+
+        def __init__(self, number: str) -> None:
+            super().__init__()
+            self.number = number
+
     def __init__(self) -> None:
         super().__init__()
         # One key per attempt: a retry after a failure sends the same key.
@@ -138,6 +145,7 @@ class CheckoutScreen(AppScreen[None]):
         self.cart: Cart | None = None
         self.balance: Money | None = None
         self.order: Order | None = None
+        self.order_queued: str | None = None
         self.placing = False
 
     @property
@@ -285,7 +293,7 @@ class CheckoutScreen(AppScreen[None]):
     # --- placing ---------------------------------------------------------------------------
     @on(Button.Pressed, "#place")
     def action_place(self) -> None:
-        if self.order is not None:
+        if self.done:
             self._to_catalog()
             return
         if self.placing or self.cart is None or self.cart.is_empty:
@@ -308,8 +316,17 @@ class CheckoutScreen(AppScreen[None]):
         self.place(checkout)
 
     def place(self, checkout: Checkout) -> None:
+        cart = self.cart
+
         def ask() -> Message:
-            order = self.backend.place_order(checkout)
+            try:
+                order = self.backend.place_order(checkout)
+            except Offline:
+                if cart is None or not self.mlm_app.settings.server_url:
+                    raise
+                # The cart as shown goes to the outbox under this checkout's key: should
+                # the request have reached the server, the order it placed is the answer.
+                return self.Queued(self.mlm_app.queue_offline(cart, checkout))
             return self.Placed(order)
 
         self.in_background(ask, group="checkout-place", refused=True)
@@ -363,6 +380,25 @@ class CheckoutScreen(AppScreen[None]):
         self.refresh_bindings()
         self.post_message(AccountChanged())
 
+    @property
+    def done(self) -> bool:
+        """Placed, or queued to be placed: nothing more to do here."""
+        return self.order is not None or self.order_queued is not None
+
+    @on(Queued)
+    def _queued(self, message: Queued) -> None:
+        self.order_queued = message.number
+        self.query_one("#placed-number", Static).update(data_text("✓ " + _(
+            "Order {number} is queued: it is sent when the server answers again."
+        ).format(number=message.number)))
+        self.query_one("#placed-details", Static).update(data_text(_(
+            "The outbox (F11) shows it; should its price change meanwhile, it waits there "
+            "for your decision.")))
+        self.query_one(ContentSwitcher).current = "placed"
+        self.title = _("Order queued")
+        self.refresh_bindings()
+        self.mlm_app.refresh_outbox_counts()
+
     def _delivery_text(self, order: Order) -> str:
         if order.delivery_method is DeliveryMethod.COURIER:
             return _("Courier to your address")
@@ -372,7 +408,7 @@ class CheckoutScreen(AppScreen[None]):
         return point.name if point else (order.pickup_point or "")
 
     def key_enter(self) -> None:
-        if self.order is not None:
+        if self.done:
             self._to_catalog()
 
     def _to_catalog(self) -> None:
@@ -381,7 +417,7 @@ class CheckoutScreen(AppScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "place":
-            return self.order is None
+            return not self.done
         return True
 
     def action_back(self) -> None:

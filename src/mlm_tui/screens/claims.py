@@ -21,9 +21,8 @@ from textual.widgets import DataTable, Static
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, Invoice
-from mlm_tui.core.money import format_money
 from mlm_tui.display import data_text
-from mlm_tui.formats import shown_locale
+from mlm_tui.formats import format_money, shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import AccountChanged, Failed
 from mlm_tui.notice_text import decision_text

@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CompanyProfile, Member, MemberOverview, MemberRef
-from mlm_tui.core.money import format_points
 from mlm_tui.core.privacy import (
     mask_address,
     mask_birth_date,
@@ -26,7 +25,7 @@ from mlm_tui.core.privacy import (
     mask_phone,
 )
 from mlm_tui.display import data_text
-from mlm_tui.formats import month_name, shown_locale
+from mlm_tui.formats import format_points, month_name, shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen

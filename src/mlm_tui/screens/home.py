@@ -17,9 +17,8 @@ from textual.widgets.option_list import Option
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import Alert, AlertKind, CompanyProfile
-from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
-from mlm_tui.formats import shown_locale
+from mlm_tui.formats import format_points, shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen

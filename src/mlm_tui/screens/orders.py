@@ -38,9 +38,8 @@ from mlm_tui.core.models import (
     OrderSource,
     OrderStatus,
 )
-from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text, printable
-from mlm_tui.formats import month_name, shown_locale
+from mlm_tui.formats import format_points, month_name, shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import DataChanged, Failed
 from mlm_tui.screens.base import AppScreen

@@ -12,9 +12,8 @@ from textual.widgets import DataTable, Static
 
 from mlm_tui.core.dates import format_day
 from mlm_tui.core.models import CatalogPeriod, CompanyProfile, Product, Promotion, PromotionKind
-from mlm_tui.core.money import format_money, format_points
 from mlm_tui.display import data_text
-from mlm_tui.formats import shown_locale
+from mlm_tui.formats import format_money, format_points, shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen

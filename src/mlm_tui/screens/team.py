@@ -17,9 +17,8 @@ from textual.widgets.tree import TreeNode
 from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import CompanyProfile, MemberStatus, TeamNode
-from mlm_tui.core.money import format_points
 from mlm_tui.display import data_text
-from mlm_tui.formats import shown_locale
+from mlm_tui.formats import format_points, shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.screens.base import AppScreen

@@ -30,15 +30,9 @@ from mlm_tui.core.models import (
     PointsKind,
     TopUpMethod,
 )
-from mlm_tui.core.money import (
-    Money,
-    amount_example,
-    format_money,
-    format_points,
-    parse_amount,
-)
+from mlm_tui.core.money import Money, amount_example, parse_amount
 from mlm_tui.display import data_text
-from mlm_tui.formats import shown_locale
+from mlm_tui.formats import format_money, format_points, shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, Refused
 from mlm_tui.screens.base import AppScreen

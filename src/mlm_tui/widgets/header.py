@@ -4,8 +4,9 @@ Line one: the screen's title, the company, where the data lives and whether it i
 reachable. Line two: who is signed in (name and registration number), the balance and
 the points (this month's and the wallet's, labelled as the company calls them).
 
-The header only reads: it watches the app's ``company``, ``account``, ``location`` and
-``online`` attributes and the screen's title, so nothing has to tell it to redraw.
+The header only reads: it watches the app's ``company``, ``account``, ``location``,
+``online`` and ``outbox_counts`` (orders checked out offline) attributes and the
+screen's title, so nothing has to tell it to redraw.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from textual.widget import Widget
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
 
-WATCHED = ("company", "account", "location", "online")
+WATCHED = ("company", "account", "location", "online", "outbox_counts")
 
 
 def location_text(location: str) -> str:
@@ -59,6 +60,11 @@ class AccountHeader(Widget):
         place = [part for part in (company.name if company else "", where) if part]
         if where:
             place.append(_("online") if online else _("OFFLINE"))
+        to_send, waiting = getattr(app, "outbox_counts", (0, 0))
+        if to_send:
+            place.append(_("{count} queued").format(count=to_send))
+        if waiting:
+            place.append(_("{count} waiting").format(count=waiting))
         # The title may be a member's name (their overview), the place the company's.
         title = (data_text(self.screen.title, style="bold"), data_text(" · ".join(place)))
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.core.money import Money
 from mlm_tui.display import data_text
-from mlm_tui.formats import shown_locale
+from mlm_tui.formats import format_money, format_points, shown_locale
 
 if TYPE_CHECKING:  # the models module is large; the login screen needs none of it
     from mlm_tui.core.models import CompanyProfile

@@ -48,10 +48,10 @@ from mlm_tui.core.models import (
     OrderSummary,
     Page,
 )
-from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.core.money import Money
 from mlm_tui.core.order_checks import OrderFlag, check_summary
 from mlm_tui.display import printable
-from mlm_tui.formats import shown_locale
+from mlm_tui.formats import format_money, format_points, shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows

@@ -16,6 +16,7 @@ from mlm_tui.core.local.catalog import CatalogMixin
 from mlm_tui.core.local.claims import ClaimsMixin
 from mlm_tui.core.local.orders import OrdersMixin
 from mlm_tui.core.local.overviews import OverviewsMixin
+from mlm_tui.core.local.prepared import PreparedOrdersMixin
 from mlm_tui.core.local.ssh_keys import SshKeysMixin
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.local.team import TeamMixin
@@ -26,8 +27,8 @@ from mlm_tui.core.settings import Settings
 
 
 class LocalBackend(
-    OverviewsMixin, AuthMixin, CatalogMixin, CartMixin, OrdersMixin, TeamMixin, WalletMixin,
-    ClaimsMixin, TrainingMixin, AlertsMixin, SshKeysMixin,
+    OverviewsMixin, AuthMixin, CatalogMixin, PreparedOrdersMixin, CartMixin, OrdersMixin,
+    TeamMixin, WalletMixin, ClaimsMixin, TrainingMixin, AlertsMixin, SshKeysMixin,
 ):
     """Implements :class:`mlm_tui.core.backend.Backend` in-process on SQLite."""
 

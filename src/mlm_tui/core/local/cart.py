@@ -65,6 +65,7 @@ from mlm_tui.core.models import (
 from mlm_tui.core.money import Money, format_points
 from mlm_tui.core.notices import NoticeCode, money_param
 from mlm_tui.core.pricing import price_cart
+from mlm_tui.core.rules.cart_lines import MAX_LINE_QUANTITY, check_quantity
 from mlm_tui.core.rules.payment import (
     paid_on_confirmation,
     paid_when_placed,
@@ -72,7 +73,6 @@ from mlm_tui.core.rules.payment import (
 )
 from mlm_tui.i18n import N_
 
-MAX_LINE_QUANTITY = 99
 _KEY_LENGTH = 64
 _HUNDREDTH = Decimal("0.01")  # the store keeps points in hundredths
 
@@ -182,44 +182,56 @@ class CartMixin(LocalBase):
         company = self.company()
         checkout = check_checkout(checkout, company)
         me = self._me_id()
-        now = self.clock()
         with self.store.write() as conn:
-            existing = _order_by_key(conn, checkout.idempotency_key)
+            existing = self._order_with_key(conn, checkout.idempotency_key)
             if existing is not None:
-                if existing.placed_by_id != me:
-                    raise Conflict(N_("This order key belongs to another order."),
-                                   field="idempotency_key")
-                # A retry: the same order, as it stands now.
-                return with_shipment(conn, read_order(conn, existing.id, self.money),
-                                     company)
+                return existing
             buyer = self._buyer(conn, checkout.buyer_id or me)
             period = self._open_catalog(conn).period
             cart = self._priced_cart(conn)
             if cart.is_empty:
                 raise ValidationError(N_("The cart is empty."), field="cart")
-            _take_stock(conn, period.id, cart)
-            if checkout.payment_method is PaymentMethod.BALANCE:
-                _check_balance(conn, me, cart.to_pay, company)
-            _check_wallet(conn, me, cart, company)
-            order_id = _write_order(conn, checkout, cart, company, now,
-                                    buyer=buyer, placed_by=me, period_id=period.id)
-            _spend_wallet(conn, order_id, cart, now, placed_by=me)
-            if paid_when_placed(checkout.payment_method):
-                record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
-            elif paid_on_confirmation(checkout.payment_method):
-                # Paid when its money is confirmed, as a top-up is: then it earns its points.
-                payments.open_order_payment(conn, order_id, now)
+            order = self._write_placed(conn, checkout, cart, buyer, period.id)
             _clear(conn, me)
-            conn.execute(update(t.members).where(t.members.c.id == buyer.id)
-                         .values(last_order_at=now))
-            order = read_order(conn, order_id, self.money)
-            notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
-                   {"number": order.number, "total": money_param(order.total),
-                    "points": str(order.points), "points_label": company.points_label},
-                   company.locale)
             return order
 
     # --- shared steps ----------------------------------------------------------------------
+    def _order_with_key(self, conn: Connection, key: str) -> Order | None:
+        """The order already placed with this key (a retry gets it as it stands now)."""
+        existing = _order_by_key(conn, key)
+        if existing is None:
+            return None
+        if existing.placed_by_id != self._me_id():
+            raise Conflict(N_("This order key belongs to another order."),
+                           field="idempotency_key")
+        return with_shipment(conn, read_order(conn, existing.id, self.money), self.company())
+
+    def _write_placed(self, conn: Connection, checkout: Checkout, cart: Cart,
+                      buyer: Row[Any, Any], period_id: int) -> Order:
+        """The priced cart as an order with its invoice, payment, wallet points and stock,
+        inside the caller's write transaction (refused: the caller's transaction rolls back)."""
+        company, me, now = self.company(), self._me_id(), self.clock()
+        _take_stock(conn, period_id, cart)
+        if checkout.payment_method is PaymentMethod.BALANCE:
+            _check_balance(conn, me, cart.to_pay, company)
+        _check_wallet(conn, me, cart, company)
+        order_id = _write_order(conn, checkout, cart, company, now,
+                                buyer=buyer, placed_by=me, period_id=period_id)
+        _spend_wallet(conn, order_id, cart, now, placed_by=me)
+        if paid_when_placed(checkout.payment_method):
+            record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
+        elif paid_on_confirmation(checkout.payment_method):
+            # Paid when its money is confirmed, as a top-up is: then it earns its points.
+            payments.open_order_payment(conn, order_id, now)
+        conn.execute(update(t.members).where(t.members.c.id == buyer.id)
+                     .values(last_order_at=now))
+        order = read_order(conn, order_id, self.money)
+        notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
+               {"number": order.number, "total": money_param(order.total),
+                "points": str(order.points), "points_label": company.points_label},
+               company.locale)
+        return order
+
     def _cart_within_wallet(self, conn: Connection) -> Cart:
         """The priced cart, refused (the transaction rolls back) when it overdraws the wallet."""
         cart = self._priced_cart(conn)
@@ -230,22 +242,29 @@ class CartMixin(LocalBase):
         me = {"member": self._me_id()}
         rows = conn.execute(_CART_LINES, me).all()
         choice = conn.execute(_DELIVERY_CHOICE, me).scalar_one_or_none()
-        kind = conn.execute(_MEMBER_KIND, me).scalar_one()
+        return self._price_lines(
+            conn, [(row.product_code, row.quantity, bool(row.paid_with_points)) for row in rows],
+            choice)
+
+    def _price_lines(self, conn: Connection, rows: list[tuple[str, int, bool]],
+                     delivery_product_code: str | None) -> Cart:
+        """(code, quantity, paid with points) priced for the signed-in member now."""
+        kind = conn.execute(_MEMBER_KIND, {"member": self._me_id()}).scalar_one()
         consultant = kind == MemberKind.CONSULTANT.value
         catalog = Catalog(conn, current_period_row(conn, self.clock().date()),
                           self.company().currency, consultant=consultant)
         given = [p.product_code for p in catalog.promotions if p.product_code]
-        products = catalog.by_code([row.product_code for row in rows] + given)
+        products = catalog.by_code([code for code, _quantity, _points in rows] + given)
         return price_cart(
             # A product that left the catalog stays in the table but is no longer priced.
-            [(products[row.product_code], row.quantity) for row in rows
-             if row.product_code in products],
+            [(products[code], quantity) for code, quantity, _points in rows
+             if code in products],
             company=self.company(),
             promotions=catalog.promotions,
             gifts=products,
-            delivery_product_code=choice,
+            delivery_product_code=delivery_product_code,
             consultant=consultant,
-            paid_with_points={row.product_code for row in rows if row.paid_with_points},
+            paid_with_points={code for code, _quantity, points in rows if points},
         )
 
     def _open_catalog(self, conn: Connection) -> Catalog:
@@ -305,19 +324,6 @@ _MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("membe
 
 
 # --- validation ----------------------------------------------------------------------------
-
-
-def check_quantity(quantity: int, *, zero_removes: bool = False) -> None:
-    """A whole number from 1 (0 when it removes the line) to the per-line limit."""
-    lowest = 0 if zero_removes else 1
-    if (
-        isinstance(quantity, bool)
-        or not isinstance(quantity, int)
-        or not lowest <= quantity <= MAX_LINE_QUANTITY
-    ):
-        raise ValidationError(
-            N_("The quantity must be a whole number from {lowest} to {highest}."),
-            field="quantity", params={"lowest": lowest, "highest": MAX_LINE_QUANTITY})
 
 
 def check_checkout(checkout: Checkout, company: CompanyProfile) -> Checkout:

@@ -68,6 +68,9 @@ RANK_AT_MOST = 200
 _CHUNK = 500  # bound parameters per IN list
 
 
+_EVERY = 10**9  # a limit no catalog reaches
+
+
 class CatalogMixin(LocalBase):
     def periods(self) -> list[CatalogPeriod]:
         with self.store.read() as conn:
@@ -121,6 +124,12 @@ class CatalogMixin(LocalBase):
             raise NotFound(N_("There is no product {code} in this catalog."),
                            field="code", params={"code": code})
         return next(iter(found.values()))
+
+    def product_digests(self, bucket: str | None = None) -> dict[str, str]:
+        from mlm_tui.core.catalog_digests import digests_of
+
+        # The whole catalog is read: a replica asks about once per refresh.
+        return digests_of(self.search_products_page("", limit=_EVERY).items, bucket)
 
     def products_by_code(self, codes: list[str]) -> dict[str, Product]:
         with self.store.read() as conn:

@@ -11,6 +11,7 @@ domain errors the server raised (``errors.from_dict``).
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import ipaddress
 import json
@@ -34,6 +35,10 @@ from mlm_tui.core.remote import wire
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 RETRIES = 2
 _BACKOFF = (0.1, 0.4)
+# After the server could not be connected to, calls fail at once for this long, except
+# the probes (the change poll), which find it back.
+UNREACHABLE_SECONDS = 10.0
+_PROBES = frozenset({"changes_since"})
 # Statuses a proxy or a restarting server answers with before the request was handled.
 _NOT_REACHED = frozenset({502, 503, 504})
 
@@ -72,6 +77,7 @@ class RemoteBackend:
         self.url = check_server_url(url, insecure=insecure)
         self.retries = retries
         self._session: Session | None = None
+        self._unreachable_until = 0.0
         self._client = httpx.Client(
             base_url=self.url + r.API_PREFIX, timeout=timeout,
             headers={"Accept": "application/json"},
@@ -121,7 +127,7 @@ class RemoteBackend:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if route.creates:
-            headers["Idempotency-Key"] = str(uuid.uuid4())  # one key for every try
+            headers["Idempotency-Key"] = _request_key(route, body)  # one key for every try
         if route.media_type != r.JSON:
             headers["Accept"] = f"{route.media_type}, {r.JSON}"  # JSON: a problem
         response = self._send(route, r.expand_path(route, values), query,
@@ -136,13 +142,21 @@ class RemoteBackend:
 
     def _send(self, route: r.Route, path: str, query: dict[str, str],
               body: dict[str, Any] | None, headers: dict[str, str]) -> httpx.Response:
+        if route.method not in _PROBES and time.monotonic() < self._unreachable_until:
+            # Found unreachable a moment ago: say so at once rather than wait for another
+            # timeout; the change poll (a probe) finds the server back.
+            raise e.Offline(N_("The server {url} cannot be reached."), field="server",
+                            params={"url": self.url})
         attempt = 0
         while True:
             try:
                 response = self._client.request(
                     route.verb, _with_query(path, query), headers=headers,
                     content=None if body is None else _json(body))
+                self._unreachable_until = 0.0
             except httpx.TransportError as failure:
+                if isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout)):
+                    self._unreachable_until = time.monotonic() + UNREACHABLE_SECONDS
                 # Nothing reached the server when it could not be connected to: always safe.
                 if attempt < self.retries and (route.retryable
                                                or isinstance(failure, httpx.ConnectError)):
@@ -173,6 +187,17 @@ class RemoteBackend:
         if type(error) in (e.NotAuthenticated, e.SessionEnded):
             self._session = None  # ended on the server: this client is signed out too
         return error
+
+
+def _request_key(route: r.Route, body: dict[str, Any]) -> str:
+    """A new key for each request, except a prepared order's: its key is the order's own
+    and its content's, so the same request sent again from another process (the outbox
+    after a crash) is answered once, and the order changed after a decision is a new
+    request (the store still places one order per order key)."""
+    if route.method != "place_prepared_order":
+        return str(uuid.uuid4())
+    digest = hashlib.sha256(_json(body)).hexdigest()[:32]
+    return f"{body['prepared']['checkout']['idempotency_key']}.{digest}"
 
 
 def _json(body: dict[str, Any]) -> bytes:

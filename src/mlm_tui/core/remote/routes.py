@@ -109,6 +109,7 @@ ROUTES: tuple[Route, ...] = (
     _r("catalog_overview", "GET", "/catalog/overview"),
     # A paste may hold hundreds of codes: too many for a query string. Reads only.
     _r("products_by_code", "POST", "/products/lookup"),
+    _r("product_digests", "GET", "/catalog/digests"),
     _r("product", "GET", "/products/{code}"),
     _r("promotions", "GET", "/promotions"),
     _r("period_promotions", "GET", "/catalog/periods/current/promotions"),
@@ -124,6 +125,10 @@ ROUTES: tuple[Route, ...] = (
     _r("choose_delivery_product", "PUT", "/cart/delivery-product"),
     _r("repeat_order", "POST", "/cart/repeats", creates=True, status=200),
     _r("place_order", "POST", "/orders", creates=True),
+    # An order made ready offline, placed whole (not from the cart) at the totals seen;
+    # its quote is a read, sent as a body because the lines may be many.
+    _r("place_prepared_order", "POST", "/orders/prepared", creates=True),
+    _r("quote_prepared_order", "POST", "/orders/prepared/quotes"),
     _r("checkout_overview", "GET", "/checkout"),
     # --- orders ----------------------------------------------------------------------------
     _r("orders_page", "GET", "/orders"),
