@@ -23,6 +23,24 @@ def time_until_drawn(
     env: dict[str, str] | None = None,
 ) -> float:
     """Seconds from spawning ``argv`` until ``text`` is visible on its screen."""
+    return wall_and_cpu_until_drawn(argv, text, size=size, timeout=timeout, env=env)[0]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system, every thread) the process has used so far."""
+    with open(f"/proc/{pid}/stat", "rb") as fh:
+        fields = fh.read().rsplit(b")", 1)[1].split()
+    # Fields 14 and 15 of stat(5), counted after the command's closing parenthesis.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wall_and_cpu_until_drawn(
+    argv: Sequence[str], text: str, *, size: tuple[int, int] = (80, 24), timeout: float = 30.0,
+    env: dict[str, str] | None = None,
+) -> tuple[float, float]:
+    """Seconds from spawning ``argv`` until ``text`` is visible on its screen, and the CPU
+    seconds the program used by then. On a loaded machine the wall time waits for the
+    other processes; the CPU time is the program's own work."""
     columns, lines = size
     screen = pyte.Screen(columns, lines)
     stream = pyte.ByteStream(screen)
@@ -52,7 +70,7 @@ def time_until_drawn(
                 break
             stream.feed(chunk)
             if any(text in line for line in screen.display):
-                return time.perf_counter() - started
+                return time.perf_counter() - started, _cpu_seconds(pid)
         raise TimeoutError(f"never saw {text!r}; screen was:\n" + "\n".join(screen.display))
     finally:
         os.kill(pid, signal.SIGKILL)

@@ -90,11 +90,13 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def english_afterwards() -> Iterator[None]:
-    """The language is the process's: a test that switches it leaves English behind."""
+    """The language is the process's: a test that switches it leaves English behind (and
+    no company's locale)."""
     yield
     from mlm_tui import i18n
 
     i18n.install("en")
+    i18n.remember_company_locale(None)
 
 
 @dataclass

@@ -350,3 +350,10 @@ def test_volume_by_registration_number_asks_for_the_member_once(logged_in, monke
     assert code == 0 and json.loads(out)["member"]["registration_number"] == "1000001"
     assert made[-1].take() == {"describe": 1, "resume": 1, "company": 1, "search_members": 1,
                                "monthly_volume": 1, "close": 1}
+
+
+def test_no_arguments_start_the_app_with_what_the_parser_would_give():
+    """``mlm-tui`` alone skips the parser: what it stands in for must stay what it gives."""
+    from mlm_tui.cli import NO_ARGUMENTS, build_parser
+
+    assert vars(build_parser(with_commands=False).parse_args([])) == NO_ARGUMENTS

@@ -243,3 +243,71 @@ def test_a_service_account_is_added_once_with_a_long_password(world_file, capsys
     assert "Service account irina added." in capsys.readouterr().out
     run(["maintenance", "service-accounts", "list"], world_file)
     assert capsys.readouterr().out.startswith("irina ")
+
+
+# --- in the operator's language ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("ru", ["показать учётные записи, подлежащие удалению", "позиционные аргументы",
+            "сотрудники сервисной службы"]),
+    ("de", ["die zur Löschung fälligen Konten auflisten", "Positionsargumente",
+            "die Servicemitarbeiter des Unternehmens"]),
+])
+def test_the_maintenance_help_speaks_the_language(capsys, language, said):
+    with pytest.raises(SystemExit) as caught:
+        main(["maintenance", "--help", "--lang", language])
+    assert caught.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps at the terminal width
+    for words in said:
+        assert words in out
+    assert "operator tasks" not in out and "list the accounts due" not in out
+
+
+@pytest.mark.parametrize(("language", "due", "summary"), [
+    ("ru", "срок 2023-11-20  (без заказов)",
+     "6 учётных записей подлежат удалению на 2026-11-20. Ничего не изменено"),
+    ("de", "fällig 2023-11-20  (nie bestellt)",
+     "6 Konten sind zum 2026-11-20 fällig. Nichts geändert"),
+])
+def test_the_retention_run_speaks_the_language(world_file, capsys, language, due, summary):
+    assert run(["maintenance", "retention", "--as-of", "2026-11-20", "--lang", language],
+               world_file) == 0
+    out = capsys.readouterr().out
+    assert due in out and summary in out
+    assert "due" not in out and "Nothing changed" not in out
+
+
+def test_a_statement_import_in_russian_says_why_a_transfer_was_not_credited(world_file,
+                                                                           capsys):
+    annas, _olgas = _transfers(world_file)
+    assert run(["maintenance", "payments", "import", str(CAMT_SAMPLE), "--lang", "ru"],
+               world_file) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:3] == ["зачислен", annas, "1500.00"]
+    assert out[2].startswith("НЕ СОПОСТАВЛЕН 2026112000003")
+    assert out[2].endswith('"TU-2611-999999 thank you": неизвестный номер')
+    assert out[3] == ("зачислено: 2, не сопоставлено: 1 "
+                      "(из 3 поступлений в camt053-three-transfers.xml).")
+    assert run(["maintenance", "payments", "import", str(CAMT_SAMPLE), "--lang", "de"],
+               world_file) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert again[0].endswith(": bereits bestätigt")
+
+
+def test_no_store_is_said_in_german(tmp_path, capsys):
+    assert main(["maintenance", "claim", "list", "--lang", "de",
+                 "--data-dir", str(tmp_path / "nowhere")]) == 1
+    assert f"kein Datenbestand unter {tmp_path / 'nowhere' / 'store.db'}" in (
+        capsys.readouterr().err)
+
+
+def test_a_claim_decided_before_says_its_day_in_german(world_file, claim_number, capsys):
+    assert run(["maintenance", "claim", "decide", claim_number, "--accept"], world_file) == 0
+    capsys.readouterr()
+    assert run(["maintenance", "claim", "decide", claim_number, "--reject", "--reason", "no",
+                "--lang", "de"], world_file) == 1
+    err = capsys.readouterr().err
+    assert f"Die Reklamation {claim_number} ist bereits angenommen. Entschieden am " in err
+    day = err.rsplit("Entschieden am ", 1)[1].strip().rstrip(".")
+    assert len(day) == 10 and day[2] == day[5] == "."  # 20.11.2026, not 2026-11-20

@@ -42,7 +42,7 @@ from mlm_tui.core.errors import DomainError, NotAuthenticated, Offline
 from mlm_tui.dispatch import hook_dispatch
 from mlm_tui.display import printable
 from mlm_tui.glyphs import AsciiOnly
-from mlm_tui.i18n import N_, _, install, language_of
+from mlm_tui.i18n import N_, _, install, language_of, remember_company_locale
 from mlm_tui.key_gate import KeyGate
 from mlm_tui.messages import (
     AccountChanged,
@@ -425,6 +425,8 @@ class MlmApp(App[None]):
     async def _backend_opened(self, message: BackendOpened) -> None:
         self.location = message.location
         self.company = message.company
+        if message.company is not None:
+            remember_company_locale(message.company.locale)  # how errors write their days
         if self._language_from_company and message.company is not None:
             self._language_from_company = False
             await self.action_language(language_of(message.company.locale) or "en")
@@ -562,6 +564,9 @@ class MlmApp(App[None]):
 
     async def _enter(self, session: Session) -> None:
         self.session = session
+        if session.language is not None:
+            # Her own choice, kept with her: it follows her to any computer she signs in on.
+            await self.action_language(session.language)
         self.refresh_account()
         landing = load_screen_class(DESTINATIONS[0])
         await self._reset_stack(landing())

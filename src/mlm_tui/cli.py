@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from mlm_tui.core.models import MemberRef
 
 NOT_LOGGED_IN = N_("not logged in: run `mlm-tui login`")
+# What the parser makes of no arguments at all (a test holds the two equal).
+NO_ARGUMENTS: dict[str, object] = {
+    "data_dir": None, "server": None, "insecure": False, "lang": None, "demo": False}
 PAGE_SIZE = 500
 WIDE = 100  # terminal columns from which the orders table shows invoice numbers too
 SOURCES = ("SO", "IO", "AS", "IN")
@@ -75,8 +78,13 @@ def _main(argv: list[str]) -> int:
         from mlm_tui.cli_ssh import ssh_command
 
         return ssh_command(argv)
-    _speak_the_language_asked(argv)
-    args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
+    if argv:
+        _speak_the_language_asked(argv)
+        args = build_parser(with_commands=_names_a_command(argv)).parse_args(argv)
+    else:
+        # ``mlm-tui`` alone, the commonest start: every option at its default. Building
+        # the parser and its translated help would only delay the first frame.
+        args = argparse.Namespace(**NO_ARGUMENTS)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     from mlm_tui.core.errors import DomainError, NotAuthenticated
 

@@ -28,6 +28,9 @@ LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
+# The company's locale once the store or server told it: the conventions days are written
+# in while the interface speaks the company's language or English (``formats``).
+_company_locale: str | None = None
 
 
 def language_of(value: str | None) -> str | None:
@@ -92,6 +95,22 @@ def recipient_language(company_locale: str, member_language: str | None = None) 
     return language_of(member_language) or language_of(company_locale) or SOURCE_LANGUAGE
 
 
+def remember_company_locale(locale: str | None) -> None:
+    """The company's locale, as the store or server gives it (``CompanyProfile.locale``)."""
+    global _company_locale
+    _company_locale = locale
+
+
+def reading_locale() -> str:
+    """The locale the reader reads days and amounts in now (``formats.shown_locale``); the
+    interface's language's own before the company is known."""
+    if _company_locale is None:
+        return _language
+    from mlm_tui.formats import shown_locale
+
+    return shown_locale(_company_locale)
+
+
 def current_language() -> str:
     """The language texts are translated into now ("en", "ru", "de")."""
     return _language
@@ -116,10 +135,34 @@ def render_message(template: str | tuple[str, str], params: Mapping[str, object]
         text, source = _translation.gettext(template), template
     if not params:
         return text
+    params = _as_read(params)
     try:
         return text.format_map(params)
     except (KeyError, IndexError, ValueError):  # a catalogue that lost a placeholder
         return source.format_map(params)
+
+
+def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
+    """The params with each day and amount written as the reader writes them."""
+    from datetime import date
+
+    from mlm_tui.core.money import Money
+
+    if not any(isinstance(value, (date, Money)) for value in params.values()):
+        return params
+    from mlm_tui.core.dates import format_day
+    from mlm_tui.core.money import format_money
+
+    locale = reading_locale()
+
+    def as_read(value: object) -> object:
+        if isinstance(value, date):
+            return format_day(value, locale)
+        if isinstance(value, Money):
+            return format_money(value, locale)
+        return value
+
+    return {key: as_read(value) for key, value in params.items()}
 
 
 def _render_domain_errors() -> None:

@@ -126,12 +126,20 @@ def test_the_same_key_returns_the_order_already_placed(anna):
 
 
 def test_not_enough_on_the_balance_names_the_shortfall_and_changes_nothing(backend):
+    from decimal import Decimal
+
+    from mlm_tui.core.money import Money
+    from mlm_tui.i18n import remember_company_locale
+
     backend.login(world.OLGA_MSK.registration_number, world.PASSWORD)  # 500 ₽ on her balance
+    remember_company_locale(backend.company().locale)  # as a client does once it knows it
     backend.add_to_cart("35555", 1)  # 1999.20 + 299 delivery
     before = snapshot(backend)
     with pytest.raises(InsufficientBalance) as caught:
         backend.place_order(checkout())
     assert caught.value.field == "payment_method"
+    # An amount, also after the wire, written as the reader writes amounts.
+    assert caught.value.params["shortfall"] == Money(Decimal("1798.20"), "RUB")
     assert "1\u00a0798,20" in caught.value.message  # 2298.20 - 500, in the company's locale
     assert snapshot(backend) == before
 

@@ -237,6 +237,9 @@ def test_a_rejection_needs_a_reason(anna, filed, reason):
     lambda store, number: reject_claim(store, number, now=world.NOW, reason="no"),
 ], ids=["accept", "reject"])
 def test_a_claim_is_decided_once(anna, filed, again):
+    from mlm_tui.i18n import remember_company_locale
+
+    remember_company_locale(anna.company().locale)  # as a client does once it knows it
     accept_claim(anna.store, filed.number, now=world.NOW + timedelta(days=3))
     before = store_state(anna)
     with pytest.raises(Conflict) as caught:

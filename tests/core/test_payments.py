@@ -230,7 +230,8 @@ def test_a_transfer_of_another_amount_is_reported_not_credited(anna):
         b"2026-11-20;999,00;RUB;TU2611000001;Anna\n")
     report = payments.import_statement(anna.store, entries, now=world.NOW, decided_by="csv")
     assert report.credited == ()
-    assert report.not_matched[0].why_not == "amount differs from the 1000.00 requested"
+    line = report.not_matched[0]
+    assert line.why_not.format(**line.why_params) == "amount differs from the 1000.00 requested"
     assert anna.balance() == rub("10000")
 
 

@@ -98,3 +98,62 @@ def test_an_error_with_a_count_takes_the_plural_form_of_the_language(language, l
     error = _wrong_code(left)
     install(language)
     assert error.message == text
+
+
+# --- a day inside an error: written as its reader writes days -------------------------------
+
+DECIDED = "Claim {number} is already accepted. Decided on {day}."
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Claim CL-1 is already accepted. Decided on Nov 20, 2026."),
+    ("ru", "Претензия CL-1 уже принята. Решение принято 20.11.2026."),
+    ("de", "Die Reklamation CL-1 ist bereits angenommen. Entschieden am 20.11.2026."),
+])
+def test_a_day_in_an_error_is_written_in_the_readers_way(language, said):
+    from datetime import date
+
+    from mlm_tui.core.errors import Conflict, from_dict
+    from mlm_tui.i18n import remember_company_locale
+
+    remember_company_locale("en_US")  # a company that writes "Nov 20, 2026"
+    install(language)
+    error = Conflict(N_(DECIDED), field="claim",
+                     params={"number": "CL-1", "day": date(2026, 11, 20)})
+    assert error.message == said
+    assert from_dict(error.to_dict()).message == said  # the same after the wire
+    assert error.to_dict()["params"] == {"number": "CL-1", "day": "2026-11-20"}
+
+
+def test_the_company_language_read_in_english_keeps_the_companys_way():
+    from datetime import date
+
+    from mlm_tui.core.errors import Conflict
+    from mlm_tui.i18n import remember_company_locale
+
+    remember_company_locale("ru_RU")
+    install("en")
+    error = Conflict(N_(DECIDED), params={"number": "CL-1", "day": date(2026, 11, 20)})
+    assert error.message == "Claim CL-1 is already accepted. Decided on 20.11.2026."
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "One top-up is at most 1 000 000,00 ₽."),  # English keeps the company's way
+    ("de", "Eine Aufladung beträgt höchstens 1.000.000,00 RUB."),  # as German writes it
+])
+def test_an_amount_in_an_error_is_written_in_the_readers_way(language, said):
+    from decimal import Decimal
+
+    from mlm_tui.core.errors import from_dict
+    from mlm_tui.core.money import Money
+    from mlm_tui.i18n import remember_company_locale
+
+    remember_company_locale("ru_RU")
+    install(language)
+    error = ValidationError(N_("One top-up is at most {limit}."), field="amount",
+                            params={"limit": Money(Decimal(1_000_000), "RUB")})
+    assert error.message.replace("\xa0", " ").replace("\u202f", " ") == said
+    wire = error.to_dict()
+    assert wire["params"] == {"limit": "1000000 RUB"} and wire["amounts"] == ["limit"]
+    assert error.english == "One top-up is at most 1000000 RUB."
+    assert from_dict(wire).message == error.message

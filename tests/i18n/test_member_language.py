@@ -75,3 +75,14 @@ def test_a_language_the_interface_does_not_speak_is_refused(anna, asked):
         anna.set_language(asked)
     assert caught.value.field == "language"
     assert anna.me().language is None
+
+
+def test_her_language_comes_with_her_session(backend):
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    backend.set_language("de")
+    backend.logout()
+    session = backend.login(world.ANNA.registration_number, world.PASSWORD)
+    assert session.language == "de"
+    assert backend.resume(session.token).language == "de"  # the session kept on her computer
+    backend.set_language(None)
+    assert backend.resume(session.token).language is None

@@ -19,7 +19,7 @@ from tests.screens.snapshot_app import make_app, screen_text, settings_for, sett
 from tests.screens.test_snapshots import SIZES, shoot
 
 
-def demo_app(tmp_path: Path, demo_template: Path):
+def demo_app(tmp_path: Path, demo_template: Path, **app_options):
     store = settings_for(tmp_path).store_path
     store.parent.mkdir(parents=True)
     shutil.copyfile(demo_template, store)
@@ -28,7 +28,7 @@ def demo_app(tmp_path: Path, demo_template: Path):
         backend.login(DEMO_LOGIN.registration_number, DEMO_LOGIN.password)
         return backend
 
-    return make_app(tmp_path, login=False, wrap=as_the_demo_consultant)
+    return make_app(tmp_path, login=False, wrap=as_the_demo_consultant, **app_options)
 
 
 async def go_home(pilot) -> None:

@@ -7,12 +7,19 @@ The core does not translate: it raises an error with its English template, marke
 ``N_`` for the catalogue, and the ``params`` that fill it. ``message`` is rendered when
 read, by the renderer the client installed (``mlm_tui.i18n`` installs one that
 translates into the reader's language); without one, the English text.
+
+A day in ``params`` is a ``date`` and an amount a ``Money``, never text: the reader's
+renderer writes them as the reader writes days and amounts (``20.11.2026``,
+``Nov 20, 2026``; ``1.234,50 ₽``). On the wire a day travels as ISO text and an amount as
+``"1234.50 RUB"``; ``days`` and ``amounts`` name those params, so the client gets a
+``date`` and a ``Money`` back.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 Params = Mapping[str, object]
@@ -35,7 +42,9 @@ def _in_english(template: Template, params: Params) -> str:
     if isinstance(template, tuple):
         count = params.get("n", 1)
         template = template[0] if count == 1 else template[1]
-    return template.format_map(params) if params else template
+    if not params:
+        return template
+    return template.format_map({key: _plain(value) for key, value in params.items()})
 
 
 _render: Callable[[Template, Params], str] = _in_english
@@ -48,8 +57,19 @@ def render_messages_with(render: Callable[[Template, Params], str]) -> None:
 
 
 def _plain(value: object) -> object:
-    """A param as it travels as JSON: numbers and text as they are, anything else as text."""
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+    """A param as it travels as JSON: numbers and text as they are, anything else as text
+    (a day as ISO text: ``2026-11-20``)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if _is_money(value):
+        return f"{value.amount} {value.currency}"  # type: ignore[attr-defined]
+    return str(value)
+
+
+def _is_money(value: object) -> bool:
+    from mlm_tui.core.money import Money
+
+    return isinstance(value, Money)
 
 
 class DomainError(Exception):
@@ -81,13 +101,40 @@ class DomainError(Exception):
         """The error as plain data (the wire form): its code, field, the English message,
         and the template with its parameters, which a client renders in its own language.
         ``from_dict`` reads it back; nothing else writes or reads an error's wire form."""
-        return {"code": self.code, "message": self.english, "field": self.field,
-                "template": self.template,
-                "params": {key: _plain(value) for key, value in self.params.items()}}
+        wire: dict[str, object] = {
+            "code": self.code, "message": self.english, "field": self.field,
+            "template": self.template,
+            "params": {key: _plain(value) for key, value in self.params.items()}}
+        days = sorted(key for key, value in self.params.items() if isinstance(value, date))
+        if days:
+            wire["days"] = days
+        amounts = sorted(key for key, value in self.params.items() if _is_money(value))
+        if amounts:
+            wire["amounts"] = amounts
+        return wire
 
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> DomainError:
-        return cls(_wire_template(data), field=data.get("field"), params=data.get("params"))
+        return cls(_wire_template(data), field=data.get("field"), params=_wire_params(data))
+
+
+def _wire_params(data: dict[str, Any]) -> dict[str, object]:
+    """The params as they were raised: the days named in ``days`` as dates again, the
+    amounts named in ``amounts`` as Money."""
+    params = dict(data.get("params") or {})
+    for key in data.get("days") or ():
+        with contextlib.suppress(KeyError, ValueError):  # not a day after all: as it came
+            params[key] = date.fromisoformat(str(params[key]))
+    if data.get("amounts"):
+        from decimal import Decimal, InvalidOperation
+
+        from mlm_tui.core.money import Money
+
+        for key in data["amounts"]:
+            with contextlib.suppress(KeyError, ValueError, InvalidOperation):
+                amount, currency = str(params[key]).split(" ")
+                params[key] = Money(Decimal(amount), currency)
+    return params
 
 
 def _wire_template(data: dict[str, Any]) -> Template:
@@ -141,7 +188,7 @@ class Throttled(DomainError):
 
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> DomainError:
-        return cls(_wire_template(data), field=data.get("field"), params=data.get("params"),
+        return cls(_wire_template(data), field=data.get("field"), params=_wire_params(data),
                    retry_at=datetime.fromisoformat(str(data["retry_at"])))
 
 
@@ -187,7 +234,7 @@ class ValidationErrors(ValidationError):
         errors = [from_dict(each) for each in data.get("errors") or ()]
         return cls([e for e in errors if isinstance(e, ValidationError)] or [
             ValidationError(_wire_template(data), field=data.get("field"),
-                            params=data.get("params"))])
+                            params=_wire_params(data))])
 
 
 class UnprintableText(ValidationError):
@@ -277,7 +324,7 @@ def from_dict(data: dict[str, Any]) -> DomainError:
     kind = error_classes().get(code)
     if kind is None:
         error = DomainError(_wire_template(data), field=data.get("field"),
-                            params=data.get("params"))
+                            params=_wire_params(data))
         error.code = code
         return error
     return kind._from_fields(data)

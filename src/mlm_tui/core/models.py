@@ -174,6 +174,9 @@ class Session:
     registration_number: str
     full_name: str
     expires_at: datetime
+    # The language she chose to read ("ru", "de", "en"); None: the company's. The interface
+    # switches to it as she signs in, on any computer.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

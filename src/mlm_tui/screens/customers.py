@@ -63,9 +63,12 @@ class CustomersScreen(AppScreen[None]):
         with Vertical():
             yield TextInput(self._initial_query, placeholder=_("Name, e.g. Иванова"), id="search")
             yield Static(_("Type a name to search your team."), id="status")
-            table = FittingTable(id="matches", cursor_type="row", zebra_stripes=True)
-            table.add_columns(_("Reg. no."), _("Name"), _("City"), _("Phone"), _("Last order"),
-                              _("Status"))
+            # Cities, then names give up width: the status must stay on the screen.
+            table = FittingTable(id="matches", cursor_type="row", zebra_stripes=True,
+                                 shrink={"city": 10, "name": 8})
+            table.add_columns((_("Reg. no."), "number"), (_("Name"), "name"),
+                              (_("City"), "city"), (_("Phone"), "phone"),
+                              (_("Last order"), "last_order"), (_("Status"), "status"))
             yield table
         yield KeysFooter()
 
@@ -129,8 +132,8 @@ class CustomersScreen(AppScreen[None]):
         for match in matches:
             table.add_row(
                 data_text(match.registration_number, end=""),
-                data_text(match.full_name, end=""),
-                data_text(match.city, end=""),
+                data_text(match.full_name, end="", overflow="ellipsis"),
+                data_text(match.city, end="", overflow="ellipsis"),
                 data_text(match.phone_masked, end=""),
                 format_day(match.last_order_at, locale) or _("never"),
                 status_label(match.status),

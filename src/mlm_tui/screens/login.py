@@ -30,7 +30,6 @@ from mlm_tui.i18n import N_, _
 from mlm_tui.messages import DataChanged, LookForChanges, Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.action_link import ActionLink
-from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.time_left import time_left_text
@@ -104,6 +103,8 @@ class LoginScreen(AppScreen[None]):
         self.watch(self.app, "location", self._store_state)
 
     async def _add_footer(self) -> None:
+        from mlm_tui.widgets.footer import KeysFooter  # after the first frame: off its path
+
         await self.mount(KeysFooter())
         self.refresh_bindings()  # the footer shows the keys as they are by now
 

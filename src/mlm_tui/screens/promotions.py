@@ -71,8 +71,9 @@ class PromotionsScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         yield Static(_("Loading…"), id="period")
-        table = PromotionsTable(id="promotions", cursor_type="row")
-        table.add_columns("", _("Promotion"), _("Terms"))
+        # The title gives up width: the terms say what the promotion gives.
+        table = PromotionsTable(id="promotions", cursor_type="row", shrink={"title": 12})
+        table.add_columns(("", "mark"), (_("Promotion"), "title"), (_("Terms"), "terms"))
         yield table
         yield Static(_("★ closed sale: for consultants only, not for customers"), id="legend")
         yield KeysFooter()
@@ -107,7 +108,8 @@ class PromotionsScreen(AppScreen[None]):
         self._promotions = {str(promotion.id): promotion for promotion in message.promotions}
         # Closed sales first: they are the reason a consultant opens this screen.
         for promotion in sorted(message.promotions, key=lambda p: (not p.closed_sale, p.id)):
-            table.add_row("★" if promotion.closed_sale else "", data_text(promotion.title, end=""),
+            table.add_row("★" if promotion.closed_sale else "",
+                          data_text(promotion.title, end="", overflow="ellipsis"),
                           data_text(promotion_terms(promotion, locale), end=""),
                           key=str(promotion.id))
         table.focus()

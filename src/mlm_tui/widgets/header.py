@@ -18,7 +18,6 @@ from textual.widget import Widget
 
 from mlm_tui.display import data_text
 from mlm_tui.i18n import _
-from mlm_tui.widgets.money import money_text, points_text
 
 WATCHED = ("company", "account", "location", "online", "outbox_counts")
 
@@ -71,6 +70,8 @@ class AccountHeader(Widget):
 
         if account is None:
             return _lines(title, (Text(_("Not logged in"), style="italic"), Text("")))
+        from mlm_tui.widgets.money import money_text, points_text  # signed in: not at start
+
         member = account.member
         figures = data_text(" · ".join((
             _("Balance {amount}").format(amount=money_text(account.balance, company)),

@@ -154,7 +154,7 @@ class AuthMixin(LocalBase):
         if row is None:
             raise NotAuthenticated(N_("Your session has ended; please log in again."))
         self._session = Session(token, row.id, row.registration_number, row.full_name,
-                                row.expires_at)
+                                row.expires_at, row.language)
         return self._session
 
     def logout(self) -> None:
@@ -206,7 +206,7 @@ class AuthMixin(LocalBase):
         conn.execute(insert(s).values(token_hash=token_hash(token), member_id=member.id,
                                       created_at=now, expires_at=expires_at))
         self._session = Session(token, member.id, member.registration_number,
-                                member.full_name, expires_at)
+                                member.full_name, expires_at, member.language)
         return self._session
 
     def set_language(self, language: str | None) -> None:
@@ -395,7 +395,7 @@ def _member_by_login(conn: Connection, by: str, value: str) -> Row[*tuple[Any, .
                 (m.c.status == MemberStatus.PENDING.value, 1), else_=2)
     return conn.execute(
         select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status, m.c.email,
-               m.c.phone, m.c.password_hash)
+               m.c.phone, m.c.password_hash, m.c.language)
         .where(column == value)
         .order_by(rank, m.c.id.desc())
         .limit(1)

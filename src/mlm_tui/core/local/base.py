@@ -147,7 +147,7 @@ def live_session(
 _MEMBER_PATH = select(t.members.c.path).where(t.members.c.id == bindparam("member"))
 _LIVE_SESSION = (
     select(t.members.c.id, t.members.c.registration_number, t.members.c.full_name,
-           t.members.c.status, t.sessions.c.expires_at)
+           t.members.c.status, t.members.c.language, t.sessions.c.expires_at)
     .select_from(t.sessions.join(t.members, t.members.c.id == t.sessions.c.member_id))
     .where(t.sessions.c.token_hash == bindparam("token_hash"))
 )

@@ -62,7 +62,7 @@ from mlm_tui.core.models import (
     Product,
     PromotionKind,
 )
-from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.core.money import Money, format_points
 from mlm_tui.core.notices import NoticeCode, money_param
 from mlm_tui.core.pricing import price_cart
 from mlm_tui.core.rules.cart_lines import MAX_LINE_QUANTITY, check_quantity
@@ -400,12 +400,11 @@ def _check_balance(conn: Connection, member_id: int, to_pay: Money,
     ).scalar_one()
     balance = Money(Decimal(held), company.currency)
     if balance < to_pay:
-        shortfall = format_money((to_pay - balance).rounded(), company.locale)
         raise InsufficientBalance(
             N_("The balance holds {balance}: top it up by {shortfall} or choose another "
                "payment method."),
             field="payment_method",
-                params={"balance": format_money(balance, company.locale), "shortfall": shortfall})
+            params={"balance": balance, "shortfall": (to_pay - balance).rounded()})
 
 
 def _check_wallet(conn: Connection, member_id: int, cart: Cart,

@@ -23,7 +23,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select, true, update
 
-from mlm_tui.core.dates import format_day
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import read_company
@@ -31,7 +30,7 @@ from mlm_tui.core.local.claims import MAX_REASON, read_claims
 from mlm_tui.core.local.orders import notify
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import Claim, ClaimStatus, CompanyProfile, LedgerKind, NotificationKind
-from mlm_tui.core.money import Money, currency_exponent, format_money
+from mlm_tui.core.money import Money, currency_exponent
 from mlm_tui.core.notices import NoticeCode, money_param, word_decision
 from mlm_tui.core.validation import refuse_unprintable
 from mlm_tui.i18n import N_
@@ -138,7 +137,7 @@ def _open_claim(conn: Connection, number: str, company: CompanyProfile
     else:
         template = (N_("Claim {number} is already accepted. Decided on {day}.") if accepted
                     else N_("Claim {number} is already rejected. Decided on {day}."))
-        params["day"] = format_day(claim.decided_at, company.locale)
+        params["day"] = claim.decided_at.date()  # written as the reader writes days
     raise Conflict(template, field="claim", params=params)
 
 
@@ -223,6 +222,6 @@ def _checked_credit(credit: Money, worth: Money, company: CompanyProfile) -> Mon
     if credit > worth:
         raise ValidationError(
             N_("The claimed products are worth {worth}; the credit cannot be more."),
-            field="credit", params={"worth": format_money(worth, company.locale)})
+            field="credit", params={"worth": worth})
     return credit.rounded()
 

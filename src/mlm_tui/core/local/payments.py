@@ -20,7 +20,7 @@ changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -83,7 +83,9 @@ class ProviderOutcome:
 class StatementLine:
     entry: StatementEntry
     reference: str | None  # the request it was matched to
-    why_not: str = ""  # empty: credited; else why not, for the service (in English)
+    # Empty: credited; else why not, a template for the reader's language with its params.
+    why_not: str = ""
+    why_params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,19 +324,24 @@ def import_statement(store: Store, entries: Iterable[StatementEntry], *, now: da
 def _match(conn: Connection, entry: StatementEntry, company: CompanyProfile) -> StatementLine:
     quoted = numbers.references_in(entry.remittance)
     if not quoted:
-        return StatementLine(entry, None, "no reference in the transfer's text")
+        return StatementLine(entry, None, N_("no reference in the transfer's text"))
     rows = [row for row in (_row(conn, ref) for ref in quoted) if row is not None]
     if not rows:
-        return StatementLine(entry, quoted[0], "unknown reference")
+        return StatementLine(entry, quoted[0], N_("unknown reference"))
     pending = [row for row in rows if row.state == PaymentState.PENDING.value]
     if not pending:
-        return StatementLine(entry, rows[0].reference, f"already {rows[0].state}")
+        already = {PaymentState.CONFIRMED.value: N_("already confirmed"),
+                   PaymentState.REJECTED.value: N_("already rejected"),
+                   PaymentState.CANCELLED.value: N_("already cancelled")}
+        return StatementLine(entry, rows[0].reference,
+                             already.get(rows[0].state, N_("already decided")))
     row = pending[0]
     if entry.currency != company.currency:
-        return StatementLine(entry, row.reference, "in another currency")
+        return StatementLine(entry, row.reference, N_("in another currency"))
     if entry.amount != row.amount:
         return StatementLine(entry, row.reference,
-                             f"amount differs from the {row.amount} requested")
+                             N_("amount differs from the {amount} requested"),
+                             {"amount": str(row.amount)})
     return StatementLine(entry, row.reference)
 
 

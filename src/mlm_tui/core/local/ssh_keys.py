@@ -78,7 +78,8 @@ class SshKeysMixin(LocalBase):
         now = self.clock()
         with self.store.write() as conn:
             row = conn.execute(
-                select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status)
+                select(m.c.id, m.c.registration_number, m.c.full_name, m.c.status,
+                       m.c.language)
                 .select_from(k.join(m, m.c.id == k.c.member_id)).where(k.c.id == key_id)
             ).first()
             if row is None or row.status != MemberStatus.ACTIVE.value:
@@ -90,6 +91,6 @@ class SshKeysMixin(LocalBase):
                                           created_at=now, expires_at=expires_at,
                                           key_id=key_id))
         self._session = Session(token, row.id, row.registration_number, row.full_name,
-                                expires_at)
+                                expires_at, row.language)
         return self._session
 

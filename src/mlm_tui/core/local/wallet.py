@@ -28,7 +28,7 @@ from mlm_tui.core.models import (
     PointsKind,
     TopUpMethod,
 )
-from mlm_tui.core.money import Money, currency_exponent, format_money
+from mlm_tui.core.money import Money, currency_exponent
 from mlm_tui.i18n import N_
 
 MAX_TOP_UP = Decimal(1_000_000)
@@ -57,7 +57,7 @@ class WalletMixin(LocalBase):
 
     def top_up(self, amount: Money, method: TopUpMethod) -> PaymentRequest:
         company = self.company()
-        _check_top_up(amount, company.currency, company.locale)
+        _check_top_up(amount, company.currency)
         try:
             method = TopUpMethod(method)
         except ValueError as exc:
@@ -104,7 +104,7 @@ class WalletMixin(LocalBase):
         return Page(entries, _next(entries, rows, limit))
 
 
-def _check_top_up(amount: Money, currency: str, locale: str) -> None:
+def _check_top_up(amount: Money, currency: str) -> None:
     if not isinstance(amount, Money) or amount.currency != currency:
         raise ValidationError(N_("Top up in {currency}."), field="amount",
                               params={"currency": currency})
@@ -112,9 +112,8 @@ def _check_top_up(amount: Money, currency: str, locale: str) -> None:
     if amount.amount <= 0:
         raise ValidationError(N_("The amount must be more than zero."), field="amount")
     if amount.amount > MAX_TOP_UP:
-        limit = format_money(Money(MAX_TOP_UP, currency), locale)
         raise ValidationError(N_("One top-up is at most {limit}."),
-                              field="amount", params={"limit": limit})
+                              field="amount", params={"limit": Money(MAX_TOP_UP, currency)})
     if amount.amount != amount.rounded().amount:
         raise ValidationError(
             N_("An amount has at most {places} decimal places."),
