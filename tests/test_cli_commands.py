@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from mlm_tui.cli import build_parser
 from mlm_tui.cli_ssh import mlm_tui_command, path_problems, store_problems, unix_user
 from mlm_tui.core.demo import DEMO_PASSWORD, build_demo
 from mlm_tui.core.settings import load_settings
+from tests.remote_server import CLOCK_FILE, store_id
 from tests.ssh_keys import ANNA_FINGERPRINT, ANNA_KEY
 
 DRIVER = Path(__file__).with_name("fresh_commands.py")
@@ -39,7 +41,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]:
+def _real_commands(data: Path, fresh: Path, server: str) -> dict[tuple[str, ...], list[dict]]:
     conn = sqlite3.connect(data / "store.db")
     try:
         (code,) = conn.execute("SELECT min(code) FROM products").fetchone()
@@ -78,6 +80,11 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
     events.write_text("tracking_number,at,status\n"
                       f"{moving[0]},{moving[1]},out_for_delivery\n", encoding="utf-8")
     at = ["--data-dir", str(data)]
+    # The offline commands keep a cart and an outbox of their own, for a team server: here
+    # the worker's test server, serving the same store.
+    served = ["--data-dir", str(fresh.parent / "client"), "--server", server]
+    (data / CLOCK_FILE).write_text(datetime.now(UTC).replace(tzinfo=None).isoformat(),
+                                   encoding="utf-8")
     return {
         ("demo",): [{"argv": ["--data-dir", str(fresh), "demo", "--products", "10",
                               "--orders", "10", "--members", "0"]}],
@@ -121,6 +128,17 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
             {"argv": [*at, "maintenance", "delivery-stops", "list", "--open"]}],
         ("maintenance", "delivery-stops", "decide"): [
             {"argv": [*at, "maintenance", "delivery-stops", "decide", stopped[3], "--credit"]}],
+        ("cart", "add"): [{"argv": [*served, "login", "1000001", "--password-stdin"],
+                           "stdin": DEMO_PASSWORD + "\n"},
+                          {"argv": [*served, "cart", "add", code, "2"]}],
+        ("cart", "show"): [{"argv": [*served, "cart", "show", "--json"]}],
+        ("checkout",): [{"argv": [*served, "checkout", "--pay", "cash_to_courier"]}],
+        ("outbox",): [{"argv": [*served, "outbox", "--json"]}],
+        ("sync",): [{"argv": [*served, "sync"]}],
+        ("cart", "clear"): [{"argv": [*served, "cart", "clear"]}],
+        ("db", "upgrade"): [{"argv": [*at, "db", "upgrade"]}],
+        ("db", "copy"): [{"argv": [*at, "db", "copy", "--from", str(data / "store.db"),
+                                   "--to", str(fresh.parent / "copied.db")]}],
         ("logout",): [{"argv": [*at, "logout"]}],
         ("keys", "add"): [{"argv": [*at, "keys", "add", "-"], "stdin": ANNA_KEY}],
         ("keys", "list"): [{"argv": [*at, "keys", "list"]}],
@@ -139,9 +157,11 @@ def _real_commands(data: Path, fresh: Path) -> dict[tuple[str, ...], list[dict]]
 SERVED_ELSEWHERE = {("serve",)}
 
 
-def test_every_command_runs_from_a_fresh_start(store: Path, tmp_path: Path) -> None:
+def test_every_command_runs_from_a_fresh_start(store: Path, tmp_path: Path,
+                                               remote_server: str) -> None:
     leaves = _commands(build_parser())
-    real = _real_commands(store.parent, tmp_path / "fresh-demo")
+    real = _real_commands(store.parent, tmp_path / "fresh-demo",
+                          f"{remote_server}/{store_id(store.parent)}")
     assert set(real) | SERVED_ELSEWHERE == set(leaves), "a command without a fresh-start run"
     plan = [{"argv": [*leaf, "--help"]} for leaf in leaves]
     # In the order a person would: log in first, log out last.
@@ -166,3 +186,5 @@ def test_every_command_runs_from_a_fresh_start(store: Path, tmp_path: Path) -> N
     assert json.loads(said[("maintenance", "export-personal-data")])["registration_number"] \
         == "1000002"
     assert "Logged out." in said[("logout",)]
+    outbox = next(r["out"] for r in results if r["argv"][-2:] == ["outbox", "--json"])
+    assert [o["state"] for o in json.loads(outbox)] == ["sent"]  # checked out online

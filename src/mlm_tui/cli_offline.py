@@ -38,7 +38,7 @@ def add_offline_commands(commands: Any, parents: list[argparse.ArgumentParser]) 
         "checkout", parents=parents,
         help=_("order the cart: prints the order number, or the queued number offline"))
     checkout.add_argument("--pay", required=True, metavar="METHOD",
-                          help=_("balance, service_centre, cash_to_courier or instalments"))
+                          help=_("balance, service_centre or cash_to_courier"))
     checkout.add_argument("--pickup", metavar="ID",
                           help=_("a pickup point or service centre (default: a courier)"))
     checkout.add_argument("--json", action="store_true", help=_("print JSON"))

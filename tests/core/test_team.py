@@ -31,7 +31,11 @@ from mlm_tui.core.models import (
     OrderFilter,
     OrderSource,
     PaymentMethod,
+    PreparedLine,
+    PreparedOrder,
+    SeenTotals,
 )
+from mlm_tui.core.money import Money
 from tests import world
 
 _numbers = count(1)
@@ -196,6 +200,11 @@ def _probe_checkout(member_id: object) -> Checkout:
                     buyer_id=member_id)  # type: ignore[arg-type]
 
 
+def _probe_prepared(member_id: object) -> PreparedOrder:
+    return PreparedOrder((PreparedLine("32548", 1),), _probe_checkout(member_id),
+                         SeenTotals(Money.zero("RUB"), Decimal(0)))
+
+
 DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
     "member": (Refused("member", lambda b, ref: b.member(ref)),),
     "member_overview": (Refused("member", lambda b, ref: b.member_overview(ref)),),
@@ -215,6 +224,10 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
     "count_orders": (Refused("member", lambda b, ref: b.count_orders(OrderFilter(member_id=ref))),),
     "order_months": (Refused("member", lambda b, ref: b.order_months(OrderFilter(member_id=ref))),),
     "place_order": (Refused("member", lambda b, ref: b.place_order(_probe_checkout(ref))),),
+    "place_prepared_order": (
+        Refused("member", lambda b, ref: b.place_prepared_order(_probe_prepared(ref))),),
+    "quote_prepared_order": (
+        Refused("member", lambda b, ref: b.quote_prepared_order(_probe_prepared(ref))),),
     "order": (Refused("order", lambda b, ref: b.order(ref)),),
     "cancellation_quote": (Refused("order", lambda b, ref: b.cancellation_quote(ref)),),
     "cancel_order": (Refused("order", lambda b, ref: b.cancel_order(ref)),),

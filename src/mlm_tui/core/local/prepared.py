@@ -30,6 +30,8 @@ class PreparedOrdersMixin(CartMixin):
     def quote_prepared_order(self, prepared: PreparedOrder) -> Cart:
         _check_lines(prepared)
         with self.store.read() as conn:
+            # A buyer she may not order for is not there, as when the order is placed.
+            self._buyer(conn, prepared.checkout.buyer_id or self._me_id())
             return self._price_prepared(conn, prepared)
 
     def place_prepared_order(self, prepared: PreparedOrder) -> Order:
