@@ -573,7 +573,10 @@ class MlmApp(App[None]):
     @work(thread=True, exit_on_error=False, group="keeper")
     def keep_session(self, token: str) -> None:
         if self.keeper is not None:
-            self.keeper.save(self.location, token)
+            # Under the name the next start looks it up by: one who signs in before the
+            # opened store reached the header is kept under it too.
+            where = self.location or (self._backend.describe() if self._backend else "")
+            self.keeper.save(where, token)
 
     @on(SignOutRequested)
     def _sign_out_requested(self) -> None:
