@@ -163,6 +163,29 @@ async def test_offline_the_app_browses_orders_and_queues_then_sends_when_back(
         ("32548", 2), ("33012", 1)]
 
 
+@pytest.mark.anyio
+async def test_offline_an_order_the_kept_balance_does_not_cover_is_not_queued(
+        tmp_path, stopped):
+    from mlm_tui.screens.checkout import CheckoutScreen
+
+    app = offline_app(tmp_path, stopped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_screen(pilot, "quick_order")
+        await keys(pilot, *"35555", "enter", "6", "enter")  # 6 × 1 999,20 ₽
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await open_screen(pilot, "cart")
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen)  # still there, to choose again
+        assert "short by 1 995,20 ₽" in screen_text(app)  # 11 995,20 ₽ - 10 000,00 ₽
+        assert app.outbox().orders(world.ANNA.id) == []
+        assert "queued" not in screen_text(app).splitlines()[0]
+
+
 async def on_the_catalog(pilot) -> None:
     await settle(pilot)
     await open_screen(pilot, "catalog")

@@ -21,6 +21,9 @@ class SendsNothing:
     def place_prepared_order(self, prepared):
         raise Offline("The server {url} cannot be reached.", params={"url": "x"})
 
+    def place_prepared_orders(self, prepared):
+        raise Offline("The server {url} cannot be reached.", params={"url": "x"})
+
     def __getattr__(self, name):
         return getattr(self._backend, name)
 

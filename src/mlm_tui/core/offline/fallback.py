@@ -32,15 +32,19 @@ from mlm_tui.core.models import (
     CartAdditions,
     CatalogOverview,
     Category,
+    Checkout,
     CheckoutOverview,
     CompanyProfile,
+    DeliveryMethod,
     LineRefused,
     Member,
     Page,
+    PaymentMethod,
     PreparedLine,
     Product,
     Session,
 )
+from mlm_tui.core.offline.covered import check_covered
 from mlm_tui.core.offline.outbox import Outbox, offline_file
 from mlm_tui.core.offline.replica import Replica
 from mlm_tui.core.remote import wire
@@ -410,6 +414,26 @@ class OfflineFallback:
         held = self._lines().get(code)
         return self._set_line(code, quantity + (held.quantity if held else 0))
 
+    def set_paid_with_points(self, code: str, paid_with_points: bool) -> Cart:
+        def kept() -> Cart:
+            member_id = self._member_id()
+            if code not in self._lines():
+                raise e.NotFound(N_("{code} is not in the cart."),
+                                 field="code", params={"code": code})
+            with self._outbox().write() as db:
+                db.execute("UPDATE cart_lines SET paid_with_points = ? WHERE member_id = ?"
+                           " AND code = ?", (int(paid_with_points), member_id, code))
+                cart = self._kept_cart()
+                # Only as far as the wallet kept covers it (rolled back otherwise).
+                held = self._kept_account().points
+                if cart.points_spent > held:
+                    company = self._replica().company()
+                    check_covered(cart, _NOT_FROM_BALANCE, None, held, company)
+            return cart
+
+        return self._or_kept(
+            lambda: self._backend.set_paid_with_points(code, paid_with_points), kept)
+
     def clear_kept_cart(self) -> None:
         """After the cart was queued in the outbox: it is not ordered twice."""
         with self._lock, self._outbox().write() as db:
@@ -426,6 +450,10 @@ class OfflineFallback:
                                     self._kept_account().balance)
 
         return self._or_kept(online, kept)
+
+
+# Paid otherwise than from the balance: only the wallet is checked.
+_NOT_FROM_BALANCE = Checkout(DeliveryMethod.COURIER, PaymentMethod.CASH_TO_COURIER, "check")
 
 
 def _token_hash(token: str) -> str:
