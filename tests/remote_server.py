@@ -150,7 +150,9 @@ def main() -> None:
     use_cheap_password_hashing()
     app = Stores()
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # A port given: the same server started again where its clients left it.
+    sock.bind(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0))
     sock.listen(128)  # connections wait in the queue until the server is up
     print(sock.getsockname()[1], flush=True)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

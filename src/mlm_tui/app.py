@@ -127,6 +127,8 @@ class MlmApp(App[None]):
     account: reactive[AccountSummary | None] = reactive(None)
     location: reactive[str] = reactive("")
     online: reactive[bool] = reactive(True)
+    # Offline, when the prices shown were last read from the server (the replica's).
+    prices_as_of: reactive[datetime | None] = reactive(None)
     # Orders checked out offline: (to send, waiting for a decision); the header shows them.
     outbox_counts: reactive[tuple[int, int]] = reactive((0, 0))
     session: reactive[Session | None] = reactive(None, bindings=True)
@@ -501,6 +503,8 @@ class MlmApp(App[None]):
                     self.post_message(DataChanged(frozenset()))
                 return  # the next poll asks again
             self._change_cursor = changes.cursor
+        if not self.online:
+            self.post_message(CameOnline())
         if cursor is not None and (changes.kinds or self._header_stale):
             self.post_message(DataChanged(changes.kinds))
 
@@ -574,7 +578,10 @@ class MlmApp(App[None]):
     @work(thread=True, exit_on_error=False, group="keeper")
     def keep_session(self, token: str) -> None:
         if self.keeper is not None:
-            self.keeper.save(self.location, token)
+            # Under the name the next start looks it up by: one who signs in before the
+            # opened store reached the header is kept under it too.
+            where = self.location or (self._backend.describe() if self._backend else "")
+            self.keeper.save(where, token)
 
     @on(SignOutRequested)
     def _sign_out_requested(self) -> None:
@@ -622,6 +629,9 @@ class MlmApp(App[None]):
     @on(AccountLoaded)
     def _account_loaded(self, message: AccountLoaded) -> None:
         self.account = message.summary
+        if not getattr(self._backend, "reachable", True):
+            self._went_offline()  # the figures kept from the last time it answered
+            return
         self.online = True
         self.refresh_outbox_counts()
         if self.outbox_counts[0]:
@@ -661,9 +671,13 @@ class MlmApp(App[None]):
         assert session is not None
         outbox = Outbox(offline_file(self.settings.data_dir, self._outbox_place()))
         try:
-            return str(outbox.queue(session.member_id, cart, checkout, keep_key=True).number)
+            number = str(outbox.queue(session.member_id, cart, checkout, keep_key=True).number)
         finally:
             outbox.close()
+        clear_kept = getattr(self._backend, "clear_kept_cart", None)
+        if clear_kept is not None:
+            clear_kept()  # queued: the cart kept here is not ordered twice
+        return number
 
     def sync_outbox(self) -> Any:
         """Send what the outbox holds (from a worker thread): the sync's report."""
@@ -713,10 +727,15 @@ class MlmApp(App[None]):
     @on(WentOffline)
     def _went_offline(self) -> None:
         self.online = False
+        as_of = getattr(self._backend, "prices_as_of", None)
+        if as_of is not None:
+            self.prices_as_of = as_of()
 
     @on(CameOnline)
     def _came_online(self) -> None:
         self.online = True
+        if self.session is not None:
+            self.refresh_account()  # the real figures; and what was queued is sent
 
     # --- navigation ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -868,7 +887,14 @@ def run_app(settings: Settings, *, demo: bool = False,
     def open_backend() -> Backend:
         from mlm_tui.core.backends import open_backend as open_configured
 
-        return open_configured(settings)
+        backend = open_configured(settings)
+        if settings.server_url:
+            from mlm_tui.core.offline.fallback import OfflineFallback
+
+            # Working on when the server cannot be reached, from what was kept of it.
+            return cast("Backend", OfflineFallback(backend, settings.data_dir,
+                                                   settings.server_url))
+        return backend
 
     def build_demo(progress: Callable[..., None]) -> Any:
         from mlm_tui.core.demo import build_demo as build

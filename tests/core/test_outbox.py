@@ -118,9 +118,10 @@ def test_with_the_server_away_orders_stay_queued_and_go_when_it_is_back(anna_rem
     first = outbox.queue(world.ANNA.id, seen_cart(anna_remote, ("32548", 1)), CHECKOUT)
     second = outbox.queue(world.ANNA.id, seen_cart(anna_remote, ("33012", 1)), CHECKOUT)
     away = RemoteBackend(f"http://127.0.0.1:{free_port()}", retries=0)
-    report = sync(outbox, away, world.ANNA.id)
+    report = sync(outbox, away, world.ANNA.id, batch=1)  # one order to a request
     assert report.offline and report.sent == [] and len(report.still_queued) == 2
     assert isinstance(outbox.get(first.id).last_error, Offline)
     assert outbox.get(second.id).state is OutboxState.QUEUED  # not tried: the server is away
     assert [o.id for o in sync(outbox, anna_remote, world.ANNA.id).sent] == [first.id, second.id]
     assert outbox.counts(world.ANNA.id)[OutboxState.SENT] == 2
+

@@ -25,6 +25,7 @@ from mlm_tui.core.models import (
     PreparedLine,
     PreparedOrder,
 )
+from mlm_tui.core.money import Money
 from mlm_tui.core.prepared_orders import prepare, seen_totals, totals_differ
 from tests import world
 from tests.core.test_checkout import snapshot
@@ -132,3 +133,28 @@ def test_prepare_takes_the_bought_lines_and_what_the_cart_shows(anna):
     assert order_ready.lines == (PreparedLine("35555", 2),)
     assert order_ready.seen.to_pay == cart.to_pay and order_ready.seen.gifts == ("34001",)
     assert anna.place_prepared_order(order_ready).total == cart.to_pay
+
+
+def test_a_batch_places_each_order_alone_and_a_refused_one_takes_back_only_itself(anna):
+    before = anna.count_orders(OrderFilter())
+    cheap = prepared(anna, "batch-1", _32548=1)
+    dear = prepared(anna, "batch-2", _33012=1)
+    wrong = replace(dear, seen=replace(dear.seen, to_pay=Money(
+        dear.seen.to_pay.amount + 1, dear.seen.to_pay.currency)))  # seen otherwise
+    last = prepared(anna, "batch-3", _35555=1)
+    outcomes = anna.place_prepared_orders([cheap, wrong, last])
+    assert [o.key for o in outcomes] == ["batch-1", "batch-2", "batch-3"]
+    assert outcomes[0].order is not None and outcomes[2].order is not None
+    assert outcomes[1].order is None and "instead of" in (outcomes[1].error or "")
+    assert anna.count_orders(OrderFilter()) == before + 2
+    again = anna.place_prepared_orders([cheap])  # sent again: the order placed before
+    assert again[0].order is not None and again[0].order.number == outcomes[0].order.number
+    assert anna.count_orders(OrderFilter()) == before + 2
+
+
+def test_a_batch_too_big_is_refused_whole(anna):
+    before = anna.count_orders(OrderFilter())
+    with pytest.raises(ValidationError) as refused:
+        anna.place_prepared_orders([prepared(anna, "batch-x")] * 101)
+    assert refused.value.field == "prepared"
+    assert anna.count_orders(OrderFilter()) == before

@@ -121,7 +121,7 @@ def test_every_queued_order_is_placed_once_or_waits(server_store, tmp_path, caps
     started = time.monotonic()
     rng = random.Random(SEED)
     server = Server()
-    proxy = FaultyProxy(server.start(), target=b"/orders/prepared ")
+    proxy = FaultyProxy(server.start(), target=b"/orders/prepared/batch ")
     url = f"http://127.0.0.1:{proxy.port}/{store_id(server_store)}"
     direct = RemoteBackend(f"http://127.0.0.1:{server.port}/{store_id(server_store)}")
     session = direct.login(world.ANNA.registration_number, world.PASSWORD)
@@ -238,7 +238,7 @@ def agreement(outbox: Outbox, store: Store) -> dict[str, int]:
 
 def test_the_proxy_breaks_only_the_request_it_is_armed_for(server_store):
     server = Server()
-    proxy = FaultyProxy(server.start(), target=b"/orders/prepared ")
+    proxy = FaultyProxy(server.start(), target=b"/orders/prepared/batch ")
     backend = RemoteBackend(f"http://127.0.0.1:{proxy.port}/{store_id(server_store)}",
                             retries=0)
     try:
@@ -248,11 +248,14 @@ def test_the_proxy_breaks_only_the_request_it_is_armed_for(server_store):
         prepared = PreparedOrder((PreparedLine("32548", 1),), replace(CHECKOUT,
                                  idempotency_key="proxy-check"), seen_totals(backend.cart()))
         prepared = replace(prepared, seen=seen_totals(backend.quote_prepared_order(prepared)))
+        assert backend.place_prepared_order(prepared).idempotency_key == "proxy-check"
+        assert not proxy.applied  # one order alone: not the target either
+        proxy.arm("after_commit")
         with pytest.raises(Exception, match="cannot be reached"):
-            backend.place_prepared_order(prepared)
+            backend.place_prepared_orders([prepared])
         assert proxy.applied == Counter({"after_commit": 1})
-        again = backend.place_prepared_order(prepared)  # committed: the same order comes
-        assert again.idempotency_key == "proxy-check"
+        [again] = backend.place_prepared_orders([prepared])  # the same order comes
+        assert again.order is not None and again.order.idempotency_key == "proxy-check"
     finally:
         backend.close()
         proxy.close()

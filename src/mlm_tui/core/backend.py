@@ -51,6 +51,7 @@ from mlm_tui.core.models import (
     PeriodPromotions,
     PointsEntry,
     PreparedOrder,
+    PreparedOutcome,
     Product,
     Promotion,
     Registration,
@@ -269,6 +270,12 @@ class Backend(Protocol):
         ``InsufficientPoints``, a ``ValidationError`` naming the checkout's field) and
         ``ValidationError`` (field ``lines``) for no lines or a quantity out of range.
         """
+
+    def place_prepared_orders(self, prepared: list[PreparedOrder]) -> list[PreparedOutcome]:
+        """``place_prepared_order`` for each, in order, in one request (an outbox sent
+        whole): each order alone is placed or refused, as by itself (a refusal takes back
+        only that order), and the outcome of each is given by its key, in the same order.
+        At most ``PREPARED_BATCH`` orders (``ValidationError``, field ``prepared``)."""
 
     # --- orders ----------------------------------------------------------------------------
     def orders_page(

@@ -568,6 +568,17 @@ class PreparedOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedOutcome:
+    """What became of one order of a batch (``Backend.place_prepared_orders``), by its
+    key: placed (``order``), or refused with ``error``, the domain error's wire form
+    (``DomainError.to_dict``) as JSON."""
+
+    key: str
+    order: Order | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderFilter:
     member_id: int | None = None  # None = self and the whole downline
     month: str | None = None  # "YYYY-MM"

@@ -36,6 +36,7 @@ from mlm_tui.core.models import (
     PaymentMethod,
 )
 from mlm_tui.core.money import Money
+from mlm_tui.core.offline.covered import check_covered
 from mlm_tui.core.privacy import mask_address, mask_email, mask_phone
 from mlm_tui.core.rules.payment import payment_methods_for
 from mlm_tui.display import data_text
@@ -322,6 +323,12 @@ class CheckoutScreen(AppScreen[None]):
             except Offline:
                 if cart is None or not self.mlm_app.settings.server_url:
                     raise
+                # Queued only if what is kept of the balance and the wallet covers it.
+                account = self.mlm_app.account
+                company = self.mlm_app.company
+                if company is not None:
+                    check_covered(cart, checkout, self.balance,
+                                  account.points if account else None, company)
                 # The cart as shown goes to the outbox under this checkout's key: should
                 # the request have reached the server, the order it placed is the answer.
                 return self.Queued(self.mlm_app.queue_offline(cart, checkout))

@@ -54,6 +54,7 @@ from mlm_tui.widgets.order_text import (
     source_short_label,
     status_label,
 )
+from mlm_tui.widgets.outbox_lines import OutboxLines
 from mlm_tui.widgets.text_input import TextInput
 
 
@@ -122,6 +123,7 @@ class OrdersScreen(AppScreen[None]):
             # The controls arrive a frame after the rows: the rows are what one comes for,
             # and the three menus cost more to mount than the rest of the screen.
             yield Lazy(self._filter_controls())
+        yield OutboxLines()  # orders checked out offline, apart from the server's
         yield Static(_("Counting orders…"), id="orders-info", markup=False)
         yield OrderGrid(self.backend, self._initial, company=self.mlm_app.company)
         yield Static("", id="orders-current", markup=False)

@@ -11,15 +11,18 @@ screen's title, so nothing has to tell it to redraw.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
 from mlm_tui.display import data_text
+from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import _
 
-WATCHED = ("company", "account", "location", "online", "outbox_counts")
+WATCHED = ("company", "account", "location", "online", "outbox_counts", "prices_as_of")
 
 
 def location_text(location: str) -> str:
@@ -65,6 +68,10 @@ class AccountHeader(Widget):
             place.append(_("{count} queued").format(count=to_send))
         if waiting:
             place.append(_("{count} waiting").format(count=waiting))
+        as_of = getattr(app, "prices_as_of", None)
+        if where and not online and as_of is not None:  # last: the counts matter more
+            place.append(_("prices as of {time}").format(
+                time=as_of_text(as_of, datetime.now(), company.locale if company else "en")))
         # The title may be a member's name (their overview), the place the company's.
         title = (data_text(self.screen.title, style="bold"), data_text(" · ".join(place)))
 
@@ -82,6 +89,16 @@ class AccountHeader(Widget):
         room = self.size.width - figures.cell_len - _GAP
         return _lines(title, (who_text(member.full_name, member.registration_number, room),
                               figures), width=self.size.width)
+
+
+def as_of_text(when: datetime, now: datetime, locale: str) -> str:
+    """"14:05" today; the date too when the prices were read on another day."""
+    from babel.dates import format_date
+
+    shown = when.strftime("%H:%M")
+    if when.date() == now.date():
+        return shown
+    return f"{format_date(when.date(), 'short', locale=shown_locale(locale))} {shown}"
 
 
 def _lines(first: tuple[Text, Text], second: tuple[Text, Text], *, width: int = 0

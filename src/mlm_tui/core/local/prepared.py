@@ -13,17 +13,21 @@ which is what makes a resend after a lost answer safe.
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 from sqlalchemy import Connection
 
-from mlm_tui.core.errors import TotalsChanged, Unavailable, ValidationError
+from mlm_tui.core.errors import DomainError, TotalsChanged, Unavailable, ValidationError
 from mlm_tui.core.local.cart import CartMixin, check_checkout
-from mlm_tui.core.models import Cart, Order, PreparedOrder
+from mlm_tui.core.models import Cart, Order, PreparedOrder, PreparedOutcome
 from mlm_tui.core.money import format_money
 from mlm_tui.core.prepared_orders import totals_differ
 from mlm_tui.core.rules.cart_lines import check_quantity
 from mlm_tui.i18n import N_
 
 MAX_LINES = 200  # more lines than any order form holds
+PREPARED_BATCH = 100  # orders per request: an outbox of 1,000 goes in ten
 
 
 class PreparedOrdersMixin(CartMixin):
@@ -59,6 +63,26 @@ class PreparedOrdersMixin(CartMixin):
                             "seen": format_money(prepared.seen.to_pay, company.locale),
                             "differences": ",".join(differences)})
             return self._write_placed(conn, checkout, cart, buyer, catalog.period.id)
+
+    def place_prepared_orders(self, prepared: list[PreparedOrder]) -> list[PreparedOutcome]:
+        if len(prepared) > PREPARED_BATCH:
+            raise ValidationError(N_("At most {most} orders are sent at once."),
+                                  field="prepared", params={"most": PREPARED_BATCH})
+        outcomes = []
+        # One transaction for the batch (one commit, one wait for the disk), each order a
+        # savepoint of it: a refused order takes back its own writes alone. Inside a
+        # server request the request's transaction is that one already.
+        joined = self.store.joined()
+        with contextlib.nullcontext() if joined else self.store.one_transaction():
+            for each in prepared:
+                key = each.checkout.idempotency_key
+                try:
+                    order = self.place_prepared_order(each)
+                except DomainError as refusal:
+                    outcomes.append(PreparedOutcome(key, error=json.dumps(refusal.to_dict())))
+                    continue
+                outcomes.append(PreparedOutcome(key, order=order))
+        return outcomes
 
     def _price_prepared(self, conn: Connection, prepared: PreparedOrder) -> Cart:
         return self._price_lines(

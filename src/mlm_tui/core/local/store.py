@@ -335,6 +335,10 @@ class Store:
             raise StoreError(f"{self.path} could not be read: {exc.orig}",
                              field="store") from exc
 
+    def joined(self) -> bool:
+        """Whether this thread is inside ``one_transaction``."""
+        return getattr(self._joined, "conn", None) is not None
+
     @contextmanager
     def one_transaction(self) -> Iterator[Connection]:
         """One write transaction that every ``write()`` and ``read()`` of this thread joins

@@ -152,6 +152,7 @@ class Outbox:
     def __init__(self, path: Path, *, clock: Callable[[], datetime] = datetime.now) -> None:
         self.path = path
         self.clock = clock
+        self._together = False  # inside ``together``: one transaction for many changes
         make_folder(path.parent, PRIVATE)
         new_file(path, PRIVATE)  # 0600 before SQLite writes a byte; -wal and -shm follow it
         take_over(path, PRIVATE, PRIVATE.file)
@@ -186,7 +187,21 @@ class Outbox:
             yield db
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """The changes made inside, one transaction (one wait for the disk): a batch of
+        orders marked sending before their request leaves, or sent once answered."""
+        with self._write():
+            self._together = True
+            try:
+                yield
+            finally:
+                self._together = False
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        if self._together:  # part of the transaction open already
+            yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db

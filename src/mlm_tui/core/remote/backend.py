@@ -194,6 +194,10 @@ def _request_key(route: r.Route, body: dict[str, Any]) -> str:
     and its content's, so the same request sent again from another process (the outbox
     after a crash) is answered once, and the order changed after a decision is a new
     request (the store still places one order per order key)."""
+    if route.method == "place_prepared_orders":
+        # Sent again whole after a lost answer, the batch is answered as it was; each
+        # order's own key keeps it placed once whatever batch it travels in.
+        return hashlib.sha256(_json(body)).hexdigest()
     if route.method != "place_prepared_order":
         return str(uuid.uuid4())
     digest = hashlib.sha256(_json(body)).hexdigest()[:32]

@@ -129,6 +129,7 @@ ROUTES: tuple[Route, ...] = (
     # An order made ready offline, placed whole (not from the cart) at the totals seen;
     # its quote is a read, sent as a body because the lines may be many.
     _r("place_prepared_order", "POST", "/orders/prepared", creates=True),
+    _r("place_prepared_orders", "POST", "/orders/prepared/batch", creates=True),
     _r("quote_prepared_order", "POST", "/orders/prepared/quotes"),
     _r("checkout_overview", "GET", "/checkout"),
     # --- orders ----------------------------------------------------------------------------
