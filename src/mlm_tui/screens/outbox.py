@@ -8,6 +8,7 @@ when the server is back).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -101,10 +102,11 @@ class OutboxScreen(AppScreen[None]):
         Binding("s", "send", N_("Send now"), id="outbox.send"),
     ]
 
+    @dataclass
     class Sent(Message):
-        def __init__(self, sent: int, waiting: int, offline: bool) -> None:
-            super().__init__()
-            self.sent, self.waiting, self.offline = sent, waiting, offline
+        sent: int
+        waiting: int
+        offline: bool
 
     def __init__(self) -> None:
         super().__init__()

@@ -8,6 +8,7 @@ the button. Dismisses with the e-mail typed (to fill in the login) or ``None``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import on, work
@@ -53,10 +54,9 @@ class ResetScreen(AppScreen[str | None]):
         Binding("escape", "leave", N_("Back"), id="reset.back"),
     ]
 
+    @dataclass
     class CodeSent(Message):
-        def __init__(self, request: ResetRequest) -> None:
-            super().__init__()
-            self.request = request
+        request: ResetRequest
 
     class PasswordChanged(Message):
         pass

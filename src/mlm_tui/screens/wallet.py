@@ -6,6 +6,7 @@ reaches the last row, so a long history never loads at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from textual import on, work
@@ -144,21 +145,20 @@ class WalletScreen(AppScreen[None]):
             self.balance, self.page, self.company, self.first = balance, page, company, first
             self.requests = requests
 
+    @dataclass
     class PointsLoaded(Message):
-        def __init__(self, points: Decimal | None, page: Page[PointsEntry],
-                     company: CompanyProfile, first: bool) -> None:
-            super().__init__()
-            self.points, self.page, self.company, self.first = points, page, company, first
+        points: Decimal | None
+        page: Page[PointsEntry]
+        company: CompanyProfile
+        first: bool
 
+    @dataclass
     class ToppedUp(Message):
-        def __init__(self, request: PaymentRequest) -> None:
-            super().__init__()
-            self.request = request
+        request: PaymentRequest
 
+    @dataclass
     class DemoPaid(Message):
-        def __init__(self, request: PaymentRequest) -> None:
-            super().__init__()
-            self.request = request
+        request: PaymentRequest
 
     def __init__(self) -> None:
         super().__init__()
