@@ -21,7 +21,7 @@ from mlm_tui.i18n import N_, _, render_message
 from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
-from mlm_tui.widgets.form import focus_next_field
+from mlm_tui.widgets.form import error_line, focus_next_field
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
@@ -72,8 +72,7 @@ class ActivateScreen(AppScreen[None]):
                     yield Label(labels[name])
                     yield TextInput(self._login if name == "login" else "", id=name,
                                     compact=True, password=name in ("password", "confirmation"))
-                yield Static("", id=f"{name}-error", classes="field-error -empty",
-                             markup=False)
+                yield error_line(f"{name}-error")
             with Horizontal(id="actions"):
                 yield Button(_("Activate"), id="submit", variant="primary", compact=True)
             yield Static("", id="result")

@@ -48,7 +48,7 @@ from mlm_tui.screens.cart import totals_table
 from mlm_tui.widgets.choice import ChoiceButton
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.footer import KeysFooter
-from mlm_tui.widgets.form import clear_error_line, show_error_line
+from mlm_tui.widgets.form import clear_error_line, error_line, show_error_line
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text
 
@@ -168,8 +168,7 @@ class CheckoutScreen(AppScreen[None]):
                                 f"{delivery_label(point.kind)}: {point.name} "
                                 f"— {point.address}", end=""), id=f"pickup-{point.code}")
                         yield ChoiceButton(_("Courier to my address"), id=COURIER)
-                    yield Static("", id="delivery-error", classes="field-error -empty",
-                                 markup=False)
+                    yield error_line("delivery-error")
                     yield Static(_("3. Payment"), classes="section")
                     with RadioSet(id="payment"):
                         for method in company.payment_methods if company else ():
@@ -178,8 +177,7 @@ class CheckoutScreen(AppScreen[None]):
                 with Vertical(id="checkout-bottom"):
                     yield Static("", id="summary")
                     yield Static("", id="payment-note", classes="note", markup=False)
-                    yield Static("", id="checkout-error", classes="field-error -empty",
-                                 markup=False)
+                    yield error_line("checkout-error")
                     yield Button(_("Place the order (Ctrl+S)"), id="place", variant="primary",
                                  compact=True)
             with Vertical(id="placed"):

@@ -41,7 +41,12 @@ from mlm_tui.i18n import N_, _, current_language, ngettext, render_message
 from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
-from mlm_tui.widgets.form import clear_error_line, focus_next_field, show_error_line
+from mlm_tui.widgets.form import (
+    clear_error_line,
+    error_line,
+    focus_next_field,
+    show_error_line,
+)
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
@@ -144,8 +149,7 @@ class RegisterScreen(AppScreen[None]):
                 with Horizontal(classes="row"):
                     yield Label(label, id=f"{name}-label")
                     yield TextInput(placeholder=placeholder, id=name, compact=True)
-                yield Static("", id=f"{name}-error", classes="field-error -empty",
-                             markup=False)
+                yield error_line(f"{name}-error")
             with Horizontal(id="actions"):
                 yield Button(_("Register"), id="submit", variant="primary", compact=True)
             yield Static("", id="result")

@@ -52,7 +52,7 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._label, id=f"{self.field}-label")
         yield self._input
-        yield Static("", id=f"{self.field}-error", classes="field-error -empty", markup=False)
+        yield error_line(f"{self.field}-error")
 
     @property
     def input(self) -> Input:
@@ -71,6 +71,11 @@ class FormField(Vertical):
         self.error_text = ""
         clear_error_line(self.query_one(".field-error", Static))
         self._input.remove_class("-invalid")
+
+
+def error_line(line_id: str) -> Static:
+    """The line under a field where its error shows: hidden while it says nothing."""
+    return Static("", id=line_id, classes="field-error -empty", markup=False)
 
 
 def show_error_line(line: Static, message: str) -> None:
