@@ -560,6 +560,22 @@ def _in_chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
+def _print_tables(console: Any, items: Iterable[Any], columns: Callable[[Any], None],
+                  row: Callable[[Any], list[Any]], none: str) -> None:
+    """``items`` as tables of a page each (``columns`` sets one up, ``row`` gives an item's
+    cells), the header over the first only; ``none`` where there are no items."""
+    shown = False
+    for chunk in _in_chunks(items):
+        table = _table(show_header=not shown)
+        columns(table)
+        for item in chunk:
+            table.add_row(*row(item))
+        console.print(table)
+        shown = True
+    if not shown:
+        console.print(none)
+
+
 def _print_csv(header: list[str], rows: Iterator[list[object]]) -> None:
     import csv
 
@@ -803,10 +819,8 @@ def _products_table(products: Iterable[Any], company: Any) -> None:
     from mlm_tui.display import data_text
 
     locale = shown_locale(company.locale)
-    console = _console()
-    shown = False
-    for chunk in _in_chunks(products):
-        table = _table(show_header=not shown)
+
+    def columns(table: Any) -> None:
         table.add_column(_("Code"), no_wrap=True)
         table.add_column(_("Name"), min_width=16, ratio=2)
         table.add_column(_("Category"), min_width=8, ratio=1)
@@ -814,16 +828,15 @@ def _products_table(products: Iterable[Any], company: Any) -> None:
         table.add_column(_("Retail"), justify="right", no_wrap=True)
         table.add_column(data_text(company.points_label), justify="right", no_wrap=True)
         table.add_column(_("Stock"), justify="right", no_wrap=True)
-        for p in chunk:
-            table.add_row(data_text(p.code), data_text(p.name), data_text(p.category),
-                          format_money(p.price, locale),
-                          format_money(p.retail_price, locale),
-                          format_points(p.points, locale),
-                          str(p.stock) if p.available else _("sold out"))
-        console.print(table)
-        shown = True
-    if not shown:
-        console.print(_("No product matches."))
+
+    def row(p: Any) -> list[Any]:
+        return [data_text(p.code), data_text(p.name), data_text(p.category),
+                format_money(p.price, locale),
+                format_money(p.retail_price, locale),
+                format_points(p.points, locale),
+                str(p.stock) if p.available else _("sold out")]
+
+    _print_tables(_console(), products, columns, row, _("No product matches."))
 
 
 # --- orders and volume ---------------------------------------------------------------------
@@ -886,9 +899,8 @@ def _orders_table(orders: Iterable[Any], company: Any) -> None:
     console = _console()
     # On a narrow terminal the invoice number gives way to the buyer's name (--csv has all).
     with_invoice = console.width >= WIDE
-    shown = False
-    for chunk in _in_chunks(orders):
-        table = _table(show_header=not shown)
+
+    def columns(table: Any) -> None:
         table.add_column(_("Date"), no_wrap=True)
         table.add_column(_("Order"), no_wrap=True)
         table.add_column(_("Buyer"), min_width=14)
@@ -898,16 +910,15 @@ def _orders_table(orders: Iterable[Any], company: Any) -> None:
         table.add_column(_("Total"), justify="right", no_wrap=True)
         if with_invoice:
             table.add_column(_("Invoice"), no_wrap=True)
-        for o in chunk:
-            row = [format_day(o.placed_at, locale), data_text(o.number),
-                   data_text(f"{o.buyer_name} ({o.buyer_registration_number})"), o.source.value,
-                   status_label(o.status), format_points(o.points, locale),
-                   format_money(o.total, locale)]
-            table.add_row(*row, *([data_text(o.invoice_number or "")] if with_invoice else []))
-        console.print(table)
-        shown = True
-    if not shown:
-        console.print(_("No orders match."))
+
+    def row(o: Any) -> list[Any]:
+        row = [format_day(o.placed_at, locale), data_text(o.number),
+               data_text(f"{o.buyer_name} ({o.buyer_registration_number})"), o.source.value,
+               status_label(o.status), format_points(o.points, locale),
+               format_money(o.total, locale)]
+        return row + ([data_text(o.invoice_number or "")] if with_invoice else [])
+
+    _print_tables(console, orders, columns, row, _("No orders match."))
 
 
 def _volume(args: argparse.Namespace) -> int:

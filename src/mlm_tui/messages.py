@@ -10,6 +10,7 @@ widget) that started it; each handles its own, and the app ignores them as they 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -20,12 +21,11 @@ if TYPE_CHECKING:
     from mlm_tui.core.models import Session
 
 
+@dataclass
 class SignedIn(Message):
     """A member logged in (or activated an account): keep the session, open the landing."""
 
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+    session: Session
 
 
 class SignOutRequested(Message):

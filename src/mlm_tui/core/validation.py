@@ -402,20 +402,22 @@ def normalise_postcode(text: str | None, country: str, *, field: str = "postcode
 
 
 def normalise_city(text: str | None, *, field: str = "city") -> str:
-    city = refuse_unprintable(text or "", field=field)
-    city = _SPACES.sub(" ", unicodedata.normalize("NFC", city)).strip()
-    if not any(ch.isalpha() for ch in city) or len(city) > 100:
-        raise ValidationError(N_("Enter the city."), field=field)
-    return city
+    return _address_words(text, field=field, longest=100, missing=N_("Enter the city."))
 
 
 def normalise_street(text: str | None, *, field: str = "street") -> str:
     """The street and house number: letters somewhere, not only a number."""
-    street = refuse_unprintable(text or "", field=field)
-    street = _SPACES.sub(" ", unicodedata.normalize("NFC", street)).strip()
-    if not any(ch.isalpha() for ch in street) or len(street) > 200:
-        raise ValidationError(N_("Enter the street and house number."), field=field)
-    return street
+    return _address_words(text, field=field, longest=200,
+                          missing=N_("Enter the street and house number."))
+
+
+def _address_words(text: str | None, *, field: str, longest: int, missing: str) -> str:
+    """A line of an address in words: spaces made single, letters somewhere in it."""
+    words = refuse_unprintable(text or "", field=field)
+    words = _SPACES.sub(" ", unicodedata.normalize("NFC", words)).strip()
+    if not any(ch.isalpha() for ch in words) or len(words) > longest:
+        raise ValidationError(missing, field=field)
+    return words
 
 
 # --- one-time codes --------------------------------------------------------------------------

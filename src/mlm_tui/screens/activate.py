@@ -5,6 +5,8 @@ opens the landing screen as after a login.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,7 @@ from mlm_tui.i18n import N_, _, render_message
 from mlm_tui.messages import Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
+from mlm_tui.widgets.form import error_line, focus_next_field
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
@@ -50,10 +53,9 @@ class ActivateScreen(AppScreen[None]):
         Binding("ctrl+s", "submit", N_("Activate"), id="activate.submit"),
     ]
 
+    @dataclass
     class Activated(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
+        session: Session
 
     def __init__(self, login: str = "") -> None:
         super().__init__()
@@ -70,8 +72,7 @@ class ActivateScreen(AppScreen[None]):
                     yield Label(labels[name])
                     yield TextInput(self._login if name == "login" else "", id=name,
                                     compact=True, password=name in ("password", "confirmation"))
-                yield Static("", id=f"{name}-error", classes="field-error -empty",
-                             markup=False)
+                yield error_line(f"{name}-error")
             with Horizontal(id="actions"):
                 yield Button(_("Activate"), id="submit", variant="primary", compact=True)
             yield Static("", id="result")
@@ -83,10 +84,7 @@ class ActivateScreen(AppScreen[None]):
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
-        index = FIELDS.index(event.input.id or "")
-        if index + 1 < len(FIELDS):
-            self.query_one(f"#{FIELDS[index + 1]}", Input).focus()
-        else:
+        if not focus_next_field(self, FIELDS, event.input.id):
             self.action_submit()
 
     @on(Button.Pressed, "#submit")

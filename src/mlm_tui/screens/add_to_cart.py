@@ -64,10 +64,10 @@ class AddToCartScreen(AppModalScreen[Added | None]):
         Binding("escape", "cancel", N_("Cancel"), id="add.cancel"),
     ]
 
+    @dataclass
     class Done(Message):
-        def __init__(self, cart: Cart, quantity: int) -> None:
-            super().__init__()
-            self.cart, self.quantity = cart, quantity
+        cart: Cart
+        quantity: int
 
     def __init__(self, product: Product, quantity: int = 1, *, select: bool = True) -> None:
         super().__init__()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from mlm_tui.core.models import CompanyProfile
 
 ResultType = TypeVar("ResultType")
+Answer = TypeVar("Answer")
 
 
 class AppScreen(Screen[ResultType]):
@@ -118,6 +119,17 @@ class AppScreen(Screen[ResultType]):
 
         return self.run_worker(run, thread=True, exclusive=True, exit_on_error=False,
                                group=group)
+
+    def read_with_company(self, read: Callable[[], Answer],
+                          loaded: Callable[[Answer, CompanyProfile], Message], *,
+                          group: str) -> Worker[None]:
+        """``in_background`` for a screen that shows one answer with the company's money
+        and dates: the screen gets ``loaded(read(), company)``."""
+        def ask() -> Message:
+            company = self.company_profile()
+            return loaded(read(), company)
+
+        return self.in_background(ask, group=group)
 
 
 # ModalScreen comes first: Textual takes a screen's CSS from its first base class.

@@ -8,6 +8,7 @@ are listed so nobody is surprised. Returns the order as it is afterwards, or Non
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -80,15 +81,14 @@ class CancelScreen(AppModalScreen[Order | None]):
         Binding("y", "confirm", N_("Confirm"), id="cancel.confirm"),
     ]
 
+    @dataclass
     class Quoted(Message):
-        def __init__(self, quote: CancellationQuote, company: CompanyProfile) -> None:
-            super().__init__()
-            self.quote, self.company = quote, company
+        quote: CancellationQuote
+        company: CompanyProfile
 
+    @dataclass
     class Done(Message):
-        def __init__(self, order: Order) -> None:
-            super().__init__()
-            self.order = order
+        order: Order
 
     def __init__(self, number: str) -> None:
         super().__init__()
@@ -111,12 +111,8 @@ class CancelScreen(AppModalScreen[Order | None]):
         self.load_quote()
 
     def load_quote(self) -> None:
-        def ask() -> Message:
-            company = self.company_profile()
-            quote = self.backend.cancellation_quote(self.number)
-            return self.Quoted(quote, company)
-
-        self.in_background(ask, group="cancel-quote")
+        self.read_with_company(lambda: self.backend.cancellation_quote(self.number), self.Quoted,
+                               group="cancel-quote")
 
     @on(Quoted)
     def _quoted(self, message: Quoted) -> None:

@@ -16,6 +16,7 @@ yet is dropped, so the last key pressed always wins.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
@@ -156,10 +157,10 @@ class CartScreen(AppScreen[None]):
     # Prices, stock and promotions are the catalog's: they change what a line costs.
     SHOWS = frozenset({ChangeKind.CART, ChangeKind.CATALOG})
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, cart: Cart, change: int) -> None:
-            super().__init__()
-            self.cart, self.change = cart, change
+        cart: Cart
+        change: int
 
     def __init__(self) -> None:
         super().__init__()

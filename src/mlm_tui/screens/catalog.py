@@ -9,6 +9,7 @@ Results come a page at a time: moving or scrolling near the last row reads the n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -95,10 +96,9 @@ class CatalogScreen(AppScreen[None]):
                 id="catalog.clear_category"),
     ]
 
+    @dataclass
     class Categories(Message):
-        def __init__(self, categories: list[Category]) -> None:
-            super().__init__()
-            self.categories = categories
+        categories: list[Category]
 
     class Results(Message):
         """A page of products for the query and category; ``after`` is the position the

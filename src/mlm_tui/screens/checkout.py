@@ -16,6 +16,7 @@ refusal shows above the button and nothing is placed.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from rich.table import Table
 from textual import on
@@ -48,6 +49,7 @@ from mlm_tui.screens.cart import totals_table
 from mlm_tui.widgets.choice import ChoiceButton
 from mlm_tui.widgets.errors import error_text
 from mlm_tui.widgets.footer import KeysFooter
+from mlm_tui.widgets.form import clear_error_line, error_line, show_error_line
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text
 
@@ -122,22 +124,21 @@ class CheckoutScreen(AppScreen[None]):
         Binding("escape", "back", N_("Back"), id="checkout.back"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, member: Member, cart: Cart, balance: Money) -> None:
-            super().__init__()
-            self.member, self.cart, self.balance = member, cart, balance
+        member: Member
+        cart: Cart
+        balance: Money
 
+    @dataclass
     class Placed(Message):
-        def __init__(self, order: Order) -> None:
-            super().__init__()
-            self.order = order
+        order: Order
 
+    @dataclass
     class Queued(Message):
         """The server could not be reached: the order waits in the outbox."""
 
-        def __init__(self, number: str) -> None:
-            super().__init__()
-            self.number = number
+        number: str
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,8 +169,7 @@ class CheckoutScreen(AppScreen[None]):
                                 f"{delivery_label(point.kind)}: {point.name} "
                                 f"— {point.address}", end=""), id=f"pickup-{point.code}")
                         yield ChoiceButton(_("Courier to my address"), id=COURIER)
-                    yield Static("", id="delivery-error", classes="field-error -empty",
-                                 markup=False)
+                    yield error_line("delivery-error")
                     yield Static(_("3. Payment"), classes="section")
                     with RadioSet(id="payment"):
                         for method in company.payment_methods if company else ():
@@ -178,8 +178,7 @@ class CheckoutScreen(AppScreen[None]):
                 with Vertical(id="checkout-bottom"):
                     yield Static("", id="summary")
                     yield Static("", id="payment-note", classes="note", markup=False)
-                    yield Static("", id="checkout-error", classes="field-error -empty",
-                                 markup=False)
+                    yield error_line("checkout-error")
                     yield Button(_("Place the order (Ctrl+S)"), id="place", variant="primary",
                                  compact=True)
             with Vertical(id="placed"):
@@ -280,14 +279,10 @@ class CheckoutScreen(AppScreen[None]):
         note.set_class(short, "-error")
 
     def _error(self, widget_id: str, text: str) -> None:
-        error = self.query_one(f"#{widget_id}", Static)
-        error.update(data_text("✗ " + text))
-        error.remove_class("-empty")
+        show_error_line(self.query_one(f"#{widget_id}", Static), text)
 
     def _clear_error(self, widget_id: str) -> None:
-        error = self.query_one(f"#{widget_id}", Static)
-        error.update("")
-        error.add_class("-empty")
+        clear_error_line(self.query_one(f"#{widget_id}", Static))
 
     # --- placing ---------------------------------------------------------------------------
     @on(Button.Pressed, "#place")

@@ -92,15 +92,13 @@ class ClaimScreen(AppScreen[None]):
         Binding("ctrl+s", "submit", N_("Submit claim"), id="claim.submit"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, context: ClaimContext) -> None:
-            super().__init__()
-            self.context = context
+        context: ClaimContext
 
+    @dataclass
     class Submitted(Message):
-        def __init__(self, claim: Claim) -> None:
-            super().__init__()
-            self.claim = claim
+        claim: Claim
 
     def __init__(self, invoice_number: str) -> None:
         super().__init__()

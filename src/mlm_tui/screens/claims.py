@@ -8,6 +8,7 @@ claim); the decision arrives in the inbox, and this list shows it when opened ag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -105,15 +106,15 @@ class ClaimsScreen(AppScreen[None]):
         Binding("enter", "show", N_("Show claim"), id="claims.show"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, claims: list[Claim], company: CompanyProfile) -> None:
-            super().__init__()
-            self.claims, self.company = claims, company
+        claims: list[Claim]
+        company: CompanyProfile
 
+    @dataclass
     class DetailLoaded(Message):
-        def __init__(self, claim: Claim, invoice: Invoice | None) -> None:
-            super().__init__()
-            self.claim, self.invoice = claim, invoice
+        claim: Claim
+        invoice: Invoice | None
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,12 +142,7 @@ class ClaimsScreen(AppScreen[None]):
         self.load()
 
     def load(self) -> None:
-        def ask() -> Message:
-            company = self.company_profile()
-            claims = self.backend.claims()
-            return self.Loaded(claims, company)
-
-        self.in_background(ask, group="claims-load")
+        self.read_with_company(lambda: self.backend.claims(), self.Loaded, group="claims-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -8,6 +8,8 @@ a month opens the order history filtered to this member and that month.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,11 +53,10 @@ class CustomerScreen(AppScreen[None]):
         Binding("o", "all_orders", N_("All orders"), id="customer.all_orders"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, overview: MemberOverview, company: CompanyProfile) -> None:
-            super().__init__()
-            self.overview = overview
-            self.company = company
+        overview: MemberOverview
+        company: CompanyProfile
 
     def __init__(self, member_id: int) -> None:
         super().__init__()
@@ -84,12 +85,8 @@ class CustomerScreen(AppScreen[None]):
         self.load()
 
     def load(self) -> None:
-        def ask() -> Message:
-            company = self.company_profile()
-            overview = self.backend.member_overview(self.member_id)
-            return self.Loaded(overview, company)
-
-        self.in_background(ask, group="overview")
+        self.read_with_company(lambda: self.backend.member_overview(self.member_id), self.Loaded,
+                               group="overview")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -7,6 +7,7 @@ demo login filled in below the form.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from textual import on, work
@@ -67,15 +68,15 @@ class FirstRunScreen(AppScreen[None]):
         Binding("ctrl+n", "activate", N_("Activate account"), id="first_run.activate"),
     ]
 
+    @dataclass
     class Progress(Message):
-        def __init__(self, phase: str, done: int, total: int) -> None:
-            super().__init__()
-            self.phase, self.done, self.total = phase, done, total
+        phase: str
+        done: int
+        total: int
 
+    @dataclass
     class Built(Message):
-        def __init__(self, demo_login: Any) -> None:
-            super().__init__()
-            self.demo_login = demo_login
+        demo_login: Any
 
     def __init__(self, *, build_at_once: bool = False) -> None:
         super().__init__()

@@ -8,6 +8,7 @@ parcel's tracking with its status and stations.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import on
@@ -65,10 +66,10 @@ class InTransitScreen(AppScreen[None]):
         Binding("r", "reload", N_("Refresh"), id="in_transit.reload"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, shipments: list[Shipment], company: CompanyProfile) -> None:
-            super().__init__()
-            self.shipments, self.company = shipments, company
+        shipments: list[Shipment]
+        company: CompanyProfile
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -87,12 +88,8 @@ class InTransitScreen(AppScreen[None]):
         self.load()
 
     def load(self) -> None:
-        def ask() -> Message:
-            company = self.company_profile()
-            shipments = self.backend.shipments_in_transit()
-            return self.Loaded(shipments, company)
-
-        self.in_background(ask, group="transit-load")
+        self.read_with_company(lambda: self.backend.shipments_in_transit(), self.Loaded,
+                               group="transit-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

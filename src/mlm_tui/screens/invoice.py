@@ -8,6 +8,7 @@ workers; a failure is shown as it is and changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -71,15 +72,14 @@ class InvoiceScreen(AppScreen[None]):
         Binding("e", "email", N_("E-mail to buyer"), id="invoice.email"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, invoice: Invoice, company: CompanyProfile) -> None:
-            super().__init__()
-            self.invoice, self.company = invoice, company
+        invoice: Invoice
+        company: CompanyProfile
 
+    @dataclass
     class Done(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+        text: str
 
     def __init__(self, number: str) -> None:
         super().__init__()
@@ -108,12 +108,8 @@ class InvoiceScreen(AppScreen[None]):
         self.load()
 
     def load(self) -> None:
-        def ask() -> Message:
-            company = self.company_profile()
-            invoice = self.backend.invoice(self.number)
-            return self.Loaded(invoice, company)
-
-        self.in_background(ask, group="invoice-load")
+        self.read_with_company(lambda: self.backend.invoice(self.number), self.Loaded,
+                               group="invoice-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

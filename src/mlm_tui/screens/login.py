@@ -7,6 +7,7 @@ field it concerns with its own words; what was typed stays.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -62,10 +63,9 @@ class LoginScreen(AppScreen[None]):
         Binding("ctrl+n", "activate", N_("Activate account"), id="login.activate"),
     ]
 
+    @dataclass
     class LoggedIn(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
+        session: Session
 
     # The time left of a sign-in lock counts down by this step, then the message goes.
     COUNTDOWN_SECONDS = 1.0

@@ -37,6 +37,7 @@ from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, LookForChanges
 from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.invoice import invoice_cells
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -78,15 +79,8 @@ def line_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
 
 
 def line_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
-    name = line.product_name + (f" ({_('gift')})" if line.is_gift else "")
-    return [
-        data_text(line.product_code),
-        data_text(name, no_wrap=True, overflow="ellipsis"),
-        right(str(line.quantity)),
-        right(money_text(line.unit_price, company)),
-        right(money_text(line.total, company)),
-        right(points_number(line.points, company)),
-    ]
+    """The line as the invoice shows it, and the points it earns."""
+    return [*invoice_cells(line, company), right(points_number(line.points, company))]
 
 
 def totals_text(order: Order, company: CompanyProfile) -> str:
@@ -134,15 +128,13 @@ class OrderScreen(AppScreen[None]):
 
     SHOWS = frozenset({ChangeKind.ORDERS})
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, view: OrderView) -> None:
-            super().__init__()
-            self.view = view
+        view: OrderView
 
+    @dataclass
     class SourceCorrected(Message):
-        def __init__(self, order: Order) -> None:
-            super().__init__()
-            self.order = order
+        order: Order
 
     def __init__(self, number: str) -> None:
         super().__init__()

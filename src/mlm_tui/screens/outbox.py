@@ -8,6 +8,8 @@ when the server is back).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -20,7 +22,7 @@ from textual.widgets import DataTable, Static
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile
-from mlm_tui.core.offline.outbox import STATE_LABELS, OutboxState, QueuedOrder
+from mlm_tui.core.offline.outbox import STATE_LABELS, Outbox, OutboxState, QueuedOrder
 from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
@@ -101,10 +103,11 @@ class OutboxScreen(AppScreen[None]):
         Binding("s", "send", N_("Send now"), id="outbox.send"),
     ]
 
+    @dataclass
     class Sent(Message):
-        def __init__(self, sent: int, waiting: int, offline: bool) -> None:
-            super().__init__()
-            self.sent, self.waiting, self.offline = sent, waiting, offline
+        sent: int
+        waiting: int
+        offline: bool
 
     def __init__(self) -> None:
         super().__init__()
@@ -160,29 +163,30 @@ class OutboxScreen(AppScreen[None]):
         status.set_class(error, "-error")
         status.display = True
 
-    def action_confirm(self) -> None:
+    def _decide(self, decision: Callable[[Outbox, QueuedOrder], object]) -> QueuedOrder | None:
+        """Apply ``decision`` to the order under the cursor. None if there is none, or the
+        outbox refused it (the status line says why)."""
         order = self._current()
         outbox = self.mlm_app.outbox()
         if order is None or outbox is None:
-            return
+            return None
         try:
-            outbox.confirm(order)
+            decision(outbox, order)
         except DomainError as error:
             self._say(error.message, error=True)
+            return None
+        return order
+
+    def action_confirm(self) -> None:
+        if self._decide(Outbox.confirm) is None:
             return
         self._say(_("Confirmed at the new figures: it is sent with the next sync."))
         self.reload()
         self.action_send()
 
     def action_drop(self) -> None:
-        order = self._current()
-        outbox = self.mlm_app.outbox()
-        if order is None or outbox is None:
-            return
-        try:
-            outbox.drop(order)
-        except DomainError as error:
-            self._say(error.message, error=True)
+        order = self._decide(Outbox.drop)
+        if order is None:
             return
         self._say(_("Order {number} dropped.").format(number=order.number))
         self.reload()

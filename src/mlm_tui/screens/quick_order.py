@@ -9,6 +9,7 @@ line. Ctrl+S puts the rows into the cart; Ctrl+R repeats an earlier order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
@@ -58,16 +59,16 @@ class QuickOrderScreen(AppScreen[None]):
         Binding("escape", "leave", N_("Back"), show=False, id="quick_order.back"),
     ]
 
+    @dataclass
     class Looked(Message):
-        def __init__(self, codes: list[str], products: dict[str, Product]) -> None:
-            super().__init__()
-            self.codes, self.products = codes, products
+        codes: list[str]
+        products: dict[str, Product]
 
+    @dataclass
     class Added(Message):
-        def __init__(self, cart: Cart | None, added: list[str],
-                     refused: list[tuple[str, str]]) -> None:
-            super().__init__()
-            self.cart, self.added, self.refused = cart, added, refused
+        cart: Cart | None
+        added: list[str]
+        refused: list[tuple[str, str]]
 
     def __init__(self) -> None:
         super().__init__()

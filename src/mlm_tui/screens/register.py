@@ -10,6 +10,7 @@ success the new member's number is shown and an activation code is on its way to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -41,6 +42,12 @@ from mlm_tui.messages import Refused
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.delivery_text import how_sent
 from mlm_tui.widgets.footer import KeysFooter
+from mlm_tui.widgets.form import (
+    clear_error_line,
+    error_line,
+    focus_next_field,
+    show_error_line,
+)
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
@@ -121,10 +128,10 @@ class RegisterScreen(AppScreen[None]):
         Binding("ctrl+s", "submit", N_("Register"), id="register.submit"),
     ]
 
+    @dataclass
     class Registered(Message):
-        def __init__(self, member: Member, delivery: MessageDelivery) -> None:
-            super().__init__()
-            self.member, self.delivery = member, delivery
+        member: Member
+        delivery: MessageDelivery
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,8 +151,7 @@ class RegisterScreen(AppScreen[None]):
                 with Horizontal(classes="row"):
                     yield Label(label, id=f"{name}-label")
                     yield TextInput(placeholder=placeholder, id=name, compact=True)
-                yield Static("", id=f"{name}-error", classes="field-error -empty",
-                             markup=False)
+                yield error_line(f"{name}-error")
             with Horizontal(id="actions"):
                 yield Button(_("Register"), id="submit", variant="primary", compact=True)
             yield Static("", id="result")
@@ -193,10 +199,7 @@ class RegisterScreen(AppScreen[None]):
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
-        index = FIELDS.index(event.input.id or "")
-        if index + 1 < len(FIELDS):
-            self.query_one(f"#{FIELDS[index + 1]}", Input).focus()
-        else:
+        if not focus_next_field(self, FIELDS, event.input.id):
             self.action_submit()
 
     @on(Button.Pressed, "#submit")
@@ -271,14 +274,10 @@ class RegisterScreen(AppScreen[None]):
         self._asked_to_correct = True
 
     def _mark(self, name: str, message: str) -> None:
-        label = self.query_one(f"#{name}-error", Static)
-        label.update(data_text("✗ " + message))
-        label.remove_class("-empty")
+        show_error_line(self.query_one(f"#{name}-error", Static), message)
 
     def _unmark(self, name: str) -> None:
-        label = self.query_one(f"#{name}-error", Static)
-        label.update("")
-        label.add_class("-empty")
+        clear_error_line(self.query_one(f"#{name}-error", Static))
 
     def _clear_errors(self) -> None:
         for name in FIELDS:

@@ -6,6 +6,8 @@ found is shown at the field. Dismisses with (order number, the cart) or ``None``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,15 +46,14 @@ class RepeatOrderScreen(AppModalScreen[tuple[str, Cart] | None]):
         Binding("escape", "cancel", N_("Cancel"), id="repeat.cancel"),
     ]
 
+    @dataclass
     class Recent(Message):
-        def __init__(self, orders: list[OrderSummary]) -> None:
-            super().__init__()
-            self.orders = orders
+        orders: list[OrderSummary]
 
+    @dataclass
     class Repeated(Message):
-        def __init__(self, number: str, cart: Cart) -> None:
-            super().__init__()
-            self.number, self.cart = number, cart
+        number: str
+        cart: Cart
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:

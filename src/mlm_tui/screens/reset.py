@@ -8,6 +8,7 @@ the button. Dismisses with the e-mail typed (to fill in the login) or ``None``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import on, work
@@ -54,10 +55,10 @@ class ResetScreen(AppScreen[str | None]):
         Binding("escape", "leave", N_("Back"), id="reset.back"),
     ]
 
+    @dataclass
     class CodeSent(Message):
-        def __init__(self, request: ResetRequest, delivery: MessageDelivery) -> None:
-            super().__init__()
-            self.request, self.delivery = request, delivery
+        request: ResetRequest
+        delivery: MessageDelivery
 
     class PasswordChanged(Message):
         pass

@@ -9,6 +9,8 @@ removes the one under the cursor, after asking, and connections made with it end
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -45,20 +47,18 @@ class SshKeysScreen(AppScreen[None]):
         Binding("delete", "remove", N_("Remove key"), id="ssh_keys.remove"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, keys: list[SshKey], locale: str) -> None:
-            super().__init__()
-            self.keys, self.locale = keys, locale
+        keys: list[SshKey]
+        locale: str
 
+    @dataclass
     class Added(Message):
-        def __init__(self, key: SshKey) -> None:
-            super().__init__()
-            self.key = key
+        key: SshKey
 
+    @dataclass
     class Removed(Message):
-        def __init__(self, key: SshKey) -> None:
-            super().__init__()
-            self.key = key
+        key: SshKey
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,6 +6,8 @@ ever read (``team_children``), in a worker, and each node is read once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -61,19 +63,16 @@ class TeamScreen(AppScreen[None]):
     # Members (names, status, who sponsors whom) and their orders (points this month).
     SHOWS = frozenset({ChangeKind.TEAM, ChangeKind.ORDERS})
 
+    @dataclass
     class ChildrenLoaded(Message):
-        def __init__(self, node: TreeNode[TeamNode], children: list[TeamNode]) -> None:
-            super().__init__()
-            self.node = node
-            self.children = children
+        node: TreeNode[TeamNode]
+        children: list[TeamNode]
 
+    @dataclass
     class Started(Message):
-        def __init__(self, me: TeamNode, children: list[TeamNode],
-                     company: CompanyProfile) -> None:
-            super().__init__()
-            self.me = me
-            self.children = children
-            self.company = company
+        me: TeamNode
+        children: list[TeamNode]
+        company: CompanyProfile
 
     class ReadAgain(Message):
         def __init__(self, me: TeamNode, children: dict[int, list[TeamNode]]) -> None:

@@ -7,6 +7,7 @@ terminals that do not follow links.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -102,10 +103,10 @@ class TrackingScreen(AppScreen[None]):
     # The carriers' events arrive at the store as they come: the timeline follows them.
     SHOWS = frozenset({ChangeKind.ORDERS})
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, shipment: Shipment | None, company: CompanyProfile) -> None:
-            super().__init__()
-            self.shipment, self.company = shipment, company
+        shipment: Shipment | None
+        company: CompanyProfile
 
     def __init__(self, order_number: str) -> None:
         super().__init__()
@@ -142,12 +143,8 @@ class TrackingScreen(AppScreen[None]):
         self.load()
 
     def load(self) -> None:
-        def ask() -> Message:
-            company = self.company_profile()
-            shipment = self.backend.shipment(self.order_number)
-            return self.Loaded(shipment, company)
-
-        self.in_background(ask, group="tracking-load")
+        self.read_with_company(lambda: self.backend.shipment(self.order_number), self.Loaded,
+                               group="tracking-load")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,10 +35,9 @@ class TrainingScreen(AppScreen[None]):
         Binding("d", "done", N_("Done, next lesson"), id="training.done"),
     ]
 
+    @dataclass
     class Progress(Message):
-        def __init__(self, completed: set[str]) -> None:
-            super().__init__()
-            self.completed = completed
+        completed: set[str]
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,7 +6,10 @@ reaches the last row, so a long history never loads at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -42,6 +45,7 @@ from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
 PAGE = 50
+Entry = TypeVar("Entry", LedgerEntry, PointsEntry)  # a line of one of the two ledgers
 MOST_AT_ONCE = 1000  # what a reload reads of a long history scrolled far down
 
 
@@ -144,21 +148,20 @@ class WalletScreen(AppScreen[None]):
             self.balance, self.page, self.company, self.first = balance, page, company, first
             self.requests = requests
 
+    @dataclass
     class PointsLoaded(Message):
-        def __init__(self, points: Decimal | None, page: Page[PointsEntry],
-                     company: CompanyProfile, first: bool) -> None:
-            super().__init__()
-            self.points, self.page, self.company, self.first = points, page, company, first
+        points: Decimal | None
+        page: Page[PointsEntry]
+        company: CompanyProfile
+        first: bool
 
+    @dataclass
     class ToppedUp(Message):
-        def __init__(self, request: PaymentRequest) -> None:
-            super().__init__()
-            self.request = request
+        request: PaymentRequest
 
+    @dataclass
     class DemoPaid(Message):
-        def __init__(self, request: PaymentRequest) -> None:
-            super().__init__()
-            self.request = request
+        request: PaymentRequest
 
     def __init__(self) -> None:
         super().__init__()
@@ -228,24 +231,25 @@ class WalletScreen(AppScreen[None]):
     @work(thread=True, exit_on_error=False, group="balance")
     def load_balance(self, after: str) -> None:
         """The next page of the balance ledger (the amount above it stands as it was read)."""
-        try:
-            company = self.company_profile()
-            page = self.backend.balance_ledger(after=after, limit=PAGE)
-        except DomainError as error:
-            self.post_message(Failed(error))
-            return
-        self.post_message(self.BalanceLoaded(None, page, company, first=False))
+        self._next_page(lambda: self.backend.balance_ledger(after=after, limit=PAGE),
+                        self.BalanceLoaded)
 
     @work(thread=True, exit_on_error=False, group="points")
     def load_points(self, after: str) -> None:
         """The next page of the points ledger."""
+        self._next_page(lambda: self.backend.points_ledger(after=after, limit=PAGE),
+                        self.PointsLoaded)
+
+    def _next_page(self, read: Callable[[], Page[Entry]],
+                   loaded: Callable[[None, Page[Entry], CompanyProfile, bool], Message]) -> None:
+        """In a worker: ``read`` a further page of a ledger, its total left as it is."""
         try:
             company = self.company_profile()
-            page = self.backend.points_ledger(after=after, limit=PAGE)
+            page = read()
         except DomainError as error:
             self.post_message(Failed(error))
             return
-        self.post_message(self.PointsLoaded(None, page, company, first=False))
+        self.post_message(loaded(None, page, company, False))
 
     @on(BalanceLoaded)
     def _balance_loaded(self, message: BalanceLoaded) -> None:

@@ -7,8 +7,11 @@ starts with a mark so it reads as an error without colour (NO_COLOR, 16 colours)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.widgets import Input, Label, Static
 
 from mlm_tui.display import data_text
@@ -49,7 +52,7 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._label, id=f"{self.field}-label")
         yield self._input
-        yield Static("", id=f"{self.field}-error", classes="field-error -empty", markup=False)
+        yield error_line(f"{self.field}-error")
 
     @property
     def input(self) -> Input:
@@ -61,14 +64,36 @@ class FormField(Vertical):
 
     def show_error(self, message: str) -> None:
         self.error_text = message
-        error = self.query_one(".field-error", Static)
-        error.update(data_text("✗ " + message))
-        error.remove_class("-empty")
+        show_error_line(self.query_one(".field-error", Static), message)
         self._input.add_class("-invalid")
 
     def clear_error(self) -> None:
         self.error_text = ""
-        error = self.query_one(".field-error", Static)
-        error.update("")
-        error.add_class("-empty")
+        clear_error_line(self.query_one(".field-error", Static))
         self._input.remove_class("-invalid")
+
+
+def error_line(line_id: str) -> Static:
+    """The line under a field where its error shows: hidden while it says nothing."""
+    return Static("", id=line_id, classes="field-error -empty", markup=False)
+
+
+def show_error_line(line: Static, message: str) -> None:
+    """An error line (hidden by its ``-empty`` class while empty) says ``message``."""
+    line.update(data_text("✗ " + message))
+    line.remove_class("-empty")
+
+
+def clear_error_line(line: Static) -> None:
+    line.update("")
+    line.add_class("-empty")
+
+
+def focus_next_field(form: DOMNode, fields: Sequence[str], field: str | None) -> bool:
+    """Enter in a form's input moves the focus to the next of ``fields`` (input ids, in
+    order); False after the last one, where Enter submits the form."""
+    index = fields.index(field or "")
+    if index + 1 == len(fields):
+        return False
+    form.query_one(f"#{fields[index + 1]}", Input).focus()
+    return True

@@ -129,45 +129,39 @@ class OrderGrid(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
 
     # --- messages ------------------------------------------------------------------------
+    @dataclass
     class OrderSelected(Message):
-        def __init__(self, number: str) -> None:
-            super().__init__()
-            self.number = number
+        number: str
 
+    @dataclass
     class Highlighted(Message):
         """The order under the cursor (None while its page is still being read)."""
 
-        def __init__(self, index: int, order: OrderSummary | None,
-                     flag: OrderFlag | None) -> None:
-            super().__init__()
-            self.index = index
-            self.order = order
-            self.flag = flag
+        index: int
+        order: OrderSummary | None
+        flag: OrderFlag | None
 
+    @dataclass
     class Counted(Message):
-        def __init__(self, count: int) -> None:
-            super().__init__()
-            self.count = count
+        count: int
 
+    @dataclass
     class MonthsCounted(Message):
         """Months of the current filters with their orders, in the grid's order."""
 
-        def __init__(self, months: list[tuple[str, int]]) -> None:
-            super().__init__()
-            self.months = months
+        months: list[tuple[str, int]]
 
+    @dataclass
     class Opened(Message):
         """The first answer of a query (``show``), or of reading it again."""
 
-        def __init__(self, history: OrderHistory) -> None:
-            super().__init__()
-            self.history = history
+        history: OrderHistory
 
     # Private: results of the workers, tagged with the query they belong to.
+    @dataclass
     class _Months(Message):
-        def __init__(self, generation: int, months: list[tuple[str, int]]) -> None:
-            super().__init__()
-            self.generation, self.months = generation, months
+        generation: int
+        months: list[tuple[str, int]]
 
     class _Loaded(Message):
         def __init__(self, generation: int, fetch: Fetch, page: Page[OrderSummary] | None,

@@ -8,6 +8,7 @@ squeezed into one field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -44,10 +45,10 @@ class RowInput(TypeAheadInput):
 
 
 class CodeInput(RowInput):
+    @dataclass
     class ListPasted(Message):
-        def __init__(self, code_input: CodeInput, text: str) -> None:
-            super().__init__()
-            self.code_input, self.text = code_input, text
+        code_input: CodeInput
+        text: str
 
     def _on_paste(self, event: events.Paste) -> None:
         # Runs before Input's own handler (Textual calls each class's in turn): a single
