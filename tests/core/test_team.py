@@ -7,6 +7,7 @@ zero, cancelled orders not counted, and nobody outside her team ever shown.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from sqlalchemy import insert, update
 
 from mlm_tui.core.backend import Backend
 from mlm_tui.core.errors import DomainError, NotFound, ValidationError
+from mlm_tui.core.errors import from_dict as error_from_dict
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local import team as team_module
 from mlm_tui.core.models import (
@@ -205,6 +207,14 @@ def _probe_prepared(member_id: object) -> PreparedOrder:
                          SeenTotals(Money.zero("RUB"), Decimal(0)))
 
 
+def _placed_in_a_batch(backend: object, member_id: object) -> object:
+    """The batch answers each order alone: its refusal is raised as the order's own."""
+    (outcome,) = backend.place_prepared_orders([_probe_prepared(member_id)])  # type: ignore[attr-defined]
+    if outcome.error:
+        raise error_from_dict(json.loads(outcome.error))
+    return outcome.order
+
+
 DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
     "member": (Refused("member", lambda b, ref: b.member(ref)),),
     "member_overview": (Refused("member", lambda b, ref: b.member_overview(ref)),),
@@ -226,6 +236,7 @@ DOWNLINE_CHECKED: dict[str, tuple[Refused | Hidden, ...]] = {
     "place_order": (Refused("member", lambda b, ref: b.place_order(_probe_checkout(ref))),),
     "place_prepared_order": (
         Refused("member", lambda b, ref: b.place_prepared_order(_probe_prepared(ref))),),
+    "place_prepared_orders": (Refused("member", _placed_in_a_batch),),
     "quote_prepared_order": (
         Refused("member", lambda b, ref: b.quote_prepared_order(_probe_prepared(ref))),),
     "order": (Refused("order", lambda b, ref: b.order(ref)),),
