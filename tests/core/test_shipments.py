@@ -242,6 +242,20 @@ def test_a_returned_parcel_queues_a_stop_the_member_did_not_ask(world_orders, an
     assert refused.refused[0].why.startswith("a delivery stop awaits")
 
 
+def test_a_parcel_the_carrier_sent_back_is_credited_without_stop_fees(world_orders, anna,
+                                                                       clock):
+    ship(anna.store, clock, shipped_csv())
+    before = anna.balance().amount
+    events(anna.store, clock, f"tracking_number,at,status\n{TRACKING},2026-11-20 11:00,"
+                              "returned\n")
+    total = anna.order(PAID).total.amount
+    case = decide_stop(anna.store, PAID, credit=True, now=clock(), decided_by="irina")
+    assert case.stop.credit.amount == total  # she asked for no stop: no fee for one
+    assert anna.balance().amount == before + total
+    assert not [e for e in anna.balance_ledger().items if e.kind.value == "fee"
+                and e.order_number == PAID]
+
+
 def test_an_order_paid_to_the_courier_is_claimed_only_once_its_money_is_confirmed(
         anna, clock):
     anna.add_to_cart("32548", 2)

@@ -86,7 +86,8 @@ def decide_stop(store: Store, order_number: str, *, credit: bool, now: datetime,
         order = conn.execute(select(o).where(o.c.id == row.order_id)).one()
         if credit:
             amount = credit_stopped_order(conn, order, now, company,
-                                          N_("parcel returned, amount credited"))
+                                          N_("parcel returned, amount credited"),
+                                          fees=not row.returned)
             _parcel_back(conn, order.id)
             state, said = DeliveryStopState.CREDITED, amount.amount
             notify(conn, order.placed_by_id, now, NotificationKind.SHIPPING,

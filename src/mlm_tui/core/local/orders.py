@@ -399,12 +399,14 @@ def record_payment(conn: Connection, order_id: int, at: datetime, company: Compa
 
 
 def credit_stopped_order(conn: Connection, row: Row[*tuple[Any, ...]], at: datetime,
-                         company: CompanyProfile, note: str) -> Money:
+                         company: CompanyProfile, note: str, *, fees: bool = True) -> Money:
     """A stopped parcel is back: the order is credited as a shipped order's cancellation
     is (what it took from the balance, less the stop's fee parts), its stock and wallet
-    points go back, and its money is no longer awaited. Returns what was credited."""
+    points go back, and its money is no longer awaited. Returns what was credited.
+    ``fees=False``: the carrier sent it back of its own accord, and the member, who asked
+    for nothing, pays nothing for the stop."""
     paid = Money(_paid_from_balance(conn, row), company.currency)
-    parts = cancellation.cancellation_fee(company, shipped=True, paid=paid)
+    parts = cancellation.cancellation_fee(company, shipped=True, paid=paid) if fees else []
     refund = (paid - cancellation.total(parts, company.currency)).rounded()
     move_status(conn, row, OrderStatus.CREDITED, at, note)
     if paid.amount:
