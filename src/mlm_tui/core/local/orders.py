@@ -406,7 +406,7 @@ def credit_stopped_order(conn: Connection, row: Row[*tuple[Any, ...]], at: datet
     ``fees=False``: the carrier sent it back of its own accord, and the member, who asked
     for nothing, pays nothing for the stop."""
     paid = Money(_paid_from_balance(conn, row), company.currency)
-    parts = cancellation.cancellation_fee(company, shipped=True, paid=paid) if fees else []
+    parts = cancellation.cancellation_fee(company, shipped=True, paid=paid) if fees else ()
     refund = (paid - cancellation.total(parts, company.currency)).rounded()
     move_status(conn, row, OrderStatus.CREDITED, at, note)
     if paid.amount:
