@@ -21,19 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _stores import big_store
 from _terminal import summary
-
-QUERIES = ["к", "кр", "крем", "тушь", "гель для", "32", "325", "lavendel", "öl", "набор кис",
-           "ш", "парф", "Крем для лица", "zz", "вода"]
-REPEAT = 20
-
-
-def timed(fn, repeat: int = REPEAT) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return samples
+from bench_core import QUERIES, timed  # the same searches, timed the same way
 
 
 def database_for(server: str, name: str, source) -> str:

@@ -633,9 +633,7 @@ class MlmApp(App[None]):
             self._went_offline()  # the figures kept from the last time it answered
             return
         self.online = True
-        self.refresh_outbox_counts()
-        if self.outbox_counts[0]:
-            self._send_outbox()  # back online: what was queued goes now
+        self.refresh_outbox_counts(send_queued=True)  # back online: what was queued goes now
 
     # --- the outbox (orders checked out offline, mlm_tui.core.offline) ---------------------
     def outbox(self) -> Any:
@@ -652,15 +650,29 @@ class MlmApp(App[None]):
     def _outbox_place(self) -> str:
         return self.settings.server_url or self.location
 
-    def refresh_outbox_counts(self) -> None:
-        from mlm_tui.core.offline.outbox import OutboxState
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-counts")
+    def refresh_outbox_counts(self, *, send_queued: bool = False) -> None:
+        """Count the outbox's orders for the header, off the UI thread (it reads a file;
+        every account refresh asks); with ``send_queued``, send them if any are queued."""
+        from mlm_tui.core.offline.outbox import Outbox, OutboxState, offline_file
 
-        outbox = self.outbox()
-        if outbox is None or self.session is None:
+        session = self.session
+        path = offline_file(self.settings.data_dir, self._outbox_place())
+        if session is None or not (self.settings.server_url or path.exists()):
             return
-        counts = outbox.counts(self.session.member_id)
-        self.outbox_counts = (counts[OutboxState.QUEUED] + counts[OutboxState.SENDING],
-                              counts[OutboxState.WAITING])
+        outbox = Outbox(path)
+        try:
+            counts = outbox.counts(session.member_id)
+        finally:
+            outbox.close()
+        shown = (counts[OutboxState.QUEUED] + counts[OutboxState.SENDING],
+                 counts[OutboxState.WAITING])
+        self.call_from_thread(self._show_outbox_counts, shown, send_queued)
+
+    def _show_outbox_counts(self, counts: tuple[int, int], send_queued: bool) -> None:
+        self.outbox_counts = counts
+        if send_queued and counts[0]:
+            self._send_outbox()
 
     def queue_offline(self, cart: Cart, checkout: Checkout) -> str:
         """Put the cart as shown in the outbox under the checkout's own key (from a worker

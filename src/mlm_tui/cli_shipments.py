@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def add_shipment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -74,37 +76,34 @@ def _read(path: Path) -> bytes | None:
 
 
 def _ship(args: argparse.Namespace) -> int:
-    from mlm_tui.cli_maintenance import _now, _store
     from mlm_tui.core.local.shipments import ship_orders
     from mlm_tui.core.shipment_files import read_shipments
 
-    data = _read(args.file)
-    if data is None:
-        return 1
-    records = read_shipments(data)
-    store = _store(args)
-    try:
-        report = ship_orders(store, records, now=_now(None))
-    finally:
-        store.close()
-    return _print_report(report, args.file.name, done="shipped")
+    return _import(args, read_shipments, ship_orders, done="shipped")
 
 
 def _events(args: argparse.Namespace) -> int:
-    from mlm_tui.cli_maintenance import _now, _store
     from mlm_tui.core.local.shipments import record_carrier_events
     from mlm_tui.core.shipment_files import read_carrier_events
+
+    return _import(args, read_carrier_events, record_carrier_events, done="recorded")
+
+
+def _import(args: argparse.Namespace, read: Callable[[bytes], Any],
+            apply: Callable[..., object], *, done: str) -> int:
+    """A warehouse's or carrier's file, read and applied to the store in one go."""
+    from mlm_tui.cli_maintenance import _now, _store
 
     data = _read(args.file)
     if data is None:
         return 1
-    records = read_carrier_events(data)
+    records = read(data)
     store = _store(args)
     try:
-        report = record_carrier_events(store, records, now=_now(None))
+        report = apply(store, records, now=_now(None))
     finally:
         store.close()
-    return _print_report(report, args.file.name, done="recorded")
+    return _print_report(report, args.file.name, done=done)
 
 
 def _print_report(report: object, name: str, *, done: str) -> int:

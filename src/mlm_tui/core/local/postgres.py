@@ -30,7 +30,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateColumn
 
 from mlm_tui.core.changes import Changes
-from mlm_tui.core.local import migrations, postgres_search, schema
+from mlm_tui.core.local import postgres_search, schema
 from mlm_tui.core.local.changes import (
     _COUNTERS,
     _counters,
@@ -127,19 +127,7 @@ class PostgresStore(Store):
             raise StoreError(
                 f"{self.where} has schema {version} and needs upgrading to "
                 f"{schema.SCHEMA_VERSION}: run `{UPGRADE_COMMAND}`", field="store")
-        with self.write() as conn:
-            version = self._version(conn)  # another process may have got here first
-            if version == 0:
-                migrations.create_fresh(conn)
-            elif version < schema.SCHEMA_VERSION:
-                migrations.upgrade_to_current(conn)
-
-    def _version(self, conn: Connection) -> int:
-        try:
-            return migrations.current_version(conn)
-        except migrations.UnknownVersion as exc:
-            raise StoreError(f"{self.where} says its schema version is {exc.args[0]!r}, "
-                             "which no mlm-tui writes", field="store") from exc
+        self._bring_to_current()
 
     @contextmanager
     def _write_locked(self) -> Iterator[Connection]:

@@ -169,6 +169,10 @@ class Store:
         if self.read_only is not None:
             raise StoreError(f"{self.path} needs an upgrade to this mlm-tui's schema, and "
                              f"may not be written: {self.read_only}", field="store")
+        self._bring_to_current()
+
+    def _bring_to_current(self) -> None:
+        """Create the schema in an empty store, or upgrade an older one, in one write."""
         with self.write() as conn:
             version = self._version(conn)  # another process may have got here first
             if version == 0:
@@ -181,8 +185,8 @@ class Store:
             return migrations.current_version(conn)
         except migrations.UnknownVersion as exc:
             raise StoreError(
-                f"{self.path} says its schema version is {exc.args[0]!r}, which no mlm-tui "
-                "writes: the file is damaged or not a store", field="store") from exc
+                f"{self.where} says its schema version is {exc.args[0]!r}, which no mlm-tui "
+                "writes: it is damaged or not a store", field="store") from exc
 
     def _reopen_read_only(self, reason: str) -> None:
         self.engine.dispose()
