@@ -275,3 +275,16 @@ def test_an_order_paid_to_the_courier_is_claimed_only_once_its_money_is_confirme
                     decided_by="irina.service")
     claim = anna.submit_claim(order.invoice_number, [ClaimLine("32548", 1)], "Крем протёк")
     assert [c.number for c in anna.claims()] == [claim.number]
+
+
+def test_a_refusal_note_with_an_escape_code_is_refused_and_the_stop_still_waits(
+        world_orders, anna, clock):
+    ship(anna.store, clock, shipped_csv())
+    anna.request_delivery_stop(PAID)
+    with pytest.raises(ValidationError) as refused:
+        decide_stop(anna.store, PAID, credit=False, now=clock(), decided_by="irina",
+                    note="at the door \x1b]52;c;cm0gLXJmIH4=\x07")
+    assert refused.value.field == "note"
+    assert "control characters" in str(refused.value)
+    assert anna.order(PAID).delivery_stop.state is DeliveryStopState.REQUESTED
+    assert not any("refused" in notice.title for notice in anna.notifications())

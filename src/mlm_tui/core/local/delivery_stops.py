@@ -36,6 +36,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.money import Money
 from mlm_tui.core.notices import NoticeCode, money_param
+from mlm_tui.core.validation import refuse_unprintable
 from mlm_tui.i18n import N_
 
 MAX_NOTE = 200
@@ -65,7 +66,8 @@ def list_stops(store: Store, *, open_only: bool = False) -> list[StopCase]:
 def decide_stop(store: Store, order_number: str, *, credit: bool, now: datetime,
                 decided_by: str, note: str = "") -> StopCase:
     """Credit the returned parcel, or refuse the stop (``note`` says why: required)."""
-    note = " ".join((note or "").split())
+    # The member reads the note in her terminal: an escape code in it would act there.
+    note = " ".join(refuse_unprintable(note or "", field="note", multiline=True).split())
     if len(note) > MAX_NOTE:
         raise ValidationError(N_("At most {most} characters."), field="note",
                               params={"most": MAX_NOTE})
