@@ -200,9 +200,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     logout = commands.add_parser("logout", parents=[common], help=_("end the kept session"))
     logout.set_defaults(handler=_logout)
 
-    catalog = commands.add_parser("catalog", parents=[common], help=_("the current catalog"))
-    catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True,
-                                              metavar="COMMAND")
+    catalog_commands = add_command_group(commands, "catalog", help=_("the current catalog"),
+                                         parents=[common])
     search = catalog_commands.add_parser("search", parents=[common],
                                          help=_("products by code, name or category"))
     search.add_argument("query")
@@ -212,12 +211,11 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     search.set_defaults(handler=_catalog_search)
     show = catalog_commands.add_parser("show", parents=[common], help=_("one product by code"))
     show.add_argument("code")
-    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(show)
     show.set_defaults(handler=_catalog_show)
 
-    orders = commands.add_parser("orders", parents=[common], help=_("the order history"))
-    orders_commands = orders.add_subparsers(dest="orders_command", required=True,
-                                            metavar="COMMAND")
+    orders_commands = add_command_group(commands, "orders", help=_("the order history"),
+                                        parents=[common])
     listing = orders_commands.add_parser("list", parents=[common],
                                          help=_("orders of self and the team, newest first"))
     listing.add_argument("--member", metavar="ID|REGNO",
@@ -254,7 +252,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     inbox = commands.add_parser("inbox", parents=[common],
                                 help=_("the inbox: claim decisions, parcels, promotions"))
     inbox.add_argument("--unread", action="store_true", help=_("only unread messages"))
-    inbox.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(inbox)
     inbox.set_defaults(handler=_inbox)
 
     add_maintenance_commands(commands, parents=[common])
@@ -510,6 +508,19 @@ def _table(**options: Any) -> Any:
     from rich.table import Table
 
     return Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, **options)
+
+
+def add_command_group(commands: Any, name: str, *, help: str,
+                      parents: list[argparse.ArgumentParser]) -> Any:
+    """A command whose own commands follow it (``catalog search``, ``cart add``): the
+    subparsers to add them to."""
+    group = commands.add_parser(name, parents=parents, help=help)
+    return group.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+
+
+def add_json_option(command: argparse.ArgumentParser) -> None:
+    """``--json``: the command prints JSON (for scripts) instead of text."""
+    command.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
 def _print_json(data: object) -> None:

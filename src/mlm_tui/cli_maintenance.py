@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,11 +142,8 @@ def _retention(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.retention import run_retention
     from mlm_tui.core.retention_rules import RetentionRule
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         report = run_retention(store, now=_now(args.as_of), apply=args.apply)
-    finally:
-        store.close()
     day = report.as_of.date().isoformat()
     if not report.cases:
         print(_("No account is due for removal as of {day}.").format(day=day))
@@ -223,11 +221,8 @@ def _claim_list(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.claim_decisions import list_claims
     from mlm_tui.core.models import ClaimStatus
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         cases = list_claims(store, open_only=args.open)
-    finally:
-        store.close()
     if not cases:
         print(_("No claim awaits a decision.") if args.open else _("No claims yet."))
         return 0
@@ -261,8 +256,7 @@ def _claim_decide(args: argparse.Namespace) -> int:
     if args.reject and not args.reason.strip():
         print(_("Say why with --reason: the member reads it in her inbox."), file=sys.stderr)
         return 2
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         now = _now(None)
         if args.reject:
             case = reject_claim(store, args.number, now=now, reason=args.reason)
@@ -279,8 +273,6 @@ def _claim_decide(args: argparse.Namespace) -> int:
                           file=sys.stderr)
                     return 2
             case = accept_claim(store, args.number, now=now, credit=credit, note=args.reason)
-    finally:
-        store.close()
     from mlm_tui.display import printable
 
     print(printable(f"{case.claim.number}: {case.claim.decision}"))
@@ -325,11 +317,8 @@ def _account_add(args: argparse.Namespace) -> int:
         if getpass.getpass(_("Again: ")) != password:
             print(_("The two passwords differ; nothing was added."), file=sys.stderr)
             return 2
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         account = add_account(store, args.name, password, now=_now(None))
-    finally:
-        store.close()
     print(_("Service account {name} added. It signs in at "
             "POST /api/v1/service/sessions.").format(name=account.name))
     return 0
@@ -338,11 +327,8 @@ def _account_add(args: argparse.Namespace) -> int:
 def _account_list(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.service_accounts import list_accounts
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         accounts = list_accounts(store)
-    finally:
-        store.close()
     if not accounts:
         print(_("No service accounts yet: add one with "
                 "`maintenance service-accounts add NAME`."))
@@ -357,11 +343,8 @@ def _account_list(args: argparse.Namespace) -> int:
 def _account_disable(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.service_accounts import disable_account
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         disable_account(store, args.name, now=_now(None))
-    finally:
-        store.close()
     print(_("Service account {name} disabled; its sessions have ended.").format(
         name=args.name))
     return 0
@@ -412,11 +395,8 @@ def _payments_list(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.payments import list_payments
     from mlm_tui.core.models import PaymentSource, PaymentState
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         cases = list_payments(store, state=PaymentState.PENDING if args.pending else None)
-    finally:
-        store.close()
     if not cases:
         print(_("No payment is awaited.") if args.pending else _("No payment requests yet."))
         return 0
@@ -441,12 +421,9 @@ def _payments_confirm(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.payments import confirm_payment
     from mlm_tui.core.models import PaymentSource
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         case = confirm_payment(store, args.reference, now=_now(None),
                                source=PaymentSource.SERVICE, decided_by=_who(args))
-    finally:
-        store.close()
     r = case.request
     said = (_("{reference}: {amount} {currency} credited to the balance of {number}.")
             if r.order_number is None else
@@ -460,12 +437,9 @@ def _payments_reject(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.payments import reject_payment
     from mlm_tui.core.models import PaymentSource
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         case = reject_payment(store, args.reference, now=_now(None), reason=args.reason,
                               source=PaymentSource.SERVICE, decided_by=_who(args))
-    finally:
-        store.close()
     print(_("{reference}: refused; {number} reads why in the inbox.").format(
         reference=case.request.reference, number=case.registration_number))
     return 0
@@ -483,12 +457,9 @@ def _payments_import(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc.strerror}", file=sys.stderr)
         return 1
     entries = read_statement(data, name=args.file.name)
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         report = import_statement(store, entries, now=_now(None),
                                   decided_by=f"statement {args.file.name}")
-    finally:
-        store.close()
     credited, unmatched = _("credited"), _("NOT MATCHED")
     for line in report.credited:
         entry = line.entry

@@ -20,16 +20,18 @@ NEEDS_SERVER = N_("ordering from the command line works with a team server: give
 
 
 def add_offline_commands(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    cart = commands.add_parser("cart", parents=parents, help=_("the cart kept on this machine"))
-    cart_commands = cart.add_subparsers(dest="cart_command", required=True, metavar="COMMAND")
+    from mlm_tui.cli import add_command_group, add_json_option
+
+    cart_commands = add_command_group(commands, "cart", help=_("the cart kept on this machine"),
+                                      parents=parents)
     add = cart_commands.add_parser(
         "add", parents=parents,
         help=_("add products: CODE [QTY] ...; without any, \"code qty\" lines from stdin"))
     add.add_argument("items", nargs="*", metavar="CODE [QTY]")
-    add.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(add)
     add.set_defaults(handler=_cart_add)
     show = cart_commands.add_parser("show", parents=parents, help=_("the cart, priced"))
-    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(show)
     show.set_defaults(handler=_cart_show)
     clear = cart_commands.add_parser("clear", parents=parents, help=_("empty the cart"))
     clear.set_defaults(handler=_cart_clear)
@@ -41,7 +43,7 @@ def add_offline_commands(commands: Any, parents: list[argparse.ArgumentParser]) 
                           help=_("balance, service_centre or cash_to_courier"))
     checkout.add_argument("--pickup", metavar="ID",
                           help=_("a pickup point or service centre (default: a courier)"))
-    checkout.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(checkout)
     checkout.set_defaults(handler=_checkout)
 
     outbox = commands.add_parser("outbox", parents=parents,
@@ -50,12 +52,12 @@ def add_offline_commands(commands: Any, parents: list[argparse.ArgumentParser]) 
                         help=_("confirm an order that waits at the new price, take it back "
                                "into the cart to change it, or drop it"))
     outbox.add_argument("number", nargs="?", help=_("the queued number (Q-000001)"))
-    outbox.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(outbox)
     outbox.set_defaults(handler=_outbox)
 
     sync = commands.add_parser("sync", parents=parents,
                                help=_("send the queued orders; say what went through"))
-    sync.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(sync)
     sync.set_defaults(handler=_sync)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -98,11 +99,8 @@ def _import(args: argparse.Namespace, read: Callable[[bytes], Any],
     if data is None:
         return 1
     records = read(data)
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         report = apply(store, records, now=_now(None))
-    finally:
-        store.close()
     return _print_report(report, args.file.name, done=done)
 
 
@@ -123,11 +121,8 @@ def _stops_list(args: argparse.Namespace) -> int:
     from mlm_tui.core.local.delivery_stops import list_stops
     from mlm_tui.display import printable
 
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         cases = list_stops(store, open_only=args.open)
-    finally:
-        store.close()
     if not cases:
         print("No delivery stop awaits a decision." if args.open else "No delivery stops yet.")
         return 0
@@ -151,12 +146,9 @@ def _stops_decide(args: argparse.Namespace) -> int:
     if args.refuse and not args.note.strip():
         print("Say why with --note: the member reads it in her inbox.", file=sys.stderr)
         return 2
-    store = _store(args)
-    try:
+    with closing(_store(args)) as store:
         case = decide_stop(store, args.order_number, credit=args.credit, now=_now(None),
                            decided_by=_who(args), note=args.note)
-    finally:
-        store.close()
     stop = case.stop
     if stop.credit is not None:
         what = f"{stop.credit.amount} {stop.credit.currency} credited to the balance"

@@ -42,9 +42,10 @@ def add_ssh_commands(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     parents: list[argparse.ArgumentParser],
 ) -> None:
-    keys = commands.add_parser("keys", parents=parents,
-                               help=_("your SSH keys, to sign in over SSH"))
-    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")
+    from mlm_tui.cli import add_command_group, add_json_option
+
+    keys_commands = add_command_group(
+        commands, "keys", help=_("your SSH keys, to sign in over SSH"), parents=parents)
     add = keys_commands.add_parser("add", parents=parents,
                                    help=_("add a public key (the line of a .pub file)"))
     add.add_argument("file", metavar="FILE|-",
@@ -52,7 +53,7 @@ def add_ssh_commands(
     add.set_defaults(handler=_keys_add)
     listing = keys_commands.add_parser("list", parents=parents,
                                        help=_("your keys and their fingerprints"))
-    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    add_json_option(listing)
     listing.set_defaults(handler=_keys_list)
     remove = keys_commands.add_parser("remove", parents=parents,
                                       help=_("remove a key; its connections end at once"))

@@ -19,9 +19,9 @@ from mlm_tui.core.rules.passwords import password_rule
 from mlm_tui.display import data_text, printable
 from mlm_tui.i18n import N_, _, render_message
 from mlm_tui.messages import Refused, SignedIn
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.form_screen import FormScreen
 from mlm_tui.widgets.footer import KeysFooter
-from mlm_tui.widgets.form import error_line, focus_next_field
+from mlm_tui.widgets.form import error_line, submit_row
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
 
@@ -37,7 +37,7 @@ def field_labels() -> dict[str, str]:
     }
 
 
-class ActivateScreen(AppScreen[None]):
+class ActivateScreen(FormScreen, fields=FIELDS):
     DEFAULT_CSS = """
     ActivateScreen VerticalScroll { padding: 0 1; }
     ActivateScreen .row { height: 1; margin-top: 1; }
@@ -73,19 +73,12 @@ class ActivateScreen(AppScreen[None]):
                     yield TextInput(self._login if name == "login" else "", id=name,
                                     compact=True, password=name in ("password", "confirmation"))
                 yield error_line(f"{name}-error")
-            with Horizontal(id="actions"):
-                yield Button(_("Activate"), id="submit", variant="primary", compact=True)
-            yield Static("", id="result")
+            yield from submit_row(_("Activate"))
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Activate your account")
         self.query_one("#code" if self._login else "#login", Input).focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if not focus_next_field(self, FIELDS, event.input.id):
-            self.action_submit()
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events, on
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
@@ -18,6 +19,7 @@ from textual.worker import Worker
 from mlm_tui.app import MlmApp
 from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.errors import DomainError
+from mlm_tui.i18n import N_
 from mlm_tui.messages import DataChanged, Failed, Refused
 
 if TYPE_CHECKING:
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
 
 ResultType = TypeVar("ResultType")
 Answer = TypeVar("Answer")
+
+
+def back_binding(keymap_id: str, *, show: bool = True) -> Binding:
+    """Escape: back to the screen under this one (``AppScreen.action_back``)."""
+    return Binding("escape", "back", N_("Back"), show=show, id=keymap_id)
 
 
 class AppScreen(Screen[ResultType]):
@@ -80,6 +87,10 @@ class AppScreen(Screen[ResultType]):
         if self._changed_behind:
             self._changed_behind = False
             self.reload_changed()
+
+    async def action_back(self) -> None:
+        """Back to the screen under this one (a screen that binds escape to "back")."""
+        self.dismiss()
 
     @property
     def mlm_app(self) -> MlmApp:

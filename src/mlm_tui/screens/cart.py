@@ -42,6 +42,8 @@ from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, points_text, right
+from mlm_tui.widgets.points_column import points_column
+from mlm_tui.widgets.status_line import StatusLine
 
 DELIVERY_KEY = "delivery product"
 POINTS_KEY = "points:"  # + the product code: toggles of one line replace each other
@@ -55,7 +57,7 @@ def cart_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
         ColumnSpec("retail", _("Retail"), 12, "right"),
         ColumnSpec("discount", _("Discount"), 12, "right"),
         ColumnSpec("to_pay", _("To pay"), 12, "right"),
-        ColumnSpec("points", company.points_label if company else _("Points"), 5, "right"),
+        points_column(company),
     ]
 
 
@@ -136,8 +138,6 @@ class CartScreen(AppScreen[None]):
     CartScreen #cart-summary { height: auto; max-height: 9; padding: 0 1; }
     CartScreen #cart-totals { height: auto; border-top: solid $primary; }
     CartScreen #cart-promotions { height: auto; }
-    CartScreen #cart-status { padding: 0 1; height: auto; }
-    CartScreen #cart-status.-error { color: $text-error; }
     """
 
     BINDINGS = [
@@ -183,7 +183,7 @@ class CartScreen(AppScreen[None]):
         with VerticalScroll(id="cart-summary"):
             yield Static("", id="cart-totals")
             yield Static("", id="cart-promotions", markup=False)
-        yield Static("", id="cart-status", markup=False)
+        yield StatusLine(id="cart-status")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -256,9 +256,7 @@ class CartScreen(AppScreen[None]):
         self.refresh_bindings()
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#cart-status", Static)
-        status.update(data_text(("✗ " if error and text else "") + text))
-        status.set_class(error, "-error")
+        self.query_one("#cart-status", StatusLine).show(text, error=error)
 
     # --- changing lines --------------------------------------------------------------------
     def _current_line(self) -> CartLine | None:

@@ -33,13 +33,14 @@ from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_number, right
+from mlm_tui.widgets.points_column import points_column
+from mlm_tui.widgets.status_line import StatusLine
 from mlm_tui.widgets.text_input import TextInput
 
 RESULT_LIMIT = 50  # products per page read
 
 
 def product_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
-    points_label = company.points_label if company else _("Points")
     # Room for 9 999,99 ₽ and a space; more where the currency is written longer (RUB in
     # a German interface).
     price = max(11, len(money_text(Money(Decimal("9999.99"), company.currency), company)) + 1
@@ -49,7 +50,7 @@ def product_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
         ColumnSpec("name", _("Product"), None),
         ColumnSpec("price", _("Your price"), price, "right", wide=max(12, price)),
         ColumnSpec("retail", _("Retail"), price, "right", wide=max(12, price)),
-        ColumnSpec("points", points_label, 5, "right"),
+        points_column(company),
         ColumnSpec("stock", _("In stock"), 8, "right"),
         ColumnSpec("promo", _("Promo"), 8, wide=24),
     ]
@@ -83,8 +84,7 @@ class CatalogScreen(AppScreen[None]):
     CatalogScreen #category { width: 30; }
     CatalogScreen #catalog-info { padding: 0 1; height: 1; color: $text-muted; }
     CatalogScreen #products { height: 1fr; }
-    CatalogScreen #catalog-status { padding: 0 1; height: auto; max-height: 3; }
-    CatalogScreen #catalog-status.-error { color: $text-error; }
+    CatalogScreen #catalog-status { max-height: 3; }
     """
 
     BINDINGS = [
@@ -124,7 +124,7 @@ class CatalogScreen(AppScreen[None]):
             yield Select[int]([], prompt=_("All categories"), id="category")
         yield Static("", id="catalog-info", markup=False)
         yield FlexTable(product_columns(self.company), id="products")
-        yield Static("", id="catalog-status", markup=False)
+        yield StatusLine(id="catalog-status")
         yield KeysFooter()
 
     @property
@@ -279,9 +279,7 @@ class CatalogScreen(AppScreen[None]):
             self._status(added.describe(self.company))
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#catalog-status", Static)
-        status.update(data_text(("✗ " if error else "") + text))
-        status.set_class(error, "-error")
+        self.query_one("#catalog-status", StatusLine).show(text, error=error)
 
     def on_screen_resume(self) -> None:
         # The company may have arrived after this screen was built (the points label).

@@ -44,7 +44,7 @@ from mlm_tui.display import data_text
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Refused
 from mlm_tui.navigation import DESTINATIONS
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.screens.cart import totals_table
 from mlm_tui.widgets.choice import ChoiceButton
 from mlm_tui.widgets.errors import error_text
@@ -121,7 +121,7 @@ class CheckoutScreen(AppScreen[None]):
 
     BINDINGS = [
         Binding("ctrl+s", "place", N_("Place the order"), id="checkout.place"),
-        Binding("escape", "back", N_("Back"), id="checkout.back"),
+        back_binding("checkout.back"),
     ]
 
     @dataclass
@@ -419,6 +419,3 @@ class CheckoutScreen(AppScreen[None]):
         if action == "place":
             return not self.done
         return True
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -33,12 +33,13 @@ from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.notice_text import decision_text
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import right
 from mlm_tui.widgets.order_text import status_label
+from mlm_tui.widgets.status_line import StatusLine
 from mlm_tui.widgets.text_input import TextInput
 
 
@@ -80,13 +81,10 @@ class ClaimScreen(AppScreen[None]):
     ClaimScreen #claim-earlier { height: auto; color: $text-muted; }
     ClaimScreen #claim-warning { height: auto; color: $text-warning; }
     ClaimScreen #submit { margin-top: 1; }
-    ClaimScreen #claim-status { height: auto; padding: 0 1; }
-    ClaimScreen #claim-status.-done { color: $text-success; }
-    ClaimScreen #claim-status.-error { color: $text-error; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="claim.back"),
+        back_binding("claim.back"),
         Binding("plus,equals_sign", "more", N_("One more"), id="claim.more"),
         Binding("minus", "fewer", N_("One fewer"), id="claim.fewer"),
         Binding("ctrl+s", "submit", N_("Submit claim"), id="claim.submit"),
@@ -122,7 +120,7 @@ class ClaimScreen(AppScreen[None]):
                             id="reason", max_length=2000)
             yield Static("", id="error-reason", classes="field-error", markup=False)
             yield Button(_("3. Submit claim"), id="submit", variant="primary")
-        yield Static("", id="claim-status", markup=False)
+        yield StatusLine(id="claim-status", hidden_when_empty=True)
         yield KeysFooter()
 
     def _columns(self) -> list[ColumnSpec]:
@@ -135,7 +133,7 @@ class ClaimScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Return / claim")
-        for empty in ("#claim-warning", "#claim-earlier", "#claim-status"):
+        for empty in ("#claim-warning", "#claim-earlier"):
             self.query_one(empty).display = False
         self.query_one("#claim-lines").focus()
         self.load()
@@ -274,11 +272,4 @@ class ClaimScreen(AppScreen[None]):
         shown.set_class(bool(text), "-shown")
 
     def _status(self, text: str, *, error: bool = False, done: bool = False) -> None:
-        status = self.query_one("#claim-status", Static)
-        status.update(data_text(("✗ " if error else "✓ " if done else "") + text))
-        status.set_class(error, "-error")
-        status.set_class(done, "-done")
-        status.display = bool(text)
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.query_one("#claim-status", StatusLine).show(text, error=error, done=done)

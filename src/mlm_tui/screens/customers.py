@@ -20,7 +20,7 @@ from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -41,7 +41,7 @@ class CustomersScreen(AppScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", N_("Back"), id="customers.back"),
+        back_binding("customers.back"),
         Binding("down", "to_matches", N_("Matches"), show=False, id="customers.to_matches"),
         Binding("ctrl+f", "to_search", N_("Search"), id="customers.search"),
     ]

@@ -13,17 +13,18 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
 from mlm_tui.core.errors import DomainError
-from mlm_tui.display import data_text
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed, StoreRebuilt
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.footer import KeysFooter
+from mlm_tui.widgets.framed_box import FramedBox
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.status_line import StatusLine
 
 
 def phase_names() -> dict[str, str]:
@@ -50,17 +51,13 @@ def overall_progress(phase: str, done: int, total: int) -> float:
 class FirstRunScreen(AppScreen[None]):
     DEFAULT_CSS = """
     FirstRunScreen { align: center top; }
-    FirstRunScreen #first-run {
-        width: 70; max-width: 100%; height: auto;
-        border: round $primary; padding: 0 1; margin-top: 1;
-    }
+    FirstRunScreen #first-run { width: 70; margin-top: 1; }
     FirstRunScreen .intro { height: auto; margin-bottom: 1; }
     FirstRunScreen #first-run-actions { height: auto; }
     FirstRunScreen #first-run-actions Button { margin-right: 2; }
     FirstRunScreen #build-progress { margin-top: 1; }
     FirstRunScreen #build-progress.-idle { display: none; }
-    FirstRunScreen #build-status { height: auto; }
-    FirstRunScreen #build-status.-error { color: $text-error; }
+    FirstRunScreen #build-status { padding: 0; }
     """
 
     BINDINGS = [
@@ -89,8 +86,7 @@ class FirstRunScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
-        with Vertical(id="first-run") as box:
-            box.border_title = _("Welcome")
+        with FramedBox(_("Welcome"), id="first-run"):
             yield Static(_("This store is empty."), classes="intro")
             yield Static(_("Build the demo data to try everything at once: a company, a "
                            "team, a catalog and its orders. The demo login is shown on the "
@@ -102,7 +98,7 @@ class FirstRunScreen(AppScreen[None]):
                              compact=True)
                 yield Button(_("Activate an account"), id="activate", compact=True)
             yield ProgressBar(id="build-progress", classes="-idle", show_eta=False)
-            yield Static("", id="build-status", markup=False)
+            yield StatusLine(id="build-status")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -170,9 +166,7 @@ class FirstRunScreen(AppScreen[None]):
             error=message.error), error=True)
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#build-status", Static)
-        status.update(data_text(("✗ " if error else "") + text))
-        status.set_class(error, "-error")
+        self.query_one("#build-status", StatusLine).show(text, error=error)
 
     @on(Button.Pressed, "#activate")
     def action_activate(self) -> None:

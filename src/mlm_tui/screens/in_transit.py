@@ -23,12 +23,13 @@ from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.screens.tracking import tracking_link
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window
+from mlm_tui.widgets.status_line import StatusLine
 
 
 def transit_columns() -> list[ColumnSpec]:
@@ -57,12 +58,10 @@ class InTransitScreen(AppScreen[None]):
     DEFAULT_CSS = """
     InTransitScreen #transit-info { height: auto; padding: 0 1; color: $text-muted; }
     InTransitScreen #transit-table { height: 1fr; }
-    InTransitScreen #transit-status { height: auto; padding: 0 1; }
-    InTransitScreen #transit-status.-error { color: $text-error; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="in_transit.back"),
+        back_binding("in_transit.back"),
         Binding("r", "reload", N_("Refresh"), id="in_transit.reload"),
     ]
 
@@ -75,13 +74,12 @@ class InTransitScreen(AppScreen[None]):
         yield AccountHeader()
         yield Static(_("Looking up parcels…"), id="transit-info", markup=False)
         yield FlexTable(transit_columns(), id="transit-table")
-        yield Static("", id="transit-status", markup=False)
+        yield StatusLine(id="transit-status", hidden_when_empty=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Parcels on the way")
         self.query_one("#transit-table").focus()
-        self.query_one("#transit-status").display = False
         self.load()
 
     def action_reload(self) -> None:
@@ -108,13 +106,7 @@ class InTransitScreen(AppScreen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        status = self.query_one("#transit-status", Static)
-        status.update(data_text("✗ " + message.error.message))
-        status.add_class("-error")
-        status.display = True
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.query_one("#transit-status", StatusLine).show(message.error.message, error=True)
 
 
 def _summary(shipments: list[Shipment]) -> str:

@@ -29,6 +29,7 @@ from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.table_cursor import cursor_key, move_to_key
 
 
 class InboxScreen(AppScreen[None]):
@@ -90,8 +91,7 @@ class InboxScreen(AppScreen[None]):
         table = self.query_one("#messages", DataTable)
         current = None
         if message.again:
-            if table.row_count:
-                current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            current = cursor_key(table)
             if self.unread_only:
                 # Read while listed here: it stays in the list until the filter is changed,
                 # so the message being read does not vanish under the cursor.
@@ -105,8 +105,7 @@ class InboxScreen(AppScreen[None]):
         for notification in notifications:
             table.add_row(*self._cells(notification), key=str(notification.id))
         self._summarise()
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current), animate=False)
+        move_to_key(table, current)
         if not message.again:
             table.focus()
 

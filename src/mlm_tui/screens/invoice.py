@@ -27,11 +27,12 @@ from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text, right
+from mlm_tui.widgets.status_line import StatusLine
 
 
 def invoice_columns() -> list[ColumnSpec]:
@@ -61,13 +62,11 @@ class InvoiceScreen(AppScreen[None]):
     InvoiceScreen #invoice-title { text-style: bold; }
     InvoiceScreen #invoice-lines { height: auto; max-height: 14; margin: 1 0; }
     InvoiceScreen #invoice-totals { height: auto; }
-    InvoiceScreen #invoice-status { height: auto; max-height: 3; padding: 0 1; }
-    InvoiceScreen #invoice-status.-error { color: $text-error; }
-    InvoiceScreen #invoice-status.-done { color: $text-success; }
+    InvoiceScreen #invoice-status { max-height: 3; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="invoice.back"),
+        back_binding("invoice.back"),
         Binding("p", "save_pdf", N_("Save PDF"), id="invoice.save_pdf"),
         Binding("e", "email", N_("E-mail to buyer"), id="invoice.email"),
     ]
@@ -94,16 +93,13 @@ class InvoiceScreen(AppScreen[None]):
             yield Static(_("Loading invoice {number}…").format(number=self.number),
                          id="invoice-title", markup=False)
             yield Static("", id="invoice-facts", markup=False)
-            yield FlexTable(invoice_columns(), id="invoice-lines")
+            yield FlexTable(invoice_columns(), id="invoice-lines", read_only=True)
             yield Static("", id="invoice-totals", markup=False)
-        yield Static("", id="invoice-status", markup=False)
+        yield StatusLine(id="invoice-status", hidden_when_empty=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Invoice {number}").format(number=self.number)
-        lines = self.query_one("#invoice-lines", FlexTable)
-        lines.can_focus = lines.show_cursor = False
-        self.query_one("#invoice-status").display = False
         self.query_one("#invoice-body").focus()
         self.load()
 
@@ -201,14 +197,7 @@ class InvoiceScreen(AppScreen[None]):
                 data_text(_("Invoice {number} cannot be shown.").format(number=self.number)))
 
     def _status(self, text: str, *, error: bool = False, done: bool = False) -> None:
-        status = self.query_one("#invoice-status", Static)
-        status.update(data_text(("✗ " if error else "✓ " if done else "") + text))
-        status.set_class(error, "-error")
-        status.set_class(done, "-done")
-        status.display = bool(text)
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.query_one("#invoice-status", StatusLine).show(text, error=error, done=done)
 
 
 def _totals(invoice: Invoice, company: CompanyProfile) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
@@ -32,6 +32,7 @@ from mlm_tui.messages import DataChanged, LookForChanges, Refused, SignedIn
 from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.action_link import ActionLink
 from mlm_tui.widgets.form import FormField
+from mlm_tui.widgets.framed_box import FramedBox
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.time_left import time_left_text
 
@@ -44,10 +45,7 @@ if TYPE_CHECKING:  # kept off the first frame's imports
 class LoginScreen(AppScreen[None]):
     DEFAULT_CSS = """
     LoginScreen { align: center top; }
-    LoginScreen #login-box {
-        width: 64; max-width: 100%; height: auto;
-        border: round $primary; padding: 0 1; margin-top: 1;
-    }
+    LoginScreen #login-box { width: 64; margin-top: 1; }
     LoginScreen #login-actions { height: auto; margin: 1 0 0 1; }
     LoginScreen #login-actions ActionLink { margin-right: 2; }
     LoginScreen #demo-hint { padding: 0 1; margin-top: 1; }
@@ -80,8 +78,7 @@ class LoginScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
-        with Vertical(id="login-box") as box:
-            box.border_title = _("Log in")
+        with FramedBox(_("Log in"), id="login-box"):
             yield Static(self._notice, id="login-notice", markup=False,
                          classes="" if self._notice else "-empty")
             yield FormField(_("Registration number or e-mail"), "login",
@@ -113,7 +110,7 @@ class LoginScreen(AppScreen[None]):
         is typed, the focus and keys typed meanwhile (the company's language arrives while
         someone may be typing) stay where they are."""
         self.title = _("Log in")
-        self.query_one("#login-box", Vertical).border_title = _("Log in")
+        self.query_one("#login-box", FramedBox).border_title = _("Log in")
         self.query_one("#login-label", Label).update(_("Registration number or e-mail"))
         self.query_one("#password-label", Label).update(_("Password"))
         self.query_one("#submit", ActionLink).update(_("Log in"))

@@ -36,8 +36,8 @@ from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import AccountChanged, Failed, LookForChanges
-from mlm_tui.screens.base import AppScreen
-from mlm_tui.screens.invoice import invoice_cells
+from mlm_tui.screens.base import AppScreen, back_binding
+from mlm_tui.screens.invoice import invoice_cells, invoice_columns
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
@@ -51,6 +51,8 @@ from mlm_tui.widgets.order_text import (
     source_label,
     status_label,
 )
+from mlm_tui.widgets.points_column import points_column
+from mlm_tui.widgets.status_line import StatusLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +70,8 @@ def view_of(order: Order, company: CompanyProfile) -> OrderView:
 
 
 def line_columns(company: CompanyProfile | None) -> list[ColumnSpec]:
-    return [
-        ColumnSpec("code", _("Item no."), 8),
-        ColumnSpec("name", _("Product"), None),
-        ColumnSpec("quantity", _("Qty"), 4, "right"),
-        ColumnSpec("price", _("Unit price"), 11, "right"),
-        ColumnSpec("total", _("Total"), 12, "right"),
-        ColumnSpec("points", company.points_label if company else _("Points"), 5, "right"),
-    ]
+    """The invoice's columns and the points each line earns."""
+    return [*invoice_columns(), points_column(company)]
 
 
 def line_cells(line: OrderLine, company: CompanyProfile | None) -> list[Any]:
@@ -113,12 +109,10 @@ class OrderScreen(AppScreen[None]):
     OrderScreen #order-lines { height: auto; max-height: 12; }
     OrderScreen #order-totals { height: auto; margin-bottom: 1; }
     OrderScreen .section { text-style: bold; color: $primary; }
-    OrderScreen #order-status { height: auto; padding: 0 1; }
-    OrderScreen #order-status.-error { color: $text-error; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="order.back"),
+        back_binding("order.back"),
         Binding("i", "invoice", N_("Invoice"), id="order.invoice"),
         Binding("t", "tracking", N_("Tracking"), id="order.tracking"),
         Binding("c", "cancel", N_("Cancel order"), id="order.cancel"),
@@ -148,18 +142,15 @@ class OrderScreen(AppScreen[None]):
                          id="order-title", markup=False)
             yield Static("", id="order-flag", markup=False)
             yield Static("", id="order-facts", markup=False)
-            yield FlexTable(line_columns(None), id="order-lines")
+            yield FlexTable(line_columns(None), id="order-lines", read_only=True)
             yield Static("", id="order-totals", markup=False)
             yield Static(_("Status history"), classes="section")
             yield Static("", id="order-history", markup=False)
-        yield Static("", id="order-status", markup=False)
+        yield StatusLine(id="order-status", hidden_when_empty=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Order {number}").format(number=self.number)
-        self.query_one("#order-status").display = False
-        lines = self.query_one("#order-lines", FlexTable)
-        lines.can_focus = lines.show_cursor = False
         self.query_one("#order-body").focus()
         self.load()
 
@@ -369,10 +360,4 @@ class OrderScreen(AppScreen[None]):
         self._show_order(order)
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#order-status", Static)
-        status.update(data_text(("✗ " if error else "") + text))
-        status.set_class(error, "-error")
-        status.display = bool(text)
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.query_one("#order-status", StatusLine).show(text, error=error)

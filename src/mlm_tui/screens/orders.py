@@ -42,7 +42,7 @@ from mlm_tui.display import data_text, printable
 from mlm_tui.formats import format_points, month_name, shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import DataChanged, Failed
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import points_text
@@ -55,6 +55,7 @@ from mlm_tui.widgets.order_text import (
     status_label,
 )
 from mlm_tui.widgets.outbox_lines import OutboxLines
+from mlm_tui.widgets.status_line import StatusLine
 from mlm_tui.widgets.text_input import TextInput
 
 
@@ -73,14 +74,13 @@ class OrdersScreen(AppScreen[None]):
     OrdersScreen #orders-current.-flagged { color: $text-error; }
     OrdersScreen #orders-legend { height: auto; max-height: 2; padding: 0 1;
                                   color: $text-muted; }
-    OrdersScreen #orders-status { height: auto; max-height: 2; padding: 0 1; }
-    OrdersScreen #orders-status.-error { color: $text-error; }
+    OrdersScreen #orders-status { max-height: 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Back and Tracking stay out of the footer (there is no room at 80 columns); the
         # help screen lists them.
-        Binding("escape", "back", N_("Back"), show=False, id="orders.back"),
+        back_binding("orders.back", show=False),
         Binding("i", "invoice", N_("Invoice"), id="orders.invoice"),
         Binding("t", "tracking", N_("Tracking"), show=False, id="orders.tracking"),
         Binding("s", "sort", N_("Sort"), id="orders.sort"),
@@ -128,7 +128,7 @@ class OrdersScreen(AppScreen[None]):
         yield OrderGrid(self.backend, self._initial, company=self.mlm_app.company)
         yield Static("", id="orders-current", markup=False)
         yield Static("", id="orders-legend", markup=False)
-        yield Static("", id="orders-status", markup=False)
+        yield StatusLine(id="orders-status", hidden_when_empty=True)
         yield KeysFooter()
 
     def _filter_controls(self) -> Horizontal:
@@ -156,7 +156,6 @@ class OrdersScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Order history")
-        self.query_one("#orders-status").display = False
         self._paint_legend()
         # The grid's colours follow the theme; so must the key to them.
         self.app.theme_changed_signal.subscribe(
@@ -439,10 +438,4 @@ class OrdersScreen(AppScreen[None]):
         return shown_locale(company.locale) if company else "en"
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#orders-status", Static)
-        status.update(data_text(("✗ " if error else "") + text))
-        status.set_class(error, "-error")
-        status.display = bool(text)
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.query_one("#orders-status", StatusLine).show(text, error=error)

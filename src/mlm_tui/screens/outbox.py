@@ -27,11 +27,12 @@ from mlm_tui.display import data_text
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.widgets.flex_table import ColumnSpec, FlexTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, right
+from mlm_tui.widgets.status_line import StatusLine
 
 
 def outbox_columns() -> list[ColumnSpec]:
@@ -92,12 +93,10 @@ class OutboxScreen(AppScreen[None]):
     OutboxScreen #outbox-info { height: auto; padding: 0 1; color: $text-muted; }
     OutboxScreen #outbox-table { height: 1fr; }
     OutboxScreen #outbox-decision { height: auto; max-height: 12; padding: 0 1; }
-    OutboxScreen #outbox-status { height: auto; padding: 0 1; }
-    OutboxScreen #outbox-status.-error { color: $text-error; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="outbox.back"),
+        back_binding("outbox.back"),
         Binding("c", "confirm", N_("Confirm"), id="outbox.confirm"),
         Binding("d", "drop", N_("Drop"), id="outbox.drop"),
         Binding("s", "send", N_("Send now"), id="outbox.send"),
@@ -118,13 +117,12 @@ class OutboxScreen(AppScreen[None]):
         yield Static("", id="outbox-info", markup=False)
         yield FlexTable(outbox_columns(), id="outbox-table")
         yield Static("", id="outbox-decision")
-        yield Static("", id="outbox-status", markup=False)
+        yield StatusLine(id="outbox-status", hidden_when_empty=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Outbox")
         self.query_one("#outbox-table").focus()
-        self.query_one("#outbox-status").display = False
         self.reload()
 
     def reload(self) -> None:
@@ -158,10 +156,7 @@ class OutboxScreen(AppScreen[None]):
             self._say(order.last_error.message, error=True)
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#outbox-status", Static)
-        status.update(data_text(("✗ " if error else "") + text))
-        status.set_class(error, "-error")
-        status.display = True
+        self.query_one("#outbox-status", StatusLine).show(text, error=error)
 
     def _decide(self, decision: Callable[[Outbox, QueuedOrder], object]) -> QueuedOrder | None:
         """Apply ``decision`` to the order under the cursor. None if there is none, or the
@@ -210,9 +205,6 @@ class OutboxScreen(AppScreen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._say(message.error.message, error=True)
-
-    def action_back(self) -> None:
-        self.dismiss()
 
 
 def _summary(orders: list[QueuedOrder]) -> str:

@@ -12,7 +12,7 @@ from mlm_tui.core.models import CompanyProfile, Product
 from mlm_tui.display import data_text
 from mlm_tui.i18n import N_, _
 from mlm_tui.screens.add_to_cart import Added, AddToCartScreen
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.money import money_text, points_text
@@ -50,7 +50,7 @@ class ProductDetailScreen(AppScreen[None]):
 
     BINDINGS = [
         Binding("a", "add_to_cart", N_("Add to cart"), id="product.add"),
-        Binding("escape", "back", N_("Back"), id="product.back"),
+        back_binding("product.back"),
     ]
 
     def __init__(self, product: Product) -> None:
@@ -78,6 +78,3 @@ class ProductDetailScreen(AppScreen[None]):
         if added is not None:
             self.query_one("#product-status", Static).update(
                 data_text(added.describe(self.mlm_app.company)))
-
-    def action_back(self) -> None:
-        self.dismiss()

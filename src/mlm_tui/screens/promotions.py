@@ -20,6 +20,7 @@ from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.table_cursor import cursor_key
 
 
 def promotion_terms(promotion: Promotion, locale: str) -> str:
@@ -124,11 +125,7 @@ class PromotionsScreen(AppScreen[None]):
 
     def action_open_product(self) -> None:
         """The product the promotion is about, where ``a`` puts it in the cart."""
-        table = self.query_one("#promotions", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        promotion = self._promotions.get(key or "")
+        promotion = self._promotions.get(cursor_key(self.query_one("#promotions", DataTable)) or "")
         if promotion is None:
             return
         if not promotion.product_code:

@@ -25,28 +25,18 @@ from mlm_tui.core.company import market_country
 from mlm_tui.core.errors import DomainError, ValidationError, ValidationErrors
 from mlm_tui.core.models import Address, Member, MessageDelivery, Registration
 from mlm_tui.core.rules.passwords import password_rule
-from mlm_tui.core.validation import (
-    normalise_city,
-    normalise_email,
-    normalise_full_name,
-    normalise_passport,
-    normalise_phone,
-    normalise_postcode,
-    normalise_street,
-    parse_day,
-    validate_birth_date,
-)
+from mlm_tui.core.rules.registration import field_error, parse_birth_date
 from mlm_tui.display import data_text
 from mlm_tui.i18n import N_, _, current_language, ngettext, render_message
 from mlm_tui.messages import Refused
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.form_screen import FormScreen
 from mlm_tui.widgets.delivery_text import how_sent
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import (
     clear_error_line,
     error_line,
-    focus_next_field,
     show_error_line,
+    submit_row,
 )
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.text_input import TextInput
@@ -69,12 +59,6 @@ def field_texts() -> dict[str, tuple[str, str]]:
     }
 
 
-
-def parse_birth_date(text: str) -> date:
-    """``17.05.1985`` or ``1985-05-17``; a day the calendar lacks is named as such."""
-    return parse_day(text, field="birth_date")
-
-
 def field_of(error: DomainError) -> str | None:
     """The input an error belongs at: ``address.postcode`` is the postcode's."""
     name = error.field or ""
@@ -84,32 +68,7 @@ def field_of(error: DomainError) -> str | None:
     return None
 
 
-def field_error(name: str, text: str, *, today: date, country: str) -> ValidationError | None:
-    """What is wrong with one field as typed, or ``None``: the backend's own rules, with no
-    I/O, so they may run while the user types."""
-    try:
-        if name == "full_name":
-            normalise_full_name(text)
-        elif name == "birth_date":
-            validate_birth_date(parse_birth_date(text), today)
-        elif name == "passport":
-            normalise_passport(text)
-        elif name == "phone":
-            normalise_phone(text, region=country)
-        elif name == "email":
-            normalise_email(text)
-        elif name == "postcode":
-            normalise_postcode(text, country)
-        elif name == "city":
-            normalise_city(text)
-        elif name == "street":
-            normalise_street(text)
-    except ValidationError as error:
-        return error
-    return None
-
-
-class RegisterScreen(AppScreen[None]):
+class RegisterScreen(FormScreen, fields=FIELDS):
     DEFAULT_CSS = """
     RegisterScreen VerticalScroll { padding: 0 1; }
     RegisterScreen #intro { margin-bottom: 1; }
@@ -152,9 +111,7 @@ class RegisterScreen(AppScreen[None]):
                     yield Label(label, id=f"{name}-label")
                     yield TextInput(placeholder=placeholder, id=name, compact=True)
                 yield error_line(f"{name}-error")
-            with Horizontal(id="actions"):
-                yield Button(_("Register"), id="submit", variant="primary", compact=True)
-            yield Static("", id="result")
+            yield from submit_row(_("Register"))
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -196,11 +153,6 @@ class RegisterScreen(AppScreen[None]):
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if not focus_next_field(self, FIELDS, event.input.id):
-            self.action_submit()
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:

@@ -30,6 +30,7 @@ from mlm_tui.widgets.delivery_text import how_sent
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.form import FormField
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.status_line import StatusLine
 from mlm_tui.widgets.time_left import time_left_text
 
 CODE_FIELDS = ("code", "new_password", "confirmation")
@@ -43,8 +44,7 @@ class ResetScreen(AppScreen[str | None]):
     ResetScreen #password-rule { margin: 0 1 1 1; height: auto; color: $text-muted; }
     ResetScreen .actions { height: auto; margin: 1 0 0 1; }
     ResetScreen .actions Button { margin-right: 2; }
-    ResetScreen #reset-status { padding: 0 1; margin-top: 1; height: auto; }
-    ResetScreen #reset-status.-error { color: $text-error; }
+    ResetScreen #reset-status { margin-top: 1; }
     ResetScreen ContentSwitcher { height: auto; }
     ResetScreen ContentSwitcher > Vertical { height: auto; }
     """
@@ -95,7 +95,7 @@ class ResetScreen(AppScreen[str | None]):
                 with Horizontal(classes="actions"):
                     yield Button(_("Back to log in"), id="done", variant="primary",
                                  compact=True)
-        yield Static("", id="reset-status", markup=False)
+        yield StatusLine(id="reset-status")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -115,9 +115,7 @@ class ResetScreen(AppScreen[str | None]):
         return self.mlm_app.clock()
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#reset-status", Static)
-        status.update(data_text(("✗ " if error and text else "") + text))
-        status.set_class(error, "-error")
+        self.query_one("#reset-status", StatusLine).show(text, error=error)
 
     def _tick(self) -> None:
         """Count the resend cooldown down on its button."""

@@ -28,6 +28,7 @@ from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.table_cursor import cursor_key
 from mlm_tui.widgets.text_input import TextInput
 
 
@@ -142,11 +143,7 @@ class SshKeysScreen(AppScreen[None]):
         label.set_class(not text, "-empty")
 
     def action_remove(self) -> None:
-        table = self.query_one("#keys", DataTable)
-        if not table.row_count:
-            return
-        fingerprint = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        key = self._keys.get(fingerprint or "")
+        key = self._keys.get(cursor_key(self.query_one("#keys", DataTable)) or "")
         if key is None:
             return
         from mlm_tui.screens.confirm import ConfirmScreen

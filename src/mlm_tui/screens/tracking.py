@@ -26,10 +26,11 @@ from mlm_tui.display import data_text, link_target
 from mlm_tui.formats import shown_locale
 from mlm_tui.i18n import N_, _, ngettext
 from mlm_tui.messages import Failed
-from mlm_tui.screens.base import AppScreen
+from mlm_tui.screens.base import AppScreen, back_binding
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
 from mlm_tui.widgets.order_text import delivery_window, shipment_status_label
+from mlm_tui.widgets.status_line import StatusLine
 from mlm_tui.widgets.tracking_timeline import TrackingTimeline
 
 
@@ -92,12 +93,10 @@ class TrackingScreen(AppScreen[None]):
     TrackingScreen #tracking-parcel { height: auto; }
     TrackingScreen #tracking-url { color: $text-muted; height: auto; margin-bottom: 1; }
     TrackingScreen .section { text-style: bold; color: $primary; }
-    TrackingScreen #tracking-status { height: auto; padding: 0 1; }
-    TrackingScreen #tracking-status.-error { color: $text-error; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="tracking.back"),
+        back_binding("tracking.back"),
         Binding("r", "reload", N_("Refresh"), id="tracking.reload"),
     ]
     # The carriers' events arrive at the store as they come: the timeline follows them.
@@ -122,14 +121,13 @@ class TrackingScreen(AppScreen[None]):
                 yield Static("", id="tracking-url", markup=False)
                 yield Static(_("Stations"), classes="section")
                 yield TrackingTimeline(id="tracking-timeline")
-        yield Static("", id="tracking-status", markup=False)
+        yield StatusLine(id="tracking-status", hidden_when_empty=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("Parcel {number}").format(number=self.order_number)
         self.query_one("#tracking-body").focus()
         self.query_one("#tracking-parcel").display = False
-        self.query_one("#tracking-status").display = False
         self.load()
 
     def reload_changed(self) -> None:
@@ -168,13 +166,7 @@ class TrackingScreen(AppScreen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._reloading = False
-        self._status("✗ " + message.error.message, error=True)
+        self._status(message.error.message, error=True)
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#tracking-status", Static)
-        status.update(data_text(text))
-        status.set_class(error, "-error")
-        status.display = True
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.query_one("#tracking-status", StatusLine).show(text, error=error)

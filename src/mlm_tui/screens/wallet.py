@@ -42,6 +42,7 @@ from mlm_tui.screens.base import AppScreen
 from mlm_tui.widgets.fitting_table import FittingTable
 from mlm_tui.widgets.footer import KeysFooter
 from mlm_tui.widgets.header import AccountHeader
+from mlm_tui.widgets.table_cursor import cursor_key, move_to_key
 from mlm_tui.widgets.text_input import TextInput
 
 PAGE = 50
@@ -261,7 +262,7 @@ class WalletScreen(AppScreen[None]):
             self.query_one("#balance", Static).update(_("On your account: {amount}").format(
                 amount=format_money(message.balance, locale)))
         table = self.query_one("#ledger", DataTable)
-        current = _cursor_key(table)
+        current = cursor_key(table)
         if message.first:
             table.clear()
             self._ledger = []
@@ -276,7 +277,7 @@ class WalletScreen(AppScreen[None]):
                 key=f"b{entry.id}",
             )
         if message.first:
-            _move_to_key(table, current)
+            move_to_key(table, current)
         self._balance_after = message.page.next_after
         if message.requests is not None:
             self._show_requests(message.requests)
@@ -314,7 +315,7 @@ class WalletScreen(AppScreen[None]):
                 _("Points in your wallet: {points} {label}").format(
                     points=format_points(message.points, locale), label=label)))
         table = self.query_one("#points-ledger", DataTable)
-        current = _cursor_key(table)
+        current = cursor_key(table)
         if message.first:
             table.clear()
         for entry in message.page.items:
@@ -327,7 +328,7 @@ class WalletScreen(AppScreen[None]):
                 key=f"p{entry.id}",
             )
         if message.first:
-            _move_to_key(table, current)
+            move_to_key(table, current)
         self._points_after = message.page.next_after
 
     @on(DataTable.RowHighlighted)
@@ -452,15 +453,3 @@ class WalletScreen(AppScreen[None]):
     def action_show_balance(self) -> None:
         self.query_one("#tabs", TabbedContent).active = "balance-tab"
         self.query_one("#ledger", DataTable).focus()
-
-
-def _cursor_key(table: DataTable[object]) -> str | None:
-    if not table.row_count:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-
-def _move_to_key(table: DataTable[object], key: str | None) -> None:
-    """The cursor back on the row it was on, where that row is still listed."""
-    if key is not None and key in table.rows:
-        table.move_cursor(row=table.get_row_index(key), animate=False)

@@ -51,8 +51,13 @@ class FlexTable(DataTable[RenderableType]):
         def control(self) -> FlexTable:
             return self.table
 
-    def __init__(self, columns: Sequence[ColumnSpec], *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
+    def __init__(self, columns: Sequence[ColumnSpec], *, id: str | None = None,
+                 read_only: bool = False) -> None:
+        """``read_only``: lines only to read (an invoice's): no cursor, not focused."""
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0,
+                         show_cursor=not read_only)
+        if read_only:
+            self.can_focus = False
         self.specs = list(columns)
         self._rows: list[tuple[str, list[RenderableType]]] = []
         self._built_for_width = -1

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.widgets import Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from mlm_tui.display import data_text
 from mlm_tui.widgets.typeahead import TypeAheadInput
@@ -76,6 +76,14 @@ class FormField(Vertical):
 def error_line(line_id: str) -> Static:
     """The line under a field where its error shows: hidden while it says nothing."""
     return Static("", id=line_id, classes="field-error -empty", markup=False)
+
+
+def submit_row(label: str) -> ComposeResult:
+    """The form's submit button (``#submit``, in ``#actions``) and the line under it that
+    answers (``#result``)."""
+    with Horizontal(id="actions"):
+        yield Button(label, id="submit", variant="primary", compact=True)
+    yield Static("", id="result")
 
 
 def show_error_line(line: Static, message: str) -> None:

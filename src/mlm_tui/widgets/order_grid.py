@@ -56,6 +56,7 @@ from mlm_tui.i18n import N_, _
 from mlm_tui.messages import Failed
 from mlm_tui.widgets.order_rows import MONTHS_NEEDED, Fetch, OrderRows
 from mlm_tui.widgets.order_text import FLAG_MARK, status_label
+from mlm_tui.widgets.points_column import points_label
 
 if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
@@ -493,7 +494,7 @@ class OrderGrid(ScrollView, can_focus=True):
         self._strips.clear()
 
     def _columns(self) -> list[_Column]:
-        label = self.company.points_label if self.company else _("Points")
+        label = points_label(self.company)
         return [
             _Column("", 1),
             _Column(_("Date"), 10),

@@ -42,6 +42,22 @@ from mlm_tui.core.local.search_index import (
 )
 from mlm_tui.core.rules.search_folding import index_words
 
+
+def _stale_when_written(words: str, key: str, table: str, columns: str) -> tuple[str, str]:
+    """The function and trigger that mark a row of ``words`` stale when ``columns`` of its
+    row in ``table`` are written (a new row gets its stale one)."""
+    return (
+        f"""CREATE FUNCTION {words}_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO {words} ({key}) VALUES (NEW.id)
+        ON CONFLICT ({key}) DO UPDATE SET words = NULL;
+        RETURN NULL;
+    END $$""",
+        f"""CREATE TRIGGER {words}_stale AFTER INSERT OR UPDATE OF {columns}
+    ON {table} FOR EACH ROW EXECUTE FUNCTION {words}_stale()""",
+    )
+
+
 DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """CREATE TABLE product_words (
@@ -59,14 +75,7 @@ DDL = (
         words text COLLATE "C")""",
     "CREATE INDEX ix_member_words_trgm ON member_words USING gin (words gin_trgm_ops)",
     "CREATE INDEX ix_member_words_stale ON member_words (member_id) WHERE words IS NULL",
-    """CREATE FUNCTION product_words_stale() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO product_words (product_id) VALUES (NEW.id)
-        ON CONFLICT (product_id) DO UPDATE SET words = NULL;
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER product_words_stale AFTER INSERT OR UPDATE OF code, name, category_id
-    ON products FOR EACH ROW EXECUTE FUNCTION product_words_stale()""",
+    *_stale_when_written("product_words", "product_id", "products", "code, name, category_id"),
     """CREATE FUNCTION category_words_stale() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         UPDATE product_words SET words = NULL
@@ -75,14 +84,7 @@ DDL = (
     END $$""",
     """CREATE TRIGGER category_words_stale AFTER UPDATE OF name ON categories
     FOR EACH ROW EXECUTE FUNCTION category_words_stale()""",
-    """CREATE FUNCTION member_words_stale() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO member_words (member_id) VALUES (NEW.id)
-        ON CONFLICT (member_id) DO UPDATE SET words = NULL;
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER member_words_stale AFTER INSERT OR UPDATE OF full_name
-    ON members FOR EACH ROW EXECUTE FUNCTION member_words_stale()""",
+    *_stale_when_written("member_words", "member_id", "members", "full_name"),
 )
 
 

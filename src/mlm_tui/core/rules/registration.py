@@ -4,6 +4,7 @@ A sponsor filling in the form for a newcomer wants to fix everything in one go, 
 of one mistake per submit. Each field is checked by its own rule from
 :mod:`mlm_tui.core.validation`; the address by line, so a bad postcode is named
 ``address.postcode`` and shown at the postcode, not somewhere under the address.
+The form checks each field as it is typed by the same rules (``field_error``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mlm_tui.core.validation import (
     normalise_phone,
     normalise_postcode,
     normalise_street,
+    parse_day,
     validate_birth_date,
 )
 from mlm_tui.i18n import N_
@@ -68,6 +70,36 @@ def check_registration(registration: Registration, today: date) -> Registration:
         raise ValidationErrors(c.errors)
     return replace(r, full_name=full_name, birth_date=birth_date, email=email, phone=phone,
                    address=address, passport=passport, kind=kind)
+
+
+def parse_birth_date(text: str) -> date:
+    """``17.05.1985`` or ``1985-05-17``; a day the calendar lacks is named as such."""
+    return parse_day(text, field="birth_date")
+
+
+def field_error(name: str, text: str, *, today: date, country: str) -> ValidationError | None:
+    """What is wrong with one field as typed, or ``None``: the backend's own rules, with no
+    I/O, so they may run while the user types."""
+    try:
+        if name == "full_name":
+            normalise_full_name(text)
+        elif name == "birth_date":
+            validate_birth_date(parse_birth_date(text), today)
+        elif name == "passport":
+            normalise_passport(text)
+        elif name == "phone":
+            normalise_phone(text, region=country)
+        elif name == "email":
+            normalise_email(text)
+        elif name == "postcode":
+            normalise_postcode(text, country)
+        elif name == "city":
+            normalise_city(text)
+        elif name == "street":
+            normalise_street(text)
+    except ValidationError as error:
+        return error
+    return None
 
 
 def _region(address: Address) -> str:
