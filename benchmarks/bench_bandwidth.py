@@ -7,11 +7,19 @@ is drawn. The anchors, measured in the same run on the same rows: ``less`` and
 ``vim -R`` paging through the order history as the command line lists it.
 
     .venv/bin/python benchmarks/bench_bandwidth.py [--repeat N] [--idle SECONDS]
+        [--baseline DIR]
 
 The store is a fresh demo store (``mlm-tui demo``: 15 000 orders). Figures are medians of
 ``--repeat`` presses; idle is measured over ``--idle`` seconds and given per minute. The
 app runs as sshd starts it (``SSH_CONNECTION`` set: no blinking cursor); ``--local``
 runs it as on the desktop.
+
+``--baseline DIR`` measures another checkout too, in the same run and the same way, and
+prints its figures beside these: its own sources (``DIR/src``) run with this checkout's
+Python and packages, on a demo store of its own. For instance, against ``main``:
+
+    git worktree add --detach /tmp/bw-base main
+    .venv/bin/python benchmarks/bench_bandwidth.py --baseline /tmp/bw-base
 """
 
 from __future__ import annotations
@@ -113,9 +121,59 @@ def median_kb(samples: list[int]) -> float:
     return statistics.median(samples) / 1000
 
 
-def measure_app(bin_dir: Path, env: dict[str, str], login: tuple[str, str],
+# ``mlm-tui`` of another checkout: its sources first on the path (PYTHONPATH), run by
+# this checkout's Python with its packages.
+FROM_SOURCES = "import sys; from mlm_tui.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def app_command(checkout: Path | None) -> tuple[list[str], dict[str, str]]:
+    """The command that starts ``mlm-tui`` of ``checkout`` (None: this one), and what it
+    adds to the environment."""
+    if checkout is None:
+        return [str(Path(sys.executable).parent / "mlm-tui")], {}
+    sources = checkout.resolve() / "src"
+    if not (sources / "mlm_tui").is_dir():
+        raise SystemExit(f"{checkout}: no src/mlm_tui there, not a checkout of mlm-tui")
+    return [sys.executable, "-c", FROM_SOURCES], {"PYTHONPATH": str(sources)}
+
+
+def demo_store(command: list[str], env: dict[str, str]) -> tuple[tuple[str, str], str]:
+    """A fresh demo store where ``env`` says: its login, and the history as the command
+    line lists it (what the pagers page through)."""
+    run = {**os.environ, **env}
+    built = subprocess.run([*command, "demo"], check=True, text=True, capture_output=True,
+                           env=run).stdout
+    found = re.search(r"Log in as (\S+) .* password (\S+)", built)
+    if found is None:
+        raise SystemExit(f"the demo store gave no login:\n{built}")
+    number, password = found.groups()
+    subprocess.run([*command, "login", number, "--password-stdin"], input=password,
+                   text=True, check=True, capture_output=True, env=run)
+    listed = subprocess.run([*command, "orders", "list", "--limit", "3000"], check=True,
+                            capture_output=True, text=True,
+                            env={**run, "COLUMNS": str(COLUMNS)}).stdout
+    subprocess.run([*command, "logout"], check=True, capture_output=True, env=run)
+    return (number, password), listed
+
+
+def measure_checkout(checkout: Path | None, tmp: Path, args: argparse.Namespace
+                     ) -> tuple[dict[str, float], str]:
+    """The app's figures for ``checkout`` (None: this one), on a demo store of its own
+    under ``tmp``; and the history as its command line lists it."""
+    command, extra = app_command(checkout)
+    tmp.mkdir(parents=True, exist_ok=True)
+    bin_dir = Path(sys.executable).parent
+    env = {"MLM_TUI_DATA_DIR": f"{tmp}/data", "MLM_TUI_STATE_DIR": f"{tmp}/state",
+           "MLM_TUI_CONFIG_DIR": f"{tmp}/config", "MLM_TUI_LANG": "en",
+           "LANG": "C.UTF-8", "PATH": f"{bin_dir}:{os.environ['PATH']}", **extra}
+    login, listed = demo_store(command, env)
+    over_ssh = {} if args.local else {"SSH_CONNECTION": "127.0.0.1 50000 127.0.0.1 22"}
+    return measure_app(command, {**env, **over_ssh}, login, args), listed
+
+
+def measure_app(command: list[str], env: dict[str, str], login: tuple[str, str],
                 args: argparse.Namespace) -> dict[str, float]:
-    app = Terminal([str(bin_dir / "mlm-tui")], env, args.quiet)
+    app = Terminal(command, env, args.quiet)
     try:
         app.settle("Password")
         os.write(app.fd, login[0].encode() + b"\t" + login[1].encode() + b"\r")
@@ -154,29 +212,18 @@ def main() -> None:
                         help="not as over SSH: the text fields' cursor blinks")
     parser.add_argument("--quiet", type=float, default=0.5,
                         help="seconds without output that end an action")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout (e.g. a worktree of main) measured in the "
+                             "same run, its figures printed beside these")
     args = parser.parse_args()
-    bin_dir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"MLM_TUI_DATA_DIR": f"{tmp}/data", "MLM_TUI_STATE_DIR": f"{tmp}/state",
-               "MLM_TUI_CONFIG_DIR": f"{tmp}/config", "MLM_TUI_LANG": "en",
-               "LANG": "C.UTF-8", "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-        run = {**os.environ, **env}
-        built = subprocess.run([str(bin_dir / "mlm-tui"), "demo"], check=True, text=True,
-                               capture_output=True, env=run).stdout
-        number, password = re.search(r"Log in as (\S+) .* password (\S+)", built).groups()
-        subprocess.run([str(bin_dir / "mlm-tui"), "login", number, "--password-stdin"],
-                       input=password, text=True, check=True, capture_output=True, env=run)
+        columns: dict[str, dict[str, float]] = {}
+        if args.baseline is not None:
+            columns["baseline"], _ = measure_checkout(args.baseline, Path(tmp) / "base", args)
+        columns["mlm-tui"], listed = measure_checkout(None, Path(tmp) / "this", args)
         rows = Path(tmp) / "history.txt"
-        listed = subprocess.run([str(bin_dir / "mlm-tui"), "orders", "list", "--limit", "3000"],
-                                check=True, capture_output=True, text=True,
-                                env={**run, "COLUMNS": str(COLUMNS)}).stdout
         rows.write_text(listed, encoding="utf-8")
         first_row = listed.splitlines()[1][:20]
-        subprocess.run([str(bin_dir / "mlm-tui"), "logout"], check=True, capture_output=True,
-                       env=run)
-
-        over_ssh = {} if args.local else {"SSH_CONNECTION": "127.0.0.1 50000 127.0.0.1 22"}
-        app = measure_app(bin_dir, {**env, **over_ssh}, (number, password), args)
         anchors = {"less": measure_pager(["less", str(rows)], first_row, args)}
         if shutil.which("vim"):
             anchors["vim -R"] = measure_pager(
@@ -186,12 +233,16 @@ def main() -> None:
     print(f"bytes written to an 80x24 terminal per action (KB = 1000 bytes); "
           f"median of {args.repeat}; {'local' if args.local else 'over SSH'}; "
           f"load {load:.1f}")
+    if args.baseline is not None:
+        print(f"  baseline: {args.baseline}; mlm-tui: this checkout")
     names = list(anchors)
-    print(f"  {'action':40} {'mlm-tui':>9} {'target':>8}" + "".join(f" {n:>8}" for n in names))
-    for action, kb in app.items():
+    print(f"  {'action':40}" + "".join(f" {n:>9}" for n in columns) + f" {'target':>8}"
+          + "".join(f" {n:>8}" for n in names))
+    for action in columns["mlm-tui"]:
+        figures = "".join(f" {kb[action]:9.2f}" for kb in columns.values())
         cells = "".join(f" {anchors[n][action]:8.2f}" if action in anchors[n] else f" {'':8}"
                         for n in names)
-        print(f"  {action:40} {kb:9.2f} {'<= ' + str(TARGETS[action]):>8}{cells}")
+        print(f"  {action:40}{figures} {'<= ' + str(TARGETS[action]):>8}{cells}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 import pyte
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -17,6 +18,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from mlm_tui.changed_cells import ChangedCells, TerminalCells
+from mlm_tui.terminal_erase import Erase
 
 WIDTH, HEIGHT = 24, 6
 CONSOLE = Console(color_system="256", force_terminal=True, width=WIDTH, height=HEIGHT)
@@ -26,7 +28,7 @@ STYLES = [Style(), Style(color="color(253)", bgcolor="color(234)"),
           Style(color="color(253)", bgcolor="color(234)", link="https://track.example/1")]
 # Wide characters, and letters of more than one byte; no combining marks, which pyte
 # (unlike terminals) wraps away from a letter in the last column.
-TEXTS = ["a", "b", " ", "Ж", "₽", "\xa0", "商", "é"]
+TEXTS = ["a", "b", " ", "Ж", "₽", "\xa0", "商", "é", " " * 7]
 
 
 def _line(rng: random.Random, width: int) -> Strip:
@@ -70,27 +72,52 @@ def _chops(rng: random.Random) -> ChopsUpdate:
     return ChopsUpdate(chops, spans, ends)
 
 
+class XtermScreen(pyte.Screen):
+    """Erases characters as xterm does (pyte copies every attribute of the pen): a blank
+    in the background set, with back colour erase (``bce``), else in the default one."""
+
+    def __init__(self, columns: int, lines: int, bce: bool = True) -> None:
+        super().__init__(columns, lines)
+        self.bce = bce
+
+    def erase_characters(self, count: int | None = None) -> None:
+        blank = self.default_char._replace(bg=self.cursor.attrs.bg if self.bce else "default")
+        line = self.buffer[self.cursor.y]
+        for x in range(self.cursor.x, min(self.cursor.x + (count or 1), self.columns)):
+            line[x] = blank
+
+
 class _Terminal:
-    def __init__(self) -> None:
-        self.screen = pyte.Screen(WIDTH, HEIGHT)
+    def __init__(self, bce: bool = True) -> None:
+        self.screen = XtermScreen(WIDTH, HEIGHT, bce)
         self.stream = pyte.Stream(self.screen)
 
     def feed(self, text: str) -> None:
         self.stream.feed(text)
 
     def cells(self) -> list[list[tuple[object, ...]]]:
-        return [[(c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.reverse)
-                 for c in (self.screen.buffer[y][x] for x in range(WIDTH))]
-                for y in range(HEIGHT)]
+        """What a person sees of each cell: of a blank, neither the foreground (unless
+        shown in reverse video) nor bold or italics."""
+        return [[seen(self.screen.buffer[y][x]) for x in range(WIDTH)] for y in range(HEIGHT)]
 
 
+def seen(c: pyte.screens.Char) -> tuple[object, ...]:
+    """What a person sees of a cell."""
+    fg, bg = (c.bg, c.fg) if c.reverse else (c.fg, c.bg)
+    if c.data == " ":
+        return (c.data, bg, c.underscore, c.strikethrough)
+    return (c.data, fg, bg, c.bold, c.italics, c.underscore, c.strikethrough)
+
+
+@pytest.mark.parametrize(("erase", "bce"), [
+    (Erase.NONE, False), (Erase.DEFAULT_BACKGROUND, False), (Erase.ANY_BACKGROUND, True)])
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 2**32), st.integers(2, 12))
-def test_the_terminal_shows_what_whole_lines_would_have_shown(seed, frames):
+def test_the_terminal_shows_what_whole_lines_would_have_shown(erase, bce, seed, frames):
     rng = random.Random(seed)
-    cells = TerminalCells()
+    cells = TerminalCells(erase)
     cells.fit(WIDTH, HEIGHT)
-    changed, whole = _Terminal(), _Terminal()
+    changed, whole = _Terminal(bce), _Terminal(bce)
     for number in range(frames):
         update = _frame(rng) if number == 0 or rng.random() < 0.3 else _chops(rng)
         # Textual puts the cursor back where it belongs after every frame (home, here).
@@ -163,3 +190,62 @@ def test_a_frame_with_a_control_sequence_is_written_whole_and_then_nothing_is_tr
                         Region(0, 0, WIDTH, 1))
     assert ChangedCells(cells, bell).render_segments(CONSOLE) == bell.render_segments(CONSOLE)
     assert ChangedCells(cells, frame).render_segments(CONSOLE) == everything
+
+
+def _rewrite(erase: Erase, before: Strip, after: Strip) -> str:
+    """The bytes that turn row 3, showing ``before``, into ``after``."""
+    cells = TerminalCells(erase)
+    cells.fit(WIDTH, HEIGHT)
+    ChangedCells(cells, LayoutUpdate([[before]], Region(0, 2, WIDTH, 1))).render_segments(CONSOLE)
+    return ChangedCells(cells, LayoutUpdate([[after]], Region(0, 2, WIDTH, 1))
+                        ).render_segments(CONSOLE)
+
+
+def test_a_run_of_blanks_is_erased_in_place_where_that_is_shorter_than_the_spaces():
+    panel = STYLES[1]  # light grey on dark grey: a background of its own
+    name = Strip([Segment("Anna Demidova" + "x" * 11, panel)])
+    cleared = Strip([Segment("Anna Demidova" + " " * 11, panel)])
+    # Eleven blanks to the end of what changes: one ECH, the cursor left where it is.
+    assert _rewrite(Erase.ANY_BACKGROUND, name, cleared) == \
+        "\x1b[3;14H\x1b[38;5;253;48;5;234m\x1b[11X\x1b[0m"
+    # Blanks with changed text after them on the row: ECH and a move past them.
+    full = Strip([Segment("ab" + "y" * 12 + "cd" + "x" * 8, panel)])
+    gap = Strip([Segment("ab" + " " * 12 + "ef" + "x" * 8, panel)])
+    assert _rewrite(Erase.ANY_BACKGROUND, full, gap) == \
+        "\x1b[3;3H\x1b[38;5;253;48;5;234m\x1b[12X\x1b[12Cef\x1b[0m"
+    # A few blanks cost less as spaces.
+    few = Strip([Segment("Anna Demidova" + "x" * 8 + "   ", panel)])
+    assert _rewrite(Erase.ANY_BACKGROUND, name, few) == \
+        "\x1b[3;22H\x1b[38;5;253;48;5;234m   \x1b[0m"
+
+
+def test_blanks_an_erase_would_not_draw_as_written_are_written_as_spaces():
+    text = Strip([Segment("x" * WIDTH, STYLES[1])])
+    for erase, style in [
+        (Erase.NONE, Style()),  # a terminal without ECH (a VT100)
+        (Erase.DEFAULT_BACKGROUND, STYLES[1]),  # no back colour erase: not on a colour
+        (Erase.ANY_BACKGROUND, Style(reverse=True)),  # reverse video shows on a blank
+        (Erase.ANY_BACKGROUND, Style(underline=True)),
+        (Erase.ANY_BACKGROUND, STYLES[5]),  # part of a link
+    ]:
+        blanks = Strip([Segment(" " * WIDTH, style)])
+        written = _rewrite(erase, text, blanks)
+        assert " " * WIDTH in written and "X" not in written, (erase, style)
+    # On the default background any terminal with ECH erases as spaces would draw.
+    plain = Strip([Segment(" " * WIDTH, Style(bold=True))])
+    assert _rewrite(Erase.DEFAULT_BACKGROUND, text, plain) == "\x1b[3H\x1b[1m\x1b[24X\x1b[0m"
+
+
+@pytest.mark.parametrize(("term", "erase"), [
+    ("xterm-256color", Erase.ANY_BACKGROUND), ("linux", Erase.ANY_BACKGROUND),
+    ("vt100", Erase.NONE), ("dumb", Erase.NONE), ("no-such-terminal", Erase.NONE)])
+def test_how_a_terminal_erases_is_read_from_its_terminfo_entry(term, erase):
+    import os
+    import subprocess
+    import sys
+
+    said = subprocess.run(
+        [sys.executable, "-c",
+         "from mlm_tui.terminal_erase import terminal_erase; print(terminal_erase().value)"],
+        env={**os.environ, "TERM": term}, capture_output=True, text=True, check=True)
+    assert said.stdout.strip() == erase.value

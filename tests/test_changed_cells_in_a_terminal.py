@@ -17,6 +17,7 @@ from pathlib import Path
 import pyte
 
 from tests import world
+from tests.test_changed_cells import XtermScreen, seen
 from tests.test_terminal import WAIT
 
 COLUMNS, LINES = 80, 24
@@ -39,8 +40,13 @@ def render(self, console):
     os.replace({dump!r} + ".new", {dump!r})
     return written
 def cells(screen):
-    return [[(c.data, c.fg, c.bg, c.bold, c.reverse) for c in
-             (screen.buffer[y][x] for x in range(screen.columns))] for y in range(screen.lines)]
+    return [[seen(screen.buffer[y][x]) for x in range(screen.columns)]
+            for y in range(screen.lines)]
+def seen(c):  # as tests.test_changed_cells.seen: what a person sees of a cell
+    fg, bg = (c.bg, c.fg) if c.reverse else (c.fg, c.bg)
+    if c.data == " ":
+        return (c.data, bg, c.underscore, c.strikethrough)
+    return (c.data, fg, bg, c.bold, c.italics, c.underscore, c.strikethrough)
 changed_cells.ChangedCells.render_segments = render
 from mlm_tui.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -48,15 +54,16 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _cells(screen: pyte.Screen) -> list[list[tuple[object, ...]]]:
-    return [[(c.data, c.fg, c.bg, c.bold, c.reverse) for c in
-             (screen.buffer[y][x] for x in range(screen.columns))] for y in range(screen.lines)]
+    return [[seen(screen.buffer[y][x]) for x in range(screen.columns)]
+            for y in range(screen.lines)]
 
 
 class _App:
     def __init__(self, data_dir: Path, dump: Path) -> None:
         import pty
 
-        self.screen = pyte.Screen(COLUMNS, LINES)
+        # As xterm-256color, which the app is told it runs in, erases (back colour erase).
+        self.screen = XtermScreen(COLUMNS, LINES, bce=True)
         self.stream = pyte.ByteStream(self.screen)
         self.dump = dump
         master, slave = pty.openpty()

@@ -55,6 +55,7 @@ from mlm_tui.messages import (
     WentOffline,
 )
 from mlm_tui.navigation import DESTINATIONS, Destination
+from mlm_tui.terminal_erase import Erase
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -178,6 +179,7 @@ class MlmApp(App[None]):
         colours: Colours = Colours.MANY,
         ascii_only: bool = False,
         blink: bool = True,
+        erase: Erase = Erase.NONE,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -203,9 +205,12 @@ class MlmApp(App[None]):
         :mod:`mlm_tui.glyphs`): nothing else is written to it.
         ``blink``: whether the cursor of a text field blinks. Over SSH it does not: every
         blink redraws the whole field, about 1.4 KB a second on the link.
+        ``erase``: how the terminal erases characters in place
+        (``mlm_tui.terminal_erase.terminal_erase()``, as ``run_app`` asks); runs of
+        blank cells are written the shorter for it.
         """
         super().__init__()
-        self._terminal_cells = TerminalCells()
+        self._terminal_cells = TerminalCells(erase)
         self._use_colours(colours)
         self._use_glyphs(ascii_only)
         self.blink = blink
@@ -895,6 +900,7 @@ def run_app(settings: Settings, *, demo: bool = False,
     from mlm_tui.glyphs import terminal_is_utf8
     from mlm_tui.i18n import choose_language
     from mlm_tui.terminal import over_ssh
+    from mlm_tui.terminal_erase import terminal_erase
 
     def open_backend() -> Backend:
         from mlm_tui.core.backends import open_backend as open_configured
@@ -927,6 +933,7 @@ def run_app(settings: Settings, *, demo: bool = False,
         colours=terminal_colours(),
         ascii_only=not terminal_is_utf8(),
         blink=not over_ssh(),
+        erase=terminal_erase(),
     )
     import sys
 

@@ -5,7 +5,9 @@ covers, and a screen that opens paints itself several times as its data arrives 
 header, the first row, again and again). Over a thin link (SSH on a slow line) that is
 most of what the app costs. Here every frame Textual is about to write is compared,
 cell by cell, with what the terminal already shows, and only the cells that differ are
-written, each colour set once for a run of cells rather than once per piece of text.
+written, each colour set once for a run of cells rather than once per piece of text,
+and a run of blank cells erased in place (ECH) where the terminal can and that is shorter
+than the spaces (:mod:`mlm_tui.terminal_erase`).
 
 ``TerminalCells`` remembers what was written (the character and its colours, per cell);
 a cell it does not know (at the start, after a resize or a suspension) is written
@@ -16,6 +18,7 @@ app or a batch of changes writes nothing, and then nothing is remembered).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -23,6 +26,8 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.color import ColorSystem
 from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.strip import Strip
+
+from mlm_tui.terminal_erase import Erase
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,7 +46,10 @@ _MOST_PENS = 4096
 class TerminalCells:
     """What the terminal shows, cell by cell, as far as this app wrote it."""
 
-    def __init__(self) -> None:
+    def __init__(self, erase: Erase = Erase.NONE) -> None:
+        """``erase``: whether runs of blank cells may be written as an ECH, on which
+        backgrounds (:func:`mlm_tui.terminal_erase.terminal_erase`)."""
+        self.erase = erase
         self._rows: list[list[Cell | None]] = []
         self._width = 0
         self._pens: dict[Style | None, Pen] = {None: PLAIN}
@@ -79,7 +87,7 @@ class TerminalCells:
         if raw:
             self.forget()
             return None
-        return _Writer(self._rows).write(changed)
+        return _Writer(self._rows, self.erase).write(changed)
 
     def _cells(self, x: int, segments: Iterable[Segment], color_system: ColorSystem | None,
                raw: list[str]) -> Iterator[tuple[int, Cell]]:
@@ -145,8 +153,9 @@ class _Writer:
     """Writes the changed cells of rows, moving the cursor and changing the pen as little
     as it can."""
 
-    def __init__(self, rows: list[list[Cell | None]]) -> None:
+    def __init__(self, rows: list[list[Cell | None]], erase: Erase) -> None:
         self.rows = rows
+        self.erase = erase
         self.out: list[str] = []
         self.x, self.y = -1, -1
         self.pen = PLAIN
@@ -154,42 +163,85 @@ class _Writer:
     def write(self, changed: dict[int, set[int]]) -> str:
         for y in sorted(changed):
             if changed[y]:
-                self._row(y, sorted(changed[y]))
+                self._row(y, changed[y])
         if self.out:
             self._use(PLAIN)  # as Textual leaves it: nothing set for what it writes next
         return "".join(self.out)
 
-    def _row(self, y: int, columns: list[int]) -> None:
+    def _row(self, y: int, columns: set[int]) -> None:
         row = self.rows[y]
-        for column in columns:
-            start = column
-            if start > 0 and (row[start] or ("x", PLAIN))[0] == "":
-                start -= 1  # the right half of a wide character: write the character
-            if self.y == y and start < self.x:
-                continue  # written already, with the wide character before it
-            if (self.y, self.x) != (y, start):
-                move = self._move(start, y)
-                gap = row[self.x:start] if self.y == y else []
-                # The cells between, written again, may cost less than moving over them.
-                if gap and all(cell is not None and cell[0] != "" and cell[1] == self.pen
-                               for cell in gap) and \
-                        len("".join(c[0] for c in gap if c).encode()) <= len(move):
-                    self.out.extend(c[0] for c in gap if c)
-                else:
-                    self.out.append(move)
-                self.x, self.y = start, y
-            while self.x <= column:
-                self._cell(row[self.x])
+        # Where each changed cell is written from: the right half of a wide character
+        # is written with the character.
+        starts = sorted({c - 1 if c > 0 and (row[c] or ("x", PLAIN))[0] == "" else c
+                         for c in columns})
+        done = 0  # the cells before it are written (the cursor may stand further left)
+        for start in starts:
+            if start < done:
+                continue
+            self.out.append(self._way(y, start))
+            self.x, self.y = start, y
+            blanks = self._blank_run(row, start, columns)
+            if blanks:
+                self._use(row[start][1])  # type: ignore[index]
+                after = starts[bisect_left(starts, start + blanks):]
+                if self._erase_pays(y, start, blanks, after):
+                    self.out.append(f"\x1b[{blanks}X")  # the cursor stays where it is
+                    done = start + blanks
+                    continue
+            self._cell(row[start])
+            done = self.x
 
-    def _move(self, x: int, y: int) -> str:
-        """The shortest way to move the cursor to column ``x`` of row ``y``."""
+    def _blank_run(self, row: list[Cell | None], x: int, changed: set[int]) -> int:
+        """How many cells from ``x`` on are blanks of one pen, up to the last of them that
+        ``changed``, that an ECH draws as they are written (the unchanged ones between are
+        drawn again the same); 0 when the terminal has no such ECH for them."""
+        cell = row[x]
+        if self.erase is Erase.NONE or cell is None or cell[0] != " " or \
+                not _erasable(cell[1], self.erase):
+            return 0
+        count, end = 1, x + 1
+        while end < len(row) and row[end] == cell:
+            end += 1
+            if end - 1 in changed:
+                count = end - x
+        return count
+
+    def _erase_pays(self, y: int, x: int, count: int, after: list[int]) -> bool:
+        """Whether ECH over ``count`` blanks from column ``x``, the cursor then going on
+        from ``x``, costs less than the spaces, the cursor going on from their end. What
+        follows on another row is reached the same way from either."""
+        erase = len(f"\x1b[{count}X")
+        if not after:
+            return erase < count
+        spaces = count + len(self._way(y, after[0], from_x=x + count))
+        return erase + len(self._way(y, after[0], from_x=x)) < spaces
+
+    def _way(self, y: int, x: int, from_x: int | None = None) -> str:
+        """What takes the cursor to column ``x`` of row ``y`` (from column ``from_x`` of
+        that row, else from where it is): nothing, a move, or the cells between written
+        again when they cost less than the move."""
+        at_y, at_x = (y, from_x) if from_x is not None else (self.y, self.x)
+        if (at_y, at_x) == (y, x):
+            return ""
+        move = self._move(x, y, at_x, at_y)
+        gap = self.rows[y][at_x:x] if at_y == y else []
+        if gap and all(cell is not None and cell[0] != "" and cell[1] == self.pen
+                       for cell in gap):
+            text = "".join(c[0] for c in gap if c)
+            if len(text.encode()) <= len(move):
+                return text
+        return move
+
+    def _move(self, x: int, y: int, at_x: int, at_y: int) -> str:
+        """The shortest way to move the cursor from (``at_x``, ``at_y``) to column ``x`` of
+        row ``y``."""
         width = len(self.rows[y])
-        if self.y == y and 0 <= self.x < width:  # not at the margin, waiting to wrap
+        if at_y == y and 0 <= at_x < width:  # not at the margin, waiting to wrap
             if x == 0:
                 return "\r"
-            if x > self.x:
-                return f"\x1b[{x - self.x}C" if x - self.x > 1 else "\x1b[C"
-        if self.y >= 0 and y == self.y + 1 and x == 0:
+            if x > at_x:
+                return f"\x1b[{x - at_x}C" if x - at_x > 1 else "\x1b[C"
+        if at_y >= 0 and y == at_y + 1 and x == 0:
             return "\r\n"  # raw output: a line feed moves down and nothing else
         return f"\x1b[{y + 1};{x + 1}H" if x else f"\x1b[{y + 1}H"
 
@@ -212,6 +264,27 @@ class _Writer:
         if link != self.pen[1]:
             self.out.append(f"\x1b]8;;{link}\x1b\\")
         self.pen = pen
+
+
+# What an ECH leaves is a blank in the background set and nothing else: a blank drawn
+# with these shows the same (bold, dim, italic, blink, hidden change only a letter).
+_INVISIBLE_ON_BLANKS = {"1", "2", "3", "5", "6", "8"}
+
+
+def _erasable(pen: Pen, erase: Erase) -> bool:
+    """Whether an ECH with ``pen`` set draws blanks as spaces written with it would: no
+    underline, reverse video, strike or link (shown on a blank too), and a background
+    the terminal erases with."""
+    codes, link = pen
+    if link:
+        return False
+    try:
+        attributes, _fg, bg = _parts(codes) if codes else (set(), "", "")
+    except (ValueError, IndexError):
+        return False
+    if not attributes <= _INVISIBLE_ON_BLANKS:
+        return False
+    return erase is Erase.ANY_BACKGROUND or not bg
 
 
 # What turns an attribute off again: bold and dim go together; a few have no way back

@@ -109,6 +109,35 @@ async def test_enter_opens_the_order_under_the_cursor(demo_backend) -> None:
         assert app.selected == [all_numbers(demo_backend, OrderFilter())[2]]
 
 
+def _looks(grid: OrderGrid, y: int) -> list[tuple[str, object]]:
+    """Each cell of line ``y``: its character and its style."""
+    return [(character, segment.style) for segment in grid.render_line(y)
+            for character in segment.text]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_cursor_bar_marks_the_order_date_and_number_and_a_step_redraws_only_it(
+        demo_backend, width) -> None:
+    app = GridApp(demo_backend)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        app.query_one(OrderGrid).focus()
+        await pilot.pause()
+        grid = app.query_one(OrderGrid)
+        before = [_looks(grid, y) for y in (1, 2)]
+        await pilot.press("down")
+        await settle(pilot)
+        after = [_looks(grid, y) for y in (1, 2)]
+        changed = [[x for x, (old, new) in enumerate(zip(b, a, strict=True)) if old != new]
+                   for b, a in zip(before, after, strict=True)]
+        # Over a thin link only the bar's cells are written again, on either row.
+        bar = changed[1]
+        assert bar and changed[0] == bar == list(range(len(bar)))
+        row = "".join(character for character, _style in after[1])
+        assert row[:len(bar)].split() == row.split()[:2], "the date and the number"
+        assert grid.cursor_order is not None and grid.cursor_order.number in row[:len(bar)]
+
+
 async def test_jumping_to_a_month_puts_its_first_order_on_top(demo_backend) -> None:
     app = GridApp(demo_backend)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -66,6 +66,7 @@ MAX_NUMBER_WIDTH = 16
 TOTAL_WIDTH = 12  # the least the total column takes
 MAX_MEMBER_WIDTH = 34  # wider terminals leave the rest blank rather than stretch the gap
 TOTAL_WIDTH = 12  # "99 999,99 ₽" and a space before it
+CURSOR_BAR_COLUMNS = 3  # the cursor bar: the flag, the date and the order number
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,7 +567,8 @@ class OrderGrid(ScrollView, can_focus=True):
             f"order-grid--source-{order.source.value}")
         widths = self._widths(width)
         values = [
-            (FLAG_MARK if flag else "", False, flag_style),
+            # No flag, no colour of its own: one pen fewer for the row to be written with.
+            (FLAG_MARK, False, flag_style) if flag else ("", False, base),
             (format_day(order.placed_at, locale), False, base),
             (order.number, False, base),
             (order.buyer_name, False, base),
@@ -577,11 +579,16 @@ class OrderGrid(ScrollView, can_focus=True):
         ]
         cells = [(_fit(text, w, right), style)
                  for (text, right, style), w in zip(values, widths, strict=True)]
-        if is_cursor:
-            cursor = self.get_component_rich_style("order-grid--cursor")
-            cells = [(text, style + cursor) for text, style in cells]
-            return self._strip(cells, width, base + cursor)
-        return self._strip(cells, width, base)
+        if not is_cursor:
+            return self._strip(cells, width, base)
+        # The bar covers the flag, the date and the number, the order's own columns:
+        # plain to see, and few cells to write again when it moves, which over a thin
+        # link is most of what a step down costs (a whole row, names in Cyrillic at two
+        # bytes a letter, three times as much).
+        cursor = self.get_component_rich_style("order-grid--cursor")
+        bar = "".join(text + " " for text, _style in cells[:CURSOR_BAR_COLUMNS])
+        rest = self._strip(cells[CURSOR_BAR_COLUMNS:], max(0, width - cell_len(bar)), base)
+        return Strip([Segment(bar, base + cursor), *rest]).crop(0, width).simplify()
 
     def _strip(self, cells: list[tuple[str, Style]], width: int, fill: Style) -> Strip:
         segments: list[Segment] = []
