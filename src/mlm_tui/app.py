@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events, on, work
 from textual.app import App
@@ -64,6 +64,8 @@ if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
     from mlm_tui.core.models import AccountSummary, Cart, Checkout, CompanyProfile, Session
     from mlm_tui.core.settings import Settings
+
+Answer = TypeVar("Answer")  # what a worker reads from the outbox
 
 # How many destinations the footer shows; the rest are in the help screen and the palette.
 FOOTER_DESTINATIONS = 3
@@ -649,6 +651,29 @@ class MlmApp(App[None]):
 
     def _outbox_place(self) -> str:
         return self.settings.server_url or self.location
+
+    def read_outbox_orders(self) -> list[Any]:
+        """The member's outbox orders, oldest first, for a worker thread; none where
+        nothing was ever queued."""
+        session = self.session
+        orders = self.with_own_outbox(
+            lambda outbox: outbox.orders(session.member_id) if session else [])
+        return orders or []
+
+    def with_own_outbox(self, use: Callable[[Any], Answer]) -> Answer | None:
+        """``use`` applied to an outbox opened for the call and closed after it, for a
+        worker thread (the file is not read on the UI thread); None where nothing was ever
+        queued."""
+        from mlm_tui.core.offline.outbox import Outbox, offline_file
+
+        path = offline_file(self.settings.data_dir, self._outbox_place())
+        if not (self.settings.server_url or path.exists()):
+            return None
+        outbox = Outbox(path)
+        try:
+            return use(outbox)
+        finally:
+            outbox.close()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-counts")
     def refresh_outbox_counts(self, *, send_queued: bool = False) -> None:
