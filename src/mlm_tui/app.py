@@ -636,6 +636,7 @@ class MlmApp(App[None]):
             return
         self.online = True
         self.refresh_outbox_counts(send_queued=True)  # back online: what was queued goes now
+        self._merge_offline_cart()  # and what was put in the cart meanwhile joins the server's
 
     # --- the outbox (orders checked out offline, mlm_tui.core.offline) ---------------------
     def outbox(self) -> Any:
@@ -698,6 +699,24 @@ class MlmApp(App[None]):
         self.outbox_counts = counts
         if send_queued and counts[0]:
             self._send_outbox()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cart-merge")
+    def _merge_offline_cart(self) -> None:
+        """The lines added to the cart offline, added to the server's cart (once), said in
+        one notice."""
+        from mlm_tui.cart_merge import merge_notice
+
+        merge = getattr(self._backend, "merge_offline_cart", None)
+        if merge is None or self.session is None:
+            return
+        try:
+            merged = merge()
+        except DomainError:
+            return  # the server went away again: merged when it is back
+        notice = merge_notice(merged)
+        if notice:
+            self.call_from_thread(self.notify, notice, markup=False)
+            self.post_message(AccountChanged())  # the cart shown reads the server's again
 
     def queue_offline(self, cart: Cart, checkout: Checkout) -> str:
         """Put the cart as shown in the outbox under the checkout's own key (from a worker
