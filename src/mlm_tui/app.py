@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events, on, work
 from textual.app import App
@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from mlm_tui.core.backend import Backend
     from mlm_tui.core.models import AccountSummary, Cart, Checkout, CompanyProfile, Session
     from mlm_tui.core.settings import Settings
+
+Answer = TypeVar("Answer")  # what a worker reads from the outbox
 
 # How many destinations the footer shows; the rest are in the help screen and the palette.
 FOOTER_DESTINATIONS = 3
@@ -639,6 +641,7 @@ class MlmApp(App[None]):
             return
         self.online = True
         self.refresh_outbox_counts(send_queued=True)  # back online: what was queued goes now
+        self._merge_offline_cart()  # and what was put in the cart meanwhile joins the server's
 
     # --- the outbox (orders checked out offline, mlm_tui.core.offline) ---------------------
     def outbox(self) -> Any:
@@ -654,6 +657,29 @@ class MlmApp(App[None]):
 
     def _outbox_place(self) -> str:
         return self.settings.server_url or self.location
+
+    def read_outbox_orders(self) -> list[Any]:
+        """The member's outbox orders, oldest first, for a worker thread; none where
+        nothing was ever queued."""
+        session = self.session
+        orders = self.with_own_outbox(
+            lambda outbox: outbox.orders(session.member_id) if session else [])
+        return orders or []
+
+    def with_own_outbox(self, use: Callable[[Any], Answer]) -> Answer | None:
+        """``use`` applied to an outbox opened for the call and closed after it, for a
+        worker thread (the file is not read on the UI thread); None where nothing was ever
+        queued."""
+        from mlm_tui.core.offline.outbox import Outbox, offline_file
+
+        path = offline_file(self.settings.data_dir, self._outbox_place())
+        if not (self.settings.server_url or path.exists()):
+            return None
+        outbox = Outbox(path)
+        try:
+            return use(outbox)
+        finally:
+            outbox.close()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-counts")
     def refresh_outbox_counts(self, *, send_queued: bool = False) -> None:
@@ -678,6 +704,24 @@ class MlmApp(App[None]):
         self.outbox_counts = counts
         if send_queued and counts[0]:
             self._send_outbox()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cart-merge")
+    def _merge_offline_cart(self) -> None:
+        """The lines added to the cart offline, added to the server's cart (once), said in
+        one notice."""
+        from mlm_tui.cart_merge import merge_notice
+
+        merge = getattr(self._backend, "merge_offline_cart", None)
+        if merge is None or self.session is None:
+            return
+        try:
+            merged = merge()
+        except DomainError:
+            return  # the server went away again: merged when it is back
+        notice = merge_notice(merged)
+        if notice:
+            self.call_from_thread(self.notify, notice, markup=False)
+            self.post_message(AccountChanged())  # the cart shown reads the server's again
 
     def queue_offline(self, cart: Cart, checkout: Checkout) -> str:
         """Put the cart as shown in the outbox under the checkout's own key (from a worker

@@ -60,6 +60,16 @@ async def test_queued_waiting_and_sent_orders_show_apart_in_the_history(tmp_path
 
 
 @pytest.mark.anyio
+async def test_offline_at_80_columns_the_header_keeps_the_title_and_member_number(tmp_path):
+    app = with_one_more_queued(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_the_history(pilot)
+        first, second = screen_text(app).splitlines()[:2]
+        assert first.startswith("Order history ") and "OFFLINE · 1 queued" in first
+        assert f"No. {world.ANNA.registration_number} " in second
+
+
+@pytest.mark.anyio
 async def test_nothing_checked_out_offline_adds_no_line(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

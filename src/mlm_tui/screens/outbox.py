@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from mlm_tui.core.errors import DomainError
 from mlm_tui.core.models import Cart, CompanyProfile
 from mlm_tui.core.offline.outbox import STATE_LABELS, Outbox, OutboxState, QueuedOrder
 from mlm_tui.display import data_text
@@ -125,12 +124,18 @@ class OutboxScreen(AppScreen[None]):
         self.query_one("#outbox-table").focus()
         self.reload()
 
+    @dataclass
+    class Listed(Message):
+        orders: list[QueuedOrder]
+
     def reload(self) -> None:
-        outbox = self.mlm_app.outbox()
-        session = self.mlm_app.session
-        orders = (outbox.orders(session.member_id) if outbox is not None and session
-                  else [])
-        orders.reverse()  # newest first
+        """Read the outbox again, in a worker: the screen fills when it has read."""
+        self.in_background(lambda: self.Listed(self.mlm_app.read_outbox_orders()),
+                           group="outbox-read")
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        orders = list(reversed(message.orders))  # newest first
         self._orders = {str(order.id): order for order in orders}
         company = self.mlm_app.company
         table = self.query_one("#outbox-table", FlexTable)
@@ -158,33 +163,41 @@ class OutboxScreen(AppScreen[None]):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.query_one("#outbox-status", StatusLine).show(text, error=error)
 
-    def _decide(self, decision: Callable[[Outbox, QueuedOrder], object]) -> QueuedOrder | None:
-        """Apply ``decision`` to the order under the cursor. None if there is none, or the
-        outbox refused it (the status line says why)."""
+    @dataclass
+    class Decided(Message):
+        said: str
+        send: bool
+
+    def _decide(self, decision: Callable[[Outbox, QueuedOrder], object],
+                said: Callable[[QueuedOrder], str], *, send: bool = False) -> None:
+        """Apply ``decision`` to the order under the cursor, in a worker (it writes the
+        outbox file); then say ``said(order)`` and read the outbox again. An outbox that
+        refuses it says why on the status line."""
         order = self._current()
-        outbox = self.mlm_app.outbox()
-        if order is None or outbox is None:
-            return None
-        try:
-            decision(outbox, order)
-        except DomainError as error:
-            self._say(error.message, error=True)
-            return None
-        return order
-
-    def action_confirm(self) -> None:
-        if self._decide(Outbox.confirm) is None:
-            return
-        self._say(_("Confirmed at the new figures: it is sent with the next sync."))
-        self.reload()
-        self.action_send()
-
-    def action_drop(self) -> None:
-        order = self._decide(Outbox.drop)
         if order is None:
             return
-        self._say(_("Order {number} dropped.").format(number=order.number))
+
+        def ask() -> Message:
+            self.mlm_app.with_own_outbox(lambda outbox: decision(outbox, order))
+            return self.Decided(said(order), send)
+
+        self.in_background(ask, group="outbox-decide")
+
+    @on(Decided)
+    def _decided(self, message: Decided) -> None:
+        self._say(message.said)
         self.reload()
+        if message.send:
+            self.action_send()
+
+    def action_confirm(self) -> None:
+        self._decide(Outbox.confirm,
+                     lambda _order: _("Confirmed at the new figures: it is sent with the next "
+                                      "sync."), send=True)
+
+    def action_drop(self) -> None:
+        self._decide(Outbox.drop,
+                     lambda order: _("Order {number} dropped.").format(number=order.number))
 
     def action_send(self) -> None:
         def ask() -> Message:

@@ -60,23 +60,31 @@ class AccountHeader(Widget):
         where = location_text(getattr(app, "location", ""))
         online = getattr(app, "online", True)
 
-        place = [part for part in (company.name if company else "", where) if part]
-        if where:
-            place.append(_("online") if online else _("OFFLINE"))
+        offline = bool(where) and not online
+        state = [_("online") if online else _("OFFLINE")] if where else []
         to_send, waiting = getattr(app, "outbox_counts", (0, 0))
         if to_send:
-            place.append(_("{count} queued").format(count=to_send))
+            state.append(_("{count} queued").format(count=to_send))
         if waiting:
-            place.append(_("{count} waiting").format(count=waiting))
+            state.append(_("{count} waiting").format(count=waiting))
         as_of = getattr(app, "prices_as_of", None)
-        if where and not online and as_of is not None:  # last: the counts matter more
-            place.append(_("prices as of {time}").format(
+        if offline and as_of is not None:  # last: the counts matter more
+            state.append(_("prices as of {time}").format(
                 time=as_of_text(as_of, datetime.now(), company.locale if company else "en")))
         # The title may be a member's name (their overview), the place the company's.
-        title = (data_text(self.screen.title, style="bold"), data_text(" · ".join(place)))
+        heading = data_text(self.screen.title, style="bold")
+        width = self.size.width
+        names = [company.name if company else "", where]
+        if offline:
+            # The state says what offline work needs; the screen's title stays whole
+            # before the server's address, then the company's name, are shown.
+            names = _names_that_fit(heading, names, state, width)
+        place = [part for part in names if part] + state
+        title = (heading, data_text(" · ".join(place)))
 
         if account is None:
-            return _lines(title, (Text(_("Not logged in"), style="italic"), Text("")))
+            return _lines(title, (Text(_("Not logged in"), style="italic"), Text("")),
+                          apart=offline)
         from mlm_tui.widgets.money import money_text, points_text  # signed in: not at start
 
         member = account.member
@@ -86,9 +94,9 @@ class AccountHeader(Widget):
             _("Wallet {points}").format(points=points_text(account.points, company)),
         )))
         # The figures are what the line is for; who is signed in takes what is left.
-        room = self.size.width - figures.cell_len - _GAP
+        room = width - figures.cell_len - _GAP
         return _lines(title, (who_text(member.full_name, member.registration_number, room),
-                              figures), width=self.size.width)
+                              figures), width=width, apart=offline)
 
 
 def as_of_text(when: datetime, now: datetime, locale: str) -> str:
@@ -101,12 +109,28 @@ def as_of_text(when: datetime, now: datetime, locale: str) -> str:
     return f"{format_date(when.date(), 'short', locale=shown_locale(locale))} {shown}"
 
 
-def _lines(first: tuple[Text, Text], second: tuple[Text, Text], *, width: int = 0
-           ) -> RenderableType:
+def _names_that_fit(heading: Text, names: list[str], state: list[str],
+                    width: int) -> list[str]:
+    """``names`` (the company's, the server's address) as far as line one has room for
+    them beside the title and the state: the address goes first, then the company."""
+    names = list(names)
+    for dropped in (1, 0):
+        place = " · ".join([part for part in names if part] + state)
+        if not width or heading.cell_len + _GAP + Text(place).cell_len <= width:
+            break
+        names[dropped] = ""
+    return names
+
+
+def _lines(first: tuple[Text, Text], second: tuple[Text, Text], *, width: int = 0,
+           apart: bool = False) -> RenderableType:
     """The two lines, each left part taking the room its right part leaves. In one grid
     the right column is as wide as the wider right part: when that would cut the title
-    (the figures of line two are long in German), each line is a grid of its own."""
+    (the figures of line two are long in German), or ``apart`` (offline, the place is
+    long and would squeeze who is signed in), each line is a grid of its own."""
     title, place = first
+    if apart:
+        return Group(_grid(first), _grid(second))
     if title.cell_len + _GAP + max(place.cell_len, second[1].cell_len) <= width or not width:
         return _grid(first, second)
     return Group(_grid(first), _grid(second))

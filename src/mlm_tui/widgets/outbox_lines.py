@@ -2,7 +2,7 @@
 server's: those still to send, those waiting for a decision, and those sent lately (with
 the number the server gave them), one line each, only the lines that have orders.
 
-It reads the app's outbox (a local file, no request) and follows the header's counts,
+It reads the app's outbox (a local file, no request, in a worker) and follows the header's counts,
 so a sync that sends or refuses an order shows here at once.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import work
 from textual.widgets import Static
 
 from mlm_tui.core.offline.outbox import TO_SEND, OutboxState, QueuedOrder
@@ -48,11 +49,15 @@ class OutboxLines(Static):
         self.watch(self.app, "outbox_counts", self.show_outbox, init=True)
 
     def show_outbox(self, _counts: Any = None) -> None:
+        self._read_outbox()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-lines")
+    def _read_outbox(self) -> None:
+        # Off the UI thread: the outbox is a file, read again at every change of the counts.
         app: Any = self.app
-        outbox = app.outbox()
-        session = app.session
-        orders = [] if outbox is None or session is None else outbox.orders(
-            session.member_id)
-        lines = outbox_lines(orders)
+        lines = outbox_lines(app.read_outbox_orders())
+        app.call_from_thread(self._show_lines, lines)
+
+    def _show_lines(self, lines: list[str]) -> None:
         self.update("\n".join(lines))
         self.display = bool(lines)

@@ -19,7 +19,7 @@ order number.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -223,8 +223,7 @@ class CartMixin(LocalBase):
         elif paid_on_confirmation(checkout.payment_method):
             # Paid when its money is confirmed, as a top-up is: then it earns its points.
             payments.open_order_payment(conn, order_id, now)
-        conn.execute(update(t.members).where(t.members.c.id == buyer.id)
-                     .values(last_order_at=now))
+        conn.execute(_LAST_ORDERED, {"buyer": buyer.id, "now": now})
         order = read_order(conn, order_id, self.money)
         notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
                {"number": order.number, "total": money_param(order.total),
@@ -249,12 +248,26 @@ class CartMixin(LocalBase):
     def _price_lines(self, conn: Connection, rows: list[tuple[str, int, bool]],
                      delivery_product_code: str | None) -> Cart:
         """(code, quantity, paid with points) priced for the signed-in member now."""
+        catalog = self._pricing_catalog(conn, current_period_row(conn, self.clock().date()))
+        return self._price_in(catalog, rows, delivery_product_code,
+                              self._line_products(catalog, rows))
+
+    def _pricing_catalog(self, conn: Connection, period: Row[Any]) -> Catalog:
+        """The period's catalog priced for the signed-in member (a consultant or not)."""
         kind = conn.execute(_MEMBER_KIND, {"member": self._me_id()}).scalar_one()
-        consultant = kind == MemberKind.CONSULTANT.value
-        catalog = Catalog(conn, current_period_row(conn, self.clock().date()),
-                          self.company().currency, consultant=consultant)
+        return Catalog(conn, period, self.company().currency,
+                       consultant=kind == MemberKind.CONSULTANT.value)
+
+    @staticmethod
+    def _line_products(catalog: Catalog, rows: list[tuple[str, int, bool]]
+                       ) -> dict[str, Product]:
+        """The lines' products and the promotions' gifts, as the catalog sells them now."""
         given = [p.product_code for p in catalog.promotions if p.product_code]
-        products = catalog.by_code([code for code, _quantity, _points in rows] + given)
+        return catalog.by_code([code for code, _quantity, _points in rows] + given)
+
+    def _price_in(self, catalog: Catalog, rows: list[tuple[str, int, bool]],
+                  delivery_product_code: str | None, products: dict[str, Product]) -> Cart:
+        """The lines priced by the catalog, its products (``_line_products``) read already."""
         return price_cart(
             # A product that left the catalog stays in the table but is no longer priced.
             [(products[code], quantity) for code, quantity, _points in rows
@@ -263,16 +276,12 @@ class CartMixin(LocalBase):
             promotions=catalog.promotions,
             gifts=products,
             delivery_product_code=delivery_product_code,
-            consultant=consultant,
+            consultant=catalog.consultant,
             paid_with_points={code for code, _quantity, points in rows if points},
         )
 
     def _open_catalog(self, conn: Connection) -> Catalog:
-        period = current_period_row(conn, self.clock().date())
-        if not period.ordering_open:
-            raise Unavailable(N_("Ordering from {catalog} is closed."),
-                              params={"catalog": period.name})
-        return Catalog(conn, period, self.company().currency)
+        return Catalog(conn, open_period(conn, self.clock().date()), self.company().currency)
 
     def _orderable(self, conn: Connection, code: str) -> Product:
         product = self._open_catalog(conn).by_code([code.strip()]).get(code.strip())
@@ -323,6 +332,15 @@ _DELIVERY_CHOICE = select(t.cart_choices.c.delivery_product_code).where(
 _MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
 
 
+def open_period(conn: Connection, today: date) -> Row[Any]:
+    """The current period, ``Unavailable`` when it takes no more orders."""
+    period = current_period_row(conn, today)
+    if not period.ordering_open:
+        raise Unavailable(N_("Ordering from {catalog} is closed."),
+                          params={"catalog": period.name})
+    return period
+
+
 # --- validation ----------------------------------------------------------------------------
 
 
@@ -371,21 +389,16 @@ def _chosen(checkout: Checkout) -> Checkout:
 
 
 def _order_by_key(conn: Connection, key: str) -> Row[Any, Any] | None:
-    o = t.orders
-    return conn.execute(
-        select(o.c.id, o.c.placed_by_id).where(o.c.idempotency_key == key)
-    ).first()
+    return conn.execute(_ORDER_BY_KEY, {"key": key}).first()
 
 
 def _take_stock(conn: Connection, period_id: int, cart: Cart) -> None:
-    p = t.products
     wanted: dict[str, int] = {}
     for line in cart.lines:
         wanted[line.product.code] = wanted.get(line.product.code, 0) + line.quantity
     for code, quantity in wanted.items():
         taken = conn.execute(
-            update(p).where(p.c.period_id == period_id, p.c.code == code, p.c.stock >= quantity)
-            .values(stock=p.c.stock - quantity)
+            _TAKE_STOCK, {"in_period": period_id, "of_code": code, "taken": quantity}
         ).rowcount
         if taken != 1:
             raise Unavailable(N_("Not enough of {code} left for this order."),
@@ -453,9 +466,8 @@ def _write_order(
     placed_by: int,
     period_id: int,
 ) -> int:
-    o = t.orders
-    order_id = (conn.execute(select(func.max(o.c.id))).scalar_one() or 0) + 1
-    conn.execute(o.insert().values(
+    order_id = (conn.execute(_LAST_ORDER_ID).scalar_one() or 0) + 1
+    conn.execute(_INSERT_ORDER, dict(
         id=order_id,
         number=order_number(company, now, order_id),
         buyer_id=buyer.id,
@@ -475,7 +487,7 @@ def _write_order(
                       else checkout.pickup_point),
         idempotency_key=checkout.idempotency_key,
     ))
-    conn.execute(t.order_lines.insert(), [
+    conn.execute(_INSERT_ORDER_LINE, [
         dict(order_id=order_id, line_no=number, product_code=line.product.code,
              product_name=line.product.name, quantity=line.quantity,
              unit_retail=line.product.retail_price.amount,
@@ -483,24 +495,45 @@ def _write_order(
              points_each=line.points / line.quantity, is_gift=line.is_gift)
         for number, line in enumerate(cart.lines, 1)
     ])
-    conn.execute(t.order_status_history.insert().values(
+    conn.execute(_INSERT_STATUS, dict(
         order_id=order_id, status=OrderStatus.PLACED.value, at=now, note=""))
     if paid_when_placed(checkout.payment_method):
-        conn.execute(t.balance_ledger.insert().values(
+        conn.execute(_INSERT_BALANCE_ENTRY, dict(
             member_id=placed_by, at=now, kind="payment", amount=-cart.to_pay.amount,
             order_id=order_id, note="order payment"))
-    conn.execute(t.invoices.insert().values(
+    conn.execute(_INSERT_INVOICE, dict(
         number=invoice_number(now, order_id), order_id=order_id, issued_at=now))
     return order_id
 
 
+# Built once, as the cart's reads are: an order is written at every checkout and up to a
+# hundred to a synced batch, and building these cost more than SQLite takes to run them.
+_LAST_ORDER_ID = select(func.max(t.orders.c.id))
+_INSERT_ORDER = t.orders.insert()
+_INSERT_ORDER_LINE = t.order_lines.insert()
+_INSERT_STATUS = t.order_status_history.insert()
+_INSERT_BALANCE_ENTRY = t.balance_ledger.insert()
+_INSERT_INVOICE = t.invoices.insert()
+_EARLIER_ORDER = select(t.orders.c.id).where(
+    t.orders.c.buyer_id == bindparam("buyer"),
+    t.orders.c.status != OrderStatus.CANCELLED.value).limit(1)
+_ORDER_BY_KEY = select(t.orders.c.id, t.orders.c.placed_by_id).where(
+    t.orders.c.idempotency_key == bindparam("key"))
+# The bound names differ from the columns: SQLAlchemy keeps those for the SET clause.
+_TAKE_STOCK = (
+    update(t.products)
+    .where(t.products.c.period_id == bindparam("in_period"),
+           t.products.c.code == bindparam("of_code"),
+           t.products.c.stock >= bindparam("taken"))
+    .values(stock=t.products.c.stock - bindparam("taken"))
+)
+_LAST_ORDERED = (update(t.members).where(t.members.c.id == bindparam("buyer"))
+                 .values(last_order_at=bindparam("now")))
+
+
 def _source(conn: Connection, buyer_id: int) -> OrderSource:
     """IN for the buyer's first order (the enrollment order), SO otherwise."""
-    o = t.orders
-    earlier = conn.execute(
-        select(o.c.id).where(o.c.buyer_id == buyer_id,
-                             o.c.status != OrderStatus.CANCELLED.value).limit(1)
-    ).first()
+    earlier = conn.execute(_EARLIER_ORDER, {"buyer": buyer_id}).first()
     return OrderSource.SO if earlier else OrderSource.IN
 
 

@@ -466,14 +466,18 @@ def _quote(
 
 def cancellation_fees(conn: Connection, order_id: int, money: MoneyOf) -> tuple[FeePart, ...]:
     """What cancelling the order withheld, part by part, as its ledger recorded it."""
-    b = t.balance_ledger
-    rows = conn.execute(
-        select(b.c.note, b.c.amount)
-        .where(b.c.order_id == order_id, b.c.kind == LedgerKind.FEE.value)
-        .order_by(b.c.id)
-    ).all()
+    rows = conn.execute(_FEES_OF, {"order": order_id}).all()
     # A fee from before it had parts keeps its own note ("cancellation fee").
     return tuple(FeePart(row.note, money(-row.amount)) for row in rows)
+
+
+# Built once: read with every order read.
+_FEES_OF = (
+    select(t.balance_ledger.c.note, t.balance_ledger.c.amount)
+    .where(t.balance_ledger.c.order_id == bindparam("order"),
+           t.balance_ledger.c.kind == LedgerKind.FEE.value)
+    .order_by(t.balance_ledger.c.id)
+)
 
 
 def _paid_from_balance(conn: Connection, row: Row[*tuple[Any, ...]]) -> Decimal:
@@ -518,12 +522,15 @@ def _reverse_points(conn: Connection, row: Row[*tuple[Any, ...]], at: datetime) 
 
 def points_spent_on(conn: Connection, order_id: int) -> Decimal:
     """The wallet points that paid some of the order's lines."""
-    p = t.points_ledger
-    spent = conn.execute(
-        select(func.coalesce(func.sum(p.c.points), 0))
-        .where(p.c.order_id == order_id, p.c.kind == PointsKind.SPENT.value)
-    ).scalar_one()
+    spent = conn.execute(_POINTS_SPENT_ON, {"order": order_id}).scalar_one()
     return -Decimal(spent)
+
+
+_POINTS_SPENT_ON = (
+    select(func.coalesce(func.sum(t.points_ledger.c.points), 0))
+    .where(t.points_ledger.c.order_id == bindparam("order"),
+           t.points_ledger.c.kind == PointsKind.SPENT.value)
+)
 
 
 def _restock(conn: Connection, row: Row[*tuple[Any, ...]]) -> None:
@@ -542,9 +549,12 @@ def notify(conn: Connection, member_id: int, at: datetime, kind: NotificationKin
     in the reader's language), with its English wording in ``locale``'s formats beside
     them."""
     title, body = word_notice(code, params, locale)
-    conn.execute(t.notifications.insert().values(
+    conn.execute(_INSERT_NOTICE, dict(
         member_id=member_id, at=at, kind=kind.value, title=title, body=body,
         code=code.value, params=json.dumps(dict(params), ensure_ascii=False)))
+
+
+_INSERT_NOTICE = t.notifications.insert()  # built once: a notice goes with every order
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -625,14 +635,14 @@ def read_order(conn: Connection, order_id: int, money: MoneyOf) -> Order:
 
 def with_shipment(conn: Connection, order: Order, company: CompanyProfile) -> Order:
     """``order`` carrying its parcel (None while it has none) and its delivery stop."""
-    s = t.shipments
-    shipment_id = conn.execute(
-        select(s.c.id).where(s.c.order_id == order.id)
-    ).scalar_one_or_none()
+    shipment_id = conn.execute(_SHIPMENT_OF, {"order": order.id}).scalar_one_or_none()
     if shipment_id is None:
         return order
     return replace(order, shipment=_shipments(conn, [shipment_id], company)[0],
                    delivery_stop=stop_of(conn, order.id, company.currency))
+
+
+_SHIPMENT_OF = select(t.shipments.c.id).where(t.shipments.c.order_id == bindparam("order"))
 
 
 def read_lines(conn: Connection, order_id: int, money: MoneyOf) -> tuple[OrderLine, ...]:

@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, true, update
+from sqlalchemy import Connection, Row, bindparam, func, select, true, update
 
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
@@ -112,12 +112,10 @@ def open_top_up(conn: Connection, member_id: int, amount: Decimal, method: TopUp
 
 def open_order_payment(conn: Connection, order_id: int, now: datetime) -> None:
     """The order is paid elsewhere: its money is awaited under its order number."""
-    o, p = t.orders, t.payment_requests
-    order = conn.execute(select(o.c.number, o.c.placed_by_id, o.c.total, o.c.payment_method)
-                         .where(o.c.id == order_id)).one()
+    order = conn.execute(_ORDER_TO_PAY, {"order": order_id}).one()
     if order.total <= 0:
         return  # paid wholly with wallet points: nothing to wait for
-    conn.execute(p.insert().values(
+    conn.execute(_INSERT_REQUEST, dict(
         id=_next_id(conn), reference=order.number, member_id=order.placed_by_id,
         purpose=PaymentPurpose.ORDER.value, order_id=order_id, method=order.payment_method,
         amount=order.total, state=PaymentState.PENDING.value, requested_at=now))
@@ -125,9 +123,16 @@ def open_order_payment(conn: Connection, order_id: int, now: datetime) -> None:
 
 def _next_id(conn: Connection) -> int:
     # Writers take turns on the store's lock, so the next number is this one's alone.
-    found: int = conn.execute(
-        select(func.coalesce(func.max(t.payment_requests.c.id), 0))).scalar_one()
+    found: int = conn.execute(_LAST_REQUEST_ID).scalar_one()
     return found + 1
+
+
+# Built once: an order paid elsewhere opens its payment at every checkout.
+_ORDER_TO_PAY = (select(t.orders.c.number, t.orders.c.placed_by_id, t.orders.c.total,
+                        t.orders.c.payment_method)
+                 .where(t.orders.c.id == bindparam("order")))
+_INSERT_REQUEST = t.payment_requests.insert()
+_LAST_REQUEST_ID = select(func.coalesce(func.max(t.payment_requests.c.id), 0))
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,6 +68,7 @@ class OfflineFallback:
         # Whether the last call reached the server: a kept answer is no sign of it.
         self.reachable = True
         self._refreshing: threading.Thread | None = None
+        self._merging = threading.Lock()  # one merge of the offline cart at a time
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._backend, name)
@@ -356,7 +357,10 @@ class OfflineFallback:
         check_quantity(quantity, zero_removes=True)
         if quantity:
             self._check_stock(code, quantity)
+        held = self._lines().get(code)
         with self._outbox().write() as db:
+            _note_added(db, member_id, code, quantity - (held.quantity if held else 0),
+                        quantity)
             if quantity == 0:
                 db.execute("DELETE FROM cart_lines WHERE member_id = ? AND code = ?",
                            (member_id, code))
@@ -438,6 +442,42 @@ class OfflineFallback:
         """After the cart was queued in the outbox: it is not ordered twice."""
         with self._lock, self._outbox().write() as db:
             db.execute("DELETE FROM cart_lines WHERE member_id = ?", (self._member_id(),))
+            db.execute("DELETE FROM cart_added WHERE member_id = ?", (self._member_id(),))
+
+    def merge_offline_cart(self) -> CartMerge:
+        """The lines added to the kept cart while the server was away, added to the
+        server's cart now that it answers, once: what was added and what it refused.
+
+        Each line's ``target`` (the server's quantity with it added) is written before
+        the request leaves; a line found at its target already (the answer was lost, the
+        app was killed) is not added again, and the lines are forgotten once added."""
+        member_id = self._member_id()
+        with self._merging:
+            with self._lock:
+                rows = self._outbox().db.execute(
+                    "SELECT code, quantity, target FROM cart_added WHERE member_id = ?"
+                    " ORDER BY rowid", (member_id,)).fetchall()
+            if not rows:
+                return CartMerge()
+            held = {line.product.code: line.quantity
+                    for line in self._backend.cart().lines if not line.is_gift}
+            targets = {code: target if target is not None else held.get(code, 0) + quantity
+                       for code, quantity, target in rows}
+            with self._lock, self._outbox().write() as db:
+                db.executemany("UPDATE cart_added SET target = ? WHERE member_id = ?"
+                               " AND code = ?",
+                               [(target, member_id, code) for code, target in targets.items()])
+            wanted = [(code, min(quantity, targets[code] - held.get(code, 0)))
+                      for code, quantity, _target in rows if held.get(code, 0) < targets[code]]
+            refused: tuple[str, ...] = ()
+            if wanted:
+                additions = self._backend.add_lines_to_cart(wanted)
+                refused = tuple(line.product_code for line in additions.refused)
+                self._keep_cart(additions.cart)
+            with self._lock, self._outbox().write() as db:
+                db.execute("DELETE FROM cart_added WHERE member_id = ?", (member_id,))
+        return CartMerge(tuple((code, quantity) for code, quantity in wanted
+                               if code not in refused), refused)
 
     def checkout_overview(self) -> CheckoutOverview:
         def online() -> CheckoutOverview:
@@ -450,6 +490,31 @@ class OfflineFallback:
                                     self._kept_account().balance)
 
         return self._or_kept(online, kept)
+
+
+@dataclass(frozen=True, slots=True)
+class CartMerge:
+    """What ``merge_offline_cart`` put in the server's cart (code, quantity) and the codes
+    the server refused (sold out, gone from the catalog since)."""
+
+    added: tuple[tuple[str, int], ...] = ()
+    refused: tuple[str, ...] = ()
+
+
+def _note_added(db: Any, member_id: int, code: str, change: int, quantity: int) -> None:
+    """The kept cart's line of ``code`` changed by ``change`` to ``quantity`` while the
+    server is away: how many of it were added offline, at most the line's quantity (a
+    line lowered takes back what was added first; removed, nothing of it is added)."""
+    row = db.execute("SELECT quantity FROM cart_added WHERE member_id = ? AND code = ?",
+                     (member_id, code)).fetchone()
+    added = max(0, min(quantity, (row[0] if row else 0) + change))
+    if added == 0:
+        db.execute("DELETE FROM cart_added WHERE member_id = ? AND code = ?",
+                   (member_id, code))
+        return
+    db.execute("INSERT INTO cart_added (member_id, code, quantity) VALUES (?, ?, ?)"
+               " ON CONFLICT (member_id, code) DO UPDATE SET quantity = excluded.quantity",
+               (member_id, code, added))
 
 
 # Paid otherwise than from the balance: only the wallet is checked.

@@ -44,7 +44,7 @@ from mlm_tui.core.models import Cart, Checkout, PreparedLine, PreparedOrder, See
 from mlm_tui.core.prepared_orders import seen_totals
 from mlm_tui.core.remote import wire
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY,          -- the queued number a consultant reads
@@ -95,6 +95,19 @@ CREATE TABLE cart_lines (
     PRIMARY KEY (member_id, code)
 );
 """
+# The schema's steps after the first, in order: step N brings a file from N to N + 1.
+_STEPS = ("""
+-- What was added to the kept cart while the server was away, not yet in the server's
+-- cart: added there once when it is back (``target``: the server's quantity once added,
+-- written before the request leaves, so an answer lost or a crash never adds twice).
+CREATE TABLE cart_added (
+    member_id INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    target INTEGER,
+    PRIMARY KEY (member_id, code)
+);
+""",)
 
 
 class OutboxState(StrEnum):
@@ -166,10 +179,15 @@ class Outbox:
         if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
             return  # made before: opening writes nothing (no wait for the disk)
         with self._write() as db:
-            if db.execute("PRAGMA user_version").fetchone()[0] == 0:
-                for statement in _SCHEMA.split(";"):
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            # A newer file (a later version of the app) is left as it is.
+            for step, script in enumerate((_SCHEMA, *_STEPS)):
+                if version > step:
+                    continue
+                for statement in script.split(";"):
                     if statement.strip():
                         db.execute(statement)
+            if version < SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
