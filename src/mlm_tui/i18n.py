@@ -143,15 +143,15 @@ def render_message(template: str | tuple[str, str], params: Mapping[str, object]
 
 
 def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
-    """The params with each day and amount written as the reader writes them."""
+    """The params with each day, amount and points written as the reader writes them."""
     from datetime import date
 
-    from mlm_tui.core.money import Money
+    from mlm_tui.core.money import Money, Points
 
-    if not any(isinstance(value, (date, Money)) for value in params.values()):
+    if not any(isinstance(value, (date, Money, Points)) for value in params.values()):
         return params
     from mlm_tui.core.dates import format_day
-    from mlm_tui.core.money import format_money
+    from mlm_tui.core.money import format_money, format_points_with_label
 
     locale = reading_locale()
 
@@ -160,6 +160,8 @@ def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
             return format_day(value, locale)
         if isinstance(value, Money):
             return format_money(value, locale)
+        if isinstance(value, Points):
+            return format_points_with_label(value, locale)
         return value
 
     return {key: as_read(value) for key, value in params.items()}
