@@ -182,3 +182,19 @@ def test_the_stops_are_listed_and_decided_in_the_language(world_orders, shipped,
                 language], world_orders) == 0
     out = capsys.readouterr().out
     assert credited in out and "credited to the balance" not in out
+
+
+def test_an_unreadable_file_is_named_in_russian(world_orders, tmp_path, capsys):
+    file = tmp_path / "shipped.csv"
+    file.write_text("order_number,carrier,tracking_number,shipped_at\n"
+                    f"{PAID},cdek,,2026-11-19 16:00\n"
+                    f"{PAID},cdek,1500000011,завтра\n", encoding="utf-8")
+    assert run(["maintenance", "shipments", "import", str(file), "--lang", "ru"],
+               world_orders) == 1
+    assert "строка 2: tracking_number не заполнено" in capsys.readouterr().err
+    file.write_text("order_number,carrier,tracking_number,shipped_at\n"
+                    f"{PAID},cdek,1500000011,завтра\n", encoding="utf-8")
+    assert run(["maintenance", "shipments", "import", str(file), "--lang", "de"],
+               world_orders) == 1
+    assert ("Zeile 2: shipped_at „завтра“ ist kein Datum mit Uhrzeit"
+            in capsys.readouterr().err)

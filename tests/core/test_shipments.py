@@ -103,7 +103,7 @@ def test_json_lines_that_cannot_ship_are_reported_and_the_rest_ship(world_orders
 @pytest.mark.parametrize(("text", "said"), [
     ("order_number,carrier\nX,cdek\n", "line 2: no tracking_number, shipped_at"),
     ("order_number,carrier,tracking_number,shipped_at\nX,cdek,1,yesterday\n",
-     "line 2: shipped_at 'yesterday' is not a date and time (YYYY-MM-DD HH:MM)"),
+     "line 2: shipped_at \"yesterday\" is not a date and time (YYYY-MM-DD HH:MM)"),
     ('[{"order_number": "X"', "not JSON"),
 ])
 def test_an_unreadable_file_is_refused_whole_naming_the_line(world_orders, anna, text, said):
