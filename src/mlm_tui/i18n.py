@@ -73,7 +73,7 @@ def install(language: str | None = None) -> str:
     global _translation, _language
     wanted = language_of(language) or SOURCE_LANGUAGE
     _translation = translation_for(wanted)  # read once, however often it is installed
-    if not isinstance(_translation, _gettext.GNUTranslations):
+    if type(_translation) is _gettext.NullTranslations:
         wanted = SOURCE_LANGUAGE  # English, or the catalogue is missing: say what is shown
     _language = wanted
     return wanted
@@ -87,7 +87,12 @@ def translation_for(language: str | None) -> _gettext.NullTranslations:
     wanted = language_of(language)
     if wanted is None or wanted == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
-    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[wanted], fallback=True)
+    found = _gettext.find(DOMAIN, LOCALE_DIR, languages=[wanted])
+    if found is None:
+        return _gettext.NullTranslations()
+    from mlm_tui.mo_catalogue import LazyCatalogue
+
+    return LazyCatalogue(Path(found))  # read as it is asked: a dozen texts for a frame
 
 
 def recipient_language(company_locale: str, member_language: str | None = None) -> str:
