@@ -128,14 +128,10 @@ def _print_report(report: object, name: str, *, done: str) -> int:
 
 
 def _why(template: str, params: dict[str, object]) -> str:
-    """Why a line was refused, in the reader's language; an order's status by its word."""
-    from mlm_tui.core.models import OrderStatus
+    """Why a line was refused, in the reader's language (an order's status by its word)."""
     from mlm_tui.i18n import render_message
-    from mlm_tui.widgets.order_text import status_label
 
-    return render_message(template, {
-        key: status_label(value) if isinstance(value, OrderStatus) else value
-        for key, value in params.items()})
+    return render_message(template, params)
 
 
 def _stops_list(args: argparse.Namespace) -> int:

@@ -148,12 +148,15 @@ def render_message(template: str | tuple[str, str], params: Mapping[str, object]
 
 
 def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
-    """The params with each day, amount and points written as the reader writes them."""
+    """The params with each day, amount and points written as the reader writes them, and
+    an order's status as the reader's word for it."""
     from datetime import date
 
+    from mlm_tui.core.models import OrderStatus
     from mlm_tui.core.money import Money, Points
 
-    if not any(isinstance(value, (date, Money, Points)) for value in params.values()):
+    if not any(isinstance(value, (date, Money, Points, OrderStatus))
+               for value in params.values()):
         return params
     from mlm_tui.core.dates import format_day
     from mlm_tui.core.money import format_money, format_points_with_label
@@ -167,6 +170,10 @@ def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
             return format_money(value, locale)
         if isinstance(value, Points):
             return format_points_with_label(value, locale)
+        if isinstance(value, OrderStatus):
+            from mlm_tui.status_words import order_status_word
+
+            return order_status_word(value)
         return value
 
     return {key: as_read(value) for key, value in params.items()}

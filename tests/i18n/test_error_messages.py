@@ -272,3 +272,22 @@ def anna_local(settings, clock):
     backend.login(world.ANNA.registration_number, world.PASSWORD)
     yield backend
     backend.close()
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Order RU-1 cannot go from paid to stop requested."),
+    ("ru", "Заказ RU-1 не может перейти из «оплачен» в «запрошена остановка»."),
+    ("de", "Bestellung RU-1 kann nicht von „bezahlt“ zu „Stopp beantragt“ wechseln."),
+])
+def test_an_order_status_in_an_error_is_the_readers_word_for_it(language, said):
+    from mlm_tui.core.errors import from_dict
+    from mlm_tui.core.local.orders import _why_not
+    from mlm_tui.core.models import OrderStatus
+
+    error = _why_not("RU-1", OrderStatus.PAID, OrderStatus.STOP_REQUESTED)
+    install(language)
+    assert error.message == said
+    wire = error.to_dict()
+    assert wire["params"]["target"] == "stop_requested"  # the code travels
+    assert wire["statuses"] == ["current", "target"]
+    assert from_dict(wire).message == said

@@ -13,7 +13,8 @@ renderer writes them as the reader writes days and amounts (``20.11.2026``,
 ``Nov 20, 2026``; ``1.234,50 ₽``); points are ``Points`` (``12,5 BB``). On the wire a day
 travels as ISO text, an amount as ``"1234.50 RUB"`` and points as ``"12.5 BB"``; ``days``,
 ``amounts`` and ``points`` name those params, so the client gets a ``date``, a ``Money``
-and ``Points`` back.
+and ``Points`` back. An order's status is an ``OrderStatus`` (its code on the wire, named
+in ``statuses``): the reader shows its word.
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ def _is_money(value: object) -> bool:
     return isinstance(value, Money)
 
 
+def _is_order_status(value: object) -> bool:
+    from mlm_tui.core.models import OrderStatus
+
+    return isinstance(value, OrderStatus)
+
+
 def _is_points(value: object) -> bool:
     from mlm_tui.core.money import Points
 
@@ -124,6 +131,10 @@ class DomainError(Exception):
         points = sorted(key for key, value in self.params.items() if _is_points(value))
         if points:
             wire["points"] = points
+        statuses = sorted(key for key, value in self.params.items()
+                          if _is_order_status(value))
+        if statuses:
+            wire["statuses"] = statuses
         return wire
 
     @classmethod
@@ -156,6 +167,12 @@ def _wire_params(data: dict[str, Any]) -> dict[str, object]:
             with contextlib.suppress(KeyError, ValueError, InvalidOperation):
                 value, label = str(params[key]).split(" ", 1)
                 params[key] = Points(Decimal(value), label)
+    if data.get("statuses"):
+        from mlm_tui.core.models import OrderStatus
+
+        for key in data["statuses"]:
+            with contextlib.suppress(KeyError, ValueError):
+                params[key] = OrderStatus(str(params[key]))
     return params
 
 
