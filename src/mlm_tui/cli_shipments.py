@@ -116,22 +116,17 @@ def _print_report(report: object, name: str, *, done: str) -> int:
     """Each refused line with why, then the counts (``done`` is the summary's sentence)."""
     from mlm_tui.core.local.shipments import ImportReport, Result
     from mlm_tui.display import printable
+    from mlm_tui.i18n import render_message
 
     assert isinstance(report, ImportReport)
-    for outcome in report.refused:
+    for outcome in report.refused:  # why, in the reader's language (a status as a word)
+        why = render_message(outcome.why, outcome.why_params)
         print(printable(_("REFUSED  line {line}  {key}: {why}").format(
-            line=outcome.line, key=outcome.key, why=_why(outcome.why, outcome.why_params))))
+            line=outcome.line, key=outcome.key, why=why)))
     print(done.format(done=report.count(Result.DONE), seen=report.count(Result.SEEN),
                       refused=report.count(Result.REFUSED), count=len(report.outcomes),
                       file=name))
     return 1 if report.refused else 0
-
-
-def _why(template: str, params: dict[str, object]) -> str:
-    """Why a line was refused, in the reader's language (an order's status by its word)."""
-    from mlm_tui.i18n import render_message
-
-    return render_message(template, params)
 
 
 def _stops_list(args: argparse.Namespace) -> int:
