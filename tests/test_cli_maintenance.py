@@ -311,3 +311,29 @@ def test_a_claim_decided_before_says_its_day_in_german(world_file, claim_number,
     assert f"Die Reklamation {claim_number} ist bereits angenommen. Entschieden am " in err
     day = err.rsplit("Entschieden am ", 1)[1].strip().rstrip(".")
     assert len(day) == 10 and day[2] == day[5] == "."  # 20.11.2026, not 2026-11-20
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("ru", "Принята: 500,50"),
+    ("de", "Angenommen: 500,50"),
+])
+def test_a_claim_decision_is_said_in_the_operators_language(world_file, claim_number,
+                                                            capsys, language, said):
+    assert run(["maintenance", "claim", "decide", claim_number, "--accept", "--credit",
+                "500,50", "--lang", language], world_file) == 0
+    out = capsys.readouterr().out.replace("\xa0", " ")
+    assert f"{claim_number}: {said}" in out and "Accepted" not in out
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("ru", "в заголовке CSV нет currency, reference"),
+    ("de", "in der Kopfzeile der CSV-Datei fehlt currency, reference"),
+])
+def test_a_statement_that_cannot_be_read_says_why_in_the_language(world_file, tmp_path,
+                                                                 capsys, language, said):
+    file = tmp_path / "statement.csv"
+    file.write_text("booked_on,amount\n2026-11-20,1500.00\n", encoding="utf-8")
+    assert run(["maintenance", "payments", "import", str(file), "--lang", language],
+               world_file) == 1
+    err = capsys.readouterr().err
+    assert said in err and "header lacks" not in err

@@ -118,3 +118,83 @@ def test_the_service_lists_and_credits_a_stop(world_orders, shipped, capsys, set
                world_orders) == 1
     assert "already credited" in capsys.readouterr().err
     assert anna_sees(settings, clock)[1] == after
+
+
+# --- in the operator's language ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("ru", ["отгрузить заказы по файлу склада", "очередь остановок доставки"]),
+    ("de", ["Bestellungen laut Datei des Lagers versenden", "Warteschlange der Zustellstopps"]),
+])
+def test_the_shipments_help_speaks_the_language(capsys, language, said):
+    with pytest.raises(SystemExit) as caught:
+        main(["maintenance", "--help", "--lang", language])
+    assert caught.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps at the terminal width
+    for words in said:
+        assert words in out
+    assert "from the warehouse's file" not in out and "queue of delivery stops" not in out
+
+
+@pytest.mark.parametrize(("language", "refused", "summary"), [
+    ("ru", "ОТКЛОНЕНО  строка 3  {number}: заказ: отменён",
+     "отправлено: 1, уже были: 0, отклонено: 1 (из 2 в shipped.csv)."),
+    ("de", "ABGELEHNT  Zeile 3  {number}: die Bestellung ist storniert",
+     "1 versandt, 0 bereits bekannt, 1 abgelehnt (von 2 in shipped.csv)."),
+])
+def test_a_refused_line_says_why_and_the_status_in_the_language(world_orders, tmp_path,
+                                                                capsys, language, refused,
+                                                                summary):
+    file = tmp_path / "shipped.csv"
+    file.write_text("order_number,carrier,tracking_number,shipped_at\n"
+                    f"{PAID},cdek,1500000011,2026-11-19 16:00\n"
+                    f"{world.ORDER_IRINA_CANCELLED},cdek,1500000013,2026-11-19 16:00\n",
+                    encoding="utf-8")
+    assert run(["maintenance", "shipments", "import", str(file), "--lang", language],
+               world_orders) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [refused.format(number=world.ORDER_IRINA_CANCELLED), summary]
+
+
+@pytest.mark.parametrize(("language", "listed", "credited"), [
+    ("ru", ["запрошена", "по просьбе участника", "на сумму"], "RUB зачислено на баланс."),
+    ("de", ["angefragt", "vom Mitglied erbeten", "Wert"], "RUB dem Guthaben gutgeschrieben."),
+])
+def test_the_stops_are_listed_and_decided_in_the_language(world_orders, shipped, capsys,
+                                                          settings, clock, language, listed,
+                                                          credited):
+    from mlm_tui.core.local import LocalBackend
+
+    backend = LocalBackend(settings, clock=clock)
+    try:
+        backend.login(world.ANNA.registration_number, world.PASSWORD)
+        backend.request_delivery_stop(PAID)
+    finally:
+        backend.close()
+    assert run(["maintenance", "delivery-stops", "list", "--lang", language],
+               world_orders) == 0
+    out = capsys.readouterr().out
+    for words in listed:
+        assert words in out
+    assert "requested" not in out and "asked by the member" not in out
+    assert run(["maintenance", "delivery-stops", "decide", PAID, "--credit", "--lang",
+                language], world_orders) == 0
+    out = capsys.readouterr().out
+    assert credited in out and "credited to the balance" not in out
+
+
+def test_an_unreadable_file_is_named_in_russian(world_orders, tmp_path, capsys):
+    file = tmp_path / "shipped.csv"
+    file.write_text("order_number,carrier,tracking_number,shipped_at\n"
+                    f"{PAID},cdek,,2026-11-19 16:00\n"
+                    f"{PAID},cdek,1500000011,завтра\n", encoding="utf-8")
+    assert run(["maintenance", "shipments", "import", str(file), "--lang", "ru"],
+               world_orders) == 1
+    assert "строка 2: tracking_number не заполнено" in capsys.readouterr().err
+    file.write_text("order_number,carrier,tracking_number,shipped_at\n"
+                    f"{PAID},cdek,1500000011,завтра\n", encoding="utf-8")
+    assert run(["maintenance", "shipments", "import", str(file), "--lang", "de"],
+               world_orders) == 1
+    assert ("Zeile 2: shipped_at „завтра“ ist kein Datum mit Uhrzeit"
+            in capsys.readouterr().err)

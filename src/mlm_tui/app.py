@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
     from textual.filter import LineFilter
+    from textual.widget import Widget
 
     from mlm_tui.core.backend import Backend
     from mlm_tui.core.models import AccountSummary, Cart, Checkout, CompanyProfile, Session
@@ -293,10 +295,18 @@ class MlmApp(App[None]):
 
     @on(events.DescendantFocus)
     def _no_blinking(self, event: events.DescendantFocus) -> None:
-        from textual.widgets import Input, TextArea
+        if self.blink:
+            return
+        from textual.widgets import Input
 
-        if not self.blink and isinstance(event.widget, (Input, TextArea)):
-            event.widget.cursor_blink = False
+        kinds: tuple[type[Widget], ...] = (Input,)
+        # A TextArea exists only once its module is imported; importing it here would put
+        # it on the way to the first frame (the login field takes focus there).
+        text_area = sys.modules.get("textual.widgets._text_area")
+        if text_area is not None:
+            kinds += (text_area.TextArea,)
+        if isinstance(event.widget, kinds):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     # --- keys in a burst land where they would typed one by one (mlm_tui.key_gate) ------
     async def on_event(self, event: events.Event) -> None:

@@ -274,8 +274,12 @@ def _claim_decide(args: argparse.Namespace) -> int:
                     return 2
             case = accept_claim(store, args.number, now=now, credit=credit, note=args.reason)
     from mlm_tui.display import printable
+    from mlm_tui.i18n import reading_locale
+    from mlm_tui.notice_text import decision_text
 
-    print(printable(f"{case.claim.number}: {case.claim.decision}"))
+    # Worded in the operator's language from what was decided (the store keeps the codes).
+    decision = decision_text(case.claim, reading_locale())
+    print(printable(f"{case.claim.number}: {decision}"))
     print(printable(_("The decision is in the inbox of {number} ({name}).").format(
         number=case.registration_number, name=case.full_name)))
     return 0

@@ -73,7 +73,7 @@ def install(language: str | None = None) -> str:
     global _translation, _language
     wanted = language_of(language) or SOURCE_LANGUAGE
     _translation = translation_for(wanted)  # read once, however often it is installed
-    if not isinstance(_translation, _gettext.GNUTranslations):
+    if type(_translation) is _gettext.NullTranslations:
         wanted = SOURCE_LANGUAGE  # English, or the catalogue is missing: say what is shown
     _language = wanted
     return wanted
@@ -87,7 +87,12 @@ def translation_for(language: str | None) -> _gettext.NullTranslations:
     wanted = language_of(language)
     if wanted is None or wanted == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
-    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[wanted], fallback=True)
+    found = _gettext.find(DOMAIN, LOCALE_DIR, languages=[wanted])
+    if found is None:
+        return _gettext.NullTranslations()
+    from mlm_tui.mo_catalogue import LazyCatalogue
+
+    return LazyCatalogue(Path(found))  # read as it is asked: a dozen texts for a frame
 
 
 def recipient_language(company_locale: str, member_language: str | None = None) -> str:
@@ -143,15 +148,18 @@ def render_message(template: str | tuple[str, str], params: Mapping[str, object]
 
 
 def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
-    """The params with each day and amount written as the reader writes them."""
+    """The params with each day, amount and points written as the reader writes them, and
+    an order's status as the reader's word for it."""
     from datetime import date
 
-    from mlm_tui.core.money import Money
+    from mlm_tui.core.models import OrderStatus
+    from mlm_tui.core.money import Money, Points
 
-    if not any(isinstance(value, (date, Money)) for value in params.values()):
+    if not any(isinstance(value, (date, Money, Points, OrderStatus))
+               for value in params.values()):
         return params
     from mlm_tui.core.dates import format_day
-    from mlm_tui.core.money import format_money
+    from mlm_tui.core.money import format_money, format_points_with_label
 
     locale = reading_locale()
 
@@ -160,6 +168,12 @@ def _as_read(params: Mapping[str, object]) -> Mapping[str, object]:
             return format_day(value, locale)
         if isinstance(value, Money):
             return format_money(value, locale)
+        if isinstance(value, Points):
+            return format_points_with_label(value, locale)
+        if isinstance(value, OrderStatus):
+            from mlm_tui.status_words import order_status_word
+
+            return order_status_word(value)
         return value
 
     return {key: as_read(value) for key, value in params.items()}

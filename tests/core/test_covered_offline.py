@@ -43,9 +43,12 @@ def test_the_kept_balance_covering_the_order_lets_it_queue(company):
 
 
 def test_a_kept_balance_short_refuses_with_the_shortfall(company):
+    from mlm_tui.i18n import remember_company_locale
+
     with pytest.raises(InsufficientBalance) as refused:
         check_covered(cart("1000.00"), BALANCE, rub("999.00"), Decimal(0), company)
     assert refused.value.field == "payment_method"
+    remember_company_locale(company.locale)  # as the app does once the company is known
     assert "1,00" in refused.value.message and "999,00" in refused.value.message
 
 

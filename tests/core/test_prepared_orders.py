@@ -75,8 +75,11 @@ def test_a_changed_price_places_nothing_and_the_quote_shows_the_new_one(anna, wo
     with pytest.raises(TotalsChanged) as caught:
         anna.place_prepared_order(order_ready)
     assert caught.value.field == "total"
+    # Amounts, not text in the company's way: the reader writes them (also from a server).
+    assert caught.value.params["seen"] == order_ready.seen.to_pay
     assert snapshot(anna) == before
     quote = anna.quote_prepared_order(order_ready)
+    assert caught.value.params["now"] == quote.to_pay
     assert quote.lines[0].product.consultant_price.amount == Decimal(999)
     assert quote.to_pay != order_ready.seen.to_pay
     assert totals_differ(order_ready.seen, quote) == ["to_pay"]

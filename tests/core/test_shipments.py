@@ -87,11 +87,11 @@ def test_json_lines_that_cannot_ship_are_reported_and_the_rest_ship(world_orders
     ]
     report = ship_orders(anna.store, read_shipments(json.dumps(records).encode()),
                          now=clock())
-    assert [(o.result, o.why) for o in report.outcomes] == [
+    assert [(o.result, o.english) for o in report.outcomes] == [
         (Result.DONE, ""),
         (Result.REFUSED, "no such order"),
         (Result.REFUSED, "the order is cancelled"),
-        (Result.REFUSED, "unknown carrier 'ups' (known: cdek, pochta, hermes)"),
+        (Result.REFUSED, "unknown carrier \"ups\" (known: cdek, pochta, hermes)"),
         (Result.REFUSED, f"tracking number {TRACKING} is another order's"),
         (Result.REFUSED, "shipped_at is in the future"),
     ]
@@ -103,7 +103,7 @@ def test_json_lines_that_cannot_ship_are_reported_and_the_rest_ship(world_orders
 @pytest.mark.parametrize(("text", "said"), [
     ("order_number,carrier\nX,cdek\n", "line 2: no tracking_number, shipped_at"),
     ("order_number,carrier,tracking_number,shipped_at\nX,cdek,1,yesterday\n",
-     "line 2: shipped_at 'yesterday' is not a date and time (YYYY-MM-DD HH:MM)"),
+     "line 2: shipped_at \"yesterday\" is not a date and time (YYYY-MM-DD HH:MM)"),
     ('[{"order_number": "X"', "not JSON"),
 ])
 def test_an_unreadable_file_is_refused_whole_naming_the_line(world_orders, anna, text, said):
@@ -171,7 +171,7 @@ def test_an_event_twice_or_for_an_unknown_parcel_changes_nothing(world_orders, a
             f"{TRACKING},2026-11-20 11:00,out_for_delivery\n"
             "NOPE,2026-11-20 11:00,delivered\n")
     first = events(anna.store, clock, text)
-    assert [(o.result, o.why) for o in first.outcomes] == [
+    assert [(o.result, o.english) for o in first.outcomes] == [
         (Result.DONE, ""), (Result.REFUSED, "unknown tracking number")]
     second = events(anna.store, clock, text)
     assert [o.result for o in second.outcomes] == [Result.SEEN, Result.REFUSED]
@@ -239,7 +239,7 @@ def test_a_returned_parcel_queues_a_stop_the_member_did_not_ask(world_orders, an
     assert titles(anna)[0] == f"Order {PAID} came back"
     refused = events(anna.store, clock, f"tracking_number,at,status\n{TRACKING},"
                                         "2026-11-20 11:30,delivered\n")
-    assert refused.refused[0].why.startswith("a delivery stop awaits")
+    assert refused.refused[0].english.startswith("a delivery stop awaits")
 
 
 def test_a_parcel_the_carrier_sent_back_is_credited_without_stop_fees(world_orders, anna,

@@ -157,3 +157,137 @@ def test_an_amount_in_an_error_is_written_in_the_readers_way(language, said):
     assert wire["params"] == {"limit": "1000000 RUB"} and wire["amounts"] == ["limit"]
     assert error.english == "One top-up is at most 1000000 RUB."
     assert from_dict(wire).message == error.message
+
+
+# --- points and the amount a payment is for: numbers on the wire, written by the reader -----
+
+
+def _points_refused(company_locale: str):
+    """The offline check's refusal of 40 BB with 39.5 held, by a company writing numbers
+    as ``company_locale`` does."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from mlm_tui.core.company import demo_company
+    from mlm_tui.core.errors import InsufficientPoints
+    from mlm_tui.core.models import Cart, Checkout, DeliveryMethod, PaymentMethod
+    from mlm_tui.core.money import Money
+    from mlm_tui.core.offline.covered import check_covered
+
+    rub = Money(Decimal(0), "RUB")
+    cart = Cart((), rub, rub, rub, rub, Decimal(0), points_spent=Decimal(40))
+    at_the_centre = Checkout(DeliveryMethod.SERVICE_CENTRE, PaymentMethod.SERVICE_CENTRE,
+                             "k", pickup_point="SC-MSK-1")
+    company = replace(demo_company("ru"), locale=company_locale)
+    with pytest.raises(InsufficientPoints) as refused:
+        check_covered(cart, at_the_centre, None, Decimal("39.50"), company)
+    return refused.value
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Paying with points needs 40 BB; the wallet holds 39.5 BB."),
+    ("ru", "Для оплаты баллами нужно 40 BB; в кошельке 39,5 BB."),
+    ("de", "39,5 BB"),
+])
+def test_points_in_an_error_are_written_in_the_readers_way(language, said):
+    from decimal import Decimal
+
+    from mlm_tui.core.errors import from_dict
+    from mlm_tui.core.money import Points
+    from mlm_tui.i18n import remember_company_locale
+
+    remember_company_locale("en_US")  # a company that writes "39.5"
+    error = _points_refused("en_US")
+    install(language)
+    assert said in error.message
+    wire = error.to_dict()
+    assert wire["params"] == {"needed": "40 BB", "held": "39.5 BB"}
+    assert wire["points"] == ["held", "needed"]
+    back = from_dict(wire)
+    assert back.params["held"] == Points(Decimal("39.5"), "BB")
+    assert back.message == error.message
+
+
+def test_points_raised_by_a_company_writing_commas_read_with_a_point_in_english():
+    from mlm_tui.i18n import remember_company_locale
+
+    error = _points_refused("ru_RU")  # before, the core wrote "39,5 BB" into the error
+    remember_company_locale("en_US")
+    install("en")
+    assert error.message.endswith("the wallet holds 39.5 BB. Pay a line with money instead.")
+
+
+def test_points_refused_by_the_server_arrive_as_points(remote):
+    from decimal import Decimal
+
+    from mlm_tui.core.errors import InsufficientPoints
+    from mlm_tui.core.money import Points
+    from tests import world
+
+    remote.login(world.ANNA.registration_number, world.PASSWORD)
+    remote.add_to_cart("34001", 1)
+    install("de")
+    with pytest.raises(InsufficientPoints) as refused:
+        remote.set_paid_with_points("34001", True)
+    error = refused.value
+    assert error.params == {"needed": Points(Decimal(240), "BB"),
+                            "held": Points(Decimal(100), "BB")}
+    assert "240 BB" in error.message and "100 BB" in error.message
+    assert "Paying with points" not in error.message
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "is for 1 500,00 ₽, not 15000 RUB."),  # English keeps the company's way
+    ("de", "1.500,00 RUB"),
+])
+def test_the_amount_a_payment_is_for_is_written_in_the_readers_way(anna_local, language,
+                                                                   said):
+    from decimal import Decimal
+
+    from mlm_tui.core.errors import from_dict
+    from mlm_tui.core.local import payments
+    from mlm_tui.core.models import TopUpMethod
+    from mlm_tui.core.money import Money
+    from mlm_tui.i18n import remember_company_locale
+    from tests import world
+
+    request = anna_local.top_up(Money(Decimal(1500), "RUB"), TopUpMethod.CARD)
+    event = payments.ProviderEvent("evt_1", request.reference, True, Decimal(15000), "RUB")
+    with pytest.raises(ValidationError) as refused:
+        payments.receive_provider_event(anna_local.store, event, now=world.NOW)
+    error = refused.value
+    assert error.params["expected"] == Money(Decimal(1500), "RUB")
+    remember_company_locale("ru_RU")
+    install(language)
+    assert said in error.message.replace("\xa0", " ").replace("\u202f", " ")
+    assert from_dict(error.to_dict()).message == error.message
+
+
+@pytest.fixture
+def anna_local(settings, clock):
+    from mlm_tui.core.local import LocalBackend
+    from tests import world
+
+    backend = LocalBackend(settings, clock=clock)
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    yield backend
+    backend.close()
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Order RU-1 cannot go from paid to stop requested."),
+    ("ru", "Заказ RU-1 не может перейти из «оплачен» в «запрошена остановка»."),
+    ("de", "Bestellung RU-1 kann nicht von „bezahlt“ zu „Stopp beantragt“ wechseln."),
+])
+def test_an_order_status_in_an_error_is_the_readers_word_for_it(language, said):
+    from mlm_tui.core.errors import from_dict
+    from mlm_tui.core.local.orders import _why_not
+    from mlm_tui.core.models import OrderStatus
+
+    error = _why_not("RU-1", OrderStatus.PAID, OrderStatus.STOP_REQUESTED)
+    install(language)
+    assert error.message == said
+    wire = error.to_dict()
+    assert wire["params"]["target"] == "stop_requested"  # the code travels
+    assert wire["statuses"] == ["current", "target"]
+    assert from_dict(wire).message == said

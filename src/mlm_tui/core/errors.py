@@ -10,9 +10,11 @@ translates into the reader's language); without one, the English text.
 
 A day in ``params`` is a ``date`` and an amount a ``Money``, never text: the reader's
 renderer writes them as the reader writes days and amounts (``20.11.2026``,
-``Nov 20, 2026``; ``1.234,50 ₽``). On the wire a day travels as ISO text and an amount as
-``"1234.50 RUB"``; ``days`` and ``amounts`` name those params, so the client gets a
-``date`` and a ``Money`` back.
+``Nov 20, 2026``; ``1.234,50 ₽``); points are ``Points`` (``12,5 BB``). On the wire a day
+travels as ISO text, an amount as ``"1234.50 RUB"`` and points as ``"12.5 BB"``; ``days``,
+``amounts`` and ``points`` name those params, so the client gets a ``date``, a ``Money``
+and ``Points`` back. An order's status is an ``OrderStatus`` (its code on the wire, named
+in ``statuses``): the reader shows its word.
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ def _plain(value: object) -> object:
         return value
     if _is_money(value):
         return f"{value.amount} {value.currency}"  # type: ignore[attr-defined]
+    if _is_points(value):
+        # Without trailing zeros, never in exponent form: 12.5, 100.
+        return f"{value.value.normalize():f} {value.label}"  # type: ignore[attr-defined]
     return str(value)
 
 
@@ -70,6 +75,18 @@ def _is_money(value: object) -> bool:
     from mlm_tui.core.money import Money
 
     return isinstance(value, Money)
+
+
+def _is_order_status(value: object) -> bool:
+    from mlm_tui.core.models import OrderStatus
+
+    return isinstance(value, OrderStatus)
+
+
+def _is_points(value: object) -> bool:
+    from mlm_tui.core.money import Points
+
+    return isinstance(value, Points)
 
 
 class DomainError(Exception):
@@ -111,6 +128,13 @@ class DomainError(Exception):
         amounts = sorted(key for key, value in self.params.items() if _is_money(value))
         if amounts:
             wire["amounts"] = amounts
+        points = sorted(key for key, value in self.params.items() if _is_points(value))
+        if points:
+            wire["points"] = points
+        statuses = sorted(key for key, value in self.params.items()
+                          if _is_order_status(value))
+        if statuses:
+            wire["statuses"] = statuses
         return wire
 
     @classmethod
@@ -134,6 +158,21 @@ def _wire_params(data: dict[str, Any]) -> dict[str, object]:
             with contextlib.suppress(KeyError, ValueError, InvalidOperation):
                 amount, currency = str(params[key]).split(" ")
                 params[key] = Money(Decimal(amount), currency)
+    if data.get("points"):
+        from decimal import Decimal, InvalidOperation
+
+        from mlm_tui.core.money import Points
+
+        for key in data["points"]:
+            with contextlib.suppress(KeyError, ValueError, InvalidOperation):
+                value, label = str(params[key]).split(" ", 1)
+                params[key] = Points(Decimal(value), label)
+    if data.get("statuses"):
+        from mlm_tui.core.models import OrderStatus
+
+        for key in data["statuses"]:
+            with contextlib.suppress(KeyError, ValueError):
+                params[key] = OrderStatus(str(params[key]))
     return params
 
 

@@ -117,6 +117,19 @@ def format_money(money: Money, locale: str = "en") -> str:
     return _formatted_amount(money.rounded().amount, money.currency, locale)
 
 
+@dataclass(frozen=True, slots=True)
+class Points:
+    """Points with the company's name for them (``BB``, ``PV``), as a message names them:
+    the reader writes the number as they write numbers (``12,5 BB``, ``12.5 PV``)."""
+
+    value: Decimal
+    label: str
+
+
+def format_points_with_label(points: Points, locale: str = "en") -> str:
+    return f"{format_points(points.value, locale)} {points.label}"
+
+
 def format_points(points: Decimal, locale: str = "en") -> str:
     """Points with the locale's separators, without trailing zeros (``12,5`` in ``ru``)."""
     return _formatted_points(points.normalize() if points else Decimal(0), locale)

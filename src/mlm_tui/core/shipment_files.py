@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.errors import N_, N_plural, ValidationError
 from mlm_tui.core.models import ShipmentStatus
 
 MAX_RECORDS = 50_000
@@ -82,14 +82,16 @@ def read_carrier_events(data: bytes) -> list[CarrierEventRecord]:
             status = None
         if status not in EVENT_STATUSES:
             allowed = ", ".join(s.value for s in EVENT_STATUSES)
-            raise ValidationError(f"line {line}: status {status_text!r} is not one of "
-                                  f"{allowed}", field="file")
+            raise ValidationError(N_("line {line}: status \"{status}\" is not one of {allowed}"),
+                                  field="file", params={"line": line, "status": status_text,
+                                                        "allowed": allowed})
         assert status is not None
         expected_from = _day(row, "expected_from", line)
         expected_to = _day(row, "expected_to", line) or expected_from
         if expected_from and expected_to and expected_to < expected_from:
-            raise ValidationError(f"line {line}: expected_to is before expected_from",
-                                  field="file")
+            raise ValidationError(N_("line {line}: {field} is before {other}"), field="file",
+                                  params={"line": line, "field": "expected_to",
+                                          "other": "expected_from"})
         records.append(CarrierEventRecord(
             line, _text(row, "tracking_number", line, MAX_TRACKING),
             _moment(row, "at", line), status,
@@ -106,15 +108,16 @@ def _rows(data: bytes, needed: tuple[str, ...]) -> list[tuple[int, Mapping[str, 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("the file is not UTF-8 text", field="file") from None
+        raise ValidationError(N_("the file is not UTF-8 text"), field="file") from None
     rows = _json_rows(text) if text.lstrip().startswith(("[", "{")) else _csv_rows(text)
     if len(rows) > MAX_RECORDS:
-        raise ValidationError(f"more than {MAX_RECORDS} records: split the file",
-                              field="file")
+        raise ValidationError(N_("more than {limit} records: split the file"),
+                              field="file", params={"limit": MAX_RECORDS})
     for line, row in rows:
         missing = [name for name in needed if name not in row]
         if missing:
-            raise ValidationError(f"line {line}: no {', '.join(missing)}", field="file")
+            raise ValidationError(N_("line {line}: no {names}"), field="file",
+                                  params={"line": line, "names": ", ".join(missing)})
     return rows
 
 
@@ -122,13 +125,13 @@ def _json_rows(text: str) -> list[tuple[int, Mapping[str, Any]]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"not JSON: {exc.msg} (line {exc.lineno})",
-                              field="file") from None
+        raise ValidationError(N_("not JSON: {why} (line {line})"), field="file",
+                              params={"why": exc.msg, "line": exc.lineno}) from None
     if isinstance(data, dict):  # {"shipments": [...]} or {"events": [...]}
         lists = [value for value in data.values() if isinstance(value, list)]
         data = lists[0] if len(lists) == 1 else None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ValidationError("JSON: a list of objects is expected", field="file")
+        raise ValidationError(N_("JSON: a list of objects is expected"), field="file")
     return [(number, {str(k).strip().lower(): v for k, v in item.items()})
             for number, item in enumerate(data, start=1)]
 
@@ -138,7 +141,7 @@ def _csv_rows(text: str) -> list[tuple[int, Mapping[str, Any]]]:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if reader.fieldnames is None:
-        raise ValidationError("the file is empty", field="file")
+        raise ValidationError(N_("the file is empty"), field="file")
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
     rows: list[tuple[int, Mapping[str, Any]]] = []
     for row in reader:
@@ -156,12 +159,15 @@ def _text(row: Mapping[str, Any], name: str, line: int, most: int, *,
     value = row.get(name)
     text = "" if value is None else str(value).strip()
     if required and not text:
-        raise ValidationError(f"line {line}: {name} is empty", field="file")
+        raise ValidationError(N_("line {line}: {field} is empty"), field="file",
+                              params={"line": line, "field": name})
     if len(text) > most:
-        raise ValidationError(f"line {line}: {name} is longer than {most} characters",
-                              field="file")
+        raise ValidationError(N_plural("line {line}: {field} is longer than {n} character",
+                                       "line {line}: {field} is longer than {n} characters"),
+                              field="file", params={"line": line, "field": name, "n": most})
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
-        raise ValidationError(f"line {line}: {name} holds control characters", field="file")
+        raise ValidationError(N_("line {line}: {field} holds control characters"),
+                              field="file", params={"line": line, "field": name})
     return text
 
 
@@ -170,8 +176,9 @@ def _moment(row: Mapping[str, Any], name: str, line: int) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"line {line}: {name} {text!r} is not a date and time "
-                              "(YYYY-MM-DD HH:MM)", field="file") from None
+        raise ValidationError(N_("line {line}: {field} \"{text}\" is not a date and time "
+                                 "(YYYY-MM-DD HH:MM)"), field="file",
+                              params={"line": line, "field": name, "text": text}) from None
     if moment.tzinfo is not None:  # the store keeps UTC without a zone
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0)
@@ -184,5 +191,6 @@ def _day(row: Mapping[str, Any], name: str, line: int) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"line {line}: {name} {text!r} is not a day (YYYY-MM-DD)",
-                              field="file") from None
+        raise ValidationError(N_("line {line}: {field} \"{text}\" is not a day (YYYY-MM-DD)"),
+                              field="file",
+                              params={"line": line, "field": name, "text": text}) from None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
-from mlm_tui.core.errors import ValidationError
+from mlm_tui.core.errors import N_, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +45,15 @@ def read_statement(data: bytes, *, name: str = "") -> list[StatementEntry]:
 
 def read_camt053(data: bytes) -> list[StatementEntry]:
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise ValidationError("a statement with a document type declaration is refused",
+        raise ValidationError(N_("a statement with a document type declaration is refused"),
                               field="statement")
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
-        raise ValidationError(f"not well-formed XML: {exc}", field="statement") from None
+        raise ValidationError(N_("not well-formed XML: {why}"), field="statement",
+                              params={"why": str(exc)}) from None
     if _local(root.tag) != "Document" or _child(root, "BkToCstmrStmt") is None:
-        raise ValidationError("not a camt.053 statement (no Document/BkToCstmrStmt)",
+        raise ValidationError(N_("not a camt.053 statement (no Document/BkToCstmrStmt)"),
                               field="statement")
     entries: list[StatementEntry] = []
     for statement in _children(_child(root, "BkToCstmrStmt"), "Stmt"):
@@ -97,11 +98,12 @@ def _remittance(node: ElementTree.Element) -> str:
 
 def _amount(node: ElementTree.Element | None) -> tuple[Decimal, str]:
     if node is None or not (node.text or "").strip():
-        raise ValidationError("an entry without an amount", field="statement")
+        raise ValidationError(N_("an entry without an amount"), field="statement")
     try:
         return Decimal(node.text.strip()), node.get("Ccy", "")  # type: ignore[union-attr]
     except InvalidOperation:
-        raise ValidationError(f"not an amount: {node.text!r}", field="statement") from None
+        raise ValidationError(N_("not an amount: \"{text}\""), field="statement",
+                              params={"text": node.text}) from None
 
 
 def _local(tag: str) -> str:
@@ -136,14 +138,15 @@ def read_csv(data: bytes, *, name: str = "") -> list[StatementEntry]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("the CSV is not UTF-8", field="statement") from None
+        raise ValidationError(N_("the CSV is not UTF-8"), field="statement") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = [c.strip().lower() for c in reader.fieldnames or ()]
     missing = [c for c in CSV_COLUMNS if c not in columns]
     if missing:
-        raise ValidationError(f"the CSV's header lacks {', '.join(missing)}", field="statement")
+        raise ValidationError(N_("the CSV's header lacks {names}"), field="statement",
+                              params={"names": ", ".join(missing)})
     entries = []
     for line, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
@@ -153,8 +156,9 @@ def read_csv(data: bytes, *, name: str = "") -> list[StatementEntry]:
         try:
             amount = Decimal(typed)
         except InvalidOperation:
-            raise ValidationError(f"line {line}: not an amount: {row['amount']!r}",
-                                  field="statement") from None
+            raise ValidationError(N_("line {line}: not an amount: \"{text}\""),
+                                  field="statement",
+                                  params={"line": line, "text": row["amount"]}) from None
         if amount <= 0:
             continue
         entries.append(StatementEntry(row.get("id") or f"{name or 'csv'} line {line}",

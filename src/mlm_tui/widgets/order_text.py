@@ -13,6 +13,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.core.order_checks import ENROLMENT_WINDOW_DAYS, FlagReason, OrderFlag
 from mlm_tui.i18n import _
+from mlm_tui.status_words import order_status_word
 
 FLAG_MARK = "!"
 
@@ -39,16 +40,7 @@ def source_short_label(source: OrderSource) -> str:
 
 
 def status_label(status: OrderStatus) -> str:
-    labels = {
-        OrderStatus.PLACED: _("placed"),
-        OrderStatus.PAID: _("paid"),
-        OrderStatus.SHIPPED: _("shipped"),
-        OrderStatus.DELIVERED: _("delivered"),
-        OrderStatus.CANCELLED: _("cancelled"),
-        OrderStatus.STOP_REQUESTED: _("stop requested"),
-        OrderStatus.CREDITED: _("credited"),
-    }
-    return labels[status]
+    return order_status_word(status)
 
 
 def shipment_status_label(status: ShipmentStatus) -> str:

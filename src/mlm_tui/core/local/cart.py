@@ -62,7 +62,7 @@ from mlm_tui.core.models import (
     Product,
     PromotionKind,
 )
-from mlm_tui.core.money import Money, format_points
+from mlm_tui.core.money import Money, Points
 from mlm_tui.core.notices import NoticeCode, money_param
 from mlm_tui.core.pricing import price_cart
 from mlm_tui.core.rules.cart_lines import MAX_LINE_QUANTITY, check_quantity
@@ -426,8 +426,8 @@ def _check_wallet(conn: Connection, member_id: int, cart: Cart,
         return
     held = _points_held(conn, member_id)
     if cart.points_spent > held:
-        def points(value: Decimal) -> str:
-            return f"{format_points(value, company.locale)} {company.points_label}"
+        def points(value: Decimal) -> Points:
+            return Points(value, company.points_label)
 
         raise InsufficientPoints(
             N_("Paying with points needs {needed}; the wallet holds {held}. Pay a line with "

@@ -438,7 +438,7 @@ def _why_not(number: str, current: OrderStatus, target: OrderStatus) -> Conflict
         template = N_("A delivery stop for order {number} is already requested.")
     else:
         template = N_("Order {number} cannot go from {current} to {target}.")
-        params.update(current=current.value, target=target.value)
+        params.update(current=current, target=target)  # the reader words them
     return Conflict(template, field="number", params=params)
 
 

@@ -285,7 +285,7 @@ def receive_provider_event(store: Store, event: ProviderEvent, *, now: datetime)
                 N_("Payment {reference} is for {expected}, not {amount} {currency}."),
                 field="amount",
                 params={"reference": row.reference,
-                        "expected": f"{row.amount} {company.currency}",
+                        "expected": Money(row.amount, company.currency),
                         "amount": str(event.amount), "currency": event.currency})
         by = f"provider event {event.event_id}"
         if event.succeeded:

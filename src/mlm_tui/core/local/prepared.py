@@ -23,7 +23,6 @@ from mlm_tui.core.errors import DomainError, TotalsChanged, Unavailable, Validat
 from mlm_tui.core.local.cart import CartMixin, check_checkout, open_period
 from mlm_tui.core.local.catalog import Catalog
 from mlm_tui.core.models import Cart, CompanyProfile, Order, PreparedOrder, PreparedOutcome
-from mlm_tui.core.money import format_money
 from mlm_tui.core.prepared_orders import totals_differ
 from mlm_tui.core.rules.cart_lines import check_quantity
 from mlm_tui.i18n import N_
@@ -91,8 +90,7 @@ class PreparedOrdersMixin(CartMixin):
                 raise TotalsChanged(
                     N_("The order now costs {now} instead of {seen}: confirm it at the new "
                        "price or drop it."), field="total",
-                    params={"now": format_money(cart.to_pay, company.locale),
-                            "seen": format_money(prepared.seen.to_pay, company.locale),
+                    params={"now": cart.to_pay, "seen": prepared.seen.to_pay,
                             "differences": ",".join(differences)})
             return self._write_placed(conn, checkout, cart, buyer, catalog.period.id)
 

@@ -11,7 +11,8 @@
   decides (:mod:`mlm_tui.core.local.delivery_stops`).
 
 Each call is one transaction: the records that can be applied are, the others are
-reported with why not (in English, for the service), and a failure half-way applies
+reported with why not (a template and its params, read in the reader's language), and a
+failure half-way applies
 nothing. Applying the same file again changes nothing: a parcel already shipped with the
 same tracking number and an event already on its timeline are reported as seen.
 """
@@ -19,7 +20,7 @@ same tracking number and an event already on its timeline are reported as seen.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,16 +58,31 @@ EVENT_WORDS = {
 }
 HANDED_OVER = N_("handed to the carrier")
 
+# Why a record was not applied: a template and its params; ("", {}) when it was.
+Why = tuple[str, dict[str, object]]
+DONE: Why = ("", {})
+
+
+def _why(template: str, **params: object) -> Why:
+    return template, params
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What became of one record: ``done`` (applied), ``seen`` (applied before) or
-    ``refused`` with ``why``."""
+    ``refused`` with ``why``: a template for the reader's language, filled with
+    ``why_params`` (an order's status travels as its code; the reader shows its word)."""
 
     line: int
     key: str  # the order number or tracking number the record names
     result: str
     why: str = ""
+    why_params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def english(self) -> str:
+        """Why, in the source language (an order's status as its code)."""
+        return self.why.format_map(self.why_params) if self.why_params else self.why
 
 
 class Result:
@@ -87,6 +103,14 @@ class ImportReport:
         return tuple(o for o in self.outcomes if o.result == Result.REFUSED)
 
 
+def _outcome(line: int, key: str, why: Why | None) -> Outcome:
+    if why is None:
+        return Outcome(line, key, Result.SEEN)
+    if not why[0]:
+        return Outcome(line, key, Result.DONE)
+    return Outcome(line, key, Result.REFUSED, why[0], why[1])
+
+
 # --- shipping -------------------------------------------------------------------------------
 
 
@@ -97,38 +121,39 @@ def ship_orders(store: Store, records: Iterable[ShipmentRecord], *,
         company = read_company(conn)
         for record in records:
             why = _ship(conn, record, now, company)
-            result = Result.SEEN if why is None else Result.REFUSED if why else Result.DONE
-            outcomes.append(Outcome(record.line, record.order_number, result, why or ""))
+            outcomes.append(_outcome(record.line, record.order_number, why))
     return ImportReport(tuple(outcomes))
 
 
 def _ship(conn: Connection, record: ShipmentRecord, now: datetime,
-          company: CompanyProfile) -> str | None:
-    """Ship one order: "" when done, None when it was shipped so before, else why not."""
+          company: CompanyProfile) -> Why | None:
+    """Ship one order: DONE when done, None when it was shipped so before, else why not."""
     o, s = t.orders, t.shipments
     row = conn.execute(select(o).where(o.c.number == record.order_number)).first()
     if row is None:
-        return "no such order"
+        return _why(N_("no such order"))
     shipped = conn.execute(select(s.c.tracking_number).where(s.c.order_id == row.id)
                            ).scalar_one_or_none()
     if shipped is not None:
-        return None if shipped == record.tracking_number else (
-            f"already shipped with tracking number {shipped}")
+        return None if shipped == record.tracking_number else _why(
+            N_("already shipped with tracking number {number}"), number=shipped)
     if company.carrier(record.carrier) is None:
         known = ", ".join(c.code for c in company.carriers)
-        return f"unknown carrier {record.carrier!r} (known: {known})"
+        return _why(N_("unknown carrier \"{carrier}\" (known: {known})"), carrier=record.carrier,
+                    known=known)
     if conn.execute(select(s.c.id).where(s.c.tracking_number == record.tracking_number)
                     ).first() is not None:
-        return f"tracking number {record.tracking_number} is another order's"
+        return _why(N_("tracking number {number} is another order's"),
+                    number=record.tracking_number)
     if record.shipped_at > now + DRIFT:
-        return "shipped_at is in the future"
+        return _why(N_("{field} is in the future"), field="shipped_at")
     if record.shipped_at < row.placed_at:
-        return "shipped_at is before the order was placed"
+        return _why(N_("{field} is before the order was placed"), field="shipped_at")
     status = OrderStatus(row.status)
     if status is OrderStatus.PLACED and paid_when_placed(PaymentMethod(row.payment_method)):
-        return "not paid yet"
+        return _why(N_("not paid yet"))
     if status not in (OrderStatus.PAID, OrderStatus.PLACED):
-        return f"the order is {status.value}"
+        return _why(N_("the order is {status}"), status=status)
     move_status(conn, row, OrderStatus.SHIPPED, record.shipped_at, N_("shipped"))
     day = record.shipped_at.date()
     shipment_id = conn.execute(s.insert().values(
@@ -140,7 +165,7 @@ def _ship(conn: Connection, record: ShipmentRecord, now: datetime,
         shipment_id=shipment_id, at=record.shipped_at, station="", description=HANDED_OVER))
     notify(conn, row.placed_by_id, now, NotificationKind.SHIPPING, NoticeCode.ORDER_SHIPPED,
            {"number": row.number}, company.locale)
-    return ""
+    return DONE
 
 
 # --- carrier events -------------------------------------------------------------------------
@@ -154,30 +179,29 @@ def record_carrier_events(store: Store, records: Iterable[CarrierEventRecord], *
         # Oldest first: a file listing the newest event first still ends where the parcel is.
         for record in sorted(records, key=lambda r: (r.at, r.line)):
             why = _event(conn, record, now, company)
-            result = Result.SEEN if why is None else Result.REFUSED if why else Result.DONE
-            outcomes.append(Outcome(record.line, record.tracking_number, result, why or ""))
+            outcomes.append(_outcome(record.line, record.tracking_number, why))
     return ImportReport(tuple(sorted(outcomes, key=lambda o: o.line)))
 
 
 def _event(conn: Connection, record: CarrierEventRecord, now: datetime,
-           company: CompanyProfile) -> str | None:
+           company: CompanyProfile) -> Why | None:
     s, e = t.shipments, t.shipment_events
     parcel = conn.execute(select(s).where(s.c.tracking_number == record.tracking_number)
                           ).first()
     if parcel is None:
-        return "unknown tracking number"
+        return _why(N_("unknown tracking number"))
     description = record.description or EVENT_WORDS[record.status]
     if conn.execute(select(e.c.id).where(
             e.c.shipment_id == parcel.id, e.c.at == record.at, e.c.station == record.station,
             e.c.description == description)).first() is not None:
         return None
     if record.at > now + DRIFT:
-        return "at is in the future"
+        return _why(N_("{field} is in the future"), field="at")
     if record.at < parcel.shipped_at:
-        return "at is before the parcel was shipped"
+        return _why(N_("{field} is before the parcel was shipped"), field="at")
     order = conn.execute(select(t.orders).where(t.orders.c.id == parcel.order_id)).one()
     why = _move(conn, record, parcel, order, now, company)
-    if why:
+    if why[0]:
         return why
     conn.execute(e.insert().values(shipment_id=parcel.id, at=record.at,
                                    station=record.station, description=description))
@@ -185,23 +209,23 @@ def _event(conn: Connection, record: CarrierEventRecord, now: datetime,
             ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED):
         conn.execute(update(s).where(s.c.id == parcel.id).values(
             estimated_from=record.expected_from, estimated_to=record.expected_to))
-    return ""
+    return DONE
 
 
 def _move(conn: Connection, record: CarrierEventRecord, parcel: Row[Any], order: Row[Any],
-          now: datetime, company: CompanyProfile) -> str:
+          now: datetime, company: CompanyProfile) -> Why:
     """What the event does to the parcel and its order; why not, when it cannot."""
     s = t.shipments
     status = OrderStatus(order.status)
     if record.status in (ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY):
         if parcel.status in _ON_THE_WAY:  # a stopped or returned parcel keeps its state
             _parcel_status(conn, parcel.id, record.status)
-        return ""
+        return DONE
     if record.status is ShipmentStatus.DELIVERED:
         if status is OrderStatus.STOP_REQUESTED:
-            return "a delivery stop awaits the service's decision: decide it first"
+            return _why(N_("a delivery stop awaits the service's decision: decide it first"))
         if status is not OrderStatus.SHIPPED:
-            return f"the order is {status.value}"
+            return _why(N_("the order is {status}"), status=status)
         move_status(conn, order, OrderStatus.DELIVERED, record.at, N_("delivered"))
         day = record.at.date()
         conn.execute(update(s).where(s.c.id == parcel.id).values(
@@ -209,7 +233,7 @@ def _move(conn: Connection, record: CarrierEventRecord, parcel: Row[Any], order:
         notify(conn, order.placed_by_id, now, NotificationKind.SHIPPING,
                NoticeCode.ORDER_DELIVERED, {"number": order.number, "day": day.isoformat()},
                company.locale)
-        return ""
+        return DONE
     # Returned: the parcel is on its way back to the service centre.
     if status is OrderStatus.SHIPPED:
         move_status(conn, order, OrderStatus.STOP_REQUESTED, record.at,
@@ -218,9 +242,9 @@ def _move(conn: Connection, record: CarrierEventRecord, parcel: Row[Any], order:
         notify(conn, order.placed_by_id, now, NotificationKind.SHIPPING,
                NoticeCode.ORDER_RETURNED, {"number": order.number}, company.locale)
     elif status is not OrderStatus.STOP_REQUESTED:
-        return f"the order is {status.value}"
+        return _why(N_("the order is {status}"), status=status)
     _parcel_status(conn, parcel.id, ShipmentStatus.RETURNED)
-    return ""
+    return DONE
 
 
 def _parcel_status(conn: Connection, shipment_id: int, status: ShipmentStatus) -> None:

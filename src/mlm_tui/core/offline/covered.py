@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from mlm_tui.core.errors import N_, InsufficientBalance, InsufficientPoints
 from mlm_tui.core.models import Cart, Checkout, CompanyProfile, PaymentMethod
-from mlm_tui.core.money import Money, format_money, format_points
+from mlm_tui.core.money import Money, Points
 
 
 def check_covered(cart: Cart, checkout: Checkout, balance: Money | None,
@@ -21,14 +21,12 @@ def check_covered(cart: Cart, checkout: Checkout, balance: Money | None,
             raise InsufficientBalance(
                 N_("The balance holds {balance}: top it up by {shortfall} or choose another "
                    "payment method."), field="payment_method",
-                params={"balance": format_money(held, company.locale),
-                        "shortfall": format_money((cart.to_pay - held).rounded(),
-                                                  company.locale)})
+                params={"balance": held, "shortfall": (cart.to_pay - held).rounded()})
     if cart.points_spent:
         points = wallet_points if wallet_points is not None else Decimal(0)
         if cart.points_spent > points:
-            def shown(value: Decimal) -> str:
-                return f"{format_points(value, company.locale)} {company.points_label}"
+            def shown(value: Decimal) -> Points:
+                return Points(value, company.points_label)
 
             raise InsufficientPoints(
                 N_("Paying with points needs {needed}; the wallet holds {held}. Pay a line "
