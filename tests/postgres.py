@@ -6,15 +6,23 @@ when the run ends. Before each test the test's store file (the world, and whatev
 wrote into it first) is copied into that database whole (``core.local.copy``), so every
 test starts from the state it would have on SQLite.
 
+Most tests start from the same few files (the world, the world with its orders): the rows
+a file was copied into are kept in a schema of their own in that database, and the next
+test on a file with the same bytes gets them back in one statement, not a copy of its
+dozens of tables in as many round trips.
+
 Without a PostgreSQL server those tests are skipped, saying why; with
 ``MLM_TUI_REQUIRE_POSTGRES=1`` (CI) they fail instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -78,8 +86,82 @@ def load_into(postgres_store, store_path) -> None:
     from mlm_tui.core.local.copy import copy_store
     from mlm_tui.core.local.store import Store
 
+    bytes_seen = _digest(Path(store_path))
+    kept = _KEPT.setdefault(postgres_store.url, {})
+    if bytes_seen in kept:
+        _restore(postgres_store, kept[bytes_seen])
+        return
     source = Store(store_path)
     try:
         copy_store(source, postgres_store)
     finally:
         source.close()
+    if len(kept) < KEPT_FILES:
+        kept[bytes_seen] = _keep(postgres_store, f"kept_{len(kept)}")
+
+
+# Per database: the digest of a store file -> the rows it was copied into, kept.
+_KEPT: dict[str, dict[str, Kept]] = {}
+KEPT_FILES = 8  # a test that wrote its own file first is copied as before
+
+
+def _digest(store_path: Path) -> str:
+    """The file's bytes with its write-ahead log's: rows written there are the file's too."""
+    digest = hashlib.sha256()
+    for path in (store_path, store_path.with_name(store_path.name + "-wal")):
+        if path.exists():
+            digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _tables(conn) -> tuple[list[str], list[str]]:
+    """The store's tables in the order their foreign keys allow them to be filled, and the
+    search words that only PostgreSQL has (filled by triggers on the store's)."""
+    from mlm_tui.core.local import schema
+
+    ordered = [table.name for table in schema.metadata.sorted_tables]
+    rest = sorted(name for (name,) in conn.exec_driver_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'") if name not in ordered)
+    return ordered, rest
+
+
+@dataclass(frozen=True)
+class Kept:
+    schema: str  # where the rows are kept
+    ordered: list[str]  # the store's tables, in the order they are filled
+    words: list[str]  # the search words' tables
+
+
+def _keep(postgres_store, schema_name: str) -> Kept:
+    with postgres_store.engine.begin() as conn:
+        ordered, words = _tables(conn)
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE")
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema_name}")
+        for name in ordered + words:
+            conn.exec_driver_sql(f'CREATE TABLE {schema_name}."{name}" AS TABLE public."{name}"')
+    return Kept(schema_name, ordered, words)
+
+
+def _restore(postgres_store, kept: Kept) -> None:
+    """The rows ``kept``, and numbering going on after them, in one round
+    trip. The search words are kept too: a product put back marks its words stale (a
+    trigger), the kept ones replace them."""
+    from mlm_tui.core.local.copy import restart_numbering
+
+    ordered, words = kept.ordered, kept.words
+
+    def emptied(names: list[str]) -> list[str]:
+        return [f'DELETE FROM public."{name}"' for name in names]
+
+    def filled(names: list[str]) -> list[str]:
+        return [f'INSERT INTO public."{name}" SELECT * FROM {kept.schema}."{name}"'
+                for name in names]
+
+    statements = [*emptied(words), *emptied(ordered[::-1]), *filled(ordered),
+                  *emptied(words), *filled(words)]
+    with postgres_store.engine.begin() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute(";\n".join(statements).encode())
+        restart_numbering(conn)

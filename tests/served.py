@@ -5,15 +5,18 @@
 
 It listens on a free port of 127.0.0.1; the block starts once ``/readyz`` answers, and the
 server is stopped (SIGTERM, as a service manager does) when the block ends, if it still runs.
+Without ``output`` its log goes to a file of its own, read back if it stops while starting:
+a pipe nobody reads fills up in a long test, and the server then hangs on its next line.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -26,14 +29,22 @@ from tests.smtp import free_port
 def serving(data_dir: Path | str, *, workers: int = 1, env: Mapping[str, str] | None = None,
             output: IO[str] | None = None, database: str | None = None,
             ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    with ExitStack() as stack:
+        log = output if output is not None else stack.enter_context(
+            tempfile.TemporaryFile("w+", prefix="mlm-serve-"))
+        yield from _serve(data_dir, workers, env, log, output is None, database)
+
+
+def _serve(data_dir: Path | str, workers: int, env: Mapping[str, str] | None, log: IO[str],
+           log_is_ours: bool, database: str | None,
+           ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(data_dir),
          "--port", str(port), "--workers", str(workers),
          *(["--database", database] if database else [])],
         env=dict(env) if env is not None else None,
-        stdout=output if output is not None else subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if output is not None else subprocess.PIPE)
+        stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -44,7 +55,8 @@ def serving(data_dir: Path | str, *, workers: int = 1, env: Mapping[str, str] | 
             except httpx.TransportError:
                 pass
             if process.poll() is not None:
-                said = process.stderr.read().decode() if process.stderr else "(see its log)"
+                log.seek(0)
+                said = log.read() if log_is_ours else "(see its log)"
                 raise AssertionError(f"the server stopped while starting: {said}")
             assert time.monotonic() < deadline, "the server never became ready"
             time.sleep(0.1)

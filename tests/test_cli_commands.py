@@ -157,31 +157,43 @@ def _real_commands(data: Path, fresh: Path, server: str) -> dict[tuple[str, ...]
 SERVED_ELSEWHERE = {("serve",)}
 
 
+def _run(plan: list[dict], folder: Path) -> list[dict]:
+    """Each step of ``plan`` in a fresh process (``fresh_commands.py``), in order."""
+    (folder / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    subprocess.run([sys.executable, str(DRIVER), str(folder / "plan.json")], check=True,
+                   timeout=120)
+    results: list[dict] = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    failed = [(r["argv"], r["code"], r["err"][-400:])
+              for step, r in zip(plan, results, strict=True)
+              if r["code"] != step.get("expect", 0)]
+    assert not failed
+    return results
+
+
+# The helps and the commands are two tests, so that two workers share the work.
+def test_every_command_has_its_help_from_a_fresh_start(tmp_path: Path) -> None:
+    leaves = _commands(build_parser())
+    plan = [{"argv": [*leaf, "--help"]} for leaf in leaves]
+    # And the app itself, which refuses a standard input that is not a terminal (a file).
+    plan.append({"argv": ["--data-dir", str(tmp_path / "data")], "expect": 2})
+    results = _run(plan, tmp_path)
+
+    assert "the app needs a terminal" in results[-1]["err"]
+    assert all(r["out"].startswith("usage: mlm-tui ") for r in results[:-1])
+
+
 def test_every_command_runs_from_a_fresh_start(store: Path, tmp_path: Path,
                                                remote_server: str) -> None:
     leaves = _commands(build_parser())
     real = _real_commands(store.parent, tmp_path / "fresh-demo",
                           f"{remote_server}/{store_id(store.parent)}")
     assert set(real) | SERVED_ELSEWHERE == set(leaves), "a command without a fresh-start run"
-    plan = [{"argv": [*leaf, "--help"]} for leaf in leaves]
     # In the order a person would: log in first, log out last.
-    plan += [step for leaf in sorted(real, key=lambda c: (c != ("login",), c == ("logout",)))
-             for step in real[leaf]]
-    # And the app itself, which refuses a standard input that is not a terminal (a file).
-    plan.append({"argv": ["--data-dir", str(store.parent)], "expect": 2})
-    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
-    subprocess.run([sys.executable, str(DRIVER), str(tmp_path / "plan.json")], check=True,
-                   timeout=120)
-    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    plan = [step for leaf in sorted(real, key=lambda c: (c != ("login",), c == ("logout",)))
+            for step in real[leaf]]
+    results = _run(plan, tmp_path)
 
-    failed = [(r["argv"], r["code"], r["err"][-400:])
-              for step, r in zip(plan, results, strict=True)
-              if r["code"] != step.get("expect", 0)]
-    assert not failed
-    assert "the app needs a terminal" in results[-1]["err"]
-    helps = results[:len(leaves)]
-    assert all(r["out"].startswith("usage: mlm-tui ") for r in helps)
-    said = {tuple(r["argv"][2:4]): r["out"] for r in results[len(leaves):-1]}
+    said = {tuple(r["argv"][2:4]): r["out"] for r in results}
     assert "Logged in as Анна Демидова" in said[("login", "1000001")]
     assert json.loads(said[("maintenance", "export-personal-data")])["registration_number"] \
         == "1000002"

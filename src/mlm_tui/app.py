@@ -184,6 +184,7 @@ class MlmApp(App[None]):
         ascii_only: bool = False,
         blink: bool = True,
         erase: Erase = Erase.NONE,
+        signed_in_at_start: bool = False,
     ) -> None:
         """
         ``backend_factory`` opens the backend (called once, in a worker thread).
@@ -212,12 +213,15 @@ class MlmApp(App[None]):
         ``erase``: how the terminal erases characters in place
         (``mlm_tui.terminal_erase.terminal_erase()``, as ``run_app`` asks); runs of
         blank cells are written the shorter for it.
+        ``signed_in_at_start``: the backend opens signed in (the tests' apps): the login
+        form is built only if it is asked for after all, not under the landing screen.
         """
         super().__init__()
         self._terminal_cells = TerminalCells(erase)
         self._use_colours(colours)
         self._use_glyphs(ascii_only)
         self.blink = blink
+        self._signed_in_at_start = signed_in_at_start
         self._backend_factory = backend_factory
         self.settings = settings
         self._language_from_company = language is None
@@ -367,7 +371,15 @@ class MlmApp(App[None]):
         # not a blank screen first with this one pushed over it.
         from mlm_tui.screens.login import LoginScreen
 
-        return LoginScreen()
+        return LoginScreen(drawn_when_asked=self._signed_in_at_start)
+
+    async def _ask_to_log_in(self) -> None:
+        """The login form at the bottom of the stack, built if it waited."""
+        from mlm_tui.screens.login import LoginScreen
+
+        bottom = self.screen_stack[0]
+        if isinstance(bottom, LoginScreen):
+            await bottom.ask()
 
     def on_ready(self) -> None:
         # After the first frame: importing SQLAlchemy in a thread would hold the
@@ -456,9 +468,12 @@ class MlmApp(App[None]):
             await self._reset_stack(FirstRunScreen(build_at_once=self.build_demo_at_once))
         elif message.session is not None:
             await self._enter(message.session)
+        else:
+            await self._ask_to_log_in()
 
     @on(BackendFailed)
-    def _backend_failed(self, message: BackendFailed) -> None:
+    async def _backend_failed(self, message: BackendFailed) -> None:
+        await self._ask_to_log_in()
         error = message.error
         text = error.message if isinstance(error, DomainError) else str(error)
         # The error may quote a path or what the store holds: plain text, never markup.
@@ -901,6 +916,7 @@ class MlmApp(App[None]):
         from mlm_tui.screens.login import LoginScreen
 
         if isinstance(self.screen, LoginScreen):
+            await self.screen.ask()
             self.screen.start_over()
 
     def on_unmount(self) -> None:

@@ -89,6 +89,7 @@ def make_app(
             backend.login(world.ANNA.registration_number, world.PASSWORD)
         return wrap(backend) if wrap else backend
 
+    app_options.setdefault("signed_in_at_start", login and not empty)
     app = MlmApp(open_backend, settings=settings, keeper=keeper, clock=clock, **app_options)
     return app
 

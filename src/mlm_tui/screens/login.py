@@ -68,15 +68,21 @@ class LoginScreen(AppScreen[None]):
     # The time left of a sign-in lock counts down by this step, then the message goes.
     COUNTDOWN_SECONDS = 1.0
 
-    def __init__(self, login: str = "", notice: str = "") -> None:
-        """``login`` fills in the login; ``notice`` says why one is asked to log in (again)."""
+    def __init__(self, login: str = "", notice: str = "", *, drawn_when_asked: bool = False,
+                 ) -> None:
+        """``login`` fills in the login; ``notice`` says why one is asked to log in (again).
+        ``drawn_when_asked``: the form is built only once the app asks for it
+        (``ask``), not while a member is expected to be signed in already."""
         super().__init__()
+        self._waiting = drawn_when_asked
         self._initial_login = login
         self._locked_until: datetime | None = None
         self._countdown: Timer | None = None
         self._notice = notice
 
     def compose(self) -> ComposeResult:
+        if self._waiting:
+            return
         yield AccountHeader()
         with FramedBox(_("Log in"), id="login-box"):
             yield Static(self._notice, id="login-notice", markup=False,
@@ -91,6 +97,17 @@ class LoginScreen(AppScreen[None]):
             yield Static("", id="login-status", markup=False)
 
     def on_mount(self) -> None:
+        if not self._waiting:
+            self._set_up()
+
+    async def ask(self) -> None:
+        """The form, built now if it waited (see ``drawn_when_asked``)."""
+        if self._waiting:
+            self._waiting = False
+            await self.recompose()
+            self._set_up()
+
+    def _set_up(self) -> None:
         # The keys come a frame after the form: the first frame, what start-up waits for,
         # draws the form without building and styling the footer's keys first.
         self.call_after_refresh(self._add_footer)
@@ -109,6 +126,8 @@ class LoginScreen(AppScreen[None]):
         """Every text of the screen in the language now in effect, changed in place: what
         is typed, the focus and keys typed meanwhile (the company's language arrives while
         someone may be typing) stay where they are."""
+        if self._waiting:  # built in the language then in effect
+            return
         self.title = _("Log in")
         self.query_one("#login-box", FramedBox).border_title = _("Log in")
         self.query_one("#login-label", Label).update(_("Registration number or e-mail"))
@@ -123,6 +142,8 @@ class LoginScreen(AppScreen[None]):
     def start_over(self) -> None:
         """Ready for the next person (after logging out, or once demo data is built):
         nothing typed, no message, the demo login as it is now."""
+        if self._waiting:
+            return
         self._end_lock()
         for field in ("login", "password"):
             self._field(field).input.value = ""
