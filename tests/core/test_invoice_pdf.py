@@ -42,3 +42,13 @@ def test_the_same_invoice_gives_the_same_document() -> None:
 
 def test_the_file_is_named_after_the_invoice() -> None:
     assert invoice_filename(sample_invoice()) == "invoice-INV-2026-000123.pdf"
+
+
+def test_the_column_headings_stay_whole_in_every_language() -> None:
+    for language, headings in (
+            ("ru", ("Арт.", "Количество", "Цена за шт.", "Итого")),
+            ("de", ("Art.-Nr.", "Menge", "Einzelpreis", "Summe"))):
+        text = _text(render_invoice_pdf(sample_invoice(), demo_company("ru"), language))
+        heading_line = next(line for line in text.splitlines() if headings[0] in line)
+        for heading in headings:
+            assert heading in heading_line, (language, heading, heading_line)

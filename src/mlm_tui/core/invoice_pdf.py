@@ -99,7 +99,8 @@ def render_invoice_pdf(invoice: Invoice, company: CompanyProfile,
 
     headings = (_("Item no."), _("Product"), _("Quantity"), _("Unit price"), _("Total"))
     with pdf.table(
-        col_widths=(20, 81, 23, 33, 33),
+        # Wide enough for the longest heading in one line ("Количество", bold, 24 mm).
+        col_widths=(20, 77, 27, 33, 33),
         text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
         line_height=6,
     ) as table:
