@@ -254,7 +254,6 @@ class MlmApp(App[None]):
         self.keymap: dict[str, str] = dict(keymap or {})
         if keymap:
             self.set_keymap(keymap)
-        self._outbox: Any = None
         self._sync_lock = threading.Lock()
         if settings.server_url:  # orders checked out offline exist only with a server
             self.bind("f11", "outbox", description=_("Outbox"), show=False)
@@ -669,17 +668,6 @@ class MlmApp(App[None]):
         self._merge_offline_cart()  # and what was put in the cart meanwhile joins the server's
 
     # --- the outbox (orders checked out offline, mlm_tui.core.offline) ---------------------
-    def outbox(self) -> Any:
-        """The outbox of this server, or None where nothing was ever queued (a store of
-        one's own); for the UI thread (a worker opens its own)."""
-        if self._outbox is None:
-            from mlm_tui.core.offline.outbox import Outbox, offline_file
-
-            path = offline_file(self.settings.data_dir, self._outbox_place())
-            if self.settings.server_url or path.exists():
-                self._outbox = Outbox(path)
-        return self._outbox
-
     def _outbox_place(self) -> str:
         return self.settings.server_url or self.location
 
@@ -710,17 +698,14 @@ class MlmApp(App[None]):
     def refresh_outbox_counts(self, *, send_queued: bool = False) -> None:
         """Count the outbox's orders for the header, off the UI thread (it reads a file;
         every account refresh asks); with ``send_queued``, send them if any are queued."""
-        from mlm_tui.core.offline.outbox import Outbox, OutboxState, offline_file
+        from mlm_tui.core.offline.outbox import OutboxState
 
         session = self.session
-        path = offline_file(self.settings.data_dir, self._outbox_place())
-        if session is None or not (self.settings.server_url or path.exists()):
+        if session is None:
             return
-        outbox = Outbox(path)
-        try:
-            counts = outbox.counts(session.member_id)
-        finally:
-            outbox.close()
+        counts = self.with_own_outbox(lambda outbox: outbox.counts(session.member_id))
+        if counts is None:
+            return
         shown = (counts[OutboxState.QUEUED] + counts[OutboxState.SENDING],
                  counts[OutboxState.WAITING])
         self.call_from_thread(self._show_outbox_counts, shown, send_queued)
@@ -922,8 +907,6 @@ class MlmApp(App[None]):
     def on_unmount(self) -> None:
         if self._backend is not None:
             self._backend.close()
-        if self._outbox is not None:
-            self._outbox.close()
 
 
 # Signing in and out answer NotAuthenticated for a wrong password, not for an ended session.

@@ -144,7 +144,7 @@ async def test_offline_the_app_browses_orders_and_queues_then_sends_when_back(
         await settle(pilot)
         text = screen_text(app)
         assert "Order Q-000001 is queued" in text and "1 queued" in text.splitlines()[0]
-        queued = app.outbox().get(1)
+        queued = app.with_own_outbox(lambda outbox: outbox.get(1))
         assert queued.state is OutboxState.QUEUED
         assert [(line.code, line.quantity) for line in queued.prepared.lines] == [
             ("32548", 2), ("33012", 1)]
@@ -152,7 +152,7 @@ async def test_offline_the_app_browses_orders_and_queues_then_sends_when_back(
         stopped.start()  # the server is back: the change poll finds it
         app.check_for_changes()
         await settle(pilot)
-        sent = app.outbox().get(1)
+        sent = app.with_own_outbox(lambda outbox: outbox.get(1))
         assert sent.state is OutboxState.SENT and app.outbox_counts == (0, 0)
         assert app.online and "OFFLINE" not in screen_text(app).splitlines()[0]
 
@@ -182,7 +182,7 @@ async def test_offline_an_order_the_kept_balance_does_not_cover_is_not_queued(
         await settle(pilot)
         assert isinstance(app.screen, CheckoutScreen)  # still there, to choose again
         assert "short by 1 995,20 ₽" in screen_text(app)  # 11 995,20 ₽ - 10 000,00 ₽
-        assert app.outbox().orders(world.ANNA.id) == []
+        assert app.with_own_outbox(lambda outbox: outbox.orders(world.ANNA.id)) == []
         assert "queued" not in screen_text(app).splitlines()[0]
 
 

@@ -51,7 +51,7 @@ async def test_queued_waiting_and_sent_orders_show_apart_in_the_history(tmp_path
     async with app.run_test(size=(80, 24)) as pilot:
         await on_the_history(pilot)
         text = screen_text(app)
-        sent = app.outbox().get(1).order_number
+        sent = app.with_own_outbox(lambda outbox: outbox.get(1)).order_number
         assert "Queued, sent when online: Q-000004" in text
         assert "Waiting for your decision (F11): Q-000002" in text
         assert f"Sent from the outbox: Q-000001 → {sent}" in text

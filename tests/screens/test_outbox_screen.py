@@ -92,7 +92,7 @@ async def test_the_waiting_order_shows_both_prices_and_confirming_places_it(tmp_
         await settle(pilot)
         text = screen_text(app)
         assert "Sent: 1" in text and "waiting" not in text.split("\n")[0]
-        sent = app.outbox().get(2)
+        sent = app.with_own_outbox(lambda outbox: outbox.get(2))
         assert sent.state is OutboxState.SENT
         assert app.outbox_counts == (0, 0)
 
@@ -105,7 +105,7 @@ async def test_dropping_the_waiting_order_takes_it_out_of_the_count(tmp_path):
         await keys(pilot, "d")
         await settle(pilot)
         assert "Order Q-000002 dropped." in screen_text(app)
-        assert app.outbox().get(2).state is OutboxState.DROPPED
+        assert app.with_own_outbox(lambda outbox: outbox.get(2)).state is OutboxState.DROPPED
         assert app.outbox_counts == (0, 0)
 
 
@@ -154,12 +154,12 @@ async def test_checking_out_with_the_server_away_queues_the_order_which_goes_lat
         await settle(pilot)
         text = screen_text(app)
         assert "Order Q-000001 is queued" in text and "1 queued" in text.splitlines()[0]
-        queued = app.outbox().get(1)
+        queued = app.with_own_outbox(lambda outbox: outbox.get(1))
         assert queued.state is OutboxState.QUEUED
         holder["backend"].away = False  # the server is back
         app.refresh_account()
         await settle(pilot)
-        sent = app.outbox().get(1)
+        sent = app.with_own_outbox(lambda outbox: outbox.get(1))
         assert sent.state is OutboxState.SENT and app.outbox_counts == (0, 0)
         order = holder["backend"].order(sent.order_number)
         assert order.idempotency_key == queued.key  # the checkout's own key
@@ -179,7 +179,7 @@ async def test_an_order_whose_answer_was_lost_is_not_placed_again_from_the_outbo
         holder["backend"].away = False
         app.refresh_account()
         await settle(pilot)
-        sent = app.outbox().get(1)
+        sent = app.with_own_outbox(lambda outbox: outbox.get(1))
         assert sent.state is OutboxState.SENT
         assert holder["backend"].count_orders(OrderFilter()) == 1
 
