@@ -129,9 +129,8 @@ def _lines(first: tuple[Text, Text], second: tuple[Text, Text], *, width: int = 
     (the figures of line two are long in German), or ``apart`` (offline, the place is
     long and would squeeze who is signed in), each line is a grid of its own."""
     title, place = first
-    if apart:
-        return Group(_grid(first), _grid(second))
-    if title.cell_len + _GAP + max(place.cell_len, second[1].cell_len) <= width or not width:
+    fits = not width or title.cell_len + _GAP + max(place.cell_len, second[1].cell_len) <= width
+    if fits and not apart:
         return _grid(first, second)
     return Group(_grid(first), _grid(second))
 
