@@ -3,10 +3,16 @@ Idempotency-Keys and stock live in the database, not in either process."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, update
@@ -22,6 +28,11 @@ from tests.postgres import database_url, drop_database, load_into, make_database
 from tests.served import serving
 
 SCARCE = "35555"  # 15 in stock in the world
+CROWDED = "39000"  # the crowd's product: no promotion adds a gift to it
+SHOPPERS = 8
+# Checkouts per shopper: a few for the README's run, 200 in CI (``.ci/run``).
+CHECKOUTS = int(os.environ.get("MLM_TUI_CONCURRENCY_CHECKOUTS", "25"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 # One database and its two servers for the module: the tests touch different products.
@@ -138,3 +149,109 @@ def test_a_lockout_earned_on_one_server_holds_on_the_other(servers):
     finally:
         guesser.close()
         owner.close()
+
+
+def test_a_crowd_of_processes_on_both_servers_sells_the_stock_exactly_and_overdraws_nothing(
+        servers, database):
+    """Eight processes, each signed in as Irina on both servers, place ``CHECKOUTS`` orders
+    of one unit of one product each, through either server in turn. Half pay from her one
+    balance, which holds half a shopper's worth of orders; half pay at the service centre
+    and ask for more units than the stock holds on their own."""
+    stock = 3 * CHECKOUTS  # the four service-centre shoppers alone ask for 4 x CHECKOUTS
+    price = _price(servers[0])
+    start = price * (CHECKOUTS // 2) + price / 2  # half an order is left over at the end
+    _stock_and_balance(database, stock, start)
+
+    shoppers = [_shopper(servers, index) for index in range(SHOPPERS)]
+    for shopper in shoppers:  # every one signed in and priced: they start together
+        assert shopper.stdout.readline().strip() == "ready", shopper.stderr.read()
+    began = time.monotonic()
+    for shopper in shoppers:
+        shopper.stdin.write("go\n")
+        shopper.stdin.flush()
+    outcomes = [_outcome(shopper) for shopper in shoppers]
+    took = time.monotonic() - began
+    print(f"\n{SHOPPERS} processes x {CHECKOUTS} checkouts through two servers: {took:.1f} s, "
+          f"{SHOPPERS * CHECKOUTS / took:.0f} checkouts/s")
+
+    assert [o["unexpected"] for o in outcomes] == [[]] * SHOPPERS  # no 5xx, nothing else
+    by_balance, at_centre = outcomes[::2], outcomes[1::2]
+    assert {code for o in by_balance for code in o["refused"]} <= {
+        "unavailable", "insufficient_balance"}
+    assert {code for o in at_centre for code in o["refused"]} <= {"unavailable"}
+    assert sum(o["refused"].get("unavailable", 0) for o in at_centre) >= (
+        4 * CHECKOUTS - stock)  # more was asked than there was
+    assert sum(o["refused"].get("insufficient_balance", 0) for o in by_balance) > 0
+
+    placed = [number for o in outcomes for number, _total in o["placed"]]
+    spent = sum((Decimal(total) for o in by_balance for _number, total in o["placed"]),
+                Decimal(0))
+    left, sold, numbers, balance = _crowd_result(database)
+    assert (left, sold) == (0, stock) and len(placed) == stock  # sold out, one unit each
+    assert len(numbers) == len(set(numbers)) and set(placed) <= set(numbers)
+    assert balance == start - spent and 0 <= balance < price  # she cannot pay for one more
+
+
+def _price(url: str) -> Decimal:
+    """What one unit of the crowd's product costs Irina, delivered to a pickup point."""
+    from tests.shopper import prepared
+
+    backend = signed_in(url, world.IRINA)
+    try:
+        quote = backend.quote_prepared_order(prepared(CROWDED, PaymentMethod.BALANCE, None))
+        return quote.to_pay.amount
+    finally:
+        backend.close()
+
+
+def _stock_and_balance(database: str, stock: int, balance: Decimal) -> None:
+    store = PostgresStore(database)
+    try:
+        with store.write() as conn:
+            p, b = t.products, t.balance_ledger
+            conn.execute(update(p).where(p.c.code == CROWDED).values(stock=stock))
+            held = conn.execute(select(func.coalesce(func.sum(b.c.amount), 0))
+                                .where(b.c.member_id == world.IRINA.id)).scalar_one()
+            conn.execute(b.insert().values(member_id=world.IRINA.id, at=datetime(2026, 11, 1),
+                                           kind="top_up", amount=balance - Decimal(held),
+                                           note="for the crowd"))
+    finally:
+        store.close()
+
+
+def _shopper(servers: tuple[str, str], index: int) -> subprocess.Popen[str]:
+    """A shopper's process, on a session of its own."""
+    opened = signed_in(servers[0], world.IRINA)
+    opened.close()
+    session = opened.session()
+    assert session is not None
+    task = {"servers": list(servers), "token": session.token, "code": CROWDED,
+            "checkouts": CHECKOUTS, "first": index,
+            "payment": "balance" if index % 2 == 0 else "service_centre"}
+    return subprocess.Popen([sys.executable, "-m", "tests.shopper", json.dumps(task)],
+                            cwd=ROOT, text=True, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _outcome(shopper: subprocess.Popen[str]) -> dict:
+    said, complained = shopper.communicate(timeout=1800)
+    assert shopper.returncode == 0, complained
+    return json.loads(said)
+
+
+def _crowd_result(database: str) -> tuple[int, int, list[str], Decimal]:
+    """The crowd's product's stock and units sold, every order number, Irina's balance."""
+    store = PostgresStore(database)
+    try:
+        with store.read() as conn:
+            p, lines, o, b = t.products, t.order_lines, t.orders, t.balance_ledger
+            left = conn.execute(select(p.c.stock).where(p.c.code == CROWDED,
+                                                        p.c.period_id == 2)).scalar_one()
+            sold = conn.execute(select(func.coalesce(func.sum(lines.c.quantity), 0))
+                                .where(lines.c.product_code == CROWDED)).scalar_one()
+            numbers = conn.execute(select(o.c.number)).scalars().all()
+            balance = conn.execute(select(func.coalesce(func.sum(b.c.amount), 0))
+                                   .where(b.c.member_id == world.IRINA.id)).scalar_one()
+    finally:
+        store.close()
+    return left, sold, list(numbers), Decimal(balance)
