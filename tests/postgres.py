@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +35,30 @@ REQUIRED = os.environ.get("MLM_TUI_REQUIRE_POSTGRES") == "1"
 def _admin():
     import psycopg
 
-    return psycopg.connect(SERVER, autocommit=True, connect_timeout=5)
+    try:
+        return psycopg.connect(SERVER, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if _listening():
+            raise  # a server answers and refused us (a password, a role): say so loudly
+        message = str(exc).strip()
+        unavailable(message.splitlines()[0] if message else type(exc).__name__)
+        raise  # not reached: ``unavailable`` skips or fails the test
+
+
+def _listening() -> bool:
+    """Whether anything listens where ``SERVER`` says PostgreSQL is: only its absence makes
+    the tests over PostgreSQL a skip; every other error fails them."""
+    from sqlalchemy import make_url
+
+    url = make_url(SERVER)
+    host, port = url.host or "", url.port or 5432
+    if not host or host.startswith("/"):  # a Unix socket
+        return os.path.exists(os.path.join(host or "/var/run/postgresql", f".s.PGSQL.{port}"))
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError:
+        return False
+    return True
 
 
 def unavailable(reason: str) -> None:
@@ -50,23 +75,71 @@ def database_url(name: str) -> str:
     return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
 
 
-def make_database(prefix: str = "mlm_tui_test", **options: str) -> str:
-    """A new, empty database (its name); ``options``: of CREATE DATABASE (``LC_CTYPE``...)."""
+PREFIX = "mlm_tui_test"
+# Who made a test database, in its comment: a run killed before it dropped its databases
+# leaves them behind, and the next run drops those whose maker no longer runs.
+HOST = socket.gethostname()
+MADE_BY = f"made by the mlm-tui tests, process {{pid}} on {HOST}"
+_MAKER = re.compile(r"made by the mlm-tui tests, process (\d+) on (.+)")
+
+
+def make_database(prefix: str = PREFIX, **options: str) -> str:
+    """A new, empty database (its name); ``options``: of CREATE DATABASE (``LC_CTYPE``...).
+
+    Only a server that is not there makes this a skip (``unavailable``); a server that
+    refuses (a role, a password, a bad option) fails the test that asked."""
+    assert prefix.startswith(PREFIX), "the leftovers of dead runs are found by this prefix"
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    try:
-        with _admin() as admin:
-            extra = "".join(f" {key} '{value}'" for key, value in options.items())
-            admin.execute(f"CREATE DATABASE {name}{extra}")
-            # A test database need not survive a crash: no flush to disk at each commit.
-            admin.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
-    except Exception as exc:  # no server, refused, no driver: all say the same
-        unavailable(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    with _admin() as admin:
+        _drop_leftovers_once(admin)
+        extra = "".join(f" {key} '{value}'" for key, value in options.items())
+        admin.execute(f"CREATE DATABASE {name}{extra}")
+        admin.execute(f"COMMENT ON DATABASE {name} IS '{MADE_BY.format(pid=os.getpid())}'")
+        # A test database need not survive a crash: no flush to disk at each commit.
+        admin.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
     return name
 
 
 def drop_database(name: str) -> None:
     with _admin() as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def drop_leftovers(admin) -> list[str]:
+    """Drop the test databases made on this host by processes that no longer run (a run
+    that was killed); those of live processes, this run's other workers' among them, stay.
+    The names dropped."""
+    rows = admin.execute(
+        "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+        "WHERE datname LIKE %s", (PREFIX.replace("_", r"\_") + "%",)).fetchall()
+    dropped = []
+    for name, comment in rows:
+        maker = _MAKER.fullmatch(comment or "")
+        if maker is None or maker[2] != HOST or _running(int(maker[1])):
+            continue  # another machine's, one of an older suite, or a live run's
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        dropped.append(name)
+    return dropped
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+_checked_leftovers = False
+
+
+def _drop_leftovers_once(admin) -> None:
+    global _checked_leftovers
+    if not _checked_leftovers:
+        drop_leftovers(admin)
+        _checked_leftovers = True
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,14 @@ rest through the test server (``tests.postgres``)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import make_url, update
 
 from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local import schema as t
@@ -17,9 +19,10 @@ from mlm_tui.core.local.postgres import PostgresStore
 from mlm_tui.core.local.store import StoreError
 from mlm_tui.core.models import OrderFilter
 from mlm_tui.core.remote.backend import RemoteBackend
-from tests import world
+from tests import postgres, world
 from tests.postgres import database_url, drop_database, load_into, make_database
 from tests.served import serving
+from tests.smtp import free_port
 
 # The machine's own locale, and one whose ctype is plain C: there pg_trgm and lower() know
 # no letter outside ASCII, and the search must find the same all the same.
@@ -189,3 +192,78 @@ def test_the_trigram_index_has_something_to_look_up_for_any_letters(anna_on_post
         trigrams = conn.exec_driver_sql("SELECT show_trgm(%(text)s)",
                                         {"text": kept}).scalar_one()
     assert len(trigrams) >= len(typed) - 2
+
+
+# --- the suite's own databases ---------------------------------------------------------------
+
+
+def _made(name: str, comment: str) -> None:
+    with postgres._admin() as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        admin.execute(f"COMMENT ON DATABASE {name} IS '{comment}'")
+
+
+def _existing(names: list[str]) -> list[str]:
+    with postgres._admin() as admin:
+        found = {row[0] for row in admin.execute("SELECT datname FROM pg_database")}
+    return [name for name in names if name in found]
+
+
+def test_a_killed_runs_databases_are_dropped_and_a_live_runs_are_kept():
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    dead = int(finished.stdout)  # its process has ended: as a killed run's worker
+    host = postgres.HOST
+    made = {"orphan": f"made by the mlm-tui tests, process {dead} on {host}",
+            "live": f"made by the mlm-tui tests, process {os.getpid()} on {host}",
+            "elsewhere": f"made by the mlm-tui tests, process {dead} on not-{host}",
+            "unsigned": "a database someone made by hand"}
+    names = {kind: f"mlm_tui_test_{kind}_{uuid.uuid4().hex[:8]}" for kind in made}
+    for kind, comment in made.items():
+        _made(names[kind], comment)
+    try:
+        with postgres._admin() as admin:
+            dropped = postgres.drop_leftovers(admin)
+        assert names["orphan"] in dropped
+        assert _existing(list(names.values())) == [
+            names["live"], names["elsewhere"], names["unsigned"]]
+    finally:
+        for name in names.values():
+            drop_database(name)
+
+
+def test_a_database_the_suite_makes_says_which_process_made_it():
+    name = make_database()
+    try:
+        with postgres._admin() as admin:
+            [(comment,)] = admin.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                "WHERE datname = %s", (name,)).fetchall()
+            assert comment == f"made by the mlm-tui tests, process {os.getpid()} on {postgres.HOST}"
+            assert name not in postgres.drop_leftovers(admin)  # this process runs
+    finally:
+        drop_database(name)
+
+
+def test_no_server_there_skips_the_tests_over_postgresql_saying_so(monkeypatch):
+    monkeypatch.setattr(postgres, "SERVER", f"postgresql://postgres@127.0.0.1:{free_port()}/x")
+    monkeypatch.setattr(postgres, "REQUIRED", False)
+    with pytest.raises(pytest.skip.Exception) as caught:
+        make_database()
+    assert "cannot be used" in str(caught.value) and "are skipped" in str(caught.value)
+    monkeypatch.setattr(postgres, "REQUIRED", True)  # CI: the same is a failure
+    with pytest.raises(pytest.fail.Exception) as failed:
+        make_database()
+    assert "must run (MLM_TUI_REQUIRE_POSTGRES=1)" in str(failed.value)
+
+
+def test_a_server_that_refuses_fails_the_test_instead_of_skipping_it(monkeypatch):
+    import psycopg
+
+    monkeypatch.setattr(postgres, "REQUIRED", False)
+    with pytest.raises(psycopg.Error, match="no_such_locale"):  # a locale nobody has
+        make_database(LC_CTYPE="no_such_locale", TEMPLATE="template0")
+    server = make_url(postgres.SERVER).set(username="no_such_role")
+    monkeypatch.setattr(postgres, "SERVER", server.render_as_string(hide_password=False))
+    with pytest.raises(psycopg.OperationalError, match="no_such_role"):
+        make_database()
