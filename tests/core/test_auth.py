@@ -28,11 +28,12 @@ from mlm_tui.core.errors import (
     ValidationErrors,
 )
 from mlm_tui.core.local import schema as t
-from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import Address, MemberKind, MemberStatus, Registration
 from mlm_tui.core.money import Money
 from mlm_tui.core.notifier import read_maildir
 from tests import world
+
+pytestmark = pytest.mark.on_postgres  # sessions, throttles and codes live in the database
 
 NEW_PASSWORD = "Lavendel-Abend-7"
 WRONG = "not-the-password"
@@ -60,27 +61,30 @@ def codes_to(settings, recipient: str) -> list[str]:
     ]
 
 
-def snapshot(settings) -> dict[str, list]:
-    """Every row an account operation could touch."""
-    store = Store(settings.store_path)
-    try:
-        with store.read() as conn:
-            return {
-                table.name: conn.execute(select(table)).all()
-                for table in (t.members, t.one_time_codes, t.sessions, t.login_failures)
-            }
-    finally:
-        store.close()
+def snapshot(backend) -> dict[str, list]:
+    """Every row an account operation could touch, in the store ``backend`` works on."""
+    with backend.store.read() as conn:
+        return {
+            table.name: conn.execute(select(table).order_by(*table.primary_key)).all()
+            for table in (t.members, t.one_time_codes, t.sessions, t.login_failures)
+        }
 
 
-def write_store(settings, *statements) -> None:
-    store = Store(settings.store_path)
-    try:
-        with store.write() as conn:
-            for statement in statements:
-                conn.execute(statement)
-    finally:
-        store.close()
+def write_store(backend, *statements) -> None:
+    with backend.store.write() as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def another_process(backend, settings, clock):
+    """The store ``backend`` works on, opened by another process: the CLI, another
+    terminal. Over PostgreSQL that is the database, not the data folder's file."""
+    from mlm_tui.core.local import LocalBackend
+    from mlm_tui.core.local.postgres import PostgresStore
+
+    if isinstance(backend.store, PostgresStore):
+        settings = replace(settings, database=backend.store.url)
+    return LocalBackend(settings, clock=clock)
 
 
 def fail_login(backend, login: str, times: int = 1) -> None:
@@ -125,7 +129,7 @@ def test_closed_account_is_named_only_to_whoever_knows_the_password(backend):
 def test_a_pending_account_is_named_only_to_whoever_knows_its_password(backend, settings):
     from mlm_tui.core.passwords import hash_secret
 
-    write_store(settings, update(t.members).where(t.members.c.id == world.NEWBIE.id)
+    write_store(backend, update(t.members).where(t.members.c.id == world.NEWBIE.id)
                 .values(password_hash=hash_secret(world.PASSWORD)))
     fail_login(backend, world.NEWBIE.email, times=3)  # like any wrong password
     with pytest.raises(AccountNotActivated) as caught:
@@ -152,16 +156,16 @@ def test_a_pending_account_without_a_password_answers_as_a_wrong_password(backen
 )
 def test_missing_or_malformed_login_is_a_validation_error(backend, settings, login, password,
                                                           field):
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(ValidationError) as caught:
         backend.login(login, password)
     assert caught.value.field == field
-    assert snapshot(settings) == before  # not counted as a failed attempt
+    assert snapshot(backend) == before  # not counted as a failed attempt
 
 
 def test_store_keeps_only_the_hash_of_the_session_token(backend, settings):
     session = backend.login(world.ANNA.registration_number, world.PASSWORD)
-    [row] = snapshot(settings)["sessions"]
+    [row] = snapshot(backend)["sessions"]
     assert row.member_id == world.ANNA.id
     assert session.token not in row.token_hash
     assert len(row.token_hash) == 64
@@ -259,7 +263,7 @@ def test_failed_logins_across_all_accounts_stop_every_login_for_the_hour(backend
                                                                         clock):
     started = clock.now - timedelta(minutes=20)
     # Credential stuffing: one or two guesses each on many logins, this hour.
-    write_store(settings, insert(t.login_failures).values(
+    write_store(backend, insert(t.login_failures).values(
         login_key=throttle.ALL_LOGINS, failures=throttle.MAX_FAILURES_PER_HOUR - 2,
         last_failed_at=started, locked_until=None))
     assert backend.login(world.OLGA_MSK.email, world.PASSWORD)  # a success is not a failure
@@ -327,10 +331,8 @@ def test_throttle_rules_forget_after_quiet_minutes():
 
 
 def test_a_kept_token_resumes_in_a_new_process_until_it_expires(backend, settings, clock):
-    from mlm_tui.core.local import LocalBackend
-
     token = backend.login("1000001", world.PASSWORD).token
-    later = LocalBackend(settings, clock=clock)
+    later = another_process(backend, settings, clock)
     try:
         assert later.resume(token).member_id == world.ANNA.id
         assert later.me().registration_number == "1000001"
@@ -357,11 +359,9 @@ def test_logout_ends_the_session_for_good(backend):
 
 
 @pytest.fixture
-def elsewhere(settings, clock):
+def elsewhere(backend, settings, clock):
     """The same store opened by another process: the CLI, another terminal."""
-    from mlm_tui.core.local import LocalBackend
-
-    other = LocalBackend(settings, clock=clock)
+    other = another_process(backend, settings, clock)
     yield other
     other.close()
 
@@ -388,11 +388,11 @@ def test_a_logout_elsewhere_ends_the_session_here_at_its_next_call(backend, sett
     token = backend.login(world.ANNA.registration_number, world.PASSWORD).token
     elsewhere.resume(token)
     elsewhere.logout()  # `mlm-tui logout` forgets the session this app holds too
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(SessionEnded) as caught:
         SIGNED_IN_CALLS[call](backend)
     assert "log in again" in caught.value.message
-    assert snapshot(settings) == before  # nothing was done as her
+    assert snapshot(backend) == before  # nothing was done as her
     assert backend.session() is None
 
 
@@ -413,7 +413,7 @@ def test_a_password_reset_elsewhere_ends_every_running_session(backend, settings
 
 def test_a_session_ends_when_the_account_is_closed(backend, settings):
     token = backend.login(world.OLGA_MSK.email, world.PASSWORD).token
-    write_store(settings, update(t.members).where(t.members.c.id == world.OLGA_MSK.id)
+    write_store(backend, update(t.members).where(t.members.c.id == world.OLGA_MSK.id)
                 .values(status="closed", closed_at=world.NOW))
     with pytest.raises(NotAuthenticated):
         backend.resume(token)
@@ -424,7 +424,7 @@ def test_account_summary_adds_up_ledgers_and_points(anna, settings, clock):
                  retail=Decimal(1000), discount=Decimal(200), delivery_fee=Decimal(0),
                  total=Decimal(800), payment_method="balance", delivery_method="courier")
     write_store(
-        settings,
+        anna,
         insert(t.orders).values(number="A-1", status="paid", placed_at=clock.now,
                                 points=Decimal("12.5"), **order),
         # Not paid yet: its points come when it is (core.local.month_points).
@@ -564,23 +564,23 @@ def test_the_password_rule_names_no_e_mail_before_the_code_is_right(backend, set
             backend.confirm_password_reset(phone, wrong, "anna@example.ru", "anna@example.ru")
         assert (caught.value.field, caught.value.message) == (
             "code", "The code is wrong; 4 tries left.")
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(ValidationError) as caught:
         backend.confirm_password_reset(world.ANNA.phone, code, "anna@example.ru",
                                        "anna@example.ru")
     assert caught.value.field == "new_password" and "e-mail" in caught.value.message
-    assert snapshot(settings) == before  # the code is not spent
+    assert snapshot(backend) == before  # the code is not spent
     backend.confirm_password_reset(world.ANNA.phone, code, NEW_PASSWORD, NEW_PASSWORD)
     assert backend.login(world.ANNA.email, NEW_PASSWORD).member_id == world.ANNA.id
 
 
 @pytest.mark.parametrize("contact", ["", "anna", "anna@", "+7 916 12", "@example.ru"])
 def test_reset_contact_must_be_an_email_or_a_phone(backend, settings, contact):
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(ValidationError) as caught:
         backend.request_password_reset(contact)
     assert caught.value.field == "contact"
-    assert snapshot(settings) == before
+    assert snapshot(backend) == before
 
 
 def test_a_resend_waits_a_minute_and_retires_the_older_code(backend, settings, clock):
@@ -655,22 +655,22 @@ def test_password_mistakes_are_named_before_the_code_is_tried(backend, settings,
                                                               confirmation, field, says):
     backend.request_password_reset(world.ANNA.email)
     [code] = codes_to(settings, world.ANNA.email)
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(ValidationError) as caught:
         backend.confirm_password_reset(world.ANNA.email, code, password, confirmation)
     assert caught.value.field == field
     assert says in caught.value.message
-    assert snapshot(settings) == before  # no try used, nothing changed
+    assert snapshot(backend) == before  # no try used, nothing changed
     backend.confirm_password_reset(world.ANNA.email, code, NEW_PASSWORD, NEW_PASSWORD)
 
 
 def test_a_malformed_code_is_named_without_using_a_try(backend, settings):
     backend.request_password_reset(world.ANNA.email)
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(ValidationError) as caught:
         backend.confirm_password_reset(world.ANNA.email, "12 34", NEW_PASSWORD, NEW_PASSWORD)
     assert (caught.value.field, caught.value.message) == ("code", "The code has 8 digits.")
-    assert snapshot(settings) == before
+    assert snapshot(backend) == before
 
 
 # --- registration ----------------------------------------------------------------------------
@@ -698,7 +698,7 @@ def test_register_a_consultant_then_she_activates_and_logs_in(anna, settings, cl
     assert (member.passport, member.birth_date, member.masked) == (None, None, True)
     assert member.registered_at == clock.now
     assert anna.member(member.id).full_name == "Мария Петрова"  # she is in Anna's team
-    [row] = [r for r in snapshot(settings)["members"] if r.id == member.id]
+    [row] = [r for r in snapshot(anna)["members"] if r.id == member.id]
     assert (row.email, row.phone) == ("maria.petrova@example.ru", "+79165554433")
     assert (row.postcode, row.city, row.street, row.country) == (
         "300000", "Тула", "ул. Ленина, 5", "RU")
@@ -731,15 +731,15 @@ def test_register_a_customer_in_germany(anna):
                          kind=MemberKind.CUSTOMER)
     member = anna.register_member(klara)
     assert (member.kind, member.phone) == (MemberKind.CUSTOMER, "+49 *** ***-**-32")
-    [row] = [r for r in snapshot(anna.settings)["members"] if r.id == member.id]
+    [row] = [r for r in snapshot(anna)["members"] if r.id == member.id]
     assert (row.phone, row.passport) == ("+4915198765432", None)
 
 
 def test_registration_needs_a_signed_in_sponsor(backend, settings):
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(NotAuthenticated):
         backend.register_member(MARIA)
-    assert snapshot(settings) == before
+    assert snapshot(backend) == before
 
 
 @pytest.mark.parametrize(
@@ -759,17 +759,17 @@ def test_registration_needs_a_signed_in_sponsor(backend, settings):
 )
 def test_each_field_of_a_registration_is_checked_and_nothing_is_stored(anna, settings, change,
                                                                        field):
-    before = snapshot(settings)
+    before = snapshot(anna)
     with pytest.raises(ValidationError) as caught:
         anna.register_member(replace(MARIA, **change))
     assert caught.value.field == field
     assert caught.value.message
-    assert snapshot(settings) == before
+    assert snapshot(anna) == before
     assert read_maildir(settings.maildir) == []
 
 
 def test_every_wrong_field_of_a_registration_is_named_at_once(anna, settings):
-    before = snapshot(settings)
+    before = snapshot(anna)
     wrong = replace(MARIA, full_name="Мария", birth_date=date(2030, 1, 1), email="maria@",
                     phone="916-55", address=Address("3000", "", "5"), passport="№ 12")
     with pytest.raises(ValidationErrors) as caught:
@@ -780,7 +780,7 @@ def test_every_wrong_field_of_a_registration_is_named_at_once(anna, settings):
     assert all(error.message for error in caught.value.errors)
     assert caught.value.to_dict()["errors"][4]["message"] == (
         "A postcode in this country has 6 digits.")
-    assert snapshot(settings) == before
+    assert snapshot(anna) == before
     assert read_maildir(settings.maildir) == []
 
 
@@ -796,12 +796,12 @@ def test_every_wrong_field_of_a_registration_is_named_at_once(anna, settings):
 )
 def test_a_person_with_a_live_account_cannot_register_again(anna, settings, change, field,
                                                             says):
-    before = snapshot(settings)
+    before = snapshot(anna)
     with pytest.raises(Conflict) as caught:
         anna.register_member(replace(MARIA, **change))
     assert caught.value.field == field
     assert says in caught.value.message
-    assert snapshot(settings) == before
+    assert snapshot(anna) == before
 
 
 def test_a_closed_account_does_not_block_a_new_registration(anna):
@@ -809,7 +809,7 @@ def test_a_closed_account_does_not_block_a_new_registration(anna):
                     email=world.CLOSED.email, phone=world.CLOSED.phone)
     member = anna.register_member(again)
     assert member.status is MemberStatus.PENDING
-    [row] = [r for r in snapshot(anna.settings)["members"] if r.id == member.id]
+    [row] = [r for r in snapshot(anna)["members"] if r.id == member.id]
     assert row.email == world.CLOSED.email
 
 
@@ -842,12 +842,12 @@ def test_activation_mistakes_name_their_field(backend, settings, maria):
         (("2000002", code, "maria.petrova", "maria.petrova"), ValidationError, "password"),
         (("2000002", code, NEW_PASSWORD, "other"), ValidationError, "confirmation"),
     ]
-    before = snapshot(settings)
+    before = snapshot(backend)
     for arguments, error, field in cases:
         with pytest.raises(error) as caught:
             backend.activate_member(*arguments)
         assert caught.value.field == field, arguments
-    assert snapshot(settings) == before
+    assert snapshot(backend) == before
     assert backend.session() is None
     assert backend.activate_member("2000002", code, NEW_PASSWORD, NEW_PASSWORD).member_id == (
         member.id)
@@ -868,12 +868,12 @@ def test_activation_says_nothing_of_an_account_before_its_code_is_right(backend,
     assert set(answers.values()) == {
         ("code", "This code is not valid or has expired. Ask for a new one.")}
     # Her e-mail as the password is named only with the right code, which stays unspent.
-    before = snapshot(settings)
+    before = snapshot(backend)
     with pytest.raises(ValidationError) as caught:
         backend.activate_member(member.registration_number, code, "maria.petrova",
                                 "maria.petrova")
     assert caught.value.field == "password" and "e-mail" in caught.value.message
-    assert snapshot(settings) == before
+    assert snapshot(backend) == before
     assert backend.activate_member(member.email, code, NEW_PASSWORD, NEW_PASSWORD)
 
 
