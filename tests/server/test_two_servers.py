@@ -166,14 +166,20 @@ def test_a_crowd_of_processes_on_both_servers_sells_the_stock_exactly_and_overdr
     _stock_and_balance(database, stock, start)
 
     shoppers = [_shopper(servers, index) for index in range(SHOPPERS)]
-    for shopper in shoppers:  # every one signed in and priced: they start together
-        assert shopper.stdout.readline().strip() == "ready", shopper.stderr.read()
-    began = time.monotonic()
-    for shopper in shoppers:
-        shopper.stdin.write("go\n")
-        shopper.stdin.flush()
-    outcomes = [_outcome(shopper) for shopper in shoppers]
-    took = time.monotonic() - began
+    try:
+        for shopper in shoppers:  # every one signed in and priced: they start together
+            assert shopper.stdout.readline().strip() == "ready", shopper.stderr.read()
+        began = time.monotonic()
+        for shopper in shoppers:
+            shopper.stdin.write("go\n")
+            shopper.stdin.flush()
+        outcomes = [_outcome(shopper) for shopper in shoppers]
+        took = time.monotonic() - began
+    finally:  # a shopper that failed leaves none of the others waiting forever
+        for shopper in shoppers:
+            if shopper.poll() is None:
+                shopper.kill()
+                shopper.wait()
     print(f"\n{SHOPPERS} processes x {CHECKOUTS} checkouts through two servers: {took:.1f} s, "
           f"{SHOPPERS * CHECKOUTS / took:.0f} checkouts/s")
 
