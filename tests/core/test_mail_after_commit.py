@@ -55,12 +55,12 @@ def test_an_activation_code_that_cannot_be_sent_withdraws_the_registration(setti
         store = Store(settings.store_path)
         try:
             anna = _signed_in(mailing, clock, store, world.ANNA)
-            before = snapshot(settings)
+            before = snapshot(anna)
             inbox.refuse = True
             with pytest.raises(DeliveryFailed) as failure:
                 anna.register_member(MARIA)
             assert f"127.0.0.1:{smtp.port}" in failure.value.message
-            assert snapshot(settings) == before
+            assert snapshot(anna) == before
             inbox.refuse = False  # the sponsor sends her form again
             member = anna.register_member(MARIA)
         finally:
@@ -74,11 +74,11 @@ def test_a_reset_code_that_cannot_be_sent_is_withdrawn_and_may_be_asked_again(se
     with smtp_server() as (inbox, smtp):
         backend = LocalBackend(replace(settings, smtp=smtp), clock=clock)
         try:
-            before = snapshot(settings)
+            before = snapshot(backend)
             inbox.refuse = True
             with pytest.raises(DeliveryFailed):
                 backend.request_password_reset(world.ANNA.email)
-            assert snapshot(settings) == before  # no code, no cooldown
+            assert snapshot(backend) == before  # no code, no cooldown
             inbox.refuse = False
             backend.request_password_reset(world.ANNA.email)  # at once: not throttled
         finally:
