@@ -29,6 +29,7 @@ import pytest
 from tests import quick_textual, world
 from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
 from tests.cheap_hashing import use_cheap_password_hashing
+from tests.shared_sql_cache import share_compiled_sql
 from tests.postgres import postgres_store  # noqa: F401
 
 # Every backend by default (CI); ``TEST_BACKENDS=local`` for a quicker run while working.
@@ -48,6 +49,7 @@ def _code_compiled_once() -> None:
 _code_compiled_once()
 use_cheap_password_hashing()
 quick_textual.install()
+share_compiled_sql()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 import uvicorn
 
 from tests.cheap_hashing import use_cheap_password_hashing
+from tests.shared_sql_cache import share_compiled_sql
 
 # module, name: constants the contract tests set to walk both ways through a query.
 KNOBS = (
@@ -148,6 +149,7 @@ def main() -> None:
 
     os.environ["MLM_TUI_PAYMENT_PROVIDER_SECRET"] = PROVIDER_SECRET
     use_cheap_password_hashing()
+    share_compiled_sql()
     app = Stores()
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
