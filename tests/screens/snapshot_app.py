@@ -128,7 +128,10 @@ async def _laid_out(pilot: Pilot[Any]) -> None:
     grew would still be read at its old width."""
     for _ in range(200):
         screen = pilot.app.screen
-        if not (screen._layout_required or screen._scroll_required):
+        # A widget that changed size (a button given a longer label) asks the screen for
+        # a layout only when it next goes idle: until then only the widget knows.
+        if not (screen._layout_required or screen._scroll_required
+                or any(widget._layout_required for widget in screen.walk_children())):
             return
         await pilot.pause(0.005)
 
