@@ -52,11 +52,12 @@ TABLE_KINDS: dict[str, tuple[ChangeKind, ...]] = {
     "payment_requests": (K.PAYMENTS,),  # a top-up pending, confirmed or refused
 }
 PREFIX = "changes:"
-# Periods and promotions have a counter of their own besides the catalog's, which every
-# order moves (it takes stock): what pricing reads is kept while it stands still
-# (:mod:`mlm_tui.core.local.kept_pricing`). Outside the range of the counters above.
+# The company profile, periods and promotions have a counter of their own besides the
+# catalog's, which every order moves (it takes stock): what pricing reads is kept while it
+# stands still (:mod:`mlm_tui.core.local.kept_pricing`). Outside the range of the
+# counters above.
 PRICING_KEY = "pricing:changes"
-PRICING_TABLES = frozenset({"periods", "promotions"})
+PRICING_TABLES = frozenset({"company", "periods", "promotions"})
 # Every key of the counters sorts between these two (';' follows ':'): an indexed range.
 _COUNTERS = text("SELECT key, value FROM meta WHERE key >= 'changes:' AND key < 'changes;'")
 _SET_COUNTER = text("INSERT INTO meta(key, value) VALUES (:key, :value) "

@@ -1,12 +1,12 @@
-"""What pricing reads at every search, cart change and checkout (the current period, its
-promotions), kept across transactions while nobody changes periods or promotions.
+"""What pricing reads at every search, cart change and checkout (the company profile, the
+current period, its promotions), kept across transactions while nobody changes them.
 
 The catalog's change counter cannot tell: every order takes stock, which is a write to the
-catalog's products. So periods and promotions have a counter of their own, ``PRICING_KEY``
-in ``meta``, bumped before the commit of any write that touched either table (see
-:func:`mlm_tui.core.local.changes.count_changes`), by any process on the store. A
-transaction reads it once, in its own snapshot: what is kept under that value is what the
-transaction would have read itself. A transaction that wrote either table reads afresh.
+catalog's products. So the company, periods and promotions have a counter of their own,
+``PRICING_KEY`` in ``meta``, bumped before the commit of any write that touched one of
+them (see :func:`mlm_tui.core.local.changes.count_changes`), by any process on the store.
+A transaction reads it once, in its own snapshot: what is kept under that value is what
+the transaction would have read itself. A transaction that wrote one of them reads afresh.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ _lock = threading.Lock()
 
 
 def kept_pricing(conn: Connection, key: Hashable, read: Callable[[], T]) -> T:
-    """What ``read`` answers (it reads periods or promotions only), read again only when
-    the store's pricing counter moved since it was kept."""
+    """What ``read`` answers (it reads the company, periods or promotions only), read
+    again only when the store's pricing counter moved since it was kept."""
     if conn.get_transaction() is None or written_tables(conn) & PRICING_TABLES:
         return read()
     counter = read_once(conn, PRICING_KEY, PRICING_TABLES, lambda: _counter(conn))
