@@ -29,6 +29,7 @@ from mlm_tui.core.errors import (
     Conflict,
     InsufficientBalance,
     InsufficientPoints,
+    NotAuthenticated,
     NotFound,
     Unavailable,
     ValidationError,
@@ -187,7 +188,7 @@ class CartMixin(LocalBase):
             if existing is not None:
                 return existing
             buyer = self._buyer(conn, checkout.buyer_id or me)
-            period = self._open_catalog(conn).period
+            period = open_period(conn, self.clock().date())
             cart = self._priced_cart(conn)
             if cart.is_empty:
                 raise ValidationError(N_("The cart is empty."), field="cart")
@@ -308,12 +309,15 @@ class CartMixin(LocalBase):
                                                quantity=quantity, added_at=self.clock()))
 
     def _buyer(self, conn: Connection, buyer_id: int) -> Row[Any, Any]:
-        try:
-            self._visible_member(conn, buyer_id)
-        except NotFound as exc:
-            raise NotFound(exc.message, field="buyer_id") from exc
-        m = t.members
-        buyer = conn.execute(select(m.c.id, m.c.status).where(m.c.id == buyer_id)).one()
+        me = self._me_id()
+        if buyer_id != me:  # one's own orders need no look at the team
+            try:
+                self._visible_member(conn, buyer_id)
+            except NotFound as exc:
+                raise NotFound(exc.message, field="buyer_id") from exc
+        buyer = conn.execute(_BUYER_STATUS, {"member": buyer_id}).first()
+        if buyer is None:  # only oneself can be missing here: the account was removed
+            raise NotAuthenticated("this account no longer exists")
         if buyer.status == MemberStatus.CLOSED.value:
             raise ValidationError(N_("This account is closed."), field="buyer_id")
         return buyer
@@ -330,6 +334,8 @@ _CART_LINES = (
 _DELIVERY_CHOICE = select(t.cart_choices.c.delivery_product_code).where(
     t.cart_choices.c.member_id == bindparam("member"))
 _MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
+_BUYER_STATUS = select(t.members.c.id, t.members.c.status).where(
+    t.members.c.id == bindparam("member"))
 
 
 def open_period(conn: Connection, today: date) -> Row[Any]:
