@@ -54,9 +54,9 @@ TABLE_KINDS: dict[str, tuple[ChangeKind, ...]] = {
 PREFIX = "changes:"
 # The company profile, periods and promotions have a counter of their own besides the
 # catalog's, which every order moves (it takes stock): what pricing reads is kept while it
-# stands still (:mod:`mlm_tui.core.local.kept_pricing`). Outside the range of the
-# counters above.
-PRICING_KEY = "pricing:changes"
+# stands still (:mod:`mlm_tui.core.local.kept_pricing`). Numbered in the same sequence,
+# and like them each store's own (a copy leaves it out); no kind a client is told of.
+PRICING_KEY = PREFIX + "pricing"
 PRICING_TABLES = frozenset({"company", "periods", "promotions"})
 # Every key of the counters sorts between these two (';' follows ':'): an indexed range.
 _COUNTERS = text("SELECT key, value FROM meta WHERE key >= 'changes:' AND key < 'changes;'")
