@@ -221,11 +221,11 @@ class CartMixin(LocalBase):
         _spend_wallet(conn, order_id, cart, now, placed_by=me)
         if paid_when_placed(checkout.payment_method):
             record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
-        elif paid_on_confirmation(checkout.payment_method):
-            # Paid when its money is confirmed, as a top-up is: then it earns its points.
-            payments.open_order_payment(conn, order_id, now)
         conn.execute(_LAST_ORDERED, {"buyer": buyer.id, "now": now})
         order = read_order(conn, order_id, self.money)
+        if paid_on_confirmation(checkout.payment_method):
+            # Paid when its money is confirmed, as a top-up is: then it earns its points.
+            payments.open_order_payment(conn, order, now)
         notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
                {"number": order.number, "total": money_param(order.total),
                 "points": str(order.points), "points_label": company.points_label},
