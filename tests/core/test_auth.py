@@ -419,6 +419,17 @@ def test_a_session_ends_when_the_account_is_closed(backend, settings):
         backend.resume(token)
 
 
+def test_signing_out_elsewhere_ends_a_running_session_at_its_next_call(backend, elsewhere):
+    session = backend.login(world.ANNA.email, world.PASSWORD)
+    assert backend.cart().is_empty
+    elsewhere.resume(session.token)  # the same session, in another terminal
+    elsewhere.add_to_cart("33012", 1)
+    assert len(backend.cart().lines) == 1  # writes that end no session change nothing
+    elsewhere.logout()
+    with pytest.raises(SessionEnded):
+        backend.cart()
+
+
 def test_account_summary_adds_up_ledgers_and_points(anna, settings, clock):
     order = dict(buyer_id=world.ANNA.id, placed_by_id=world.ANNA.id, source="SO", period_id=2,
                  retail=Decimal(1000), discount=Decimal(200), delivery_fee=Decimal(0),

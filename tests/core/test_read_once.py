@@ -66,3 +66,37 @@ def test_the_next_transaction_sees_what_another_process_wrote(world_file: Path, 
     store.close()
     other.close()
     assert after == [*before, NEW_PROMOTION["title"]]
+
+
+def test_orders_do_not_make_the_next_calls_read_the_period_and_promotions_again(settings,
+                                                                                clock):
+    backend = LocalBackend(settings, clock=clock)
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    backend.add_to_cart("33012", 1)  # the period and promotions read once
+    read: list[str] = []
+
+    @event.listens_for(backend.store.engine, "before_cursor_execute")
+    def note(_conn, _cursor, statement, *_args) -> None:
+        for table in ("periods", "promotions"):
+            if f"FROM {table}" in statement:
+                read.append(table)
+
+    cart = backend.add_to_cart("34001", 1)  # the stock an order takes moves no price
+    found = backend.search_products("тушь")
+    backend.close()
+    assert read == []
+    assert cart.lines[0].product.promotion_marks == ("-10%",)
+    assert found[0].promotion_marks == ("-10%",)
+
+
+def test_a_promotion_added_later_through_the_same_store_is_priced_at_once(settings, clock):
+    backend = LocalBackend(settings, clock=clock)
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    before = backend.product("34001")
+    with backend.store.write() as conn:
+        conn.execute(insert(t.promotions), [NEW_PROMOTION])
+    after = backend.product("34001")
+    backend.close()
+    assert "-5%" not in before.promotion_marks
+    assert "-5%" in after.promotion_marks
+    assert after.price < before.price

@@ -1,6 +1,7 @@
 """A server keeps the sessions it read for a moment, and a session that ended elsewhere is
 never used again: signing out through another worker process of the same store, a reset
-of the password there, or the session's end by the clock each shut the door at once."""
+of the password there, or the session's end by the clock each shut the door at once. The
+company profile a worker keeps is served anew as soon as the store's is changed."""
 
 from __future__ import annotations
 
@@ -65,3 +66,27 @@ def test_a_kept_session_ends_with_the_clock(workers, clock, settings):
     refused = one.get("/api/v1/me", headers=auth)
     assert refused.status_code == 401
     assert refused.json()["code"] == "session_ended"
+
+
+def test_a_company_profile_changed_in_the_store_is_served_at_the_next_request(workers,
+                                                                              settings):
+    from dataclasses import replace
+
+    from sqlalchemy import update
+
+    from mlm_tui.core.company import demo_company, profile_to_json
+    from mlm_tui.core.local import schema as t
+    from mlm_tui.core.local.store import Store
+
+    one, other = workers
+    auth = _sign_in(other)
+    assert other.post("/api/v1/cart/lines", headers={**auth, "Idempotency-Key": "one"},
+                      json={"code": "33012", "quantity": 1}).status_code == 200
+    before = one.get("/api/v1/company").json()["name"]
+    store = Store(settings.store_path)  # as the company's staff would, from elsewhere
+    with store.write() as conn:
+        conn.execute(update(t.company).values(
+            profile=profile_to_json(replace(demo_company("ru"), name="ООО «Новое имя»"))))
+    store.close()
+    assert one.get("/api/v1/company").json()["name"] == "ООО «Новое имя»"
+    assert before != "ООО «Новое имя»"

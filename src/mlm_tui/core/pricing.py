@@ -132,6 +132,10 @@ class UnitPrices:
         self._open = _percents(p for p in promotions if not p.closed_sale)
         # Closed sales are a consultant's price only.
         self._closed = _percents(p for p in promotions if p.closed_sale) if consultant else {}
+        # The codes some percent is taken off, or None for all: any other product costs
+        # its base price, which a page of search results is mostly made of.
+        self._cart_wide = None in self._open or None in self._closed
+        self._codes = set(self._open) | set(self._closed)
 
     def of(self, product: Product) -> Money:
         return self.price(product.code, product.retail_price, product.consultant_price)
@@ -140,6 +144,8 @@ class UnitPrices:
         """The unit price of the product ``code`` with these prices (as :meth:`of`)."""
         base = consultant_price if self.consultant else retail_price
         base = min(base, retail_price)  # a discount never makes a product dearer
+        if not self._cart_wide and code not in self._codes:
+            return base.rounded()
         price = _less(base, self._percent(self._open, code))
         if self.consultant:
             price = min(price, _less(retail_price, self._percent(self._closed, code)))

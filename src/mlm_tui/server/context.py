@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
-from mlm_tui.core.changes import ChangeKind
 from mlm_tui.core.errors import Forbidden, NotAuthenticated, NotFound, SessionEnded
 from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local.address_limits import count_request
 from mlm_tui.core.local.base import read_company
 from mlm_tui.core.local.databases import open_store
+from mlm_tui.core.local.kept_pricing import kept_pricing
 from mlm_tui.core.local.service_accounts import account_of
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import CompanyProfile
@@ -43,7 +43,6 @@ class ServerContext:
     clock: Callable[[], datetime]
     notifier: Notifier
     address_limit: AddressLimit | None = None
-    _company_seen: tuple[int | None, CompanyProfile | None] = (None, None)
     sessions: SessionCache = field(init=False)
 
     def __post_init__(self) -> None:
@@ -81,18 +80,14 @@ class ServerContext:
         return backend
 
     def _company(self) -> CompanyProfile | None:
-        """The company profile, read again only when the catalog's kind of data changed
-        (the store's change counters say so for the cost of one pragma)."""
-        cursor, profile = self._company_seen
-        changes = self.store.changes_since(cursor)
-        if profile is None or ChangeKind.CATALOG in changes.kinds:
-            try:
-                with self.store.read() as conn:
-                    profile = read_company(conn)
-            except NotFound:  # a store without its company yet: each call says so
-                return None
-        self._company_seen = (changes.cursor, profile)
-        return profile
+        """The company profile, read again only when the store's pricing counter says it
+        changed (see :mod:`mlm_tui.core.local.kept_pricing`): orders, which move the
+        catalog's counter, leave it be."""
+        try:
+            with self.store.read() as conn:
+                return kept_pricing(conn, "company", lambda: read_company(conn))
+        except NotFound:  # a store without its company yet: each call says so
+            return None
 
     def close(self) -> None:
         self.store.close()

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, select
 
-from mlm_tui.core.changes import Changes
+from mlm_tui.core.changes import ChangeKind, Changes
 from mlm_tui.core.company import profile_from_json
 from mlm_tui.core.dates import utc_now
 from mlm_tui.core.errors import NotAuthenticated, NotFound, SessionEnded
@@ -44,6 +44,8 @@ class LocalBase:
         self.notifier = notifier or Notifier.from_settings(settings)
         self._session: Session | None = None
         self._session_just_read = False  # by ``resume``, for a server's one request
+        # The token and change cursor of the last check that found the session standing.
+        self._session_checked: tuple[str | None, int | None] = (None, None)
         self._company: CompanyProfile | None = None
 
     # --- store and company -----------------------------------------------------------------
@@ -89,11 +91,22 @@ class LocalBase:
         if self._session_just_read:
             self._session_just_read = False
             return
+        # Read again only when something that ends sessions was written since the last
+        # check found it standing (the change counters say so for the cost of a pragma):
+        # the read was most of what a quick call cost. The cursor is taken before the
+        # read, so an end committed during it shows at the next call.
+        checked_token, checked_at = self._session_checked
+        changes = self.store.changes_since(checked_at if checked_token == held.token
+                                           else None)
+        if checked_token == held.token and not changes.kinds & _ENDS_SESSIONS:
+            return
         with self.store.read() as conn:
             live = live_session(conn, held.token, self.clock())
         if live is None:
             self._session = None
+            self._session_checked = (None, None)
             raise SessionEnded(N_("Your session has ended; please log in again."))
+        self._session_checked = (held.token, changes.cursor)
 
     def _me_id(self) -> int:
         session = self.session()
@@ -141,6 +154,10 @@ def live_session(
         return None
     return row
 
+
+# What a session can end by: signing out or a reset elsewhere (the sessions), an account
+# closed or locked (the members' credentials).
+_ENDS_SESSIONS = frozenset({ChangeKind.SIGN_IN, ChangeKind.CREDENTIALS})
 
 # Built once: every call reads the session and most read the caller's path, and building
 # a statement costs SQLAlchemy more than SQLite takes to answer it.

@@ -29,6 +29,7 @@ from mlm_tui.core.errors import (
     Conflict,
     InsufficientBalance,
     InsufficientPoints,
+    NotAuthenticated,
     NotFound,
     Unavailable,
     ValidationError,
@@ -187,7 +188,7 @@ class CartMixin(LocalBase):
             if existing is not None:
                 return existing
             buyer = self._buyer(conn, checkout.buyer_id or me)
-            period = self._open_catalog(conn).period
+            period = open_period(conn, self.clock().date())
             cart = self._priced_cart(conn)
             if cart.is_empty:
                 raise ValidationError(N_("The cart is empty."), field="cart")
@@ -220,11 +221,11 @@ class CartMixin(LocalBase):
         _spend_wallet(conn, order_id, cart, now, placed_by=me)
         if paid_when_placed(checkout.payment_method):
             record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
-        elif paid_on_confirmation(checkout.payment_method):
-            # Paid when its money is confirmed, as a top-up is: then it earns its points.
-            payments.open_order_payment(conn, order_id, now)
         conn.execute(_LAST_ORDERED, {"buyer": buyer.id, "now": now})
         order = read_order(conn, order_id, self.money)
+        if paid_on_confirmation(checkout.payment_method):
+            # Paid when its money is confirmed, as a top-up is: then it earns its points.
+            payments.open_order_payment(conn, order, now)
         notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
                {"number": order.number, "total": money_param(order.total),
                 "points": str(order.points), "points_label": company.points_label},
@@ -308,12 +309,15 @@ class CartMixin(LocalBase):
                                                quantity=quantity, added_at=self.clock()))
 
     def _buyer(self, conn: Connection, buyer_id: int) -> Row[Any, Any]:
-        try:
-            self._visible_member(conn, buyer_id)
-        except NotFound as exc:
-            raise NotFound(exc.message, field="buyer_id") from exc
-        m = t.members
-        buyer = conn.execute(select(m.c.id, m.c.status).where(m.c.id == buyer_id)).one()
+        me = self._me_id()
+        if buyer_id != me:  # one's own orders need no look at the team
+            try:
+                self._visible_member(conn, buyer_id)
+            except NotFound as exc:
+                raise NotFound(exc.message, field="buyer_id") from exc
+        buyer = conn.execute(_BUYER_STATUS, {"member": buyer_id}).first()
+        if buyer is None:  # only oneself can be missing here: the account was removed
+            raise NotAuthenticated("this account no longer exists")
         if buyer.status == MemberStatus.CLOSED.value:
             raise ValidationError(N_("This account is closed."), field="buyer_id")
         return buyer
@@ -330,6 +334,8 @@ _CART_LINES = (
 _DELIVERY_CHOICE = select(t.cart_choices.c.delivery_product_code).where(
     t.cart_choices.c.member_id == bindparam("member"))
 _MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
+_BUYER_STATUS = select(t.members.c.id, t.members.c.status).where(
+    t.members.c.id == bindparam("member"))
 
 
 def open_period(conn: Connection, today: date) -> Row[Any]:

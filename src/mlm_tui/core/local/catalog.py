@@ -45,6 +45,7 @@ from mlm_tui.core.errors import NotFound, ValidationError
 from mlm_tui.core.local import postgres_search
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.base import LocalBase
+from mlm_tui.core.local.kept_pricing import kept_pricing
 from mlm_tui.core.local.read_once import read_once
 from mlm_tui.core.local.search_index import every_substring, every_word, prefix_term
 from mlm_tui.core.models import (
@@ -463,8 +464,9 @@ def fts_initial(terms: list[tuple[str, ...]]) -> str:
 
 def current_period_row(conn: Connection, today: date) -> Row[Any]:
     """The period holding ``today`` (an open one if two overlap); else the latest started."""
-    row = read_once(conn, ("period", today), _PERIOD_TABLES, lambda: conn.execute(
-        _CURRENT_PERIOD, {"day": today.isoformat()}).first())
+    row = read_once(conn, ("period", today), _PERIOD_TABLES, lambda: kept_pricing(
+        conn, ("period", today), lambda: conn.execute(
+            _CURRENT_PERIOD, {"day": today.isoformat()}).first()))
     if row is None:
         raise NotFound(N_("There is no catalog yet."), field="period")
     return row
@@ -504,8 +506,9 @@ def _plain(number: Decimal) -> str:
 
 
 def _promotions(conn: Connection, period: Row[Any], currency: str) -> list[Promotion]:
-    return list(read_once(conn, ("promotions", period.id, currency), _PROMOTION_TABLES,
-                          lambda: _read_promotions(conn, period, currency)))
+    key = ("promotions", period.id, currency)
+    return list(read_once(conn, key, _PROMOTION_TABLES, lambda: kept_pricing(
+        conn, key, lambda: _read_promotions(conn, period, currency))))
 
 
 def _read_promotions(conn: Connection, period: Row[Any], currency: str) -> list[Promotion]:

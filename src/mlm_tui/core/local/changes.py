@@ -52,8 +52,16 @@ TABLE_KINDS: dict[str, tuple[ChangeKind, ...]] = {
     "payment_requests": (K.PAYMENTS,),  # a top-up pending, confirmed or refused
 }
 PREFIX = "changes:"
+# The company profile, periods and promotions have a counter of their own besides the
+# catalog's, which every order moves (it takes stock): what pricing reads is kept while it
+# stands still (:mod:`mlm_tui.core.local.kept_pricing`). Numbered in the same sequence,
+# and like them each store's own (a copy leaves it out); no kind a client is told of.
+PRICING_KEY = PREFIX + "pricing"
+PRICING_TABLES = frozenset({"company", "periods", "promotions"})
 # Every key of the counters sorts between these two (';' follows ':'): an indexed range.
 _COUNTERS = text("SELECT key, value FROM meta WHERE key >= 'changes:' AND key < 'changes;'")
+_SET_COUNTER = text("INSERT INTO meta(key, value) VALUES (:key, :value) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
 _WRITTEN = "mlm_tui.written_tables"
 
 
@@ -87,11 +95,10 @@ def count_changes(conn: Connection) -> None:
     if not kinds:
         return
     newest = max((int(value) for _key, value in conn.execute(_COUNTERS)), default=0)
-    conn.execute(
-        text("INSERT INTO meta(key, value) VALUES (:key, :value) "
-             "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-        [{"key": PREFIX + kind, "value": str(newest + 1)} for kind in kinds],
-    )
+    keys = [PREFIX + kind for kind in kinds]
+    if written & PRICING_TABLES:
+        keys.append(PRICING_KEY)
+    conn.execute(_SET_COUNTER, [{"key": key, "value": str(newest + 1)} for key in keys])
 
 
 class ChangeWatch:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -35,7 +36,6 @@ from sqlalchemy import (
     String,
     bindparam,
     func,
-    literal,
     select,
     tuple_,
     union_all,
@@ -142,35 +142,69 @@ def page_keys(
     limit: int,
 ) -> list[tuple[int, str]]:
     """Up to ``limit`` (id, placed_at) in the filter's order, after the cursor."""
-    o = t.orders
-    where = conditions(filters)
-    if after is not None:
-        placed_at, order_id = decode_cursor(after)
-        key = tuple_(o.c.placed_at, o.c.id)
-        mark = tuple_(literal(placed_at), literal(order_id))
-        where.append(key < mark if filters.newest_first else key > mark)
-    order = ((o.c.placed_at.desc(), o.c.id.desc()) if filters.newest_first
-             else (o.c.placed_at.asc(), o.c.id.asc()))
-    keys = select(o.c.id, o.c.placed_at.label("placed_at"))
-    if scope.path is not None:
-        query = keys.where(_in_team(scope.path), *where).order_by(*order).limit(limit)
-        return [(row.id, _text(row.placed_at)) for row in conn.execute(query)]
-    if not scope.buyers:
+    if scope.path is None and not scope.buyers:
         return []
+    params: dict[str, Any] = {"limit": limit}
+    if filters.month is not None:
+        params["month_start"], params["month_end"] = month_range(filters.month)
+    if filters.source is not None:
+        params["source"] = filters.source.value
+    if filters.status is not None:
+        params["status"] = filters.status.value
+    if after is not None:
+        params["after_at"], params["after_id"] = decode_cursor(after)
+    if scope.path is not None:
+        params["team_path"], params["path_length"] = scope.path, len(scope.path)
+    else:
+        params.update((f"buyer_{n}", buyer) for n, buyer in enumerate(scope.buyers or ()))
+    statement = _page_keys_statement(
+        None if scope.path is not None else len(scope.buyers or ()),
+        filters.month is not None, filters.source is not None, filters.status is not None,
+        after is not None, filters.newest_first)
+    return [(row.id, _text(row.placed_at)) for row in conn.execute(statement, params)]
+
+
+@functools.lru_cache(maxsize=64)  # shapes: filters set and buyers merged
+def _page_keys_statement(buyers: int | None, month: bool, source: bool, status: bool,
+                         after: bool, newest_first: bool) -> Select[Any]:
+    """The statement of ``page_keys`` for one shape of request (``buyers``: how many
+    buyers are merged, None for a team walked by path), every value bound: a history page
+    is read at every scroll, and building the statement cost more than running it."""
+    o = t.orders
+    where: list[ColumnElement[bool]] = []
+    if month:
+        where += [o.c.placed_at >= bindparam("month_start", type_=String),
+                  o.c.placed_at < bindparam("month_end", type_=String)]
+    if source:
+        where.append(o.c.source == bindparam("source", type_=String))
+    if status:
+        where.append(o.c.status == bindparam("status", type_=String))
+    if after:
+        key = tuple_(o.c.placed_at, o.c.id)
+        mark = tuple_(bindparam("after_at", type_=String), bindparam("after_id", type_=Integer))
+        where.append(key < mark if newest_first else key > mark)
+    order = ((o.c.placed_at.desc(), o.c.id.desc()) if newest_first
+             else (o.c.placed_at.asc(), o.c.id.asc()))
+    limit = bindparam("limit", type_=Integer)
+    keys = select(o.c.id, o.c.placed_at.label("placed_at"))
+    if buyers is None:
+        m = t.members
+        buyer_path = select(m.c.path).where(m.c.id == o.c.buyer_id).scalar_subquery()
+        in_team = (func.substr(buyer_path, 1, bindparam("path_length", type_=Integer))
+                   == bindparam("team_path", type_=String))
+        return keys.where(in_team, *where).order_by(*order).limit(limit)
     branches = [
-        keys.where(o.c.buyer_id == buyer, *where).order_by(*order).limit(limit).subquery()
-        for buyer in scope.buyers
+        keys.where(o.c.buyer_id == bindparam(f"buyer_{n}", type_=Integer), *where)
+        .order_by(*order).limit(limit).subquery()
+        for n in range(buyers)
     ]
     if len(branches) == 1:
         merged = branches[0]
     else:
         merged = union_all(*(select(b.c.id, b.c.placed_at) for b in branches)).subquery()
-    direction = ((merged.c.placed_at.desc(), merged.c.id.desc()) if filters.newest_first
+    direction = ((merged.c.placed_at.desc(), merged.c.id.desc()) if newest_first
                  else (merged.c.placed_at.asc(), merged.c.id.asc()))
-    rows = conn.execute(
-        select(merged.c.id, merged.c.placed_at).order_by(*direction).limit(limit)
-    )
-    return [(row.id, _text(row.placed_at)) for row in rows]
+    return select(merged.c.id, merged.c.placed_at).order_by(*direction).limit(limit)
 
 
 def count(conn: Connection, scope: Scope, filters: OrderFilter) -> int:

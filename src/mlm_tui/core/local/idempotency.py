@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from mlm_tui.core.errors import IdempotencyKeyReused
 from mlm_tui.core.local import schema as t
@@ -31,10 +31,9 @@ def kept_answer(conn: Connection, member_id: int, key: str, request_hash: str,
                 now: datetime) -> KeptAnswer | None:
     """The kept answer of this key, or None when the request is to run now.
     ``IdempotencyKeyReused`` for the key sent with another request."""
-    k = t.idempotency_keys
-    conn.execute(delete(k).where(k.c.member_id == member_id, k.c.created_at < now - KEPT))
-    mine = (k.c.member_id == member_id) & (k.c.key == key)
-    row = conn.execute(select(k).where(mine)).first()
+    mine = {"member": member_id, "key": key}
+    conn.execute(_FORGET_OLD, {"member": member_id, "before": now - KEPT})
+    row = conn.execute(_KEPT_ANSWER, mine).first()
     if row is None:
         return None
     if row.request_hash != request_hash:
@@ -42,7 +41,7 @@ def kept_answer(conn: Connection, member_id: int, key: str, request_hash: str,
             "this Idempotency-Key was sent with another request", field="idempotency_key")
     if row.status is None:
         # Taken, never answered: left by an earlier server version that was stopped.
-        conn.execute(delete(k).where(mine))
+        conn.execute(_FORGET, mine)
         return None
     return KeptAnswer(row.status, row.response or "")
 
@@ -50,13 +49,22 @@ def kept_answer(conn: Connection, member_id: int, key: str, request_hash: str,
 def keep(conn: Connection, member_id: int, key: str, request_hash: str, now: datetime,
          status: int, body: str) -> None:
     """Keep the answer of the request that ran under ``key``, in its own transaction."""
-    conn.execute(insert(t.idempotency_keys).values(
-        member_id=member_id, key=key, request_hash=request_hash, created_at=now,
-        status=status, response=body))
+    conn.execute(_KEEP, dict(member_id=member_id, key=key, request_hash=request_hash,
+                             created_at=now, status=status, response=body))
 
 
 def forget(conn: Connection, member_id: int, key: str) -> None:
     """Drop the kept answer of ``key``: what it answered was taken back after its commit
     (a message that could not be sent), so a retry must run the request again."""
-    k = t.idempotency_keys
-    conn.execute(delete(k).where(k.c.member_id == member_id, k.c.key == key))
+    conn.execute(_FORGET, {"member": member_id, "key": key})
+
+
+# Built once: every order, cart change and other request that creates something runs
+# them, and building a statement cost more than SQLite takes to run it.
+_k = t.idempotency_keys
+_MINE = (_k.c.member_id == bindparam("member")) & (_k.c.key == bindparam("key"))
+_FORGET_OLD = delete(_k).where(_k.c.member_id == bindparam("member"),
+                               _k.c.created_at < bindparam("before"))
+_KEPT_ANSWER = select(_k).where(_MINE)
+_FORGET = delete(_k).where(_MINE)
+_KEEP = insert(_k)

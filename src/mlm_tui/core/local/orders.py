@@ -18,9 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, bindparam, func, select, update
+from sqlalchemy import Connection, Integer, Row, Select, bindparam, func, select, update
 
 from mlm_tui.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from mlm_tui.core.local import history
@@ -720,39 +721,56 @@ def buyer_facts(row: Row[*tuple[Any, ...]]) -> BuyerFacts:
                       bool(row.buyer_loyalty_enrolled), row.buyer_loyalty_since)
 
 
-_SUMMARIES = (
-    select(t.orders.c.id, t.orders.c.number, t.orders.c.placed_at, t.orders.c.buyer_id,
-           t.orders.c.source, t.orders.c.status, t.orders.c.points, t.orders.c.total,
-           t.members.c.full_name, t.members.c.registration_number, *_BUYER_FACTS,
-           t.invoices.c.number.label("invoice_number"))
-    .select_from(t.orders.join(t.members, t.members.c.id == t.orders.c.buyer_id)
-                 .outerjoin(t.invoices, t.invoices.c.order_id == t.orders.c.id))
-    .where(t.orders.c.id.in_(bindparam("ids", expanding=True)))
-)
+@lru_cache(maxsize=16)
+def _summaries_statement(size: int) -> Select[Any]:
+    """The summaries of up to ``size`` orders by id, each id bound on its own: an
+    expanding IN list is rendered again at every call, which cost a history page more
+    than SQLite takes to read its hundred rows."""
+    o, m, i = t.orders, t.members, t.invoices
+    return (
+        select(o.c.id, o.c.number, o.c.placed_at, o.c.buyer_id, o.c.source, o.c.status,
+               o.c.points, o.c.total, m.c.full_name, m.c.registration_number, *_BUYER_FACTS,
+               i.c.number.label("invoice_number"))
+        .select_from(o.join(m, m.c.id == o.c.buyer_id)
+                     .outerjoin(i, i.c.order_id == o.c.id))
+        .where(o.c.id.in_([bindparam(f"id_{n}", type_=Integer) for n in range(size)]))
+    )
 
 
 def _summaries(conn: Connection, ids: list[int], money: MoneyOf) -> list[OrderSummary]:
     if not ids:
         return []
-    rows = conn.execute(_SUMMARIES, {"ids": ids}).all()
+    # Sizes are rounded up to a power of two (the last id repeated): a few statements,
+    # built once each.
+    size = 1 << max(3, (len(ids) - 1).bit_length())
+    padded = ids + [ids[-1]] * (size - len(ids))
+    rows = conn.execute(_summaries_statement(size),
+                        {f"id_{n}": order_id for n, order_id in enumerate(padded)}).all()
     by_id = {row.id: row for row in rows}
-    return [
-        OrderSummary(
+    # A page holds many orders of the same buyers: their facts are made once each.
+    facts: dict[int, BuyerFacts] = {}
+    sources, statuses = OrderSource._value2member_map_, OrderStatus._value2member_map_
+    summaries = []
+    for order_id in ids:
+        row = by_id[order_id]
+        buyer = facts.get(row.buyer_id)
+        if buyer is None:
+            buyer = facts[row.buyer_id] = buyer_facts(row)
+        summaries.append(OrderSummary(
             id=row.id,
             number=row.number,
             placed_at=row.placed_at,
             buyer_id=row.buyer_id,
             buyer_name=row.full_name,
             buyer_registration_number=row.registration_number,
-            source=OrderSource(row.source),
-            status=OrderStatus(row.status),
+            source=sources[row.source],  # type: ignore[arg-type]
+            status=statuses[row.status],  # type: ignore[arg-type]
             points=row.points,
             total=money(row.total),
             invoice_number=row.invoice_number,
-            buyer=buyer_facts(row),
-        )
-        for row in (by_id[order_id] for order_id in ids)
-    ]
+            buyer=buyer,
+        ))
+    return summaries
 
 
 def _shipments(conn: Connection, ids: list[int], company: CompanyProfile) -> list[Shipment]:

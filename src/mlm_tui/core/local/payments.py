@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, select, true, update
+from sqlalchemy import Connection, Row, func, select, true, update
 
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
@@ -36,6 +36,7 @@ from mlm_tui.core.models import (
     CompanyProfile,
     LedgerKind,
     NotificationKind,
+    Order,
     OrderStatus,
     PaymentPurpose,
     PaymentRequest,
@@ -110,15 +111,16 @@ def open_top_up(conn: Connection, member_id: int, amount: Decimal, method: TopUp
                           PaymentState.PENDING, now)
 
 
-def open_order_payment(conn: Connection, order_id: int, now: datetime) -> None:
-    """The order is paid elsewhere: its money is awaited under its order number."""
-    order = conn.execute(_ORDER_TO_PAY, {"order": order_id}).one()
-    if order.total <= 0:
+def open_order_payment(conn: Connection, order: Order, now: datetime) -> None:
+    """The order, just placed and paid elsewhere: its money is awaited under its order
+    number. (Given as read after its writes: not read again.)"""
+    if order.total.amount <= 0:
         return  # paid wholly with wallet points: nothing to wait for
     conn.execute(_INSERT_REQUEST, dict(
-        id=_next_id(conn), reference=order.number, member_id=order.placed_by_id,
-        purpose=PaymentPurpose.ORDER.value, order_id=order_id, method=order.payment_method,
-        amount=order.total, state=PaymentState.PENDING.value, requested_at=now))
+        id=_next_id(conn), reference=order.number, member_id=order.placed_by.id,
+        purpose=PaymentPurpose.ORDER.value, order_id=order.id,
+        method=order.payment_method.value, amount=order.total.amount,
+        state=PaymentState.PENDING.value, requested_at=now))
 
 
 def _next_id(conn: Connection) -> int:
@@ -128,9 +130,6 @@ def _next_id(conn: Connection) -> int:
 
 
 # Built once: an order paid elsewhere opens its payment at every checkout.
-_ORDER_TO_PAY = (select(t.orders.c.number, t.orders.c.placed_by_id, t.orders.c.total,
-                        t.orders.c.payment_method)
-                 .where(t.orders.c.id == bindparam("order")))
 _INSERT_REQUEST = t.payment_requests.insert()
 _LAST_REQUEST_ID = select(func.coalesce(func.max(t.payment_requests.c.id), 0))
 
