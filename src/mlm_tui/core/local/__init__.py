@@ -77,6 +77,8 @@ def _checks_the_session(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(self, *args, **kwargs)
         finally:
             _depth.calls -= 1
+            if outermost:
+                self._end_call()
 
     return call
 

@@ -9,6 +9,7 @@ What differs from SQLite lives here, one concern each:
   for that order (an order number is the last one plus one, stock is read then written):
   nothing is ever lost to a concurrent update, and no write waits on a deadlock;
 - reads: one snapshot per read (``REPEATABLE READ``), as a SQLite read transaction is;
+  a read of one statement (``read_one``) runs outside any transaction, one round trip;
 - text order: every text column is created with the ``C`` collation, whatever the
   database's locale: a member's downline is a range of ``path`` ('/1/7/' .. '/1/70'), and
   a language's collation, which skips punctuation, would break it;
@@ -151,18 +152,34 @@ class PostgresStore(Store):
             yield joined
             return
         try:
-            with self.engine.connect() as conn, conn.begin():
-                # The transaction's own level: one statement, where the connection's
-                # level would be set on taking it from the pool and reset on giving it
-                # back, two round trips more on every read.
-                conn.execute(_SNAPSHOT)
+            # The level travels with the BEGIN psycopg sends before the first statement
+            # (``BEGIN ISOLATION LEVEL REPEATABLE READ``): setting it on the connection is
+            # no round trip of its own, where a ``SET TRANSACTION`` would be.
+            with self.engine.connect().execution_options(
+                    isolation_level="REPEATABLE READ") as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
+                             field="store") from exc
+
+    @contextmanager
+    def read_one(self) -> Iterator[Connection]:
+        joined: Connection | None = getattr(self._joined, "conn", None)
+        if joined is not None:
+            yield joined
+            return
+        try:
+            # One statement is a snapshot of its own: no BEGIN and COMMIT around it, two
+            # round trips of the three.
+            with self.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as conn:
                 yield conn
         except DBAPIError as exc:
             raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
                              field="store") from exc
 
     def changes_since(self, cursor: int | None) -> Changes:
-        with self.read() as conn:
+        with self.read_one() as conn:
             counters = _counters(conn.execute(_COUNTERS).tuples())
         newest = max(counters.values(), default=0)
         if cursor is None:
@@ -174,7 +191,6 @@ class PostgresStore(Store):
 
 
 _TAKE_TURN = text("SELECT pg_advisory_xact_lock(:key)")
-_SNAPSHOT = text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def _reason(exc: DBAPIError) -> str:
