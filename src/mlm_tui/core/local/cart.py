@@ -182,7 +182,12 @@ class CartMixin(LocalBase):
         company = self.company()
         checkout = check_checkout(checkout, company)
         me = self._me_id()
-        with self.store.write() as conn:
+        # Beside other checkouts (on PostgreSQL): what it reads to change is locked
+        # first. The members (whose balance, wallet and cart it spends), before it reads
+        # anything, so a retried checkout waits and then finds its order.
+        with self.store.write(beside_others=True) as conn:
+            m = t.members
+            self.store.lock_rows(conn, m, m.c.id.in_({me, checkout.buyer_id or me}))
             existing = self._order_with_key(conn, checkout.idempotency_key)
             if existing is not None:
                 return existing
@@ -211,10 +216,14 @@ class CartMixin(LocalBase):
         """The priced cart as an order with its invoice, payment, wallet points and stock,
         inside the caller's write transaction (refused: the caller's transaction rolls back)."""
         company, me, now = self.company(), self._me_id(), self.clock()
+        p = t.products
+        self.store.lock_rows(conn, p, (p.c.period_id == period_id)
+                             & p.c.code.in_({line.product.code for line in cart.lines}))
         _take_stock(conn, period_id, cart)
         if checkout.payment_method is PaymentMethod.BALANCE:
             _check_balance(conn, me, cart.to_pay, company)
         _check_wallet(conn, me, cart, company)
+        self.store.numbering(conn)  # the order's number is the last one plus one
         order_id = _write_order(conn, checkout, cart, company, now,
                                 buyer=buyer, placed_by=me, period_id=period_id)
         _spend_wallet(conn, order_id, cart, now, placed_by=me)
