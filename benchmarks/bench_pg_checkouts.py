@@ -13,6 +13,7 @@ demo store for each of the two measurements, so both start from the same data.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -122,15 +123,18 @@ def main() -> None:
             folders = [Path(tmp) / f"server-{processes}-{n}" for n in range(processes)]
             with _servers(folders, url) as served:
                 cpu_before = sum(cpu_seconds(pid) for _url, pid in served)
+                clients_before = time.process_time()
                 made, durations, errors, elapsed = checkouts(
                     [u for u, _pid in served], logins, args.seconds, codes)
                 cpu = sum(cpu_seconds(pid) for _url, pid in served) - cpu_before
+                clients = time.process_time() - clients_before
             rates[processes] = made / elapsed
             print(f"{processes} server process{'es' if processes > 1 else ''}: "
                   f"{rates[processes]:6.1f} checkouts/s  (p50 {percentile(durations, .5):.0f} "
                   f"ms, p99 {percentile(durations, .99):.0f} ms, {made} in {elapsed:.1f} s, "
-                  f"servers' CPU {cpu / max(made, 1) * 1000:.1f} ms a checkout, "
-                  f"{len(errors)} errors)")
+                  f"{len(errors)} errors)\n    CPU a checkout: servers "
+                  f"{cpu / max(made, 1) * 1000:.1f} ms, clients {clients / max(made, 1) * 1000:.1f}"
+                  f" ms; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             for error in sorted(set(errors))[:5]:
                 print(f"    {error}")
         print(f"\n2 processes / 1: {rates[2] / rates[1]:.2f}x (target >= 1.5x)")
