@@ -18,6 +18,8 @@ order number.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -78,13 +80,22 @@ _HUNDREDTH = Decimal("0.01")  # the store keeps points in hundredths
 
 
 class CartMixin(LocalBase):
+    @contextmanager
+    def _cart_write(self) -> Iterator[Connection]:
+        """A write of the member's own cart: beside other members' carts and checkouts
+        (on PostgreSQL), one at a time with the member's own checkouts."""
+        with self.store.write(beside_others=True) as conn:
+            m = t.members
+            self.store.lock_rows(conn, m, m.c.id == self._me_id())
+            yield conn
+
     def cart(self) -> Cart:
         with self.store.read() as conn:
             return self._priced_cart(conn)
 
     def add_to_cart(self, code: str, quantity: int) -> Cart:
         check_quantity(quantity)
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             product = self._orderable(conn, code)
             total = _quantity_in_cart(conn, self._me_id(), product.code) + quantity
             if total > MAX_LINE_QUANTITY:
@@ -99,26 +110,26 @@ class CartMixin(LocalBase):
         check_quantity(quantity, zero_removes=True)
         if quantity == 0:
             return self.remove_from_cart(code)
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             self._put_line(conn, self._orderable(conn, code), quantity)
             return self._cart_within_wallet(conn)
 
     def remove_from_cart(self, code: str) -> Cart:
         lines = t.cart_lines
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             conn.execute(delete(lines).where(lines.c.member_id == self._me_id(),
                                              lines.c.product_code == code.strip()))
             return self._priced_cart(conn)
 
     def clear_cart(self) -> Cart:
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             _clear(conn, self._me_id())
             return self._priced_cart(conn)
 
     def choose_delivery_product(self, code: str | None) -> Cart:
         choices = t.cart_choices
         me = self._me_id()
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             if code is None:
                 conn.execute(delete(choices).where(choices.c.member_id == me))
                 return self._priced_cart(conn)
@@ -146,7 +157,7 @@ class CartMixin(LocalBase):
         is skipped, and a line is capped at the per-line limit and the stock.
         """
         lines = t.order_lines
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             row = visible_order(conn, order_number, self._my_path(conn))
             catalog = self._open_catalog(conn)
             wanted = conn.execute(
@@ -167,7 +178,7 @@ class CartMixin(LocalBase):
 
     def set_paid_with_points(self, code: str, paid_with_points: bool) -> Cart:
         lines, me = t.cart_lines, self._me_id()
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             changed = conn.execute(
                 update(lines).where(lines.c.member_id == me,
                                     lines.c.product_code == code.strip())
