@@ -7,7 +7,7 @@ database already holds it. Targets on PostgreSQL: search p95 <= 10 ms, history p
 volume <= 20 ms.
 
     .venv/bin/python benchmarks/bench_postgres.py [--products N] [--orders N]
-        [--server postgresql://postgres@127.0.0.1:5432/postgres]
+        [--statements] [--server postgresql://postgres@127.0.0.1:5432/postgres] [--database NAME]
 """
 
 from __future__ import annotations
@@ -53,6 +53,49 @@ def database_for(server: str, name: str, source) -> str:
     return url
 
 
+def statements_of(backend, label: str) -> None:
+    """How many statements each call sends to the database: on PostgreSQL each is a round
+    trip, which costs more than most of the queries themselves."""
+    from sqlalchemy import event
+
+    from mlm_tui.core.models import OrderFilter
+
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        sent.append(statement.split(None, 1)[0].upper())
+
+    engine = backend.store.engine
+    event.listen(engine, "before_cursor_execute", note)
+
+    def ended(kind: str):
+        def noted(conn, *args) -> None:
+            # Outside a transaction (autocommit) psycopg sends no BEGIN, COMMIT or ROLLBACK.
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                sent.append(kind.upper())
+        return noted
+
+    ends = {kind: ended(kind) for kind in ("begin", "commit", "rollback")}
+    for kind, noted in ends.items():
+        event.listen(engine, kind, noted)
+    me = backend.session().member_id
+    calls = {
+        "search_products": lambda: backend.search_products("крем"),
+        "history first page": lambda: backend.orders_page(OrderFilter(), limit=100),
+        "3-month volume": lambda: backend.monthly_volume(me, months=3),
+    }
+    print(f"[{label}] statements per call")
+    for name, call in calls.items():
+        call()  # warm: what is read once per connection is not counted
+        sent.clear()
+        call()
+        kinds = ", ".join(f"{kind} {sent.count(kind)}" for kind in dict.fromkeys(sent))
+        print(f"  {name:<20} {len(sent):>3}  ({kinds})")
+    event.remove(engine, "before_cursor_execute", note)
+    for kind, noted in ends.items():
+        event.remove(engine, kind, noted)
+
+
 def figures_of(backend, label: str) -> None:
     from mlm_tui.core.models import OrderFilter
 
@@ -76,7 +119,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--statements", action="store_true",
+                        help="also count the statements each call sends")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", help="the database on --server to copy the store into "
+                        "(default: mlm_tui_bench_p<products>_o<orders>)")
     args = parser.parse_args()
 
     from mlm_tui.core.local import LocalBackend
@@ -87,11 +134,14 @@ def main() -> None:
     path, login = big_store(products=args.products, orders=args.orders)
     settings = load_settings(data_dir=path.parent)
     source = Store(path)
-    url = database_for(args.server, f"mlm_tui_bench_p{args.products}_o{args.orders}", source)
+    name = args.database or f"mlm_tui_bench_p{args.products}_o{args.orders}"
+    url = database_for(args.server, name, source)
     print(f"store: {args.products:,} products, {args.orders:,} orders\n")
     for label, store in (("sqlite", source), ("postgresql", PostgresStore(url))):
         backend = LocalBackend(settings, store=store)
         backend.login(login["registration_number"], login["password"])
+        if args.statements:
+            statements_of(backend, label)
         figures_of(backend, label)
         backend.close()
 

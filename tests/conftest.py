@@ -29,8 +29,8 @@ import pytest
 from tests import quick_textual, world
 from tests.backoffice import demo_backend, demo_settings, demo_template  # noqa: F401
 from tests.cheap_hashing import use_cheap_password_hashing
-from tests.shared_sql_cache import share_compiled_sql
 from tests.postgres import postgres_store  # noqa: F401
+from tests.shared_sql_cache import share_compiled_sql
 
 # Every backend by default (CI); ``TEST_BACKENDS=local`` for a quicker run while working.
 # ``postgres`` runs only the tests marked ``on_postgres`` (``tests.postgres``).

@@ -7,17 +7,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import make_url, update
+from sqlalchemy import func, make_url, select, update
 
+from mlm_tui.core.errors import DomainError
 from mlm_tui.core.local import LocalBackend
+from mlm_tui.core.local import cart as cart_module
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.postgres import PostgresStore
-from mlm_tui.core.local.store import StoreError
-from mlm_tui.core.models import OrderFilter
+from mlm_tui.core.local.store import StoreBusy, StoreError
+from mlm_tui.core.models import Checkout, DeliveryMethod, OrderFilter, PaymentMethod
 from mlm_tui.core.remote.backend import RemoteBackend
 from tests import postgres, world
 from tests.postgres import database_url, drop_database, load_into, make_database
@@ -267,3 +271,75 @@ def test_a_server_that_refuses_fails_the_test_instead_of_skipping_it(monkeypatch
     monkeypatch.setattr(postgres, "SERVER", server.render_as_string(hide_password=False))
     with pytest.raises(psycopg.OperationalError, match="no_such_role"):
         make_database()
+
+def test_checkouts_side_by_side_sell_the_stock_exactly_and_spend_no_more_than_held(
+        anna_on_postgres, settings, clock):
+    # Checkouts run beside each other on PostgreSQL (row locks, not one lock for every
+    # write): the scarce product (15 in stock) is sold exactly, no balance goes below
+    # zero, and no order number is given twice.
+    store = anna_on_postgres.store
+    people = [world.ANNA, world.ANNA, world.OLGA_MSK, world.PETR]
+    shoppers = []
+    for person in people:
+        backend = LocalBackend(settings, clock=clock, store=store)
+        backend.login(person.registration_number, world.PASSWORD)
+        shoppers.append(backend)
+    errors: list[BaseException] = []
+
+    def shop(backend: LocalBackend) -> None:
+        try:
+            for _round in range(6):
+                try:
+                    backend.add_to_cart("35555", 2)
+                    backend.place_order(Checkout(DeliveryMethod.PICKUP_POINT,
+                                                 PaymentMethod.BALANCE, uuid.uuid4().hex,
+                                                 "PP-MSK-2"))
+                except DomainError:
+                    pass  # sold out, not enough on the balance, the cart emptied by a twin
+        except BaseException as exc:  # anything else fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=shop, args=(b,)) for b in shoppers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with store.read() as conn:
+        p, lines, o, b = t.products, t.order_lines, t.orders, t.balance_ledger
+        stock = conn.execute(select(p.c.stock).where(p.c.code == "35555",
+                                                     p.c.period_id == 2)).scalar_one()
+        sold = conn.execute(select(func.coalesce(func.sum(lines.c.quantity), 0))
+                            .where(lines.c.product_code == "35555")).scalar_one()
+        numbers = conn.execute(select(o.c.number)).scalars().all()
+        balances = conn.execute(select(b.c.member_id, func.sum(b.c.amount))
+                                .group_by(b.c.member_id)).all()
+    assert stock >= 0 and sold > 0
+    assert sold == 15 - stock
+    assert len(numbers) == len(set(numbers))
+    assert all(balance >= Decimal(0) for _member, balance in balances)
+
+
+def test_a_checkout_undone_by_a_deadlock_runs_again_and_orders_once(anna_on_postgres,
+                                                                   monkeypatch):
+    # Two checkouts beside each other may deadlock: the database undoes one whole, and
+    # the member gets one order, charged once, not an error.
+    anna = anna_on_postgres
+    take_stock, met = cart_module._take_stock, []
+
+    def deadlocked_once(conn, period_id, cart):
+        take_stock(conn, period_id, cart)
+        if not met:
+            met.append(True)
+            raise StoreBusy("deadlock detected", field="store")
+
+    monkeypatch.setattr(cart_module, "_take_stock", deadlocked_once)
+    balance = anna.balance().amount
+    stock = anna.product("32548").stock
+    anna.add_to_cart("32548", 2)
+    order = anna.place_order(Checkout(DeliveryMethod.PICKUP_POINT, PaymentMethod.BALANCE,
+                                      "once", "PP-MSK-2"))
+    assert met and anna.count_orders(OrderFilter()) == 1
+    assert anna.balance().amount == balance - order.total.amount
+    assert anna.product("32548").stock == stock - 2
+    assert anna.cart().is_empty

@@ -18,7 +18,7 @@ from mlm_tui.core.local.orders import OrdersMixin
 from mlm_tui.core.local.overviews import OverviewsMixin
 from mlm_tui.core.local.prepared import PreparedOrdersMixin
 from mlm_tui.core.local.ssh_keys import SshKeysMixin
-from mlm_tui.core.local.store import Store
+from mlm_tui.core.local.store import Store, StoreBusy
 from mlm_tui.core.local.team import TeamMixin
 from mlm_tui.core.local.training import TrainingMixin
 from mlm_tui.core.local.wallet import WalletMixin
@@ -61,6 +61,8 @@ _NO_SESSION_TO_CHECK = frozenset({
     "changes_since",  # the login screen asks too: it reads no member's data
 })
 _depth = threading.local()
+# How many times a call undone by a deadlock with another write is run, at most.
+TRIES = 3
 
 
 def _checks_the_session(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,9 +76,18 @@ def _checks_the_session(method: Callable[..., Any]) -> Callable[..., Any]:
             self._check_session()
         _depth.calls = getattr(_depth, "calls", 0) + 1
         try:
+            if not outermost or self.store.joined():
+                return method(self, *args, **kwargs)
+            for _attempt in range(TRIES - 1):
+                try:
+                    return method(self, *args, **kwargs)
+                except StoreBusy:
+                    pass  # undone whole (two checkouts deadlocked): run it again
             return method(self, *args, **kwargs)
         finally:
             _depth.calls -= 1
+            if outermost:
+                self._end_call()
 
     return call
 

@@ -149,7 +149,7 @@ class AuthMixin(LocalBase):
         return session
 
     def resume(self, token: str) -> Session:
-        with self.store.read() as conn:
+        with self.store.read_one() as conn:
             row = live_session(conn, token, self.clock())
         if row is None:
             raise NotAuthenticated(N_("Your session has ended; please log in again."))

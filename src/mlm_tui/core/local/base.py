@@ -46,6 +46,9 @@ class LocalBase:
         self._session_just_read = False  # by ``resume``, for a server's one request
         # The token and change cursor of the last check that found the session standing.
         self._session_checked: tuple[str | None, int | None] = (None, None)
+        # The signed-in member's row as the session check of the call running read it
+        # (path, kind): that call's scope, not read again (``_end_call`` drops it).
+        self._scope: Row[Any] | None = None
         self._company: CompanyProfile | None = None
 
     # --- store and company -----------------------------------------------------------------
@@ -59,7 +62,7 @@ class LocalBase:
         return self.store.changes_since(cursor)
 
     def is_empty(self) -> bool:
-        with self.store.read() as conn:
+        with self.store.read_one() as conn:
             return conn.execute(select(t.members.c.id).limit(1)).first() is None
 
     def message_delivery(self) -> MessageDelivery:
@@ -100,13 +103,26 @@ class LocalBase:
                                            else None)
         if checked_token == held.token and not changes.kinds & _ENDS_SESSIONS:
             return
-        with self.store.read() as conn:
+        with self.store.read_one() as conn:
             live = live_session(conn, held.token, self.clock())
         if live is None:
             self._session = None
             self._session_checked = (None, None)
             raise SessionEnded(N_("Your session has ended; please log in again."))
         self._session_checked = (held.token, changes.cursor)
+        self._scope = live
+
+    def _end_call(self) -> None:
+        """The call that checked the session is over: its scope with it."""
+        self._scope = None
+
+    def _my_kind(self, conn: Connection) -> str | None:
+        """The signed-in member's kind (consultant or customer); None if not found."""
+        if self._scope is not None and self._scope.id == self._me_id():
+            return str(self._scope.kind)
+        kind: str | None = conn.execute(
+            _MEMBER_KIND, {"member": self._me_id()}).scalar_one_or_none()
+        return kind
 
     def _me_id(self) -> int:
         session = self.session()
@@ -115,6 +131,8 @@ class LocalBase:
         return session.member_id
 
     def _my_path(self, conn: Connection) -> str:
+        if self._scope is not None and self._scope.id == self._me_id():
+            return str(self._scope.path)
         path: str | None = conn.execute(
             _MEMBER_PATH, {"member": self._me_id()}).scalar_one_or_none()
         if path is None:
@@ -162,9 +180,13 @@ _ENDS_SESSIONS = frozenset({ChangeKind.SIGN_IN, ChangeKind.CREDENTIALS})
 # Built once: every call reads the session and most read the caller's path, and building
 # a statement costs SQLAlchemy more than SQLite takes to answer it.
 _MEMBER_PATH = select(t.members.c.path).where(t.members.c.id == bindparam("member"))
+_MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
+# With the member's path and kind: the call that checks the session needs them next, and
+# a query more is a round trip more on PostgreSQL.
 _LIVE_SESSION = (
     select(t.members.c.id, t.members.c.registration_number, t.members.c.full_name,
-           t.members.c.status, t.members.c.language, t.sessions.c.expires_at)
+           t.members.c.status, t.members.c.language, t.members.c.path, t.members.c.kind,
+           t.sessions.c.expires_at)
     .select_from(t.sessions.join(t.members, t.members.c.id == t.sessions.c.member_id))
     .where(t.sessions.c.token_hash == bindparam("token_hash"))
 )

@@ -18,6 +18,8 @@ order number.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,13 +81,22 @@ _HUNDREDTH = Decimal("0.01")  # the store keeps points in hundredths
 
 
 class CartMixin(LocalBase):
+    @contextmanager
+    def _cart_write(self) -> Iterator[Connection]:
+        """A write of the member's own cart: beside other members' carts and checkouts
+        (on PostgreSQL), one at a time with the member's own checkouts."""
+        with self.store.write(beside_others=True) as conn:
+            m = t.members
+            self.store.lock_rows(conn, m, m.c.id == self._me_id())
+            yield conn
+
     def cart(self) -> Cart:
         with self.store.read() as conn:
             return self._priced_cart(conn)
 
     def add_to_cart(self, code: str, quantity: int) -> Cart:
         check_quantity(quantity)
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             product = self._orderable(conn, code)
             total = _quantity_in_cart(conn, self._me_id(), product.code) + quantity
             if total > MAX_LINE_QUANTITY:
@@ -100,26 +111,26 @@ class CartMixin(LocalBase):
         check_quantity(quantity, zero_removes=True)
         if quantity == 0:
             return self.remove_from_cart(code)
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             self._put_line(conn, self._orderable(conn, code), quantity)
             return self._cart_within_wallet(conn)
 
     def remove_from_cart(self, code: str) -> Cart:
         lines = t.cart_lines
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             conn.execute(delete(lines).where(lines.c.member_id == self._me_id(),
                                              lines.c.product_code == code.strip()))
             return self._priced_cart(conn)
 
     def clear_cart(self) -> Cart:
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             _clear(conn, self._me_id())
             return self._priced_cart(conn)
 
     def choose_delivery_product(self, code: str | None) -> Cart:
         choices = t.cart_choices
         me = self._me_id()
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             if code is None:
                 conn.execute(delete(choices).where(choices.c.member_id == me))
                 return self._priced_cart(conn)
@@ -147,7 +158,7 @@ class CartMixin(LocalBase):
         is skipped, and a line is capped at the per-line limit and the stock.
         """
         lines = t.order_lines
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             row = visible_order(conn, order_number, self._my_path(conn))
             catalog = self._open_catalog(conn)
             wanted = conn.execute(
@@ -168,7 +179,7 @@ class CartMixin(LocalBase):
 
     def set_paid_with_points(self, code: str, paid_with_points: bool) -> Cart:
         lines, me = t.cart_lines, self._me_id()
-        with self.store.write() as conn:
+        with self._cart_write() as conn:
             changed = conn.execute(
                 update(lines).where(lines.c.member_id == me,
                                     lines.c.product_code == code.strip())
@@ -183,7 +194,12 @@ class CartMixin(LocalBase):
         company = self.company()
         checkout = check_checkout(checkout, company)
         me = self._me_id()
-        with self.store.write() as conn:
+        # Beside other checkouts (on PostgreSQL): what it reads to change is locked
+        # first. The members (whose balance, wallet and cart it spends), before it reads
+        # anything, so a retried checkout waits and then finds its order.
+        with self.store.write(beside_others=True) as conn:
+            m = t.members
+            self.store.lock_rows(conn, m, m.c.id.in_({me, checkout.buyer_id or me}))
             existing = self._order_with_key(conn, checkout.idempotency_key)
             if existing is not None:
                 return existing
@@ -212,10 +228,14 @@ class CartMixin(LocalBase):
         """The priced cart as an order with its invoice, payment, wallet points and stock,
         inside the caller's write transaction (refused: the caller's transaction rolls back)."""
         company, me, now = self.company(), self._me_id(), self.clock()
+        p = t.products
+        self.store.lock_rows(conn, p, (p.c.period_id == period_id)
+                             & p.c.code.in_({line.product.code for line in cart.lines}))
         _take_stock(conn, period_id, cart)
         if checkout.payment_method is PaymentMethod.BALANCE:
             _check_balance(conn, me, cart.to_pay, company)
         _check_wallet(conn, me, cart, company)
+        self.store.numbering(conn)  # the order's number is the last one plus one
         order_id = _write_order(conn, checkout, cart, company, now,
                                 buyer=buyer, placed_by=me, period_id=period_id)
         _spend_wallet(conn, order_id, cart, now, placed_by=me)

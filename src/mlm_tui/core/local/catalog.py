@@ -152,7 +152,7 @@ class CatalogMixin(LocalBase):
         session = self.session()
         if session is None:
             return True
-        kind = conn.execute(_MEMBER_KIND, {"member": session.member_id}).scalar_one_or_none()
+        kind = self._my_kind(conn)
         return kind in (None, MemberKind.CONSULTANT.value)
 
 
@@ -546,7 +546,6 @@ _PRODUCTS_BY_CODE = _PRODUCTS.where(
     t.products.c.code.in_(bindparam("codes", expanding=True)))
 _PROMOTIONS = (select(t.promotions).where(t.promotions.c.period_id == bindparam("period"))
                .order_by(t.promotions.c.id))
-_MEMBER_KIND = select(t.members.c.kind).where(t.members.c.id == bindparam("member"))
 # What the current period and its promotions are read from.
 _PERIOD_TABLES = frozenset({"periods"})
 _PROMOTION_TABLES = frozenset({"periods", "promotions"})

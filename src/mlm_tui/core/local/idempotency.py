@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from mlm_tui.core.errors import IdempotencyKeyReused
 from mlm_tui.core.local import schema as t
+from mlm_tui.core.local.store import one_request_at_a_time
 
 KEPT = timedelta(hours=24)
 
@@ -31,6 +32,7 @@ def kept_answer(conn: Connection, member_id: int, key: str, request_hash: str,
                 now: datetime) -> KeptAnswer | None:
     """The kept answer of this key, or None when the request is to run now.
     ``IdempotencyKeyReused`` for the key sent with another request."""
+    one_request_at_a_time(conn, member_id, key)
     mine = {"member": member_id, "key": key}
     conn.execute(_FORGET_OLD, {"member": member_id, "before": now - KEPT})
     row = conn.execute(_KEPT_ANSWER, mine).first()

@@ -7,8 +7,14 @@ What differs from SQLite lives here, one concern each:
   writers take turns as they do on SQLite with ``BEGIN IMMEDIATE`` and its file lock, in
   every process and on every host that shares the database. The domain code was written
   for that order (an order number is the last one plus one, stock is read then written):
-  nothing is ever lost to a concurrent update, and no write waits on a deadlock;
+  nothing is ever lost to a concurrent update. Checkouts, the write a busy company makes
+  most, take that lock shared (``write(beside_others=True)``): they run together, each
+  locking the rows it reads to change (``lock_rows``: ``SELECT … FOR NO KEY UPDATE`` in id
+  order) and going alone only from where it numbers its order to its commit
+  (``numbering``); every other write still waits for them, and they for it. A deadlock
+  or serialization failure is ``StoreBusy``, and the call is run again;
 - reads: one snapshot per read (``REPEATABLE READ``), as a SQLite read transaction is;
+  a read of one statement (``read_one``) runs outside any transaction, one round trip;
 - text order: every text column is created with the ``C`` collation, whatever the
   database's locale: a member's downline is a range of ``path`` ('/1/7/' .. '/1/70'), and
   a language's collation, which skips punctuation, would break it;
@@ -24,7 +30,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, create_engine, make_url, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    String,
+    Table,
+    create_engine,
+    make_url,
+    select,
+    text,
+)
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateColumn
@@ -38,10 +54,21 @@ from mlm_tui.core.local.changes import (
     note_written_tables,
     start_noting,
 )
-from mlm_tui.core.local.store import Store, StoreError, StoreReadOnly
+from mlm_tui.core.local.store import (
+    ALONE,
+    BESIDE,
+    TURN,
+    Store,
+    StoreBusy,
+    StoreError,
+    StoreReadOnly,
+)
 
 # Any constant: the key of the advisory lock every writer of one database takes in turn.
 WRITE_LOCK = 0x6D6C6D  # "mlm"
+# Another: the lock writes beside others take from where they number something (an order,
+# the change counters) to their commit.
+NUMBERING_LOCK = 0x6D6C6E
 POOL_SIZE = 8
 UPGRADE_COMMAND = "mlm-tui db upgrade"
 
@@ -130,19 +157,59 @@ class PostgresStore(Store):
         self._bring_to_current()
 
     @contextmanager
-    def _write_locked(self) -> Iterator[Connection]:
+    def _write_locked(self, turn: str = ALONE) -> Iterator[Connection]:
         if self.read_only is not None:
             raise StoreReadOnly(self.read_only, field="store")
         try:
             with self.engine.connect() as conn, conn.begin():
-                conn.execute(_TAKE_TURN, {"key": WRITE_LOCK})
-                start_noting(conn)
-                yield conn
-                postgres_search.refresh_if_written(conn)
-                count_changes(conn)
+                # The info stays with the pooled connection: what this transaction holds
+                # is noted there only while it runs.
+                conn.info[TURN], conn.info[_NUMBERING] = None, False
+                try:
+                    self._take_turn(conn, turn)
+                    start_noting(conn)
+                    yield conn
+                    postgres_search.refresh_if_written(conn)
+                    # The change counters are the last one plus one: numbered alone.
+                    self.numbering(conn)
+                    count_changes(conn)
+                finally:
+                    del conn.info[TURN], conn.info[_NUMBERING]
         except DBAPIError as exc:
+            if _sqlstate(exc) in _TRY_AGAIN:
+                raise StoreBusy(f"{self.where} could not be written: {_reason(exc)}",
+                                field="store") from exc
             raise StoreError(f"{self.where} could not be written: {_reason(exc)}",
                              field="store") from exc
+
+    def _take_turn(self, conn: Connection, turn: str) -> None:
+        """The write lock, exclusive (alone) or shared (beside others: checkouts run
+        together, and every other write waits for them as they wait for it)."""
+        held = conn.info.get(TURN)
+        if turn == ALONE and held != ALONE:
+            # From shared to exclusive, when a one_transaction began with a checkout and
+            # then writes otherwise: two such at once deadlock, and one is tried again.
+            conn.execute(_TAKETURN, {"key": WRITE_LOCK})
+            conn.info[TURN] = ALONE
+        elif turn == BESIDE and held is None:
+            conn.execute(_TAKE_SHAREDTURN, {"key": WRITE_LOCK})
+            conn.info[TURN] = BESIDE
+
+    def lock_rows(self, conn: Connection, table: Table,
+                  where: ColumnElement[bool]) -> None:
+        if conn.info.get(TURN) == ALONE:
+            return  # nobody else writes meanwhile
+        # In id order, so two checkouts wanting the same rows never hold one each. NO KEY
+        # UPDATE: a row that merely refers to a locked one (an order to its buyer) is
+        # written without waiting.
+        conn.execute(select(table.c.id).where(where).order_by(table.c.id)
+                     .with_for_update(key_share=True))
+
+    def numbering(self, conn: Connection) -> None:
+        if conn.info.get(TURN) == ALONE or conn.info.get(_NUMBERING):
+            return
+        conn.execute(_TAKETURN, {"key": NUMBERING_LOCK})
+        conn.info[_NUMBERING] = True
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -151,18 +218,34 @@ class PostgresStore(Store):
             yield joined
             return
         try:
-            with self.engine.connect() as conn, conn.begin():
-                # The transaction's own level: one statement, where the connection's
-                # level would be set on taking it from the pool and reset on giving it
-                # back, two round trips more on every read.
-                conn.execute(_SNAPSHOT)
+            # The level travels with the BEGIN psycopg sends before the first statement
+            # (``BEGIN ISOLATION LEVEL REPEATABLE READ``): setting it on the connection is
+            # no round trip of its own, where a ``SET TRANSACTION`` would be.
+            with self.engine.connect().execution_options(
+                    isolation_level="REPEATABLE READ") as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
+                             field="store") from exc
+
+    @contextmanager
+    def read_one(self) -> Iterator[Connection]:
+        joined: Connection | None = getattr(self._joined, "conn", None)
+        if joined is not None:
+            yield joined
+            return
+        try:
+            # One statement is a snapshot of its own: no BEGIN and COMMIT around it, two
+            # round trips of the three.
+            with self.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as conn:
                 yield conn
         except DBAPIError as exc:
             raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
                              field="store") from exc
 
     def changes_since(self, cursor: int | None) -> Changes:
-        with self.read() as conn:
+        with self.read_one() as conn:
             counters = _counters(conn.execute(_COUNTERS).tuples())
         newest = max(counters.values(), default=0)
         if cursor is None:
@@ -173,8 +256,15 @@ class PostgresStore(Store):
         self.engine.dispose()
 
 
-_TAKE_TURN = text("SELECT pg_advisory_xact_lock(:key)")
-_SNAPSHOT = text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+_TAKETURN = text("SELECT pg_advisory_xact_lock(:key)")
+_TAKE_SHAREDTURN = text("SELECT pg_advisory_xact_lock_shared(:key)")
+_NUMBERING = "mlm_tui.numbering"
+# Serialization failure, deadlock detected: nothing was written, the call may run again.
+_TRY_AGAIN = frozenset({"40001", "40P01"})
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 def _reason(exc: DBAPIError) -> str:

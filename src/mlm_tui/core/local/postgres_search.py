@@ -226,8 +226,13 @@ class ProductSearch:
         self.in_name = " AND ".join(names)
 
     def count(self) -> str:
-        return (f"SELECT count(*) FROM (SELECT 1 FROM product_words AS w "
-                f"WHERE {self.substrings} LIMIT :cap) AS found")
+        # Through the trigram index, read lazily: the index gives its matches at once (a
+        # bitmap), and only the first ``cap`` rows are read to check them. With the LIMIT
+        # in sight the planner would rather scan the table until ``cap`` match, which
+        # reads most of it for a word few products hold (5 ms at 100k products, not 2).
+        return (f"WITH found AS MATERIALIZED (SELECT 1 FROM product_words AS w "
+                f"WHERE {self.substrings}) "
+                "SELECT count(*) FROM (SELECT 1 FROM found LIMIT :cap) AS capped")
 
     def _matches(self, where: str, category: str) -> str:
         return (f"SELECT {self._columns} FROM product_words AS w "

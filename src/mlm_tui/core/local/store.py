@@ -27,7 +27,15 @@ try:
 except ImportError:  # not on Windows
     fcntl = None  # type: ignore[assignment]
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
@@ -57,10 +65,37 @@ HANDOVER_SECONDS = 0.05
 MAX_ROW_ID = 2**63 - 1
 
 
+# A write's turn: alone (no other write at the same time); beside others of its kind
+# (checkouts, guarded by row locks); or later, when its first write inside says which
+# (``one_transaction``).
+ALONE, BESIDE, LATER = "alone", "beside", "later"
+
+
+# On a PostgreSQL connection's info: the write lock its transaction holds (ALONE, BESIDE,
+# or None before its first write); a SQLite connection has none, its file lock is held.
+TURN = "mlm_tui.turn"
+
+
+def one_request_at_a_time(conn: Connection, member_id: int, key: str) -> None:
+    """Copies of one request (a member's Idempotency-Key) run one after the other, so the
+    later finds the earlier's answer: needed where the transaction does not yet hold the
+    write lock alone (PostgreSQL, ``one_transaction`` before its first write)."""
+    if conn.info.get(TURN, ALONE) == ALONE:
+        return
+    conn.execute(text("SELECT pg_advisory_xact_lock(:member, hashtext(:key))"),
+                 {"member": member_id, "key": key})
+
+
 class StoreError(DomainError):
     """The store file cannot be used (locked too long, corrupt, unwritable)."""
 
     code = "store"
+
+
+class StoreBusy(StoreError):
+    """A write that met another and was undone whole (a deadlock): it may be run again."""
+
+    code = "store_busy"
 
 
 class StoreReadOnly(StoreError):
@@ -194,15 +229,24 @@ class Store:
         self.engine = self._engine()
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, beside_others: bool = False) -> Iterator[Connection]:
         """One write transaction; rolled back whole on any exception. Inside
-        ``one_transaction`` it is a savepoint of that transaction instead."""
+        ``one_transaction`` it is a savepoint of that transaction instead.
+
+        Writes take turns. One ``beside_others`` (a checkout) may run at the same time as
+        others of its kind on a store that allows it (PostgreSQL): it guards what it reads
+        to change with ``lock_rows`` and ``numbering``. Here, in one file, it takes its
+        turn as any write does."""
+        yield from self._write(ALONE if not beside_others else BESIDE)
+
+    def _write(self, turn: str) -> Iterator[Connection]:
         if self.read_only is not None:
             raise StoreReadOnly(self.read_only, field="store")
         joined: Connection | None = getattr(self._joined, "conn", None)
         if joined is not None:
             after: list[AfterCommit] = self._joined.after
             registered = len(after)
+            self._take_turn(joined, turn)
             try:
                 with joined.begin_nested():
                     yield joined
@@ -213,7 +257,7 @@ class Store:
         outer_after = getattr(self._joined, "after", None)
         self._joined.after = after = []
         try:
-            with self._write_locked() as conn:
+            with self._write_locked(turn) as conn:
                 yield conn
         finally:
             self._joined.after = outer_after
@@ -248,8 +292,21 @@ class Store:
                             undo(conn)
                 raise
 
+    def _take_turn(self, conn: Connection, turn: str) -> None:
+        """A write inside ``one_transaction``: here the transaction has its turn already."""
+
+    def lock_rows(self, conn: Connection, table: Table,
+                  where: ColumnElement[bool]) -> None:
+        """Rows a write ``beside_others`` reads to change (a balance's owner, a product's
+        stock): nobody else changes them until it commits. Here the write has the whole
+        file to itself already."""
+
+    def numbering(self, conn: Connection) -> None:
+        """A write ``beside_others`` is about to take the next number of a sequence (the
+        last one plus one): from here to its commit it goes alone. Here it is already."""
+
     @contextmanager
-    def _write_locked(self) -> Iterator[Connection]:
+    def _write_locked(self, turn: str = ALONE) -> Iterator[Connection]:
         # Writers take turns here rather than in SQLite's busy handler, which polls with
         # sleeps growing to 100 ms: with many writers waiting (a server's requests, in
         # several processes) some waited seconds while the lock stood free. The threads
@@ -339,6 +396,14 @@ class Store:
             raise StoreError(f"{self.path} could not be read: {exc.orig}",
                              field="store") from exc
 
+    @contextmanager
+    def read_one(self) -> Iterator[Connection]:
+        """A read of a single statement, which is a consistent snapshot by itself: on
+        PostgreSQL it needs no transaction (one round trip instead of three); here it is
+        ``read()``."""
+        with self.read() as conn:
+            yield conn
+
     def joined(self) -> bool:
         """Whether this thread is inside ``one_transaction``."""
         return getattr(self._joined, "conn", None) is not None
@@ -348,7 +413,8 @@ class Store:
         """One write transaction that every ``write()`` and ``read()`` of this thread joins
         until it ends: several steps (a server's request and the answer it keeps for its
         Idempotency-Key) commit together or not at all."""
-        with self.write() as conn:
+        # Its turn is taken by the first write inside: a checkout's beside others.
+        with contextmanager(self._write)(LATER) as conn:
             self._joined.conn = conn
             try:
                 yield conn

@@ -1,0 +1,159 @@
+"""Checkouts per second through one ``mlm-tui serve`` process on PostgreSQL, then through
+two on the same database, in one run (issue 15: two processes give >= 1.5x the
+checkouts/s of one). The one-process figure is the baseline of the two-process one.
+
+Each client is its own member and loops: a product put in the cart, the order placed
+(paid at the service centre: no balance needed). The database is made afresh from the
+demo store for each of the two measurements, so both start from the same data.
+
+    .venv/bin/python benchmarks/bench_pg_checkouts.py [--clients 16] [--seconds 20]
+        [--products 20000] [--orders 50000] [--server postgresql://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _served import cpu_seconds, serving
+from _stores import big_store
+from bench_server import PASSWORD, give_passwords, orderable_codes, percentile
+
+DATABASE = "mlm_tui_bench_checkouts"
+
+
+def fresh_database(server: str, source: Path) -> str:
+    """``DATABASE`` on ``server``, made anew holding a copy of the store ``source``."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    from mlm_tui.core.local.copy import copy_store
+    from mlm_tui.core.local.postgres import PostgresStore
+    from mlm_tui.core.local.store import Store
+
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {DATABASE}")
+    url = make_url(server).set(database=DATABASE).render_as_string(hide_password=False)
+    store, target = Store(source), PostgresStore(url)
+    copy_store(store, target)
+    store.close()
+    target.close()
+    return url
+
+
+def checkouts(urls: list[str], logins: list[str], seconds: float,
+              codes: list[str]) -> tuple[int, list[float], list[str], float]:
+    """Checkouts made by the clients in ``seconds`` (client n through ``urls[n % len]``),
+    their durations, the errors met, and the time taken."""
+    from mlm_tui.core.models import Checkout, DeliveryMethod, PaymentMethod
+    from mlm_tui.core.remote import RemoteBackend
+
+    durations: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(logins) + 1)
+    backends = []
+    for n, login in enumerate(logins):
+        backend = RemoteBackend(urls[n % len(urls)])
+        backend.login(login, PASSWORD)
+        backends.append(backend)
+    centre = next(p.code for p in backends[0].company().pickup_points
+                  if p.kind is DeliveryMethod.SERVICE_CENTRE)
+
+    def client(backend, n: int) -> None:
+        mine: list[float] = []
+        start.wait()
+        while time.monotonic() < stop:
+            try:
+                backend.add_to_cart(codes[(n * 7 + len(mine)) % len(codes)], 1)
+                began = time.perf_counter()
+                backend.place_order(Checkout(
+                    DeliveryMethod.SERVICE_CENTRE, PaymentMethod.SERVICE_CENTRE,
+                    str(uuid.uuid4()), pickup_point=centre))
+                mine.append(time.perf_counter() - began)
+            except Exception as error:  # counted and shown: a benchmark must not hide one
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}")
+        backend.close()
+        with lock:
+            durations.extend(mine)
+
+    stop = time.monotonic() + seconds + 1
+    threads = [threading.Thread(target=client, args=(b, n)) for n, b in enumerate(backends)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.monotonic()
+    for thread in threads:
+        thread.join()
+    return len(durations), durations, errors, time.monotonic() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--products", type=int, default=20_000)
+    parser.add_argument("--orders", type=int, default=50_000)
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+
+    built, _login = big_store(products=args.products, orders=args.orders)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "source" / "store.db"
+        source.parent.mkdir()
+        shutil.copy(built, source)
+        logins = give_passwords(source, args.clients)
+        codes = orderable_codes(source, logins[0])
+        print(f"store: {args.products:,} products, {args.orders:,} orders; "
+              f"{len(logins)} clients, {args.seconds:.0f} s each\n")
+        rates = {}
+        for processes in (1, 2):
+            url = fresh_database(args.server, source)
+            folders = [Path(tmp) / f"server-{processes}-{n}" for n in range(processes)]
+            with _servers(folders, url) as served:
+                cpu_before = sum(cpu_seconds(pid) for _url, pid in served)
+                clients_before = time.process_time()
+                made, durations, errors, elapsed = checkouts(
+                    [u for u, _pid in served], logins, args.seconds, codes)
+                cpu = sum(cpu_seconds(pid) for _url, pid in served) - cpu_before
+                clients = time.process_time() - clients_before
+            rates[processes] = made / elapsed
+            print(f"{processes} server process{'es' if processes > 1 else ''}: "
+                  f"{rates[processes]:6.1f} checkouts/s  (p50 {percentile(durations, .5):.0f} "
+                  f"ms, p99 {percentile(durations, .99):.0f} ms, {made} in {elapsed:.1f} s, "
+                  f"{len(errors)} errors)\n    CPU a checkout: servers "
+                  f"{cpu / max(made, 1) * 1000:.1f} ms, clients {clients / max(made, 1) * 1000:.1f}"
+                  f" ms; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            for error in sorted(set(errors))[:5]:
+                print(f"    {error}")
+        print(f"\n2 processes / 1: {rates[2] / rates[1]:.2f}x (target >= 1.5x)")
+
+
+class _servers:
+    """``mlm-tui serve --database url`` in each folder, one process each."""
+
+    def __init__(self, folders: list[Path], url: str) -> None:
+        self.contexts = [serving(folder, workers=1, extra=("--database", url))
+                         for folder in folders]
+
+    def __enter__(self) -> list[tuple[str, int]]:
+        return [context.__enter__() for context in self.contexts]
+
+    def __exit__(self, *exc: object) -> None:
+        for context in reversed(self.contexts):
+            context.__exit__(None, None, None)
+
+
+if __name__ == "__main__":
+    main()
