@@ -302,6 +302,9 @@ def _end_on_hang_up() -> None:
     import signal
 
     def hang_up(_signal: int, _frame: object) -> None:
+        # The hang-up comes more than once (from sshd, and from the kernel as the
+        # terminal closes): a second one must not cut short the session's ending.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
         raise SystemExit(HANG_UP_STATUS)
 
     signal.signal(signal.SIGHUP, hang_up)
