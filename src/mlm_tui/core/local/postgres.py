@@ -246,7 +246,7 @@ class PostgresStore(Store):
 
     def changes_since(self, cursor: int | None) -> Changes:
         with self.read_one() as conn:
-            counters = _counters(conn.execute(_COUNTERS).tuples())
+            counters = _counters((key, value) for key, value in conn.execute(_COUNTERS))
         newest = max(counters.values(), default=0)
         if cursor is None:
             return Changes(newest)
