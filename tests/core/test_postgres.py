@@ -184,6 +184,36 @@ def test_db_copy_moves_a_store_file_into_a_database_verified_and_can_run_again(
     on_database.close()
 
 
+def test_a_copy_over_a_large_database_empties_it_at_once_and_still_agrees(
+        empty_database, world_orders, settings, monkeypatch):
+    from sqlalchemy import event
+
+    from mlm_tui.core.local import copy
+    from mlm_tui.core.local.store import Store
+
+    monkeypatch.setattr(copy, "TRUNCATE_FROM_BYTES", 0)  # the world counts as large
+    source, target = Store(world_orders), PostgresStore(empty_database)
+    sent: list[str] = []
+    event.listen(target.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: sent.append(statement))
+    first = copy.copy_store(source, target)
+    again = copy.copy_store(source, target)  # over the first copy: emptied, not added to
+    assert again == first and first["orders"] > 0
+    assert any(statement.startswith("TRUNCATE") for statement in sent)
+    with target.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.orders)).scalar_one() \
+            == first["orders"]
+    source.close()
+    target.close()
+    on_database = LocalBackend(settings, store=PostgresStore(empty_database))
+    on_database.login(world.ANNA.registration_number, world.PASSWORD)
+    on_file = LocalBackend(settings)
+    on_file.login(world.ANNA.registration_number, world.PASSWORD)
+    assert on_database.order_history(OrderFilter()) == on_file.order_history(OrderFilter())
+    on_database.close()
+    on_file.close()
+
+
 @pytest.mark.parametrize("typed", ["машка", "ёлоч", "süße"])
 def test_the_trigram_index_has_something_to_look_up_for_any_letters(anna_on_postgres, typed):
     # On a database whose ctype is C, pg_trgm sees no trigram in Cyrillic or umlauts; a

@@ -14,6 +14,7 @@ from mlm_tui.core.local.store import Store, StoreError
 
 BATCH = 5000
 MANY_ROWS = 10_000  # a copy of more is analysed at once (see below)
+TRUNCATE_FROM_BYTES = 64 * 2**20  # a target holding more is emptied with TRUNCATE
 
 
 def copy_store(source: Store, target: Store, *,
@@ -50,10 +51,27 @@ def _version(conn: Connection) -> str | None:
 
 
 def empty(conn: Connection) -> None:
-    """Every row of every table gone (the search words with them). Deleted, not truncated:
-    TRUNCATE makes every table's files anew, which costs more than a small store's rows."""
-    for table in reversed(schema.metadata.sorted_tables):
+    """Every row of every table gone (the search words with them). A small store's rows are
+    deleted: TRUNCATE makes every table's files anew, which costs more than they do. A
+    large database's are truncated: deleting the 12M rows of a 1M-order store one by one
+    made copying it again take 4 minutes instead of 2½."""
+    tables = list(reversed(schema.metadata.sorted_tables))
+    if conn.dialect.name == "postgresql" and _bytes_held(conn, tables) >= TRUNCATE_FROM_BYTES:
+        # CASCADE takes the search words along: their tables refer to products and members.
+        names = ", ".join(conn.dialect.identifier_preparer.quote(t.name) for t in tables)
+        conn.exec_driver_sql(f"TRUNCATE {names} CASCADE")
+        return
+    for table in tables:
         conn.execute(delete(table))
+
+
+def _bytes_held(conn: Connection, tables: list[Table]) -> int:
+    held = conn.execute(text("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) "
+                             "FROM pg_class AS c WHERE c.relkind = 'r' "
+                             "AND c.relname = ANY(:names) "
+                             "AND c.relnamespace = to_regnamespace(current_schema())"),
+                        {"names": [t.name for t in tables]}).scalar_one()
+    return int(held)
 
 
 def _copy_table(reading: Connection, writing: Connection, table: Table,
