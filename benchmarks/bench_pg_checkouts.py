@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -121,7 +122,10 @@ def main() -> None:
         for processes in (1, 2):
             url = fresh_database(args.server, source)
             folders = [Path(tmp) / f"server-{processes}-{n}" for n in range(processes)]
-            with _servers(folders, url) as served:
+            with ExitStack() as stack:
+                served = [stack.enter_context(serving(folder, workers=1,
+                                                      extra=("--database", url)))
+                          for folder in folders]
                 cpu_before = sum(cpu_seconds(pid) for _url, pid in served)
                 clients_before = time.process_time()
                 made, durations, errors, elapsed = checkouts(
@@ -138,21 +142,6 @@ def main() -> None:
             for error in sorted(set(errors))[:5]:
                 print(f"    {error}")
         print(f"\n2 processes / 1: {rates[2] / rates[1]:.2f}x (target >= 1.5x)")
-
-
-class _servers:
-    """``mlm-tui serve --database url`` in each folder, one process each."""
-
-    def __init__(self, folders: list[Path], url: str) -> None:
-        self.contexts = [serving(folder, workers=1, extra=("--database", url))
-                         for folder in folders]
-
-    def __enter__(self) -> list[tuple[str, int]]:
-        return [context.__enter__() for context in self.contexts]
-
-    def __exit__(self, *exc: object) -> None:
-        for context in reversed(self.contexts):
-            context.__exit__(None, None, None)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,8 @@ def _titles(store: Store, conn, clock) -> list[str]:
     return [p.title for p in Catalog(conn, period, "RUB").promotions]
 
 
-def test_adding_to_the_cart_reads_the_period_and_its_promotions_once(settings, clock):
-    backend = LocalBackend(settings, clock=clock)
-    backend.login(world.ANNA.registration_number, world.PASSWORD)
+def pricing_reads(backend: LocalBackend) -> list[str]:
+    """The tables of the period and its promotions, each time a statement reads one."""
     read: list[str] = []
 
     @event.listens_for(backend.store.engine, "before_cursor_execute")
@@ -38,6 +37,14 @@ def test_adding_to_the_cart_reads_the_period_and_its_promotions_once(settings, c
         for table in ("periods", "promotions"):
             if f"FROM {table}" in statement:
                 read.append(table)
+
+    return read
+
+
+def test_adding_to_the_cart_reads_the_period_and_its_promotions_once(settings, clock):
+    backend = LocalBackend(settings, clock=clock)
+    backend.login(world.ANNA.registration_number, world.PASSWORD)
+    read = pricing_reads(backend)
 
     cart = backend.add_to_cart("33012", 1)
     backend.close()
@@ -73,13 +80,7 @@ def test_orders_do_not_make_the_next_calls_read_the_period_and_promotions_again(
     backend = LocalBackend(settings, clock=clock)
     backend.login(world.ANNA.registration_number, world.PASSWORD)
     backend.add_to_cart("33012", 1)  # the period and promotions read once
-    read: list[str] = []
-
-    @event.listens_for(backend.store.engine, "before_cursor_execute")
-    def note(_conn, _cursor, statement, *_args) -> None:
-        for table in ("periods", "promotions"):
-            if f"FROM {table}" in statement:
-                read.append(table)
+    read = pricing_reads(backend)
 
     cart = backend.add_to_cart("34001", 1)  # the stock an order takes moves no price
     found = backend.search_products("тушь")

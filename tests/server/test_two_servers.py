@@ -121,12 +121,8 @@ def test_checkouts_through_both_servers_sell_the_stock_exactly_and_spend_no_more
     store = PostgresStore(database)
     try:
         with store.read() as conn:
-            p, lines, o, b = t.products, t.order_lines, t.orders, t.balance_ledger
-            stock = conn.execute(select(p.c.stock).where(p.c.code == SCARCE,
-                                                         p.c.period_id == 2)).scalar_one()
-            sold = conn.execute(select(func.coalesce(func.sum(lines.c.quantity), 0))
-                                .where(lines.c.product_code == SCARCE)).scalar_one()
-            numbers = conn.execute(select(o.c.number)).scalars().all()
+            stock, sold, numbers = _sold(conn, SCARCE)
+            b = t.balance_ledger
             balances = conn.execute(select(b.c.member_id, func.sum(b.c.amount))
                                     .group_by(b.c.member_id)).all()
     finally:
@@ -250,18 +246,25 @@ def _outcome(shopper: subprocess.Popen[str]) -> dict:
     return json.loads(said)
 
 
+def _sold(conn, code: str) -> tuple[int, int, list[str]]:
+    """The product's stock left in the open period, the units of it sold, and every order
+    number."""
+    p, lines, o = t.products, t.order_lines, t.orders
+    left = conn.execute(select(p.c.stock).where(p.c.code == code,
+                                                p.c.period_id == 2)).scalar_one()
+    sold = conn.execute(select(func.coalesce(func.sum(lines.c.quantity), 0))
+                        .where(lines.c.product_code == code)).scalar_one()
+    return left, sold, list(conn.execute(select(o.c.number)).scalars())
+
+
 def _crowd_result(database: str) -> tuple[int, int, list[str], list[Decimal]]:
     """The crowd's product's stock and units sold, every order number, and Irina's balance
     after each entry of her ledger, in the order they were written."""
     store = PostgresStore(database)
     try:
         with store.read() as conn:
-            p, lines, o, b = t.products, t.order_lines, t.orders, t.balance_ledger
-            left = conn.execute(select(p.c.stock).where(p.c.code == CROWDED,
-                                                        p.c.period_id == 2)).scalar_one()
-            sold = conn.execute(select(func.coalesce(func.sum(lines.c.quantity), 0))
-                                .where(lines.c.product_code == CROWDED)).scalar_one()
-            numbers = conn.execute(select(o.c.number)).scalars().all()
+            left, sold, numbers = _sold(conn, CROWDED)
+            b = t.balance_ledger
             entries = conn.execute(select(b.c.amount).where(b.c.member_id == world.IRINA.id)
                                    .order_by(b.c.id)).scalars().all()
     finally:

@@ -213,32 +213,28 @@ class PostgresStore(Store):
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        joined: Connection | None = getattr(self._joined, "conn", None)
-        if joined is not None:
-            yield joined
-            return
-        try:
-            # The level travels with the BEGIN psycopg sends before the first statement
-            # (``BEGIN ISOLATION LEVEL REPEATABLE READ``): setting it on the connection is
-            # no round trip of its own, where a ``SET TRANSACTION`` would be.
-            with self.engine.connect().execution_options(
-                    isolation_level="REPEATABLE READ") as conn, conn.begin():
-                yield conn
-        except DBAPIError as exc:
-            raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
-                             field="store") from exc
+        # The level travels with the BEGIN psycopg sends before the first statement
+        # (``BEGIN ISOLATION LEVEL REPEATABLE READ``): setting it on the connection is no
+        # round trip of its own, where a ``SET TRANSACTION`` would be.
+        with self._reading("REPEATABLE READ") as conn:
+            yield conn
 
     @contextmanager
     def read_one(self) -> Iterator[Connection]:
+        # One statement is a snapshot of its own: under AUTOCOMMIT no BEGIN and COMMIT go
+        # around it (SQLAlchemy's transaction sends none), two round trips of the three.
+        with self._reading("AUTOCOMMIT") as conn:
+            yield conn
+
+    @contextmanager
+    def _reading(self, level: str) -> Iterator[Connection]:
         joined: Connection | None = getattr(self._joined, "conn", None)
         if joined is not None:
             yield joined
             return
         try:
-            # One statement is a snapshot of its own: no BEGIN and COMMIT around it, two
-            # round trips of the three.
             with self.engine.connect().execution_options(
-                    isolation_level="AUTOCOMMIT") as conn:
+                    isolation_level=level) as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
             raise StoreError(f"{self.where} could not be read: {_reason(exc)}",
