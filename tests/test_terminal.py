@@ -102,3 +102,48 @@ def test_the_app_ends_when_its_terminal_closes(world_file: Path, hang_up: bool):
         if app.poll() is None:
             app.kill()
             app.wait()
+
+
+_WATCHED = """
+import os, pathlib, sys, threading, time
+import mlm_tui.terminal as terminal
+
+terminal.GRACE_SECONDS = 0.3
+out, case = pathlib.Path(sys.argv[1]), sys.argv[2]
+
+class EndedApp:  # its loop has ended (as by the hang-up signal): nothing reaches it
+    def call_from_thread(self, *args, **kwargs):
+        raise RuntimeError("the app is not running")
+    def exit(self, **kwargs):
+        pass
+
+def last():
+    time.sleep(0.5)  # longer than the grace: it is never cut short
+    out.write_text("last step taken")
+
+# As Textual's input thread at end-of-file: it would keep the process alive for ever.
+threading.Thread(target=lambda: time.sleep(3600), daemon=False).start()
+read_end, write_end = os.pipe()
+with terminal.ended_when_input_closes(EndedApp(), read_end, last=last):
+    if case != "quits":
+        os.close(write_end)  # the input hangs up
+    time.sleep(30 if case == "stuck" else 0.1)
+out.write_text("the app quit")
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize(("case", "status", "written"), [
+    pytest.param("quits", 0, "the app quit", id="app-quits"),
+    pytest.param("ends", 129, "last step taken", id="app-ends-after-hang-up"),
+    pytest.param("stuck", 129, "last step taken", id="app-stuck-after-hang-up"),
+])
+def test_after_a_hang_up_the_process_ends_but_only_after_its_last_step(
+        tmp_path: Path, case: str, status: int, written: str):
+    """The terminal went: the process ends, whether the app ends or not (and a thread
+    that would keep it alive does not), but never before its last step (ending an SSH
+    key's session), however long that takes. Without a hang-up nothing is forced."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", _WATCHED, str(out), case], timeout=WAIT)
+    assert done.returncode == status
+    assert out.read_text() == written

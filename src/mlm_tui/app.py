@@ -944,11 +944,14 @@ def _watch_session(backend: Backend, ended: Callable[[NotAuthenticated], None]) 
 
 def run_app(settings: Settings, *, demo: bool = False,
             signed_in: Callable[[], Backend] | None = None,
-            keymap: dict[str, str] | None = None) -> int:
+            keymap: dict[str, str] | None = None,
+            last: Callable[[], None] | None = None) -> int:
     """Run the TUI on ``settings`` (the CLI's entry point). ``demo`` builds the demo store
     when it is missing and shows the demo login. ``signed_in`` opens a backend signed in
     already (over SSH, by the connection's key): its session is never kept. ``keymap``:
-    ``[keys]`` of the settings, checked (``mlm_tui.keymap.keymap_of``)."""
+    ``[keys]`` of the settings, checked (``mlm_tui.keymap.keymap_of``). Once the
+    terminal has gone the process is ended, after ``last``
+    (``mlm_tui.terminal.ended_when_input_closes``)."""
     from mlm_tui.colours import terminal_colours
     from mlm_tui.glyphs import terminal_is_utf8
     from mlm_tui.i18n import choose_language
@@ -990,11 +993,13 @@ def run_app(settings: Settings, *, demo: bool = False,
     )
     import sys
 
-    from mlm_tui.terminal import exit_when_input_closes
+    from mlm_tui.terminal import ended_when_input_closes
 
+    input_fd: int | None = None
     with contextlib.suppress(OSError, ValueError):  # io.UnsupportedOperation: no real stdin
-        exit_when_input_closes(app, sys.stdin.fileno())
-    app.run()
+        input_fd = sys.stdin.fileno()
+    with ended_when_input_closes(app, input_fd, last=last):
+        app.run()
     return app.return_code or 0
 
 

@@ -290,15 +290,18 @@ def _ssh_session(args: argparse.Namespace) -> int:
         from mlm_tui.app import run_app
 
         _end_on_hang_up()
-        return run_app(settings, signed_in=lambda: backend)
+        # Once the connection has gone the process is ended (as the app ends, or after a
+        # grace should it not): the key's session ends first.
+        return run_app(settings, signed_in=lambda: backend,
+                       last=lambda: _end_session(settings, session.token))
     finally:
         _end_session(settings, session.token)
 
 
 def _end_on_hang_up() -> None:
     """The connection dropped: sshd hangs up the terminal, whose controlling process this
-    is. By default the signal ends the process on the spot; here it ends it through the
-    ``finally`` that ends the key's session."""
+    is. By default the signal ends the process on the spot; here it ends the app, after
+    which the key's session ends (``run_app``'s ``last``)."""
     import signal
 
     def hang_up(_signal: int, _frame: object) -> None:
