@@ -6,10 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 @contextmanager
@@ -57,3 +59,48 @@ def cpu_seconds(pid: int) -> float:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total
+
+
+def signed_in(urls: list[str], logins: list[str], password: str) -> list[Any]:
+    """A client for each login, signed in through ``urls[n % len(urls)]``: signed in before
+    the clock starts, so a run measures the work and not the logins."""
+    from mlm_tui.core.remote import RemoteBackend
+
+    backends = []
+    for n, login in enumerate(logins):
+        backend = RemoteBackend(urls[n % len(urls)])
+        backend.login(login, password)
+        backends.append(backend)
+    return backends
+
+
+def run_clients(backends: list[Any], seconds: float,
+                round_of: Callable[[Any, int], Callable[[], None]]) -> tuple[list[str], float]:
+    """Each client in a thread of its own repeats its round (``round_of(backend, n)``, made
+    before the clock starts) for ``seconds``, all starting together; then it is closed.
+    The errors met (counted and shown: a benchmark must not hide one) and the time taken."""
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(backends) + 1)
+
+    def client(backend: Any, n: int) -> None:
+        one_round = round_of(backend, n)
+        start.wait()
+        while time.monotonic() < stop:
+            try:
+                one_round()
+            except Exception as error:
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}")
+        backend.close()
+
+    stop = time.monotonic() + seconds + 1
+    threads = [threading.Thread(target=client, args=(backend, n))
+               for n, backend in enumerate(backends)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.monotonic()
+    for thread in threads:
+        thread.join()
+    return errors, time.monotonic() - began

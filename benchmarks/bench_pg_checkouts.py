@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from contextlib import ExitStack
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _served import cpu_seconds, serving
+from _served import cpu_seconds, run_clients, serving, signed_in
 from _stores import big_store
 from bench_server import PASSWORD, give_passwords, orderable_codes, percentile
 
@@ -57,47 +56,27 @@ def checkouts(urls: list[str], logins: list[str], seconds: float,
     """Checkouts made by the clients in ``seconds`` (client n through ``urls[n % len]``),
     their durations, the errors met, and the time taken."""
     from mlm_tui.core.models import Checkout, DeliveryMethod, PaymentMethod
-    from mlm_tui.core.remote import RemoteBackend
 
-    durations: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(logins) + 1)
-    backends = []
-    for n, login in enumerate(logins):
-        backend = RemoteBackend(urls[n % len(urls)])
-        backend.login(login, PASSWORD)
-        backends.append(backend)
+    backends = signed_in(urls, logins, PASSWORD)
     centre = next(p.code for p in backends[0].company().pickup_points
                   if p.kind is DeliveryMethod.SERVICE_CENTRE)
+    durations: list[list[float]] = [[] for _ in backends]  # each client's own
 
-    def client(backend, n: int) -> None:
-        mine: list[float] = []
-        start.wait()
-        while time.monotonic() < stop:
-            try:
-                backend.add_to_cart(codes[(n * 7 + len(mine)) % len(codes)], 1)
-                began = time.perf_counter()
-                backend.place_order(Checkout(
-                    DeliveryMethod.SERVICE_CENTRE, PaymentMethod.SERVICE_CENTRE,
-                    str(uuid.uuid4()), pickup_point=centre))
-                mine.append(time.perf_counter() - began)
-            except Exception as error:  # counted and shown: a benchmark must not hide one
-                with lock:
-                    errors.append(f"{type(error).__name__}: {error}")
-        backend.close()
-        with lock:
-            durations.extend(mine)
+    def round_of(backend, n: int):
+        mine = durations[n]
 
-    stop = time.monotonic() + seconds + 1
-    threads = [threading.Thread(target=client, args=(b, n)) for n, b in enumerate(backends)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.monotonic()
-    for thread in threads:
-        thread.join()
-    return len(durations), durations, errors, time.monotonic() - began
+        def one_checkout() -> None:
+            backend.add_to_cart(codes[(n * 7 + len(mine)) % len(codes)], 1)
+            began = time.perf_counter()
+            backend.place_order(Checkout(
+                DeliveryMethod.SERVICE_CENTRE, PaymentMethod.SERVICE_CENTRE,
+                str(uuid.uuid4()), pickup_point=centre))
+            mine.append(time.perf_counter() - began)
+        return one_checkout
+
+    errors, elapsed = run_clients(backends, seconds, round_of)
+    every = [d for mine in durations for d in mine]
+    return len(every), every, errors, elapsed
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ import random
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import defaultdict
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _served import cpu_seconds, serving
+from _served import cpu_seconds, run_clients, serving, signed_in
 from _stores import big_store
 
 QUERIES = ["крем", "тушь", "гель", "32", "lavendel", "набор", "парф", "вода", "öl", "шамп"]
@@ -95,46 +94,22 @@ def one_round(backend, rng: random.Random, numbers: list[str], timings, product_
         pickup_point=centre)))
 
 
-def run_clients(url: str, logins: list[str], seconds: float, product_codes: list[str]):
-    from mlm_tui.core.remote import RemoteBackend
+def mixed_rounds(url: str, logins: list[str], seconds: float, product_codes: list[str]):
+    """The realistic mix (``one_round``) by one client per login for ``seconds``: the
+    samples of each operation, the errors met, and the time taken."""
+    backends = signed_in([url], logins, PASSWORD)
+    mine: list[dict[str, list[float]]] = [defaultdict(list) for _ in backends]
 
+    def round_of(backend, seed: int):
+        rng, company, numbers = random.Random(seed), backend.company(), []
+        return lambda: one_round(backend, rng, numbers, mine[seed], product_codes, company)
+
+    errors, elapsed = run_clients(backends, seconds, round_of)
     timings: dict[str, list[float]] = defaultdict(list)
-    errors: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(logins) + 1)
-
-    def client(backend, seed: int) -> None:
-        rng = random.Random(seed)
-        company = backend.company()
-        mine: dict[str, list[float]] = defaultdict(list)
-        numbers: list[str] = []
-        start.wait()
-        while time.monotonic() < stop:
-            try:
-                one_round(backend, rng, numbers, mine, product_codes, company)
-            except Exception as error:  # counted and shown: a benchmark must not hide one
-                with lock:
-                    errors.append(f"{type(error).__name__}: {error}")
-        backend.close()
-        with lock:
-            for name, samples in mine.items():
-                timings[name] += samples
-
-    backends = []
-    for login in logins:  # signed in first: the run measures the work, not the logins
-        backend = RemoteBackend(url)
-        backend.login(login, PASSWORD)
-        backends.append(backend)
-    stop = time.monotonic() + seconds + 1
-    threads = [threading.Thread(target=client, args=(backend, n)) for n, backend in
-               enumerate(backends)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.monotonic()
-    for thread in threads:
-        thread.join()
-    return timings, errors, time.monotonic() - began
+    for samples_of in mine:
+        for name, samples in samples_of.items():
+            timings[name] += samples
+    return timings, errors, elapsed
 
 
 def in_process(path: Path, login: str, seconds: float, product_codes: list[str]):
@@ -191,7 +166,7 @@ def main() -> None:
               f"{args.products:,} products, {args.orders:,} orders; load average "
               f"{os.getloadavg()[0]:.1f}\n")
         cpu_before, client_before = cpu_seconds(pid), time.process_time()
-        timings, errors, elapsed = run_clients(url, logins, args.seconds, product_codes)
+        timings, errors, elapsed = mixed_rounds(url, logins, args.seconds, product_codes)
         server_cpu = cpu_seconds(pid) - cpu_before
         client_cpu = time.process_time() - client_before
         if errors:
