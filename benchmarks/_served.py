@@ -44,6 +44,20 @@ def serving(data_dir: Path, *, workers: int = 1,
         server.wait()
 
 
+def database_cpu_seconds() -> float:
+    """CPU time used so far by this machine's PostgreSQL processes (its connections come
+    and go with the servers' pools: read it while they are open)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / ticks
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended meanwhile
+    return total
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user and system) used so far by the process ``pid`` and every process
     below it (a server's workers): a cost the machine's other load does not inflate."""

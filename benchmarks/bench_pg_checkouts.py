@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _served import cpu_seconds, run_clients, serving, signed_in
+from _served import cpu_seconds, database_cpu_seconds, run_clients, serving, signed_in
 from _stores import big_store
 from bench_server import PASSWORD, give_passwords, orderable_codes, percentile
 
@@ -106,17 +106,21 @@ def main() -> None:
                                                       extra=("--database", url)))
                           for folder in folders]
                 cpu_before = sum(cpu_seconds(pid) for _url, pid in served)
+                database_before = database_cpu_seconds()
                 clients_before = time.process_time()
                 made, durations, errors, elapsed = checkouts(
                     [u for u, _pid in served], logins, args.seconds, codes)
                 cpu = sum(cpu_seconds(pid) for _url, pid in served) - cpu_before
+                database = database_cpu_seconds() - database_before
                 clients = time.process_time() - clients_before
             rates[processes] = made / elapsed
             print(f"{processes} server process{'es' if processes > 1 else ''}: "
                   f"{rates[processes]:6.1f} checkouts/s  (p50 {percentile(durations, .5):.0f} "
                   f"ms, p99 {percentile(durations, .99):.0f} ms, {made} in {elapsed:.1f} s, "
                   f"{len(errors)} errors)\n    CPU a checkout: servers "
-                  f"{cpu / max(made, 1) * 1000:.1f} ms, clients {clients / max(made, 1) * 1000:.1f}"
+                  f"{cpu / max(made, 1) * 1000:.1f} ms, database "
+                  f"{database / max(made, 1) * 1000:.1f} ms, clients "
+                  f"{clients / max(made, 1) * 1000:.1f}"
                   f" ms; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             for error in sorted(set(errors))[:5]:
                 print(f"    {error}")

@@ -208,9 +208,12 @@ class CartMixin(LocalBase):
             cart = self._priced_cart(conn)
             if cart.is_empty:
                 raise ValidationError(N_("The cart is empty."), field="cart")
-            order = self._write_placed(conn, checkout, cart, buyer, period.id)
-            _clear(conn, me)
-            return order
+            _clear(conn, me)  # before the order is numbered: see _write_placed
+            order_id = self._write_placed(conn, checkout, cart, buyer, period.id)
+        # Read once written, not before the commit: while a checkout writes its order, the
+        # others wait to number theirs.
+        with self.store.read() as conn:
+            return read_order(conn, order_id, self.money)
 
     # --- shared steps ----------------------------------------------------------------------
     def _order_with_key(self, conn: Connection, key: str) -> Order | None:
@@ -224,9 +227,14 @@ class CartMixin(LocalBase):
         return with_shipment(conn, read_order(conn, existing.id, self.money), self.company())
 
     def _write_placed(self, conn: Connection, checkout: Checkout, cart: Cart,
-                      buyer: Row[Any, Any], period_id: int) -> Order:
+                      buyer: Row[Any, Any], period_id: int) -> int:
         """The priced cart as an order with its invoice, payment, wallet points and stock,
-        inside the caller's write transaction (refused: the caller's transaction rolls back)."""
+        inside the caller's write transaction (refused: the caller's transaction rolls back);
+        the order's id.
+
+        The order's number is the last one plus one, so from taking it to the commit the
+        checkout goes alone (on PostgreSQL, where checkouts otherwise run side by side):
+        what needs no number is done before it, and the order is not read back here."""
         company, me, now = self.company(), self._me_id(), self.clock()
         p = t.products
         self.store.lock_rows(conn, p, (p.c.period_id == period_id)
@@ -235,22 +243,22 @@ class CartMixin(LocalBase):
         if checkout.payment_method is PaymentMethod.BALANCE:
             _check_balance(conn, me, cart.to_pay, company)
         _check_wallet(conn, me, cart, company)
-        self.store.numbering(conn)  # the order's number is the last one plus one
-        order_id = _write_order(conn, checkout, cart, company, now,
-                                buyer=buyer, placed_by=me, period_id=period_id)
-        _spend_wallet(conn, order_id, cart, now, placed_by=me)
+        conn.execute(_LAST_ORDERED, {"buyer": buyer.id, "now": now})
+        self.store.numbering(conn)
+        order_id, number = _write_order(conn, checkout, cart, company, now,
+                                        buyer=buyer, placed_by=me, period_id=period_id)
+        _spend_wallet(conn, order_id, number, cart, now, placed_by=me)
         if paid_when_placed(checkout.payment_method):
             record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
-        conn.execute(_LAST_ORDERED, {"buyer": buyer.id, "now": now})
-        order = read_order(conn, order_id, self.money)
         if paid_on_confirmation(checkout.payment_method):
             # Paid when its money is confirmed, as a top-up is: then it earns its points.
-            payments.open_order_payment(conn, order, now)
+            payments.open_order_payment(conn, order_id, number, me, checkout.payment_method,
+                                        cart.to_pay, now)
         notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
-               {"number": order.number, "total": money_param(order.total),
-                "points": str(order.points), "points_label": company.points_label},
+               {"number": number, "total": money_param(cart.to_pay),
+                "points": str(cart.points), "points_label": company.points_label},
                company.locale)
-        return order
+        return order_id
 
     def _cart_within_wallet(self, conn: Connection) -> Cart:
         """The priced cart, refused (the transaction rolls back) when it overdraws the wallet."""
@@ -469,13 +477,11 @@ def _points_held(conn: Connection, member_id: int) -> Decimal:
     return held
 
 
-def _spend_wallet(conn: Connection, order_id: int, cart: Cart, now: datetime, *,
-                  placed_by: int) -> None:
+def _spend_wallet(conn: Connection, order_id: int, number: str, cart: Cart, now: datetime,
+                  *, placed_by: int) -> None:
     """The wallet points the order's lines spent: taken when it is placed."""
     if not cart.points_spent:
         return
-    number = conn.execute(select(t.orders.c.number).where(t.orders.c.id == order_id)
-                          ).scalar_one()
     conn.execute(t.points_ledger.insert().values(
         member_id=placed_by, at=now, kind=PointsKind.SPENT.value, points=-cart.points_spent,
         expires_on=None, order_id=order_id, note=number))
@@ -491,11 +497,13 @@ def _write_order(
     buyer: Row[Any, Any],
     placed_by: int,
     period_id: int,
-) -> int:
+) -> tuple[int, str]:
+    """The order, its lines, status and invoice written: its id and number."""
     order_id = (conn.execute(_LAST_ORDER_ID).scalar_one() or 0) + 1
+    number = order_number(company, now, order_id)
     conn.execute(_INSERT_ORDER, dict(
         id=order_id,
-        number=order_number(company, now, order_id),
+        number=number,
         buyer_id=buyer.id,
         placed_by_id=placed_by,
         source=(checkout.source or _source(conn, buyer.id)).value,
@@ -529,7 +537,7 @@ def _write_order(
             order_id=order_id, note="order payment"))
     conn.execute(_INSERT_INVOICE, dict(
         number=invoice_number(now, order_id), order_id=order_id, issued_at=now))
-    return order_id
+    return order_id, number
 
 
 # Built once, as the cart's reads are: an order is written at every checkout and up to a

@@ -36,8 +36,8 @@ from mlm_tui.core.models import (
     CompanyProfile,
     LedgerKind,
     NotificationKind,
-    Order,
     OrderStatus,
+    PaymentMethod,
     PaymentPurpose,
     PaymentRequest,
     PaymentSource,
@@ -111,15 +111,16 @@ def open_top_up(conn: Connection, member_id: int, amount: Decimal, method: TopUp
                           PaymentState.PENDING, now)
 
 
-def open_order_payment(conn: Connection, order: Order, now: datetime) -> None:
+def open_order_payment(conn: Connection, order_id: int, number: str, placed_by: int,
+                       method: PaymentMethod, total: Money, now: datetime) -> None:
     """The order, just placed and paid elsewhere: its money is awaited under its order
-    number. (Given as read after its writes: not read again.)"""
-    if order.total.amount <= 0:
+    number."""
+    if total.amount <= 0:
         return  # paid wholly with wallet points: nothing to wait for
     conn.execute(_INSERT_REQUEST, dict(
-        id=_next_id(conn), reference=order.number, member_id=order.placed_by.id,
-        purpose=PaymentPurpose.ORDER.value, order_id=order.id,
-        method=order.payment_method.value, amount=order.total.amount,
+        id=_next_id(conn), reference=number, member_id=placed_by,
+        purpose=PaymentPurpose.ORDER.value, order_id=order_id,
+        method=method.value, amount=total.amount,
         state=PaymentState.PENDING.value, requested_at=now))
 
 

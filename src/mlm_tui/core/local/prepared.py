@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Row
 from mlm_tui.core.errors import DomainError, TotalsChanged, Unavailable, ValidationError
 from mlm_tui.core.local.cart import CartMixin, check_checkout, open_period
 from mlm_tui.core.local.catalog import Catalog
+from mlm_tui.core.local.orders import read_order
 from mlm_tui.core.models import Cart, CompanyProfile, Order, PreparedOrder, PreparedOutcome
 from mlm_tui.core.prepared_orders import totals_differ
 from mlm_tui.core.rules.cart_lines import check_quantity
@@ -92,7 +93,8 @@ class PreparedOrdersMixin(CartMixin):
                        "price or drop it."), field="total",
                     params={"now": cart.to_pay, "seen": prepared.seen.to_pay,
                             "differences": ",".join(differences)})
-            return self._write_placed(conn, checkout, cart, buyer, catalog.period.id)
+            order_id = self._write_placed(conn, checkout, cart, buyer, catalog.period.id)
+            return read_order(conn, order_id, self.money)
 
     def _price_prepared(self, conn: Connection, prepared: PreparedOrder) -> Cart:
         return self._price_lines(conn, _rows(prepared), prepared.delivery_product_code)
