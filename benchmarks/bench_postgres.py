@@ -7,7 +7,8 @@ database already holds it. Targets on PostgreSQL: search p95 <= 10 ms, history p
 volume <= 20 ms.
 
     .venv/bin/python benchmarks/bench_postgres.py [--products N] [--orders N]
-        [--statements] [--server postgresql://postgres@127.0.0.1:5432/postgres] [--database NAME]
+        [--statements] [--each-query]
+        [--server postgresql://postgres@127.0.0.1:5432/postgres] [--database NAME]
 """
 
 from __future__ import annotations
@@ -96,14 +97,17 @@ def statements_of(backend, label: str) -> None:
         event.remove(engine, kind, noted)
 
 
-def figures_of(backend, label: str) -> None:
+def figures_of(backend, label: str, *, each_query: bool = False) -> None:
     from mlm_tui.core.models import OrderFilter
 
     print(f"[{label}]")
     searches = []
     for q in QUERIES:
         backend.search_products(q)  # warm
-        searches += timed(lambda q=q: backend.search_products(q))
+        timings = timed(lambda q=q: backend.search_products(q))
+        if each_query:
+            print(f"    {q!r:18} {summary(timings)}")
+        searches += timings
     print(f"  search_products      {summary(searches)}")
     everyone = OrderFilter()
     first = backend.orders_page(everyone, limit=100)
@@ -121,6 +125,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--statements", action="store_true",
                         help="also count the statements each call sends")
+    parser.add_argument("--each-query", action="store_true",
+                        help="also print the search figures of each query")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", help="the database on --server to copy the store into "
                         "(default: mlm_tui_bench_p<products>_o<orders>)")
@@ -142,7 +148,7 @@ def main() -> None:
         backend.login(login["registration_number"], login["password"])
         if args.statements:
             statements_of(backend, label)
-        figures_of(backend, label)
+        figures_of(backend, label, each_query=args.each_query)
         backend.close()
 
 

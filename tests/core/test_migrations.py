@@ -164,4 +164,23 @@ def test_a_version_13_file_gets_the_delivery_stop_queue_holding_its_stopped_orde
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
                                ).fetchone()
     assert queued == [(9, "2026-11-19T10:00:00", "requested")]
-    assert version == ("14",)
+    assert version == (str(schema.SCHEMA_VERSION),)
+
+
+def test_a_version_14_file_opens_as_this_version_and_finds_what_it_found(
+        tmp_path: Path) -> None:
+    # Version 15 gave PostgreSQL its index of words; a file keeps its FTS5 indexes as they are.
+    from tests import world
+
+    path = world.build_world(tmp_path / "store.db")
+    found = "SELECT rowid FROM products_fts WHERE products_fts MATCH '\"крем\"*' ORDER BY rowid"
+    with sqlite3.connect(path) as conn:
+        before = conn.execute(found).fetchall()
+        conn.execute("UPDATE meta SET value = '14' WHERE key = 'schema_version'")
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                               ).fetchone()
+        after = conn.execute(found).fetchall()
+    assert version == (str(schema.SCHEMA_VERSION),) == ("15",)
+    assert after == before and before

@@ -31,7 +31,6 @@ from sqlalchemy import (
     Row,
     Select,
     String,
-    TextClause,
     TextualSelect,
     and_,
     bindparam,
@@ -207,8 +206,7 @@ class Catalog:
                   "category": category_id, "exact": -1 if exact is None else exact.id}
         position = SearchPosition.read(after) if after is not None else None
         ranked = (position.ranked if position is not None else
-                  self.conn.execute(statements.count(), {**params, "cap": RANK_AT_MOST + 1}
-                                    ).scalar_one() <= RANK_AT_MOST)
+                  statements.count(self.conn, params, RANK_AT_MOST + 1) <= RANK_AT_MOST)
         # The exact code leads the first page and is left out of every list after it.
         lead = [exact] if exact is not None and position is None else []
         wanted = limit + 1 - len(lead)  # one more than fits tells whether there are more
@@ -231,11 +229,9 @@ class Catalog:
                 category_id: int | None, count: int) -> list[Row[Any]]:
         """Up to ``count``: matches of every word's start ranked (``_word_ranked``), then
         those that hold the words only inside a word, by code."""
-        rows = list(self.conn.execute(statements.word_ranked(category_id),
-                                      {**params, "limit": count}))
+        rows = statements.word_ranked(self.conn, params, category_id, count)
         if len(rows) < count:
-            rows += self.conn.execute(statements.inside_words(category_id),
-                                      {**params, "limit": count - len(rows)})
+            rows += statements.inside_words(self.conn, params, category_id, count - len(rows))
         return rows
 
     def _newest(self, statements: SearchStatements, params: dict[str, Any],
@@ -247,9 +243,8 @@ class Catalog:
         found: list[tuple[Row[Any], SearchPosition]] = []
         group, before = start.group, start.before
         while len(found) < count and group < NEWEST_GROUPS:
-            statement = statements.newest(group, category_id)
-            rows = self.conn.execute(statement, {**params, "before": before,
-                                                 "limit": count - len(found)}).all()
+            rows = statements.newest(self.conn, group, params, category_id, before,
+                                     count - len(found))
             found += [(row, SearchPosition(False, group=group, before=row.id))
                       for row in rows]
             group, before = group + 1, _NO_ROWID
@@ -350,15 +345,23 @@ NEWEST_GROUPS = len(_NEWEST_GROUPS)
 
 
 class SearchStatements(Protocol):
-    """The statements of one product search, as a dialect asks them (the words typed are
-    in ``params``)."""
+    """One product search as a dialect asks it (the words typed are in ``params``; each
+    call is given them with the period, category and exact code's id)."""
 
     params: dict[str, Any]
 
-    def count(self) -> TextClause: ...
-    def word_ranked(self, category_id: int | None) -> TextualSelect: ...
-    def inside_words(self, category_id: int | None) -> TextualSelect: ...
-    def newest(self, group: int, category_id: int | None) -> TextualSelect: ...
+    def count(self, conn: Connection, params: dict[str, Any], cap: int) -> int:
+        """How many products of any period hold the words, up to ``cap``."""
+        ...
+
+    def word_ranked(self, conn: Connection, params: dict[str, Any],
+                    category_id: int | None, limit: int) -> list[Row[Any]]: ...
+
+    def inside_words(self, conn: Connection, params: dict[str, Any],
+                     category_id: int | None, limit: int) -> list[Row[Any]]: ...
+
+    def newest(self, conn: Connection, group: int, params: dict[str, Any],
+               category_id: int | None, before: int, limit: int) -> list[Row[Any]]: ...
 
 
 class _Fts5Search:
@@ -368,49 +371,56 @@ class _Fts5Search:
         self.params: dict[str, Any] = {"match": fts_query(terms), "initial": fts_initial(terms),
                                        "substrings": every_substring(terms)}
 
-    def count(self) -> TextClause:
-        return _COUNT_MATCHES
+    def count(self, conn: Connection, params: dict[str, Any], cap: int) -> int:
+        return int(conn.execute(_COUNT_MATCHES, {**params, "cap": cap}).scalar_one())
 
-    def word_ranked(self, category_id: int | None) -> TextualSelect:
-        return _word_ranked(category_id)
+    def word_ranked(self, conn: Connection, params: dict[str, Any],
+                    category_id: int | None, limit: int) -> list[Row[Any]]:
+        return list(conn.execute(_word_ranked(category_id), {**params, "limit": limit}))
 
-    def inside_words(self, category_id: int | None) -> TextualSelect:
-        return _inside_words(category_id)
+    def inside_words(self, conn: Connection, params: dict[str, Any],
+                     category_id: int | None, limit: int) -> list[Row[Any]]:
+        return list(conn.execute(_inside_words(category_id), {**params, "limit": limit}))
 
-    def newest(self, group: int, category_id: int | None) -> TextualSelect:
-        return _NEWEST_GROUPS[group](category_id)
+    def newest(self, conn: Connection, group: int, params: dict[str, Any],
+               category_id: int | None, before: int, limit: int) -> list[Row[Any]]:
+        return list(conn.execute(_NEWEST_GROUPS[group](category_id),
+                                 {**params, "before": before, "limit": limit}))
 
 
 class _TrigramSearch:
-    """PostgreSQL: the trigram indexes (:mod:`mlm_tui.core.local.postgres_search`); the
-    statements are built once for each shape of query (how many words, spellings)."""
+    """PostgreSQL: the word index and the trigram indexes
+    (:mod:`mlm_tui.core.local.postgres_search`)."""
 
-    def __init__(self, terms: list[tuple[str, ...]], *, coded: bool) -> None:
-        self._search = postgres_search.ProductSearch(terms, _COLUMNS, coded=coded)
+    def __init__(self, terms: list[tuple[str, ...]], *, coded: bool,
+                 stats: postgres_search.WordStats | None) -> None:
+        self._search = postgres_search.ProductSearch(terms, _COLUMNS, typed=_typed,
+                                                     coded=coded, stats=stats)
         self.params: dict[str, Any] = dict(self._search.params)
 
-    def count(self) -> TextClause:
-        return _text(self._search.count())
+    def count(self, conn: Connection, params: dict[str, Any], cap: int) -> int:
+        return self._search.count(conn, params, cap)
 
-    def word_ranked(self, category_id: int | None) -> TextualSelect:
-        return _typed(self._search.word_ranked(_in_category(category_id)))
+    def word_ranked(self, conn: Connection, params: dict[str, Any],
+                    category_id: int | None, limit: int) -> list[Row[Any]]:
+        return self._search.word_ranked(conn, params, _in_category(category_id), limit)
 
-    def inside_words(self, category_id: int | None) -> TextualSelect:
-        return _typed(self._search.inside_words(_in_category(category_id)))
+    def inside_words(self, conn: Connection, params: dict[str, Any],
+                     category_id: int | None, limit: int) -> list[Row[Any]]:
+        return self._search.inside_words(conn, params, _in_category(category_id), limit)
 
-    def newest(self, group: int, category_id: int | None) -> TextualSelect:
-        return _typed(self._search.newest(group, _in_category(category_id)))
+    def newest(self, conn: Connection, group: int, params: dict[str, Any],
+               category_id: int | None, before: int, limit: int) -> list[Row[Any]]:
+        return self._search.newest(conn, group, params, _in_category(category_id), before,
+                                   limit)
 
 
 def search_statements(conn: Connection, terms: list[tuple[str, ...]]) -> SearchStatements:
     if conn.dialect.name == "postgresql":
-        return _TrigramSearch(terms, coded=postgres_search.letters_coded(conn))
+        return _TrigramSearch(terms, coded=postgres_search.letters_coded(conn),
+                              stats=postgres_search.word_stats(conn) if len(terms) > 1
+                              else None)
     return _Fts5Search(terms)
-
-
-@cache
-def _text(sql: str) -> TextClause:
-    return text(sql)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ def copy_store(source: Store, target: Store, *,
                progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """Copy every row of ``source`` into ``target`` (emptied first); the rows per table."""
     counts: dict[str, int] = {}
+    settle = False
     with source.read() as reading, target.write() as writing:
         versions = {_version(reading), _version(writing)}
         if len(versions) != 1:
@@ -40,6 +41,11 @@ def copy_store(source: Store, target: Store, *,
                 # The planner's figures of every table, as they are now: until autovacuum
                 # got round to it, it would plan for empty tables.
                 writing.exec_driver_sql("ANALYZE")
+                settle = True
+    if settle:
+        from mlm_tui.core.local import postgres_search
+
+        postgres_search.settle_words(target.engine)
     return counts
 
 

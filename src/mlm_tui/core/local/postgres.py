@@ -18,7 +18,8 @@ What differs from SQLite lives here, one concern each:
 - text order: every text column is created with the ``C`` collation, whatever the
   database's locale: a member's downline is a range of ``path`` ('/1/7/' .. '/1/70'), and
   a language's collation, which skips punctuation, would break it;
-- search: :mod:`mlm_tui.core.local.postgres_search` (trigram indexes over folded words);
+- search: :mod:`mlm_tui.core.local.postgres_search` (a B-tree of words and trigram indexes
+  over folded words);
 - change counters: read with one small query per poll (SQLite has ``data_version``).
 """
 
@@ -155,6 +156,8 @@ class PostgresStore(Store):
                 f"{self.where} has schema {version} and needs upgrading to "
                 f"{schema.SCHEMA_VERSION}: run `{UPGRADE_COMMAND}`", field="store")
         self._bring_to_current()
+        if 0 < version < postgres_search.WORD_INDEX_VERSION:
+            postgres_search.settle_words(self.engine)  # the upgrade filled it whole
 
     @contextmanager
     def _write_locked(self, turn: str = ALONE) -> Iterator[Connection]:
