@@ -384,6 +384,7 @@ class ProductSearch:
         self._shortest = [min(len(word) for word in spellings) for spellings in terms]
         shares = [stats.share(_least_prefixes(spellings)) if stats else 0.0
                   for spellings in terms]
+        self._shares = shares
         self._lead = min(range(self._terms),
                          key=lambda i: (shares[i], -self._shortest[i], -i))
         # Where the driver's products are far fewer than all the words' together, reading
@@ -425,12 +426,15 @@ class ProductSearch:
 
     def _with_others(self, term: int) -> str:
         """Each other word begins a word of the product ``e`` too: looked up in the index
-        by product, once for each (``OFFSET 0``: never read whole and joined)."""
+        by product, once for each (``OFFSET 0``: never read whole and joined), the rarest
+        by the figures first, since the first that fails ends the looking."""
+        others = sorted((other for other in range(self._terms) if other != term),
+                        key=self._shares.__getitem__)
         return " AND ".join(
             "EXISTS (SELECT 1 FROM product_word AS f WHERE f.product_id = e.product_id AND ("
             + " OR ".join(f"f.word >= :{low} AND f.word < :{high}"
                           for low, high in self._ranges[other]) + ") OFFSET 0)"
-            for other in range(self._terms) if other != term) or "true"
+            for other in others) or "true"
 
     def _every_period(self, term: int) -> str:
         """``_entries`` of every period."""
