@@ -388,7 +388,7 @@ class _Fts5Search:
                                  {**params, "before": before, "limit": limit}))
 
 
-class _TrigramSearch:
+class _PostgresSearch:
     """PostgreSQL: the word index and the trigram indexes
     (:mod:`mlm_tui.core.local.postgres_search`)."""
 
@@ -417,7 +417,7 @@ class _TrigramSearch:
 
 def search_statements(conn: Connection, terms: list[tuple[str, ...]]) -> SearchStatements:
     if conn.dialect.name == "postgresql":
-        return _TrigramSearch(terms, coded=postgres_search.letters_coded(conn),
+        return _PostgresSearch(terms, coded=postgres_search.letters_coded(conn),
                               stats=postgres_search.word_stats(conn) if len(terms) > 1
                               else None)
     return _Fts5Search(terms)

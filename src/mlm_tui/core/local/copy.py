@@ -21,7 +21,6 @@ def copy_store(source: Store, target: Store, *,
                progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """Copy every row of ``source`` into ``target`` (emptied first); the rows per table."""
     counts: dict[str, int] = {}
-    settle = False
     with source.read() as reading, target.write() as writing:
         versions = {_version(reading), _version(writing)}
         if len(versions) != 1:
@@ -41,10 +40,10 @@ def copy_store(source: Store, target: Store, *,
                 # The planner's figures of every table, as they are now: until autovacuum
                 # got round to it, it would plan for empty tables.
                 writing.exec_driver_sql("ANALYZE")
-                settle = True
-    if settle:
+    if target.engine.dialect.name == "postgresql" and sum(counts.values()) >= MANY_ROWS:
         from mlm_tui.core.local import postgres_search
 
+        # Outside the copy's transaction, as VACUUM must be: the search words settled.
         postgres_search.settle_words(target.engine)
     return counts
 

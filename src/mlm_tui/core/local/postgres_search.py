@@ -385,11 +385,15 @@ class ProductSearch:
         shares = [stats.share(_least_prefixes(spellings)) if stats else 0.0
                   for spellings in terms]
         self._shares = shares
-        self._lead = min(range(self._terms),
-                         key=lambda i: (shares[i], -self._shortest[i], -i))
+        # The word whose candidates are read when every word must match: the one the
+        # planner's figures say begins the fewest words of the index (``word_stats``); of
+        # those, or without figures, the longest (a longer beginning is most often the
+        # rarer), the last of those.
+        self._driver = min(range(self._terms),
+                           key=lambda i: (shares[i], -self._shortest[i], -i))
         # Where the driver's products are far fewer than all the words' together, reading
         # the rest of them costs less than intersecting (``count``).
-        self._read_on = 10 * shares[self._lead] <= sum(shares)
+        self._read_on = 10 * shares[self._driver] <= sum(shares)
         self._sparse = False  # every word's start is in few of the lead's products
         self._reading: dict[tuple[int, bool], tuple[list[str] | None, int | None]] = {}
         initial = []
@@ -407,13 +411,6 @@ class ProductSearch:
 
     # --- the statements' parts ---
 
-    def _driver(self) -> int:
-        """The word whose candidates are read when every word must match: the one the
-        planner's figures say begins the fewest words of the index (``word_stats``); of
-        those, or without figures, the longest (a longer beginning is most often the
-        rarer), the last of those."""
-        return self._lead
-
     def _entries(self, term: int, *, initial: bool = False,
                  period: str = "e.period_id = :period") -> str:
         """The products of ``period`` with a word that begins with the word ``term`` (in
@@ -424,6 +421,12 @@ class ProductSearch:
             f"AND e.word >= :{low} AND e.word < :{high}{first}"
             for low, high in self._ranges[term])
 
+    def _begins(self, term: int, alias: str = "f") -> str:
+        """The row ``alias`` of the index is a word that begins with the word ``term``
+        (in one of its spellings)."""
+        return "(" + " OR ".join(f"{alias}.word >= :{low} AND {alias}.word < :{high}"
+                                 for low, high in self._ranges[term]) + ")"
+
     def _with_others(self, term: int) -> str:
         """Each other word begins a word of the product ``e`` too: looked up in the index
         by product, once for each (``OFFSET 0``: never read whole and joined), the rarest
@@ -431,9 +434,8 @@ class ProductSearch:
         others = sorted((other for other in range(self._terms) if other != term),
                         key=self._shares.__getitem__)
         return " AND ".join(
-            "EXISTS (SELECT 1 FROM product_word AS f WHERE f.product_id = e.product_id AND ("
-            + " OR ".join(f"f.word >= :{low} AND f.word < :{high}"
-                          for low, high in self._ranges[other]) + ") OFFSET 0)"
+            "EXISTS (SELECT 1 FROM product_word AS f WHERE f.product_id = e.product_id "
+            f"AND {self._begins(other)} OFFSET 0)"
             for other in others) or "true"
 
     def _every_period(self, term: int) -> str:
@@ -445,7 +447,7 @@ class ProductSearch:
         """The products of the period (or those ``found`` of the driver's) with a word that
         begins with each word typed; one of them once for each of its words that begins
         with the driver's."""
-        term = self._driver()
+        term = self._driver
         found = found or self._entries(term)
         return f"SELECT e.product_id FROM ({found}) AS e WHERE {self._with_others(term)}"
 
@@ -463,9 +465,7 @@ class ProductSearch:
         index says (none of that word's rows is the name's first word), so that only
         products of the group are read from the table."""
         return (" AND NOT EXISTS (SELECT 1 FROM product_word AS f WHERE f.product_id = "
-                "e.product_id AND (" + " OR ".join(
-                    f"f.word >= :{low} AND f.word < :{high}" for low, high in self._ranges[0])
-                + ") AND f.initial OFFSET 0)")
+                f"e.product_id AND {self._begins(0)} AND f.initial OFFSET 0)")
 
     def _inside_candidates(self) -> str:
         return f"SELECT w.product_id FROM product_words AS w WHERE {self._inner}"
@@ -482,6 +482,12 @@ class ProductSearch:
                 f"WHERE w.product_id = found.product_id AND {where} "
                 f"AND p.period_id = :period AND p.id != :exact {category} OFFSET 0) AS x "
                 f"ORDER BY {order} LIMIT :limit")
+
+    @staticmethod
+    def _recent(category: str) -> str:
+        """The period's newest ``:window`` products before ``:before``."""
+        return ("SELECT p.id AS product_id FROM products AS p WHERE p.period_id = :period "
+                f"AND p.id < :before {category} ORDER BY p.id DESC LIMIT :window")
 
     def _group(self, group: int) -> str:
         """The groups of SQLite's newest-first reading, in its order."""
@@ -510,7 +516,7 @@ class ProductSearch:
         inside = (f"(SELECT count(*) FROM (SELECT 1 FROM product_words AS w WHERE {self._inner} "
                   f"AND {self.substrings} AND NOT ({self.match}) LIMIT :cap) AS x)"
                   if self._inner else "0")
-        driver = f"{self._every_period(self._driver())} LIMIT :probed"
+        driver = f"{self._every_period(self._driver)} LIMIT :probed"
         # With what tells newest-first reading how to read (``_reading_of``), in the same
         # round trip.
         spelled, readings = self._readings()
@@ -534,13 +540,13 @@ class ProductSearch:
             if not self._sparse:
                 found, read = conn.execute(_text(
                     "SELECT count(DISTINCT product_id), count(*) FROM "
-                    f"({self._word_starts(self._every_period(self._driver()))} LIMIT :reads) "
+                    f"({self._word_starts(self._every_period(self._driver))} LIMIT :reads) "
                     "AS e"), {**params, "reads": reads}).one()
                 if found >= cap:
                     return cap
         if self._sparse or read == reads:  # all of them, once each
             every = (self._intersected(self._every_period) if self._sparse
-                     else self._word_starts(self._every_period(self._driver())))
+                     else self._word_starts(self._every_period(self._driver)))
             found, only_inside = conn.execute(_text(
                 f"SELECT (SELECT count(DISTINCT product_id) FROM ({every}) AS e), {inside}"),
                 {**params, "cap": cap}).one()
@@ -582,7 +588,7 @@ class ProductSearch:
     def _sources(self) -> list[tuple[int, bool]]:
         """Whose words newest-first groups 0 and 1 read: the first word's that begin a
         name, and the driver's."""
-        return [(0, True), (self._driver(), False)]
+        return [(0, True), (self._driver, False)]
 
     def _readings(self) -> tuple[list[str], list[str]]:
         """What tells how to read each of ``_sources``: the words it begins (``_spelled``),
@@ -649,9 +655,8 @@ class ProductSearch:
         newest_first = "found.product_id DESC"
         if rows is not None and rows > NARROW:
             recent = list(conn.execute(self._typed(self._checked(
-                "SELECT p.id AS product_id FROM products AS p WHERE p.period_id = :period "
-                f"AND p.id < :before {category} ORDER BY p.id DESC LIMIT :window",
-                where, category, newest_first)), {**values, "window": WINDOW}))
+                self._recent(category), where, category, newest_first)),
+                {**values, "window": WINDOW}))
             if len(recent) == limit:
                 return recent
         return list(conn.execute(self._typed(self._checked(
@@ -674,9 +679,8 @@ class ProductSearch:
         # typed is looked up in the index before the product is read.
         once = "true" if len(words) == 1 else (
             "NOT EXISTS (SELECT 1 FROM product_word AS f WHERE f.product_id = e.product_id "
-            "AND f.word < e.word AND (" + " OR ".join(
-                f"f.word >= :{low} AND f.word < :{high}" for low, high in self._ranges[term])
-            + f"){first.replace('e.', 'f.')} OFFSET 0)")
+            f"AND f.word < e.word AND {self._begins(term)}{first.replace('e.', 'f.')} "
+            "OFFSET 0)")
         # Checked after merging, not pushed into each word's reading (``OFFSET 0``): a word
         # none of whose products passes would be read whole before the first product.
         found = (f"SELECT e.product_id FROM (SELECT * FROM ({merged}) AS e "
@@ -698,10 +702,7 @@ class ProductSearch:
         newest_first = "found.product_id DESC"
         few = self._checked("SELECT DISTINCT product_id FROM source ORDER BY product_id DESC",
                             where, category, newest_first)
-        recent = self._checked(
-            "SELECT p.id AS product_id FROM products AS p WHERE p.period_id = :period "
-            f"AND p.id < :before {category} ORDER BY p.id DESC LIMIT :window",
-            where, category, newest_first)
+        recent = self._checked(self._recent(category), where, category, newest_first)
         every = self._checked(
             f"SELECT DISTINCT e.product_id FROM ({candidates}) AS e "
             "WHERE e.product_id < :before ORDER BY e.product_id DESC", where, category,
