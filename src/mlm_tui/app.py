@@ -399,7 +399,8 @@ class MlmApp(App[None]):
             return
         self._backend, self._backend_error = backend, None
         self._watched = _watch_session(backend, self._session_ended_in_worker)
-        self._backend_ready.set()
+        # Ready once the app holds the company (``_backend_opened``), not before: one who
+        # signs in meanwhile would get screens that format money without it.
         session = None if empty else (backend.session() or self._resume_kept(backend, location))
         if company is not None:
             self._warm_up_formatting(company)
@@ -455,6 +456,7 @@ class MlmApp(App[None]):
     async def _backend_opened(self, message: BackendOpened) -> None:
         self.location = message.location
         self.company = message.company
+        self._backend_ready.set()
         if message.company is not None:
             remember_company_locale(message.company.locale)  # how errors write their days
         if self._language_from_company and message.company is not None:

@@ -36,6 +36,31 @@ async def test_logging_in_by_number_or_email_opens_the_catalog(tmp_path, login):
         assert app.session is not None and app.session.full_name == world.ANNA.full_name
 
 
+async def test_signing_in_while_the_store_still_opens_shows_the_catalog_in_its_money(
+        tmp_path, monkeypatch):
+    # The store opens in a worker, which goes on a moment after it can be used (Babel's
+    # locale data loaded, say). One who signs in within that moment gets the catalog in
+    # the company's money and points, not an English stand-in.
+    from mlm_tui.app import MlmApp
+
+    slow = MlmApp._warm_up_formatting
+
+    def slow_warm_up(company) -> None:
+        import time
+
+        time.sleep(0.5)
+        slow(company)
+
+    monkeypatch.setattr(MlmApp, "_warm_up_formatting", staticmethod(slow_warm_up))
+    app = make_app(tmp_path, login=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_login(pilot, world.ANNA.registration_number, world.PASSWORD)
+        assert isinstance(app.screen, CatalogScreen)
+        text = screen_text(app)
+        assert "639,20 ₽" in text and "RUB" not in text
+        assert " BB " in text.splitlines()[6]  # the points column under the company's label
+
+
 async def test_the_password_is_masked(tmp_path):
     app = make_app(tmp_path, login=False)
     async with app.run_test(size=(80, 24)) as pilot:
