@@ -32,6 +32,9 @@ from tests.cheap_hashing import use_cheap_password_hashing
 from tests.postgres import postgres_store  # noqa: F401
 from tests.shared_sql_cache import share_compiled_sql
 
+# ``snap_sizes``: a screen state pictured at 80x24 and at 120x40 from one run of the app.
+pytest_plugins = ["tests.screens.sized_snapshots"]
+
 # Every backend by default (CI); ``TEST_BACKENDS=local`` for a quicker run while working.
 # ``postgres`` runs only the tests marked ``on_postgres`` (``tests.postgres``).
 BACKENDS = os.environ.get("TEST_BACKENDS", "local,remote,postgres").split(",")

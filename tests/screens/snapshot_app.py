@@ -10,7 +10,7 @@
         await settle(pilot)                  # every worker (and what it started) is done
         await open_screen(pilot, "cart")     # a destination of mlm_tui.navigation
 
-    snap_compare(app, terminal_size=(120, 40), run_before=settle)
+    snap_sizes(app, steps) == []             # pictured at 80x24 and 120x40 (sized_snapshots)
 
     screen_text(app)                         # the terminal as plain text, for assertions
     codes_sent_to(app, world.ANNA.email)     # reset/activation codes from the Maildir

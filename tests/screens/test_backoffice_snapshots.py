@@ -180,8 +180,7 @@ STATES: dict[str, Steps] = {
 }
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("state", list(STATES))
-def test_backoffice_snapshot(snap_compare, tmp_path, state: str, size: tuple[int, int]) -> None:
+def test_backoffice_snapshot(snap_sizes, tmp_path, state: str) -> None:
     app = make_app(tmp_path, with_orders=True)
-    assert snap_compare(app, terminal_size=size, run_before=STATES[state])
+    assert snap_sizes(app, STATES[state]) == []

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from mlm_tui.core.local.claim_decisions import accept_claim
 from mlm_tui.core.models import ClaimLine
 from tests import world
 from tests.screens.snapshot_app import make_app, open_screen, settle
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 DELIVERED = world.INVOICES[world.ORDER_ANNA_DELIVERED]
 
 
@@ -41,15 +38,14 @@ async def no_claims(pilot) -> None:
     await open_screen(pilot, "claims")
 
 
-@pytest.mark.parametrize("size", SIZES)
 class TestMyClaims:
-    def test_an_open_and_a_decided_claim(self, snap_compare, tmp_path, size):
+    def test_an_open_and_a_decided_claim(self, snap_sizes, tmp_path):
         app = make_app(tmp_path, with_orders=True)
-        assert snap_compare(app, terminal_size=size, run_before=two_claims)
+        assert snap_sizes(app, two_claims) == []
 
-    def test_a_decided_claims_detail(self, snap_compare, tmp_path, size):
+    def test_a_decided_claims_detail(self, snap_sizes, tmp_path):
         app = make_app(tmp_path, with_orders=True)
-        assert snap_compare(app, terminal_size=size, run_before=decided_claim_detail)
+        assert snap_sizes(app, decided_claim_detail) == []
 
-    def test_no_claims_yet(self, snap_compare, tmp_path, size):
-        assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=no_claims)
+    def test_no_claims_yet(self, snap_sizes, tmp_path):
+        assert snap_sizes(make_app(tmp_path), no_claims) == []

@@ -18,7 +18,6 @@ from tests.screens.snapshot_app import (
     screen_text,
     settle,
 )
-from tests.screens.test_snapshots import SIZES, shoot
 
 pytestmark = pytest.mark.anyio
 
@@ -110,8 +109,7 @@ async def test_a_call_in_the_background_finds_the_session_ended_too(tmp_path):
         assert ENDED in said(app)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_snapshot_of_the_login_asked_again(snap_compare, tmp_path, size):
+def test_snapshot_of_the_login_asked_again(snap_sizes, tmp_path):
     app = make_app(tmp_path)
 
     async def steps(pilot) -> None:
@@ -119,4 +117,4 @@ def test_snapshot_of_the_login_asked_again(snap_compare, tmp_path, size):
         end_the_session_elsewhere(app, "logout")
         await pilot.press("ctrl+s")
 
-    assert shoot(snap_compare, app, size, steps)
+    assert snap_sizes(app, steps) == []

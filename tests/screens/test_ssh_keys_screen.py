@@ -12,7 +12,6 @@ import pytest
 from mlm_tui.screens.ssh_keys import SshKeysScreen
 from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, open_screen, screen_text, settle
-from tests.screens.test_snapshots import SIZES, shoot
 from tests.ssh_keys import ANNA_FINGERPRINT, ANNA_KEY, PRIVATE_KEY_START, RSA_KEY
 
 pytestmark = pytest.mark.anyio
@@ -54,10 +53,9 @@ async def _two_keys_and_a_refusal(pilot) -> None:
                typed("-----BEGIN OPENSSH PRIVATE KEY-----"), "enter")
 
 
-@pytest.mark.parametrize("size", SIZES)
 class TestSshKeys:
-    def test_two_keys_and_a_private_key_refused(self, snap_compare, tmp_path, size):
-        assert shoot(snap_compare, make_app(tmp_path), size, _two_keys_and_a_refusal)
+    def test_two_keys_and_a_private_key_refused(self, snap_sizes, tmp_path):
+        assert snap_sizes(make_app(tmp_path), _two_keys_and_a_refusal) == []
 
 
 async def test_over_ssh_the_app_ends_when_its_key_is_removed(tmp_path, capsys):
