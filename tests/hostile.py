@@ -10,6 +10,7 @@ own copy under ``tmp_path``.
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import tempfile
@@ -36,7 +37,9 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 @cache
 def _template(today: date | None) -> Path:
-    path = Path(tempfile.mkdtemp(prefix="mlm-hostile-")) / "store.db"
+    folder = Path(tempfile.mkdtemp(prefix="mlm-hostile-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # nothing left in /tmp
+    path = folder / "store.db"
     build_demo(path, products=30, orders=400, members=12, today=today)
     make_hostile(path)
     return path

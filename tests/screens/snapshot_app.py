@@ -24,6 +24,7 @@ blinking is switched off by the autouse fixture in ``tests/screens/conftest.py``
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import io
 import re
@@ -47,6 +48,7 @@ from tests.conftest import Clock
 def _world_template(with_orders: bool) -> Path:
     """The world store, built once per test process and copied for every app."""
     directory = Path(tempfile.mkdtemp(prefix="mlm-world-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)  # nothing left in /tmp
     return world.build_world(directory / "store.db", with_orders=with_orders)
 
 
