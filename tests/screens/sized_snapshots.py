@@ -76,6 +76,8 @@ def pictures(app: App[Any], steps: Steps | None = None,
         pilot.app.exit()
 
     app.run(headless=True, auto_pilot=walk, size=SIZES[sizes[0]])
+    # An app that ended before its pictures were taken fails here, not by comparing nothing.
+    assert list(shots) == list(sizes), f"the app ended with {list(shots)} of {sizes} pictured"
     return shots
 
 
