@@ -7,7 +7,11 @@ interpreter. The suite's time is then also given at the reference speed: as if t
 baseline had taken ``REFERENCE_BASELINE`` seconds, its figure on the day the suite first
 ran under 3 minutes here.
 
-    .venv/bin/python benchmarks/bench_suite.py [pytest options, e.g. tests/core]
+    .venv/bin/python benchmarks/bench_suite.py [--by-process] [pytest options, e.g. tests/core]
+
+``--by-process`` also says where the CPU went (the test workers, their test servers,
+PostgreSQL, ...), read from ``/proc`` ten times a second; the reading costs a few per cent
+of a core, so the timed figures of such a run are a little slower.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+
+from _process_cpu import POSTGRESQL, ProcessCPU
 
 ROOT = Path(__file__).resolve().parent.parent
 README_COMMAND = ["-m", "pytest", "-n", "auto", "-q"]
@@ -40,12 +47,20 @@ def baseline_seconds(runs: int = 3) -> float:
 
 
 def main() -> None:
+    options = sys.argv[1:]
+    by_process = "--by-process" in options
+    options = [option for option in options if option != "--by-process"]
     before_suite = baseline_seconds()
     started = time.monotonic()
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([sys.executable, *README_COMMAND, "-p", "no:cacheprovider",
-                           *sys.argv[1:]], cwd=ROOT, capture_output=True, text=True)
+    suite = subprocess.Popen([sys.executable, *README_COMMAND, "-p", "no:cacheprovider",
+                              *options], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    sampling = ProcessCPU(suite.pid) if by_process else None
+    stdout, stderr = suite.communicate()
+    done = subprocess.CompletedProcess(suite.args, suite.returncode, stdout, stderr)
     wall = time.monotonic() - started
+    by_kind = sampling.stop() if sampling is not None else None
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     after_suite = baseline_seconds()
     cpu = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
@@ -62,8 +77,19 @@ def main() -> None:
     print(f"  baseline (10M additions, CPU) {before_suite:.2f} s before, {after_suite:.2f} s "
           f"after; reference {REFERENCE_BASELINE:.2f} s")
     print(f"  wall at the reference speed {scaled:7.1f} s; target <= {TARGET:.0f} s")
+    if by_kind is not None:
+        print_by_kind(by_kind, cpu)
     print(f"  the whole output: {LOG.relative_to(ROOT)}")
     sys.exit(done.returncode)
+
+
+def print_by_kind(by_kind: Counter[str], cpu: float) -> None:
+    print("  CPU by kind of process:")
+    ours = sum(seconds for kind, seconds in by_kind.items() if kind != POSTGRESQL)
+    for kind, seconds in by_kind.most_common():
+        print(f"    {kind:<36} {seconds:7.1f} s")
+    # What the kernel counted for the suite's processes, less what the samples saw of them.
+    print(f"    {'processes too short to be seen':<36} {max(cpu - ours, 0.0):7.1f} s")
 
 
 if __name__ == "__main__":
