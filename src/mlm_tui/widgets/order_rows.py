@@ -217,33 +217,46 @@ class OrderRows:
         return True
 
     def trim(self, first: int, last: int) -> None:
-        """Forget rows far from ``first..last`` once more than ``capacity`` are held."""
+        """Forget rows far from ``first..last`` once more than ``capacity`` are held.
+
+        The rows dropped first are those farthest from the screen, whichever end of a run
+        they are at; nothing within a margin of the screen is dropped. A run cut at its
+        start is no longer where it was anchored; a run cut at its frontier can read no
+        further (its next page would begin past the rows dropped), so a new run is anchored
+        when those rows are wanted again. Both matter: the run read towards the screen may
+        be the small one, and dropping it whole, as the farthest run, undid every read.
+        """
         excess = self.held - self.capacity
-        if excess <= 0:
-            return
         margin = max(self.page_size, last - first + 1)
         low, high = first - margin, last + margin
-
-        def distance(run: Run) -> int:
-            ends = sorted((run.start, run.frontier - run.step))
-            return 0 if ends[0] <= high and ends[1] >= low else min(
-                abs(ends[0] - high), abs(ends[1] - low))
-
-        for run in sorted(self._runs, key=distance, reverse=True):
-            if excess <= 0:
-                break
-            if distance(run) > 0:
+        while excess > 0:
+            run, at_start, beyond = max(
+                ((run, at_start, _beyond(run, at_start, low, high))
+                 for run in self._runs for at_start in (True, False)),
+                key=lambda end: end[2], default=(None, True, 0))
+            if run is None or beyond == 0:
+                return  # every row held is near the screen
+            drop = min(beyond, excess)
+            excess -= drop
+            if drop == len(run.rows):
                 self._runs.remove(run)
-                excess -= len(run.rows)
-                continue
-            # The run is on screen: drop only its far end (its start), keep the frontier.
-            keep_from = (low - run.start) if run.step > 0 else (run.start - high)
-            drop = max(0, min(keep_from, excess, len(run.rows)))
-            if drop:
+            elif at_start:
                 del run.rows[:drop]
                 run.start += run.step * drop
                 run.anchor = None
-                excess -= drop
+            else:
+                del run.rows[len(run.rows) - drop:]
+                run.exhausted, run.next_after, run.anchor = True, None, None
+
+
+def _beyond(run: Run, at_start: bool, low: int, high: int) -> int:
+    """How many rows at one end of ``run`` lie outside ``low..high``."""
+    held = len(run.rows)
+    end = run.start if at_start else run.start + run.step * (held - 1)
+    # The way the run's rows go from this end into the run: down the grid or up.
+    inwards = run.step if at_start else -run.step
+    outside = (low - end) if inwards > 0 else (end - high)
+    return max(0, min(outside, held))
 
 
 def _reversed(filters: OrderFilter) -> OrderFilter:
