@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -29,17 +30,23 @@ KINDS = (
 POSTGRESQL = "PostgreSQL (not in the CPU above)"
 
 
-def _read(pid: str) -> tuple[int, float, float, str] | None:
-    """The parent, the CPU seconds so far, the start (seconds since boot) and the name of
-    process ``pid``."""
+@dataclass(frozen=True, slots=True)
+class ProcStat:
+    parent: int
+    cpu: float  # user and system seconds so far
+    started: float  # seconds after the machine booted
+    name: str
+
+
+def proc_stat(pid: int | str) -> ProcStat | None:
+    """What ``/proc`` says of process ``pid``; None once it has gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    name = stat[stat.index("(") + 1:stat.rindex(")")]
     fields = stat[stat.rindex(")") + 2:].split()
-    return (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS,
-            int(fields[19]) / TICKS, name)
+    return ProcStat(int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS,
+                    int(fields[19]) / TICKS, stat[stat.index("(") + 1:stat.rindex(")")])
 
 
 def _uptime() -> float:
@@ -74,21 +81,20 @@ class ProcessCPU:
 
     def _sample(self) -> None:
         for pid in (entry for entry in os.listdir("/proc") if entry.isdigit()):
-            read = _read(pid)
-            if read is None:
+            stat = proc_stat(pid)
+            if stat is None:
                 continue
-            parent, cpu, started, name = read
             if pid in self._seen:
                 kind, before, _last = self._seen[pid]
-            elif pid in self._family or str(parent) in self._family:
+            elif pid in self._family or str(stat.parent) in self._family:
                 self._family.add(pid)
                 kind, before = _kind(_command(pid)), 0.0
-            elif name == "postgres":
+            elif stat.name == "postgres":
                 # A backend of the command's, or PostgreSQL's own work meanwhile.
-                kind, before = POSTGRESQL, cpu if started < self._began else 0.0
+                kind, before = POSTGRESQL, stat.cpu if stat.started < self._began else 0.0
             else:
                 continue
-            self._seen[pid] = (kind, before, cpu)
+            self._seen[pid] = (kind, before, stat.cpu)
 
     def stop(self) -> Counter[str]:
         """CPU seconds spent meanwhile, by kind of process."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from _process_cpu import proc_stat
 
 
 @contextmanager
@@ -47,27 +48,21 @@ def serving(data_dir: Path, *, workers: int = 1,
 def database_cpu_seconds() -> float:
     """CPU time used so far by this machine's PostgreSQL processes (its connections come
     and go with the servers' pools: read it while they are open)."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / ticks
-        except (FileNotFoundError, ProcessLookupError):
-            continue  # ended meanwhile
-    return total
+    every = (proc_stat(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return sum(stat.cpu for stat in every if stat is not None and stat.name == "postgres")
 
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user and system) used so far by the process ``pid`` and every process
     below it (a server's workers): a cost the machine's other load does not inflate."""
-    ticks = os.sysconf("SC_CLK_TCK")
     total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()
+        stat = proc_stat(current)
+        if stat is None:
+            continue
+        total += stat.cpu
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):

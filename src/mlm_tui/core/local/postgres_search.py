@@ -421,11 +421,12 @@ class ProductSearch:
             f"AND e.word >= :{low} AND e.word < :{high}{first}"
             for low, high in self._ranges[term])
 
-    def _begins(self, term: int, alias: str = "f") -> str:
+    def _begins(self, term: int, alias: str = "f", *, initial: bool = False) -> str:
         """The row ``alias`` of the index is a word that begins with the word ``term``
-        (in one of its spellings)."""
-        return "(" + " OR ".join(f"{alias}.word >= :{low} AND {alias}.word < :{high}"
-                                 for low, high in self._ranges[term]) + ")"
+        (in one of its spellings; ``initial``: and is the first word of the name)."""
+        begins = "(" + " OR ".join(f"{alias}.word >= :{low} AND {alias}.word < :{high}"
+                                   for low, high in self._ranges[term]) + ")"
+        return f"{begins} AND {alias}.initial" if initial else begins
 
     def _with_others(self, term: int) -> str:
         """Each other word begins a word of the product ``e`` too: looked up in the index
@@ -465,7 +466,7 @@ class ProductSearch:
         index says (none of that word's rows is the name's first word), so that only
         products of the group are read from the table."""
         return (" AND NOT EXISTS (SELECT 1 FROM product_word AS f WHERE f.product_id = "
-                f"e.product_id AND {self._begins(0)} AND f.initial OFFSET 0)")
+                f"e.product_id AND {self._begins(0, initial=True)} OFFSET 0)")
 
     def _inside_candidates(self) -> str:
         return f"SELECT w.product_id FROM product_words AS w WHERE {self._inner}"
@@ -679,7 +680,7 @@ class ProductSearch:
         # typed is looked up in the index before the product is read.
         once = "true" if len(words) == 1 else (
             "NOT EXISTS (SELECT 1 FROM product_word AS f WHERE f.product_id = e.product_id "
-            f"AND f.word < e.word AND {self._begins(term)}{first.replace('e.', 'f.')} "
+            f"AND f.word < e.word AND {self._begins(term, initial=initial)} "
             "OFFSET 0)")
         # Checked after merging, not pushed into each word's reading (``OFFSET 0``): a word
         # none of whose products passes would be read whole before the first product.
