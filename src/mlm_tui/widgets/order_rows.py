@@ -73,7 +73,7 @@ class Run:
     filters: OrderFilter
     rows: list[OrderSummary] = field(default_factory=list)
     next_after: str | None = None
-    exhausted: bool = False
+    exhausted: bool = False  # it reads no further: its end, or rows at its frontier dropped
     anchor: tuple[int, int, OrderFilter] | None = None  # None once trimmed
 
     @property
