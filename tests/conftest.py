@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,6 +50,27 @@ def _code_compiled_once() -> None:
     sys.dont_write_bytecode = False
 
 
+def _temporary_files_in_memory() -> None:
+    """Every test copies a store into a folder of its own, and SQLite syncs it to disk on
+    opening, checkpointing and closing: on this suite's disk those waits were more than
+    half of a contract test's time (200 empty tests: 6.0 s on disk, 2.3 s in memory). The
+    tests' folders (``tmp_path``, and those of the servers and commands they start) go to
+    a memory file system where the machine has one (``/dev/shm``), unless ``TMPDIR`` says
+    where they go. Nothing in what a test checks depends on the disk being synced."""
+    if "TMPDIR" in os.environ:
+        return
+    memory = "/dev/shm"
+    try:
+        found = os.statvfs(memory)
+    except OSError:
+        return
+    enough = found.f_bavail * found.f_frsize >= 2 << 30
+    if enough and not found.f_flag & os.ST_NOEXEC and os.access(memory, os.W_OK | os.X_OK):
+        os.environ["TMPDIR"] = memory  # for the processes the tests start, too
+        tempfile.tempdir = None  # asked again, now of TMPDIR
+
+
+_temporary_files_in_memory()
 _code_compiled_once()
 use_cheap_password_hashing()
 quick_textual.install()
