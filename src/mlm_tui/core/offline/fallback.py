@@ -14,7 +14,6 @@ resumed on the server by the first call that finds it back.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 from collections.abc import Callable
@@ -68,6 +67,7 @@ class OfflineFallback:
         # Whether the last call reached the server: a kept answer is no sign of it.
         self.reachable = True
         self._refreshing: threading.Thread | None = None
+        self._closed = False  # the app quit: a refresh still under way keeps nothing more
         self._merging = threading.Lock()  # one merge of the offline cart at a time
 
     def __getattr__(self, name: str) -> Any:
@@ -125,6 +125,8 @@ class OfflineFallback:
         return answer
 
     def close(self) -> None:
+        with self._lock:
+            self._closed = True
         self._backend.close()
         with self._lock:
             if self._file is not None:
@@ -192,8 +194,15 @@ class OfflineFallback:
         self._refreshing.start()
 
     def _refresh_quietly(self) -> None:
-        with contextlib.suppress(e.DomainError):  # kept as it was; read again next time
+        try:
             self.keep_for_offline()
+        except e.DomainError:
+            pass  # kept as it was; read again next time
+        except Exception:
+            # The app quit while this ran: its backend closed under it (a closed HTTP
+            # client, a closed store). Nothing is lost: it is read again next time.
+            if not self._closed:
+                raise
 
     def wait_kept(self) -> None:
         """Until what the last sign-in started keeping is kept."""
@@ -207,6 +216,8 @@ class OfflineFallback:
         categories = self._backend.categories()
         summary = self._backend.account_summary()
         with self._lock:
+            if self._closed:
+                return  # the offline file is closed, and stays so
             self._keep("member", wire.dump(Member, member).decode())
             self._keep("categories", wire.dump(list[Category], categories).decode())
             self._keep("account", wire.dump(AccountSummary, summary).decode())
