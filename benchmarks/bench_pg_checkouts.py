@@ -8,6 +8,12 @@ demo store for each of the two measurements, so both start from the same data.
 
     .venv/bin/python benchmarks/bench_pg_checkouts.py [--clients 16] [--seconds 20]
         [--products 20000] [--orders 50000] [--server postgresql://postgres@127.0.0.1:5432/postgres]
+        [--waits]
+
+``--waits`` also says what the database's connections were doing during each measurement,
+sampled from ``pg_stat_activity`` twenty times a second: how many, on average, waited for a
+lock (and which), ran a statement, or sat in a transaction waiting for their server process
+to send the next statement ("idle in transaction").
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from contextlib import ExitStack
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -28,7 +37,11 @@ from _served import cpu_seconds, database_cpu_seconds, run_clients, serving, sig
 from _stores import big_store
 from bench_server import PASSWORD, give_passwords, orderable_codes, percentile
 
+from mlm_tui.core.local.postgres import NUMBERING_LOCK, WRITE_LOCK
+
 DATABASE = "mlm_tui_bench_checkouts"
+ADVISORY_LOCKS = {WRITE_LOCK: "the write lock (a write that goes alone, or checkouts)",
+                  NUMBERING_LOCK: "the numbering lock (an order's number to its commit)"}
 
 
 def fresh_database(server: str, source: Path) -> str:
@@ -55,10 +68,65 @@ def fresh_database(server: str, source: Path) -> str:
     return url
 
 
-def checkouts(urls: list[str], logins: list[str], seconds: float,
-              codes: list[str]) -> tuple[int, list[float], list[str], float]:
+# Every connection to the database but the watcher's: its state, what it waits for and, when
+# that is an advisory lock it has not been granted, the lock's key.
+_ACTIVITY = """
+SELECT a.state, a.wait_event_type, a.wait_event,
+       (SELECT (l.classid::bigint << 32) | l.objid::bigint FROM pg_locks AS l
+         WHERE l.pid = a.pid AND l.locktype = 'advisory' AND NOT l.granted LIMIT 1),
+       a.query
+  FROM pg_stat_activity AS a
+ WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+"""
+
+
+@contextmanager
+def waits_sampled(url: str, seen: Counter, every: float = 0.05) -> Iterator[None]:
+    """What the connections to the database of ``url`` do, added up in ``seen`` over samples
+    taken every ``every`` seconds while the block runs (the samples' count: ``"samples"``)."""
+    import psycopg
+
+    done = threading.Event()
+
+    def sample() -> None:
+        with psycopg.connect(url, autocommit=True) as watcher:
+            while not done.is_set():
+                rows = watcher.execute(_ACTIVITY).fetchall()
+                seen["samples"] += 1
+                for state, kind, event, advisory, query in rows:
+                    if state == "active" and kind == "Lock":
+                        what = (ADVISORY_LOCKS.get(advisory, f"advisory lock {advisory}")
+                                if advisory is not None
+                                else f"{event}: {' '.join(query.split())[:40]}")
+                        seen[f"waiting for {what}"] += 1
+                    elif state == "active":
+                        seen["running a statement" + (f" ({kind}: {event})" if kind else "")] += 1
+                    elif state == "idle in transaction":
+                        seen["idle in transaction: waiting for its server process"] += 1
+                done.wait(every)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield
+    finally:
+        done.set()
+        sampler.join()
+
+
+def print_waits(seen: Counter) -> None:
+    samples = max(seen.pop("samples", 0), 1)
+    print(f"    connections on average ({samples} samples):")
+    for what, count in seen.most_common(6):
+        print(f"      {count / samples:5.2f}  {what}")
+
+
+def checkouts(urls: list[str], logins: list[str], seconds: float, codes: list[str],
+              during: Callable[[], AbstractContextManager[object]] = nullcontext,
+              ) -> tuple[int, list[float], list[str], float]:
     """Checkouts made by the clients in ``seconds`` (client n through ``urls[n % len]``),
-    their durations, the errors met, and the time taken."""
+    their durations, the errors met, and the time taken; ``during()`` is entered for the
+    time they run, once they are signed in."""
     from mlm_tui.core.models import Checkout, DeliveryMethod, PaymentMethod
 
     backends = signed_in(urls, logins, PASSWORD)
@@ -78,7 +146,8 @@ def checkouts(urls: list[str], logins: list[str], seconds: float,
             mine.append(time.perf_counter() - began)
         return one_checkout
 
-    errors, elapsed = run_clients(backends, seconds, round_of)
+    with during():
+        errors, elapsed = run_clients(backends, seconds, round_of)
     every = [d for mine in durations for d in mine]
     return len(every), every, errors, elapsed
 
@@ -90,6 +159,8 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=20_000)
     parser.add_argument("--orders", type=int, default=50_000)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--waits", action="store_true",
+                        help="sample what the database's connections wait for")
     args = parser.parse_args()
 
     built, _login = big_store(products=args.products, orders=args.orders)
@@ -112,8 +183,13 @@ def main() -> None:
                 cpu_before = sum(cpu_seconds(pid) for _url, pid in served)
                 database_before = database_cpu_seconds()
                 clients_before = time.process_time()
+                seen: Counter = Counter()
+
+                def sampled(url: str = url, seen: Counter = seen):
+                    return waits_sampled(url, seen) if args.waits else nullcontext()
+
                 made, durations, errors, elapsed = checkouts(
-                    [u for u, _pid in served], logins, args.seconds, codes)
+                    [u for u, _pid in served], logins, args.seconds, codes, sampled)
                 cpu = sum(cpu_seconds(pid) for _url, pid in served) - cpu_before
                 database = database_cpu_seconds() - database_before
                 clients = time.process_time() - clients_before
@@ -126,6 +202,8 @@ def main() -> None:
                   f"{database / max(made, 1) * 1000:.1f} ms, clients "
                   f"{clients / max(made, 1) * 1000:.1f}"
                   f" ms; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            if args.waits:
+                print_waits(seen)
             for error in sorted(set(errors))[:5]:
                 print(f"    {error}")
         print(f"\n2 processes / 1: {rates[2] / rates[1]:.2f}x (target >= 1.5x)")
