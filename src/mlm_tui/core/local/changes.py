@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -66,31 +67,39 @@ _WRITTEN = "mlm_tui.written_tables"
 
 
 def note_written_tables(engine: Engine) -> None:
-    """Note on each connection the tables its insert, update and delete statements write."""
+    """Note on each connection the tables its insert, update and delete statements write,
+    and how many such statements each table had."""
 
     def after_execute(conn: Connection, clause: Any, *_args: Any) -> None:
         written = conn.info.get(_WRITTEN)
         if written is not None and isinstance(clause, UpdateBase):
             name = getattr(clause.table, "name", None)
             if name:
-                written.add(name)
+                written[name] += 1
 
     event.listen(engine, "after_execute", after_execute)
 
 
 def start_noting(conn: Connection) -> None:
-    conn.info[_WRITTEN] = set()
+    conn.info[_WRITTEN] = Counter()
 
 
 def written_tables(conn: Connection) -> set[str]:
     """The tables the write transaction of ``conn`` has written so far (none in a read)."""
-    written: set[str] = conn.info.get(_WRITTEN) or set()
-    return written
+    return set(conn.info.get(_WRITTEN) or ())
+
+
+def writes_to(conn: Connection, tables: Iterable[str]) -> tuple[object, int]:
+    """Which write transaction ``conn`` is in (an object of its own) and how many statements
+    it has sent so far that write ``tables``: equal answers mean nothing was written there
+    in between."""
+    written: Counter[str] = conn.info.get(_WRITTEN) or Counter()
+    return written, sum(written[table] for table in tables)
 
 
 def count_changes(conn: Connection) -> None:
     """Bump the counter of every kind the transaction wrote (call before it commits)."""
-    written = conn.info.pop(_WRITTEN, None) or set()
+    written = set(conn.info.pop(_WRITTEN, None) or ())
     kinds = sorted({kind for table in written for kind in TABLE_KINDS.get(table, ())})
     if not kinds:
         return

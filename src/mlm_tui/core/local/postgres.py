@@ -211,6 +211,9 @@ class PostgresStore(Store):
     def numbering(self, conn: Connection) -> None:
         if conn.info.get(TURN) == ALONE or conn.info.get(_NUMBERING):
             return
+        # The search words are folded from what a checkout wrote before its number (stock,
+        # the buyer's last order): folded now, not while the other checkouts wait for it.
+        postgres_search.refresh_if_written(conn)
         conn.execute(_TAKETURN, {"key": NUMBERING_LOCK})
         conn.info[_NUMBERING] = True
 

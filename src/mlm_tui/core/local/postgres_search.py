@@ -52,7 +52,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, TextClause, TextualSelect, text
 
-from mlm_tui.core.local.changes import _WRITTEN
+from mlm_tui.core.local.changes import writes_to
 from mlm_tui.core.local.search_index import (
     SUBSTRING_AT_LEAST,
     WORD_START,
@@ -190,6 +190,9 @@ _STALE_MEMBERS = text(
     "WHERE w.words IS NULL")
 _SET_MEMBER = text("UPDATE member_words SET words = :words WHERE member_id = :id")
 _INDEXED = frozenset({"products", "categories", "members"})
+# On a connection: the write transaction that last folded its stale rows, and how many
+# statements writing ``_INDEXED`` it had sent by then.
+_FOLDED = "mlm_tui.search_folded"
 
 
 def inner_words(text: str) -> str:
@@ -199,10 +202,16 @@ def inner_words(text: str) -> str:
 
 
 def refresh_if_written(conn: Connection) -> None:
-    """Fold the stale rows, if this transaction wrote what they are made from."""
-    written = conn.info.get(_WRITTEN) or set()
-    if _INDEXED.intersection(written):
-        refresh(conn)
+    """Fold the stale rows, if this transaction wrote what they are made from since it
+    last folded them (a checkout folds before it takes its order's number, and then has
+    nothing to fold while the other checkouts wait for that number)."""
+    transaction, writes = writes_to(conn, _INDEXED)
+    folded = conn.info.get(_FOLDED)
+    if writes == 0 or (folded is not None and folded[0] is transaction
+                       and folded[1] == writes):
+        return
+    refresh(conn)
+    conn.info[_FOLDED] = (transaction, writes)
 
 
 def refresh(conn: Connection) -> int:
