@@ -244,9 +244,11 @@ class CartMixin(LocalBase):
             _check_balance(conn, me, cart.to_pay, company)
         _check_wallet(conn, me, cart, company)
         conn.execute(_LAST_ORDERED, {"buyer": buyer.id, "now": now})
+        # The buyer's row is locked: no order of hers is placed meanwhile.
+        source = checkout.source or _source(conn, buyer.id)
         self.store.numbering(conn)
-        order_id, number = _write_order(conn, checkout, cart, company, now,
-                                        buyer=buyer, placed_by=me, period_id=period_id)
+        order_id, number = _write_order(conn, checkout, cart, company, now, buyer=buyer,
+                                        placed_by=me, period_id=period_id, source=source)
         _spend_wallet(conn, order_id, number, cart, now, placed_by=me)
         if paid_when_placed(checkout.payment_method):
             record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
@@ -497,6 +499,7 @@ def _write_order(
     buyer: Row[Any, Any],
     placed_by: int,
     period_id: int,
+    source: OrderSource,
 ) -> tuple[int, str]:
     """The order, its lines, status and invoice written: its id and number."""
     order_id = (conn.execute(_LAST_ORDER_ID).scalar_one() or 0) + 1
@@ -506,7 +509,7 @@ def _write_order(
         number=number,
         buyer_id=buyer.id,
         placed_by_id=placed_by,
-        source=(checkout.source or _source(conn, buyer.id)).value,
+        source=source.value,
         status=OrderStatus.PLACED.value,
         period_id=period_id,
         placed_at=now,
