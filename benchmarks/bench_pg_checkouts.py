@@ -29,6 +29,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -184,10 +185,7 @@ def main() -> None:
                 database_before = database_cpu_seconds()
                 clients_before = time.process_time()
                 seen: Counter = Counter()
-
-                def sampled(url: str = url, seen: Counter = seen):
-                    return waits_sampled(url, seen) if args.waits else nullcontext()
-
+                sampled = partial(waits_sampled, url, seen) if args.waits else nullcontext
                 made, durations, errors, elapsed = checkouts(
                     [u for u, _pid in served], logins, args.seconds, codes, sampled)
                 cpu = sum(cpu_seconds(pid) for _url, pid in served) - cpu_before

@@ -310,6 +310,8 @@ class RemoteUnderTest:
                 return self._store
 
             def close(self) -> None:
+                if self._client.is_closed:
+                    return  # closed already, as the app closes it (a second close is none)
                 self._client.delete(f"{self.server}/_stores/{self.store_id}")
                 if self._store is not None and self._own_store:
                     self._store.close()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from mlm_tui.core.offline.fallback import OfflineFallback
 from tests import world
 
@@ -29,11 +27,11 @@ class HeldAtMe:
         return getattr(self._backend, name)
 
 
-def test_closing_while_the_background_refresh_runs_ends_it_quietly(served, settings,
+def test_closing_while_the_background_refresh_runs_ends_it_quietly(remote, settings,
                                                                    monkeypatch):
     failed: list[BaseException] = []
     monkeypatch.setattr(threading, "excepthook", lambda args: failed.append(args.exc_value))
-    held = HeldAtMe(served)
+    held = HeldAtMe(remote)
     fallback = OfflineFallback(held, settings.data_dir, "http://team.example")
     fallback.login(world.ANNA.registration_number, world.PASSWORD)
     assert held.asked.wait(10), "the refresh did not start"
@@ -45,11 +43,3 @@ def test_closing_while_the_background_refresh_runs_ends_it_quietly(served, setti
     assert failed == []
     assert fallback._file is None  # the offline file was not opened again after closing
 
-
-@pytest.fixture
-def served(request, settings, clock):
-    """A RemoteBackend on the test server, closed by the test itself (through the
-    fallback)."""
-    from tests.conftest import _make_backend
-
-    return _make_backend("remote", settings, clock, request)
