@@ -51,7 +51,13 @@ def open_named(name: str, *, may_upgrade: bool = False) -> Store:
 
     if is_database_url(name):
         return PostgresStore(name, may_upgrade=may_upgrade)
-    return Store(Path(name.removeprefix("sqlite:///")).expanduser())
+    return Store(store_file(name))
+
+
+def store_file(name: str) -> Path:
+    """The file a ``sqlite:///path`` URL or a path names (``sqlite:///`` then a relative
+    path, ``sqlite:////`` an absolute one, as SQLAlchemy reads them)."""
+    return Path(name.removeprefix("sqlite:///")).expanduser().absolute()
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -71,9 +77,14 @@ def _upgrade(args: argparse.Namespace) -> int:
 def _copy(args: argparse.Namespace) -> int:
     from mlm_tui.cli import _fail, _settings
     from mlm_tui.core.local.copy import copy_store
+    from mlm_tui.core.local.postgres import is_database_url
     from mlm_tui.core.local.verify import differences, figures
 
     _settings(args)  # the language of the messages
+    if not is_database_url(args.source) and not store_file(args.source).is_file():
+        # Opening it would make an empty store there, and copying that would empty the target.
+        return _fail(_("There is no store at {path}: nothing was copied.").format(
+            path=store_file(args.source)))
     source = open_named(args.source)
     try:
         target = open_named(args.target)

@@ -20,7 +20,7 @@ from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local import cart as cart_module
 from mlm_tui.core.local import schema as t
 from mlm_tui.core.local.postgres import PostgresStore
-from mlm_tui.core.local.store import StoreBusy, StoreError
+from mlm_tui.core.local.store import Store, StoreBusy, StoreError
 from mlm_tui.core.models import Checkout, DeliveryMethod, OrderFilter, PaymentMethod
 from mlm_tui.core.remote.backend import RemoteBackend
 from tests import postgres, world
@@ -373,3 +373,33 @@ def test_a_checkout_undone_by_a_deadlock_runs_again_and_orders_once(anna_on_post
     assert anna.balance().amount == balance - order.total.amount
     assert anna.product("32548").stock == stock - 2
     assert anna.cart().is_empty
+
+
+def test_a_copy_from_nothing_is_refused_and_the_target_keeps_its_rows(empty_database,
+                                                                      world_orders, tmp_path):
+    """A mistyped source must not empty the target: a path with no store there is named
+    (and no empty store is made there), and a store that holds nobody is refused too."""
+    def orders_held() -> int:
+        database = PostgresStore(empty_database)
+        try:
+            with database.read() as conn:
+                return conn.execute(select(func.count()).select_from(t.orders)).scalar_one()
+        finally:
+            database.close()
+
+    assert mlm_tui("db", "copy", "--from", str(world_orders),
+                   "--to", empty_database).returncode == 0
+    orders = orders_held()
+    missing = tmp_path / "typo" / "store.db"
+
+    refused = mlm_tui("db", "copy", "--from", f"sqlite:///{missing}", "--to", empty_database)
+    assert refused.returncode == 1
+    assert f"There is no store at {missing}: nothing was copied." in refused.stderr
+    assert not missing.exists()
+
+    Store(tmp_path / "empty.db").close()  # a store made, and never filled
+    refused = mlm_tui("db", "copy", "--from", str(tmp_path / "empty.db"),
+                      "--to", empty_database)
+    assert refused.returncode == 1
+    assert "holds no store (no members): nothing was copied" in refused.stderr
+    assert orders_held() == orders > 0

@@ -26,6 +26,11 @@ def copy_store(source: Store, target: Store, *,
         if len(versions) != 1:
             raise StoreError("both stores must have the same schema version to be copied: "
                              "upgrade the older one first", field="store")
+        if reading.execute(select(schema.members.c.id).limit(1)).first() is None:
+            # A store nobody belongs to holds nothing to move: the copy would only empty the
+            # target (a mistyped source, a database made but never filled).
+            raise StoreError(f"{source.where} holds no store (no members): nothing was copied "
+                             f"and {target.where} is as it was", field="from")
         empty(writing)
         bulk = reading.dialect.name == "sqlite" and writing.dialect.name == "postgresql"
         for table in schema.metadata.sorted_tables:
