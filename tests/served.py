@@ -1,7 +1,7 @@
 """``mlm-tui serve`` started as from the shell, for the tests that need a real one.
 
     with serving(data_dir, workers=2, output=log_file) as (url, process):
-        httpx.get(f"{url}/healthz")
+        plain_http.get(f"{url}/healthz")
 
 It listens on a free port of 127.0.0.1; the block starts once ``/readyz`` answers, and the
 server is stopped (SIGTERM, as a service manager does) when the block ends, if it still runs.
@@ -22,6 +22,7 @@ from typing import IO
 
 import httpx
 
+from tests import plain_http
 from tests.smtp import free_port
 
 
@@ -50,7 +51,7 @@ def _serve(data_dir: Path | str, workers: int, env: Mapping[str, str] | None, lo
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
+                if plain_http.get(f"{url}/readyz").status_code == 200:
                     break
             except httpx.TransportError:
                 pass

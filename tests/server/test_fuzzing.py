@@ -4,14 +4,13 @@ matches its schema."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests import world
+from tests import plain_http, world
 from tests.remote_server import CLOCK_FILE, store_id
 
 EXAMPLES = 4  # per operation: a few hundred requests in all
@@ -27,10 +26,10 @@ def served(remote_server, world_template, tmp_path_factory):
     world.add_orders(data_dir / "store.db")
     (data_dir / CLOCK_FILE).write_text(world.NOW.isoformat())
     url = f"{remote_server}/{store_id(data_dir)}"
-    token = httpx.post(f"{url}/api/v1/sessions", json={
+    token = plain_http.post(f"{url}/api/v1/sessions", json={
         "login": world.ANNA.registration_number, "password": world.PASSWORD}).json()["token"]
     yield url, token
-    httpx.delete(f"{remote_server}/_stores/{store_id(data_dir)}")
+    plain_http.delete(f"{remote_server}/_stores/{store_id(data_dir)}")
 
 
 @pytest.fixture(scope="module")

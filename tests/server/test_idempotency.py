@@ -7,7 +7,7 @@ import pytest
 
 from mlm_tui.core.models import OrderFilter, TopUpMethod
 from mlm_tui.core.money import Money
-from tests import world
+from tests import plain_http, world
 
 CHECKOUT = {"delivery_method": "pickup_point", "payment_method": "balance",
             "idempotency_key": "checkout-1", "pickup_point": "PP-MSK-2"}
@@ -24,7 +24,7 @@ def _post(backend, path: str, body: dict, key: str | None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {backend.session().token}"}
     if key is not None:
         headers["Idempotency-Key"] = key
-    return httpx.post(f"{backend.url}/api/v1{path}", json=body, headers=headers)
+    return plain_http.post(f"{backend.url}/api/v1{path}", json=body, headers=headers)
 
 
 def test_the_same_order_sent_twice_with_one_key_is_placed_once(signed_in):
@@ -84,7 +84,7 @@ class DropsFirstAnswer(httpx.BaseTransport):
     something, after the server has committed it, as a dropped connection would."""
 
     def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
+        self.inner = httpx.HTTPTransport(verify=False)  # plain http: no certificates to load
         self.keys: list[str] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import httpx
 import pytest
 from textual.widgets import Input
 
@@ -26,7 +25,7 @@ from mlm_tui.core.models import (
 )
 from mlm_tui.screens.order import OrderScreen
 from mlm_tui.screens.tracking import TrackingScreen
-from tests import world
+from tests import plain_http, world
 from tests.screens.snapshot_app import open_screen, screen_text, settings_for, settle
 
 pytestmark = pytest.mark.anyio
@@ -38,19 +37,19 @@ class Service:
     """The company's service staff, at the server's service endpoints."""
 
     def __init__(self, url: str) -> None:
-        answer = httpx.post(f"{url}/api/v1/service/sessions",
+        answer = plain_http.post(f"{url}/api/v1/service/sessions",
                             json={"name": "irina.service", "password": SERVICE_PASSWORD})
         assert answer.status_code == 201
         self.url = f"{url}/api/v1/service"
         self.headers = {"Authorization": f"Bearer {answer.json()['token']}"}
 
     def post(self, path: str, **kwargs) -> dict:
-        answer = httpx.post(f"{self.url}/{path}", headers=self.headers, **kwargs)
+        answer = plain_http.post(f"{self.url}/{path}", headers=self.headers, **kwargs)
         assert answer.status_code == 200, answer.text
         return answer.json()
 
     def get(self, path: str, **params) -> list:
-        answer = httpx.get(f"{self.url}/{path}", headers=self.headers, params=params)
+        answer = plain_http.get(f"{self.url}/{path}", headers=self.headers, params=params)
         assert answer.status_code == 200, answer.text
         return answer.json()
 
@@ -198,20 +197,20 @@ def test_a_members_token_opens_no_shipment_or_stop_endpoint(anna_remote):
     url = f"{anna_remote.url}/api/v1/service"
     member = {"Authorization": f"Bearer {anna_remote.session().token}"}
     answers = [
-        httpx.post(f"{url}/shipments", headers=member, content=b"order_number\n"),
-        httpx.post(f"{url}/shipments/events", headers=member, content=b"[]"),
-        httpx.get(f"{url}/delivery-stops", headers=member),
-        httpx.post(f"{url}/delivery-stops/{world.ORDER_ANNA_PAID}/decision", headers=member,
+        plain_http.post(f"{url}/shipments", headers=member, content=b"order_number\n"),
+        plain_http.post(f"{url}/shipments/events", headers=member, content=b"[]"),
+        plain_http.get(f"{url}/delivery-stops", headers=member),
+        plain_http.post(f"{url}/delivery-stops/{world.ORDER_ANNA_PAID}/decision", headers=member,
                    json={"credit": True}),
-        httpx.get(f"{url}/claims", headers=member),
-        httpx.post(f"{url}/claims/CL-1/decision", headers=member, json={"accept": True}),
+        plain_http.get(f"{url}/claims", headers=member),
+        plain_http.post(f"{url}/claims/CL-1/decision", headers=member, json={"accept": True}),
     ]
     assert [a.status_code for a in answers] == [403] * 6
 
 
 def test_a_broken_file_sent_to_the_server_is_refused_naming_its_line(world_orders, anna_remote):
     service = Service(anna_remote.url)
-    answer = httpx.post(f"{service.url}/shipments", headers=service.headers, content=(
+    answer = plain_http.post(f"{service.url}/shipments", headers=service.headers, content=(
         "order_number,carrier,tracking_number,shipped_at\n"
         f"{world.ORDER_ANNA_PAID},cdek,,2026-11-20 08:00\n").encode())
     assert answer.status_code == 422

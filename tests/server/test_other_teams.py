@@ -4,12 +4,11 @@ not exist, and changes nothing."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from mlm_tui.core.models import OrderFilter
 from mlm_tui.core.remote import routes
-from tests import world
+from tests import plain_http, world
 
 PETRS = {
     "member_id": world.PETR.id,
@@ -46,7 +45,7 @@ def test_another_teams_thing_is_not_found(anna_remote, route):
     headers = {"Authorization": f"Bearer {anna_remote.session().token}",
                "Idempotency-Key": f"walk-{route.method}"}
     before = anna_remote.count_orders(OrderFilter())
-    answer = httpx.request(route.verb, anna_remote.url + routes.API_PREFIX
+    answer = plain_http.request(route.verb, anna_remote.url + routes.API_PREFIX
                            + routes.expand_path(route, values), headers=headers,
                            json=BODIES.get(route.method) if route.verb in ("POST", "PUT")
                            else None)

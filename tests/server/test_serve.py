@@ -7,14 +7,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-import httpx
 import pytest
 
 from mlm_tui.core.models import TopUpMethod
 from mlm_tui.core.money import Money
 from mlm_tui.core.remote import RemoteBackend
 from mlm_tui.core.remote.routes import ROUTES
-from tests import world
+from tests import plain_http, world
 from tests.served import serving
 
 
@@ -30,13 +29,13 @@ def served(tmp_path_factory):
 
 def test_it_says_it_is_alive_and_ready(served):
     url, _log, _process = served
-    assert httpx.get(f"{url}/healthz").json() == {"status": "alive"}
-    assert httpx.get(f"{url}/readyz").json() == {"status": "ready"}
+    assert plain_http.get(f"{url}/healthz").json() == {"status": "alive"}
+    assert plain_http.get(f"{url}/readyz").json() == {"status": "ready"}
 
 
 def test_the_openapi_document_describes_every_endpoint(served):
     url, _log, _process = served
-    document = httpx.get(f"{url}/api/v1/openapi.json").json()
+    document = plain_http.get(f"{url}/api/v1/openapi.json").json()
     for route in ROUTES:
         operation = document["paths"][f"/api/v1{route.path}"][route.verb.lower()]
         described = {p["name"] for p in operation.get("parameters", ())}
@@ -44,7 +43,7 @@ def test_the_openapi_document_describes_every_endpoint(served):
         if route.creates:
             assert "Idempotency-Key" in described
     assert "Checkout" in document["components"]["schemas"]
-    assert httpx.get(f"{url}/api/v1/docs").status_code == 200
+    assert plain_http.get(f"{url}/api/v1/docs").status_code == 200
 
 
 def test_many_writers_at_once_all_get_through(served):

@@ -15,7 +15,7 @@ from mlm_tui.core.local import service_accounts
 from mlm_tui.core.models import PaymentState, TopUpMethod
 from mlm_tui.core.money import Money
 from mlm_tui.core.rules import provider_signature
-from tests import world
+from tests import plain_http, world
 from tests.remote_server import PROVIDER_SECRET
 
 SERVICE_PASSWORD = "service-pass-2026-long"
@@ -31,7 +31,7 @@ def anna_remote(remote):
 def service_token(anna_remote, clock) -> str:
     service_accounts.add_account(anna_remote.store, "irina.service", SERVICE_PASSWORD,
                                  now=clock())
-    answer = httpx.post(f"{anna_remote.url}/api/v1/service/sessions",
+    answer = plain_http.post(f"{anna_remote.url}/api/v1/service/sessions",
                         json={"name": "irina.service", "password": SERVICE_PASSWORD})
     assert answer.status_code == 201
     return answer.json()["token"]
@@ -44,9 +44,9 @@ def _bearer(token: str) -> dict[str, str]:
 def test_the_service_confirms_a_members_top_up_over_the_server(anna_remote, service_token):
     request = anna_remote.top_up(Money(Decimal(1500), "RUB"), TopUpMethod.TRANSFER)
     url = f"{anna_remote.url}/api/v1/service/payments"
-    pending = httpx.get(url, params={"state": "pending"}, headers=_bearer(service_token))
+    pending = plain_http.get(url, params={"state": "pending"}, headers=_bearer(service_token))
     assert [p["request"]["reference"] for p in pending.json()] == [request.reference]
-    confirmed = httpx.post(f"{url}/{request.reference}/confirmation",
+    confirmed = plain_http.post(f"{url}/{request.reference}/confirmation",
                            headers=_bearer(service_token))
     assert confirmed.status_code == 200
     assert confirmed.json()["request"]["state"] == "confirmed"
@@ -58,14 +58,14 @@ def test_a_members_token_opens_no_service_endpoint(anna_remote, service_token):
     member = _bearer(anna_remote.session().token)
     url = f"{anna_remote.url}/api/v1/service"
     answers = [
-        httpx.get(f"{url}/payments", headers=member),
-        httpx.post(f"{url}/payments/{request.reference}/confirmation", headers=member),
-        httpx.post(f"{url}/payments/{request.reference}/rejection", headers=member,
+        plain_http.get(f"{url}/payments", headers=member),
+        plain_http.post(f"{url}/payments/{request.reference}/confirmation", headers=member),
+        plain_http.post(f"{url}/payments/{request.reference}/rejection", headers=member,
                    json={"reason": "no"}),
-        httpx.post(f"{url}/statements", headers=member, content=b"<Document/>"),
+        plain_http.post(f"{url}/statements", headers=member, content=b"<Document/>"),
     ]
     assert [a.status_code for a in answers] == [403] * 4
-    assert httpx.get(f"{url}/payments").status_code == 401  # and nobody's opens none
+    assert plain_http.get(f"{url}/payments").status_code == 401  # and nobody's opens none
     assert anna_remote.balance() == Money(Decimal(10000), "RUB")
 
 
@@ -79,13 +79,13 @@ def test_a_members_token_opens_no_service_endpoint(anna_remote, service_token):
 ])
 def test_a_service_token_opens_no_members_endpoint(anna_remote, service_token, verb, path,
                                                    body):
-    answer = httpx.request(verb, f"{anna_remote.url}/api/v1{path}", json=body,
+    answer = plain_http.request(verb, f"{anna_remote.url}/api/v1{path}", json=body,
                            headers={**_bearer(service_token), "Idempotency-Key": "k"})
     assert answer.status_code == 403
 
 
 def test_a_wrong_service_password_is_refused(anna_remote, service_token):
-    answer = httpx.post(f"{anna_remote.url}/api/v1/service/sessions",
+    answer = plain_http.post(f"{anna_remote.url}/api/v1/service/sessions",
                         json={"name": "irina.service", "password": "wrong-password-1"})
     assert answer.status_code == 401
 
@@ -101,7 +101,7 @@ def _notify(backend, body: dict, *, secret: str = PROVIDER_SECRET, at=None,
                provider_signature.SIGNATURE_HEADER:
                    signature or provider_signature.sign(secret, stamp, raw),
                "Content-Type": "application/json"}
-    return httpx.post(f"{backend.url}/api/v1/payments/notifications", content=raw,
+    return plain_http.post(f"{backend.url}/api/v1/payments/notifications", content=raw,
                       headers=headers)
 
 
@@ -138,7 +138,7 @@ def test_a_signed_body_changed_on_the_way_credits_nothing(anna_remote):
     request = anna_remote.top_up(Money(Decimal(1500), "RUB"), TopUpMethod.CARD)
     honest = json.dumps(_succeeded(request.reference)).encode()
     stamp = int(world.NOW.replace(tzinfo=UTC).timestamp())
-    answer = httpx.post(
+    answer = plain_http.post(
         f"{anna_remote.url}/api/v1/payments/notifications",
         content=honest.replace(b"1500.00", b"15000.00"),
         headers={provider_signature.TIMESTAMP_HEADER: str(stamp),
