@@ -18,7 +18,7 @@ from mlm_tui.core.remote.routes import API_PREFIX
 from mlm_tui.core.settings import Settings
 from mlm_tui.server import problems
 from mlm_tui.server.context import AddressLimit, ContextOf, ServerContext
-from mlm_tui.server.endpoints import add_routes
+from mlm_tui.server.endpoints import Described, add_routes, describe_routes
 from mlm_tui.server.service import add_service_routes
 
 access_log = logging.getLogger("mlm_tui.server.access")
@@ -53,12 +53,9 @@ def build_app(context_of: ContextOf, *, lifespan: Any = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app, context_of)
-    # The member's API as documented, never served itself: its endpoints are served by
-    # ``app``, which reads their parameters more cheaply than FastAPI's dependencies.
-    described = FastAPI(title=app.title, version=app.version)
-    add_routes(app, described, context_of)
+    served = add_routes(app, context_of)
     add_service_routes(app, context_of)
-    app.openapi = lambda: _openapi(app, described)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi(app, served)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -77,10 +74,14 @@ def build_app(context_of: ContextOf, *, lifespan: Any = None) -> FastAPI:
     return app
 
 
-def _openapi(app: FastAPI, described: FastAPI) -> dict[str, Any]:
+def _openapi(app: FastAPI, served: list[Described]) -> dict[str, Any]:
     if app.openapi_schema is None:
         from fastapi.openapi.utils import get_openapi
 
+        # The member's API as documented, never served itself: its endpoints are served
+        # by ``app``, which reads their parameters more cheaply than FastAPI's dependencies.
+        described = FastAPI(title=app.title, version=app.version)
+        describe_routes(described, served)
         document = get_openapi(title=app.title, version=app.version,
                                routes=described.routes + app.routes)
         _say_times_are_utc(document)

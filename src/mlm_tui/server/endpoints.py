@@ -41,13 +41,29 @@ _bearer = HTTPBearer(auto_error=False, description="the token of POST /api/v1/se
 _P = inspect.Parameter
 
 
-def add_routes(app: FastAPI, described: FastAPI, context_of: ContextOf) -> None:
-    """Serve every route of the table on ``app``, and describe it on ``described``, whose
-    OpenAPI document is the API's: the same endpoint with its parameters as FastAPI
-    parameters there, read by :mod:`mlm_tui.server.requests` here."""
+def add_routes(app: FastAPI, context_of: ContextOf) -> list[Described]:
+    """Serve every route of the table on ``app``; what is served, to be described when the
+    OpenAPI document is first asked for (:func:`describe_routes`)."""
+    served = []
     for route in r.ROUTES:
         endpoint = _endpoint(route, context_of)
         app.router.routes.append(_Served(route, endpoint).route)
+        served.append(Described(route, endpoint))
+    return served
+
+
+class Described(typing.NamedTuple):
+    route: r.Route
+    endpoint: Callable[..., Response]
+
+
+def describe_routes(described: FastAPI, served: list[Described]) -> None:
+    """Describe what :func:`add_routes` served on ``described``, whose OpenAPI document is
+    the API's: the same endpoint with its parameters as FastAPI parameters there, read by
+    :mod:`mlm_tui.server.requests` where it is served. This is most of the work of making
+    the server (FastAPI builds a model of every parameter and answer), so a server does it
+    only when its document is asked for, not at each start."""
+    for route, endpoint in served:
         returns = route.returns()
         answers_nothing = returns is type(None)
         # A document (a PDF) is described as what it is, not as a JSON string.
