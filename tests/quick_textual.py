@@ -41,6 +41,27 @@ def stylesheets_parsed_once() -> None:
 
     Stylesheet._parse_rules = parse_once  # type: ignore[method-assign]
 
+    # A stylesheet is parsed again each time a widget of a class it has not seen yet is
+    # mounted (its DEFAULT_CSS joins), and each parse then indexes every rule by selector
+    # anew. Every app goes through the same few sets of sources, so the rules and their
+    # index are kept per set: keyed by the parsed lists themselves, which parse_once keeps.
+    parse = Stylesheet.parse
+    assembled: dict[tuple[int, ...], tuple[list, dict]] = {}
+
+    def parse_assembled_once(self) -> None:
+        parts = [self._parse_rules(css, read_from=read_from, is_default_rules=default,
+                                   tie_breaker=tie_breaker, scope=scope)
+                 for read_from, (css, default, tie_breaker, scope) in self.source.items()
+                 if css not in self._invalid_css]
+        key = tuple(map(id, parts))
+        if key not in assembled:
+            parse(self)  # as Textual does it, errors and all
+            assembled[key] = (self._rules, self.rules_map)
+        self._rules, self._rules_map = assembled[key]
+        self._require_parse = False
+
+    Stylesheet.parse = parse_assembled_once  # type: ignore[method-assign]
+
 
 def no_frames_nobody_sees() -> None:
     """A headless test app paints no frames: nobody sees them. Textual still renders every
