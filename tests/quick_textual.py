@@ -63,6 +63,100 @@ def stylesheets_parsed_once() -> None:
     Stylesheet.parse = parse_assembled_once  # type: ignore[method-assign]
 
 
+def callbacks_counted_once() -> None:
+    """Textual counts a callback's parameters (``inspect.signature``) each time it calls
+    one it has not counted: every ``call_later`` and ``call_after_refresh`` of a
+    ``partial`` is a new object, counted anew. Here the count is kept on the function
+    underneath, for it plainly and for it bound (a bound method drops its first
+    parameter whatever it is bound to)."""
+    from inspect import signature
+    from types import FunctionType
+
+    from textual import _callback
+
+    def count_parameters_once(func) -> int:
+        function = getattr(func, "__func__", None)
+        target, kept_as = ((func, "_mlm_param_count") if function is None
+                           else (function, "_mlm_bound_param_count"))
+        if not isinstance(target, FunctionType):  # a builtin or a callable object
+            return len(signature(func).parameters)
+        count = getattr(target, kept_as, None)
+        if count is None:
+            count = len(signature(func).parameters)
+            setattr(target, kept_as, count)
+        return count
+
+    _callback._count_parameters = count_parameters_once
+
+
+def handlers_looked_up_where_they_are() -> None:
+    """For every message, Textual walks the whole class hierarchy of the widget it goes to
+    (a dozen classes or more), looking in each for handlers of the message's classes.
+    Which classes hold any is fixed per widget class, message class and handler name:
+    here that short list is kept, and the walk is Textual's own over it (each class's
+    handlers still read as they are then, so a method patched later is the one called)."""
+    from textual._on import OnNoWidget
+    from textual.css.match import match
+    from textual.message import Message
+    from textual.message_pump import MessagePump
+    from textual.widget import Widget
+
+    holders: dict[tuple[type, type, str], tuple[tuple[type, ...], tuple[type, ...]]] = {}
+
+    def classes_holding(pump_class: type, message_class: type, method_name: str):
+        key = (pump_class, message_class, method_name)
+        known = holders.get(key)
+        if known is None:
+            message_mro = tuple(kind for kind in message_class.__mro__
+                                if issubclass(kind, Message))
+            holding = tuple(
+                cls for cls in pump_class.__mro__
+                if any((cls.__dict__.get("_decorated_handlers") or {}).get(kind)
+                       for kind in message_mro)
+                or cls.__dict__.get(f"_{method_name}") is not None
+                or cls.__dict__.get(method_name) is not None)
+            known = holders[key] = (message_mro, holding)
+        return known
+
+    def get_dispatch_methods(self, method_name: str, message: Message):
+        # As MessagePump._get_dispatch_methods (Textual is pinned exactly), over the
+        # classes that hold something for this message.
+        methods_dispatched: set = set()
+        message_mro, holding = classes_holding(self.__class__, message.__class__, method_name)
+        for cls in holding:
+            if message._no_default_action:
+                break
+            decorated_handlers = cls.__dict__.get("_decorated_handlers")
+            if decorated_handlers:
+                for message_class in message_mro:
+                    for method, selectors in decorated_handlers.get(message_class, []):
+                        if method in methods_dispatched:
+                            continue
+                        if not selectors:
+                            yield cls, method.__get__(self, cls)
+                            methods_dispatched.add(method)
+                        else:
+                            if not message._sender:
+                                continue
+                            for attribute, selector in selectors.items():
+                                node = getattr(message, attribute)
+                                if node is None:
+                                    break
+                                if not isinstance(node, Widget):
+                                    raise OnNoWidget(f"on decorator can't match against "
+                                                     f"{attribute!r} as it is not a widget.")
+                                if not match(selector, node):
+                                    break
+                            else:
+                                yield cls, method.__get__(self, cls)
+                                methods_dispatched.add(method)
+            method = cls.__dict__.get(f"_{method_name}") or cls.__dict__.get(method_name)
+            if method is not None and not getattr(method, "_textual_on", None):
+                yield cls, method.__get__(self, cls)
+
+    MessagePump._get_dispatch_methods = get_dispatch_methods  # type: ignore[method-assign]
+
+
 def no_frames_nobody_sees() -> None:
     """A headless test app paints no frames: nobody sees them. Textual still renders every
     frame of a headless app, only to throw it away (a quarter of a screen test's time).
@@ -103,5 +197,7 @@ def no_press_flash() -> None:
 def install() -> None:
     quick_idle_waits()
     stylesheets_parsed_once()
+    callbacks_counted_once()
+    handlers_looked_up_where_they_are()
     no_frames_nobody_sees()
     no_press_flash()
