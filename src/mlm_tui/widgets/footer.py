@@ -40,12 +40,13 @@ class KeysFooter(Footer):
                 widget.description = _(widget.description) if widget.description else ""
                 if isinstance(widget.tooltip, str) and widget.tooltip:
                     widget.tooltip = _(widget.tooltip)
+                # A FooterKey starts compact and is then bound to the footer's own
+                # setting, and its watcher sets its class when it is mounted: two
+                # restyles per key on every rebuild. Starting it as it will end costs
+                # none. (The palette's key is not bound: it stays compact.)
                 if not widget.has_class("-command-palette"):
-                    # A FooterKey starts compact and is then bound to the footer's own
-                    # setting: two restyles per key on every rebuild. Starting it as it
-                    # will end costs none. (The palette's key is not bound: it stays compact.)
                     widget.set_reactive(FooterKey.compact, self.compact)
-                    widget.set_class(self.compact, "-compact", update=False)
+                widget.set_class(widget.compact, "-compact", update=False)
             elif isinstance(widget, FooterLabel) and isinstance(widget.content, str):
                 widget.update(_(widget.content))
             yield widget
