@@ -73,7 +73,7 @@ class QuickOrderRow(Horizontal):
     QuickOrderRow > .qo-name { width: 1fr; }
     QuickOrderRow > .qo-sum { width: 13; text-align: right; }
     QuickOrderRow > .qo-points { width: 9; text-align: right; }
-    QuickOrderRow.-problem > .qo-name { color: $text-error; }
+    QuickOrderRow > .qo-name.-problem { color: $text-error; }
     """
 
     def __init__(self, number: int, code: str = "", quantity: int = 1) -> None:
@@ -144,7 +144,8 @@ class QuickOrderRow(Horizontal):
             else:
                 total = money_text(product.price * quantity, company)
                 points = points_text(product.points * quantity, company)
-        self.set_class(name.startswith("✗"), "-problem")
+        # On the name alone, which it colours: a class on the row restyles all its fields.
+        self._product_label.set_class(name.startswith("✗"), "-problem")
         self._product_label.update(data_text(name, no_wrap=True, overflow="ellipsis"))
         self._sum_label.update(total)
         self._points_label.update(data_text(points))
