@@ -25,15 +25,18 @@ def stylesheets_parsed_once() -> None:
 
     parse_rules = Stylesheet._parse_rules
     parsed: dict[tuple, list] = {}
-    # The variables as a key, made once for each dict of them (a stylesheet replaces
-    # the dict when they change).
-    variables_keys: dict[int, tuple[dict, tuple]] = {}
+    # The variables as a number, the same for equal variables, found once for each dict
+    # of them (a stylesheet replaces the dict when they change): hashing the variables
+    # themselves at each look-up cost more than the look-up saved.
+    numbers: dict[tuple, int] = {}
+    variables_keys: dict[int, tuple[dict, int]] = {}
 
     def parse_once(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
         variables = self._variables
         known = variables_keys.get(id(variables))
         if known is None or known[0] is not variables:
-            known = variables_keys[id(variables)] = (variables, tuple(sorted(variables.items())))
+            number = numbers.setdefault(tuple(sorted(variables.items())), len(numbers))
+            known = variables_keys[id(variables)] = (variables, number)
         key = (known[1], css, read_from, is_default_rules, tie_breaker, scope)
         if key not in parsed:
             parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
