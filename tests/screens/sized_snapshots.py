@@ -109,9 +109,13 @@ def snap_sizes(snapshot: Any, request: pytest.FixtureRequest) -> Callable[..., l
 
 
 def _report(node: pytest.Item, size: str, matches: bool, kept: str | None, svg: str) -> None:
-    """What pytest-textual-snapshot's HTML report shows of this picture."""
+    """What pytest-textual-snapshot's HTML report shows of this picture. The report shows
+    the pictures of a difference only (a match is counted): a match is kept without them,
+    so that hundreds of pictures are not written and read back at the end of each run."""
     console = Console(legacy_windows=False, force_terminal=True)
     full_path, line_number, name = node.reportinfo()
+    if matches:
+        kept, svg = "", ""
     data = (matches, kept or "", svg, PseudoApp(PseudoConsole(False, console.size)),
             full_path, line_number, f"{name} at {size}",
             inspect.getdoc(getattr(node, "function", None)) or "", "", kept is not None)
