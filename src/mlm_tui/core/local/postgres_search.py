@@ -162,11 +162,28 @@ def _letter(ch: str) -> str:
     return _MARK + "".join(reversed(code))
 
 
+class _Codes(dict[int, "int | str"]):
+    """Each character as ``indexed`` writes it, for ``str.translate``: ASCII as it is,
+    any other letter coded; each worked out the first time it is met, and kept while
+    fewer than ``_CODES_KEPT`` are (what anybody may type cannot make it grow for ever)."""
+
+    def __missing__(self, point: int) -> int | str:
+        code = point if point < 128 else _letter(chr(point))
+        if len(self) < _CODES_KEPT:
+            self[point] = code
+        return code
+
+
+_CODES_KEPT = 4096  # the alphabets of a few markets, many times over
+
+
+_CODES = _Codes()
+
+
 def indexed(text: str, coded: bool = True) -> str:
     """Folded text as the trigram index keeps it: as it is, or where ``coded``, ASCII as
     it is and any other letter coded (see above): ``"  öl"`` -> ``"  XAAAKQl"``."""
-    return text if not coded or text.isascii() else "".join(
-        ch if ch.isascii() else _letter(ch) for ch in text)
+    return text if not coded or text.isascii() else text.translate(_CODES)
 
 
 _PRODUCTS_READ = ("SELECT p.id, p.period_id, p.code, p.name, c.name AS category "
