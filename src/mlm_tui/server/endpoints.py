@@ -53,6 +53,8 @@ def add_routes(app: FastAPI, context_of: ContextOf) -> list[Described]:
 
 
 class Described(typing.NamedTuple):
+    """A route of the table as served: what its description is made from."""
+
     route: r.Route
     endpoint: Callable[..., Response]
 
