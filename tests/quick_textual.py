@@ -52,10 +52,14 @@ def stylesheets_parsed_once() -> None:
     assembled: dict[tuple[int, ...], tuple[list, dict]] = {}
 
     def parse_assembled_once(self) -> None:
-        parts = [self._parse_rules(css, read_from=read_from, is_default_rules=default,
-                                   tie_breaker=tie_breaker, scope=scope)
-                 for read_from, (css, default, tie_breaker, scope) in self.source.items()
-                 if css not in self._invalid_css]
+        try:
+            parts = [self._parse_rules(css, read_from=read_from, is_default_rules=default,
+                                       tie_breaker=tie_breaker, scope=scope)
+                     for read_from, (css, default, tie_breaker, scope) in self.source.items()
+                     if css not in self._invalid_css]
+        except Exception:
+            parse(self)  # CSS that does not parse: as Textual does it, errors and all
+            raise AssertionError("CSS failed to parse once and then parsed") from None
         key = tuple(map(id, parts))
         if key not in assembled:
             parse(self)  # as Textual does it, errors and all
