@@ -58,8 +58,8 @@ def stylesheets_parsed_once() -> None:
                      for read_from, (css, default, tie_breaker, scope) in self.source.items()
                      if css not in self._invalid_css]
         except Exception:
-            parse(self)  # CSS that does not parse: as Textual does it, errors and all
-            raise AssertionError("CSS failed to parse once and then parsed") from None
+            parse(self)  # CSS that does not parse: Textual's own parse records and reports it
+            return
         key = tuple(map(id, parts))
         if key not in assembled:
             parse(self)  # as Textual does it, errors and all
@@ -93,6 +93,7 @@ def callbacks_counted_once() -> None:
             setattr(target, kept_as, count)
         return count
 
+    count_parameters_once.textual = _callback._count_parameters  # type: ignore[attr-defined]
     _callback._count_parameters = count_parameters_once
 
 
@@ -161,6 +162,7 @@ def handlers_looked_up_where_they_are() -> None:
             if method is not None and not getattr(method, "_textual_on", None):
                 yield cls, method.__get__(self, cls)
 
+    get_dispatch_methods.textual = MessagePump._get_dispatch_methods  # type: ignore[attr-defined]
     MessagePump._get_dispatch_methods = get_dispatch_methods  # type: ignore[method-assign]
 
 

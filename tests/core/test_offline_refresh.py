@@ -42,4 +42,3 @@ def test_closing_while_the_background_refresh_runs_ends_it_quietly(remote, setti
 
     assert failed == []
     assert fallback._file is None  # the offline file was not opened again after closing
-

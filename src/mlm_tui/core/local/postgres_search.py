@@ -162,6 +162,9 @@ def _letter(ch: str) -> str:
     return _MARK + "".join(reversed(code))
 
 
+_CODES_KEPT = 4096  # the alphabets of a few markets, many times over
+
+
 class _Codes(dict[int, "int | str"]):
     """Each character as ``indexed`` writes it, for ``str.translate``: ASCII as it is,
     any other letter coded; each worked out the first time it is met, and kept while
@@ -172,9 +175,6 @@ class _Codes(dict[int, "int | str"]):
         if len(self) < _CODES_KEPT:
             self[point] = code
         return code
-
-
-_CODES_KEPT = 4096  # the alphabets of a few markets, many times over
 
 
 _CODES = _Codes()
