@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,6 +132,26 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     stores, and more polling while waiting), for no shorter run."""
     cores = len(os.sched_getaffinity(0))
     return cores + max(1, cores // 2)
+
+
+_FOLDER_NUMBERS = itertools.count()
+
+
+@pytest.fixture
+def tmp_path(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """pytest's ``tmp_path``, numbered without a search: pytest numbers each test's folder
+    by reading every folder made before it in the run (a worker makes well over a thousand,
+    so the reading grew with the square of the tests). The folder is where pytest would
+    put it, named after the test as pytest names it, numbered by this process."""
+    name = re.sub(r"\W", "_", request.node.name)[:30]
+    base = tmp_path_factory.getbasetemp()
+    while True:
+        folder = base / f"{name}{next(_FOLDER_NUMBERS)}"
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # a folder another fixture made under the same name
+            continue
+        return folder
 
 
 @pytest.fixture(autouse=True)
