@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, make_url, select, update
+from sqlalchemy import func, make_url, select, text, update
 
 from mlm_tui.core.errors import DomainError
 from mlm_tui.core.local import LocalBackend
@@ -403,3 +403,44 @@ def test_a_copy_from_nothing_is_refused_and_the_target_keeps_its_rows(empty_data
     assert refused.returncode == 1
     assert "holds no store (no members): nothing was copied" in refused.stderr
     assert orders_held() == orders > 0
+
+
+def test_no_query_is_compiled_to_machine_code_not_even_after_a_write_undone(empty_database):
+    """PostgreSQL compiled a history page at 1M orders to machine code (JIT) for 10 ms, to
+    run a query of 0.3 ms: the store turns that off on each of its connections, and a
+    write that is undone does not turn it back on."""
+    store = PostgresStore(empty_database)
+    with pytest.raises(RuntimeError), store.write():
+        raise RuntimeError("undone")
+    for opened in (store.read, store.read_one, store.write):
+        with opened() as conn:
+            assert conn.execute(text("SHOW jit")).scalar_one() == "off"
+    store.close()
+
+
+def test_a_large_copy_is_vacuumed_so_indexes_are_read_without_their_tables(
+        empty_database, demo_template, monkeypatch):
+    """A member's volume is read from an index that holds all it needs; until the copied
+    tables are vacuumed, every row is looked up in the table as well (19 ms instead of
+    10 at 1M orders). A large copy vacuums and analyses them at once."""
+    import psycopg
+
+    from mlm_tui.core.local import copy
+
+    monkeypatch.setattr(copy, "MANY_ROWS", 1)  # the demo store counts as large
+    with psycopg.connect(postgres.SERVER, autocommit=True) as admin:
+        # Commits flushed as a real server's are (the test databases' are not): VACUUM
+        # may not mark rows visible to all while their commit is not yet on disk.
+        admin.execute(f"ALTER DATABASE {make_url(empty_database).database} "
+                      "RESET synchronous_commit")
+    source, target = Store(demo_template), PostgresStore(empty_database)
+    copy.copy_store(source, target)
+    source.close()
+    target.close()
+    with psycopg.connect(empty_database) as conn:
+        pages = {table: (held, all_visible) for table, held, all_visible in conn.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class "
+            "WHERE relname IN ('orders', 'order_lines', 'product_word')")}
+    assert set(pages) == {"orders", "order_lines", "product_word"}
+    for table, (held, all_visible) in pages.items():
+        assert held > 0 and all_visible == held, f"{table}: {all_visible} of {held} pages"

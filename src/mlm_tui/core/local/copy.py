@@ -13,7 +13,7 @@ from mlm_tui.core.local import schema
 from mlm_tui.core.local.store import Store, StoreError
 
 BATCH = 5000
-MANY_ROWS = 10_000  # a copy of more is analysed at once (see below)
+MANY_ROWS = 10_000  # a copy of more is vacuumed and analysed at once (``settle``)
 TRUNCATE_FROM_BYTES = 64 * 2**20  # a target holding more is emptied with TRUNCATE
 
 
@@ -41,16 +41,20 @@ def copy_store(source: Store, target: Store, *,
             from mlm_tui.core.local import postgres_search  # PostgreSQL's alone
 
             postgres_search.refresh(writing)  # COPY wrote rows no statement noted
-            if sum(counts.values()) >= MANY_ROWS:
-                # The planner's figures of every table, as they are now: until autovacuum
-                # got round to it, it would plan for empty tables.
-                writing.exec_driver_sql("ANALYZE")
     if target.engine.dialect.name == "postgresql" and sum(counts.values()) >= MANY_ROWS:
-        from mlm_tui.core.local import postgres_search
-
-        # Outside the copy's transaction, as VACUUM must be: the search words settled.
-        postgres_search.settle_words(target.engine)
+        settle(target)
     return counts
+
+
+def settle(target: Store) -> None:
+    """Every table of a database just filled vacuumed and analysed, at once rather than
+    once autovacuum has been by (or never, where it is off). Until then the planner plans
+    for empty tables, and an index that holds all a query reads is read with its table
+    all the same: a member's 3-month volume at 1M orders took 19 ms instead of 10, and a
+    search read the word table beside its index. Outside the copy's transaction, as
+    VACUUM must be; a copy it interrupts is whole all the same."""
+    with target.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (ANALYZE)")
 
 
 def _version(conn: Connection) -> str | None:
