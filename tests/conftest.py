@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -134,19 +135,21 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return cores + max(1, cores // 2)
 
 
-_FOLDER_NUMBERS = itertools.count()
+# The next number of each test name's folders, as pytest numbers them: ``name0``, ``name1``.
+_FOLDER_NUMBERS: defaultdict[str, itertools.count[int]] = defaultdict(itertools.count)
 
 
 @pytest.fixture
 def tmp_path(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """pytest's ``tmp_path``, numbered without a search: pytest numbers each test's folder
     by reading every folder made before it in the run (a worker makes well over a thousand,
-    so the reading grew with the square of the tests). The folder is where pytest would
-    put it, named after the test as pytest names it, numbered by this process."""
+    so the reading grew with the square of the tests). The folder is the one pytest would
+    make: where it would, named and numbered as it would (a path a test shows on screen
+    stays as long)."""
     name = re.sub(r"\W", "_", request.node.name)[:30]
     base = tmp_path_factory.getbasetemp()
     while True:
-        folder = base / f"{name}{next(_FOLDER_NUMBERS)}"
+        folder = base / f"{name}{next(_FOLDER_NUMBERS[name])}"
         try:
             folder.mkdir(mode=0o700)
         except FileExistsError:  # a folder another fixture made under the same name
