@@ -20,6 +20,8 @@ from mlm_tui.core.settings import load_settings
 from tests.remote_server import CLOCK_FILE, store_id
 from tests.ssh_keys import ANNA_FINGERPRINT, ANNA_KEY
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 DRIVER = Path(__file__).with_name("fresh_commands.py")
 CAMT_SAMPLE = Path(__file__).parent / "data" / "camt053-three-transfers.xml"
 

@@ -15,6 +15,8 @@ import pytest
 from mlm_tui.cli import main
 from mlm_tui.core.demo import EXAMPLE_CODES, build_demo
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 README = Path(__file__).parents[1] / "README.md"
 # The demo line runs at the sizes the tests use: the default build takes seconds. The
 # examples name only what every size holds (``demo.EXAMPLE_CODES``, the first members).

@@ -26,7 +26,8 @@ from tests import world
 from tests.screens.test_bursts import Terminal
 from tests.sshd import Sshd, client_key, missing, sshd_serving
 
-pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
+pytestmark = [pytest.mark.skipif(missing() is not None, reason=str(missing())),
+              pytest.mark.long_running]  # runs for seconds: first in the run
 WAIT = 60  # seconds a step may take on a loaded machine before the test gives up
 
 

@@ -26,6 +26,8 @@ from tests import world
 from tests.core.test_postgres import LOCALES
 from tests.postgres import database_url, drop_database, load_into, make_database
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 
 @pytest.fixture(params=list(LOCALES), scope="module")
 def database(request) -> Iterator[str]:

@@ -25,6 +25,8 @@ from tests.screens.keys import keys
 from tests.screens.snapshot_app import open_screen, screen_text, settings_for, settle
 from tests.smtp import free_port
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -23,6 +23,8 @@ from tests.offline.test_app_offline import (  # noqa: F401 (the fixtures)
 from tests.screens.keys import keys
 from tests.screens.snapshot_app import open_screen, screen_text, settings_for, settle
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 
 def server_cart(team: TeamServer) -> list[tuple[str, int]]:
     direct = RemoteBackend(team.url)

@@ -49,6 +49,8 @@ from tests.faulty_proxy import FaultyProxy
 from tests.offline.harness_client import check_out_and_sync
 from tests.remote_server import CLOCK_FILE, store_id
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 ROOT = Path(__file__).resolve().parents[2]
 TRIALS = int(os.environ.get("MLM_TUI_FAULT_TRIALS", "100"))
 SEED = int(os.environ.get("MLM_TUI_FAULT_SEED", "20261202"))

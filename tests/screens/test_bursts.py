@@ -23,6 +23,8 @@ import pytest
 from tests import world
 from tests.screens.snapshot_app import _world_template
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 F3 = "\x1bOR"  # as xterm sends it
 TAB, ENTER = "\t", "\r"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"  # a bracketed paste

@@ -17,7 +17,7 @@ from tests import world
 from tests.screens.keys import keys, typed
 from tests.screens.snapshot_app import make_app, open_screen, settle
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.long_running]  # runs for seconds: first in the run
 
 
 @pytest.mark.parametrize("colours", [Colours.SIXTEEN, Colours.NONE],

@@ -13,6 +13,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from tests import plain_http, world
 from tests.remote_server import CLOCK_FILE, store_id
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 EXAMPLES = 4  # per operation: a few hundred requests in all
 
 

@@ -21,6 +21,8 @@ import pytest
 from tests.screens.test_bursts import Terminal
 from tests.served import serving
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 F3, F4, F5 = "\x1bOR", "\x1bOS", "\x1b[15~"  # as xterm sends them
 TAB, ENTER, CTRL_S = "\t", "\r", "\x13"
 

@@ -30,6 +30,8 @@ from tests import world
 from tests.postgres import database_url, drop_database, load_into, make_database
 from tests.served import serving
 
+pytestmark = pytest.mark.long_running  # runs for seconds: first in the run
+
 SCARCE = "35555"  # 15 in stock in the world
 CROWDED = "39000"  # the crowd's product: no promotion adds a gift to it
 SHOPPERS = 8
