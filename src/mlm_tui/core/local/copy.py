@@ -13,7 +13,7 @@ from mlm_tui.core.local import schema
 from mlm_tui.core.local.store import Store, StoreError
 
 BATCH = 5000
-MANY_ROWS = 10_000  # a copy of more is vacuumed and analysed at once (``settle``)
+MANY_ROWS = 10_000  # a copy of more is vacuumed and analysed at once
 TRUNCATE_FROM_BYTES = 64 * 2**20  # a target holding more is emptied with TRUNCATE
 
 
@@ -42,19 +42,12 @@ def copy_store(source: Store, target: Store, *,
 
             postgres_search.refresh(writing)  # COPY wrote rows no statement noted
     if target.engine.dialect.name == "postgresql" and sum(counts.values()) >= MANY_ROWS:
-        settle(target)
+        from mlm_tui.core.local import postgres_search
+
+        # Every table settled, after the copy's transaction: a copy the vacuum interrupts
+        # is whole all the same.
+        postgres_search.settle(target.engine)
     return counts
-
-
-def settle(target: Store) -> None:
-    """Every table of a database just filled vacuumed and analysed, at once rather than
-    once autovacuum has been by (or never, where it is off). Until then the planner plans
-    for empty tables, and an index that holds all a query reads is read with its table
-    all the same: a member's 3-month volume at 1M orders took 19 ms instead of 10, and a
-    search read the word table beside its index. Outside the copy's transaction, as
-    VACUUM must be; a copy it interrupts is whole all the same."""
-    with target.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM (ANALYZE)")
 
 
 def _version(conn: Connection) -> str | None:

@@ -171,7 +171,9 @@ class PostgresStore(Store):
                 f"{schema.SCHEMA_VERSION}: run `{UPGRADE_COMMAND}`", field="store")
         self._bring_to_current()
         if 0 < version < postgres_search.WORD_INDEX_VERSION:
-            postgres_search.settle_words(self.engine)  # the upgrade filled it whole
+            # The upgrade filled the word index whole: vacuumed now, its index is read
+            # without the table, and the folded words keep no row from before the fold.
+            postgres_search.settle(self.engine, "product_word", "product_words")
 
     @contextmanager
     def _write_locked(self, turn: str = ALONE) -> Iterator[Connection]:

@@ -271,13 +271,15 @@ def put_words(conn: Connection, products: Sequence[Row[Any]]) -> None:
         conn.execute(_PUT_WORDS, batch)
 
 
-def settle_words(engine: Engine) -> None:
-    """After every product's words were written (a copy, an upgrade): both tables
-    vacuumed, outside any transaction, at once rather than once autovacuum has been by (or
-    never, where it is off): the index of ``product_word`` is then read without the table
-    (an index-only scan), and ``product_words`` holds no row of before it was folded."""
+def settle(engine: Engine, *tables: str) -> None:
+    """``tables`` (every table of the database if none is named) vacuumed and analysed
+    after they were filled, at once rather than once autovacuum has been by (or never,
+    where it is off). Until then the planner plans for empty tables, and an index that
+    holds all a query reads is read with its table all the same: the index of
+    ``product_word``, or a member's 3-month volume at 1M orders (19 ms instead of 10).
+    Outside any transaction, as VACUUM must be."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM (ANALYZE) product_word, product_words")
+        conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}".rstrip())
 
 
 def add_word_index(conn: Connection) -> None:
