@@ -182,5 +182,5 @@ def test_a_version_14_file_opens_as_this_version_and_finds_what_it_found(
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
                                ).fetchone()
         after = conn.execute(found).fetchall()
-    assert version == (str(schema.SCHEMA_VERSION),) == ("15",)
+    assert version == (str(schema.SCHEMA_VERSION),) == ("16",)
     assert after == before and before

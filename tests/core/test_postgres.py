@@ -166,6 +166,30 @@ def test_db_upgrade_brings_an_older_database_to_this_schema_and_serve_then_start
     store.close()
 
 
+def test_db_upgrade_starts_the_id_sequences_after_the_ids_an_earlier_version_wrote(
+        empty_database, world_orders, settings, clock):
+    # Up to schema 15 an order's id was the last one plus one, which left its table's
+    # sequence behind; new orders now take their ids from it, so the upgrade moves it on.
+    store = PostgresStore(empty_database)
+    load_into(store, world_orders)
+    with store.write() as conn:
+        highest = conn.execute(select(func.max(t.orders.c.id))).scalar_one()
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('orders', 'id'), 1, false)"))
+        conn.execute(update(t.meta).where(t.meta.c.key == "schema_version").values(value="15"))
+    store.close()
+    upgraded = mlm_tui("db", "upgrade", "--database", empty_database)
+    assert upgraded.returncode == 0, upgraded.stderr
+    anna = LocalBackend(settings, clock=clock, store=PostgresStore(empty_database))
+    try:
+        anna.login(world.ANNA.registration_number, world.PASSWORD)
+        anna.add_to_cart("32548", 1)
+        order = anna.place_order(Checkout(DeliveryMethod.PICKUP_POINT, PaymentMethod.BALANCE,
+                                          "after-the-upgrade", "PP-MSK-2"))
+    finally:
+        anna.close()
+    assert highest > 1 and order.number.endswith(f"-{highest + 1:06d}")
+
+
 def test_db_copy_moves_a_store_file_into_a_database_verified_and_can_run_again(
         empty_database, world_orders, settings):
     for _run in range(2):

@@ -233,18 +233,15 @@ def test_an_older_database_upgraded_finds_what_it_found(shop, database, settings
     assert [p.code for p in shop.search_products("скраб")] == ["34001"]
 
 
-def test_words_written_before_a_number_are_folded_before_it_and_those_after_at_commit(shop):
-    """A checkout folds the search words of what it wrote before it takes its order's number
-    (not while the other checkouts wait for that number); a product written after that is
-    still folded when the transaction commits."""
+def test_words_a_checkout_wrote_are_folded_when_it_commits(shop):
+    """A checkout (a write beside others) folds the search words of the products it wrote
+    when it commits, as any write does."""
     words_of = text("SELECT w.words FROM product_words AS w JOIN products AS p "
                     "ON p.id = w.product_id WHERE p.code = :code AND p.period_id = 2")
     with shop.store.write(beside_others=True) as conn:
         conn.execute(update(t.products).where(t.products.c.code == "32548")
                      .values(name="Сыворотка «Утро»"))
         assert conn.execute(words_of, {"code": "32548"}).scalar_one() is None  # stale
-        shop.store.numbering(conn)
-        assert conn.execute(words_of, {"code": "32548"}).scalar_one() is not None
         conn.execute(update(t.products).where(t.products.c.code == "38100")
                      .values(name="Бальзам «Вечер»"))
     assert [p.code for p in shop.search_products("сыворот")] == ["32548"]

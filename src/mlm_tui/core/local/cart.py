@@ -208,10 +208,10 @@ class CartMixin(LocalBase):
             cart = self._priced_cart(conn)
             if cart.is_empty:
                 raise ValidationError(N_("The cart is empty."), field="cart")
-            _clear(conn, me)  # before the order is numbered: see _write_placed
+            _clear(conn, me)
             order_id = self._write_placed(conn, checkout, cart, buyer, period.id)
-        # Read once written, not before the commit: while a checkout writes its order, the
-        # others wait to number theirs.
+        # Read once written, after the commit: until then the write holds the buyer's row
+        # locked, and her other checkouts wait for it.
         with self.store.read() as conn:
             return read_order(conn, order_id, self.money)
 
@@ -232,9 +232,8 @@ class CartMixin(LocalBase):
         inside the caller's write transaction (refused: the caller's transaction rolls back);
         the order's id.
 
-        The order's number is the last one plus one, so from taking it to the commit the
-        checkout goes alone (on PostgreSQL, where checkouts otherwise run side by side):
-        what needs no number is done before it, and the order is not read back here."""
+        The order's number is made of its id (``Store.next_id``), which on PostgreSQL
+        checkouts side by side each take without waiting for one another."""
         company, me, now = self.company(), self._me_id(), self.clock()
         p = t.products
         self.store.lock_rows(conn, p, (p.c.period_id == period_id)
@@ -246,16 +245,16 @@ class CartMixin(LocalBase):
         conn.execute(_LAST_ORDERED, {"buyer": buyer.id, "now": now})
         # The buyer's row is locked: no order of hers is placed meanwhile.
         source = checkout.source or _source(conn, buyer.id)
-        self.store.numbering(conn)
-        order_id, number = _write_order(conn, checkout, cart, company, now, buyer=buyer,
-                                        placed_by=me, period_id=period_id, source=source)
+        order_id, number = _write_order(conn, self.store.next_id(conn, t.orders), checkout,
+                                        cart, company, now, buyer=buyer, placed_by=me,
+                                        period_id=period_id, source=source)
         _spend_wallet(conn, order_id, number, cart, now, placed_by=me)
         if paid_when_placed(checkout.payment_method):
             record_payment(conn, order_id, now, company, note=N_("paid from the balance"))
         if paid_on_confirmation(checkout.payment_method):
             # Paid when its money is confirmed, as a top-up is: then it earns its points.
-            payments.open_order_payment(conn, order_id, number, me, checkout.payment_method,
-                                        cart.to_pay, now)
+            payments.open_order_payment(conn, self.store, order_id, number, me,
+                                        checkout.payment_method, cart.to_pay, now)
         notify(conn, me, now, NotificationKind.ACCOUNT, NoticeCode.ORDER_PLACED,
                {"number": number, "total": money_param(cart.to_pay),
                 "points": str(cart.points), "points_label": company.points_label},
@@ -491,6 +490,7 @@ def _spend_wallet(conn: Connection, order_id: int, number: str, cart: Cart, now:
 
 def _write_order(
     conn: Connection,
+    order_id: int,
     checkout: Checkout,
     cart: Cart,
     company: CompanyProfile,
@@ -501,8 +501,8 @@ def _write_order(
     period_id: int,
     source: OrderSource,
 ) -> tuple[int, str]:
-    """The order, its lines, status and invoice written: its id and number."""
-    order_id = (conn.execute(_LAST_ORDER_ID).scalar_one() or 0) + 1
+    """The order, its lines, status and invoice written under ``order_id``: its id and
+    number."""
     number = order_number(company, now, order_id)
     conn.execute(_INSERT_ORDER, dict(
         id=order_id,
@@ -545,7 +545,6 @@ def _write_order(
 
 # Built once, as the cart's reads are: an order is written at every checkout and up to a
 # hundred to a synced batch, and building these cost more than SQLite takes to run them.
-_LAST_ORDER_ID = select(func.max(t.orders.c.id))
 _INSERT_ORDER = t.orders.insert()
 _INSERT_ORDER_LINE = t.order_lines.insert()
 _INSERT_STATUS = t.order_status_history.insert()

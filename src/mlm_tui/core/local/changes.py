@@ -17,9 +17,10 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, TextClause, event, text
 from sqlalchemy.sql.dml import UpdateBase
 
 from mlm_tui.core.changes import ChangeKind, Changes
@@ -61,8 +62,6 @@ PRICING_KEY = PREFIX + "pricing"
 PRICING_TABLES = frozenset({"company", "periods", "promotions"})
 # Every key of the counters sorts between these two (';' follows ':'): an indexed range.
 _COUNTERS = text("SELECT key, value FROM meta WHERE key >= 'changes:' AND key < 'changes;'")
-_SET_COUNTER = text("INSERT INTO meta(key, value) VALUES (:key, :value) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
 _WRITTEN = "mlm_tui.written_tables"
 
 
@@ -97,17 +96,32 @@ def writes_to(conn: Connection, tables: Iterable[str]) -> tuple[object, int]:
     return written, sum(written[table] for table in tables)
 
 
-def count_changes(conn: Connection) -> None:
-    """Bump the counter of every kind the transaction wrote (call before it commits)."""
+def count_changes(conn: Connection, alone: Callable[[], None] = lambda: None) -> None:
+    """Bump the counter of every kind the transaction wrote (call before it commits).
+    ``alone`` is called first when there is any: from there to its commit the
+    transaction must be the only one numbering."""
     written = set(conn.info.pop(_WRITTEN, None) or ())
     kinds = sorted({kind for table in written for kind in TABLE_KINDS.get(table, ())})
     if not kinds:
         return
-    newest = max((int(value) for _key, value in conn.execute(_COUNTERS)), default=0)
     keys = [PREFIX + kind for kind in kinds]
     if written & PRICING_TABLES:
         keys.append(PRICING_KEY)
-    conn.execute(_SET_COUNTER, [{"key": key, "value": str(newest + 1)} for key in keys])
+    alone()
+    conn.execute(_bump(len(keys)), {f"key{n}": key for n, key in enumerate(keys)})
+
+
+@cache
+def _bump(keys: int) -> TextClause:
+    """``keys`` counters (``:key0``…) set to the newest of all plus one, in one statement:
+    on PostgreSQL a round trip fewer while the other checkouts wait to number. (``WHERE
+    true`` tells SQLite's parser that the ``ON CONFLICT`` is the upsert's.)"""
+    written = " UNION ALL ".join(f"SELECT :key{n} AS key" for n in range(keys))
+    return text(
+        "INSERT INTO meta(key, value) SELECT written.key, (SELECT CAST(coalesce(max("
+        "CAST(value AS INTEGER)), 0) + 1 AS TEXT) FROM meta WHERE key >= 'changes:' AND "
+        f"key < 'changes;') FROM ({written}) AS written WHERE true "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
 
 
 class ChangeWatch:

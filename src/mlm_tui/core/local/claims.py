@@ -71,7 +71,7 @@ class ClaimsMixin(LocalBase):
                 raise Conflict(N_("This order's payment is not confirmed yet: it can be "
                                   "claimed once it is."), field="invoice_number")
             _check_lines(conn, order_id, invoice_number, wanted)
-            claim_id = (conn.execute(select(func.max(t.claims.c.id))).scalar_one() or 0) + 1
+            claim_id = self.store.next_id(conn, t.claims)
             number = claim_number(now, claim_id)
             due = now.date() + timedelta(days=decision_days(company))
             conn.execute(t.claims.insert().values(

@@ -7,7 +7,7 @@ leaves it as it was. Never edit a released step: add one.
 
 The store's version stays in ``meta`` (``schema_version``), which every mlm-tui reads (an
 older one opens a newer store read-only); revision ``rNN`` leaves it at ``NN``. Each
-revision up to 15 runs the hand-written step below that it is named after
+revision up to 16 runs the hand-written step below that it is named after
 (``run_step``). A new step is a new revision file: ``revisions/versions/rNN_*.py`` with
 ``down_revision`` the one before, its work in ``upgrade()`` (``op`` with batch mode on
 SQLite, or a function here), and ``SCHEMA_VERSION`` raised to ``NN``.
@@ -352,10 +352,20 @@ def _word_index(conn: Connection) -> None:
     postgres_search.add_word_index(conn)
 
 
+def _ids_from_sequences(conn: Connection) -> None:
+    """PostgreSQL: orders, payment requests and claims now take their ids from their
+    tables' sequences, which the ids written as the last one plus one left behind: each
+    starts after the highest id. SQLite has nothing to do."""
+    from mlm_tui.core.local.copy import restart_numbering  # it needs the store, which needs us
+
+    restart_numbering(conn)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
     7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10, 10: _v10_to_v11, 11: _v11_to_v12,
-    12: _payments_and_service_accounts, 13: _delivery_stops, 14: _word_index}
+    12: _payments_and_service_accounts, 13: _delivery_stops, 14: _word_index,
+    15: _ids_from_sequences}
 
 
 def run_step(conn: Connection, from_version: int) -> None:

@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, true, update
+from sqlalchemy import Connection, Row, select, true, update
 
 from mlm_tui.core.errors import Conflict, NotFound, ValidationError
 from mlm_tui.core.local import schema as t
@@ -98,10 +98,10 @@ class StatementReport:
 # --- opening requests (inside the member's own transaction) --------------------------------
 
 
-def open_top_up(conn: Connection, member_id: int, amount: Decimal, method: TopUpMethod,
-                now: datetime, money: MoneyOf) -> PaymentRequest:
+def open_top_up(conn: Connection, store: Store, member_id: int, amount: Decimal,
+                method: TopUpMethod, now: datetime, money: MoneyOf) -> PaymentRequest:
     p = t.payment_requests
-    sequence = _next_id(conn)
+    sequence = store.next_id(conn, p)
     reference = numbers.top_up_reference(now, sequence)
     conn.execute(p.insert().values(
         id=sequence, reference=reference, member_id=member_id,
@@ -111,28 +111,22 @@ def open_top_up(conn: Connection, member_id: int, amount: Decimal, method: TopUp
                           PaymentState.PENDING, now)
 
 
-def open_order_payment(conn: Connection, order_id: int, number: str, placed_by: int,
-                       method: PaymentMethod, total: Money, now: datetime) -> None:
+def open_order_payment(conn: Connection, store: Store, order_id: int, number: str,
+                       placed_by: int, method: PaymentMethod, total: Money,
+                       now: datetime) -> None:
     """The order, just placed and paid elsewhere: its money is awaited under its order
     number."""
     if total.amount <= 0:
         return  # paid wholly with wallet points: nothing to wait for
     conn.execute(_INSERT_REQUEST, dict(
-        id=_next_id(conn), reference=number, member_id=placed_by,
+        id=store.next_id(conn, t.payment_requests), reference=number, member_id=placed_by,
         purpose=PaymentPurpose.ORDER.value, order_id=order_id,
         method=method.value, amount=total.amount,
         state=PaymentState.PENDING.value, requested_at=now))
 
 
-def _next_id(conn: Connection) -> int:
-    # Writers take turns on the store's lock, so the next number is this one's alone.
-    found: int = conn.execute(_LAST_REQUEST_ID).scalar_one()
-    return found + 1
-
-
 # Built once: an order paid elsewhere opens its payment at every checkout.
 _INSERT_REQUEST = t.payment_requests.insert()
-_LAST_REQUEST_ID = select(func.coalesce(func.max(t.payment_requests.c.id), 0))
 
 
 # --- reading -------------------------------------------------------------------------------

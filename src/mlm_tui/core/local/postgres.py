@@ -6,13 +6,17 @@ What differs from SQLite lives here, one concern each:
 - writes: every write transaction first takes one transaction-scoped advisory lock, so
   writers take turns as they do on SQLite with ``BEGIN IMMEDIATE`` and its file lock, in
   every process and on every host that shares the database. The domain code was written
-  for that order (an order number is the last one plus one, stock is read then written):
-  nothing is ever lost to a concurrent update. Checkouts, the write a busy company makes
-  most, take that lock shared (``write(beside_others=True)``): they run together, each
-  locking the rows it reads to change (``lock_rows``: ``SELECT … FOR NO KEY UPDATE`` in id
-  order) and going alone only from where it numbers its order to its commit
-  (``numbering``); every other write still waits for them, and they for it. A deadlock
-  or serialization failure is ``StoreBusy``, and the call is run again;
+  for that order (stock is read, then written): nothing is ever lost to a concurrent
+  update. Checkouts, the write a busy company makes most, take that lock shared
+  (``write(beside_others=True)``): they run together, each locking the rows it reads to
+  change (``lock_rows``: ``SELECT … FOR NO KEY UPDATE`` in id order) and going alone only
+  for the change counters, just before its commit; every other write still waits for
+  them, and they for it. A deadlock or serialization failure is ``StoreBusy``, and the
+  call is run again;
+- new ids (``next_id``: an order's, whose number is made of it) come from the table's
+  sequence, so checkouts side by side never wait for one another's; a checkout rolled
+  back leaves its number unused (on SQLite, where writes go one at a time, the numbers
+  have no gaps);
 - reads: one snapshot per read (``REPEATABLE READ``), as a SQLite read transaction is;
   a read of one statement (``read_one``) runs outside any transaction, one round trip;
 - text order: every text column is created with the ``C`` collation, whatever the
@@ -183,17 +187,17 @@ class PostgresStore(Store):
             with self.engine.connect() as conn, conn.begin():
                 # The info stays with the pooled connection: what this transaction holds
                 # is noted there only while it runs.
-                conn.info[TURN], conn.info[_NUMBERING] = None, False
+                conn.info[TURN] = None
                 try:
                     self._take_turn(conn, turn)
                     start_noting(conn)
                     yield conn
                     postgres_search.refresh_if_written(conn)
-                    # The change counters are the last one plus one: numbered alone.
-                    self.numbering(conn)
-                    count_changes(conn)
+                    # The change counters are the last one plus one: a write beside others
+                    # goes alone from here to its commit (one alone is already).
+                    count_changes(conn, alone=lambda: self._take_turn(conn, NUMBERED))
                 finally:
-                    del conn.info[TURN], conn.info[_NUMBERING]
+                    del conn.info[TURN]
         except DBAPIError as exc:
             if _sqlstate(exc) in _TRY_AGAIN:
                 raise StoreBusy(f"{self.where} could not be written: {_reason(exc)}",
@@ -213,6 +217,9 @@ class PostgresStore(Store):
         elif turn == BESIDE and held is None:
             conn.execute(_TAKE_SHAREDTURN, {"key": WRITE_LOCK})
             conn.info[TURN] = BESIDE
+        elif turn == NUMBERED and held != ALONE:
+            conn.execute(_TAKETURN, {"key": NUMBERING_LOCK})
+            conn.info[TURN] = NUMBERED
 
     def lock_rows(self, conn: Connection, table: Table,
                   where: ColumnElement[bool]) -> None:
@@ -224,14 +231,9 @@ class PostgresStore(Store):
         conn.execute(select(table.c.id).where(where).order_by(table.c.id)
                      .with_for_update(key_share=True))
 
-    def numbering(self, conn: Connection) -> None:
-        if conn.info.get(TURN) == ALONE or conn.info.get(_NUMBERING):
-            return
-        # The search words are folded from what a checkout wrote before its number (stock,
-        # the buyer's last order): folded now, not while the other checkouts wait for it.
-        postgres_search.refresh_if_written(conn)
-        conn.execute(_TAKETURN, {"key": NUMBERING_LOCK})
-        conn.info[_NUMBERING] = True
+    def next_id(self, conn: Connection, table: Table) -> int:
+        found: int = conn.execute(_NEXT_ID, {"table": table.name}).scalar_one()
+        return found
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -276,7 +278,9 @@ class PostgresStore(Store):
 
 _TAKETURN = text("SELECT pg_advisory_xact_lock(:key)")
 _TAKE_SHAREDTURN = text("SELECT pg_advisory_xact_lock_shared(:key)")
-_NUMBERING = "mlm_tui.numbering"
+_NEXT_ID = text("SELECT nextval(pg_get_serial_sequence(:table, 'id'))")
+# A write beside others that has taken the numbering lock too (on the connection's TURN).
+NUMBERED = "numbered"
 # Serialization failure, deadlock detected: nothing was written, the call may run again.
 _TRY_AGAIN = frozenset({"40001", "40P01"})
 

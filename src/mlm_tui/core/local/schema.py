@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 
 class Hundredths(TypeDecorator[Decimal]):

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,9 +32,12 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Select,
     Table,
     create_engine,
     event,
+    func,
+    select,
     text,
 )
 from sqlalchemy.exc import DBAPIError
@@ -235,8 +239,8 @@ class Store:
 
         Writes take turns. One ``beside_others`` (a checkout) may run at the same time as
         others of its kind on a store that allows it (PostgreSQL): it guards what it reads
-        to change with ``lock_rows`` and ``numbering``. Here, in one file, it takes its
-        turn as any write does."""
+        to change with ``lock_rows`` and takes new ids with ``next_id``. Here, in one file,
+        it takes its turn as any write does."""
         yield from self._write(ALONE if not beside_others else BESIDE)
 
     def _write(self, turn: str) -> Iterator[Connection]:
@@ -301,9 +305,11 @@ class Store:
         stock): nobody else changes them until it commits. Here the write has the whole
         file to itself already."""
 
-    def numbering(self, conn: Connection) -> None:
-        """A write ``beside_others`` is about to take the next number of a sequence (the
-        last one plus one): from here to its commit it goes alone. Here it is already."""
+    def next_id(self, conn: Connection, table: Table) -> int:
+        """The id of the row about to be written into ``table`` (an order's, whose number
+        is made of it). Here the last one plus one: the write has the file to itself."""
+        last: int | None = conn.execute(_last_id(table)).scalar_one()
+        return (last or 0) + 1
 
     @contextmanager
     def _write_locked(self, turn: str = ALONE) -> Iterator[Connection]:
@@ -449,6 +455,12 @@ class Store:
             os.close(self._lock_fd)
             os.close(self._queue_fd)
             self._lock_fd = None
+
+
+@cache
+def _last_id(table: Table) -> Select[int | None]:
+    # Built once per table: an order is written at every checkout.
+    return select(func.max(table.c.id))
 
 
 def _try_flock(fd: int, kind: int) -> bool:

@@ -65,8 +65,8 @@ class WalletMixin(LocalBase):
                                   field="method") from exc
         now = self.clock()
         with self.store.write() as conn:
-            return payments.open_top_up(conn, self._me_id(), amount.amount, method, now,
-                                        self.money)
+            return payments.open_top_up(conn, self.store, self._me_id(), amount.amount,
+                                        method, now, self.money)
 
     def confirm_demo_payment(self, reference: str) -> PaymentRequest:
         company = self.company()
