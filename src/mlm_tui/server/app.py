@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -24,13 +23,6 @@ from mlm_tui.server.service import add_service_routes
 
 access_log = logging.getLogger("mlm_tui.server.access")
 DEFAULT_ADDRESS_LIMIT = AddressLimit()
-# Endpoints run in threads, at most this many at once in a process; the next requests wait
-# their turn. Their work is Python, which holds the GIL, bar a few milliseconds of database
-# round trips each: more threads only queued for the GIL and made every request dearer
-# (16 clients checking out through one process on PostgreSQL: 46 ms of the server's CPU a
-# checkout with 4 threads, 60 ms with anyio's default of 40; benchmarks/bench_pg_checkouts.py).
-# More processes (``serve --workers``) serve more at once.
-REQUEST_THREADS = 4
 
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
@@ -42,7 +34,6 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         yield
         context.close()
 
