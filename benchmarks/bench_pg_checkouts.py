@@ -45,8 +45,8 @@ ADVISORY_LOCKS = {WRITE_LOCK: "the write lock (a write that goes alone, or check
                   NUMBERING_LOCK: "the numbering lock (an order's number to its commit)"}
 
 
-def fresh_database(server: str, source: Path) -> str:
-    """``DATABASE`` on ``server``, made anew holding a copy of the store ``source``."""
+def fresh_database(server: str, source: Path, name: str = DATABASE) -> str:
+    """Database ``name`` on ``server``, made anew holding a copy of the store ``source``."""
     import psycopg
     from sqlalchemy import make_url
 
@@ -55,9 +55,9 @@ def fresh_database(server: str, source: Path) -> str:
     from mlm_tui.core.local.store import Store
 
     with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    url = make_url(server).set(database=DATABASE).render_as_string(hide_password=False)
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
     store, target = Store(source), PostgresStore(url)
     copy_store(store, target)
     store.close()

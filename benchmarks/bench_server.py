@@ -6,9 +6,12 @@ Each client is its own member (own session, own cart) and loops: a catalog searc
 history page, one order opened, and a checkout (a product put in the cart, the order
 placed). Printed: requests per second and p50/p99 per operation, and the CPU a round
 costs the server's workers, the clients (on the same machine) and the in-process backend.
+The same mix then runs against ``serve --database`` on a PostgreSQL copy of the same store
+(``--postgres``, a server URL; ``--postgres ''`` leaves it out).
 
     .venv/bin/python benchmarks/bench_server.py [--clients 50] [--seconds 30]
-                                               [--products 100000] [--orders 200000]
+        [--products 100000] [--orders 200000]
+        [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _served import cpu_seconds, run_clients, serving, signed_in
+from _served import cpu_seconds, database_cpu_seconds, run_clients, serving, signed_in
 from _stores import big_store
 
 QUERIES = ["крем", "тушь", "гель", "32", "lavendel", "набор", "парф", "вода", "öl", "шамп"]
@@ -148,16 +151,16 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
 
     template, _login = big_store(products=args.products, orders=args.orders, members=200)
     work = Path(tempfile.mkdtemp(prefix="bench-server-"))
-    served, local = work / "served", work / "local"
-    for folder in (served, local):
+    served, local, on_postgres = work / "served", work / "local", work / "postgres"
+    for folder in (served, local, on_postgres):
         folder.mkdir()
         shutil.copyfile(template, folder / "store.db")
-    logins = give_passwords(served / "store.db", args.clients)
-    give_passwords(local / "store.db", args.clients)
+        logins = give_passwords(folder / "store.db", args.clients)
     product_codes = orderable_codes(local / "store.db", logins[0])
 
     with serving(served, workers=args.workers, extra=("--sign-ins-per-minute", "0")) as (
@@ -172,6 +175,21 @@ def main() -> None:
         if errors:
             print(f"  {len(errors)} failed calls, e.g. {errors[0]}\n")
         report("over HTTP (RemoteBackend -> mlm-tui serve)", timings, elapsed)
+    if args.postgres:
+        from bench_pg_checkouts import fresh_database  # it imports this module
+
+        database = fresh_database(args.postgres, on_postgres / "store.db", "mlm_tui_bench_mix")
+        with serving(on_postgres, workers=args.workers,
+                     extra=("--sign-ins-per-minute", "0", "--database", database)) as (
+                url, pid):
+            cpu_before, database_before = cpu_seconds(pid), database_cpu_seconds()
+            pg_timings, errors, pg_elapsed = mixed_rounds(url, logins, args.seconds,
+                                                          product_codes)
+            pg_cpu = cpu_seconds(pid) - cpu_before
+            database_cpu = database_cpu_seconds() - database_before
+            if errors:
+                print(f"  {len(errors)} failed calls, e.g. {errors[0]}\n")
+            report("over HTTP on PostgreSQL (serve --database)", pg_timings, pg_elapsed)
     cpu_before = time.process_time()
     local_timings = in_process(local / "store.db", logins[0], min(args.seconds, 10),
                                product_codes)
@@ -182,6 +200,10 @@ def main() -> None:
     # targets (300 reads/s, 50 checkouts/s: 100 rounds/s) need 20 ms a round on 2 cores.
     print("CPU per round (search, history page, order view, add to cart, checkout)")
     print(f"  server, all workers   {server_cpu / len(timings['checkout']) * 1000:7.1f} ms")
+    if args.postgres:
+        rounds = len(pg_timings["checkout"])
+        print(f"  server on PostgreSQL  {pg_cpu / rounds * 1000:7.1f} ms, and PostgreSQL "
+              f"{database_cpu / rounds * 1000:.1f} ms")
     print(f"  the clients (same machine) {client_cpu / len(timings['checkout']) * 1000:7.1f} ms")
     print(f"  in-process            {local_cpu / len(local_timings['checkout']) * 1000:7.1f} ms")
     shutil.rmtree(work)

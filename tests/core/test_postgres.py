@@ -142,6 +142,29 @@ def test_the_server_serves_a_store_copied_into_a_database(empty_database, world_
     assert not (elsewhere / "store.db").exists()
 
 
+def test_a_company_profile_changed_in_the_database_is_served_at_the_next_request(
+        empty_database, world_file, tmp_path):
+    # Each request asks whether the kept profile still stands (one statement): an edit made
+    # from elsewhere is served at once, and the profile kept meanwhile is the right one.
+    from dataclasses import replace
+
+    import httpx
+
+    from mlm_tui.core.company import demo_company, profile_to_json
+
+    database = PostgresStore(empty_database)
+    load_into(database, world_file)
+    with serving(tmp_path / "server", database=empty_database) as (url, _process):
+        names = [httpx.get(f"{url}/api/v1/company").json()["name"] for _ in range(2)]
+        with database.write() as conn:
+            conn.execute(update(t.company).values(
+                profile=profile_to_json(replace(demo_company("ru"), name="ООО «Новое имя»"))))
+        after = [httpx.get(f"{url}/api/v1/company").json()["name"] for _ in range(2)]
+    database.close()
+    assert names[0] == names[1] != "ООО «Новое имя»"
+    assert after == ["ООО «Новое имя»"] * 2
+
+
 def mlm_tui(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mlm_tui", *args], capture_output=True,
                           text=True, timeout=120)

@@ -14,7 +14,7 @@ from mlm_tui.core.local import LocalBackend
 from mlm_tui.core.local.address_limits import count_request
 from mlm_tui.core.local.base import read_company
 from mlm_tui.core.local.databases import open_store
-from mlm_tui.core.local.kept_pricing import kept_pricing
+from mlm_tui.core.local.kept_pricing import kept_pricing, kept_while_current
 from mlm_tui.core.local.service_accounts import account_of
 from mlm_tui.core.local.store import Store
 from mlm_tui.core.models import CompanyProfile
@@ -82,7 +82,12 @@ class ServerContext:
     def _company(self) -> CompanyProfile | None:
         """The company profile, read again only when the store's pricing counter says it
         changed (see :mod:`mlm_tui.core.local.kept_pricing`): orders, which move the
-        catalog's counter, leave it be."""
+        catalog's counter, leave it be. Asked first in one statement, outside a
+        transaction: on PostgreSQL one round trip at each request instead of three."""
+        with self.store.read_one() as conn:
+            kept: CompanyProfile | None = kept_while_current(conn, "company")
+        if kept is not None:
+            return kept
         try:
             with self.store.read() as conn:
                 return kept_pricing(conn, "company", lambda: read_company(conn))

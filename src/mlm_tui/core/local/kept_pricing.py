@@ -51,6 +51,16 @@ def kept_pricing(conn: Connection, key: Hashable, read: Callable[[], T]) -> T:
     return answer
 
 
+def kept_while_current(conn: Connection, key: Hashable) -> Any | None:
+    """What is kept under ``key`` if the pricing counter still says it stands, else None:
+    one statement, for a caller outside any transaction of its own (a server's request
+    asking for the company), who then reads afresh in a transaction (``kept_pricing``)."""
+    counter = _counter(conn)
+    with _lock:
+        found = _kept.get(conn.engine, {}).get(key)
+    return found[1] if found is not None and found[0] == counter else None
+
+
 def _counter(conn: Connection) -> Any:
     # Through the driver: the statement is too small for SQLAlchemy's cost per call.
     cursor = conn.connection.driver_connection.execute(_COUNTER)  # type: ignore[union-attr]
