@@ -42,7 +42,7 @@ from mlm_tui.core.local.postgres import NUMBERING_LOCK, WRITE_LOCK
 
 DATABASE = "mlm_tui_bench_checkouts"
 ADVISORY_LOCKS = {WRITE_LOCK: "the write lock (a write that goes alone, or checkouts)",
-                  NUMBERING_LOCK: "the numbering lock (an order's number to its commit)"}
+                  NUMBERING_LOCK: "the numbering lock (the change counters, to the commit)"}
 
 
 def fresh_database(server: str, source: Path, name: str = DATABASE) -> str:

@@ -157,7 +157,7 @@ def main() -> None:
     template, _login = big_store(products=args.products, orders=args.orders, members=200)
     work = Path(tempfile.mkdtemp(prefix="bench-server-"))
     served, local, on_postgres = work / "served", work / "local", work / "postgres"
-    for folder in (served, local, on_postgres):
+    for folder in (served, local, on_postgres) if args.postgres else (served, local):
         folder.mkdir()
         shutil.copyfile(template, folder / "store.db")
         logins = give_passwords(folder / "store.db", args.clients)

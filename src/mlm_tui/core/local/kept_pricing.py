@@ -35,16 +35,14 @@ def kept_pricing(conn: Connection, key: Hashable, read: Callable[[], T]) -> T:
     if conn.get_transaction() is None or written_tables(conn) & PRICING_TABLES:
         return read()
     counter = read_once(conn, PRICING_KEY, PRICING_TABLES, lambda: _counter(conn))
-    with _lock:
-        kept = _kept.setdefault(conn.engine, {})
-        found = kept.get(key)
-    if found is not None and found[0] == counter:
-        answer: T = found[1]
-        return answer
+    kept_answer: T | None = _kept_under(conn.engine, key, counter)
+    if kept_answer is not None:
+        return kept_answer
     answer = read()
     if answer is None:
         return answer  # no catalog yet: the demo's bulk load moves no counter
     with _lock:
+        kept = _kept.setdefault(conn.engine, {})
         if len(kept) >= _KEPT_AT_MOST:
             kept.clear()
         kept[key] = (counter, answer)
@@ -55,9 +53,13 @@ def kept_while_current(conn: Connection, key: Hashable) -> Any | None:
     """What is kept under ``key`` if the pricing counter still says it stands, else None:
     one statement, for a caller outside any transaction of its own (a server's request
     asking for the company), who then reads afresh in a transaction (``kept_pricing``)."""
-    counter = _counter(conn)
+    return _kept_under(conn.engine, key, _counter(conn))
+
+
+def _kept_under(engine: Engine, key: Hashable, counter: Any) -> Any | None:
+    """What is kept under ``key`` if it was kept at ``counter`` (None is never kept)."""
     with _lock:
-        found = _kept.get(conn.engine, {}).get(key)
+        found = _kept.get(engine, {}).get(key)
     return found[1] if found is not None and found[0] == counter else None
 
 

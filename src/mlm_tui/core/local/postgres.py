@@ -73,8 +73,8 @@ from mlm_tui.core.local.store import (
 
 # Any constant: the key of the advisory lock every writer of one database takes in turn.
 WRITE_LOCK = 0x6D6C6D  # "mlm"
-# Another: the lock writes beside others take from where they number something (an order,
-# the change counters) to their commit.
+# Another: the lock a write beside others takes for the change counters (the last one plus
+# one), from just before its commit to the commit.
 NUMBERING_LOCK = 0x6D6C6E
 POOL_SIZE = 8
 UPGRADE_COMMAND = "mlm-tui db upgrade"
@@ -207,7 +207,8 @@ class PostgresStore(Store):
 
     def _take_turn(self, conn: Connection, turn: str) -> None:
         """The write lock, exclusive (alone) or shared (beside others: checkouts run
-        together, and every other write waits for them as they wait for it)."""
+        together, and every other write waits for them as they wait for it); or, for a
+        write beside others about to count its changes, the numbering lock."""
         held = conn.info.get(TURN)
         if turn == ALONE and held != ALONE:
             # From shared to exclusive, when a one_transaction began with a checkout and
