@@ -139,7 +139,9 @@ def test_every_queued_order_is_placed_once_or_waits(server_store, tmp_path, caps
     usual_price = consultant_price(store, CHANGING)
     clients = multiprocessing.get_context("forkserver")
     clients.set_forkserver_preload(["tests.offline.harness_client"])
-    started_steps = clients.Value("i", 0)
+    # Without a lock: a client killed while it held the lock would leave the harness
+    # waiting for it for ever. Only one client runs at a time, so none is needed.
+    started_steps = clients.RawValue("i", 0)
     happened: Counter[str] = Counter()
     proxy.plan(SEED, rate=0.45)
     must_happen = ["kill_server", "kill_client", "price"]
