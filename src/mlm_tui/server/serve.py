@@ -5,13 +5,21 @@ several), from the settings the environment names: every worker opens the one st
 SQLite's WAL, busy timeout and ``BEGIN IMMEDIATE`` writes keep them in step (on
 PostgreSQL, ``--database``: one advisory lock, see :mod:`mlm_tui.core.local.postgres`). uvicorn ends
 gracefully on SIGTERM: it stops taking connections and lets requests in flight finish.
+
+On Linux each worker listens on a socket of its own (``SO_REUSEPORT``), and the kernel
+spreads new connections over them evenly. With uvicorn's one shared socket, the worker that
+woke first accepted every connection waiting: when a team's clients reconnected together,
+one worker took nearly all of them for as long as they stayed open, and the other idled.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
+import sys
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -45,9 +53,64 @@ def serve(data_dir: Path | None, *, host: str, port: int, workers: int,
         os.environ["MLM_TUI_DATABASE"] = database  # the workers read it, as the settings do
     os.environ[_PER_ADDRESS] = str(per_address)
     app_from_environment().state.context.close()  # a store that cannot open fails here, once
-    uvicorn.run("mlm_tui.server.serve:app_from_environment", factory=True, host=host,
-                port=port, workers=workers, access_log=False, proxy_headers=False,
-                timeout_graceful_shutdown=GRACE_SECONDS, log_level="info")
+    options: dict[str, Any] = dict(
+        factory=True, host=host, port=port, workers=workers, access_log=False,
+        proxy_headers=False, timeout_graceful_shutdown=GRACE_SECONDS, log_level="info")
+    if workers == 1 or not sys.platform.startswith("linux"):
+        uvicorn.run("mlm_tui.server.serve:app_from_environment", **options)
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("mlm_tui.server.serve:app_from_environment", **options)
+    try:
+        listening = _WorkersPort.bound(host, port)
+    except OSError as error:  # the port is taken: said as uvicorn says it
+        logging.getLogger("uvicorn.error").error(
+            "error while attempting to bind on address %s: %s", (host, port),
+            (error.strerror or str(error)).lower())
+        raise SystemExit(3) from None  # uvicorn's exit status for a server that cannot start
+    logging.getLogger("uvicorn.error").info("Listening on http://%s:%d with %d workers",
+                                            host, listening.getsockname()[1], workers)
+    Multiprocess(config, sockets=[listening]).run()
+
+
+class _WorkersPort(socket.socket):
+    """The server's address, held by the parent (bound, never listening, so the kernel
+    hands it no connection). A worker process is given it pickled, and unpickling binds a
+    new socket of the worker's own to the same address, so each worker listens on its own."""
+
+    @classmethod
+    def bound(cls, host: str, port: int) -> _WorkersPort:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        # Sockets that share a port let any other process of the same user share it too: a
+        # second server started on the port by mistake would take half the connections.
+        # A plain bind first fails, as it should, if anything holds the port already.
+        with socket.socket(family, socket.SOCK_STREAM) as alone:
+            alone.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            alone.bind((host, port))
+            port = alone.getsockname()[1]  # the port given, if asked for any (0)
+        held = cls(family, socket.SOCK_STREAM)
+        _share_port(held)
+        held.bind((host, port))
+        return held
+
+    def __reduce__(self) -> tuple[object, tuple[int, str, int]]:
+        host, port = self.getsockname()[:2]
+        return _own_socket, (int(self.family), host, port)
+
+
+def _own_socket(family: int, host: str, port: int) -> socket.socket:
+    """A worker's own socket on the server's address (see :class:`_WorkersPort`)."""
+    own = socket.socket(family, socket.SOCK_STREAM)
+    _share_port(own)
+    own.bind((host, port))
+    own.set_inheritable(True)
+    return own
+
+
+def _share_port(sock: socket.socket) -> None:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
 
 
 def _log_requests() -> None:
