@@ -18,6 +18,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+# One marker for texts translated where they are shown, the core's, for the screens too.
+from mlm_tui.core.errors import N_ as N_
+
 DOMAIN = "mlm_tui"
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE_LANGUAGE = "en"
@@ -186,9 +189,3 @@ def _render_domain_errors() -> None:
 
 
 _render_domain_errors()
-
-
-def N_(message: str) -> str:
-    """Mark a text for the catalogue without translating it now: the one who shows it
-    translates it then, in the language of the person reading."""
-    return message

@@ -8,13 +8,9 @@ Nothing is withheld beyond what was paid from the balance, and forming comes fir
 
 from __future__ import annotations
 
+from mlm_tui.core.errors import N_  # the client words it, in its reader's language
 from mlm_tui.core.models import CompanyProfile, FeePart
 from mlm_tui.core.money import Money
-
-
-def N_(message: str) -> str:  # the gettext convention: the client words it
-    return message
-
 
 # What each part pays for; the balance ledger's fee entries carry it as their note.
 FORMING = N_("forming the order")
