@@ -69,8 +69,9 @@ def serve(data_dir: Path | None, *, host: str, port: int, workers: int,
             "error while attempting to bind on address %s: %s", (host, port),
             (error.strerror or str(error)).lower())
         raise SystemExit(3) from None  # uvicorn's exit status for a server that cannot start
-    logging.getLogger("uvicorn.error").info("Listening on http://%s:%d with %d workers",
-                                            host, listening.getsockname()[1], workers)
+    logging.getLogger("uvicorn.error").info(
+        "Listening on http://%s:%d with %d workers", f"[{host}]" if ":" in host else host,
+        listening.getsockname()[1], workers)
     Multiprocess(config, sockets=[listening]).run()
 
 
