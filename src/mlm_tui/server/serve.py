@@ -105,7 +105,6 @@ def _own_socket(family: int, host: str, port: int) -> socket.socket:
     own = socket.socket(family, socket.SOCK_STREAM)
     _share_port(own)
     own.bind((host, port))
-    own.set_inheritable(True)
     return own
 
 
