@@ -74,7 +74,7 @@ class OrdersScreen(AppScreen[None]):
     OrdersScreen #orders-current.-flagged { color: $text-error; }
     OrdersScreen #orders-legend { height: auto; max-height: 2; padding: 0 1;
                                   color: $text-muted; }
-    OrdersScreen #orders-status { max-height: 2; }
+    OrdersScreen #orders-status { max-height: 3; }  /* a long path still shows whole */
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
