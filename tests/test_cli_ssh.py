@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -156,15 +155,16 @@ def test_ssh_setup_prints_the_snippet_and_writes_it_only_when_nothing_is_wrong(
 
 
 def test_the_command_sshd_runs_must_belong_to_root_and_be_written_by_nobody_else(tmp_path):
-    folder = tmp_path / "bin"
-    folder.mkdir()
+    shared = tmp_path / "shared"  # a folder higher up, open to all as /tmp is (1777)
+    folder = shared / "bin"
+    folder.mkdir(parents=True)
     command = folder / "mlm-tui"
     command.write_text("#!/bin/sh\n")
     os.chmod(folder, 0o777)
+    os.chmod(shared, 0o1777)
     problems = path_problems(command)
     assert f"{folder} may be written by others than its owner" in problems
-    # The folder of temporary files (/tmp, /dev/shm) is 1777.
-    assert any(p.startswith(f"{tempfile.gettempdir()} may be written") for p in problems)
+    assert f"{shared} may be written by others than its owner" in problems  # every folder up
     if os.geteuid() != 0:
         assert any("not root" in p for p in problems)
     assert path_problems(Path("/usr/bin/env")) == []
