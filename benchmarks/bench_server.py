@@ -87,12 +87,15 @@ class Pace:
 
     def __init__(self, gap: float, rng: random.Random) -> None:
         self.gap, self.rng = gap, rng
-        self.due = time.perf_counter() + rng.uniform(0, gap)  # the clients start spread out
+        self.due: float | None = None  # set at the first call: the clock starts then
 
     def __call__(self) -> float:
+        if self.due is None:  # the clients start spread out
+            self.due = time.perf_counter() + self.rng.uniform(0, self.gap)
         due = self.due
-        if due > time.perf_counter():
-            time.sleep(due - time.perf_counter())
+        wait = due - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
         self.due += self.rng.expovariate(1 / self.gap)
         return due
 

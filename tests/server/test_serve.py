@@ -122,8 +122,8 @@ def test_connections_that_arrive_together_are_shared_between_the_workers(served)
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_second_server_on_a_port_in_use_is_refused(served, workers):
     """Workers that share their port must not let another server share it by mistake."""
-    url, _log, _process = served
-    data_dir = Path(_log).parent
+    url, log, _process = served
+    data_dir = log.parent
     second = subprocess.run(
         [sys.executable, "-m", "mlm_tui", "serve", "--data-dir", str(data_dir), "--port",
          url.rsplit(":", 1)[1], "--workers", str(workers)],
@@ -140,9 +140,8 @@ def _children(pid: int) -> list[int]:
 
 def _listening(port: int) -> set[str]:
     """The inodes of the sockets listening on ``port`` of 127.0.0.1."""
-    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    return {row.split()[9] for row in rows
-            if row.split()[1] == f"0100007F:{port:04X}" and row.split()[3] == "0A"}
+    rows = (row.split() for row in Path("/proc/net/tcp").read_text().splitlines()[1:])
+    return {row[9] for row in rows if row[1] == f"0100007F:{port:04X}" and row[3] == "0A"}
 
 
 def _sockets_of(pid: int) -> set[str]:

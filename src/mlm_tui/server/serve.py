@@ -19,7 +19,7 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 
@@ -29,6 +29,8 @@ from mlm_tui.server.context import AddressLimit
 
 GRACE_SECONDS = 20  # how long in-flight requests may take to finish at shutdown
 
+
+_Socket = TypeVar("_Socket", bound=socket.socket)
 
 # How ``serve`` tells its worker processes the per-address ceiling.
 _PER_ADDRESS = "MLM_TUI_SERVE_SIGN_INS_PER_MINUTE"
@@ -90,10 +92,7 @@ class _WorkersPort(socket.socket):
             alone.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             alone.bind((host, port))
             port = alone.getsockname()[1]  # the port given, if asked for any (0)
-        held = cls(family, socket.SOCK_STREAM)
-        _share_port(held)
-        held.bind((host, port))
-        return held
+        return _bind_shared(cls(family, socket.SOCK_STREAM), host, port)
 
     def __reduce__(self) -> tuple[object, tuple[int, str, int]]:
         host, port = self.getsockname()[:2]
@@ -102,15 +101,15 @@ class _WorkersPort(socket.socket):
 
 def _own_socket(family: int, host: str, port: int) -> socket.socket:
     """A worker's own socket on the server's address (see :class:`_WorkersPort`)."""
-    own = socket.socket(family, socket.SOCK_STREAM)
-    _share_port(own)
-    own.bind((host, port))
-    return own
+    return _bind_shared(socket.socket(family, socket.SOCK_STREAM), host, port)
 
 
-def _share_port(sock: socket.socket) -> None:
+def _bind_shared(sock: _Socket, host: str, port: int) -> _Socket:
+    """``sock`` bound to the address, sharing the port with the others bound so."""
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
 
 
 def _log_requests() -> None:
