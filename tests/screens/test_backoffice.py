@@ -217,6 +217,18 @@ async def test_export_writes_what_is_shown_and_says_where(tmp_path) -> None:
         assert len(rows) == 3 and world.ORDER_ANNA_LOYALTY in rows[1]
 
 
+async def test_the_export_counts_its_orders_as_the_history_counts_them(tmp_path) -> None:
+    app = make_app(tmp_path, with_orders=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await history(pilot)
+        screen.post_message(OrdersScreen.Exported(15000, None, False))  # part-way
+        await settle(pilot)
+        assert "Exporting… 15 000 orders written" in text_of(app)
+        screen.post_message(OrdersScreen.Exported(15000, "/srv/orders.csv", True))
+        await settle(pilot)
+        assert "Exported 15 000 orders to /srv/orders.csv" in text_of(app)
+
+
 async def test_invoice_and_tracking_open_straight_from_the_grid(tmp_path) -> None:
     app = make_app(tmp_path, with_orders=True)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -408,14 +408,15 @@ class OrdersScreen(AppScreen[None]):
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:
+        count = format_points(Decimal(message.rows), self._locale)  # as the count above
         if not message.done:
-            self._status(_("Exporting… {count} orders written").format(count=message.rows))
+            self._status(_("Exporting… {count} orders written").format(count=count))
             return
         self._exporting = False
         if message.path is not None:
             self._status(ngettext("Exported {count} order to {path}",
                                   "Exported {count} orders to {path}", message.rows).format(
-                count=message.rows, path=message.path))
+                count=count, path=message.path))
 
     # --- helpers ---------------------------------------------------------------------------
     def _paint_legend(self) -> None:
